@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Maillage needs to build, test and run. Idempotent: a package already
+# installed is skipped, and apt is not touched at all when nothing is missing. Run as root (or with sudo).
+set -euo pipefail
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libsqlite3-dev sqlite3        # registry store
+  nlohmann-json3-dev            # JSON
+  libcli11-dev                  # command line parsing
+  libfmt-dev                    # formatting
+  libproj-dev                   # coordinate projections (Lambert-93, LAEA)
+  zlib1g-dev                    # gzip-compressed bundled data
+  libcsv-dev                    # CSV parsing and quoting
+  libgtest-dev libgmock-dev     # tests
+  libbenchmark-dev              # benchmarks
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

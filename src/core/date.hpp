@@ -1,0 +1,27 @@
+#pragma once
+// Dates as ISO 8601 text. A date may be partial ("2015" or "2015-06") when the source only knows the year or
+// the month: stored as written, it compares as text like the first day of that period, which is what the
+// registry's "open at date D" rule needs ("2015" <= "2015-03-01" < "2016").
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace maillage::date {
+
+struct Parsed {
+  int year = 0, month = 0, day = 0;  // month/day 0 when the date is partial
+  std::string iso;                   // normalised text: YYYY, YYYY-MM or YYYY-MM-DD
+};
+
+// Accepts YYYY, YYYY-MM, YYYY-MM-DD (also with a time part "YYYY-MM-DD[T ]HH:MM[:SS][Z]" when allow_time).
+// Returns nullopt and fills `why` when the text is not a valid date (month 13, 31 April, 29 Feb 2023...).
+std::optional<Parsed> parse(std::string_view text, std::string& why, bool allow_partial = true,
+                            bool allow_time = false);
+bool is_leap(int year);
+int days_in_month(int year, int month);
+// Today's date (UTC) as YYYY-MM-DD; MAILLAGE_TODAY overrides it (reproducible runs and tests).
+std::string today();
+// Current UTC time as YYYY-MM-DDTHH:MM:SSZ.
+std::string now_utc();
+
+}  // namespace maillage::date

@@ -1,0 +1,65 @@
+#pragma once
+// Import and export of places in the formats of the field:
+//  - the regional data dictionary CSV of the Coopérative Tiers-Lieux / Région Nouvelle-Aquitaine
+//    (id, siret, str_nom, categorie, typologie, adresse, code_postal, numcom, nomcom, url_web, facebook,
+//     twitter, instagram, ct_nom, ct_prenom, ct_courriel, ct_tel_fixe, ct_tel_mobile, x_wgs84, y_wgs84, date_sai);
+//  - Maillage's own CSV (every field, see fields());
+//  - GeoJSON (FeatureCollection of Points, properties = Maillage fields);
+//  - export only: the national "lieux de médiation numérique" schema CSV.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "registry/store.hpp"
+#include "registry/validate.hpp"
+
+namespace maillage::registry {
+
+enum class Format { Auto, Regional, Maillage, GeoJSON, Mednum };
+std::string_view format_name(Format f);
+// "csv" (the regional dictionary), "maillage", "geojson", "mednum", "auto"; throws Error listing them.
+Format parse_format(std::string_view name);
+
+// Puts a text value into a record's field (as read from a column, a property or `--set`), recording a
+// problem at the record's location when it does not parse.
+void set_record_value(Record& r, Field f, std::string_view value, std::vector<Problem>& problems);
+
+// Reads records from a file; problems found while reading (bad values, unknown columns) go to `problems`.
+// Structural errors (unreadable file, malformed CSV/JSON, unknown header) throw InputError.
+std::vector<Record> read_records(const std::string& path, Format format, std::vector<Problem>& problems,
+                                 Format* detected = nullptr);
+
+struct ImportOptions {
+  Format format = Format::Auto;
+  bool skip_invalid = false;  // import the valid rows, report the others
+  bool dry_run = false;       // check and match everything, write nothing
+  std::string origin;         // recorded in the history (default: the file name)
+};
+
+struct ImportReport {
+  std::string file;
+  Format format = Format::Auto;
+  int rows = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0;
+  std::vector<Problem> problems;  // errors and warnings, in file order
+  std::vector<int> rejected_lines;
+  int64_t revision = 0;  // registry revision after the import
+  bool committed = false;
+  int errors() const;
+};
+
+// One transaction: with any error and without skip_invalid, nothing is written. Rows are matched with stored
+// places on id, else SIRET, else name + commune; a row that changes nothing writes nothing. Likely duplicates
+// (same folded name within 200 m) are reported as warnings.
+ImportReport import_file(PlaceStore& store, const Validator& validator, const std::string& path,
+                         const ImportOptions& options);
+// Same, for records built elsewhere (CLI `places add/update`).
+ImportReport import_records(PlaceStore& store, const Validator& validator, std::vector<Record> records,
+                            const ImportOptions& options, std::vector<Problem> problems = {});
+
+// Writes a rejects report (CSV: line, column, field, severity, message) for --skip-invalid.
+void write_rejects(const ImportReport& report, const std::string& path);
+
+void export_places(const std::vector<Place>& places, Format format, bool include_private,
+                   const territory::CommuneTable& communes, std::ostream& out);
+
+}  // namespace maillage::registry

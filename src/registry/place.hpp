@@ -1,0 +1,109 @@
+#pragma once
+// The place model of the registry ("carte et annuaire"), with one table of fields that every format (Maillage
+// CSV, GeoJSON properties, `places add/update --set`) reads and writes, so that a field is parsed, checked and
+// printed in exactly one place.
+#include <bitset>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace maillage::registry {
+
+enum class Status { Open, Project, Closed };
+enum class Precision { Address, Commune };
+
+struct EnumItem {
+  std::string_view key;    // stored and exported value
+  std::string_view label;  // French label shown to people; also accepted on input
+};
+
+// Types of places and services are small fixed sets, stored as bit masks (bit i = item i of the list).
+const std::vector<EnumItem>& place_types();
+const std::vector<EnumItem>& service_items();
+const std::vector<EnumItem>& status_items();
+const std::vector<EnumItem>& precision_items();
+
+std::string_view status_key(Status s);
+std::string_view precision_key(Precision p);
+// Mask -> "key1;key2" (in list order) and back. parse_mask returns the unknown item or "" on success.
+std::string mask_to_keys(uint32_t mask, const std::vector<EnumItem>& items);
+std::vector<std::string> mask_to_list(uint32_t mask, const std::vector<EnumItem>& items, bool labels = false);
+std::string parse_mask(std::string_view text, const std::vector<EnumItem>& items, uint32_t& mask);
+// "open|project|closed": accepted values, for error messages.
+std::string accepted_values(const std::vector<EnumItem>& items);
+
+struct Place {
+  std::string id;
+  std::string name;
+  std::string siret;
+  std::string legal_form;
+  uint32_t types = 0;
+  Status status = Status::Open;
+  std::string opening_date;  // ISO, possibly partial (YYYY or YYYY-MM); "" unknown
+  std::string closing_date;
+  std::string address;
+  std::string postcode;
+  std::string insee_code;
+  std::optional<double> lon, lat;  // WGS84
+  Precision precision = Precision::Address;
+  std::optional<double> staff_fte;
+  std::optional<int> seats_permanent, seats_dropin, seats_training;
+  uint32_t services = 0;
+  std::string website, facebook, twitter, instagram, linkedin;
+  // Private contact person: never exported or shown without explicit permission.
+  std::string contact_last_name, contact_first_name, contact_email, contact_phone, contact_mobile;
+  std::string source;       // where the record comes from
+  std::string source_date;  // when the source stated it (ISO date, possibly partial)
+  std::string notes;
+  std::string created_at, updated_at;  // managed by the store (UTC)
+
+  // Open at date D (YYYY-MM-DD), derived from the dates, never stored:
+  //   status != project, opening_date unknown or <= D, and closing_date > D
+  //   (or, when no closing date is known, status == open).
+  bool open_on(std::string_view date) const;
+};
+
+enum class Field : uint8_t {
+  id, name, siret, legal_form, types, status, opening_date, closing_date, address, postcode, insee_code,
+  commune, lon, lat, position_precision, staff_fte, seats_permanent, seats_dropin, seats_training, services,
+  website, facebook, twitter, instagram, linkedin, contact_last_name, contact_first_name, contact_email,
+  contact_phone, contact_mobile, source, source_date, notes, created_at, updated_at,
+  count_
+};
+constexpr size_t kFieldCount = static_cast<size_t>(Field::count_);
+using FieldSet = std::bitset<kFieldCount>;
+
+struct FieldDef {
+  Field field;
+  std::string_view name;  // column name in Maillage CSV and property name in GeoJSON/JSON
+  bool is_private;        // contact person fields
+  bool is_input;          // false: derived or managed (commune name, created_at, updated_at)
+  std::string_view help;
+};
+
+const std::vector<FieldDef>& fields();
+const FieldDef& field_def(Field f);
+const FieldDef* find_field(std::string_view name);
+// Help text listing the fields, for --help.
+std::string fields_help();
+
+// Text form of a field as written in Maillage CSV ("" when absent). `commune` needs the commune table and is
+// filled by the caller.
+std::string format_field(const Place& p, Field f);
+// Parses text into a field; "" clears it. Returns an error message ("" on success). Field-local checks only
+// (number format, enumerations, SIRET check digit, date syntax); rules that need other fields or reference
+// data are in validate.hpp.
+std::string parse_field(Place& p, Field f, std::string_view text);
+void copy_field(Place& dst, const Place& src, Field f);
+
+// JSON object with typed values (arrays for types/services, numbers, null when absent).
+nlohmann::json to_json(const Place& p, bool include_private, std::string_view commune_name = {});
+
+// Luhn check of a SIRET (14 digits), with La Poste's exception (SIREN 356000000: digit sum divisible by 5).
+bool siret_checksum_ok(std::string_view siret);
+
+}  // namespace maillage::registry

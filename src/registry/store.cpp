@@ -1,0 +1,379 @@
+#include "registry/store.hpp"
+
+#include <sqlite3.h>
+
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "territory/communes.hpp"
+
+namespace maillage::registry {
+
+namespace {
+
+// Numbered migrations: migration i brings the schema from version i to i + 1. Never edit a released one;
+// add a new one.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE places (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL CHECK (length(name) > 0),
+  siret TEXT CHECK (siret IS NULL OR length(siret) = 14),
+  legal_form TEXT,
+  types INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL CHECK (status IN ('open', 'project', 'closed')),
+  opening_date TEXT,
+  closing_date TEXT,
+  address TEXT,
+  postcode TEXT,
+  insee_code TEXT NOT NULL,
+  lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+  lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+  position_precision TEXT NOT NULL CHECK (position_precision IN ('address', 'commune')),
+  staff_fte REAL CHECK (staff_fte IS NULL OR staff_fte >= 0),
+  seats_permanent INTEGER CHECK (seats_permanent IS NULL OR seats_permanent >= 0),
+  seats_dropin INTEGER CHECK (seats_dropin IS NULL OR seats_dropin >= 0),
+  seats_training INTEGER CHECK (seats_training IS NULL OR seats_training >= 0),
+  services INTEGER NOT NULL DEFAULT 0,
+  website TEXT, facebook TEXT, twitter TEXT, instagram TEXT, linkedin TEXT,
+  contact_last_name TEXT, contact_first_name TEXT, contact_email TEXT, contact_phone TEXT, contact_mobile TEXT,
+  source TEXT,
+  source_date TEXT,
+  notes TEXT,
+  name_folded TEXT NOT NULL,   -- derived: duplicate detection and matching
+  search_text TEXT NOT NULL,   -- derived: accent-insensitive text search
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX places_insee ON places (insee_code);
+CREATE INDEX places_siret ON places (siret) WHERE siret IS NOT NULL;
+CREATE INDEX places_name ON places (name_folded, insee_code);
+
+CREATE TABLE place_history (
+  seq INTEGER PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  place_id TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('insert', 'update')),
+  at TEXT NOT NULL,
+  origin TEXT,
+  before_json TEXT,
+  after_json TEXT NOT NULL
+);
+CREATE INDEX place_history_place ON place_history (place_id, seq);
+CREATE TRIGGER place_history_no_update BEFORE UPDATE ON place_history
+  BEGIN SELECT RAISE(ABORT, 'place_history is append-only'); END;
+CREATE TRIGGER place_history_no_delete BEFORE DELETE ON place_history
+  BEGIN SELECT RAISE(ABORT, 'place_history is append-only'); END;
+CREATE TRIGGER places_no_delete BEFORE DELETE ON places
+  BEGIN SELECT RAISE(ABORT, 'places are never deleted: close them (status closed, closing_date)'); END;
+
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta (key, value) VALUES ('revision', '0');
+)sql",
+};
+
+constexpr const char* kColumns =
+    "id, name, siret, legal_form, types, status, opening_date, closing_date, address, postcode, insee_code, "
+    "lon, lat, position_precision, staff_fte, seats_permanent, seats_dropin, seats_training, services, "
+    "website, facebook, twitter, instagram, linkedin, contact_last_name, contact_first_name, contact_email, "
+    "contact_phone, contact_mobile, source, source_date, notes, created_at, updated_at";
+constexpr int kColumnCount = 34;
+
+Place read_place(const sqlite::Statement& st) {
+  Place p;
+  int c = 0;
+  p.id = st.text(c++);
+  p.name = st.text(c++);
+  p.siret = st.text(c++);
+  p.legal_form = st.text(c++);
+  p.types = static_cast<uint32_t>(st.int64(c++));
+  auto status = st.text(c++);
+  p.status = status == "open" ? Status::Open : status == "project" ? Status::Project : Status::Closed;
+  p.opening_date = st.text(c++);
+  p.closing_date = st.text(c++);
+  p.address = st.text(c++);
+  p.postcode = st.text(c++);
+  p.insee_code = st.text(c++);
+  p.lon = st.opt_real(c++);
+  p.lat = st.opt_real(c++);
+  p.precision = st.text(c++) == "commune" ? Precision::Commune : Precision::Address;
+  p.staff_fte = st.opt_real(c++);
+  p.seats_permanent = st.opt_int(c++);
+  p.seats_dropin = st.opt_int(c++);
+  p.seats_training = st.opt_int(c++);
+  p.services = static_cast<uint32_t>(st.int64(c++));
+  for (auto* s : {&p.website, &p.facebook, &p.twitter, &p.instagram, &p.linkedin, &p.contact_last_name,
+                  &p.contact_first_name, &p.contact_email, &p.contact_phone, &p.contact_mobile, &p.source,
+                  &p.source_date, &p.notes, &p.created_at, &p.updated_at})
+    *s = st.text(c++);
+  return p;
+}
+
+}  // namespace
+
+struct PlaceStore::Cache {
+  sqlite::Statement get, insert, update, history, revision, by_siret, by_name, by_folded;
+  std::map<std::string, sqlite::Statement> lists;
+};
+
+PlaceStore::PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create)
+    : communes_(communes), cache_(std::make_unique<Cache>()) {
+  db_ = std::make_unique<sqlite::Database>(
+      path, create ? sqlite::Database::Mode::ReadWriteCreate : sqlite::Database::Mode::ReadWrite);
+  db_->exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+  migrate();
+  auto& c = *cache_;
+  c.get = db_->prepare(fmt::format("SELECT {} FROM places WHERE id = ?", kColumns));
+  std::string params;
+  for (int i = 1; i <= kColumnCount + 2; ++i) params += (i > 1 ? ", ?" : "?");
+  c.insert = db_->prepare(
+      fmt::format("INSERT INTO places ({}, name_folded, search_text) VALUES ({})", kColumns, params));
+  c.update = db_->prepare(fmt::format(
+      "UPDATE places SET ({}, name_folded, search_text) = ({}) WHERE id = ?{}", kColumns, params,
+      kColumnCount + 3));
+  c.history = db_->prepare(
+      "INSERT INTO place_history (revision, place_id, action, at, origin, before_json, after_json) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  c.revision = db_->prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'");
+  c.by_siret = db_->prepare("SELECT id FROM places WHERE siret = ? ORDER BY id");
+  c.by_name = db_->prepare("SELECT id FROM places WHERE name_folded = ? AND insee_code = ? ORDER BY id");
+  c.by_folded = db_->prepare(fmt::format("SELECT {} FROM places WHERE name_folded = ? ORDER BY id", kColumns));
+}
+
+PlaceStore::~PlaceStore() = default;
+
+int PlaceStore::schema_version() {
+  auto st = db_->prepare("PRAGMA user_version");
+  st.step();
+  return static_cast<int>(st.int64(0));
+}
+
+void PlaceStore::migrate() {
+  int version = schema_version();
+  constexpr int latest = static_cast<int>(std::size(kMigrations));
+  if (version > latest)
+    throw Error(fmt::format("{}: database schema version {} is newer than this maillage understands ({})",
+                            db_->path(), version, latest));
+  if (version == latest) return;  // nothing to write: opening a current database changes no byte
+  db_->exec("PRAGMA journal_mode = WAL");
+  for (int v = version; v < latest; ++v) {
+    sqlite::Transaction t(*db_);
+    // Another process may have migrated while we waited for the write lock.
+    if (schema_version() > v) continue;
+    db_->exec(kMigrations[v]);
+    db_->exec(fmt::format("PRAGMA user_version = {}", v + 1));
+    t.commit();
+  }
+}
+
+int64_t PlaceStore::revision() {
+  auto& st = cache_->revision;
+  st.step();
+  int64_t r = st.int64(0);
+  st.reset();
+  return r;
+}
+
+int64_t PlaceStore::count_all() {
+  auto st = db_->prepare("SELECT count(*) FROM places");
+  st.step();
+  return st.int64(0);
+}
+
+int64_t PlaceStore::next_revision() {
+  db_->exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'");
+  return revision();
+}
+
+std::string PlaceStore::search_text(const Place& p) const {
+  std::string s = p.name + ' ' + p.address + ' ' + p.id + ' ' + p.insee_code;
+  if (communes_)
+    if (auto* c = communes_->find(p.insee_code)) s += ' ' + c->name;
+  return ' ' + text::fold(s) + ' ';
+}
+
+void PlaceStore::bind_place(sqlite::Statement& st, const Place& p) {
+  int i = 0;
+  auto b = [&](const auto& v) { st.bind(++i, v); };
+  b(p.id), b(p.name), b(p.siret), b(p.legal_form), b(static_cast<int64_t>(p.types)), b(status_key(p.status));
+  b(p.opening_date), b(p.closing_date), b(p.address), b(p.postcode), b(p.insee_code), b(p.lon), b(p.lat);
+  b(precision_key(p.precision)), b(p.staff_fte), b(p.seats_permanent), b(p.seats_dropin), b(p.seats_training);
+  b(static_cast<int64_t>(p.services));
+  for (auto* s : {&p.website, &p.facebook, &p.twitter, &p.instagram, &p.linkedin, &p.contact_last_name,
+                  &p.contact_first_name, &p.contact_email, &p.contact_phone, &p.contact_mobile, &p.source,
+                  &p.source_date, &p.notes, &p.created_at, &p.updated_at})
+    b(*s);
+  st.bind(++i, text::fold(p.name), false);
+  st.bind(++i, search_text(p), false);
+}
+
+void PlaceStore::append_history(const std::string& id, const char* action, const Place* before,
+                                const Place* after, const std::string& origin, const std::string& at,
+                                int64_t revision) {
+  auto& st = cache_->history;
+  st.bind(1, revision).bind(2, id).bind(3, action).bind(4, at).bind(5, origin);
+  if (before)
+    st.bind(6, to_json(*before, true).dump());
+  else
+    st.bind_null(6);
+  st.bind(7, to_json(*after, true).dump());
+  st.run();
+}
+
+void PlaceStore::insert(Place& p, int64_t revision, const std::string& origin) {
+  if (p.id.empty()) p.id = make_id(p);
+  p.created_at = p.updated_at = date::now_utc();
+  auto& st = cache_->insert;
+  bind_place(st, p);
+  st.run();
+  append_history(p.id, "insert", nullptr, &p, origin, p.updated_at, revision);
+}
+
+void PlaceStore::update(const Place& before, Place& after, int64_t revision, const std::string& origin) {
+  after.id = before.id;
+  after.created_at = before.created_at;
+  after.updated_at = date::now_utc();
+  auto& st = cache_->update;
+  bind_place(st, after);
+  st.bind(kColumnCount + 3, before.id);
+  st.run();
+  append_history(after.id, "update", &before, &after, origin, after.updated_at, revision);
+}
+
+std::string PlaceStore::make_id(const Place& p) {
+  std::string slug = text::fold(p.name);
+  for (char& c : slug)
+    if (c == ' ') c = '-';
+  if (slug.size() > 40) slug.resize(40);
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  std::string base = (p.insee_code.empty() ? std::string("tl") : p.insee_code) + (slug.empty() ? "" : "-" + slug);
+  std::string id = base;
+  for (int n = 2; get(id); ++n) id = base + "-" + std::to_string(n);
+  return id;
+}
+
+std::optional<Place> PlaceStore::get(const std::string& id) {
+  auto& st = cache_->get;
+  st.bind(1, id, false);
+  std::optional<Place> out;
+  if (st.step()) out = read_place(st);
+  st.reset();
+  return out;
+}
+
+namespace {
+std::vector<std::string> collect_ids(sqlite::Statement& st) {
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.text(0));
+  st.reset();
+  return out;
+}
+
+// WHERE clause for a filter and the values to bind, in order.
+std::string where_clause(const PlaceFilter& f, std::vector<std::string>& texts, std::vector<double>& reals) {
+  std::string w = " WHERE 1";
+  if (f.types_any) {
+    w += " AND (types & " + std::to_string(f.types_any) + ") != 0";  // a number, not user text
+  }
+  if (f.status) {
+    w += " AND status = ?";
+    texts.emplace_back(status_key(*f.status));
+  }
+  if (!f.department.empty()) {
+    std::string hi = f.department;
+    hi.back() = static_cast<char>(hi.back() + 1);
+    w += " AND insee_code >= ? AND insee_code < ?";
+    texts.push_back(f.department);
+    texts.push_back(hi);
+  }
+  if (!f.insee_code.empty()) {
+    w += " AND insee_code = ?";
+    texts.push_back(f.insee_code);
+  }
+  for (auto& word : text::split_list(text::fold(f.text), " ")) {
+    w += " AND search_text LIKE ?";
+    texts.push_back("%" + word + "%");
+  }
+  if (!f.open_on.empty()) {
+    w += " AND status <> 'project' AND (opening_date IS NULL OR opening_date <= ?) AND "
+         "(CASE WHEN closing_date IS NOT NULL THEN closing_date > ? ELSE status = 'open' END)";
+    texts.push_back(f.open_on);
+    texts.push_back(f.open_on);
+  }
+  if (f.bbox) {
+    w += " AND lon >= ? AND lon <= ? AND lat >= ? AND lat <= ?";
+    reals = {f.bbox->min_lon, f.bbox->max_lon, f.bbox->min_lat, f.bbox->max_lat};
+  }
+  return w;
+}
+
+int bind_filter(sqlite::Statement& st, const std::vector<std::string>& texts, const std::vector<double>& reals) {
+  int i = 1;
+  for (auto& t : texts) st.bind(i++, t, false);
+  for (double r : reals) st.bind(i++, r);
+  return i;
+}
+}  // namespace
+
+std::vector<Place> PlaceStore::list(const PlaceFilter& f) {
+  std::vector<std::string> texts;
+  std::vector<double> reals;
+  std::string sql = fmt::format("SELECT {} FROM places{} ORDER BY name_folded, id LIMIT ? OFFSET ?", kColumns,
+                                where_clause(f, texts, reals));
+  auto it = cache_->lists.find(sql);
+  if (it == cache_->lists.end()) it = cache_->lists.emplace(sql, db_->prepare(sql)).first;
+  auto& st = it->second;
+  int i = bind_filter(st, texts, reals);
+  st.bind(i, static_cast<int64_t>(f.limit > 0 ? f.limit : -1));
+  st.bind(i + 1, static_cast<int64_t>(f.offset));
+  std::vector<Place> out;
+  while (st.step()) out.push_back(read_place(st));
+  st.reset();
+  return out;
+}
+
+int64_t PlaceStore::count(const PlaceFilter& f) {
+  std::vector<std::string> texts;
+  std::vector<double> reals;
+  auto st = db_->prepare("SELECT count(*) FROM places" + where_clause(f, texts, reals));
+  bind_filter(st, texts, reals);
+  st.step();
+  return st.int64(0);
+}
+
+std::vector<std::string> PlaceStore::ids_by_siret(const std::string& siret) {
+  cache_->by_siret.bind(1, siret, false);
+  return collect_ids(cache_->by_siret);
+}
+
+std::vector<std::string> PlaceStore::ids_by_name_commune(const std::string& name, const std::string& insee) {
+  cache_->by_name.bind(1, text::fold(name), false).bind(2, insee, false);
+  return collect_ids(cache_->by_name);
+}
+
+std::vector<Place> PlaceStore::by_folded_name(const std::string& folded) {
+  auto& st = cache_->by_folded;
+  st.bind(1, folded, false);
+  std::vector<Place> out;
+  while (st.step()) out.push_back(read_place(st));
+  st.reset();
+  return out;
+}
+
+std::vector<HistoryEntry> PlaceStore::history(const std::string& place_id) {
+  auto st = db_->prepare(
+      "SELECT revision, place_id, action, at, origin, before_json, after_json FROM place_history "
+      "WHERE place_id = ? ORDER BY seq");
+  st.bind(1, place_id, false);
+  std::vector<HistoryEntry> out;
+  while (st.step())
+    out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6)});
+  return out;
+}
+
+}  // namespace maillage::registry

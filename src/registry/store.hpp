@@ -1,0 +1,84 @@
+#pragma once
+// The places registry in one SQLite file: WAL mode, numbered migrations, prepared statements. Places are never
+// deleted (a place closes); every insert and update appends the before/after record to place_history, which
+// the database itself keeps append-only (triggers refuse UPDATE and DELETE). Each committed change bumps the
+// registry revision, so a result can say which state of the registry it used.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/place.hpp"
+#include "registry/sqlite.hpp"
+
+namespace maillage::territory {
+class CommuneTable;
+}
+
+namespace maillage::registry {
+
+struct PlaceFilter {
+  uint32_t types_any = 0;  // any of these types
+  std::optional<Status> status;
+  std::string department;  // "33"
+  std::string insee_code;  // one commune
+  std::string text;        // words, all must appear (name, address, commune, id), accent-insensitive
+  std::string open_on;     // YYYY-MM-DD
+  struct BBox {
+    double min_lon, min_lat, max_lon, max_lat;
+  };
+  std::optional<BBox> bbox;
+  int limit = 0;  // 0 = no limit
+  int offset = 0;
+};
+
+struct HistoryEntry {
+  int64_t revision;
+  std::string place_id, action, at, origin, before_json, after_json;
+};
+
+class PlaceStore {
+ public:
+  static constexpr int kSchemaVersion = 1;
+  // Opens (creating when allowed) and migrates the database. `communes` feeds the search text (commune names)
+  // and may be null.
+  PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create = true);
+  ~PlaceStore();
+
+  sqlite::Database& db() { return *db_; }
+  int64_t revision();
+  int schema_version();
+  int64_t count_all();
+
+  std::optional<Place> get(const std::string& id);
+  std::vector<Place> list(const PlaceFilter& f);
+  int64_t count(const PlaceFilter& f);
+  // Lookups used to match imported rows with stored places.
+  std::vector<std::string> ids_by_siret(const std::string& siret);
+  std::vector<std::string> ids_by_name_commune(const std::string& name, const std::string& insee);
+  std::vector<Place> by_folded_name(const std::string& folded_name);
+  std::vector<HistoryEntry> history(const std::string& place_id);
+
+  // Writes: call inside a sqlite::Transaction; take the revision once with next_revision() before the
+  // first write. insert/update set created_at/updated_at and append to place_history.
+  int64_t next_revision();
+  void insert(Place& p, int64_t revision, const std::string& origin);
+  void update(const Place& before, Place& after, int64_t revision, const std::string& origin);
+  // A fresh id "<insee>-<slug of name>" not yet used.
+  std::string make_id(const Place& p);
+
+ private:
+  void migrate();
+  std::string search_text(const Place& p) const;
+  void bind_place(sqlite::Statement& st, const Place& p);
+  void append_history(const std::string& id, const char* action, const Place* before, const Place* after,
+                      const std::string& origin, const std::string& at, int64_t revision);
+
+  std::unique_ptr<sqlite::Database> db_;
+  const territory::CommuneTable* communes_;
+  struct Cache;
+  std::unique_ptr<Cache> cache_;
+};
+
+}  // namespace maillage::registry

@@ -1,0 +1,102 @@
+#include "territory/communes.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "core/csv.hpp"
+#include "core/error.hpp"
+#include "core/paths.hpp"
+#include "core/text.hpp"
+
+namespace maillage::territory {
+
+namespace {
+std::string pick(const std::string& dir, const std::string& stem) {
+  for (auto ext : {".csv.gz", ".csv"}) {
+    std::string p = dir + "/communes/" + stem + ext;
+    if (std::filesystem::exists(p)) return p;
+  }
+  throw Error(dir + "/communes/" + stem + ".csv.gz: commune table not found");
+}
+
+int require(const csv::Table& t, const char* name) {
+  int i = t.column(name);
+  if (i < 0) throw InputError(Location{t.file, 1, 0, name}, std::string("missing column '") + name + "'");
+  return i;
+}
+}  // namespace
+
+CommuneTable CommuneTable::load(const std::string& dir) {
+  CommuneTable table;
+  auto t = csv::read(pick(dir, "communes_na_cog2026"));
+  int c_code = require(t, "code_insee"), c_nom = require(t, "nom"), c_dep = require(t, "dep"),
+      c_pop = require(t, "population_legale"), c_lat = require(t, "lat"), c_lon = require(t, "lon"),
+      c_area = require(t, "superficie_km2"), c_pc = require(t, "codes_postaux");
+  table.communes_.reserve(t.rows.size());
+  for (auto& r : t.rows) {
+    Commune c;
+    c.code = r.fields[c_code];
+    c.name = r.fields[c_nom];
+    c.dep = r.fields[c_dep];
+    long long pop = 0;
+    double lat = 0, lon = 0, area = 0;
+    if (!text::parse_int(r.fields[c_pop], pop) || !text::parse_double(r.fields[c_lat], lat) ||
+        !text::parse_double(r.fields[c_lon], lon))
+      throw InputError(Location{t.file, r.line, 0, {}}, "bad population or coordinates in commune table");
+    text::parse_double(r.fields[c_area], area);
+    c.population = static_cast<long>(pop);
+    c.centre = {lon, lat};
+    c.area_km2 = area;
+    c.postcodes = text::split_list(r.fields[c_pc], " ");
+    table.by_code_[c.code] = table.communes_.size();
+    table.by_name_.emplace(text::fold(c.name), table.communes_.size());
+    table.communes_.push_back(std::move(c));
+  }
+  auto h = csv::read(pick(dir, "communes_na_code_history"));
+  int h_any = require(h, "code_insee_any"), h_cur = require(h, "code_insee_2026");
+  for (auto& r : h.rows) table.history_[r.fields[h_any]] = r.fields[h_cur];
+  return table;
+}
+
+const CommuneTable& CommuneTable::bundled() {
+  static const CommuneTable table = load(paths::data_dir());
+  return table;
+}
+
+const Commune* CommuneTable::find(std::string_view code) const {
+  auto it = by_code_.find(std::string(code));
+  return it == by_code_.end() ? nullptr : &communes_[it->second];
+}
+
+std::string CommuneTable::current_code(std::string_view any_code) const {
+  if (find(any_code)) return std::string(any_code);
+  auto it = history_.find(std::string(any_code));
+  return it == history_.end() ? std::string() : it->second;
+}
+
+std::vector<const Commune*> CommuneTable::find_by_name(std::string_view name) const {
+  std::vector<const Commune*> out;
+  auto range = by_name_.equal_range(text::fold(name));
+  for (auto it = range.first; it != range.second; ++it) out.push_back(&communes_[it->second]);
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->code < b->code; });
+  return out;
+}
+
+std::vector<std::string> CommuneTable::departments() const {
+  std::set<std::string> deps;
+  for (auto& c : communes_) deps.insert(c.dep);
+  return {deps.begin(), deps.end()};
+}
+
+std::string_view department_name(std::string_view dep) {
+  static const std::pair<std::string_view, std::string_view> names[] = {
+      {"16", "Charente"}, {"17", "Charente-Maritime"}, {"19", "Corrèze"}, {"23", "Creuse"},
+      {"24", "Dordogne"}, {"33", "Gironde"}, {"40", "Landes"}, {"47", "Lot-et-Garonne"},
+      {"64", "Pyrénées-Atlantiques"}, {"79", "Deux-Sèvres"}, {"86", "Vienne"}, {"87", "Haute-Vienne"}};
+  for (auto& [code, name] : names)
+    if (code == dep) return name;
+  return {};
+}
+
+}  // namespace maillage::territory

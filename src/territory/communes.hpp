@@ -1,0 +1,48 @@
+#pragma once
+// The commune table of the region (COG 2026: code, name, department, legal population, centre, area, postal
+// codes) with the history of former codes (communes merged since), loaded from the bundled data.
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/geo.hpp"
+
+namespace maillage::territory {
+
+struct Commune {
+  std::string code;  // INSEE code, COG 2026
+  std::string name;
+  std::string dep;
+  long population = 0;  // legal population
+  geo::LonLat centre;
+  double area_km2 = 0;
+  std::vector<std::string> postcodes;
+};
+
+class CommuneTable {
+ public:
+  // Reads communes_na_cog2026.csv(.gz) and communes_na_code_history.csv(.gz) from a data folder.
+  static CommuneTable load(const std::string& data_dir);
+  static const CommuneTable& bundled();  // loaded once from paths::data_dir()
+
+  const Commune* find(std::string_view code) const;
+  // The current code for a current or former code ("" if unknown).
+  std::string current_code(std::string_view any_code) const;
+  // Communes whose folded name equals the folded query ("saint emilion" finds Saint-Émilion).
+  std::vector<const Commune*> find_by_name(std::string_view name) const;
+  const std::vector<Commune>& all() const { return communes_; }
+  // Department codes present in the table, sorted.
+  std::vector<std::string> departments() const;
+
+ private:
+  std::vector<Commune> communes_;
+  std::unordered_map<std::string, size_t> by_code_;
+  std::unordered_map<std::string, std::string> history_;
+  std::unordered_multimap<std::string, size_t> by_name_;
+};
+
+// Department names of the region (code -> name).
+std::string_view department_name(std::string_view dep);
+
+}  // namespace maillage::territory

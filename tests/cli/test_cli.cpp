@@ -1,0 +1,142 @@
+// End-to-end tests of the real `maillage` binary: exit codes, messages, the database left untouched by a
+// refused import, and two processes importing at the same time.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <thread>
+
+#include "helpers.hpp"
+
+using maillage::test::run_cli;
+using maillage::test::slurp;
+using maillage::test::TempDir;
+
+namespace {
+std::string header =
+    "id,siret,str_nom,categorie,typologie,adresse,code_postal,numcom,nomcom,url_web,facebook,twitter,instagram,"
+    "ct_nom,ct_prenom,ct_courriel,ct_tel_fixe,ct_tel_mobile,x_wgs84,y_wgs84,date_sai\n";
+std::string row(int i, const std::string& insee = "33063") {
+  return "g" + std::to_string(i) + ",,Lieu " + std::to_string(i) + ",,Coworking,,," + insee + ",,,,,,,,,,,,,2024-01-01\n";
+}
+}  // namespace
+
+TEST(Cli, HelpListsTheCommands) {
+  auto r = run_cli("places --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (auto cmd : {"import", "export", "list", "show", "add", "update", "close"})
+    EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+  EXPECT_EQ(run_cli("places import --help").exit_code, 0);
+}
+
+TEST(Cli, DefaultDatabaseIsCreatedFromTheBundledData) {
+  TempDir dir;
+  auto r = run_cli("--db " + dir.file("m.db") + " places list --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("creating"), std::string::npos);
+  EXPECT_NE(r.out.find("La Quincaillerie Num\xC3\xA9rique"), std::string::npos);
+  // Same through MAILLAGE_DB, and the second run does not seed again.
+  auto again = run_cli("--db " + dir.file("m.db") + " places list --department 23");
+  EXPECT_EQ(again.out.find("creating"), std::string::npos);
+  EXPECT_NE(again.out.find("Guéret (23)"), std::string::npos);
+}
+
+TEST(Cli, BadRowFailsWithFileLineColumnAndLeavesTheDatabaseByteForByte) {
+  TempDir dir;
+  auto db = dir.file("m.db");
+  ASSERT_EQ(run_cli("--db " + db + " places summary").exit_code, 0);
+  auto before = slurp(db);
+  auto file = dir.write("bad.csv", header + row(1) + row(2, "99999") + row(3));
+  auto r = run_cli("--db " + db + " places import " + file);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find(file + ":3:8: numcom"), std::string::npos) << r.out;  // numcom is column 8
+  EXPECT_NE(r.out.find("nothing was written"), std::string::npos) << r.out;
+  EXPECT_EQ(slurp(db), before);
+  EXPECT_FALSE(std::filesystem::exists(db + "-wal") && std::filesystem::file_size(db + "-wal") > 0 &&
+               slurp(db) != before);
+}
+
+TEST(Cli, SkipInvalidWritesARejectsReport) {
+  TempDir dir;
+  auto db = dir.file("m.db");
+  auto file = dir.write("mixed.csv", header + row(1) + row(2, "99999") + row(3));
+  auto rejects = dir.file("rej.csv");
+  auto r = run_cli("--no-seed --db " + db + " places import --skip-invalid --rejects " + rejects + " " + file);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 inserted"), std::string::npos) << r.out;
+  EXPECT_NE(slurp(rejects).find("'99999' is not a commune"), std::string::npos);
+}
+
+TEST(Cli, AddUpdateCloseAndShow) {
+  TempDir dir;
+  auto db = " --no-seed --db " + dir.file("m.db");
+  auto r = run_cli(db + " places add --name 'Le Relais' --commune Guéret --type coworking --type fablab --opening 2018 "
+                   "--fte 0.5 --set seats_dropin=4 --set 'services=wifi;pmr'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = run_cli(db + " places show 23096-le-relais");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("seats_dropin         4"), std::string::npos) << r.out;
+  r = run_cli(db + " places update 23096-le-relais --fte -1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("staff cannot be negative"), std::string::npos) << r.out;
+  r = run_cli(db + " places update 23096-le-relais --set staff_fte=1.5");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  r = run_cli(db + " places close 23096-le-relais --date 2024-01-31 --reason 'fin du bail'");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  r = run_cli(db + " places show 23096-le-relais --json --history");
+  EXPECT_NE(r.out.find("\"closing_date\": \"2024-01-31\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fin du bail"), std::string::npos);
+  EXPECT_NE(r.out.find("\"action\": \"update\""), std::string::npos);
+  r = run_cli(db + " places list --open-on 2024-02-01 --json");
+  EXPECT_NE(r.out.find("\"total\": 0"), std::string::npos) << r.out;
+  r = run_cli(db + " places list --open-on 2023-02-01 --json");
+  EXPECT_NE(r.out.find("\"total\": 1"), std::string::npos) << r.out;
+  EXPECT_NE(run_cli(db + " places show nope").exit_code, 0);
+}
+
+TEST(Cli, BadFilterValuesAreExplained) {
+  TempDir dir;
+  auto db = " --no-seed --db " + dir.file("m.db");
+  auto r = run_cli(db + " places list --type piscine");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("accepted values are coworking"), std::string::npos) << r.out;
+  r = run_cli(db + " places list --department 75");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(run_cli(db + " places list --open-on 2024-02-30").exit_code, 0);
+}
+
+TEST(Cli, TwoConcurrentImportsNeverCorruptTheDatabase) {
+  TempDir dir;
+  auto db = dir.file("m.db");
+  std::string a = header, b = header;
+  for (int i = 0; i < 2000; ++i) a += row(i);
+  for (int i = 2000; i < 4000; ++i) b += row(i);
+  auto fa = dir.write("a.csv", a), fb = dir.write("b.csv", b);
+  ASSERT_EQ(run_cli("--no-seed --db " + db + " places list").exit_code, 0);
+  maillage::test::RunResult ra, rb;
+  std::thread ta([&] { ra = run_cli("--db " + db + " places import " + fa); });
+  std::thread tb([&] { rb = run_cli("--db " + db + " places import " + fb); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(ra.exit_code, 0) << ra.out;
+  EXPECT_EQ(rb.exit_code, 0) << rb.out;
+  auto check = maillage::test::run_cli("--db " + db + " places list --json --limit 1");
+  EXPECT_NE(check.out.find("\"total\": 4000"), std::string::npos) << check.out.substr(0, 300);
+  EXPECT_NE(check.out.find("\"revision\": 2"), std::string::npos);  // two imports, two revisions
+  FILE* p = popen(("sqlite3 " + db + " 'PRAGMA integrity_check'").c_str(), "r");
+  char buf[64] = {};
+  fgets(buf, sizeof buf, p);
+  pclose(p);
+  EXPECT_EQ(std::string(buf), "ok\n");
+}
+
+TEST(Cli, ExportFormats) {
+  TempDir dir;
+  auto db = " --db " + dir.file("m.db");
+  for (auto f : {"csv", "maillage", "geojson", "mednum"}) {
+    auto r = run_cli(db + " places export --format " + f + " --department 23 -o " + dir.file(std::string("x.") + f));
+    EXPECT_EQ(r.exit_code, 0) << f << r.out;
+    EXPECT_GT(slurp(dir.file(std::string("x.") + f)).size(), 200u) << f;
+  }
+  EXPECT_NE(slurp(dir.file("x.geojson")).find("\"FeatureCollection\""), std::string::npos);
+  EXPECT_NE(run_cli(db + " places export --format xml").exit_code, 0);
+}

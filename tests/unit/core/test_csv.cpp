@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include "core/csv.hpp"
+#include "core/error.hpp"
+#include "helpers.hpp"
+
+using namespace maillage;
+
+TEST(Csv, QuotedFieldsAndLineNumbers) {
+  auto t = csv::parse("a,b,c\n1,\"x, y\",3\n\n4,\"multi\nline\",6\n7,8,9\n", "f.csv");
+  ASSERT_EQ(t.header.size(), 3u);
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.rows[0].line, 2);
+  EXPECT_EQ(t.rows[0].fields[1], "x, y");
+  EXPECT_EQ(t.rows[1].line, 4);  // blank line 3 skipped
+  EXPECT_EQ(t.rows[1].fields[1], "multi\nline");
+  EXPECT_EQ(t.rows[2].line, 6);
+}
+
+TEST(Csv, DetectsSemicolonAndSkipsBom) {
+  auto t = csv::parse("\xEF\xBB\xBFid;nom\n1;\"Caf\xC3\xA9; bar\"\n", "f.csv");
+  EXPECT_EQ(t.delimiter, ';');
+  EXPECT_EQ(t.header[0], "id");
+  EXPECT_EQ(t.rows[0].fields[1], "Caf\xC3\xA9; bar");
+}
+
+TEST(Csv, WrongFieldCountNamesTheLine) {
+  try {
+    csv::parse("a,b\n1,2\n3,4,5\n", "f.csv");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_NE(std::string(e.what()).find("f.csv:3: row has 3 fields but the header has 2"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Csv, UnclosedQuoteAndBadEncodingAreErrors) {
+  EXPECT_THROW(csv::parse("a,b\n1,\"open\n", "f.csv"), InputError);
+  try {
+    csv::parse("a,b\n1,2\n3,Gu\xE9ret\n", "f.csv");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_NE(std::string(e.what()).find("UTF-8"), std::string::npos);
+  }
+}
+
+TEST(Csv, WriterQuotesOnlyWhenNeededAndRoundTrips) {
+  std::ostringstream out;
+  csv::Writer w(out);
+  w.row({"plain", "a,b", "say \"hi\"", "two\nlines", ""});
+  EXPECT_EQ(out.str(), "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\n");
+  auto t = csv::parse("h1,h2,h3,h4,h5\n" + out.str(), "x");
+  EXPECT_EQ(t.rows[0].fields[2], "say \"hi\"");
+  EXPECT_EQ(t.rows[0].fields[3], "two\nlines");
+}
+
+TEST(Csv, ReadsGzipFiles) {
+  test::TempDir dir;
+  auto plain = dir.write("t.csv", "a,b\n1,2\n");
+  ASSERT_EQ(std::system(("gzip -k " + plain).c_str()), 0);
+  auto t = csv::read(plain + ".gz");
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_EQ(t.rows[0].fields[1], "2");
+}

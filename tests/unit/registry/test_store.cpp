@@ -1,0 +1,116 @@
+#include <gtest/gtest.h>
+
+#include <sqlite3.h>
+
+#include "fixtures.hpp"
+#include "helpers.hpp"
+#include "registry/io_formats.hpp"
+#include "registry/store.hpp"
+
+using namespace maillage;
+using namespace maillage::registry;
+
+namespace {
+struct StoreTest : ::testing::Test {
+  test::TempDir dir;
+  PlaceStore store{dir.file("s.db"), &territory::CommuneTable::bundled()};
+
+  void load(const std::string& csv) {
+    auto rep = import_file(store, test::validator(), dir.write("in.csv", csv), {});
+    ASSERT_TRUE(rep.committed);
+  }
+  std::vector<std::string> ids(const PlaceFilter& f) {
+    std::vector<std::string> out;
+    for (auto& p : store.list(f)) out.push_back(p.id);
+    return out;
+  }
+};
+
+const char* kPlaces =
+    "id,name,types,status,opening_date,closing_date,insee_code,address\n"
+    "a,Coworking de la Gare,coworking,open,2016-03-01,,33063,1 place de la Gare\n"
+    "b,Fablab Pau,fablab,open,2014,,64445,\n"
+    "c,L'Atelier Éphémère,atelier_partage;fablab,closed,2012,2019-12-31,23096,\n"
+    "d,Projet du Bourg,hybride,project,,,87085,\n"
+    "e,Tiers-lieu Limousin,hybride;coworking,open,,,87085,rue de Limoges\n";
+}  // namespace
+
+TEST_F(StoreTest, WalModeAndSchemaVersion) {
+  auto st = store.db().prepare("PRAGMA journal_mode");
+  st.step();
+  EXPECT_EQ(st.text(0), "wal");
+  EXPECT_EQ(store.schema_version(), PlaceStore::kSchemaVersion);
+}
+
+TEST_F(StoreTest, FiltersCombine) {
+  load(kPlaces);
+  PlaceFilter f;
+  EXPECT_EQ(ids(f).size(), 5u);
+  f.types_any = 1u << 1;  // fablab
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"b", "c"}));
+  f = {};
+  f.status = Status::Open;
+  EXPECT_EQ(ids(f).size(), 3u);
+  f = {};
+  f.department = "87";
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"d", "e"}));
+  f = {};
+  f.insee_code = "64445";
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"b"}));
+  f = {};
+  f.text = "EPHEMERE atelier";  // accents, case and word order ignored
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"c"}));
+  f.text = "limoges";  // commune name is searchable
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"d", "e"}));
+  f = {};
+  f.bbox = PlaceFilter::BBox{-1, 43, 0, 45};  // Bordeaux and Pau
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"a", "b"}));
+  f = {};
+  f.limit = 2;
+  f.offset = 1;
+  EXPECT_EQ(store.list(f).size(), 2u);
+  EXPECT_EQ(store.count(f), 5);
+}
+
+TEST_F(StoreTest, OpenOnAgreesWithThePlaceRule) {
+  load(kPlaces);
+  for (auto d : {"2013-06-01", "2015-01-01", "2016-03-01", "2019-12-31", "2020-01-01", "2026-01-01"}) {
+    PlaceFilter f;
+    f.open_on = d;
+    std::vector<std::string> expected;
+    for (auto& p : store.list({}))
+      if (p.open_on(d)) expected.push_back(p.id);
+    EXPECT_EQ(ids(f), expected) << d;
+  }
+  PlaceFilter f;
+  f.open_on = "2019-06-01";
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"a", "b", "c", "e"}));
+}
+
+TEST_F(StoreTest, HistoryIsAppendOnlyAndPlacesAreNeverDeleted) {
+  load(kPlaces);
+  EXPECT_THROW(store.db().exec("UPDATE place_history SET origin = 'x'"), Error);
+  EXPECT_THROW(store.db().exec("DELETE FROM place_history"), Error);
+  EXPECT_THROW(store.db().exec("DELETE FROM places WHERE id = 'a'"), Error);
+  EXPECT_EQ(store.count_all(), 5);
+  EXPECT_EQ(store.history("a").size(), 1u);
+}
+
+TEST_F(StoreTest, DatabaseRefusesInvalidRowsEvenBehindTheApi) {
+  EXPECT_THROW(store.db().exec("INSERT INTO places (id, name, status, insee_code, lon, lat, position_precision, "
+                               "name_folded, search_text, created_at, updated_at) VALUES ('z', 'Z', 'bientot', "
+                               "'33063', 0, 45, 'address', 'z', 'z', 'now', 'now')"),
+               Error);
+}
+
+TEST_F(StoreTest, NewerSchemaIsRefused) {
+  store.db().exec("PRAGMA user_version = 99");
+  EXPECT_THROW(PlaceStore(dir.file("s.db"), nullptr), Error);
+}
+
+TEST_F(StoreTest, GeneratedIdsAreReadableAndUnique) {
+  Place p;
+  p.name = "Le Café des Possibles";
+  p.insee_code = "33063";
+  EXPECT_EQ(store.make_id(p), "33063-le-cafe-des-possibles");
+}
