@@ -162,6 +162,16 @@ BENCHMARK_CAPTURE(BM_List, bbox_and_open_on, bbox_open())->Unit(benchmark::kMicr
 BENCHMARK_CAPTURE(BM_List, one_commune, commune())->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_List, all_20000_unfiltered, everything())->Unit(benchmark::kMicrosecond);
 
+// The first list after a write reloads the in-memory copy (a write elsewhere bumps the revision).
+void BM_ListAfterWrite(benchmark::State& state) {
+  auto& store = *list_fixture().store;
+  for (auto _ : state) {
+    store.db().exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'");
+    benchmark::DoNotOptimize(store.list(dep_type()));
+  }
+}
+BENCHMARK(BM_ListAfterWrite)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -355,8 +355,8 @@ ImportReport import_records(PlaceStore& store, const Validator& validator, std::
     }
     // Likely duplicates: same folded name within 200 m of another stored place.
     for (auto& other : store.by_folded_name(text::fold(merged.place.name))) {
-      if (other.id == merged.place.id || !other.lon) continue;
-      double d = geo::haversine_m({*other.lon, *other.lat}, {*merged.place.lon, *merged.place.lat});
+      if (other.id == merged.place.id) continue;
+      double d = geo::haversine_m(other.at, {*merged.place.lon, *merged.place.lat});
       auto pair = std::minmax(merged.place.id, other.id);
       if (d <= 200 && duplicate_pairs.emplace(pair.first, pair.second).second)
         problems.push_back({r.at(Field::name), Problem::Severity::Warning,

@@ -386,7 +386,7 @@ void copy_field(Place& dst, const Place& src, Field f) {
   }
 }
 
-nlohmann::json to_json(const Place& p, bool include_private, std::string_view commune_name) {
+nlohmann::json to_json(const Place& p, bool include_private, std::string_view commune_name, bool compact) {
   nlohmann::json j = nlohmann::json::object();
   auto str = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
   auto opt = [](const auto& o) { return o ? nlohmann::json(*o) : nlohmann::json(nullptr); };
@@ -405,6 +405,9 @@ nlohmann::json to_json(const Place& p, bool include_private, std::string_view co
       default: j[std::string(d.name)] = str(format_field(p, d.field));
     }
   }
+  if (compact)
+    for (auto it = j.begin(); it != j.end();)
+      it = it->is_null() || (it->is_array() && it->empty()) ? j.erase(it) : std::next(it);
   return j;
 }
 

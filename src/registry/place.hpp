@@ -100,8 +100,9 @@ std::string format_field(const Place& p, Field f);
 std::string parse_field(Place& p, Field f, std::string_view text);
 void copy_field(Place& dst, const Place& src, Field f);
 
-// JSON object with typed values (arrays for types/services, numbers, null when absent).
-nlohmann::json to_json(const Place& p, bool include_private, std::string_view commune_name = {});
+// JSON object with typed values (arrays for types/services, numbers, null when absent). With compact, absent
+// fields are left out instead of null (history records).
+nlohmann::json to_json(const Place& p, bool include_private, std::string_view commune_name = {}, bool compact = false);
 
 // Luhn check of a SIRET (14 digits), with La Poste's exception (SIREN 356000000: digit sum divisible by 5).
 bool siret_checksum_ok(std::string_view siret);

@@ -61,8 +61,9 @@ CREATE TABLE place_history (
   action TEXT NOT NULL CHECK (action IN ('insert', 'update')),
   at TEXT NOT NULL,
   origin TEXT,
-  before_json TEXT,
-  after_json TEXT NOT NULL
+  -- The whole record as it was before an update (NULL for an insert). The record after a change is the
+  -- next entry's before_json, or the current row: every stored state can be rebuilt.
+  before_json TEXT CHECK ((action = 'insert') = (before_json IS NULL))
 );
 CREATE INDEX place_history_place ON place_history (place_id, seq);
 CREATE TRIGGER place_history_no_update BEFORE UPDATE ON place_history
@@ -118,14 +119,14 @@ Place read_place(const sqlite::Statement& st) {
 
 struct PlaceStore::Cache {
   sqlite::Statement get, insert, update, history, revision, by_siret, by_name, by_folded;
-  std::map<std::string, sqlite::Statement> lists;
 };
 
 PlaceStore::PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create)
     : communes_(communes), cache_(std::make_unique<Cache>()) {
   db_ = std::make_unique<sqlite::Database>(
       path, create ? sqlite::Database::Mode::ReadWriteCreate : sqlite::Database::Mode::ReadWrite);
-  db_->exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+  db_->exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32000; "
+            "PRAGMA temp_store = MEMORY;");
   migrate();
   auto& c = *cache_;
   c.get = db_->prepare(fmt::format("SELECT {} FROM places WHERE id = ?", kColumns));
@@ -137,12 +138,11 @@ PlaceStore::PlaceStore(const std::string& path, const territory::CommuneTable* c
       "UPDATE places SET ({}, name_folded, search_text) = ({}) WHERE id = ?{}", kColumns, params,
       kColumnCount + 3));
   c.history = db_->prepare(
-      "INSERT INTO place_history (revision, place_id, action, at, origin, before_json, after_json) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO place_history (revision, place_id, action, at, origin, before_json) VALUES (?, ?, ?, ?, ?, ?)");
   c.revision = db_->prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'");
   c.by_siret = db_->prepare("SELECT id FROM places WHERE siret = ? ORDER BY id");
   c.by_name = db_->prepare("SELECT id FROM places WHERE name_folded = ? AND insee_code = ? ORDER BY id");
-  c.by_folded = db_->prepare(fmt::format("SELECT {} FROM places WHERE name_folded = ? ORDER BY id", kColumns));
+  c.by_folded = db_->prepare("SELECT id, name, lon, lat FROM places WHERE name_folded = ? ORDER BY id");
 }
 
 PlaceStore::~PlaceStore() = default;
@@ -212,16 +212,18 @@ void PlaceStore::bind_place(sqlite::Statement& st, const Place& p) {
   st.bind(++i, search_text(p), false);
 }
 
-void PlaceStore::append_history(const std::string& id, const char* action, const Place* before,
-                                const Place* after, const std::string& origin, const std::string& at,
-                                int64_t revision) {
+void PlaceStore::append_history(const std::string& id, const Place* before, const std::string& origin,
+                                const std::string& at, int64_t revision) {
   auto& st = cache_->history;
-  st.bind(1, revision).bind(2, id).bind(3, action).bind(4, at).bind(5, origin);
+  st.bind(1, revision);
+  st.bind(2, id);
+  st.bind(3, before ? "update" : "insert");
+  st.bind(4, at);
+  st.bind(5, origin);
   if (before)
-    st.bind(6, to_json(*before, true).dump());
+    st.bind(6, to_json(*before, true, {}, true).dump());
   else
     st.bind_null(6);
-  st.bind(7, to_json(*after, true).dump());
   st.run();
 }
 
@@ -231,7 +233,7 @@ void PlaceStore::insert(Place& p, int64_t revision, const std::string& origin) {
   auto& st = cache_->insert;
   bind_place(st, p);
   st.run();
-  append_history(p.id, "insert", nullptr, &p, origin, p.updated_at, revision);
+  append_history(p.id, nullptr, origin, p.updated_at, revision);
 }
 
 void PlaceStore::update(const Place& before, Place& after, int64_t revision, const std::string& origin) {
@@ -242,7 +244,7 @@ void PlaceStore::update(const Place& before, Place& after, int64_t revision, con
   bind_place(st, after);
   st.bind(kColumnCount + 3, before.id);
   st.run();
-  append_history(after.id, "update", &before, &after, origin, after.updated_at, revision);
+  append_history(after.id, &before, origin, after.updated_at, revision);
 }
 
 std::string PlaceStore::make_id(const Place& p) {
@@ -274,76 +276,65 @@ std::vector<std::string> collect_ids(sqlite::Statement& st) {
   return out;
 }
 
-// WHERE clause for a filter and the values to bind, in order.
-std::string where_clause(const PlaceFilter& f, std::vector<std::string>& texts, std::vector<double>& reals) {
-  std::string w = " WHERE 1";
-  if (f.types_any) {
-    w += " AND (types & " + std::to_string(f.types_any) + ") != 0";  // a number, not user text
-  }
-  if (f.status) {
-    w += " AND status = ?";
-    texts.emplace_back(status_key(*f.status));
-  }
-  if (!f.department.empty()) {
-    std::string hi = f.department;
-    hi.back() = static_cast<char>(hi.back() + 1);
-    w += " AND insee_code >= ? AND insee_code < ?";
-    texts.push_back(f.department);
-    texts.push_back(hi);
-  }
-  if (!f.insee_code.empty()) {
-    w += " AND insee_code = ?";
-    texts.push_back(f.insee_code);
-  }
-  for (auto& word : text::split_list(text::fold(f.text), " ")) {
-    w += " AND search_text LIKE ?";
-    texts.push_back("%" + word + "%");
-  }
-  if (!f.open_on.empty()) {
-    w += " AND status <> 'project' AND (opening_date IS NULL OR opening_date <= ?) AND "
-         "(CASE WHEN closing_date IS NOT NULL THEN closing_date > ? ELSE status = 'open' END)";
-    texts.push_back(f.open_on);
-    texts.push_back(f.open_on);
-  }
-  if (f.bbox) {
-    w += " AND lon >= ? AND lon <= ? AND lat >= ? AND lat <= ?";
-    reals = {f.bbox->min_lon, f.bbox->max_lon, f.bbox->min_lat, f.bbox->max_lat};
-  }
-  return w;
-}
-
-int bind_filter(sqlite::Statement& st, const std::vector<std::string>& texts, const std::vector<double>& reals) {
-  int i = 1;
-  for (auto& t : texts) st.bind(i++, t, false);
-  for (double r : reals) st.bind(i++, r);
-  return i;
+// The one definition of what a filter selects; `search` is the place's folded search text.
+bool matches(const PlaceFilter& f, const std::vector<std::string>& words, const Place& p, const std::string& search) {
+  if (f.types_any && !(p.types & f.types_any)) return false;
+  if (f.status && p.status != *f.status) return false;
+  if (!f.department.empty() && p.insee_code.compare(0, f.department.size(), f.department) != 0) return false;
+  if (!f.insee_code.empty() && p.insee_code != f.insee_code) return false;
+  for (auto& w : words)
+    if (search.find(w) == std::string::npos) return false;
+  if (!f.open_on.empty() && !p.open_on(f.open_on)) return false;
+  if (f.bbox && (!p.lon || *p.lon < f.bbox->min_lon || *p.lon > f.bbox->max_lon || *p.lat < f.bbox->min_lat ||
+                 *p.lat > f.bbox->max_lat))
+    return false;
+  return true;
 }
 }  // namespace
 
+std::shared_ptr<const PlaceStore::Snapshot> PlaceStore::snapshot() {
+  bool own_txn = sqlite3_get_autocommit(db_->handle()) != 0;
+  if (own_txn) db_->exec("BEGIN");  // revision and rows from one consistent read
+  try {
+    int64_t rev = revision();
+    if (!snapshot_ || snapshot_->revision != rev) {
+      auto snap = std::make_shared<Snapshot>();
+      snap->revision = rev;
+      auto st = db_->prepare(fmt::format("SELECT {}, search_text FROM places ORDER BY name_folded, id", kColumns));
+      while (st.step()) {
+        snap->places.push_back(read_place(st));
+        snap->search.push_back(st.text(kColumnCount));
+      }
+      snapshot_ = std::move(snap);
+    }
+    if (own_txn) db_->exec("COMMIT");
+  } catch (...) {
+    if (own_txn) db_->exec("ROLLBACK");
+    throw;
+  }
+  return snapshot_;
+}
+
 std::vector<Place> PlaceStore::list(const PlaceFilter& f) {
-  std::vector<std::string> texts;
-  std::vector<double> reals;
-  std::string sql = fmt::format("SELECT {} FROM places{} ORDER BY name_folded, id LIMIT ? OFFSET ?", kColumns,
-                                where_clause(f, texts, reals));
-  auto it = cache_->lists.find(sql);
-  if (it == cache_->lists.end()) it = cache_->lists.emplace(sql, db_->prepare(sql)).first;
-  auto& st = it->second;
-  int i = bind_filter(st, texts, reals);
-  st.bind(i, static_cast<int64_t>(f.limit > 0 ? f.limit : -1));
-  st.bind(i + 1, static_cast<int64_t>(f.offset));
+  auto snap = snapshot();
+  auto words = text::split_list(text::fold(f.text), " ");
   std::vector<Place> out;
-  while (st.step()) out.push_back(read_place(st));
-  st.reset();
+  int skipped = 0;
+  for (size_t i = 0; i < snap->places.size(); ++i) {
+    if (!matches(f, words, snap->places[i], snap->search[i])) continue;
+    if (skipped++ < f.offset) continue;
+    out.push_back(snap->places[i]);
+    if (f.limit > 0 && static_cast<int>(out.size()) == f.limit) break;
+  }
   return out;
 }
 
 int64_t PlaceStore::count(const PlaceFilter& f) {
-  std::vector<std::string> texts;
-  std::vector<double> reals;
-  auto st = db_->prepare("SELECT count(*) FROM places" + where_clause(f, texts, reals));
-  bind_filter(st, texts, reals);
-  st.step();
-  return st.int64(0);
+  auto snap = snapshot();
+  auto words = text::split_list(text::fold(f.text), " ");
+  int64_t n = 0;
+  for (size_t i = 0; i < snap->places.size(); ++i) n += matches(f, words, snap->places[i], snap->search[i]);
+  return n;
 }
 
 std::vector<std::string> PlaceStore::ids_by_siret(const std::string& siret) {
@@ -356,23 +347,22 @@ std::vector<std::string> PlaceStore::ids_by_name_commune(const std::string& name
   return collect_ids(cache_->by_name);
 }
 
-std::vector<Place> PlaceStore::by_folded_name(const std::string& folded) {
+std::vector<PlaceStore::NamedPoint> PlaceStore::by_folded_name(const std::string& folded) {
   auto& st = cache_->by_folded;
   st.bind(1, folded, false);
-  std::vector<Place> out;
-  while (st.step()) out.push_back(read_place(st));
+  std::vector<NamedPoint> out;
+  while (st.step()) out.push_back({st.text(0), st.text(1), {st.real(2), st.real(3)}});
   st.reset();
   return out;
 }
 
 std::vector<HistoryEntry> PlaceStore::history(const std::string& place_id) {
   auto st = db_->prepare(
-      "SELECT revision, place_id, action, at, origin, before_json, after_json FROM place_history "
-      "WHERE place_id = ? ORDER BY seq");
+      "SELECT revision, place_id, action, at, origin, before_json FROM place_history WHERE place_id = ? ORDER BY seq");
   st.bind(1, place_id, false);
   std::vector<HistoryEntry> out;
   while (st.step())
-    out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6)});
+    out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The places registry in one SQLite file: WAL mode, numbered migrations, prepared statements. Places are never
-// deleted (a place closes); every insert and update appends the before/after record to place_history, which
+// deleted (a place closes); every insert and update appends to place_history (an update keeps the whole
+// record as it was), which
 // the database itself keeps append-only (triggers refuse UPDATE and DELETE). Each committed change bumps the
 // registry revision, so a result can say which state of the registry it used.
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/geo.hpp"
 #include "registry/place.hpp"
 #include "registry/sqlite.hpp"
 
@@ -35,7 +37,8 @@ struct PlaceFilter {
 
 struct HistoryEntry {
   int64_t revision;
-  std::string place_id, action, at, origin, before_json, after_json;
+  std::string place_id, action, at, origin;
+  std::string before_json;  // the record before an update ("" for the insert)
 };
 
 class PlaceStore {
@@ -52,12 +55,19 @@ class PlaceStore {
   int64_t count_all();
 
   std::optional<Place> get(const std::string& id);
+  // Places matching a filter, ordered by name. Served from an in-memory copy of the table that is reloaded
+  // whenever the registry revision has moved (a write by this or any other process), so a list costs a scan
+  // of memory, not of the database.
   std::vector<Place> list(const PlaceFilter& f);
-  int64_t count(const PlaceFilter& f);
+  int64_t count(const PlaceFilter& f);  // ignores limit and offset
   // Lookups used to match imported rows with stored places.
   std::vector<std::string> ids_by_siret(const std::string& siret);
   std::vector<std::string> ids_by_name_commune(const std::string& name, const std::string& insee);
-  std::vector<Place> by_folded_name(const std::string& folded_name);
+  struct NamedPoint {
+    std::string id, name;
+    geo::LonLat at;
+  };
+  std::vector<NamedPoint> by_folded_name(const std::string& folded_name);
   std::vector<HistoryEntry> history(const std::string& place_id);
 
   // Writes: call inside a sqlite::Transaction; take the revision once with next_revision() before the
@@ -72,10 +82,18 @@ class PlaceStore {
   void migrate();
   std::string search_text(const Place& p) const;
   void bind_place(sqlite::Statement& st, const Place& p);
-  void append_history(const std::string& id, const char* action, const Place* before, const Place* after,
-                      const std::string& origin, const std::string& at, int64_t revision);
+  void append_history(const std::string& id, const Place* before, const std::string& origin, const std::string& at,
+                      int64_t revision);
+
+  struct Snapshot {
+    int64_t revision = -1;
+    std::vector<Place> places;        // ordered by folded name, then id
+    std::vector<std::string> search;  // folded search text of each place
+  };
+  std::shared_ptr<const Snapshot> snapshot();
 
   std::unique_ptr<sqlite::Database> db_;
+  std::shared_ptr<const Snapshot> snapshot_;
   const territory::CommuneTable* communes_;
   struct Cache;
   std::unique_ptr<Cache> cache_;

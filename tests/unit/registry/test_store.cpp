@@ -87,6 +87,19 @@ TEST_F(StoreTest, OpenOnAgreesWithThePlaceRule) {
   EXPECT_EQ(ids(f), (std::vector<std::string>{"a", "b", "c", "e"}));
 }
 
+TEST_F(StoreTest, ListSeesWritesOfAnotherConnection) {
+  load(kPlaces);
+  PlaceFilter f;
+  f.department = "23";
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"c"}));
+  // Another connection (as another process would) adds a place in Creuse.
+  PlaceStore other(dir.file("s.db"), &territory::CommuneTable::bundled());
+  auto rep = import_file(other, test::validator(), dir.write("more.csv", "id,name,insee_code\nz,Zèbre,23096\n"), {});
+  ASSERT_TRUE(rep.committed);
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"c", "z"}));
+  EXPECT_EQ(store.count(f), 2);
+}
+
 TEST_F(StoreTest, HistoryIsAppendOnlyAndPlacesAreNeverDeleted) {
   load(kPlaces);
   EXPECT_THROW(store.db().exec("UPDATE place_history SET origin = 'x'"), Error);

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The main job on the bundled regional data: installs what is missing, builds, creates the registry
+# (maillage.db) from data/ on first run, and writes the reports to out/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh release maillage
+M=build/release/apps/maillage
+mkdir -p out
+$M places summary | tee out/registry-summary.txt
+$M places export --format geojson -o out/places.geojson
+$M places export --format csv -o out/places_annuaire.csv
+$M places export --format mednum -o out/places_mednum.csv
+echo
+echo "Registry: $(pwd)/maillage.db"
+echo "Report:   $(pwd)/out/registry-summary.txt"
+echo "Exports:  $(pwd)/out/places.geojson, out/places_annuaire.csv, out/places_mednum.csv"
+echo "Try:      $M places list --department 23    or    $M --help"
