@@ -192,7 +192,7 @@ json report_json(const ImportReport& r) {
                         {"message", p.message}});
   return {{"file", r.file}, {"format", format_name(r.format)}, {"rows", r.rows}, {"inserted", r.inserted},
           {"updated", r.updated}, {"unchanged", r.unchanged}, {"rejected", r.rejected},
-          {"committed", r.committed}, {"revision", r.revision}, {"problems", problems}};
+          {"committed", r.committed}, {"revision", r.revision}, {"ids", r.written_ids}, {"problems", problems}};
 }
 
 // Builds a record from --set field=value options and the shorthand flags.
@@ -415,14 +415,13 @@ int run(int argc, char** argv) {
     std::vector<Problem> problems;
     Record r = add_args.build(problems);
     if (!r.present.test(static_cast<size_t>(Field::name))) throw Error("--name is required");
-    if (r.place.id.empty() && !store->ids_by_name_commune(r.place.name, r.place.insee_code).empty())
-      throw Error(fmt::format("a place named '{}' already exists in {}: use 'places update'", r.place.name,
-                              r.place.insee_code));
     ImportOptions o;
     o.origin = "cli add";
+    o.mode = ImportOptions::Mode::InsertOnly;
     auto rep = import_records(*store, validator(), {r}, o, problems);
     finish_write(rep, add_json, "add");
-    if (!add_json && rep.committed) std::cout << fmt::format("added (registry revision {})\n", rep.revision);
+    if (!add_json && rep.committed)
+      std::cout << fmt::format("added {} (registry revision {})\n", rep.written_ids.at(0), rep.revision);
   });
 
   auto* upd = places->add_subcommand("update", "change fields of a place");
@@ -441,6 +440,7 @@ int run(int argc, char** argv) {
     r.present.set(static_cast<size_t>(Field::id));
     ImportOptions o;
     o.origin = "cli update";
+    o.mode = ImportOptions::Mode::UpdateOnly;
     auto rep = import_records(*store, validator(), {r}, o, problems);
     finish_write(rep, upd_json, "update");
     if (!upd_json && rep.committed)

@@ -309,6 +309,17 @@ ImportReport import_records(PlaceStore& store, const Validator& validator, std::
       if (ids.size() == 1) existing = store.get(ids[0]);
     }
 
+    if (existing && options.mode == ImportOptions::Mode::InsertOnly) {
+      problems.push_back({r.at(Field::name), Problem::Severity::Error,
+                          fmt::format("this place already exists as '{}' ({}): update it instead", existing->id,
+                                      existing->name)});
+      continue;
+    }
+    if (!existing && options.mode == ImportOptions::Mode::UpdateOnly) {
+      problems.push_back({r.at(Field::id), Problem::Severity::Error,
+                          fmt::format("no stored place matches '{}'", r.place.id.empty() ? r.place.name : r.place.id)});
+      continue;
+    }
     Record merged = r;
     if (existing) {
       merged.place = *existing;
@@ -353,6 +364,7 @@ ImportReport import_records(PlaceStore& store, const Validator& validator, std::
       claimed.emplace(merged.place.id, where);
       ++rep.inserted;
     }
+    rep.written_ids.push_back(merged.place.id);
     // Likely duplicates: same folded name within 200 m of another stored place.
     for (auto& other : store.by_folded_name(text::fold(merged.place.name))) {
       if (other.id == merged.place.id) continue;

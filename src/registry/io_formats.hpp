@@ -30,7 +30,9 @@ std::vector<Record> read_records(const std::string& path, Format format, std::ve
                                  Format* detected = nullptr);
 
 struct ImportOptions {
+  enum class Mode { Upsert, InsertOnly, UpdateOnly };
   Format format = Format::Auto;
+  Mode mode = Mode::Upsert;   // InsertOnly: a row matching a stored place is an error (places add)
   bool skip_invalid = false;  // import the valid rows, report the others
   bool dry_run = false;       // check and match everything, write nothing
   std::string origin;         // recorded in the history (default: the file name)
@@ -42,6 +44,7 @@ struct ImportReport {
   int rows = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0;
   std::vector<Problem> problems;  // errors and warnings, in file order
   std::vector<int> rejected_lines;
+  std::vector<std::string> written_ids;  // ids of the places inserted or updated, in input order
   int64_t revision = 0;  // registry revision after the import
   bool committed = false;
   int errors() const;

@@ -72,6 +72,11 @@ TEST(Cli, AddUpdateCloseAndShow) {
   auto r = run_cli(db + " places add --name 'Le Relais' --commune Guéret --type coworking --type fablab --opening 2018 "
                    "--fte 0.5 --set seats_dropin=4 --set 'services=wifi;pmr'");
   ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("added 23096-le-relais"), std::string::npos) << r.out;
+  // Adding it again (commune given by name) is refused instead of updating it.
+  auto again = run_cli(db + " places add --name 'le relais' --commune gueret");
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.out.find("already exists as '23096-le-relais'"), std::string::npos) << again.out;
   r = run_cli(db + " places show 23096-le-relais");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("seats_dropin         4"), std::string::npos) << r.out;
