@@ -155,26 +155,25 @@ struct FilterArgs {
   }
 };
 
+// The stored place with this id, or NotFound with a hint.
+Place require_place(PlaceStore& store, const std::string& id) {
+  auto p = store.get(id);
+  if (!p) throw NotFound(fmt::format("no place with id '{}' (see 'maillage places list --text ...')", id));
+  return *p;
+}
+
 std::string commune_label(const std::string& code) {
   auto* c = territory::CommuneTable::bundled().find(code);
   return c ? c->name : code;
 }
 
-// Cuts a UTF-8 string to at most n code points (with an ellipsis).
+// Cuts a UTF-8 string to at most n code points, the last one an ellipsis when something was cut.
 std::string fit(const std::string& s, size_t n) {
-  size_t cps = 0, i = 0;
-  for (; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      if (cps == n) break;
-      ++cps;
-    }
-  }
-  if (i >= s.size()) return s;
-  std::string out = s.substr(0, i);
-  // drop the last code point and add an ellipsis
-  size_t j = out.size();
-  while (j > 0 && (static_cast<unsigned char>(out[j - 1]) & 0xC0) == 0x80) --j;
-  return out.substr(0, j - 1) + "…";
+  std::vector<size_t> starts;  // byte offset of each code point
+  for (size_t i = 0; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
+  if (starts.size() <= n || n == 0) return s;
+  return s.substr(0, starts[n - 1]) + "…";
 }
 
 std::string pad(const std::string& s, size_t n) {
@@ -384,11 +383,10 @@ int run(int argc, char** argv) {
   show->add_flag("--include-private", show_private, "include the private contact fields");
   show->callback([&] {
     auto store = open_store(g);
-    auto p = store->get(show_id);
-    if (!p) throw NotFound(fmt::format("no place with id '{}' (see 'maillage places list --text ...')", show_id));
+    auto p = require_place(*store, show_id);
     if (show_json) {
-      json j = to_json(*p, show_private, commune_label(p->insee_code));
-      j["open_today"] = p->open_on(date::today());
+      json j = to_json(p, show_private, commune_label(p.insee_code));
+      j["open_today"] = p.open_on(date::today());
       if (show_history) {
         json h = json::array();
         for (auto& e : store->history(show_id))
@@ -398,7 +396,7 @@ int run(int argc, char** argv) {
       std::cout << j.dump(2) << '\n';
       return;
     }
-    print_place(*p, show_private);
+    print_place(p, show_private);
     if (show_history)
       for (auto& e : store->history(show_id))
         std::cout << fmt::format("history: revision {} {} {} ({})\n", e.revision, e.at, e.action, e.origin);
@@ -433,7 +431,7 @@ int run(int argc, char** argv) {
   upd->add_flag("--json", upd_json, "print the report as JSON");
   upd->callback([&] {
     auto store = open_store(g);
-    if (!store->get(upd_id)) throw NotFound(fmt::format("no place with id '{}'", upd_id));
+    require_place(*store, upd_id);
     std::vector<Problem> problems;
     Record r = upd_args.build(problems);
     r.place.id = upd_id;
@@ -454,8 +452,7 @@ int run(int argc, char** argv) {
   cls->add_option("--reason", cls_reason, "why (kept in the notes)");
   cls->callback([&] {
     auto store = open_store(g);
-    auto p = store->get(cls_id);
-    if (!p) throw NotFound(fmt::format("no place with id '{}'", cls_id));
+    auto p = require_place(*store, cls_id);
     std::vector<Problem> problems;
     Record r;
     r.file = "command line";
@@ -464,7 +461,7 @@ int run(int argc, char** argv) {
     set_record_value(r, Field::status, "closed", problems);
     set_record_value(r, Field::closing_date, cls_date.empty() ? date::today() : cls_date, problems);
     if (!cls_reason.empty())
-      set_record_value(r, Field::notes, (p->notes.empty() ? "" : p->notes + "; ") + "fermeture: " + cls_reason, problems);
+      set_record_value(r, Field::notes, (p.notes.empty() ? "" : p.notes + "; ") + "fermeture: " + cls_reason, problems);
     ImportOptions o;
     o.origin = "cli close";
     auto rep = import_records(*store, validator(), {r}, o, problems);
