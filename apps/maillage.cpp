@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "core/paths.hpp"
@@ -28,10 +29,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Globals {
-  std::string db;
-  bool no_seed = false;
-};
+using cli::Globals;
 
 std::string db_path(const Globals& g) {
   if (!g.db.empty()) return g.db;
@@ -279,6 +277,8 @@ int run(int argc, char** argv) {
   Globals g;
   app.add_option("--db", g.db, "registry database (default: $MAILLAGE_DB or maillage.db in the working directory)");
   app.add_flag("--no-seed", g.no_seed, "create a missing database empty instead of filling it from the bundled data");
+  app.add_option("--graph", g.graph, "road graph file (default: $MAILLAGE_GRAPH or maillage.graph; built from the bundled skeleton when missing)");
+  cli::add_graph_commands(app, g);
 
   auto* places = app.add_subcommand("places", "the directory of tiers-lieux (import, export, list, show, add, update, close)");
   places->require_subcommand(1);

@@ -1,0 +1,42 @@
+#pragma once
+// Road graph importers: OpenStreetMap (PBF, XML, OPL through libosmium) and the regional road skeleton (Travel
+// Mapping waypoints). Both apply the car profile and hand nodes and edges to the GraphBuilder.
+#include <string>
+#include <vector>
+
+#include "roads/builder.hpp"
+#include "roads/profile.hpp"
+
+namespace maillage::roads {
+
+struct OsmImportStats {
+  size_t ways_read = 0, car_ways = 0, ferry_ways = 0, excluded_access = 0, maxspeed_used = 0,
+         maxspeed_unparsed = 0, oneway_ways = 0, missing_nodes = 0;
+  std::string str() const;
+};
+
+// A way's car attributes from its tags (exposed for tests). usable == false: not a car road.
+struct WayAttributes {
+  bool usable = false;
+  bool ferry = false;
+  RoadClass cls = RoadClass::other;
+  double speed_fwd_kmh = 0, speed_bwd_kmh = 0;  // 0: direction not allowed
+  double fixed_seconds = -1;                    // ferry duration, when tagged
+  std::string name;
+};
+struct TagLookup {
+  virtual const char* get(const char* key) const = 0;
+  virtual ~TagLookup() = default;
+};
+WayAttributes way_attributes(const TagLookup& tags, const Profile& profile, OsmImportStats* stats = nullptr);
+
+RoadGraph build_from_osm(const std::string& path, const Profile& profile, const std::string& profile_json,
+                         BuildReport* report = nullptr, OsmImportStats* stats = nullptr);
+
+// Travel Mapping waypoint CSVs (columns [region,] system, route_file, seq, label, alt_labels, lat, lon, hidden).
+RoadGraph build_from_skeleton(const std::vector<std::string>& csv_paths, const Profile& profile,
+                              const std::string& profile_json, BuildReport* report = nullptr);
+// "franaq.d000116" -> "D116", "franaq.a010" -> "A10".
+std::string skeleton_route_name(const std::string& route_file);
+
+}  // namespace maillage::roads

@@ -1,0 +1,138 @@
+#include "routing/snap.hpp"
+
+#include "roads/builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace maillage::routing {
+
+using namespace roads;
+
+Snapper::Snapper(const RoadGraph& g, SnapOptions options) : g_(g), opt_(options) {
+  const size_t e = g.edge_count();
+  edge_len_xy_.assign(e, 0);
+  // Project shape points (node coordinates are already projected in the graph).
+  for (EdgeId i = 0; i < e; ++i) {
+    if (!g.in_main_component[g.edge_from[i]] || !g.in_main_component[g.edge_to[i]]) continue;
+    if (g.edge_time_fwd[i] == kInfinity && g.edge_time_bwd[i] == kInfinity) continue;
+    double px = g.x[g.edge_from[i]], py = g.y[g.edge_from[i]], before = 0;
+    auto add = [&](double qx, double qy) {
+      sx1_.push_back(px), sy1_.push_back(py), sx2_.push_back(qx), sy2_.push_back(qy);
+      seg_edge_.push_back(i);
+      seg_before_m_.push_back(static_cast<float>(before));
+      before += std::hypot(qx - px, qy - py);
+      px = qx, py = qy;
+    };
+    for (uint32_t s = g.edge_shape_first[i]; s < g.edge_shape_first[i + 1]; ++s) {
+      auto q = l93_.forward({g.shape_lon_e7[s] * 1e-7, g.shape_lat_e7[s] * 1e-7});
+      add(q.x, q.y);
+    }
+    add(g.x[g.edge_to[i]], g.y[g.edge_to[i]]);
+    edge_len_xy_[i] = before;
+  }
+  const size_t s = seg_edge_.size();
+  if (s == 0) return;
+  double maxx = -1e300, maxy = -1e300, total = 0;
+  minx_ = miny_ = 1e300;
+  for (size_t k = 0; k < s; ++k) {
+    minx_ = std::min({minx_, sx1_[k], sx2_[k]}), miny_ = std::min({miny_, sy1_[k], sy2_[k]});
+    maxx = std::max({maxx, sx1_[k], sx2_[k]}), maxy = std::max({maxy, sy1_[k], sy2_[k]});
+    total += std::hypot(sx2_[k] - sx1_[k], sy2_[k] - sy1_[k]);
+  }
+  // Cells about twice the mean segment length, at least 100 m, at most ~4M cells.
+  cell_ = std::max(100.0, 2 * total / s);
+  while (((maxx - minx_) / cell_ + 1) * ((maxy - miny_) / cell_ + 1) > 4e6) cell_ *= 1.5;
+  nx_ = static_cast<int>((maxx - minx_) / cell_) + 1;
+  ny_ = static_cast<int>((maxy - miny_) / cell_) + 1;
+  // Each segment goes into every cell its bounding box touches.
+  auto cells_of = [&](size_t k, auto&& f) {
+    int x0 = static_cast<int>((std::min(sx1_[k], sx2_[k]) - minx_) / cell_);
+    int x1 = static_cast<int>((std::max(sx1_[k], sx2_[k]) - minx_) / cell_);
+    int y0 = static_cast<int>((std::min(sy1_[k], sy2_[k]) - miny_) / cell_);
+    int y1 = static_cast<int>((std::max(sy1_[k], sy2_[k]) - miny_) / cell_);
+    for (int cy = y0; cy <= y1; ++cy)
+      for (int cx = x0; cx <= x1; ++cx) f(static_cast<size_t>(cy) * nx_ + cx);
+  };
+  cell_first_.assign(static_cast<size_t>(nx_) * ny_ + 1, 0);
+  for (size_t k = 0; k < s; ++k) cells_of(k, [&](size_t c) { ++cell_first_[c + 1]; });
+  for (size_t c = 1; c < cell_first_.size(); ++c) cell_first_[c] += cell_first_[c - 1];
+  cell_items_.resize(cell_first_.back());
+  std::vector<uint32_t> fill(cell_first_.begin(), cell_first_.end() - 1);
+  for (size_t k = 0; k < s; ++k) cells_of(k, [&](size_t c) { cell_items_[fill[c]++] = static_cast<uint32_t>(k); });
+}
+
+Snap Snapper::snap(geo::LonLat p) const { return snap_xy(l93_.forward(p), p); }
+
+std::vector<Snap> Snapper::snap_all(const std::vector<geo::LonLat>& points) const {
+  std::vector<Snap> out;
+  out.reserve(points.size());
+  for (auto& p : points) out.push_back(snap_xy(l93_.forward(p), p));
+  return out;
+}
+
+Snap Snapper::snap_xy(geo::XY p, geo::LonLat original) const {
+  Snap r;
+  if (seg_edge_.empty()) {
+    r.why = "the road graph has no edge to snap to";
+    return r;
+  }
+  int cx = static_cast<int>(std::floor((p.x - minx_) / cell_)), cy = static_cast<int>(std::floor((p.y - miny_) / cell_));
+  double best = std::numeric_limits<double>::max();
+  uint32_t best_seg = kInvalid;
+  double best_u = 0;
+  const int max_ring = static_cast<int>(opt_.max_distance_m / cell_) + 2;
+  for (int ring = 0; ring <= max_ring; ++ring) {
+    auto visit = [&](int x, int y) {
+      if (x < 0 || y < 0 || x >= nx_ || y >= ny_) return;
+      size_t c = static_cast<size_t>(y) * nx_ + x;
+      for (uint32_t i = cell_first_[c]; i < cell_first_[c + 1]; ++i) {
+        uint32_t k = cell_items_[i];
+        double dx = sx2_[k] - sx1_[k], dy = sy2_[k] - sy1_[k];
+        double len2 = dx * dx + dy * dy;
+        double u = len2 > 0 ? std::clamp(((p.x - sx1_[k]) * dx + (p.y - sy1_[k]) * dy) / len2, 0.0, 1.0) : 0.0;
+        double ex = sx1_[k] + u * dx - p.x, ey = sy1_[k] + u * dy - p.y;
+        double d2 = ex * ex + ey * ey;
+        // Ties broken by segment index so that results do not depend on the visiting order.
+        if (d2 < best || (d2 == best && k < best_seg)) best = d2, best_seg = k, best_u = u;
+      }
+    };
+    if (ring == 0) {
+      visit(cx, cy);
+    } else {
+      for (int x = cx - ring; x <= cx + ring; ++x) visit(x, cy - ring), visit(x, cy + ring);
+      for (int y = cy - ring + 1; y <= cy + ring - 1; ++y) visit(cx - ring, y), visit(cx + ring, y);
+    }
+    // Every cell of the next ring is at least ring * cell away from the point.
+    if (best_seg != kInvalid && std::sqrt(best) <= ring * cell_) break;
+  }
+  if (best_seg == kInvalid || std::sqrt(best) > opt_.max_distance_m) {
+    r.why = fmt::format("no road within {:.0f} m (maximum snapping distance)", opt_.max_distance_m);
+    if (best_seg != kInvalid) r.distance_m = std::sqrt(best);
+    return r;
+  }
+  EdgeId e = seg_edge_[best_seg];
+  double seg_len = std::hypot(sx2_[best_seg] - sx1_[best_seg], sy2_[best_seg] - sy1_[best_seg]);
+  double along = seg_before_m_[best_seg] + best_u * seg_len;
+  r.ok = true;
+  r.edge = e;
+  r.t = edge_len_xy_[e] > 0 ? std::clamp(along / edge_len_xy_[e], 0.0, 1.0) : 0.0;
+  r.distance_m = std::sqrt(best);
+  r.access_ms = to_millis(r.distance_m * opt_.last_mile_circuity / (opt_.last_mile_speed_kmh / 3.6));
+  auto part = [](Millis w, double f) { return w == kInfinity ? kInfinity : static_cast<Millis>(std::llround(w * f)); };
+  Millis fwd = g_.edge_time_fwd[e], bwd = g_.edge_time_bwd[e];
+  r.from_from = part(fwd, r.t);      // from -> point, with the edge direction
+  r.to_to = part(fwd, 1 - r.t);      // point -> to
+  r.to_from = part(bwd, r.t);        // point -> from, against it
+  r.from_to = part(bwd, 1 - r.t);    // to -> point
+  auto on = l93_.inverse({sx1_[best_seg] + best_u * (sx2_[best_seg] - sx1_[best_seg]),
+                          sy1_[best_seg] + best_u * (sy2_[best_seg] - sy1_[best_seg])});
+  r.on_road = on;
+  (void)original;
+  return r;
+}
+
+}  // namespace maillage::routing
