@@ -11,6 +11,8 @@ PACKAGES=(
   libproj-dev                   # coordinate projections (Lambert-93, LAEA)
   zlib1g-dev                    # gzip-compressed bundled data
   libcsv-dev                    # CSV parsing and quoting
+  libosmium2-dev libprotozero-dev libbz2-dev libexpat1-dev   # OpenStreetMap input (PBF, XML, OPL)
+  libboost-graph-dev            # baseline Dijkstra in the routing benchmark
   libgtest-dev libgmock-dev     # tests
   libbenchmark-dev              # benchmarks
 )

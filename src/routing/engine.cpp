@@ -12,6 +12,7 @@ Millis add(Millis a, Millis b) { return a == kInfinity || b == kInfinity ? kInfi
 
 // Along-edge time between two positions on the same edge, respecting its directions.
 Millis along(const RoadGraph& g, EdgeId e, double t_from, double t_to) {
+  if (t_from == t_to) return 0;
   Millis w = t_to >= t_from ? g.edge_time_fwd[e] : g.edge_time_bwd[e];
   if (w == kInfinity) return kInfinity;
   return static_cast<Millis>(std::llround(w * std::abs(t_to - t_from)));

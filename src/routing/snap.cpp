@@ -23,7 +23,7 @@ Snapper::Snapper(const RoadGraph& g, SnapOptions options) : g_(g), opt_(options)
     auto add = [&](double qx, double qy) {
       sx1_.push_back(px), sy1_.push_back(py), sx2_.push_back(qx), sy2_.push_back(qy);
       seg_edge_.push_back(i);
-      seg_before_m_.push_back(static_cast<float>(before));
+      seg_before_m_.push_back(before);
       before += std::hypot(qx - px, qy - py);
       px = qx, py = qy;
     };
@@ -122,7 +122,10 @@ Snap Snapper::snap_xy(geo::XY p, geo::LonLat original) const {
   r.t = edge_len_xy_[e] > 0 ? std::clamp(along / edge_len_xy_[e], 0.0, 1.0) : 0.0;
   r.distance_m = std::sqrt(best);
   r.access_ms = to_millis(r.distance_m * opt_.last_mile_circuity / (opt_.last_mile_speed_kmh / 3.6));
-  auto part = [](Millis w, double f) { return w == kInfinity ? kInfinity : static_cast<Millis>(std::llround(w * f)); };
+  // No travel along the edge costs nothing, whatever its direction (a point exactly at a node).
+  auto part = [](Millis w, double f) {
+    return f <= 0 ? 0 : w == kInfinity ? kInfinity : static_cast<Millis>(std::llround(w * f));
+  };
   Millis fwd = g_.edge_time_fwd[e], bwd = g_.edge_time_bwd[e];
   r.from_from = part(fwd, r.t);      // from -> point, with the edge direction
   r.to_to = part(fwd, 1 - r.t);      // point -> to

@@ -56,7 +56,7 @@ class Snapper {
   // Segments: projected ends, owning edge, length before the segment along its edge.
   std::vector<double> sx1_, sy1_, sx2_, sy2_;
   std::vector<EdgeId> seg_edge_;
-  std::vector<float> seg_before_m_;
+  std::vector<double> seg_before_m_;
   std::vector<double> edge_len_xy_;  // projected polyline length of each edge
   // Grid
   double minx_ = 0, miny_ = 0, cell_ = 1000;
