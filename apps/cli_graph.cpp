@@ -249,8 +249,8 @@ void add_graph_commands(CLI::App& app, Globals& g) {
           double s = graph.edge_length_m[e] / speed;
           graph.edge_time_fwd[e] = graph.edge_time_bwd[e] = to_millis(s);
         }
-        for (size_t a = 0; a < graph.arc_count(); ++a) graph.weight[a] = graph.edge_time_fwd[graph.arc_edge[a] / 2];
-        for (size_t a = 0; a < graph.arc_count(); ++a) graph.in_weight[a] = graph.edge_time_fwd[graph.in_arc_edge[a] / 2];
+        for (size_t a = 0; a < graph.arc_count(); ++a) graph.out[a].weight = graph.edge_time_fwd[graph.arc_edge[a] / 2];
+        for (size_t a = 0; a < graph.arc_count(); ++a) graph.in[a].weight = graph.edge_time_fwd[graph.in_arc_edge[a] / 2];
         std::vector<double> m;
         evaluate(&m);
         double c = 0;

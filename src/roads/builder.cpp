@@ -32,7 +32,7 @@ uint64_t hilbert(uint32_t x, uint32_t y) {
 }
 
 // Strongly connected components (iterative Tarjan). Returns the component id of each node.
-std::vector<uint32_t> scc(size_t n, const std::vector<uint32_t>& first_out, const std::vector<NodeId>& head,
+std::vector<uint32_t> scc(size_t n, const std::vector<uint32_t>& first_out, const std::vector<RoadGraph::Arc>& out,
                           size_t* count) {
   std::vector<uint32_t> index(n, kInvalid), low(n, 0), comp(n, kInvalid);
   std::vector<NodeId> stack;
@@ -52,7 +52,7 @@ std::vector<uint32_t> scc(size_t n, const std::vector<uint32_t>& first_out, cons
     while (!call.empty()) {
       Frame& f = call.back();
       if (f.next_arc < first_out[f.v + 1]) {
-        NodeId w = head[f.next_arc++];
+        NodeId w = out[f.next_arc++].node;
         if (index[w] == kInvalid) {
           index[w] = low[w] = next_index++;
           stack.push_back(w);
@@ -206,29 +206,27 @@ RoadGraph GraphBuilder::finish(BuildReport* report) {
   g.first_out.assign(n + 1, 0);
   for (auto& a : arcs) ++g.first_out[a.tail + 1];
   std::partial_sum(g.first_out.begin(), g.first_out.end(), g.first_out.begin());
-  g.head.resize(arcs.size()), g.weight.resize(arcs.size()), g.arc_edge.resize(arcs.size());
+  g.out.resize(arcs.size()), g.arc_edge.resize(arcs.size());
   for (size_t i = 0; i < arcs.size(); ++i) {
-    g.head[i] = arcs[i].head;
-    g.weight[i] = arcs[i].w;
+    g.out[i] = {arcs[i].head, arcs[i].w};
     g.arc_edge[i] = arcs[i].edge;
   }
   // 5. Reverse CSR (counting sort by head, stable).
   g.first_in.assign(n + 1, 0);
   for (auto& a : arcs) ++g.first_in[a.head + 1];
   std::partial_sum(g.first_in.begin(), g.first_in.end(), g.first_in.begin());
-  g.tail.resize(arcs.size()), g.in_weight.resize(arcs.size()), g.in_arc_edge.resize(arcs.size());
+  g.in.resize(arcs.size()), g.in_arc_edge.resize(arcs.size());
   {
     std::vector<uint32_t> fill(g.first_in.begin(), g.first_in.end() - 1);
     for (auto& a : arcs) {
       uint32_t pos = fill[a.head]++;
-      g.tail[pos] = a.tail;
-      g.in_weight[pos] = a.w;
+      g.in[pos] = {a.tail, a.w};
       g.in_arc_edge[pos] = a.edge;
     }
   }
 
   // 6. Largest strongly connected component.
-  auto comp = scc(n, g.first_out, g.head, &rep.components);
+  auto comp = scc(n, g.first_out, g.out, &rep.components);
   std::vector<size_t> sizes(rep.components, 0);
   for (auto c : comp) ++sizes[c];
   uint32_t main = sizes.empty() ? 0 : static_cast<uint32_t>(std::max_element(sizes.begin(), sizes.end()) - sizes.begin());

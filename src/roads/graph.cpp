@@ -18,14 +18,14 @@ const char* const kClassNames[] = {"motorway", "trunk", "primary", "secondary", 
                                    "residential", "service", "living_street", "ferry", "autoroute", "nationale",
                                    "e_road", "departementale", "other"};
 constexpr char kMagic[8] = {'M', 'A', 'I', 'L', 'G', 'R', 'P', 'H'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;  // 2: interleaved (node, weight) arcs
 
 // Every array of the file, in file order, through one visitor (save and load cannot disagree).
 template <class G, class F>
 void for_each_array(G& g, F&& f) {
   f(g.lon_e7), f(g.lat_e7), f(g.x), f(g.y), f(g.in_main_component);
-  f(g.first_out), f(g.head), f(g.weight), f(g.arc_edge);
-  f(g.first_in), f(g.tail), f(g.in_weight), f(g.in_arc_edge);
+  f(g.first_out), f(g.out), f(g.arc_edge);
+  f(g.first_in), f(g.in), f(g.in_arc_edge);
   f(g.edge_from), f(g.edge_to), f(g.edge_time_fwd), f(g.edge_time_bwd), f(g.edge_length_m), f(g.edge_class);
   f(g.edge_name), f(g.edge_shape_first), f(g.shape_lon_e7), f(g.shape_lat_e7);
 }
@@ -150,17 +150,18 @@ RoadGraph RoadGraph::load(const std::string& path) {
 }
 
 void RoadGraph::validate() const {
-  size_t n = lon_e7.size(), m = head.size(), e = edge_from.size();
+  size_t n = lon_e7.size(), m = out.size(), e = edge_from.size();
   auto fail = [](const std::string& what) { throw Error("invalid road graph: " + what); };
   if (lat_e7.size() != n || x.size() != n || y.size() != n || in_main_component.size() != n) fail("node arrays differ in size");
   if (first_out.size() != n + 1 || first_in.size() != n + 1) fail("first_out/first_in must have n + 1 entries");
   if (first_out[0] != 0 || first_out[n] != m || first_in[0] != 0 || first_in[n] != m) fail("CSR bounds");
   for (size_t v = 0; v < n; ++v)
     if (first_out[v] > first_out[v + 1] || first_in[v] > first_in[v + 1]) fail("CSR offsets must not decrease");
-  if (weight.size() != m || arc_edge.size() != m || tail.size() != m || in_weight.size() != m || in_arc_edge.size() != m)
+  if (arc_edge.size() != m || in.size() != m || in_arc_edge.size() != m)
     fail("arc arrays differ in size");
   for (size_t a = 0; a < m; ++a)
-    if (head[a] >= n || tail[a] >= n || arc_edge[a] / 2 >= e || in_arc_edge[a] / 2 >= e || weight[a] == kInfinity)
+    if (out[a].node >= n || in[a].node >= n || arc_edge[a] / 2 >= e || in_arc_edge[a] / 2 >= e ||
+        out[a].weight == kInfinity || in[a].weight == kInfinity)
       fail(fmt::format("arc {} is out of range", a));
   if (edge_to.size() != e || edge_time_fwd.size() != e || edge_time_bwd.size() != e || edge_length_m.size() != e ||
       edge_class.size() != e || edge_name.size() != e || edge_shape_first.size() != e + 1)

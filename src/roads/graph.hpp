@@ -1,8 +1,8 @@
 #pragma once
 // The road graph: data-oriented arrays (RoutingKit style). Nodes are junctions and ends; an edge is one road
 // segment between two nodes with its shape points, length, class, name and a travel time in each direction;
-// arcs are the allowed directions of edges, stored as a forward CSR (first_out/head/weight) and a reverse CSR
-// (first_in/tail/in_weight) so that searches towards a place need no transposition at query time.
+// arcs are the allowed directions of edges, stored as a forward CSR (first_out/out) and a reverse CSR
+// (first_in/in) so that searches towards a place need no transposition at query time.
 // Times are milliseconds (uint32); results are reported in seconds.
 #include <cstdint>
 #include <limits>
@@ -31,15 +31,19 @@ struct RoadGraph {
   std::vector<int32_t> lon_e7, lat_e7;  // WGS84, 1e-7 degrees (about 1 cm)
   std::vector<double> x, y;             // Lambert-93 metres (EPSG:2154), for snapping and distances
   std::vector<uint8_t> in_main_component;  // 1 when the node is in the largest strongly connected component
-  // Forward arcs
+  // An arc as a search reads it: the node at its other end and its time, side by side (one cache access).
+  struct Arc {
+    NodeId node;
+    Millis weight;
+    bool operator==(const Arc&) const = default;
+  };
+  // Forward arcs: out[first_out[v] .. first_out[v + 1]) leave v; Arc::node is the head.
   std::vector<uint32_t> first_out;  // n + 1
-  std::vector<NodeId> head;
-  std::vector<Millis> weight;
+  std::vector<Arc> out;
   std::vector<uint32_t> arc_edge;  // edge id * 2 + (1 when the arc runs from the edge's `to` to its `from`)
-  // Reverse arcs (arcs grouped by head)
+  // Reverse arcs: in[first_in[v] .. first_in[v + 1]) enter v; Arc::node is the tail.
   std::vector<uint32_t> first_in;  // n + 1
-  std::vector<NodeId> tail;
-  std::vector<Millis> in_weight;
+  std::vector<Arc> in;
   std::vector<uint32_t> in_arc_edge;
   // Edges
   std::vector<NodeId> edge_from, edge_to;
@@ -57,7 +61,7 @@ struct RoadGraph {
   std::string built_at;
 
   size_t node_count() const { return first_out.empty() ? 0 : first_out.size() - 1; }
-  size_t arc_count() const { return head.size(); }
+  size_t arc_count() const { return out.size(); }
   size_t edge_count() const { return edge_from.size(); }
   geo::LonLat lonlat(NodeId v) const { return {lon_e7[v] * 1e-7, lat_e7[v] * 1e-7}; }
   // The polyline of an edge from `from` to `to`, in WGS84.

@@ -186,7 +186,7 @@ Route route(const Snapper& snapper, Search& search, geo::LonLat from, geo::LonLa
       auto pl = g.edge_polyline(e);
       if (g.arc_edge[arc] % 2) std::reverse(pl.begin(), pl.end());
       append(r.geometry, pl);
-      add_leg(r, g, e, 1, g.weight[arc]);
+      add_leg(r, g, e, 1, g.out[arc].weight);
     }
     // Last partial edge: from the end node to the destination's joining point.
     auto last = g.edge_polyline(b.edge);

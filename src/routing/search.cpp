@@ -1,65 +1,111 @@
 #include "routing/search.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace maillage::routing {
 
-void RadixHeap::clear() {
-  for (auto& b : buckets_) b.clear();
-  last_ = 0;
-  size_ = 0;
+BucketQueue::BucketQueue(Millis max_arc_weight) {
+  // The ring spans the longest arc (so that only exceptional arcs overflow), at most 2^16 windows.
+  size_t windows = std::min<size_t>((static_cast<size_t>(max_arc_weight) >> kShift) + 2, size_t{1} << 16);
+  size_t n = 1;
+  while (n < windows) n <<= 1;
+  ring_.resize(n);
+  mask_ = n - 1;
+  bits_.assign((n + 63) / 64, 0);
 }
 
-void RadixHeap::refill() {
-  if (!buckets_[0].empty()) return;
-  size_t i = 1;
-  while (buckets_[i].empty()) ++i;
-  Millis m = buckets_[i][0].key;
-  for (auto& it : buckets_[i]) m = std::min(m, it.key);
-  last_ = m;
-  for (auto& it : buckets_[i]) buckets_[bucket(it.key)].push_back(it);
-  buckets_[i].clear();
+uint64_t BucketQueue::next_nonempty(uint64_t from) const {
+  const size_t words = bits_.size();
+  size_t w = from >> 6;
+  uint64_t word = bits_[w] & (~uint64_t{0} << (from & 63));
+  for (size_t k = 0; k <= words; ++k) {
+    if (word) {
+      uint64_t idx = (static_cast<uint64_t>(w) << 6) + static_cast<uint64_t>(__builtin_ctzll(word));
+      return (idx - from) & mask_;
+    }
+    w = (w + 1) % words;
+    word = bits_[w];
+  }
+  return 0;  // not reached while in_ring_ > 0
 }
 
-Millis RadixHeap::min_key() {
-  refill();
-  return buckets_[0].back().key;
+void BucketQueue::clear() {
+  if (in_ring_)
+    for (uint32_t b : used_) {
+      ring_[b].clear();
+      bits_[b >> 6] &= ~(uint64_t{1} << (b & 63));
+    }
+  used_.clear();
+  now_.clear();
+  overflow_.clear();
+  current_ = 0;
+  size_ = in_ring_ = 0;
 }
 
-RadixHeap::Item RadixHeap::pop() {
-  refill();
-  Item it = buckets_[0].back();
-  buckets_[0].pop_back();
-  --size_;
-  return it;
+void BucketQueue::advance() {
+  while (now_.empty()) {
+    // The next window holding entries: the ring's next non-empty bucket, or the overflow's smallest.
+    uint64_t next = std::numeric_limits<uint64_t>::max();
+    if (in_ring_) next = current_ + 1 + next_nonempty((current_ + 1) & mask_);
+    if (!overflow_.empty()) next = std::min<uint64_t>(next, overflow_.min_key() >> kShift);
+    current_ = next;
+    const uint64_t idx = current_ & mask_;
+    if (in_ring_ && (bits_[idx >> 6] >> (idx & 63) & 1)) {
+      // Ring entries lie within one ring length after the window they were pushed in: this bucket holds
+      // window current_ only.
+      auto& b = ring_[idx];
+      for (uint64_t x : b) now_.push(static_cast<Millis>(x >> 32), static_cast<NodeId>(x & 0xffffffffu));
+      in_ring_ -= b.size();
+      b.clear();
+      bits_[idx >> 6] &= ~(uint64_t{1} << (idx & 63));
+    }
+    // Overflow entries whose window has come.
+    while (!overflow_.empty() && (overflow_.min_key() >> kShift) <= current_) {
+      auto it = overflow_.pop();
+      now_.push(it.key, it.node);
+    }
+  }
 }
 
-Search::Search(const roads::RoadGraph& g) : g_(g) {
+namespace {
+roads::Millis max_weight(const roads::RoadGraph& g) {
+  roads::Millis m = 0;
+  for (auto& a : g.out) m = std::max(m, a.weight);
+  return m;
+}
+}  // namespace
+
+Search::Search(const roads::RoadGraph& g) : g_(g), heap_(max_weight(g)) {
   size_t n = g.node_count();
-  dist_.resize(n);
-  label_.resize(n);
+  state_.assign(n, {kInfinity, kInvalid});
   parent_.resize(n);
-  stamp_.assign(n, 0);
+  dirty_.assign((n >> kBlockShift) + 1, 0);
 }
 
 void Search::start(const std::vector<Source>& sources, bool track_parents) {
-  if (++round_ == 0) {  // wrapped: clear the stamps once every 4 billion queries
-    std::fill(stamp_.begin(), stamp_.end(), 0);
-    round_ = 1;
+  // Reset the blocks the last run touched.
+  const size_t n = state_.size();
+  for (size_t b = 0; b < dirty_.size(); ++b) {
+    if (!dirty_[b]) continue;
+    dirty_[b] = 0;
+    size_t lo = b << kBlockShift, hi = std::min(n, lo + (size_t{1} << kBlockShift));
+    std::fill(state_.begin() + lo, state_.begin() + hi, NodeState{kInfinity, kInvalid});
   }
   heap_.clear();
   settled_ = 0;
   for (auto& s : sources) {
-    if (s.node >= stamp_.size() || s.offset == kInfinity) continue;
-    if (stamp_[s.node] == round_ && dist_[s.node] <= s.offset) continue;
-    stamp_[s.node] = round_;
-    dist_[s.node] = s.offset;
-    label_[s.node] = s.label;
+    if (s.node >= state_.size() || s.offset == kInfinity) continue;
+    NodeState& st = state_[s.node];
+    if (st.dist <= s.offset) continue;
+    dirty_[s.node >> kBlockShift] = 1;
+    st = {s.offset, s.label};
     if (track_parents) parent_[s.node] = kInvalid;
   }
   // Push after de-duplication so that each source node enters the heap once, with its best offset.
   for (auto& s : sources)
-    if (s.node < stamp_.size() && stamp_[s.node] == round_ && dist_[s.node] == s.offset && label_[s.node] == s.label)
+    if (s.node < state_.size() && s.offset != kInfinity && state_[s.node].dist == s.offset &&
+        state_[s.node].label == s.label)
       heap_.push(s.offset, s.node);
 }
 

@@ -43,26 +43,37 @@ Snapper::Snapper(const RoadGraph& g, SnapOptions options) : g_(g), opt_(options)
     maxx = std::max({maxx, sx1_[k], sx2_[k]}), maxy = std::max({maxy, sy1_[k], sy2_[k]});
     total += std::hypot(sx2_[k] - sx1_[k], sy2_[k] - sy1_[k]);
   }
-  // Cells about twice the mean segment length, at least 100 m, at most ~4M cells.
-  cell_ = std::max(100.0, 2 * total / s);
-  while (((maxx - minx_) / cell_ + 1) * ((maxy - miny_) / cell_ + 1) > 4e6) cell_ *= 1.5;
+  // Cells about the mean segment length (at least 100 m), at most ~8M cells.
+  cell_ = std::max(100.0, total / s);
+  while (((maxx - minx_) / cell_ + 1) * ((maxy - miny_) / cell_ + 1) > 8e6) cell_ *= 1.5;
   nx_ = static_cast<int>((maxx - minx_) / cell_) + 1;
   ny_ = static_cast<int>((maxy - miny_) / cell_) + 1;
-  // Each segment goes into every cell its bounding box touches.
+  // A segment goes into the cells it crosses: those of its bounding box whose centre lies within half a cell
+  // diagonal of the segment.
+  const double reach2 = cell_ * cell_ / 2;
   auto cells_of = [&](size_t k, auto&& f) {
     int x0 = static_cast<int>((std::min(sx1_[k], sx2_[k]) - minx_) / cell_);
     int x1 = static_cast<int>((std::max(sx1_[k], sx2_[k]) - minx_) / cell_);
     int y0 = static_cast<int>((std::min(sy1_[k], sy2_[k]) - miny_) / cell_);
     int y1 = static_cast<int>((std::max(sy1_[k], sy2_[k]) - miny_) / cell_);
+    double dx = sx2_[k] - sx1_[k], dy = sy2_[k] - sy1_[k], len2 = dx * dx + dy * dy;
     for (int cy = y0; cy <= y1; ++cy)
-      for (int cx = x0; cx <= x1; ++cx) f(static_cast<size_t>(cy) * nx_ + cx);
+      for (int cx = x0; cx <= x1; ++cx) {
+        double px = minx_ + (cx + 0.5) * cell_, py = miny_ + (cy + 0.5) * cell_;
+        double u = len2 > 0 ? std::clamp(((px - sx1_[k]) * dx + (py - sy1_[k]) * dy) / len2, 0.0, 1.0) : 0.0;
+        double ex = sx1_[k] + u * dx - px, ey = sy1_[k] + u * dy - py;
+        if (ex * ex + ey * ey <= reach2 * 1.0001) f(static_cast<size_t>(cy) * nx_ + cx);
+      }
   };
   cell_first_.assign(static_cast<size_t>(nx_) * ny_ + 1, 0);
   for (size_t k = 0; k < s; ++k) cells_of(k, [&](size_t c) { ++cell_first_[c + 1]; });
   for (size_t c = 1; c < cell_first_.size(); ++c) cell_first_[c] += cell_first_[c - 1];
   cell_items_.resize(cell_first_.back());
   std::vector<uint32_t> fill(cell_first_.begin(), cell_first_.end() - 1);
-  for (size_t k = 0; k < s; ++k) cells_of(k, [&](size_t c) { cell_items_[fill[c]++] = static_cast<uint32_t>(k); });
+  for (size_t k = 0; k < s; ++k)
+    cells_of(k, [&](size_t c) {
+      cell_items_[fill[c]++] = {sx1_[k], sy1_[k], sx2_[k], sy2_[k], static_cast<uint32_t>(k)};
+    });
 }
 
 Snap Snapper::snap(geo::LonLat p) const { return snap_xy(l93_.forward(p), p); }
@@ -85,19 +96,22 @@ Snap Snapper::snap_xy(geo::XY p, geo::LonLat original) const {
   uint32_t best_seg = kInvalid;
   double best_u = 0;
   const int max_ring = static_cast<int>(opt_.max_distance_m / cell_) + 2;
+  // Distance from the point to the border of its own cell, and so to the border of each square ring.
+  const double inner = std::min({p.x - (minx_ + cx * cell_), minx_ + (cx + 1) * cell_ - p.x,
+                                 p.y - (miny_ + cy * cell_), miny_ + (cy + 1) * cell_ - p.y});
   for (int ring = 0; ring <= max_ring; ++ring) {
     auto visit = [&](int x, int y) {
       if (x < 0 || y < 0 || x >= nx_ || y >= ny_) return;
       size_t c = static_cast<size_t>(y) * nx_ + x;
-      for (uint32_t i = cell_first_[c]; i < cell_first_[c + 1]; ++i) {
-        uint32_t k = cell_items_[i];
-        double dx = sx2_[k] - sx1_[k], dy = sy2_[k] - sy1_[k];
+      for (uint32_t i = cell_first_[c], end = cell_first_[c + 1]; i < end; ++i) {
+        const Item& it = cell_items_[i];
+        double dx = it.x2 - it.x1, dy = it.y2 - it.y1;
         double len2 = dx * dx + dy * dy;
-        double u = len2 > 0 ? std::clamp(((p.x - sx1_[k]) * dx + (p.y - sy1_[k]) * dy) / len2, 0.0, 1.0) : 0.0;
-        double ex = sx1_[k] + u * dx - p.x, ey = sy1_[k] + u * dy - p.y;
+        double u = len2 > 0 ? std::clamp(((p.x - it.x1) * dx + (p.y - it.y1) * dy) / len2, 0.0, 1.0) : 0.0;
+        double ex = it.x1 + u * dx - p.x, ey = it.y1 + u * dy - p.y;
         double d2 = ex * ex + ey * ey;
         // Ties broken by segment index so that results do not depend on the visiting order.
-        if (d2 < best || (d2 == best && k < best_seg)) best = d2, best_seg = k, best_u = u;
+        if (d2 < best || (d2 == best && it.seg < best_seg)) best = d2, best_seg = it.seg, best_u = u;
       }
     };
     if (ring == 0) {
@@ -106,8 +120,12 @@ Snap Snapper::snap_xy(geo::XY p, geo::LonLat original) const {
       for (int x = cx - ring; x <= cx + ring; ++x) visit(x, cy - ring), visit(x, cy + ring);
       for (int y = cy - ring + 1; y <= cy + ring - 1; ++y) visit(cx - ring, y), visit(cx + ring, y);
     }
-    // Every cell of the next ring is at least ring * cell away from the point.
-    if (best_seg != kInvalid && std::sqrt(best) <= ring * cell_) break;
+    // Every segment not yet seen lies outside the (2 ring + 1)^2 block around the point's cell. A segment
+    // crossing a cell is within half a cell diagonal of that cell's centre, but it is only listed in the cells
+    // it crosses: nothing outside the block is closer than the block's border.
+    double border = inner + ring * cell_;
+    if (best_seg != kInvalid && best <= border * border) break;
+    if (border > opt_.max_distance_m && best_seg == kInvalid) break;
   }
   if (best_seg == kInvalid || std::sqrt(best) > opt_.max_distance_m) {
     r.why = fmt::format("no road within {:.0f} m (maximum snapping distance)", opt_.max_distance_m);

@@ -58,10 +58,15 @@ class Snapper {
   std::vector<EdgeId> seg_edge_;
   std::vector<double> seg_before_m_;
   std::vector<double> edge_len_xy_;  // projected polyline length of each edge
-  // Grid
+  // Grid: for each cell, copies of the segments that cross it, stored contiguously (cell-major).
+  struct Item {
+    double x1, y1, x2, y2;
+    uint32_t seg;
+  };
   double minx_ = 0, miny_ = 0, cell_ = 1000;
   int nx_ = 0, ny_ = 0;
-  std::vector<uint32_t> cell_first_, cell_items_;
+  std::vector<uint32_t> cell_first_;
+  std::vector<Item> cell_items_;
 };
 
 }  // namespace maillage::routing

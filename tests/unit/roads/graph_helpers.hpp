@@ -23,7 +23,7 @@ inline std::optional<roads::NodeId> node_at(const roads::RoadGraph& g, double lo
 // Weight of the arc a -> b, or kInfinity.
 inline roads::Millis arc(const roads::RoadGraph& g, roads::NodeId a, roads::NodeId b) {
   for (uint32_t i = g.first_out[a]; i < g.first_out[a + 1]; ++i)
-    if (g.head[i] == b) return g.weight[i];
+    if (g.out[i].node == b) return g.out[i].weight;
   return roads::kInfinity;
 }
 

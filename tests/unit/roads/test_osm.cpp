@@ -120,8 +120,8 @@ TEST(GraphFile, SaveLoadRoundTripAndDamageIsDetected) {
   auto path = dir.file("toy.graph");
   g.save(path);
   auto h = RoadGraph::load(path);
-  EXPECT_EQ(h.head, g.head);
-  EXPECT_EQ(h.weight, g.weight);
+  EXPECT_EQ(h.out, g.out);
+  EXPECT_EQ(h.in, g.in);
   EXPECT_EQ(h.first_in, g.first_in);
   EXPECT_EQ(h.x, g.x);
   EXPECT_EQ(h.names, g.names);

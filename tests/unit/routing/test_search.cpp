@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 
 #include "../roads/graph_helpers.hpp"
 #include "reference.hpp"
@@ -13,8 +14,8 @@ using namespace maillage;
 using namespace maillage::roads;
 using namespace maillage::routing;
 
-TEST(RadixHeap, PopsInKeyOrder) {
-  RadixHeap h;
+TEST(QuadHeap, PopsInKeyThenNodeOrder) {
+  QuadHeap h;
   std::mt19937 rng(3);
   std::vector<Millis> keys;
   Millis base = 0;
@@ -35,6 +36,17 @@ TEST(RadixHeap, PopsInKeyOrder) {
     EXPECT_GE(it.key, base);
     base = it.key;
   }
+  // Against std::sort on random (key, node) pairs.
+  std::vector<std::pair<Millis, NodeId>> all;
+  for (int k = 0; k < 5000; ++k) all.push_back({static_cast<Millis>(rng() % 1000), static_cast<NodeId>(rng() % 100000)});
+  for (auto [key, node] : all) h.push(key, node);
+  std::sort(all.begin(), all.end());
+  for (auto [key, node] : all) {
+    auto it = h.pop();
+    ASSERT_EQ(it.key, key);
+    ASSERT_EQ(it.node, node);
+  }
+  EXPECT_TRUE(h.empty());
 }
 
 class RandomGraphs : public ::testing::TestWithParam<unsigned> {};
@@ -183,4 +195,34 @@ TEST(Routes, ToyNetworkHandChecked) {
   auto s = snapper.snap({-0.5975, 44.80});
   ASSERT_TRUE(s.ok);
   EXPECT_GT(s.distance_m, 3000);
+}
+
+TEST(BucketQueue, ExactOrderWithLongJumpsAndOverflow) {
+  // Monotone use with keys spread over hours (ring wrap-around, overflow beyond the horizon).
+  std::mt19937 rng(17);
+  for (Millis max_arc : {1000u, 60000u, 3600000u}) {
+    BucketQueue q(max_arc);
+    std::multiset<std::pair<Millis, NodeId>> ref;
+    Millis last = 0;
+    for (int step = 0; step < 20000; ++step) {
+      if (ref.empty() || rng() % 3) {
+        Millis jump = rng() % 4 == 0 ? rng() % (10 * max_arc + 1) : rng() % 50;
+        Millis key = last + jump;
+        NodeId node = rng() % 1000;
+        q.push(key, node);
+        ref.insert({key, node});
+      } else {
+        auto it = q.pop();
+        auto expect = *ref.begin();
+        ref.erase(ref.begin());
+        ASSERT_EQ(it.key, expect.first);
+        ASSERT_EQ(it.node, expect.second);
+        last = it.key;
+      }
+    }
+    q.clear();
+    EXPECT_TRUE(q.empty());
+    q.push(5, 1);
+    EXPECT_EQ(q.pop().key, 5u);
+  }
 }
