@@ -20,9 +20,11 @@ Snapper::Snapper(const RoadGraph& g, SnapOptions options) : g_(g), opt_(options)
     if (!g.in_main_component[g.edge_from[i]] || !g.in_main_component[g.edge_to[i]]) continue;
     if (g.edge_time_fwd[i] == kInfinity && g.edge_time_bwd[i] == kInfinity) continue;
     double px = g.x[g.edge_from[i]], py = g.y[g.edge_from[i]], before = 0;
+    uint32_t index_in_edge = 0;
     auto add = [&](double qx, double qy) {
       sx1_.push_back(px), sy1_.push_back(py), sx2_.push_back(qx), sy2_.push_back(qy);
       seg_edge_.push_back(i);
+      seg_index_.push_back(index_in_edge++);
       seg_before_m_.push_back(before);
       before += std::hypot(qx - px, qy - py);
       px = qx, py = qy;
@@ -43,8 +45,8 @@ Snapper::Snapper(const RoadGraph& g, SnapOptions options) : g_(g), opt_(options)
     maxx = std::max({maxx, sx1_[k], sx2_[k]}), maxy = std::max({maxy, sy1_[k], sy2_[k]});
     total += std::hypot(sx2_[k] - sx1_[k], sy2_[k] - sy1_[k]);
   }
-  // Cells about the mean segment length (at least 100 m), at most ~8M cells.
-  cell_ = std::max(100.0, total / s);
+  // Cells about half the mean segment length (measured best on the skeleton), at least 100 m, at most ~8M.
+  cell_ = std::max(100.0, 0.5 * total / s);
   while (((maxx - minx_) / cell_ + 1) * ((maxy - miny_) / cell_ + 1) > 8e6) cell_ *= 1.5;
   nx_ = static_cast<int>((maxx - minx_) / cell_) + 1;
   ny_ = static_cast<int>((maxy - miny_) / cell_) + 1;
@@ -149,9 +151,15 @@ Snap Snapper::snap_xy(geo::XY p, geo::LonLat original) const {
   r.to_to = part(fwd, 1 - r.t);      // point -> to
   r.to_from = part(bwd, r.t);        // point -> from, against it
   r.from_to = part(bwd, 1 - r.t);    // to -> point
-  auto on = l93_.inverse({sx1_[best_seg] + best_u * (sx2_[best_seg] - sx1_[best_seg]),
-                          sy1_[best_seg] + best_u * (sy2_[best_seg] - sy1_[best_seg])});
-  r.on_road = on;
+  // The joining point, interpolated on the segment's own WGS84 end points (no inverse projection per point).
+  auto point_of = [&](uint32_t k) {
+    uint32_t first = g_.edge_shape_first[e], inner = g_.edge_shape_first[e + 1] - first;
+    if (k == 0) return g_.lonlat(g_.edge_from[e]);
+    if (k > inner) return g_.lonlat(g_.edge_to[e]);
+    return geo::LonLat{g_.shape_lon_e7[first + k - 1] * 1e-7, g_.shape_lat_e7[first + k - 1] * 1e-7};
+  };
+  auto a = point_of(seg_index_[best_seg]), b = point_of(seg_index_[best_seg] + 1);
+  r.on_road = {a.lon + best_u * (b.lon - a.lon), a.lat + best_u * (b.lat - a.lat)};
   (void)original;
   return r;
 }

@@ -56,6 +56,7 @@ class Snapper {
   // Segments: projected ends, owning edge, length before the segment along its edge.
   std::vector<double> sx1_, sy1_, sx2_, sy2_;
   std::vector<EdgeId> seg_edge_;
+  std::vector<uint32_t> seg_index_;  // position of the segment along its edge (0 = starts at `from`)
   std::vector<double> seg_before_m_;
   std::vector<double> edge_len_xy_;  // projected polyline length of each edge
   // Grid: for each cell, copies of the segments that cross it, stored contiguously (cell-major).
