@@ -11,8 +11,12 @@ $M places summary | tee out/registry-summary.txt
 $M places export --format geojson -o out/places.geojson
 $M places export --format csv -o out/places_annuaire.csv
 $M places export --format mednum -o out/places_mednum.csv
+$M graph info | tee out/graph-info.txt
+$M route Bordeaux Limoges | tee out/route-bordeaux-limoges.txt
+$M graph calibrate > out/calibration.txt
 echo
 echo "Registry: $(pwd)/maillage.db"
 echo "Report:   $(pwd)/out/registry-summary.txt"
 echo "Exports:  $(pwd)/out/places.geojson, out/places_annuaire.csv, out/places_mednum.csv"
+echo "Roads:    $(pwd)/maillage.graph; out/graph-info.txt, out/calibration.txt (engine vs real trip times)"
 echo "Try:      $M places list --department 23    or    $M --help"

@@ -226,3 +226,25 @@ TEST(BucketQueue, ExactOrderWithLongJumpsAndOverflow) {
     EXPECT_EQ(q.pop().key, 5u);
   }
 }
+
+TEST(Routes, RealExtractsRoute) {
+  struct Case {
+    const char* file;
+    geo::LonLat a, b;
+  };
+  for (auto c : {Case{"monaco_2019-09-30.osm.pbf", {7.4282, 43.7396}, {7.4175, 43.7315}},
+                 Case{"talence_campus_2019-04.osm.pbf", {-0.6150, 44.8030}, {-0.5975, 44.8100}}}) {
+    auto g = build_from_osm(std::string(MAILLAGE_TEST_DATA) + "/" + c.file, test::car_profile(), "{}");
+    Snapper snapper(g, SnapOptions::from(test::car_profile()));
+    Search search(g);
+    auto there = route(snapper, search, c.a, c.b), back = route(snapper, search, c.b, c.a);
+    ASSERT_TRUE(there.ok) << c.file << ": " << there.why;
+    ASSERT_TRUE(back.ok) << c.file << ": " << back.why;
+    // A few minutes across a town; one-way streets make the two directions differ a little.
+    EXPECT_GT(there.ms, 60'000u) << c.file;
+    EXPECT_LT(there.ms, 15 * 60'000u) << c.file;
+    double crow = geo::haversine_m(c.a, c.b);
+    EXPECT_GT(there.distance_m + there.access_from_m + there.access_to_m, crow * 0.9) << c.file;
+    EXPECT_LT(there.distance_m, crow * 4) << c.file;
+  }
+}
