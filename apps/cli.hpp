@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "registry/store.hpp"
+#include "registry/validate.hpp"
 #include "roads/graph.hpp"
 #include "roads/profile.hpp"
 
@@ -22,7 +24,18 @@ std::string graph_path(const Globals& g);
 roads::RoadGraph open_graph(const Globals& g);
 std::string bundled_profile_path();
 
+// The profile a graph was built with (stored in the graph file), or the bundled one.
+roads::Profile graph_profile(const roads::RoadGraph& g);
+
+// The registry: --db, $MAILLAGE_DB or maillage.db; created from the bundled places on first use.
+std::unique_ptr<registry::PlaceStore> open_store(const Globals& g);
+const registry::Validator& validator();
+
+std::string db_path(const Globals& g);
+
 // Registers `graph build|info|calibrate` and `route`.
 void add_graph_commands(CLI::App& app, Globals& g);
+// Registers `coverage`.
+void add_coverage_commands(CLI::App& app, Globals& g);
 
 }  // namespace maillage::cli

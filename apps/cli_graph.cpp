@@ -67,9 +67,25 @@ std::string minutes(Millis ms) {
 }
 }  // namespace
 
+Profile graph_profile(const RoadGraph& g) {
+  if (g.profile_json.empty() || g.profile_json == "{}") return Profile::load(bundled_profile_path());
+  return Profile::from_json(json::parse(g.profile_json), "profile stored in the graph");
+}
+
 RoadGraph open_graph(const Globals& g) {
   auto path = graph_path(g);
-  if (!std::filesystem::exists(path)) {
+  bool rebuild = !std::filesystem::exists(path);
+  if (!rebuild) {
+    try {
+      return RoadGraph::load(path);
+    } catch (const GraphVersionError& e) {
+      // A default graph made by an older maillage is rebuilt; a graph the user named is theirs to rebuild.
+      if (!g.graph.empty() || std::getenv("MAILLAGE_GRAPH")) throw;
+      std::cerr << "maillage: " << e.what() << "; rebuilding it\n";
+      rebuild = true;
+    }
+  }
+  {
     std::cerr << fmt::format("maillage: building {} from the bundled regional road skeleton...\n", path);
     auto profile_path = bundled_profile_path();
     BuildReport rep;
@@ -78,7 +94,6 @@ RoadGraph open_graph(const Globals& g) {
     std::cerr << "maillage: " << rep.str() << '\n';
     return graph;
   }
-  return RoadGraph::load(path);
 }
 
 void add_graph_commands(CLI::App& app, Globals& g) {
@@ -180,7 +195,7 @@ void add_graph_commands(CLI::App& app, Globals& g) {
   cal->callback([&g, ca] {
     auto graph = open_graph(g);
     auto profile_json = graph.profile_json.empty() ? io::read_file(bundled_profile_path()) : graph.profile_json;
-    auto profile = Profile::from_json(json::parse(profile_json), "profile stored in the graph");
+    auto profile = graph_profile(graph);
     auto pairs_path = ca->pairs.empty() ? paths::data_file("validation/drive_times_calibration.csv") : ca->pairs;
     auto t = csv::read(pairs_path);
     int co = t.column("origin_insee"), cd = t.column("destination_insee"), cm = t.column("minutes");
@@ -305,9 +320,7 @@ void add_graph_commands(CLI::App& app, Globals& g) {
   rt->add_flag("--geojson", ra->geojson, "the route as a GeoJSON Feature (LineString)");
   rt->callback([&g, ra] {
     auto graph = open_graph(g);
-    auto profile = Profile::from_json(json::parse(graph.profile_json.empty() ? io::read_file(bundled_profile_path())
-                                                                             : graph.profile_json),
-                                      "profile");
+    auto profile = graph_profile(graph);
     routing::Snapper snapper(graph, routing::SnapOptions::from(profile));
     routing::Search search(graph);
     auto a = parse_point(ra->from), b = parse_point(ra->to);

@@ -27,9 +27,7 @@ using namespace maillage;
 using namespace maillage::registry;
 using nlohmann::json;
 
-namespace {
-
-using cli::Globals;
+namespace maillage::cli {
 
 std::string db_path(const Globals& g) {
   if (!g.db.empty()) return g.db;
@@ -42,7 +40,7 @@ const Validator& validator() {
   return v;
 }
 
-void print_problems(const ImportReport& rep, size_t max_lines = 200) {
+void print_problems(const ImportReport& rep, size_t max_lines) {
   size_t n = 0;
   for (auto& p : rep.problems) {
     if (n++ == max_lines) {
@@ -54,7 +52,6 @@ void print_problems(const ImportReport& rep, size_t max_lines = 200) {
   }
 }
 
-// Opens the registry; a database that does not exist yet is created and filled from the bundled data.
 std::unique_ptr<PlaceStore> open_store(const Globals& g) {
   auto path = db_path(g);
   bool fresh = !std::filesystem::exists(path);
@@ -66,7 +63,7 @@ std::unique_ptr<PlaceStore> open_store(const Globals& g) {
     o.origin = "bundled data: data/tiers_lieux/places_na.csv";
     auto rep = import_file(*store, validator(), bundled, o);
     if (!rep.committed) {
-      print_problems(rep);
+      print_problems(rep, 200);
       store.reset();
       std::filesystem::remove(path);
       throw Error("the bundled places list does not validate; database not created");
@@ -75,6 +72,17 @@ std::unique_ptr<PlaceStore> open_store(const Globals& g) {
   }
   return store;
 }
+
+}  // namespace maillage::cli
+
+namespace {
+
+using cli::db_path;
+using cli::Globals;
+using cli::open_store;
+using cli::validator;
+
+void print_problems(const ImportReport& rep, size_t max_lines = 200) { cli::print_problems(rep, max_lines); }
 
 // ---- filters shared by list and export ----
 struct FilterArgs {
@@ -279,6 +287,7 @@ int run(int argc, char** argv) {
   app.add_flag("--no-seed", g.no_seed, "create a missing database empty instead of filling it from the bundled data");
   app.add_option("--graph", g.graph, "road graph file (default: $MAILLAGE_GRAPH or maillage.graph; built from the bundled skeleton when missing)");
   cli::add_graph_commands(app, g);
+  cli::add_coverage_commands(app, g);
 
   auto* places = app.add_subcommand("places", "the directory of tiers-lieux (import, export, list, show, add, update, close)");
   places->require_subcommand(1);

@@ -118,8 +118,8 @@ RoadGraph RoadGraph::load(const std::string& path) {
   uint32_t version = 0;
   get(&version, sizeof version, false);
   if (version != kVersion)
-    throw Error(fmt::format("{}: graph file version {} is not supported (expected {}): rebuild it", path, version,
-                            kVersion));
+    throw GraphVersionError(fmt::format("{}: graph file version {} is not supported (expected {}): rebuild it",
+                                        path, version, kVersion));
   RoadGraph g;
   for_each_array(g, [&](auto& v) {
     uint64_t n = get_u64();

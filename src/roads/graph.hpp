@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/geo.hpp"
 
 namespace maillage::roads {
@@ -25,6 +26,12 @@ enum class RoadClass : uint8_t {
 };
 const char* road_class_name(RoadClass c);
 RoadClass road_class_from_name(const std::string& name);
+
+// A graph file written by another version of the format (rebuild it).
+class GraphVersionError : public Error {
+ public:
+  using Error::Error;
+};
 
 struct RoadGraph {
   // Nodes

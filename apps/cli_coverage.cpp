@@ -1,0 +1,199 @@
+// `maillage coverage`: drive time from every inhabitant to the nearest open tiers-lieu, and the figures.
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "core/csv.hpp"
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "coverage/coverage.hpp"
+#include "territory/communes.hpp"
+
+namespace maillage::cli {
+
+using nlohmann::json;
+
+namespace {
+json minutes_json(roads::Millis ms) {
+  return ms == roads::kInfinity ? json(nullptr) : json(std::round(ms / 600.0) / 100.0);
+}
+
+json report_json(const coverage::Report& r, const std::vector<coverage::Place>& places, bool with_communes) {
+  auto place_json = [&](uint32_t i) {
+    return i == roads::kInvalid ? json(nullptr) : json{{"id", places[i].id}, {"name", places[i].name}};
+  };
+  json deps = json::array();
+  for (auto& d : r.departments)
+    deps.push_back({{"dep", d.dep}, {"name", d.name}, {"population", d.population}, {"covered", d.covered},
+                    {"share", d.population > 0 ? d.covered / d.population : 0}, {"unreachable", d.unreachable},
+                    {"places_open", d.places}});
+  json bands = json::array();
+  for (auto& [name, pop] : r.bands) bands.push_back({{"minutes", name}, {"population", pop}});
+  json zones = json::array();
+  for (auto& z : r.zones) {
+    json mc = json::array();
+    for (auto& [code, pop] : z.main_communes) {
+      auto* c = territory::CommuneTable::bundled().find(code);
+      mc.push_back({{"insee", code}, {"name", c ? c->name : ""}, {"population", pop}});
+    }
+    zones.push_back({{"rank", z.rank}, {"population", z.population}, {"area_km2", z.cells}, {"department", z.dep},
+                     {"main_communes", mc}, {"nearest_place", place_json(z.nearest_place)},
+                     {"nearest_minutes", minutes_json(z.nearest_ms)}});
+  }
+  json j{{"date", r.date},
+         {"threshold_minutes", r.threshold_min},
+         {"within_rule", "time <= threshold"},
+         {"population_source", territory::population_source_name(r.source)},
+         {"population_source_description", territory::population_source_description(r.source)},
+         {"places_open", r.places_open},
+         {"places_not_snapped", r.unsnapped_places},
+         {"population", r.population},
+         {"covered", r.covered},
+         {"share", r.share()},
+         {"unreachable", r.unreachable},
+         {"deciles_minutes", r.deciles_min},
+         {"bands", bands},
+         {"departments", deps},
+         {"zones_blanches", zones}};
+  if (with_communes) {
+    json cs = json::array();
+    for (auto& c : r.communes)
+      cs.push_back({{"insee", c.insee}, {"name", c.name}, {"dep", c.dep}, {"population", c.population},
+                    {"centre_minutes", minutes_json(c.centre_ms)}, {"centre_place", place_json(c.centre_place)},
+                    {"mean_minutes", c.mean_minutes < 0 ? json(nullptr) : json(std::round(c.mean_minutes * 100) / 100)},
+                    {"covered_share", c.covered_share}});
+    j["communes"] = cs;
+  }
+  return j;
+}
+}  // namespace
+
+void add_coverage_commands(CLI::App& app, Globals& g) {
+  struct Args {
+    double threshold = 20;
+    std::string date, population = "grid", geojson;
+    bool json = false, csv = false;
+    int top = 10;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cov = app.add_subcommand("coverage", "drive time from every inhabitant to the nearest open tiers-lieu: share "
+                                             "within the threshold, departments, distribution, zones blanches, communes");
+  cov->add_option("--threshold", a->threshold, "minutes (default 20; a time equal to it is within)")->check(CLI::Range(1.0, 600.0));
+  cov->add_option("--date", a->date, "places open at this date (default: today)");
+  cov->add_option("--population", a->population, "grid (1 km census cells, default) or communes (legal population at commune centres)")
+      ->check(CLI::IsMember({"grid", "communes"}));
+  cov->add_flag("--json", a->json, "the whole report as JSON (communes included)");
+  cov->add_flag("--csv", a->csv, "one row per commune (CSV)");
+  cov->add_option("--geojson", a->geojson, "cells: every population point with its time and place; zones: the zones blanches")
+      ->check(CLI::IsMember({"cells", "zones"}));
+  cov->add_option("--top", a->top, "zones blanches listed in the table (default 10)");
+  cov->callback([&g, a] {
+    std::string d = a->date.empty() ? date::today() : a->date;
+    std::string why;
+    if (!date::parse(d, why, false)) throw Error("--date: " + why);
+    auto store = open_store(g);
+    registry::PlaceFilter f;
+    f.open_on = d;
+    std::vector<coverage::Place> places;
+    for (auto& p : store->list(f)) places.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
+    auto graph = open_graph(g);
+    routing::Snapper snapper(graph, routing::SnapOptions::from(graph_profile(graph)));
+    auto source = a->population == "grid" ? territory::PopulationSource::Grid : territory::PopulationSource::Communes;
+    auto& points = territory::bundled_points(source);
+    coverage::Engine engine(graph, snapper, points, territory::CommuneTable::bundled());
+    engine.compute(places);
+    auto r = coverage::build_report(engine, places, d, a->threshold);
+
+    if (a->json) {
+      std::cout << report_json(r, places, true).dump(1) << '\n';
+      return;
+    }
+    if (a->csv) {
+      csv::Writer w(std::cout);
+      w.row({"insee", "name", "dep", "population", "centre_minutes", "centre_place_id", "mean_minutes", "covered_share"});
+      for (auto& c : r.communes)
+        w.row({c.insee, c.name, c.dep, fmt::format("{:.0f}", c.population),
+               c.centre_ms == roads::kInfinity ? "" : fmt::format("{:.2f}", c.centre_ms / 60000.0),
+               c.centre_place == roads::kInvalid ? "" : places[c.centre_place].id,
+               c.mean_minutes < 0 ? "" : fmt::format("{:.2f}", c.mean_minutes), fmt::format("{:.4f}", c.covered_share)});
+      return;
+    }
+    if (!a->geojson.empty()) {
+      json fc{{"type", "FeatureCollection"}, {"features", json::array()}};
+      auto cell_polygon = [&](const territory::PopulationPoint& p) {
+        static const geo::Projection laea("EPSG:3035");
+        json ring = json::array();
+        for (auto [dx, dy] : {std::pair{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}) {
+          auto ll = laea.inverse({(p.gx + dx) * 1000.0, (p.gy + dy) * 1000.0});
+          ring.push_back({std::round(ll.lon * 1e6) / 1e6, std::round(ll.lat * 1e6) / 1e6});
+        }
+        return json::array({ring});
+      };
+      const auto& times = engine.point_times();
+      if (a->geojson == "cells") {
+        for (size_t i = 0; i < points.points.size(); ++i) {
+          auto& p = points.points[i];
+          json geom = source == territory::PopulationSource::Grid
+                          ? json{{"type", "Polygon"}, {"coordinates", cell_polygon(p)}}
+                          : json{{"type", "Point"}, {"coordinates", {p.at.lon, p.at.lat}}};
+          fc["features"].push_back({{"type", "Feature"}, {"geometry", geom},
+                                    {"properties", {{"id", p.id}, {"population", p.population}, {"insee", p.insee},
+                                                    {"minutes", minutes_json(times[i].ms)},
+                                                    {"place", times[i].place == roads::kInvalid ? json(nullptr) : json(places[times[i].place].id)},
+                                                    {"within", times[i].ms != roads::kInfinity && times[i].ms <= a->threshold * 60000}}}});
+        }
+      } else {
+        if (source != territory::PopulationSource::Grid) throw Error("--geojson zones needs --population grid");
+        for (auto& z : r.zones) {
+          json polys = json::array();
+          for (auto i : z.point_indices) polys.push_back(cell_polygon(points.points[i]));
+          fc["features"].push_back({{"type", "Feature"}, {"geometry", {{"type", "MultiPolygon"}, {"coordinates", polys}}},
+                                    {"properties", {{"rank", z.rank}, {"population", z.population}, {"area_km2", z.cells},
+                                                    {"nearest_minutes", minutes_json(z.nearest_ms)}}}});
+        }
+      }
+      std::cout << fc.dump() << '\n';
+      return;
+    }
+    // Human-readable summary.
+    std::cout << fmt::format("Coverage on {}: {} open places, threshold {:g} min (a time equal to it is within)\n", d,
+                             r.places_open, r.threshold_min);
+    std::cout << fmt::format("Population: {}\n", territory::population_source_description(r.source));
+    if (!r.unsnapped_places.empty())
+      std::cout << fmt::format("Places too far from the road network (left out): {}\n", fmt::join(r.unsnapped_places, ", "));
+    std::cout << fmt::format("\n{:.0f} of {:.0f} inhabitants within {:g} min: {:.1f} %; {:.0f} cannot reach any place by road\n\n",
+                             r.covered, r.population, r.threshold_min, 100 * r.share(), r.unreachable);
+    std::cout << fmt::format("{:<4}{:<24}{:>12}{:>12}{:>8}{:>8}\n", "DEP", "", "population", "within", "share", "places");
+    for (auto& dd : r.departments)
+      std::cout << fmt::format("{:<4}{:<24}{:>12.0f}{:>12.0f}{:>7.1f}%{:>8}\n", dd.dep, dd.name, dd.population, dd.covered,
+                               dd.population > 0 ? 100 * dd.covered / dd.population : 0.0, dd.places);
+    std::cout << "\nDrive time deciles (min):";
+    for (double m : r.deciles_min) std::cout << fmt::format(" {:.1f}", m);
+    std::cout << "\nPopulation by 5-minute band:";
+    for (auto& [name, pop] : r.bands) std::cout << fmt::format(" {} {:.0f};", name, pop);
+    std::cout << '\n';
+    if (!r.zones.empty()) {
+      std::cout << fmt::format("\nZones blanches: {} (largest first)\n", r.zones.size());
+      std::cout << fmt::format("{:>4}{:>11}{:>9}  {:<4}{:<44}{}\n", "#", "population", "km2", "dep", "main communes", "nearest place");
+      for (int k = 0; k < std::min<int>(a->top, static_cast<int>(r.zones.size())); ++k) {
+        auto& z = r.zones[k];
+        std::vector<std::string> names;
+        for (auto& [code, pop] : z.main_communes) names.push_back(territory::CommuneTable::bundled().find(code)->name);
+        std::string near = z.nearest_place == roads::kInvalid ? "-"
+                           : fmt::format("{} ({:.1f} min)", places[z.nearest_place].name, z.nearest_ms / 60000.0);
+        std::string communes = fmt::format("{}", fmt::join(names, ", "));
+        if (communes.size() > 43) communes = communes.substr(0, 40) + "...";
+        std::cout << fmt::format("{:>4}{:>11.0f}{:>9}  {:<4}{:<44}{}\n", z.rank, z.population, z.cells, z.dep,
+                                 communes, near);
+      }
+    }
+  });
+}
+
+}  // namespace maillage::cli

@@ -1,0 +1,184 @@
+#include "coverage/coverage.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "territory/communes.hpp"
+
+namespace maillage::coverage {
+
+using roads::kInfinity;
+using roads::kInvalid;
+
+Engine::Engine(const roads::RoadGraph& g, const routing::Snapper& snapper, const territory::PopulationPoints& points,
+               const territory::CommuneTable& communes)
+    : snapper_(snapper), points_(points), communes_(communes), nearest_(g, snapper) {
+  std::vector<geo::LonLat> at;
+  at.reserve(points.points.size());
+  for (auto& p : points.points) at.push_back(p.at);
+  point_snaps_ = snapper.snap_all(at);
+  at.clear();
+  for (auto& c : communes.all()) at.push_back(c.centre);
+  commune_snaps_ = snapper.snap_all(at);
+}
+
+void Engine::compute(const std::vector<Place>& places) {
+  std::vector<geo::LonLat> at;
+  for (auto& p : places) at.push_back(p.at);
+  nearest_.compute(at);
+  auto eval = [&](const std::vector<routing::Snap>& snaps, std::vector<PointTime>& out) {
+    out.resize(snaps.size());
+    for (size_t i = 0; i < snaps.size(); ++i) {
+      auto r = nearest_.from(snaps[i]);
+      out[i] = {r.reachable ? r.ms : kInfinity, r.reachable ? r.place : kInvalid, snaps[i].ok};
+    }
+  };
+  eval(point_snaps_, point_times_);
+  eval(commune_snaps_, commune_times_);
+}
+
+namespace {
+// Population-weighted quantiles of times (minutes) over reachable points.
+std::vector<double> deciles(const std::vector<std::pair<double, double>>& time_pop) {
+  std::vector<std::pair<double, double>> v = time_pop;
+  std::sort(v.begin(), v.end());
+  double total = 0;
+  for (auto& [t, p] : v) total += p;
+  std::vector<double> out;
+  if (total <= 0) return out;
+  size_t i = 0;
+  double acc = 0;
+  for (int k = 1; k <= 9; ++k) {
+    double target = total * k / 10.0;
+    while (i < v.size() && acc + v[i].second < target) acc += v[i++].second;
+    out.push_back(i < v.size() ? v[i].first : v.back().first);
+  }
+  return out;
+}
+}  // namespace
+
+Report build_report(const Engine& engine, const std::vector<Place>& places, const std::string& date,
+                    double threshold_min) {
+  const auto& pts = engine.points().points;
+  const auto& times = engine.point_times();
+  const auto& communes = engine.communes();
+  const Millis limit = static_cast<Millis>(std::llround(threshold_min * 60000));
+  auto covered = [&](const PointTime& t) { return t.ms != kInfinity && t.ms <= limit; };
+
+  Report r;
+  r.source = engine.points().source;
+  r.date = date;
+  r.threshold_min = threshold_min;
+  r.places_open = static_cast<int>(places.size());
+  for (auto i : engine.unsnapped_places()) r.unsnapped_places.push_back(places[i].id);
+
+  // Region and departments.
+  std::map<std::string, DepartmentFigures> deps;
+  for (auto& d : communes.departments()) deps[d] = {d, std::string(territory::department_name(d))};
+  for (auto& p : places) {
+    auto* c = communes.find(p.insee);
+    if (c) ++deps[c->dep].places;
+  }
+  std::vector<std::pair<double, double>> time_pop;
+  static const int kBand = 5, kBands = 12;
+  std::vector<double> band_pop(kBands + 2, 0);
+  for (size_t i = 0; i < pts.size(); ++i) {
+    const auto& p = pts[i];
+    const auto& t = times[i];
+    auto& d = deps[p.dep];
+    if (d.dep.empty()) d.dep = p.dep;
+    r.population += p.population;
+    d.population += p.population;
+    if (covered(t)) r.covered += p.population, d.covered += p.population;
+    if (t.ms == kInfinity) {
+      r.unreachable += p.population, d.unreachable += p.population;
+      band_pop[kBands + 1] += p.population;
+    } else {
+      double m = t.ms / 60000.0;
+      time_pop.push_back({m, p.population});
+      band_pop[std::min(kBands, static_cast<int>(m / kBand))] += p.population;
+    }
+  }
+  for (auto& [k, d] : deps) r.departments.push_back(d);
+  r.deciles_min = deciles(time_pop);
+  for (int b = 0; b < kBands; ++b) r.bands.push_back({fmt::format("{}-{}", b * kBand, (b + 1) * kBand), band_pop[b]});
+  r.bands.push_back({fmt::format("{}+", kBands * kBand), band_pop[kBands]});
+  r.bands.push_back({"unreachable", band_pop[kBands + 1]});
+
+  // Zones blanches: uncovered grid cells joined through shared edges.
+  if (r.source == territory::PopulationSource::Grid) {
+    std::unordered_map<uint64_t, uint32_t> at;
+    auto key = [](int x, int y) { return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y); };
+    for (uint32_t i = 0; i < pts.size(); ++i)
+      if (!covered(times[i])) at[key(pts[i].gx, pts[i].gy)] = i;
+    std::vector<uint8_t> seen(pts.size(), 0);
+    for (uint32_t start = 0; start < pts.size(); ++start) {
+      if (covered(times[start]) || seen[start]) continue;
+      Zone z;
+      std::vector<uint32_t> stack{start};
+      seen[start] = 1;
+      std::map<std::string, double> by_commune, by_dep;
+      while (!stack.empty()) {
+        uint32_t i = stack.back();
+        stack.pop_back();
+        z.point_indices.push_back(i);
+        z.population += pts[i].population;
+        ++z.cells;
+        by_commune[pts[i].insee] += pts[i].population;
+        by_dep[pts[i].dep] += pts[i].population;
+        if (times[i].ms < z.nearest_ms) z.nearest_ms = times[i].ms, z.nearest_place = times[i].place;
+        const int dx[] = {1, -1, 0, 0}, dy[] = {0, 0, 1, -1};
+        for (int k = 0; k < 4; ++k) {
+          auto it = at.find(key(pts[i].gx + dx[k], pts[i].gy + dy[k]));
+          if (it != at.end() && !seen[it->second]) seen[it->second] = 1, stack.push_back(it->second);
+        }
+      }
+      std::sort(z.point_indices.begin(), z.point_indices.end());
+      for (auto& [code, pop] : by_commune)
+        if (!code.empty()) z.main_communes.push_back({code, pop});
+      std::sort(z.main_communes.begin(), z.main_communes.end(),
+                [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+      if (z.main_communes.size() > 3) z.main_communes.resize(3);
+      z.dep = std::max_element(by_dep.begin(), by_dep.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+      r.zones.push_back(std::move(z));
+    }
+    std::sort(r.zones.begin(), r.zones.end(), [](const Zone& a, const Zone& b) {
+      return a.population != b.population ? a.population > b.population : a.point_indices[0] < b.point_indices[0];
+    });
+    for (size_t k = 0; k < r.zones.size(); ++k) r.zones[k].rank = static_cast<int>(k + 1);
+  }
+
+  // Communes: time from the centre, and the population-weighted mean over the commune's points.
+  std::unordered_map<std::string, size_t> index;
+  for (auto& c : communes.all()) {
+    index[c.code] = r.communes.size();
+    CommuneFigures f{c.code, c.name, c.dep};
+    const auto& ct = engine.commune_times()[r.communes.size()];
+    f.centre_ms = ct.ms;
+    f.centre_place = ct.place;
+    r.communes.push_back(f);
+  }
+  std::vector<double> weighted(r.communes.size(), 0), reach_pop(r.communes.size(), 0), cov(r.communes.size(), 0);
+  for (size_t i = 0; i < pts.size(); ++i) {
+    auto it = index.find(pts[i].insee);
+    if (it == index.end()) continue;
+    auto& f = r.communes[it->second];
+    f.population += pts[i].population;
+    if (times[i].ms != kInfinity) {
+      weighted[it->second] += pts[i].population * times[i].ms / 60000.0;
+      reach_pop[it->second] += pts[i].population;
+    }
+    if (covered(times[i])) cov[it->second] += pts[i].population;
+  }
+  for (size_t k = 0; k < r.communes.size(); ++k) {
+    if (reach_pop[k] > 0) r.communes[k].mean_minutes = weighted[k] / reach_pop[k];
+    if (r.communes[k].population > 0) r.communes[k].covered_share = cov[k] / r.communes[k].population;
+  }
+  return r;
+}
+
+}  // namespace maillage::coverage

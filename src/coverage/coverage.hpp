@@ -1,0 +1,99 @@
+#pragma once
+// Territorial coverage: drive time from every population point to the nearest open place, and the figures the
+// region evaluates its policy with (population within the threshold, per department, distribution of times,
+// zones blanches, per commune). Drive time = access leg + network + leg to the place, towards the place.
+// "Within the threshold" means time <= threshold: a point at exactly 20:00 is covered.
+#include <string>
+#include <vector>
+
+#include "routing/engine.hpp"
+#include "territory/population.hpp"
+
+namespace maillage::territory {
+class CommuneTable;
+}
+
+namespace maillage::coverage {
+
+using roads::Millis;
+
+struct Place {
+  std::string id, name, insee;
+  geo::LonLat at;
+};
+
+// Nearest place and time for one population point.
+struct PointTime {
+  Millis ms = roads::kInfinity;  // kInfinity: unreachable (not snapped, or no place reachable)
+  uint32_t place = roads::kInvalid;
+  bool snapped = false;
+};
+
+// Snaps the population points (and commune centres) once; then computes times for any set of places (a date,
+// a what-if) with one sweep each.
+class Engine {
+ public:
+  Engine(const roads::RoadGraph& g, const routing::Snapper& snapper, const territory::PopulationPoints& points,
+         const territory::CommuneTable& communes);
+  // Times for every population point (same order) and every commune centre (table order).
+  void compute(const std::vector<Place>& places);
+  const std::vector<PointTime>& point_times() const { return point_times_; }
+  const std::vector<PointTime>& commune_times() const { return commune_times_; }
+  const std::vector<uint32_t>& unsnapped_places() const { return nearest_.unsnapped(); }
+  const territory::PopulationPoints& points() const { return points_; }
+  const territory::CommuneTable& communes() const { return communes_; }
+
+ private:
+  const routing::Snapper& snapper_;
+  const territory::PopulationPoints& points_;
+  const territory::CommuneTable& communes_;
+  std::vector<routing::Snap> point_snaps_, commune_snaps_;
+  routing::NearestPlaces nearest_;
+  std::vector<PointTime> point_times_, commune_times_;
+};
+
+struct DepartmentFigures {
+  std::string dep, name;
+  double population = 0, covered = 0, unreachable = 0;
+  int places = 0;
+};
+
+struct Zone {  // a zone blanche: contiguous uncovered grid cells (sharing an edge)
+  int rank = 0;
+  double population = 0;
+  int cells = 0;  // km2 of 1 km cells
+  std::vector<std::pair<std::string, double>> main_communes;  // INSEE, population in the zone (largest first)
+  std::string dep;                                           // department holding most of its population
+  Millis nearest_ms = roads::kInfinity;                      // best time from a cell of the zone
+  uint32_t nearest_place = roads::kInvalid;
+  std::vector<uint32_t> point_indices;  // population points of the zone
+};
+
+struct CommuneFigures {
+  std::string insee, name, dep;
+  double population = 0;            // of the points in this commune (legal population for the communes source)
+  Millis centre_ms = roads::kInfinity;
+  uint32_t centre_place = roads::kInvalid;
+  double mean_minutes = -1;         // population-weighted mean over its points (reachable ones); -1 none
+  double covered_share = 0;         // share of its population within the threshold
+};
+
+struct Report {
+  territory::PopulationSource source;
+  std::string date;
+  double threshold_min = 20;
+  int places_open = 0;
+  std::vector<std::string> unsnapped_places;  // ids
+  double population = 0, covered = 0, unreachable = 0;
+  std::vector<DepartmentFigures> departments;
+  std::vector<double> deciles_min;  // 10 %, 20 % ... 90 % of the reachable population (weighted)
+  std::vector<std::pair<std::string, double>> bands;  // "0-5", "5-10", ..., "60+", "unreachable" -> population
+  std::vector<Zone> zones;          // grid source only, largest first
+  std::vector<CommuneFigures> communes;
+  double share() const { return population > 0 ? covered / population : 0; }
+};
+
+Report build_report(const Engine& engine, const std::vector<Place>& places, const std::string& date,
+                    double threshold_min);
+
+}  // namespace maillage::coverage
