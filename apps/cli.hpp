@@ -35,7 +35,8 @@ std::string db_path(const Globals& g);
 
 // Registers `graph build|info|calibrate` and `route`.
 void add_graph_commands(CLI::App& app, Globals& g);
-// Registers `coverage`.
+// Registers `coverage` and `indicators`.
 void add_coverage_commands(CLI::App& app, Globals& g);
+void add_indicators_command(CLI::App& app, Globals& g);
 
 }  // namespace maillage::cli

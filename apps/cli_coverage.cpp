@@ -13,6 +13,7 @@
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "coverage/coverage.hpp"
+#include "coverage/indicators.hpp"
 #include "territory/communes.hpp"
 
 namespace maillage::cli {
@@ -192,6 +193,79 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
         std::cout << fmt::format("{:>4}{:>11.0f}{:>9}  {:<4}{:<44}{}\n", z.rank, z.population, z.cells, z.dep,
                                  communes, near);
       }
+    }
+  });
+}
+
+void add_indicators_command(CLI::App& app, Globals& g) {
+  struct Args {
+    std::string date;
+    double threshold = 20;
+    bool json = false, no_history = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* ind = app.add_subcommand("indicators", "open places by type and department, inhabitants per place, share in "
+                                               "rural areas, and the same by year with the coverage share");
+  ind->add_option("--date", a->date, "date (default: today)");
+  ind->add_option("--threshold", a->threshold, "minutes for the coverage share by year (default 20)")->check(CLI::Range(1.0, 600.0));
+  ind->add_flag("--no-history", a->no_history, "only the date itself");
+  ind->add_flag("--json", a->json, "JSON output");
+  ind->callback([&g, a] {
+    std::string d = a->date.empty() ? date::today() : a->date;
+    std::string why;
+    if (!date::parse(d, why, false)) throw Error("--date: " + why);
+    auto store = open_store(g);
+    auto all = store->list({});
+    std::unique_ptr<roads::RoadGraph> graph;
+    std::unique_ptr<routing::Snapper> snapper;
+    std::unique_ptr<coverage::Engine> engine;
+    if (!a->no_history) {
+      graph = std::make_unique<roads::RoadGraph>(open_graph(g));
+      snapper = std::make_unique<routing::Snapper>(*graph, routing::SnapOptions::from(graph_profile(*graph)));
+      engine = std::make_unique<coverage::Engine>(*graph, *snapper, territory::bundled_points(territory::PopulationSource::Grid),
+                                                  territory::CommuneTable::bundled());
+    }
+    auto r = coverage::compute_indicators(all, d, engine.get(), a->threshold, !a->no_history);
+    auto per = [](double v) { return v < 0 ? json(nullptr) : json(std::round(v)); };
+    if (a->json) {
+      json deps = json::array();
+      for (auto& x : r.departments)
+        deps.push_back({{"dep", x.dep}, {"name", x.name}, {"open_places", x.open_places}, {"population", x.population},
+                        {"inhabitants_per_place", per(x.inhabitants_per_place)}});
+      json hist = json::array();
+      for (auto& y : r.history)
+        hist.push_back({{"date", y.date}, {"open_places", y.open_places}, {"inhabitants_per_place", per(y.inhabitants_per_place)},
+                        {"coverage_share", y.coverage_share < 0 ? json(nullptr) : json(y.coverage_share)}});
+      std::cout << json{{"date", r.date}, {"registry_revision", store->revision()}, {"open_places", r.open_places},
+                        {"open_places_without_opening_date", r.open_without_opening_date}, {"by_type", r.by_type},
+                        {"population", r.population}, {"population_source", r.population_source},
+                        {"inhabitants_per_place", per(r.inhabitants_per_place)}, {"departments", deps},
+                        {"by_urbanisation", r.by_urbanisation}, {"rural_share", r.rural_share},
+                        {"urbanisation_method", "degree of urbanisation (Eurostat) derived from the 1 km Census 2021 grid, see docs/indicators.md"},
+                        {"coverage_threshold_minutes", r.threshold_min}, {"history", hist}}.dump(2) << '\n';
+      return;
+    }
+    std::cout << fmt::format("Indicators on {} (registry revision {}): {} open places", r.date, store->revision(), r.open_places);
+    if (r.open_without_opening_date) std::cout << fmt::format(" ({} with no known opening date)", r.open_without_opening_date);
+    std::cout << fmt::format("\nInhabitants per open place: {} (population: {})\n",
+                             r.inhabitants_per_place < 0 ? std::string("-") : fmt::format("{:.0f}", r.inhabitants_per_place),
+                             r.population_source);
+    std::cout << "By type:";
+    for (auto& [t, n] : r.by_type) std::cout << fmt::format(" {} {};", t, n);
+    std::cout << fmt::format("\nBy degree of urbanisation of their commune: cities {}, towns and suburbs {}, rural {} "
+                             "({:.0f} % rural)\n\n", r.by_urbanisation["city"], r.by_urbanisation["town_suburb"],
+                             r.by_urbanisation["rural"], 100 * r.rural_share);
+    std::cout << fmt::format("{:<4}{:<24}{:>8}{:>14}{:>20}\n", "DEP", "", "places", "population", "inhabitants/place");
+    for (auto& x : r.departments)
+      std::cout << fmt::format("{:<4}{:<24}{:>8}{:>14.0f}{:>20}\n", x.dep, x.name, x.open_places, x.population,
+                               x.inhabitants_per_place < 0 ? std::string("-") : fmt::format("{:.0f}", x.inhabitants_per_place));
+    if (!r.history.empty()) {
+      std::cout << fmt::format("\n{:<12}{:>8}{:>20}{:>18}\n", "date", "places", "inhabitants/place",
+                               fmt::format("within {:g} min", r.threshold_min));
+      for (auto& y : r.history)
+        std::cout << fmt::format("{:<12}{:>8}{:>20}{:>17.1f}%\n", y.date, y.open_places,
+                                 y.inhabitants_per_place < 0 ? std::string("-") : fmt::format("{:.0f}", y.inhabitants_per_place),
+                                 100 * y.coverage_share);
     }
   });
 }

@@ -288,6 +288,7 @@ int run(int argc, char** argv) {
   app.add_option("--graph", g.graph, "road graph file (default: $MAILLAGE_GRAPH or maillage.graph; built from the bundled skeleton when missing)");
   cli::add_graph_commands(app, g);
   cli::add_coverage_commands(app, g);
+  cli::add_indicators_command(app, g);
 
   auto* places = app.add_subcommand("places", "the directory of tiers-lieux (import, export, list, show, add, update, close)");
   places->require_subcommand(1);
