@@ -14,9 +14,13 @@ $M places export --format mednum -o out/places_mednum.csv
 $M graph info | tee out/graph-info.txt
 $M route Bordeaux Limoges | tee out/route-bordeaux-limoges.txt
 $M graph calibrate > out/calibration.txt
+$M coverage | tee out/coverage.txt
+$M coverage --json > out/coverage.json
+$M coverage --geojson zones > out/zones_blanches.geojson
+$M indicators | tee out/indicators.txt
 echo
 echo "Registry: $(pwd)/maillage.db"
-echo "Report:   $(pwd)/out/registry-summary.txt"
+echo "Reports:  $(pwd)/out/coverage.txt, out/indicators.txt, out/registry-summary.txt"
 echo "Exports:  $(pwd)/out/places.geojson, out/places_annuaire.csv, out/places_mednum.csv"
 echo "Roads:    $(pwd)/maillage.graph; out/graph-info.txt, out/calibration.txt (engine vs real trip times)"
 echo "Try:      $M places list --department 23    or    $M --help"
