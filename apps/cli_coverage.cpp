@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "coverage/coverage.hpp"
 #include "coverage/indicators.hpp"
+#include "coverage/zone_shapes.hpp"
 #include "territory/communes.hpp"
 
 namespace maillage::cli {
@@ -152,9 +153,7 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
       } else {
         if (source != territory::PopulationSource::Grid) throw Error("--geojson zones needs --population grid");
         for (auto& z : r.zones) {
-          json polys = json::array();
-          for (auto i : z.point_indices) polys.push_back(cell_polygon(points.points[i]));
-          fc["features"].push_back({{"type", "Feature"}, {"geometry", {{"type", "MultiPolygon"}, {"coordinates", polys}}},
+          fc["features"].push_back({{"type", "Feature"}, {"geometry", coverage::cells_outline(points, z.point_indices)},
                                     {"properties", {{"rank", z.rank}, {"population", z.population}, {"area_km2", z.cells},
                                                     {"nearest_minutes", minutes_json(z.nearest_ms)}}}});
         }

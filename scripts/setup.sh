@@ -13,6 +13,7 @@ PACKAGES=(
   libcsv-dev                    # CSV parsing and quoting
   libosmium2-dev libprotozero-dev libbz2-dev libexpat1-dev   # OpenStreetMap input (PBF, XML, OPL)
   libboost-graph-dev            # baseline Dijkstra in the routing benchmark
+  libgeos-dev                   # outlines of the zones blanches (union of grid cells)
   libgtest-dev libgmock-dev     # tests
   libbenchmark-dev              # benchmarks
 )
