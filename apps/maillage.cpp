@@ -255,11 +255,17 @@ struct PlaceArgs {
   }
 };
 
-int finish_write(const ImportReport& rep, bool as_json, const std::string& what) {
+// Writes one record from the command line (add, update, close) and reports like an import.
+ImportReport write_record(PlaceStore& store, Record r, std::vector<Problem> problems, const std::string& what,
+                          ImportOptions::Mode mode, bool as_json) {
+  ImportOptions o;
+  o.origin = "cli " + what;
+  o.mode = mode;
+  auto rep = import_records(store, validator(), {std::move(r)}, o, std::move(problems));
   if (as_json) std::cout << report_json(rep).dump(2) << '\n';
   print_problems(rep);
   if (!rep.committed) throw Error(fmt::format("{} refused: nothing was written", what));
-  return 0;
+  return rep;
 }
 
 void print_place(const Place& p, bool include_private) {
@@ -423,12 +429,8 @@ int run(int argc, char** argv) {
     std::vector<Problem> problems;
     Record r = add_args.build(problems);
     if (!r.present.test(static_cast<size_t>(Field::name))) throw Error("--name is required");
-    ImportOptions o;
-    o.origin = "cli add";
-    o.mode = ImportOptions::Mode::InsertOnly;
-    auto rep = import_records(*store, validator(), {r}, o, problems);
-    finish_write(rep, add_json, "add");
-    if (!add_json && rep.committed)
+    auto rep = write_record(*store, r, problems, "add", ImportOptions::Mode::InsertOnly, add_json);
+    if (!add_json)
       std::cout << fmt::format("added {} (registry revision {})\n", rep.written_ids.at(0), rep.revision);
   });
 
@@ -446,12 +448,8 @@ int run(int argc, char** argv) {
     Record r = upd_args.build(problems);
     r.place.id = upd_id;
     r.present.set(static_cast<size_t>(Field::id));
-    ImportOptions o;
-    o.origin = "cli update";
-    o.mode = ImportOptions::Mode::UpdateOnly;
-    auto rep = import_records(*store, validator(), {r}, o, problems);
-    finish_write(rep, upd_json, "update");
-    if (!upd_json && rep.committed)
+    auto rep = write_record(*store, r, problems, "update", ImportOptions::Mode::UpdateOnly, upd_json);
+    if (!upd_json)
       std::cout << (rep.updated ? fmt::format("updated (registry revision {})\n", rep.revision) : "nothing changed\n");
   });
 
@@ -472,10 +470,7 @@ int run(int argc, char** argv) {
     set_record_value(r, Field::closing_date, cls_date.empty() ? date::today() : cls_date, problems);
     if (!cls_reason.empty())
       set_record_value(r, Field::notes, (p.notes.empty() ? "" : p.notes + "; ") + "fermeture: " + cls_reason, problems);
-    ImportOptions o;
-    o.origin = "cli close";
-    auto rep = import_records(*store, validator(), {r}, o, problems);
-    finish_write(rep, false, "close");
+    auto rep = write_record(*store, r, problems, "close", ImportOptions::Mode::UpdateOnly, false);
     std::cout << fmt::format("closed (registry revision {})\n", rep.revision);
   });
 
