@@ -38,5 +38,7 @@ void add_graph_commands(CLI::App& app, Globals& g);
 // Registers `coverage` and `indicators`.
 void add_coverage_commands(CLI::App& app, Globals& g);
 void add_indicators_command(CLI::App& app, Globals& g);
+// Registers `ami ...`.
+void add_ami_commands(CLI::App& app, Globals& g);
 
 }  // namespace maillage::cli

@@ -61,7 +61,7 @@ size_t RoadGraph::memory_bytes() const {
   return total;
 }
 
-void RoadGraph::save(const std::string& path) const {
+uint32_t RoadGraph::save(const std::string& path) {
   validate();
   std::string tmp = path + ".tmp";
   std::unique_ptr<FILE, FileCloser> f(std::fopen(tmp.c_str(), "wb"));
@@ -90,6 +90,8 @@ void RoadGraph::save(const std::string& path) const {
   put(&c, sizeof c, false);
   f.reset();
   if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(path + ": cannot write: " + std::strerror(errno));
+  checksum = c;
+  return c;
 }
 
 RoadGraph RoadGraph::load(const std::string& path) {
@@ -145,6 +147,7 @@ RoadGraph RoadGraph::load(const std::string& path) {
   if (stored != static_cast<uint32_t>(crc))
     throw Error(path + ": graph file checksum mismatch (the file is damaged): rebuild it");
   if (pos != file_size) throw Error(path + ": graph file has trailing bytes (damaged?)");
+  g.checksum = stored;
   g.validate();
   return g;
 }

@@ -66,6 +66,7 @@ struct RoadGraph {
   std::string profile_name;
   std::string profile_json;  // the profile used, verbatim
   std::string built_at;
+  uint32_t checksum = 0;     // CRC-32 of the file content (set by save and load; 0 when never saved)
 
   size_t node_count() const { return first_out.empty() ? 0 : first_out.size() - 1; }
   size_t arc_count() const { return out.size(); }
@@ -75,7 +76,8 @@ struct RoadGraph {
   std::vector<geo::LonLat> edge_polyline(EdgeId e) const;
   size_t memory_bytes() const;
 
-  void save(const std::string& path) const;
+  // Writes the graph file; returns and records the checksum of its content.
+  uint32_t save(const std::string& path);
   // Reads a graph file; checks magic, version, sizes and checksum. Throws Error naming the file.
   static RoadGraph load(const std::string& path);
   // Checks the invariants of the arrays (sizes, ranges, CSR order); throws Error on the first violation.

@@ -1,0 +1,206 @@
+// Funding-call rules at their boundaries, and the application records the database keeps honest.
+#include <gtest/gtest.h>
+
+#include "ami/applications.hpp"
+#include "helpers.hpp"
+#include "roads/builder.hpp"
+#include "territory/communes.hpp"
+
+using namespace maillage;
+using namespace maillage::ami;
+
+namespace {
+Call call2224() { return {"ami-2022-2024", "AMI", "2022-07-01", "2024-09-01", 20, 3, 0.5}; }
+
+registry::Place place_at(const std::string& id, geo::LonLat at) {
+  registry::Place p;
+  p.id = id;
+  p.name = id;
+  p.insee_code = "33063";
+  p.lon = at.lon;
+  p.lat = at.lat;
+  return p;
+}
+
+// Two nodes joined by a road of `seconds` each way; a place at the first node, the point at the second.
+struct Line {
+  roads::RoadGraph g;
+  std::unique_ptr<routing::Snapper> snapper;
+  explicit Line(double seconds) {
+    roads::GraphBuilder b;
+    auto a = b.add_node({-0.60, 44.80}), c = b.add_node({-0.50, 44.80});
+    b.add_edge(a, c, {}, 8000, seconds, seconds, roads::RoadClass::departementale, "D1");
+    g = b.finish();
+    snapper = std::make_unique<routing::Snapper>(g, routing::SnapOptions{2000, 30, 1.3});
+  }
+};
+}  // namespace
+
+TEST(AmiCreation, ExactlyAtTheThresholdIsWithinSoNotEligible) {
+  Line exact(1200.0), later(1200.001);
+  CreationChecker a(exact.g, *exact.snapper, {place_at("p", {-0.60, 44.80})}, call2224(), {});
+  auto r = a.quick({-0.50, 44.80});
+  EXPECT_EQ(r.verdict, CreationCheck::Verdict::NotEligible) << r.reason;
+  EXPECT_DOUBLE_EQ(r.nearest->minutes, 20.0);
+  CreationChecker b(later.g, *later.snapper, {place_at("p", {-0.60, 44.80})}, call2224(), {});
+  r = b.quick({-0.50, 44.80});
+  EXPECT_EQ(r.verdict, CreationCheck::Verdict::Eligible) << r.reason;
+  EXPECT_NE(r.reason.find("beyond the 20 minutes"), std::string::npos);
+}
+
+TEST(AmiCreation, ExplanationListsPlacesWithinOneAndAHalfThresholdAndTheRoute) {
+  Line l(1500);  // 25 minutes
+  CreationChecker c(l.g, *l.snapper, {place_at("p", {-0.60, 44.80})}, call2224(), {"2024-01-01", "ami-2022-2024", "g", 42, 7});
+  auto r = c.explain({-0.50, 44.80});
+  EXPECT_EQ(r.verdict, CreationCheck::Verdict::Eligible);
+  ASSERT_EQ(r.nearby.size(), 1u);
+  EXPECT_NEAR(r.nearby[0].minutes, 25, 1e-9);
+  ASSERT_FALSE(r.route.empty());
+  EXPECT_EQ(r.route[0].name, "D1");
+  auto j = r.to_json();
+  EXPECT_EQ(j["data_used"]["registry_revision"], 7);
+  EXPECT_EQ(j["data_used"]["graph_checksum"], "0000002a");
+}
+
+TEST(AmiCreation, UnjoinablePointOrNearbyUnknownPlaceCannotDecide) {
+  Line l(300);
+  CreationChecker c(l.g, *l.snapper, {place_at("p", {-0.60, 44.80})}, call2224(), {});
+  auto r = c.quick({-0.55, 44.90});  // 11 km from the road, snapping limit 2 km
+  EXPECT_EQ(r.verdict, CreationCheck::Verdict::CannotDecide);
+  EXPECT_NE(r.reason.find("cannot be joined to the road network"), std::string::npos);
+  // An open place 5 km off the network and 10 km from the point: its time is unknown.
+  CreationChecker d(l.g, *l.snapper, {place_at("p", {-0.60, 44.80}), place_at("offroad", {-0.48, 44.85})}, call2224(), {});
+  r = d.quick({-0.50, 44.80});
+  EXPECT_EQ(r.verdict, CreationCheck::Verdict::CannotDecide);
+  EXPECT_NE(r.reason.find("offroad"), std::string::npos);
+  // No open place at all: eligible, and said so.
+  CreationChecker e(l.g, *l.snapper, {}, call2224(), {"2024-01-01"});
+  r = e.quick({-0.50, 44.80});
+  EXPECT_EQ(r.verdict, CreationCheck::Verdict::Eligible);
+  EXPECT_NE(r.reason.find("no tiers-lieu is open"), std::string::npos);
+}
+
+TEST(AmiDevelopment, ThreeYearsToTheDay) {
+  EXPECT_EQ(add_years("2021-06-15", 3), "2024-06-15");
+  EXPECT_EQ(add_years("2020-02-29", 3), "2023-03-01");
+  EXPECT_EQ(add_years("2020-02-29", 4), "2024-02-29");
+  registry::Place p = place_at("x", {-0.6, 44.8});
+  p.status = registry::Status::Open;
+  p.opening_date = "2021-06-15";
+  p.staff_fte = 1;
+  auto v = check_development(p, "x", "2024-06-14", call2224(), 1);  // 2 years 364 days
+  EXPECT_EQ(v.verdict, "not_eligible");
+  EXPECT_EQ(v.criteria[2].name, "years_open");
+  EXPECT_EQ(v.criteria[2].verdict, "not_met");
+  EXPECT_EQ(check_development(p, "x", "2024-06-15", call2224(), 1).verdict, "eligible");
+}
+
+TEST(AmiDevelopment, StaffBoundaryMissingDataClosedAndUnlisted) {
+  registry::Place p = place_at("x", {-0.6, 44.8});
+  p.opening_date = "2015-01-01";
+  p.staff_fte = 0.49;
+  auto v = check_development(p, "x", "2024-01-01", call2224(), 1);
+  EXPECT_EQ(v.verdict, "not_eligible");
+  EXPECT_EQ(v.criteria[3].verdict, "not_met");
+  p.staff_fte = 0.5;
+  EXPECT_EQ(check_development(p, "x", "2024-01-01", call2224(), 1).verdict, "eligible");
+  p.staff_fte.reset();
+  v = check_development(p, "x", "2024-01-01", call2224(), 1);
+  EXPECT_EQ(v.verdict, "incomplete");
+  EXPECT_EQ(v.missing_fields, std::vector<std::string>{"staff_fte"});
+  // Closed before the date.
+  p.staff_fte = 2;
+  p.status = registry::Status::Closed;
+  p.closing_date = "2023-12-31";
+  v = check_development(p, "x", "2024-01-01", call2224(), 1);
+  EXPECT_EQ(v.verdict, "not_eligible");
+  EXPECT_EQ(v.criteria[1].verdict, "not_met");
+  // Not in the directory.
+  v = check_development(std::nullopt, "ghost", "2024-01-01", call2224(), 1);
+  EXPECT_EQ(v.verdict, "not_eligible");
+  EXPECT_EQ(v.criteria[0].verdict, "not_met");
+}
+
+TEST(AmiDevelopment, YearOnlyOpeningDateDecidesOnlyWhenBothEndsAgree) {
+  registry::Place p = place_at("x", {-0.6, 44.8});
+  p.opening_date = "2021";
+  p.staff_fte = 1;
+  auto v = check_development(p, "x", "2024-06-01", call2224(), 1);  // 3 years between 2024-01-01 and 2024-12-31
+  EXPECT_EQ(v.verdict, "incomplete");
+  EXPECT_NE(v.criteria[2].value.find("between 2024-01-01 and 2024-12-31"), std::string::npos);
+  EXPECT_EQ(check_development(p, "x", "2025-01-01", call2224(), 1).verdict, "eligible");
+  EXPECT_EQ(check_development(p, "x", "2023-12-31", call2224(), 1).verdict, "not_eligible");
+}
+
+namespace {
+struct AppsFixture : ::testing::Test {
+  test::TempDir dir;
+  registry::PlaceStore store{dir.file("a.db"), &territory::CommuneTable::bundled()};
+  Applications apps{store.db()};
+  int64_t draft() {
+    Application a;
+    a.call_id = "ami-2022-2024", a.kind = "creation", a.applicant = "Mairie", a.project = "Tiers-lieu";
+    a.insee_code = "23008";
+    return apps.create(a, "agent");
+  }
+};
+}  // namespace
+
+TEST_F(AppsFixture, CallWindowFirstAndLastDayIncluded) {
+  auto a = draft(), b = draft(), c = draft(), d = draft();
+  nlohmann::json e{{"verdict", "eligible"}};
+  EXPECT_NO_THROW(apps.submit(a, "2022-07-01", e, "agent"));
+  EXPECT_NO_THROW(apps.submit(b, "2024-09-01", e, "agent"));
+  try {
+    apps.submit(c, "2022-06-30", e, "agent");
+    FAIL();
+  } catch (const Conflict& x) {
+    EXPECT_NE(std::string(x.what()).find("open from 2022-07-01 to 2024-09-01"), std::string::npos) << x.what();
+  }
+  EXPECT_THROW(apps.submit(d, "2024-09-02", e, "agent"), Conflict);
+  EXPECT_EQ(apps.get(c).status, "draft");
+}
+
+TEST_F(AppsFixture, TransitionsAreCheckedAndRecorded) {
+  auto id = draft();
+  EXPECT_THROW(apps.transition(id, "accepted", "chef", ""), Conflict);  // not under review
+  apps.submit(id, "2023-03-01", {{"verdict", "not_eligible"}}, "agent");
+  EXPECT_THROW(apps.submit(id, "2023-03-02", {{"verdict", "eligible"}}, "agent"), Conflict);  // once
+  apps.transition(id, "under_review", "chef", "");
+  EXPECT_THROW(apps.transition(id, "rejected", "chef", ""), Error);  // a rejection says why
+  apps.transition(id, "rejected", "chef", "zone déjà couverte");
+  EXPECT_THROW(apps.transition(id, "withdrawn", "x", "trop tard"), Conflict);
+  auto a = apps.get(id);
+  ASSERT_EQ(a.events.size(), 4u);  // draft, submitted, under_review, rejected
+  EXPECT_EQ(a.events[3].actor, "chef");
+  EXPECT_EQ(a.events[3].reason, "zone déjà couverte");
+  EXPECT_EQ(a.events[1].to, "submitted");
+  EXPECT_EQ(nlohmann::json::parse(a.eligibility_json)["verdict"], "not_eligible");
+  std::ostringstream csv;
+  export_applications_csv(apps.list(), csv);
+  EXPECT_NE(csv.str().find("rejected,2023-03-01,not_eligible"), std::string::npos) << csv.str();
+}
+
+TEST_F(AppsFixture, TheDatabaseRefusesToRewriteHistory) {
+  auto id = draft();
+  apps.submit(id, "2023-03-01", {{"verdict", "eligible"}}, "agent");
+  EXPECT_THROW(store.db().exec("UPDATE applications SET eligibility_json = '{\"verdict\":\"not_eligible\"}'"), Error);
+  EXPECT_THROW(store.db().exec("UPDATE applications SET lon = 0"), Error);
+  EXPECT_THROW(store.db().exec("UPDATE application_events SET actor = 'someone else'"), Error);
+  EXPECT_THROW(store.db().exec("DELETE FROM application_events"), Error);
+  EXPECT_THROW(store.db().exec("DELETE FROM applications"), Error);
+  EXPECT_NO_THROW(store.db().exec("UPDATE applications SET status = 'under_review'"));  // the state may move on
+  EXPECT_EQ(nlohmann::json::parse(apps.get(id).eligibility_json)["verdict"], "eligible");
+}
+
+TEST_F(AppsFixture, CallsAreRecordsWithParameters) {
+  auto all = list_calls(store.db());
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].id, "ami-2022-2024");
+  EXPECT_EQ(all[0].threshold_min, 20);
+  add_call(store.db(), {"ami-2025", "AMI 2025", "2025-01-01", "2025-12-31", 15, 2, 1});
+  EXPECT_EQ(get_call(store.db(), "ami-2025").threshold_min, 15);
+  EXPECT_THROW(add_call(store.db(), {"ami-2025", "x", "2025-01-01", "2025-12-31", 15, 2, 1}), Error);
+  EXPECT_THROW(add_call(store.db(), {"bad", "x", "2025-12-31", "2025-01-01", 15, 2, 1}), Error);
+  EXPECT_THROW(get_call(store.db(), "nope"), NotFound);
+}
