@@ -18,6 +18,7 @@ $M coverage | tee out/coverage.txt
 $M coverage --json > out/coverage.json
 $M coverage --geojson zones > out/zones_blanches.geojson
 $M indicators | tee out/indicators.txt
+$M ami check-creation --commune Aubusson | tee out/ami-check-aubusson.txt
 echo
 echo "Registry: $(pwd)/maillage.db"
 echo "Reports:  $(pwd)/out/coverage.txt, out/indicators.txt, out/registry-summary.txt"
