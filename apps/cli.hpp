@@ -40,5 +40,7 @@ void add_coverage_commands(CLI::App& app, Globals& g);
 void add_indicators_command(CLI::App& app, Globals& g);
 // Registers `ami ...`.
 void add_ami_commands(CLI::App& app, Globals& g);
+// Registers `plan ...`.
+void add_plan_commands(CLI::App& app, Globals& g);
 
 }  // namespace maillage::cli

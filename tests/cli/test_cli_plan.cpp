@@ -1,0 +1,48 @@
+// `maillage plan ...` on the real binary with the bundled data.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "helpers.hpp"
+
+using maillage::test::run_cli;
+using maillage::test::TempDir;
+
+namespace {
+// The JSON document of a command's output (progress lines on stderr come first).
+nlohmann::json json_of(const std::string& args) {
+  auto out = run_cli(args).out;
+  return nlohmann::json::parse(out.substr(out.find('{')));
+}
+}  // namespace
+
+TEST(CliPlan, BestCoverAndCriticalityAgree) {
+  TempDir dir;
+  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto best = json_of(base + "plan best --k 5 --date 2024-06-01 --json");
+  ASSERT_EQ(best["sites"].size(), 5u);
+  // The starting point is the coverage report's.
+  auto cov = json_of(base + "coverage --date 2024-06-01 --json");
+  EXPECT_DOUBLE_EQ(best["covered_by_open_places"].get<double>(), cov["covered"].get<double>());
+  double prev = best["covered_by_open_places"];
+  for (auto& s : best["sites"]) {
+    EXPECT_GT(s["covered"].get<double>(), prev);
+    prev = s["covered"];
+  }
+  // The cover's first five sites are the best five (same greedy), and it ends with everyone coverable covered.
+  auto cover = json_of(base + "plan cover --date 2024-06-01 --json");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(cover["sites"][i]["id"], best["sites"][i]["id"]);
+  EXPECT_NEAR(cover["sites"].back()["covered"].get<double>() + cover["uncoverable"].get<double>(),
+              cover["population"].get<double>(), 1e-6);
+  auto crit = json_of(base + "plan criticality --date 2024-06-01 --json");
+  EXPECT_EQ(crit["places"].size(), cov["places_open"].get<size_t>());
+  // User sites from a CSV; a bad one is named.
+  auto sites = dir.write("sites.csv", "id,name,lon,lat\nA,Site A,0.16,45.65\nB,Site B,-0.46,46.32\n");
+  auto r = run_cli(base + "plan best --k 1 --candidates " + sites + " --date 2024-06-01 --csv");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("Site "), std::string::npos);
+  auto bad = dir.write("bad.csv", "id,name,lon,lat\nA,Site A,east,45.65\n");
+  r = run_cli(base + "plan best --candidates " + bad);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find(bad + ":2:3"), std::string::npos) << r.out;
+}
