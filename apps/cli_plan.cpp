@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "coverage/coverage.hpp"
+#include "planning/exact.hpp"
 #include "planning/planning.hpp"
 #include "territory/communes.hpp"
 
@@ -24,7 +25,8 @@ struct PlanArgs {
   double threshold = 20;
   std::string date, candidates = "communes";
   size_t k = 10;
-  bool json = false, csv = false;
+  bool json = false, csv = false, exact = false;
+  double time_limit = 60;
 };
 
 std::vector<planning::Candidate> load_candidates(const std::string& what) {
@@ -97,6 +99,29 @@ void run_greedy(const Globals& g, const PlanArgs& a, bool cover) {
   auto sets = planning::coverage_sets(*c.graph, *c.snapper, c.snapper->snap_all(at), cands, c.threshold);
   double sets_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto r = planning::greedy(sets, pop, covered, cover ? 0 : a.k);
+  if (a.exact && !cover) {
+    // The exact MIP, started from the greedy choice; the steps are then ordered by marginal gain.
+    std::vector<uint32_t> warm;
+    for (auto& s : r.steps) warm.push_back(s.candidate);
+    auto x = planning::best_k_exact(sets, pop, covered, a.k, a.time_limit, warm);
+    planning::CoverageSets sub;
+    sub.first.push_back(0);
+    for (auto c : x.chosen) {
+      sub.point.insert(sub.point.end(), sets.point.begin() + sets.first[c], sets.point.begin() + sets.first[c + 1]);
+      sub.first.push_back(static_cast<uint32_t>(sub.point.size()));
+    }
+    auto ordered = planning::greedy(sub, pop, covered, 0);
+    double greedy_covered = r.steps.empty() ? r.covered_before : r.steps.back().covered;
+    r.steps.clear();
+    for (auto& s : ordered.steps) r.steps.push_back({x.chosen[s.candidate], s.gain, s.covered});
+    std::cerr << fmt::format("maillage: exact MIP (CBC, {} candidates x {} merged elements): {} in {:.1f} s; covered {:.0f}; {}; "
+                             "greedy covered {:.0f}\n",
+                             x.variables - x.elements, x.elements, x.optimal ? "optimal" : "time limit reached", x.seconds,
+                             x.covered,
+                             x.has_bound ? fmt::format("bound {:.0f}, gap {:.3f} %", x.bound, 100 * x.gap)
+                                         : std::string("no bound: the root relaxation did not finish within the time limit"),
+                             greedy_covered);
+  }
   if (a.json) {
     json steps = json::array();
     for (size_t i = 0; i < r.steps.size(); ++i) {
@@ -106,7 +131,7 @@ void run_greedy(const Globals& g, const PlanArgs& a, bool cover) {
                        {"added_population", s.gain}, {"covered", s.covered}, {"share", s.covered / r.population}});
     }
     std::cout << json{{"date", c.date}, {"threshold_minutes", a.threshold}, {"candidates", a.candidates},
-                      {"method", "greedy with lazy gain updates (at least 1 - 1/e of the optimum)"},
+                      {"method", a.exact && !cover ? "exact MIP (COIN-OR CBC)" : "greedy with lazy gain updates (at least 1 - 1/e of the optimum)"},
                       {"open_places", c.places.size()}, {"population", r.population}, {"covered_by_open_places", r.covered_before},
                       {"uncoverable", r.uncoverable}, {"sites", steps}, {"coverage_sets_seconds", sets_s}}.dump(2) << '\n';
     return;
@@ -126,7 +151,8 @@ void run_greedy(const Globals& g, const PlanArgs& a, bool cover) {
                            c.date, c.places.size(), a.threshold, a.candidates, cands.size(), sets_s);
   std::cout << fmt::format("Covered today: {:.0f} of {:.0f} ({:.1f} %); no candidate can cover {:.0f} inhabitants\n",
                            r.covered_before, r.population, 100 * r.covered_before / r.population, r.uncoverable);
-  std::cout << "Method: greedy with lazy gain updates (within 1 - 1/e of the optimum); an exact MIP is not available yet.\n";
+  std::cout << (a.exact && !cover ? "Method: exact MIP (COIN-OR CBC), sites ordered by marginal gain; solver figures on stderr.\n"
+                                  : "Method: greedy with lazy gain updates (within 1 - 1/e of the optimum); --exact for the MIP.\n");
   if (cover)
     std::cout << fmt::format("{} new sites cover every coverable inhabitant:\n", r.steps.size());
   std::cout << fmt::format("{:>5}  {:<34}{:>12}{:>14}{:>8}\n", "rank", "site", "added", "covered", "share");
@@ -152,6 +178,9 @@ void add_plan_commands(CLI::App& app, Globals& g) {
   auto* best = plan->add_subcommand("best", "the k new sites that add the most covered population (the curve: each rank's cumulative share)");
   best->add_option("--k", a->k, "number of sites (default 10)")->check(CLI::Range(1, 100000));
   best->add_option("--candidates", a->candidates, "communes (centres, default), grid (1 km cells) or a CSV file (id, name, lon, lat)");
+  best->add_flag("--exact", a->exact, "solve the maximal covering MIP exactly with COIN-OR CBC (greedy as the start)");
+  best->add_option("--time-limit", a->time_limit, "seconds for --exact (default 60); the gap to the bound is reported")
+      ->check(CLI::Range(1.0, 86400.0));
   common(best);
   best->callback([&g, a] { run_greedy(g, *a, false); });
   auto* cover = plan->add_subcommand("cover", "new sites until every coverable inhabitant is within the threshold");

@@ -14,6 +14,7 @@ PACKAGES=(
   libosmium2-dev libprotozero-dev libbz2-dev libexpat1-dev   # OpenStreetMap input (PBF, XML, OPL)
   libboost-graph-dev            # baseline Dijkstra in the routing benchmark
   libgeos-dev                   # outlines of the zones blanches (union of grid cells)
+  coinor-libcbc-dev             # exact maximal covering (MIP) in planning
   libgtest-dev libgmock-dev     # tests
   libbenchmark-dev              # benchmarks
 )

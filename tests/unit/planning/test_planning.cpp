@@ -7,6 +7,7 @@
 #include <random>
 
 #include "coverage/coverage.hpp"
+#include "planning/exact.hpp"
 #include "planning/planning.hpp"
 #include "territory/communes.hpp"
 #include "../routing/reference.hpp"
@@ -134,5 +135,23 @@ TEST(PlanningCriticality, EqualsRecomputingCoverageWithoutThePlace) {
     engine.compute(others);
     double without = coverage::build_report(engine, others, "d", T / 60000.0).covered;
     EXPECT_NEAR(crit[i].sole_population, with_all - without, 1e-9) << "place " << i;
+  }
+}
+
+TEST(PlanningExact, MatchesTheExhaustiveOptimum) {
+  for (unsigned seed = 1; seed <= 25; ++seed) {
+    const int C = 9, P = 40;
+    auto in = random_instance(seed, C, P);
+    for (size_t k = 1; k <= 3; ++k) {
+      auto g = greedy(in.sets, in.pop, in.covered, k);
+      std::vector<uint32_t> warm;
+      for (auto& s : g.steps) warm.push_back(s.candidate);
+      auto x = best_k_exact(in.sets, in.pop, in.covered, k, 30, warm);
+      EXPECT_TRUE(x.optimal);
+      EXPECT_LE(x.chosen.size(), k);
+      EXPECT_NEAR(x.covered, best_of_k(in, C, k), 1e-6) << "seed " << seed << " k " << k;
+      EXPECT_NEAR(x.gap, 0, 1e-9);
+      EXPECT_NEAR(covered_population(in.sets, in.pop, in.covered, x.chosen), x.covered, 1e-9);
+    }
   }
 }
