@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "bench_common.hpp"
 #include "core/paths.hpp"
 #include "coverage/coverage.hpp"
 #include "coverage/indicators.hpp"
@@ -15,16 +16,8 @@
 using namespace maillage;
 
 namespace {
-const roads::RoadGraph& graph() {
-  static const roads::RoadGraph g = roads::build_from_skeleton(
-      {paths::data_file("roads/tm_fra_naq_waypoints.csv.gz"), paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")},
-      roads::Profile::load(paths::data_file("profiles/car.json")), "{}");
-  return g;
-}
-const routing::Snapper& snapper() {
-  static const routing::Snapper s(graph(), routing::SnapOptions::from(roads::Profile::load(paths::data_file("profiles/car.json"))));
-  return s;
-}
+const roads::RoadGraph& graph() { return bench::skeleton(); }
+const routing::Snapper& snapper() { return bench::skeleton_snapper(); }
 std::vector<registry::Place> places300() {
   auto& communes = territory::CommuneTable::bundled().all();
   std::mt19937 rng(300);

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "bench_common.hpp"
 #include "core/paths.hpp"
 #include "coverage/coverage.hpp"
 #include "planning/planning.hpp"
@@ -14,11 +15,8 @@ using namespace maillage;
 
 namespace {
 struct Setup {
-  roads::Profile profile = roads::Profile::load(paths::data_file("profiles/car.json"));
-  roads::RoadGraph graph = roads::build_from_skeleton(
-      {paths::data_file("roads/tm_fra_naq_waypoints.csv.gz"), paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")},
-      profile, "{}");
-  routing::Snapper snapper{graph, routing::SnapOptions::from(profile)};
+  const roads::RoadGraph& graph = bench::skeleton();
+  const routing::Snapper& snapper = bench::skeleton_snapper();
   const territory::PopulationPoints& grid = territory::bundled_points(territory::PopulationSource::Grid);
   std::vector<routing::Snap> snaps;
   std::vector<planning::Candidate> candidates;
@@ -29,13 +27,9 @@ struct Setup {
     std::vector<geo::LonLat> at;
     for (auto& p : grid.points) at.push_back(p.at), pop.push_back(p.population);
     snaps = snapper.snap_all(at);
-    auto& communes = territory::CommuneTable::bundled().all();
-    for (auto& c : communes) candidates.push_back({c.code, c.name, c.code, c.centre});
-    std::mt19937 rng(300);
-    for (int i = 0; i < 300; ++i) {
-      auto& c = communes[rng() % communes.size()];
-      places.push_back({"p" + std::to_string(i), c.name, c.code, c.centre});
-    }
+    for (auto& c : territory::CommuneTable::bundled().all()) candidates.push_back({c.code, c.name, c.code, c.centre});
+    int i = 0;
+    for (auto* c : bench::commune_sample(300, 300)) places.push_back({"p" + std::to_string(i++), c->name, c->code, c->centre});
     coverage::Engine engine(graph, snapper, grid, territory::CommuneTable::bundled());
     engine.compute(places);
     for (auto& t : engine.point_times()) covered.push_back(t.ms != roads::kInfinity && t.ms <= 1200000);

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "bench_common.hpp"
 #include "core/csv.hpp"
 #include "core/io.hpp"
 #include "core/paths.hpp"
@@ -29,17 +30,10 @@ using namespace maillage::routing;
 
 namespace {
 
-const Profile& profile() {
-  static const Profile p = Profile::load(paths::data_file("profiles/car.json"));
-  return p;
-}
-std::vector<std::string> skeleton_files() {
-  return {paths::data_file("roads/tm_fra_naq_waypoints.csv.gz"), paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")};
-}
-const RoadGraph& skeleton() {
-  static const RoadGraph g = build_from_skeleton(skeleton_files(), profile(), "{}");
-  return g;
-}
+using bench::profile;
+using bench::skeleton;
+using bench::skeleton_files;
+
 // 300 places: commune centres drawn with a fixed seed.
 std::vector<geo::LonLat> places300() {
   auto& communes = territory::CommuneTable::bundled().all();
