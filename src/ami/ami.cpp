@@ -152,18 +152,8 @@ CreationCheck CreationChecker::explain(geo::LonLat at) {
   search_.run(routing::snap_sources(g_, snap, routing::Direction::Forward, 0), routing::Direction::Forward, limit);
   const auto& ps = nearest_.place_snaps();
   for (size_t i = 0; i < places_.size(); ++i) {
-    const auto& q = ps[i];
-    if (!q.ok) continue;
-    auto add = [](roads::Millis a, roads::Millis b) { return a == kInfinity || b == kInfinity ? kInfinity : a + b; };
-    roads::Millis best = kInfinity;
-    best = std::min(best, add(search_.time(g_.edge_from[q.edge]), q.from_from));
-    best = std::min(best, add(search_.time(g_.edge_to[q.edge]), q.from_to));
-    if (q.edge == snap.edge) {
-      roads::Millis w = q.t >= snap.t ? g_.edge_time_fwd[q.edge] : g_.edge_time_bwd[q.edge];
-      if (q.t == snap.t) best = snap.access_ms;
-      else if (w != kInfinity) best = std::min(best, snap.access_ms + static_cast<roads::Millis>(std::llround(w * std::abs(q.t - snap.t))));
-    }
-    best = add(best, q.access_ms);
+    if (!ps[i].ok) continue;
+    roads::Millis best = routing::arrival(g_, search_, snap, ps[i]);
     if (best <= limit) r.nearby.push_back(describe(places_[i], best / 60000.0));
   }
   std::sort(r.nearby.begin(), r.nearby.end(), [](auto& a, auto& b) { return a.minutes != b.minutes ? a.minutes < b.minutes : a.id < b.id; });

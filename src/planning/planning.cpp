@@ -54,13 +54,8 @@ CoverageSets coverage_sets(const roads::RoadGraph& g, const routing::Snapper& sn
       if (stamp[p] == c + 1) return;
       const auto& s = pts[p];
       Millis t = std::min(add(s.to_to, search.time(g.edge_to[s.edge])), add(s.to_from, search.time(g.edge_from[s.edge])));
-      if (s.edge == cs.edge) {  // along the shared edge, directly
-        Millis w = cs.t >= s.t ? g.edge_time_fwd[s.edge] : g.edge_time_bwd[s.edge];
-        Millis direct = cs.t == s.t ? cs.access_ms
-                        : w == kInfinity ? kInfinity
-                                         : cs.access_ms + static_cast<Millis>(std::llround(w * std::abs(cs.t - s.t)));
-        t = std::min(t, direct);
-      }
+      if (s.edge == cs.edge)  // along the shared edge, directly
+        t = std::min(t, add(cs.access_ms, routing::along_edge(g, s.edge, s.t, cs.t)));
       t = add(t, s.access_ms);
       if (t <= threshold) {
         stamp[p] = c + 1;

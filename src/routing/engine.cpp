@@ -9,15 +9,21 @@ using namespace roads;
 
 namespace {
 Millis add(Millis a, Millis b) { return a == kInfinity || b == kInfinity ? kInfinity : a + b; }
+}  // namespace
 
-// Along-edge time between two positions on the same edge, respecting its directions.
-Millis along(const RoadGraph& g, EdgeId e, double t_from, double t_to) {
+Millis along_edge(const RoadGraph& g, EdgeId e, double t_from, double t_to) {
   if (t_from == t_to) return 0;
   Millis w = t_to >= t_from ? g.edge_time_fwd[e] : g.edge_time_bwd[e];
   if (w == kInfinity) return kInfinity;
   return static_cast<Millis>(std::llround(w * std::abs(t_to - t_from)));
 }
-}  // namespace
+
+Millis arrival(const RoadGraph& g, const Search& search, const Snap& a, const Snap& b) {
+  Millis best = a.edge == b.edge ? add(a.access_ms, along_edge(g, a.edge, a.t, b.t)) : kInfinity;
+  best = std::min(best, add(search.time(g.edge_from[b.edge]), b.from_from));
+  best = std::min(best, add(search.time(g.edge_to[b.edge]), b.from_to));
+  return add(best, b.access_ms);
+}
 
 std::vector<Source> snap_sources(const RoadGraph& g, const Snap& s, Direction dir, uint32_t label,
                                  bool with_access) {
@@ -74,7 +80,7 @@ NearestResult NearestPlaces::from(const Snap& p) const {
   auto range = places_on_edge_.equal_range(p.edge);
   for (auto it = range.first; it != range.second; ++it) {
     const Snap& q = place_snaps_[it->second];
-    consider(add(along(g_, p.edge, p.t, q.t), q.access_ms), it->second);
+    consider(add(along_edge(g_, p.edge, p.t, q.t), q.access_ms), it->second);
   }
   r.ms = add(r.ms, p.access_ms);
   if (r.ms == kInfinity || r.ms > limit_) {
@@ -139,7 +145,7 @@ Route route(const Snapper& snapper, Search& search, geo::LonLat from, geo::LonLa
   r.access_from_ms = a.access_ms, r.access_to_ms = b.access_ms;
   r.access_from_m = a.distance_m, r.access_to_m = b.distance_m;
   NodeId bf = g.edge_from[b.edge], bt = g.edge_to[b.edge];
-  Millis best = a.edge == b.edge ? along(g, a.edge, a.t, b.t) : kInfinity;
+  Millis best = a.edge == b.edge ? along_edge(g, a.edge, a.t, b.t) : kInfinity;
   NodeId best_end = kInvalid;  // kInvalid: the direct along-edge path
   auto sources = snap_sources(g, a, Direction::Forward, 0, false);  // access legs are added at the end
   search.run_until(sources, Direction::Forward, kInfinity, true, [&](NodeId v, Millis d) {
@@ -220,14 +226,8 @@ std::vector<Millis> table(const Snapper& snapper, Search& search, const std::vec
                        if (std::binary_search(ends.begin(), ends.end(), v)) --remaining;
                        return remaining > 0;
                      });
-    for (size_t j = 0; j < dsnaps.size(); ++j) {
-      const Snap& b = dsnaps[j];
-      if (!b.ok) continue;
-      Millis best = a.edge == b.edge ? add(add(a.access_ms, along(g, a.edge, a.t, b.t)), b.access_ms) : kInfinity;
-      best = std::min(best, add(add(search.time(g.edge_from[b.edge]), b.from_from), b.access_ms));
-      best = std::min(best, add(add(search.time(g.edge_to[b.edge]), b.from_to), b.access_ms));
-      out[i * destinations.size() + j] = best;
-    }
+    for (size_t j = 0; j < dsnaps.size(); ++j)
+      if (dsnaps[j].ok) out[i * destinations.size() + j] = arrival(g, search, a, dsnaps[j]);
   }
   return out;
 }

@@ -73,6 +73,14 @@ std::vector<Millis> table(const Snapper& snapper, Search& search, const std::vec
 // Time from (Forward) or towards (Backward) a point for every node within `limit`: (node, ms) pairs.
 std::vector<std::pair<NodeId, Millis>> within(const Snap& point, Search& search, Direction dir, Millis limit);
 
+// Time along one edge between two positions on it (fractions from its `from` node), respecting its directions;
+// no travel costs nothing.
+Millis along_edge(const roads::RoadGraph& g, roads::EdgeId e, double t_from, double t_to);
+
+// After a Forward search from `origin` with its access leg (snap_sources(..., Forward, ..., true)): the time to
+// `target`, its access leg included, through either end of its edge or directly along a shared edge.
+Millis arrival(const roads::RoadGraph& g, const Search& search, const Snap& origin, const Snap& target);
+
 // Sources for a search starting at a snapped point: Forward = leaving the point, Backward = arriving at it.
 // The access leg is included unless with_access is false.
 std::vector<Source> snap_sources(const roads::RoadGraph& g, const Snap& s, Direction dir, uint32_t label,

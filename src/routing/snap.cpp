@@ -78,16 +78,16 @@ Snapper::Snapper(const RoadGraph& g, SnapOptions options) : g_(g), opt_(options)
     });
 }
 
-Snap Snapper::snap(geo::LonLat p) const { return snap_xy(l93_.forward(p), p); }
+Snap Snapper::snap(geo::LonLat p) const { return snap_xy(l93_.forward(p)); }
 
 std::vector<Snap> Snapper::snap_all(const std::vector<geo::LonLat>& points) const {
   std::vector<Snap> out;
   out.reserve(points.size());
-  for (auto& p : points) out.push_back(snap_xy(l93_.forward(p), p));
+  for (auto& p : points) out.push_back(snap_xy(l93_.forward(p)));
   return out;
 }
 
-Snap Snapper::snap_xy(geo::XY p, geo::LonLat original) const {
+Snap Snapper::snap_xy(geo::XY p) const {
   Snap r;
   if (seg_edge_.empty()) {
     r.why = "the road graph has no edge to snap to";
@@ -160,7 +160,6 @@ Snap Snapper::snap_xy(geo::XY p, geo::LonLat original) const {
   };
   auto a = point_of(seg_index_[best_seg]), b = point_of(seg_index_[best_seg] + 1);
   r.on_road = {a.lon + best_u * (b.lon - a.lon), a.lat + best_u * (b.lat - a.lat)};
-  (void)original;
   return r;
 }
 

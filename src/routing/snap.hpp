@@ -44,7 +44,7 @@ class Snapper {
   Snap snap(geo::LonLat p) const;
   // Many points: projected in one batch, then snapped.
   std::vector<Snap> snap_all(const std::vector<geo::LonLat>& points) const;
-  Snap snap_xy(geo::XY p, geo::LonLat original) const;
+  Snap snap_xy(geo::XY p) const;  // a point already in Lambert-93
   const SnapOptions& options() const { return opt_; }
   size_t segment_count() const { return seg_edge_.size(); }
   double cell_size_m() const { return cell_; }
