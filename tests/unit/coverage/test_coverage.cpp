@@ -104,7 +104,9 @@ TEST(Coverage, ToyTerritoryHandChecked) {
       EXPECT_NEAR(c.mean_minutes, 7000.0 / 600, 1e-9);
       EXPECT_DOUBLE_EQ(c.covered_share, 0.5);
     }
-    if (c.insee == "40192") EXPECT_NEAR(c.mean_minutes, 15, 1e-9);  // D unreachable: E only
+    if (c.insee == "40192") {
+      EXPECT_NEAR(c.mean_minutes, 15, 1e-9);  // D unreachable: E only
+    }
   }
   // A threshold of 15 covers C and E too; 4.99 covers nobody.
   EXPECT_DOUBLE_EQ(build_report(engine, toy.places, "2024-01-01", 15).covered, 670);

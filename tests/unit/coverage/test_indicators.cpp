@@ -53,8 +53,12 @@ TEST(Indicators, CountsRatesAndRuralShareAtADate) {
   EXPECT_EQ(r.by_urbanisation["rural"], 1);
   EXPECT_NEAR(r.rural_share, 1.0 / 3, 1e-12);
   for (auto& d : r.departments) {
-    if (d.dep == "33") EXPECT_EQ(d.open_places, 1);
-    if (d.dep == "16") EXPECT_EQ(d.inhabitants_per_place, -1);  // no place
+    if (d.dep == "33") {
+      EXPECT_EQ(d.open_places, 1);
+    }
+    if (d.dep == "16") {
+      EXPECT_EQ(d.inhabitants_per_place, -1);  // no place
+    }
   }
   // History: 1 January of each year from the first opening (2012) to 2020, then the date.
   ASSERT_EQ(r.history.size(), 9u);
