@@ -99,12 +99,13 @@ NearbyPlace describe(const registry::Place& p, double minutes) {
 }
 }  // namespace
 
-CreationCheck CreationChecker::quick(geo::LonLat at) const {
+CreationCheck CreationChecker::quick(geo::LonLat at) const { return evaluate(at, snapper_.snap(at)); }
+
+CreationCheck CreationChecker::evaluate(geo::LonLat at, const routing::Snap& snap) const {
   CreationCheck r;
   r.at = at;
   r.threshold_min = call_.threshold_min;
   r.data = data_;
-  auto snap = snapper_.snap(at);
   r.access_m = snap.distance_m;
   if (!snap.ok) {
     r.reason = "the point cannot be joined to the road network: " + snap.why;
@@ -144,10 +145,10 @@ CreationCheck CreationChecker::quick(geo::LonLat at) const {
 }
 
 CreationCheck CreationChecker::explain(geo::LonLat at) {
-  CreationCheck r = quick(at);
+  const auto snap = snapper_.snap(at);
+  CreationCheck r = evaluate(at, snap);
   if (!r.nearest) return r;
   // Places within 1.5 x the threshold: one bounded search from the point.
-  auto snap = snapper_.snap(at);
   const roads::Millis limit = static_cast<roads::Millis>(std::llround(call_.threshold_min * 1.5 * 60000));
   search_.run(routing::snap_sources(g_, snap, routing::Direction::Forward, 0), routing::Direction::Forward, limit);
   const auto& ps = nearest_.place_snaps();

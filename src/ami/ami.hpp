@@ -67,6 +67,7 @@ class CreationChecker {
   const std::vector<registry::Place>& places() const { return places_; }
 
  private:
+  CreationCheck evaluate(geo::LonLat at, const routing::Snap& snap) const;
   const roads::RoadGraph& g_;
   const routing::Snapper& snapper_;
   std::vector<registry::Place> places_;
