@@ -1,6 +1,7 @@
 #pragma once
 // Shared pieces of the maillage command line.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +24,10 @@ struct Globals {
 std::string graph_path(const Globals& g);
 roads::RoadGraph open_graph(const Globals& g);
 std::string bundled_profile_path();
+
+// "lon,lat" in WGS84 degrees; nullopt when the text is not two numbers; Error (prefixed by `label`) when they
+// are out of range.
+std::optional<geo::LonLat> parse_lonlat(const std::string& text, const std::string& label = "");
 
 // The profile a graph was built with (stored in the graph file), or the bundled one.
 roads::Profile graph_profile(const roads::RoadGraph& g);

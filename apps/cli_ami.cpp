@@ -30,19 +30,12 @@ std::string check_date(const std::string& d) {
 geo::LonLat parse_at(const std::string& at, const std::string& commune, std::string* insee = nullptr) {
   auto& communes = territory::CommuneTable::bundled();
   if (!at.empty()) {
-    auto parts = text::split_list(at, ",");
-    double lon = 0, lat = 0;
-    if (parts.size() != 2 || !text::parse_double(parts[0], lon) || !text::parse_double(parts[1], lat) || lon < -180 ||
-        lon > 180 || lat < -90 || lat > 90)
-      throw Error(fmt::format("--at '{}': expected lon,lat in degrees (WGS84)", at));
-    return {lon, lat};
+    auto p = parse_lonlat(at, "--at ");
+    if (!p) throw Error(fmt::format("--at '{}': expected lon,lat in degrees (WGS84)", at));
+    return *p;
   }
-  auto code = communes.current_code(commune);
-  if (code.empty()) {
-    auto found = communes.find_by_name(commune);
-    if (found.size() != 1) throw Error(fmt::format("--commune '{}' is not an INSEE code or a commune name of the region", commune));
-    code = found[0]->code;
-  }
+  auto code = communes.resolve(commune);
+  if (code.empty()) throw Error(fmt::format("--commune '{}' is not an INSEE code or a commune name of the region", commune));
   if (insee) *insee = code;
   return communes.find(code)->centre;
 }

@@ -42,20 +42,11 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// "lon,lat" or an INSEE commune code (its centre).
+// "lon,lat" or an INSEE commune code or name (its centre).
 geo::LonLat parse_point(const std::string& s) {
-  auto parts = text::split_list(s, ",");
-  double lon = 0, lat = 0;
-  if (parts.size() == 2 && text::parse_double(parts[0], lon) && text::parse_double(parts[1], lat)) {
-    if (lon < -180 || lon > 180 || lat < -90 || lat > 90) throw Error(fmt::format("'{}': lon,lat out of range", s));
-    return {lon, lat};
-  }
+  if (auto p = parse_lonlat(s)) return *p;
   auto& communes = territory::CommuneTable::bundled();
-  auto code = communes.current_code(s);
-  if (code.empty()) {
-    auto found = communes.find_by_name(s);
-    if (found.size() == 1) code = found[0]->code;
-  }
+  auto code = communes.resolve(s);
   if (code.empty()) throw Error(fmt::format("'{}' is neither lon,lat nor an INSEE code or commune name of the region", s));
   return communes.find(code)->centre;
 }
@@ -66,6 +57,15 @@ std::string minutes(Millis ms) {
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 }  // namespace
+
+std::optional<geo::LonLat> parse_lonlat(const std::string& s, const std::string& label) {
+  auto parts = text::split_list(s, ",");
+  double lon = 0, lat = 0;
+  if (parts.size() != 2 || !text::parse_double(parts[0], lon) || !text::parse_double(parts[1], lat)) return std::nullopt;
+  if (lon < -180 || lon > 180 || lat < -90 || lat > 90)
+    throw Error(fmt::format("{}'{}': lon,lat out of range (WGS84 degrees)", label, s));
+  return geo::LonLat{lon, lat};
+}
 
 Profile graph_profile(const RoadGraph& g) {
   if (g.profile_json.empty() || g.profile_json == "{}") return Profile::load(bundled_profile_path());

@@ -128,16 +128,12 @@ struct FilterArgs {
       f.department = department;
     }
     if (!commune.empty()) {
-      auto& communes = territory::CommuneTable::bundled();
-      auto code = communes.current_code(commune);
-      if (code.empty()) {
-        auto found = communes.find_by_name(commune);
-        if (found.size() != 1)
-          throw Error(fmt::format("--commune: '{}' {}", commune,
-                                  found.empty() ? "is neither an INSEE code nor a commune name of the region"
-                                                : "names several communes: give the INSEE code"));
-        code = found[0]->code;
-      }
+      size_t named = 0;
+      auto code = territory::CommuneTable::bundled().resolve(commune, &named);
+      if (code.empty())
+        throw Error(fmt::format("--commune: '{}' {}", commune,
+                                named == 0 ? "is neither an INSEE code nor a commune name of the region"
+                                           : "names several communes: give the INSEE code"));
       f.insee_code = code;
     }
     f.text = text;

@@ -83,6 +83,14 @@ std::vector<const Commune*> CommuneTable::find_by_name(std::string_view name) co
   return out;
 }
 
+std::string CommuneTable::resolve(std::string_view code_or_name, size_t* name_matches) const {
+  auto code = current_code(code_or_name);
+  if (!code.empty()) return code;
+  auto found = find_by_name(code_or_name);
+  if (name_matches) *name_matches = found.size();
+  return found.size() == 1 ? found[0]->code : std::string();
+}
+
 std::vector<std::string> CommuneTable::departments() const {
   std::set<std::string> deps;
   for (auto& c : communes_) deps.insert(c.dep);

@@ -31,6 +31,9 @@ class CommuneTable {
   std::string current_code(std::string_view any_code) const;
   // Communes whose folded name equals the folded query ("saint emilion" finds Saint-Émilion).
   std::vector<const Commune*> find_by_name(std::string_view name) const;
+  // The COG 2026 code for a current or former INSEE code, or for the one commune bearing this name; "" when
+  // neither. `name_matches`, when given, receives how many communes bear the name (0: unknown, > 1: ambiguous).
+  std::string resolve(std::string_view code_or_name, size_t* name_matches = nullptr) const;
   const std::vector<Commune>& all() const { return communes_; }
   // Department codes present in the table, sorted.
   std::vector<std::string> departments() const;

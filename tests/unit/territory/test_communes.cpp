@@ -1,3 +1,4 @@
+#include <map>
 #include <gtest/gtest.h>
 
 #include "core/csv.hpp"
@@ -62,4 +63,22 @@ TEST(Outline, RegionContainsItsTownsNotOthers) {
   EXPECT_LT(d, 120);
   // Paris is far away.
   EXPECT_GT(r.distance_outside_m({2.3522, 48.8566}) / 1000, 150);
+}
+
+TEST(Communes, ResolveCodesAndUniqueNames) {
+  auto& t = territory::CommuneTable::bundled();
+  EXPECT_EQ(t.resolve("33063"), "33063");
+  EXPECT_EQ(t.resolve("Guéret"), "23096");
+  EXPECT_EQ(t.resolve("gueret"), "23096");
+  size_t n = 99;
+  EXPECT_EQ(t.resolve("Nowhere-sur-Mer", &n), "");
+  EXPECT_EQ(n, 0u);
+  // A name borne by several communes of the region is ambiguous.
+  std::map<std::string, int> names;
+  std::string dup;
+  for (auto& c : t.all())
+    if (++names[c.name] == 2) dup = c.name;
+  ASSERT_FALSE(dup.empty());
+  EXPECT_EQ(t.resolve(dup, &n), "");
+  EXPECT_GE(n, 2u);
 }
