@@ -148,7 +148,7 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
                                     {"properties", {{"id", p.id}, {"population", p.population}, {"insee", p.insee},
                                                     {"minutes", minutes_json(times[i].ms)},
                                                     {"place", times[i].place == roads::kInvalid ? json(nullptr) : json(places[times[i].place].id)},
-                                                    {"within", times[i].ms != roads::kInfinity && times[i].ms <= a->threshold * 60000}}}});
+                                                    {"within", times[i].within(coverage::threshold_ms(a->threshold))}}}});
         }
       } else {
         if (source != territory::PopulationSource::Grid) throw Error("--geojson zones needs --population grid");

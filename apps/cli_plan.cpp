@@ -69,7 +69,7 @@ Context make_context(const Globals& g, const PlanArgs& a) {
   c.date = a.date.empty() ? date::today() : a.date;
   std::string why;
   if (!date::parse(c.date, why, false)) throw Error("--date: " + why);
-  c.threshold = static_cast<roads::Millis>(std::llround(a.threshold * 60000));
+  c.threshold = coverage::threshold_ms(a.threshold);
   c.store = open_store(g);
   registry::PlaceFilter f;
   f.open_on = c.date;
@@ -89,8 +89,7 @@ void run_greedy(const Globals& g, const PlanArgs& a, bool cover) {
   std::vector<uint8_t> covered;
   for (size_t i = 0; i < pts.size(); ++i) {
     pop.push_back(pts[i].population);
-    auto t = c.engine->point_times()[i].ms;
-    covered.push_back(t != roads::kInfinity && t <= c.threshold);
+    covered.push_back(c.engine->point_times()[i].within(c.threshold));
   }
   auto cands = load_candidates(a.candidates);
   std::vector<geo::LonLat> at;

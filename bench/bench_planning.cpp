@@ -32,7 +32,7 @@ struct Setup {
     for (auto* c : bench::commune_sample(300, 300)) places.push_back({"p" + std::to_string(i++), c->name, c->code, c->centre});
     coverage::Engine engine(graph, snapper, grid, territory::CommuneTable::bundled());
     engine.compute(places);
-    for (auto& t : engine.point_times()) covered.push_back(t.ms != roads::kInfinity && t.ms <= 1200000);
+    for (auto& t : engine.point_times()) covered.push_back(t.within(coverage::threshold_ms(20)));
   }
 };
 Setup& setup() {

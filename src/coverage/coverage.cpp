@@ -66,8 +66,8 @@ Report build_report(const Engine& engine, const std::vector<Place>& places, cons
   const auto& pts = engine.points().points;
   const auto& times = engine.point_times();
   const auto& communes = engine.communes();
-  const Millis limit = static_cast<Millis>(std::llround(threshold_min * 60000));
-  auto covered = [&](const PointTime& t) { return t.ms != kInfinity && t.ms <= limit; };
+  const Millis limit = threshold_ms(threshold_min);
+  auto covered = [&](const PointTime& t) { return t.within(limit); };
 
   Report r;
   r.source = engine.points().source;

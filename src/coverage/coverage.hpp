@@ -3,6 +3,7 @@
 // region evaluates its policy with (population within the threshold, per department, distribution of times,
 // zones blanches, per commune). Drive time = access leg + network + leg to the place, towards the place.
 // "Within the threshold" means time <= threshold: a point at exactly 20:00 is covered.
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,12 @@ struct PointTime {
   Millis ms = roads::kInfinity;  // kInfinity: unreachable (not snapped, or no place reachable)
   uint32_t place = roads::kInvalid;
   bool snapped = false;
+  // Covered at this threshold: a time equal to it is within.
+  bool within(Millis limit) const { return ms != roads::kInfinity && ms <= limit; }
 };
+
+// The threshold in the engine's milliseconds.
+inline Millis threshold_ms(double minutes) { return static_cast<Millis>(std::llround(minutes * 60000)); }
 
 // Snaps the population points (and commune centres) once; then computes times for any set of places (a date,
 // a what-if) with one sweep each.

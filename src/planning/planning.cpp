@@ -147,8 +147,7 @@ std::vector<Criticality> criticality(coverage::Engine& engine, const std::vector
     c.place = i;
     double weighted = 0, reach_users = 0;
     for (size_t p = 0; p < pts.size(); ++p) {
-      bool in_before = base[p].ms != kInfinity && base[p].ms <= threshold;
-      bool in_after = without[p].ms != kInfinity && without[p].ms <= threshold;
+      bool in_before = base[p].within(threshold), in_after = without[p].within(threshold);
       if (in_before && !in_after) c.sole_population += pts[p].population;
       if (base[p].place != i) continue;
       c.users += pts[p].population;
