@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace maillage::test {
 
 class TempDir {
@@ -52,5 +54,9 @@ inline RunResult run_cli(const std::string& args) {
   int status = pclose(p);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
+
+// The JSON document in a command's output (stderr is merged: progress lines may come first).
+inline nlohmann::json json_in(const std::string& out) { return nlohmann::json::parse(out.substr(out.find('{'))); }
+inline nlohmann::json json_of(const std::string& args) { return json_in(run_cli(args).out); }
 
 }  // namespace maillage::test

@@ -21,7 +21,7 @@ TEST(CliAmi, BatchChecksWriteOneRowEachAndNameBadRows) {
   EXPECT_NE(text.find("s1,-0.5792,44.8378,not_eligible"), std::string::npos) << text;  // Bordeaux
   EXPECT_NE(text.find("s3,2.35,48.85,cannot_decide"), std::string::npos) << text;      // Paris: off the network
   // The single check of the same site agrees with its batch row.
-  auto j = nlohmann::json::parse(run_cli(base + "ami check-creation --at -0.5792,44.8378 --date 2024-01-15 --json").out);
+  auto j = maillage::test::json_of(base + "ami check-creation --at -0.5792,44.8378 --date 2024-01-15 --json");
   EXPECT_EQ(j["verdict"], "not_eligible");
   EXPECT_NE(text.find(j["nearest"]["id"].get<std::string>()), std::string::npos);
   // A bad row: file:line:column and nothing else.
@@ -45,7 +45,7 @@ TEST(CliAmi, ApplicationLifecycleAndWindow) {
   EXPECT_EQ(run_cli(base + "ami decide 1 accept --by chef").exit_code != 0, true);  // not under review yet
   EXPECT_EQ(run_cli(base + "ami review 1 --by chef").exit_code, 0);
   EXPECT_EQ(run_cli(base + "ami decide 1 accept --by chef --reason ok").exit_code, 0);
-  auto j = nlohmann::json::parse(run_cli(base + "ami show 1").out);
+  auto j = maillage::test::json_of(base + "ami show 1");
   EXPECT_EQ(j["status"], "accepted");
   EXPECT_EQ(j["events"].size(), 4u);
   EXPECT_EQ(j["eligibility"]["verdict"], "incomplete");

@@ -5,15 +5,17 @@
 
 #include "helpers.hpp"
 
+using maillage::test::json_in;
+using maillage::test::json_of;
 using maillage::test::run_cli;
 using maillage::test::TempDir;
 
 TEST(CliCoverage, ReportIsConsistentAcrossFormats) {
   TempDir dir;
   auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
-  auto r = run_cli(base + "coverage --date 2024-06-01 --json 2>/dev/null");
+  auto r = run_cli(base + "coverage --date 2024-06-01 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out.substr(0, 500);
-  auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  auto j = json_in(r.out);
   EXPECT_EQ(j["population_source"], "grid");
   EXPECT_DOUBLE_EQ(j["population"].get<double>(), 6043980);
   double deps = 0;
@@ -29,7 +31,7 @@ TEST(CliCoverage, ReportIsConsistentAcrossFormats) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f %%", 100 * share);
   EXPECT_NE(t.out.find(buf), std::string::npos) << t.out.substr(0, 800);
-  auto j30 = nlohmann::json::parse(run_cli(base + "coverage --date 2024-06-01 --threshold 30 --json 2>/dev/null").out);
+  auto j30 = json_of(base + "coverage --date 2024-06-01 --threshold 30 --json");
   EXPECT_GT(j30["share"].get<double>(), share);
   // Communes population and CSV.
   auto c = run_cli(base + "coverage --date 2024-06-01 --population communes --csv");
@@ -50,10 +52,10 @@ TEST(CliCoverage, ReportIsConsistentAcrossFormats) {
 TEST(CliCoverage, IndicatorsMatchTheRegistry) {
   TempDir dir;
   auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
-  auto r = run_cli(base + "indicators --date 2024-06-01 --json 2>/dev/null");
+  auto r = run_cli(base + "indicators --date 2024-06-01 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out.substr(0, 500);
-  auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
-  auto l = nlohmann::json::parse(run_cli(base + "places list --open-on 2024-06-01 --json").out);
+  auto j = json_in(r.out);
+  auto l = json_of(base + "places list --open-on 2024-06-01 --json");
   EXPECT_EQ(j["open_places"], l["total"]);
   int by_class = 0;
   for (auto& [k, v] : j["by_urbanisation"].items()) by_class += v.get<int>();
@@ -61,6 +63,6 @@ TEST(CliCoverage, IndicatorsMatchTheRegistry) {
   EXPECT_EQ(j["history"].back()["date"], "2024-06-01");
   EXPECT_EQ(j["history"].back()["open_places"], j["open_places"]);
   // The coverage share of the last history line is the one `coverage` gives for that date.
-  auto c = nlohmann::json::parse(run_cli(base + "coverage --date 2024-06-01 --json 2>/dev/null").out);
+  auto c = json_of(base + "coverage --date 2024-06-01 --json");
   EXPECT_DOUBLE_EQ(j["history"].back()["coverage_share"].get<double>(), c["share"].get<double>());
 }

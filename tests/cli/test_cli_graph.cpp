@@ -51,7 +51,7 @@ TEST(CliGraph, CalibrateReportsTheErrorOnTheRealPairs) {
   TempDir dir;
   auto r = run_cli("--graph " + dir.file("r.graph") + " graph calibrate --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  auto j = maillage::test::json_in(r.out);
   EXPECT_EQ(j["pairs"].size(), 19u);
   // The shipped profile is calibrated: docs/profile.md states these figures.
   EXPECT_LT(j["median_abs_relative_error"].get<double>(), 0.20);

@@ -5,16 +5,9 @@
 
 #include "helpers.hpp"
 
+using maillage::test::json_of;
 using maillage::test::run_cli;
 using maillage::test::TempDir;
-
-namespace {
-// The JSON document of a command's output (progress lines on stderr come first).
-nlohmann::json json_of(const std::string& args) {
-  auto out = run_cli(args).out;
-  return nlohmann::json::parse(out.substr(out.find('{')));
-}
-}  // namespace
 
 TEST(CliPlan, BestCoverAndCriticalityAgree) {
   TempDir dir;
