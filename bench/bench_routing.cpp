@@ -33,6 +33,7 @@ namespace {
 using bench::profile;
 using bench::skeleton;
 using bench::skeleton_files;
+using bench::generated;
 
 // 300 places: commune centres drawn with a fixed seed.
 std::vector<geo::LonLat> places300() {
@@ -55,47 +56,6 @@ std::vector<geo::LonLat> grid_cells() {
   return out;
 }
 
-// A road-like graph spanning about 85,000 km2 around the region's centre: a jittered grid of local roads at
-// 30-50 km/h with missing links and 10 % one-way streets, and a sparse network of fast corridors (every ~10 km,
-// 90-110 km/h). Fixed seed.
-const RoadGraph& generated() {
-  static const RoadGraph g = [] {
-    size_t target = 5'000'000;
-    if (const char* e = std::getenv("MAILLAGE_BENCH_NODES")) target = std::strtoull(e, nullptr, 10);
-    int side = static_cast<int>(std::sqrt(static_cast<double>(target)));
-    const double extent_km = std::sqrt(85000.0);
-    const double step_km = extent_km / side;
-    const double lat0 = 43.9, lon0 = -1.4;
-    const double dlat = step_km / 111.2, dlon = step_km / (111.2 * std::cos(45.2 * M_PI / 180));
-    std::mt19937 rng(5);
-    std::uniform_real_distribution<double> jit(-0.35, 0.35), unit(0, 1);
-    GraphBuilder b;
-    std::vector<geo::LonLat> at(static_cast<size_t>(side) * side);
-    for (int i = 0; i < side; ++i)
-      for (int j = 0; j < side; ++j) {
-        at[static_cast<size_t>(i) * side + j] = {lon0 + (j + jit(rng)) * dlon, lat0 + (i + jit(rng)) * dlat};
-        b.add_node(at[static_cast<size_t>(i) * side + j]);
-      }
-    int corridor = std::max(2, static_cast<int>(10.0 / step_km));
-    auto link = [&](size_t p, size_t q, bool fast) {
-      if (!fast && unit(rng) < 0.12) return;
-      double len = geo::haversine_m(at[p], at[q]) * 1.1;
-      double kmh = fast ? 90 + 20 * unit(rng) : 30 + 20 * unit(rng);
-      double s = len / (kmh / 3.6), fwd = s, bwd = s;
-      if (!fast && unit(rng) < 0.10) (unit(rng) < 0.5 ? fwd : bwd) = -1;
-      b.add_edge(static_cast<NodeId>(p), static_cast<NodeId>(q), {}, len, fwd, bwd,
-                 fast ? RoadClass::trunk : RoadClass::residential, "");
-    };
-    for (int i = 0; i < side; ++i)
-      for (int j = 0; j < side; ++j) {
-        size_t p = static_cast<size_t>(i) * side + j;
-        if (j + 1 < side) link(p, p + 1, i % corridor == 0);
-        if (i + 1 < side) link(p, p + side, j % corridor == 0);
-      }
-    return b.finish();
-  }();
-  return g;
-}
 std::vector<Source> generated_sources() {
   auto& g = generated();
   std::mt19937 rng(300);

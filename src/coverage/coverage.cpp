@@ -16,7 +16,7 @@ using roads::kInvalid;
 
 Engine::Engine(const roads::RoadGraph& g, const routing::Snapper& snapper, const territory::PopulationPoints& points,
                const territory::CommuneTable& communes)
-    : snapper_(snapper), points_(points), communes_(communes), nearest_(g, snapper) {
+    : graph_(g), snapper_(snapper), points_(points), communes_(communes), nearest_(g, snapper) {
   std::vector<geo::LonLat> at;
   at.reserve(points.points.size());
   for (auto& p : points.points) at.push_back(p.at);

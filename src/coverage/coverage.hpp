@@ -47,9 +47,13 @@ class Engine {
   const std::vector<PointTime>& commune_times() const { return commune_times_; }
   const std::vector<uint32_t>& unsnapped_places() const { return nearest_.unsnapped(); }
   const territory::PopulationPoints& points() const { return points_; }
+  const std::vector<routing::Snap>& point_snaps() const { return point_snaps_; }
+  const routing::Snapper& snapper() const { return snapper_; }
+  const roads::RoadGraph& graph() const { return graph_; }
   const territory::CommuneTable& communes() const { return communes_; }
 
  private:
+  const roads::RoadGraph& graph_;
   const routing::Snapper& snapper_;
   const territory::PopulationPoints& points_;
   const territory::CommuneTable& communes_;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <queue>
+#include <thread>
 
 namespace maillage::planning {
 
@@ -11,7 +13,7 @@ using roads::Millis;
 
 CoverageSets coverage_sets(const roads::RoadGraph& g, const routing::Snapper& snapper,
                            const std::vector<routing::Snap>& pts, const std::vector<Candidate>& candidates,
-                           Millis threshold) {
+                           Millis threshold, unsigned threads) {
   // Points joined to each node (through their edge's ends) and to each edge.
   const size_t n = g.node_count(), e = g.edge_count();
   std::vector<uint32_t> node_first(n + 1, 0), edge_first(e + 1, 0);
@@ -30,42 +32,60 @@ CoverageSets coverage_sets(const roads::RoadGraph& g, const routing::Snapper& sn
     }
   }
   auto add = [](Millis a, Millis b) { return a == kInfinity || b == kInfinity ? kInfinity : a + b; };
+  // Candidates snapped in one batch (the projection is not shared across threads), then one bounded search per
+  // candidate on each thread, each with its own Search object and stamps; candidates handed out one at a time.
+  std::vector<geo::LonLat> at;
+  at.reserve(candidates.size());
+  for (auto& c : candidates) at.push_back(c.at);
+  const auto cand_snaps = snapper.snap_all(at);
+  const uint32_t C = static_cast<uint32_t>(candidates.size());
+  std::vector<std::vector<uint32_t>> per(C);
+  std::atomic<uint32_t> next{0};
+  auto work = [&] {
+    routing::Search search(g);
+    std::vector<uint32_t> stamp(pts.size(), 0);
+    std::vector<routing::NodeId> reached;
+    for (uint32_t c; (c = next.fetch_add(1)) < C;) {
+      const auto& cs = cand_snaps[c];
+      if (!cs.ok) continue;
+      auto& mine = per[c];
+      reached.clear();
+      // Times towards the candidate: its access leg and along-edge parts as source offsets.
+      search.run_until(routing::snap_sources(g, cs, routing::Direction::Backward, 0), routing::Direction::Backward,
+                       threshold, false, [&](routing::NodeId v, Millis) {
+                         reached.push_back(v);
+                         return true;
+                       });
+      auto consider = [&](uint32_t p) {
+        if (stamp[p] == c + 1) return;
+        const auto& s = pts[p];
+        Millis t = std::min(add(s.to_to, search.time(g.edge_to[s.edge])), add(s.to_from, search.time(g.edge_from[s.edge])));
+        if (s.edge == cs.edge)  // along the shared edge, directly
+          t = std::min(t, add(cs.access_ms, routing::along_edge(g, s.edge, s.t, cs.t)));
+        t = add(t, s.access_ms);
+        if (t <= threshold) {
+          stamp[p] = c + 1;
+          mine.push_back(p);
+        }
+      };
+      for (auto v : reached)
+        for (uint32_t i = node_first[v]; i < node_first[v + 1]; ++i) consider(node_pts[i]);
+      for (uint32_t i = edge_first[cs.edge]; i < edge_first[cs.edge + 1]; ++i) consider(edge_pts[i]);
+      std::sort(mine.begin(), mine.end());
+    }
+  };
+  unsigned workers = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+  workers = std::min<unsigned>(workers, std::max<uint32_t>(1, C));
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < workers; ++i) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
   CoverageSets out;
   out.first.push_back(0);
-  out.unsnapped.assign(candidates.size(), 0);
-  routing::Search search(g);
-  std::vector<uint32_t> stamp(pts.size(), 0);
-  std::vector<routing::NodeId> reached;
-  for (uint32_t c = 0; c < candidates.size(); ++c) {
-    auto cs = snapper.snap(candidates[c].at);
-    if (!cs.ok) {
-      out.unsnapped[c] = 1;
-      out.first.push_back(static_cast<uint32_t>(out.point.size()));
-      continue;
-    }
-    reached.clear();
-    // Times towards the candidate: its access leg and along-edge parts as source offsets.
-    search.run_until(routing::snap_sources(g, cs, routing::Direction::Backward, 0), routing::Direction::Backward,
-                     threshold, false, [&](routing::NodeId v, Millis) {
-                       reached.push_back(v);
-                       return true;
-                     });
-    auto consider = [&](uint32_t p) {
-      if (stamp[p] == c + 1) return;
-      const auto& s = pts[p];
-      Millis t = std::min(add(s.to_to, search.time(g.edge_to[s.edge])), add(s.to_from, search.time(g.edge_from[s.edge])));
-      if (s.edge == cs.edge)  // along the shared edge, directly
-        t = std::min(t, add(cs.access_ms, routing::along_edge(g, s.edge, s.t, cs.t)));
-      t = add(t, s.access_ms);
-      if (t <= threshold) {
-        stamp[p] = c + 1;
-        out.point.push_back(p);
-      }
-    };
-    for (auto v : reached)
-      for (uint32_t i = node_first[v]; i < node_first[v + 1]; ++i) consider(node_pts[i]);
-    for (uint32_t i = edge_first[cs.edge]; i < edge_first[cs.edge + 1]; ++i) consider(edge_pts[i]);
-    std::sort(out.point.begin() + out.first.back(), out.point.end());
+  out.unsnapped.assign(C, 0);
+  for (uint32_t c = 0; c < C; ++c) {
+    out.unsnapped[c] = !cand_snaps[c].ok;
+    out.point.insert(out.point.end(), per[c].begin(), per[c].end());
     out.first.push_back(static_cast<uint32_t>(out.point.size()));
   }
   return out;

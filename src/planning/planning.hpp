@@ -23,10 +23,11 @@ struct CoverageSets {
   size_t size(uint32_t c) const { return first[c + 1] - first[c]; }
 };
 
-// Coverage sets of the candidates over the given (snapped) population points.
+// Coverage sets of the candidates over the given (snapped) population points: one bounded search per candidate,
+// candidates shared among `threads` threads (0: one per hardware thread).
 CoverageSets coverage_sets(const roads::RoadGraph& g, const routing::Snapper& snapper,
                            const std::vector<routing::Snap>& point_snaps, const std::vector<Candidate>& candidates,
-                           roads::Millis threshold);
+                           roads::Millis threshold, unsigned threads = 0);
 
 struct Step {
   uint32_t candidate;

@@ -39,3 +39,30 @@ TEST(CliPlan, BestCoverAndCriticalityAgree) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.out.find(bad + ":2:3"), std::string::npos) << r.out;
 }
+
+TEST(CliPlan, ExactAndGeoJson) {
+  TempDir dir;
+  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto greedy = json_of(base + "plan best --k 4 --date 2024-06-01 --json");
+  auto exact = json_of(base + "plan best --k 4 --exact --time-limit 30 --date 2024-06-01 --json");
+  ASSERT_TRUE(exact.contains("exact"));
+  EXPECT_TRUE(exact["exact"]["optimal"].get<bool>());
+  EXPECT_NEAR(exact["exact"]["gap"].get<double>(), 0, 1e-12);
+  // Never worse than the greedy choice, and its bound is the value it reached.
+  double got = exact["sites"].back()["covered"], was = greedy["sites"].back()["covered"];
+  EXPECT_GE(got, was - 1e-6);
+  EXPECT_NEAR(exact["exact"]["bound"].get<double>(), got, 1e-6);
+  // The chosen sites as GeoJSON points, in rank order, matching the JSON report.
+  auto r = run_cli(base + "plan best --k 4 --date 2024-06-01 --geojson");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto fc = maillage::test::json_in(r.out);
+  ASSERT_EQ(fc["type"], "FeatureCollection");
+  ASSERT_EQ(fc["features"].size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    auto& f = fc["features"][i];
+    EXPECT_EQ(f["geometry"]["type"], "Point");
+    EXPECT_EQ(f["properties"]["rank"], i + 1);
+    EXPECT_EQ(f["properties"]["id"], greedy["sites"][i]["id"]);
+    EXPECT_DOUBLE_EQ(f["geometry"]["coordinates"][0].get<double>(), greedy["sites"][i]["lon"].get<double>());
+  }
+}

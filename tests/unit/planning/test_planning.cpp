@@ -110,6 +110,12 @@ TEST(PlanningSets, EqualThePointsWithinTheThresholdByTable) {
       std::vector<uint32_t> got(sets.point.begin() + sets.first[c], sets.point.begin() + sets.first[c + 1]);
       EXPECT_EQ(got, expected) << "seed " << seed << " candidate " << c;
     }
+    // The same sets whatever the number of threads.
+    for (unsigned threads : {1u, 3u}) {
+      auto again = coverage_sets(g, snapper, snapper.snap_all(points), cands, T, threads);
+      EXPECT_EQ(again.first, sets.first) << threads << " threads";
+      EXPECT_EQ(again.point, sets.point) << threads << " threads";
+    }
   }
 }
 
@@ -154,4 +160,43 @@ TEST(PlanningExact, MatchesTheExhaustiveOptimum) {
       EXPECT_NEAR(covered_population(in.sets, in.pop, in.covered, x.chosen), x.covered, 1e-9);
     }
   }
+}
+
+// Nested and repeated sets (many dominated candidates), larger instances, no warm start: the exact method still
+// finds the exhaustive optimum, and its bound is never below it.
+TEST(PlanningExact, DominatedCandidatesAndNoWarmStart) {
+  size_t dropped = 0;
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    std::mt19937 rng(seed);
+    const int C = 13, P = 90;
+    Instance in;
+    for (int p = 0; p < P; ++p) in.pop.push_back(0.5 + rng() % 60), in.covered.push_back(rng() % 6 == 0);
+    in.sets.first.push_back(0);
+    std::vector<std::vector<uint32_t>> made;
+    for (int c = 0; c < C; ++c) {
+      std::vector<uint32_t> s;
+      if (c > 0 && rng() % 2 == 0) {  // a subset (or a copy) of an earlier set
+        for (auto p : made[rng() % made.size()])
+          if (rng() % 3 != 0) s.push_back(p);
+      } else {
+        for (int p = 0; p < P; ++p)
+          if (rng() % 5 == 0) s.push_back(static_cast<uint32_t>(p));
+      }
+      made.push_back(s);
+      in.sets.point.insert(in.sets.point.end(), s.begin(), s.end());
+      in.sets.first.push_back(static_cast<uint32_t>(in.sets.point.size()));
+    }
+    in.sets.unsnapped.assign(C, 0);
+    for (size_t k = 1; k <= 4; ++k) {
+      double opt = best_of_k(in, C, k);
+      auto x = best_k_exact(in.sets, in.pop, in.covered, k, 30);
+      EXPECT_TRUE(x.optimal) << "seed " << seed << " k " << k;
+      EXPECT_NEAR(x.covered, opt, 1e-6) << "seed " << seed << " k " << k;
+      EXPECT_GE(x.bound + 1e-6, opt);
+      EXPECT_LE(x.undominated, x.candidates);
+      dropped += x.candidates - x.undominated;
+      EXPECT_NEAR(covered_population(in.sets, in.pop, in.covered, x.chosen), x.covered, 1e-9);
+    }
+  }
+  EXPECT_GT(dropped, 0u);  // the instances do exercise the dominance rule
 }

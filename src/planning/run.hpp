@@ -1,0 +1,49 @@
+#pragma once
+// One planning run (best k, cover) from a coverage engine already computed for the open places: candidates,
+// coverage sets, greedy (and the exact method on request), and its report in JSON and GeoJSON. Used by the CLI and
+// the HTTP API alike.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "coverage/coverage.hpp"
+#include "planning/exact.hpp"
+#include "planning/planning.hpp"
+
+namespace maillage::planning {
+
+// "communes" (commune centres), "grid" (1 km cells) or the path of a CSV file (id, name, lon, lat).
+std::vector<Candidate> load_candidates(const std::string& what);
+
+struct PlanRequest {
+  roads::Millis threshold = 0;
+  size_t k = 10;        // best k (ignored by cover)
+  bool cover = false;   // until every coverable inhabitant is covered
+  bool exact = false;   // best k: the exact method
+  double time_limit_s = 60;
+};
+
+struct PlanSite {
+  uint32_t candidate = 0;
+  double gain = 0, covered = 0, share = 0;
+};
+
+struct PlanReport {
+  std::string method;
+  double population = 0, covered_before = 0, uncoverable = 0;
+  std::vector<PlanSite> sites;
+  double sets_seconds = 0, seconds = 0;
+  std::optional<ExactResult> exact;
+  double greedy_covered = 0;  // with --exact: what the greedy choice covered
+};
+
+// `engine` must have been computed for the open places (their coverage is fixed).
+PlanReport plan(const coverage::Engine& engine, const std::vector<Candidate>& candidates, const PlanRequest& request);
+
+nlohmann::json to_json(const PlanReport& r, const std::vector<Candidate>& candidates);
+// The chosen sites as points, with rank, gains and shares.
+nlohmann::json to_geojson(const PlanReport& r, const std::vector<Candidate>& candidates);
+
+}  // namespace maillage::planning
