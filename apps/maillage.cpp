@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/paths.hpp"
 #include "core/text.hpp"
+#include "registry/filter.hpp"
 #include "registry/io_formats.hpp"
 #include "registry/store.hpp"
 #include "registry/validate.hpp"
@@ -106,54 +107,11 @@ struct FilterArgs {
   }
 
   PlaceFilter build() const {
-    PlaceFilter f;
-    for (auto& t : types) {
-      uint32_t m = 0;
-      auto bad = parse_mask(t, place_types(), m);
-      if (!bad.empty())
-        throw Error(fmt::format("--type: unknown type '{}': accepted values are {}", bad, accepted_values(place_types())));
-      f.types_any |= m;
+    try {
+      return parse_filter({types, status, department, commune, text, open_on, bbox, limit, offset});
+    } catch (const FilterError& e) {
+      throw Error(fmt::format("--{}: {}", e.param == "open_on" ? "open-on" : e.param, e.what()));
     }
-    if (!status.empty()) {
-      Place p;
-      auto err = parse_field(p, Field::status, status);
-      if (!err.empty()) throw Error("--status: " + err);
-      f.status = p.status;
-    }
-    if (!department.empty()) {
-      auto deps = territory::CommuneTable::bundled().departments();
-      if (std::find(deps.begin(), deps.end(), department) == deps.end())
-        throw Error(fmt::format("--department: '{}' is not a department of the region ({})", department,
-                                text::join(deps, ", ")));
-      f.department = department;
-    }
-    if (!commune.empty()) {
-      size_t named = 0;
-      auto code = territory::CommuneTable::bundled().resolve(commune, &named);
-      if (code.empty())
-        throw Error(fmt::format("--commune: '{}' {}", commune,
-                                named == 0 ? "is neither an INSEE code nor a commune name of the region"
-                                           : "names several communes: give the INSEE code"));
-      f.insee_code = code;
-    }
-    f.text = text;
-    if (!open_on.empty()) {
-      std::string why;
-      auto d = date::parse(open_on, why, false);
-      if (!d) throw Error("--open-on: " + why);
-      f.open_on = d->iso;
-    }
-    if (!bbox.empty()) {
-      auto parts = text::split_list(bbox, ",");
-      double v[4];
-      if (parts.size() != 4 || !text::parse_double(parts[0], v[0]) || !text::parse_double(parts[1], v[1]) ||
-          !text::parse_double(parts[2], v[2]) || !text::parse_double(parts[3], v[3]) || v[0] > v[2] || v[1] > v[3])
-        throw Error("--bbox: expected min_lon,min_lat,max_lon,max_lat with min <= max");
-      f.bbox = PlaceFilter::BBox{v[0], v[1], v[2], v[3]};
-    }
-    f.limit = limit;
-    f.offset = offset;
-    return f;
   }
 };
 
@@ -293,6 +251,7 @@ int run(int argc, char** argv) {
   cli::add_indicators_command(app, g);
   cli::add_ami_commands(app, g);
   cli::add_plan_commands(app, g);
+  cli::add_serve_commands(app, g);
 
   auto* places = app.add_subcommand("places", "the directory of tiers-lieux (import, export, list, show, add, update, close)");
   places->require_subcommand(1);

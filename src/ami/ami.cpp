@@ -76,9 +76,14 @@ json CreationCheck::to_json() const {
   for (auto& l : route)
     legs.push_back({{"road", l.name}, {"class", l.road_class}, {"km", std::round(l.distance_m / 100) / 10},
                     {"minutes", std::round(l.ms / 600.0) / 100}});
+  json line = nullptr;
+  if (!route_geometry.empty()) {
+    line = {{"type", "LineString"}, {"coordinates", json::array()}};
+    for (auto& p : route_geometry) line["coordinates"].push_back({std::round(p.lon * 1e5) / 1e5, std::round(p.lat * 1e5) / 1e5});
+  }
   return {{"verdict", verdict_name(verdict)}, {"reason", reason}, {"at", {at.lon, at.lat}},
           {"threshold_minutes", threshold_min}, {"nearest", nearest ? place(*nearest) : json(nullptr)},
-          {"within_1_5_threshold", near}, {"route_to_nearest", legs}, {"access_m", std::round(access_m)},
+          {"within_1_5_threshold", near}, {"route_to_nearest", legs}, {"route_geometry", line}, {"access_m", std::round(access_m)},
           {"data_used", data.to_json()}};
 }
 
@@ -160,7 +165,7 @@ CreationCheck CreationChecker::explain(geo::LonLat at) {
   std::sort(r.nearby.begin(), r.nearby.end(), [](auto& a, auto& b) { return a.minutes != b.minutes ? a.minutes < b.minutes : a.id < b.id; });
   auto& target = places_[std::find_if(places_.begin(), places_.end(), [&](auto& p) { return p.id == r.nearest->id; }) - places_.begin()];
   auto route = routing::route(snapper_, search_, at, {*target.lon, *target.lat});
-  if (route.ok) r.route = route.legs;
+  if (route.ok) r.route = route.legs, r.route_geometry = route.geometry;
   return r;
 }
 

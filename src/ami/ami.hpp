@@ -49,6 +49,7 @@ struct CreationCheck {
   std::optional<NearbyPlace> nearest;  // the nearest open place (when reachable)
   std::vector<NearbyPlace> nearby;     // open places within 1.5 x the threshold, nearest first
   std::vector<routing::RouteLeg> route;  // roads to the nearest place
+  std::vector<geo::LonLat> route_geometry;  // its line, from the point to the place
   double access_m = 0;                 // straight distance from the point to the road
   DataUsed data;
   nlohmann::json to_json() const;

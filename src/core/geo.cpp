@@ -1,5 +1,7 @@
 #include "core/geo.hpp"
 
+#include <mutex>
+
 #include <proj.h>
 
 #include <cmath>
@@ -19,6 +21,7 @@ double haversine_m(LonLat a, LonLat b) {
 struct Projection::Impl {
   PJ_CONTEXT* ctx = nullptr;
   PJ* pj = nullptr;
+  std::mutex mu;  // a PJ object must not be used by two threads at once
 };
 
 Projection::Projection(const std::string& target_crs) : impl_(std::make_unique<Impl>()), target_(target_crs) {
@@ -43,11 +46,13 @@ Projection::~Projection() {
 }
 
 XY Projection::forward(LonLat p) const {
+  std::lock_guard lock(impl_->mu);
   PJ_COORD c = proj_trans(impl_->pj, PJ_FWD, proj_coord(p.lon, p.lat, 0, 0));
   return {c.xy.x, c.xy.y};
 }
 
 LonLat Projection::inverse(XY p) const {
+  std::lock_guard lock(impl_->mu);
   PJ_COORD c = proj_trans(impl_->pj, PJ_INV, proj_coord(p.x, p.y, 0, 0));
   return {c.lp.lam, c.lp.phi};
 }

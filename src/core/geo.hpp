@@ -18,6 +18,7 @@ double haversine_m(LonLat a, LonLat b);
 
 // A PROJ transformation from WGS84 lon/lat to a projected CRS (for example "EPSG:2154", Lambert-93) and back.
 // Not thread-safe: give each thread its own.
+// Safe to share between threads (calls are serialised on the PROJ object).
 class Projection {
  public:
   explicit Projection(const std::string& target_crs);

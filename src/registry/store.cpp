@@ -126,6 +126,17 @@ CREATE TRIGGER application_events_no_update BEFORE UPDATE ON application_events
 CREATE TRIGGER application_events_no_delete BEFORE DELETE ON application_events
   BEGIN SELECT RAISE(ABORT, 'application_events is append-only'); END;
 )sql",
+    // 3: API tokens, stored as hashes only (see src/api/tokens.hpp).
+    R"sql(
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'editor')),
+  label TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+)sql",
 };
 
 constexpr const char* kColumns =

@@ -1,0 +1,83 @@
+#pragma once
+// The JSON API's logic, independent of HTTP: a route table (method, path pattern, access) and one handler per
+// route taking a parsed request. The HTTP layer (apps/cli_serve.cpp) only turns HTTP into `Request` and
+// `Response` back. Errors are `{code, message, field?}` with their status: 400 bad parameter (field named),
+// 401 no or bad token, 403 role too low, 404, 409 conflict, 413 body too large, 422 invalid place.
+// Data is loaded once; results that depend only on (registry revision, date, ...) are cached.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/tokens.hpp"
+#include "roads/graph.hpp"
+#include "roads/profile.hpp"
+
+namespace maillage::api {
+
+struct ApiError : std::runtime_error {
+  int status;
+  std::string code, field;
+  ApiError(int s, std::string c, const std::string& message, std::string f = {})
+      : std::runtime_error(message), status(s), code(std::move(c)), field(std::move(f)) {}
+};
+
+struct Request {
+  std::string method;  // GET, POST, PATCH
+  std::string path;    // after /api/v1, e.g. "/places/abc"
+  std::map<std::string, std::string> query;
+  std::string body;
+  std::string authorization;  // the Authorization header, as sent
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::string filename;  // for downloads (Content-Disposition)
+};
+
+enum class Access { Public, Editor, Admin };
+
+class Service;
+struct Route {
+  std::string method, pattern;  // "/places/{id}"
+  Access access;
+  std::string summary;
+  std::function<Response(Service&, const Request&, const std::vector<std::string>& params, const Token* who)> handler;
+};
+
+struct Limits {
+  size_t max_body_bytes = 1 << 20;  // 1 MiB
+  int max_page = 500;               // places per page
+  int max_k = 300;                  // planning sites
+  double max_time_limit_s = 60;     // exact planning
+};
+
+class Service {
+ public:
+  // The database is opened (created) at db_path; `profile` is the one the graph was built with (for snapping).
+  Service(const std::string& db_path, roads::RoadGraph graph, const roads::Profile& profile, std::string graph_label,
+          Limits limits = {});
+  ~Service();
+  Response handle(const Request& r);
+  static const std::vector<Route>& routes();
+  const Limits& limits() const { return limits_; }
+
+  struct State;  // everything loaded once (store, graph, engines, caches)
+ private:
+  std::unique_ptr<State> s_;
+  Limits limits_;
+  friend struct Handlers;
+};
+
+// "application/json" body of an error.
+std::string error_body(const ApiError& e);
+
+}  // namespace maillage::api

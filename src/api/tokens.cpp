@@ -1,0 +1,67 @@
+#include "api/tokens.hpp"
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include "core/date.hpp"
+#include "core/error.hpp"
+
+namespace maillage::api {
+
+namespace {
+void init() {
+  static const bool ok = sodium_init() >= 0;
+  if (!ok) throw Error("libsodium could not be initialised");
+}
+std::string hash_of(const std::string& secret) {
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), nullptr, 0);
+  char hex[65];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  return hex;
+}
+Token read(sqlite::Statement& st) {
+  return {st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4)};
+}
+}  // namespace
+
+std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created) {
+  init();
+  if (role != "admin" && role != "editor") throw Error(fmt::format("role '{}': expected admin or editor", role));
+  unsigned char key[32];
+  randombytes_buf(key, sizeof key);
+  char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  std::string secret = std::string("mlg_") + b64;
+  auto now = date::now_utc();
+  db.prepare("INSERT INTO api_tokens (hash, role, label, created_at) VALUES (?, ?, ?, ?)")
+      .bind(1, hash_of(secret)).bind(2, role).bind(3, label, false).bind(4, now).step();
+  if (created) *created = {sqlite3_last_insert_rowid(db.handle()), role, label, now, ""};
+  return secret;
+}
+
+std::optional<Token> verify_token(sqlite::Database& db, const std::string& secret) {
+  init();
+  if (secret.size() < 10 || secret.size() > 100) return std::nullopt;
+  auto st = db.prepare("SELECT id, role, label, created_at, COALESCE(revoked_at, '') FROM api_tokens "
+                       "WHERE hash = ? AND revoked_at IS NULL");
+  st.bind(1, hash_of(secret));
+  if (!st.step()) return std::nullopt;
+  return read(st);
+}
+
+void revoke_token(sqlite::Database& db, int64_t id) {
+  db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(1, date::now_utc()).bind(2, id).step();
+  if (db.changes() == 0) throw NotFound(fmt::format("no active token with id {}", id));
+}
+
+std::vector<Token> list_tokens(sqlite::Database& db) {
+  std::vector<Token> out;
+  auto st = db.prepare("SELECT id, role, label, created_at, COALESCE(revoked_at, '') FROM api_tokens ORDER BY id");
+  while (st.step()) out.push_back(read(st));
+  return out;
+}
+
+}  // namespace maillage::api

@@ -1,0 +1,26 @@
+#pragma once
+// API bearer tokens: 256 random bits (libsodium), shown once at creation and stored only as their BLAKE2b hash,
+// with a role (admin, editor) and a label; revocable. Tokens are random keys, not passwords chosen by people, so a
+// fast keyed-free hash is enough (a slow password hash like Argon2 would cost tens of milliseconds per request
+// and protect nothing more against a 256-bit secret).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/sqlite.hpp"
+
+namespace maillage::api {
+
+struct Token {
+  int64_t id = 0;
+  std::string role, label, created_at, revoked_at;
+};
+
+// Returns the token's secret (to give to its holder; it cannot be read back).
+std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created = nullptr);
+std::optional<Token> verify_token(sqlite::Database& db, const std::string& secret);  // none when unknown or revoked
+void revoke_token(sqlite::Database& db, int64_t id);  // NotFound
+std::vector<Token> list_tokens(sqlite::Database& db);
+
+}  // namespace maillage::api
