@@ -15,9 +15,14 @@ PACKAGES=(
   libboost-graph-dev            # baseline Dijkstra in the routing benchmark
   libgeos-dev                   # outlines of the zones blanches (union of grid cells)
   coinor-libcbc-dev             # exact maximal covering (MIP) in planning
+  libcpp-httplib-dev            # HTTP server (maillage serve)
+  libsodium-dev                 # API tokens (random secrets, hashes)
+  chromium                      # browser tests of the web application (driven by playwright-core)
   libgtest-dev libgmock-dev     # tests
   libbenchmark-dev              # benchmarks
 )
+# Node.js and npm build the web application; Debian's packages unless a Node.js is already installed.
+command -v node >/dev/null && command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -161,7 +161,7 @@ Response places_export(State& s, const Request& r, const Token* who, const std::
   std::ostringstream out;
   registry::export_places(items, registry::parse_format(fmt_name), may_see_private(who), territory::CommuneTable::bundled(), out);
   bool geo = fmt_name == "geojson";
-  return {200, geo ? "application/geo+json" : "text/csv; charset=utf-8", out.str(),
+  return {200, geo ? "application/json" : "text/csv; charset=utf-8", out.str(),
           geo ? "tiers-lieux.geojson" : "tiers-lieux.csv"};
 }
 
@@ -179,7 +179,7 @@ registry::Record record_of(const json& body, std::vector<registry::Problem>& pro
   for (auto& [key, value] : body.items()) {
     auto* def = registry::find_field(key);
     if (!def || def->field == registry::Field::id)
-      throw bad(key, fmt::format("unknown field '{}'; fields: {}", key, registry::fields_help()));
+      throw bad(key, fmt::format("unknown field '{}' (the fields are those of the Maillage CSV: docs/data.md)", key));
     std::string v;
     if (value.is_string()) v = value.get<std::string>();
     else if (value.is_number()) v = value.dump();
@@ -275,7 +275,7 @@ Response coverage_geojson(State& s, const Request& r, bool zones) {
       return coverage::zones_geojson(e, coverage::build_report(e, places, d, t)).dump();
     });
   });
-  return {200, "application/geo+json", *body, {}};
+  return {200, "application/json", *body, {}};
 }
 
 Response indicators(State& s, const Request& r) {
@@ -495,7 +495,7 @@ Response plan(State& s, const Request& r, const Limits& lim, const std::string& 
       return j.dump();
     });
   });
-  return {200, format == "geojson" ? "application/geo+json" : "application/json", *body, {}};
+  return {200, format == "geojson" ? "application/json" : "application/json", *body, {}};
 }
 
 }  // namespace
@@ -537,6 +537,29 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/openapi.json", A::Public, "this API's OpenAPI 3 document",
        [](Service&, const Request&, const Params&, const Token*) {
          static const std::string doc = io::read_file(paths::data_file("api/openapi.json"));
+         return Response{200, "application/json", doc, {}};
+       }},
+      {"GET", "/territory/departments.geojson", A::Public, "outlines of the region's departments (IGN 2018, see data/ATTRIBUTION.md)",
+       [](Service&, const Request& r, const Params&, const Token*) {
+         only(r, {});
+         static const std::string doc = io::read_file(paths::data_file("communes/departements-nouvelle-aquitaine_2018.geojson.gz"));
+         return Response{200, "application/json", doc, {}};
+       }},
+      {"GET", "/territory/communes.geojson", A::Public, "outlines of the region's communes (IGN 2018; 8 MB, load on demand)",
+       [](Service&, const Request& r, const Params&, const Token*) {
+         only(r, {});
+         static const std::string doc = io::read_file(paths::data_file("communes/communes_na_contours_2018.geojson.gz"));
+         return Response{200, "application/json", doc, {}};
+       }},
+      {"GET", "/territory/communes", A::Public, "communes of the region: INSEE code, name, department, centre (for search)",
+       [](Service&, const Request& r, const Params&, const Token*) {
+         only(r, {});
+         static const std::string doc = [] {
+           json arr = json::array();
+           for (auto& c : territory::CommuneTable::bundled().all())
+             arr.push_back({c.code, c.name, c.dep, std::round(c.centre.lon * 1e5) / 1e5, std::round(c.centre.lat * 1e5) / 1e5});
+           return json{{"columns", {"insee", "name", "dep", "lon", "lat"}}, {"items", arr}}.dump();
+         }();
          return Response{200, "application/json", doc, {}};
        }},
       {"GET", "/places", A::Public, "list places (filters, pagination)",

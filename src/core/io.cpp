@@ -48,4 +48,19 @@ void write_file_atomic(const std::string& path, const std::string& content) {
 
 bool exists(const std::string& path) { return std::filesystem::exists(path); }
 
+std::string gzip(std::string_view data, int level) {
+  z_stream z{};
+  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw Error("zlib: deflateInit2 failed");
+  std::string out(deflateBound(&z, data.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw Error("zlib: deflate failed");
+  out.resize(z.total_out);
+  return out;
+}
+
 }  // namespace maillage::io

@@ -1,0 +1,228 @@
+// The JSON API over real HTTP: `maillage serve` started as a process on the bundled data (fresh database and
+// graph in a temporary folder), requests with cpp-httplib's client. Access rules, error shapes and statuses,
+// writes with tokens, limits, the OpenAPI document against the routes served, and a clean stop on SIGTERM.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "api/service.hpp"
+#include "helpers.hpp"
+
+extern char** environ;
+using nlohmann::json;
+using maillage::test::run_cli;
+using maillage::test::TempDir;
+
+namespace {
+class Server {
+ public:
+  Server() {
+    base_ = " --db " + dir_.file("m.db") + " --graph " + dir_.file("g.graph") + " ";
+    run_cli(base_ + "places list --limit 1");  // creates the database and the graph before the server starts
+    port_ = 18500 + static_cast<int>(getpid() % 1000);
+    std::vector<std::string> args{MAILLAGE_BIN, "--db", dir_.file("m.db"), "--graph", dir_.file("g.graph"), "serve",
+                                  "--port", std::to_string(port_), "--web", dir_.file("no-web")};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, dir_.file("server.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn(&pid_, MAILLAGE_BIN, &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    for (int i = 0; i < 300; ++i) {
+      if (auto r = client_->Get("/api/v1/health"); r && r->status == 200) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "server did not start: " << maillage::test::slurp(dir_.file("server.log"));
+  }
+  ~Server() { stop(); }
+  int stop() {
+    if (pid_ <= 0) return status_;
+    kill(pid_, SIGTERM);
+    int st = 0;
+    waitpid(pid_, &st, 0);
+    pid_ = 0;
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return status_;
+  }
+  httplib::Client& http() { return *client_; }
+  int port() const { return port_; }
+  std::string cli(const std::string& args) { return run_cli(base_ + args).out; }
+  std::string log() { return maillage::test::slurp(dir_.file("server.log")); }
+
+ private:
+  TempDir dir_;
+  std::string base_;
+  int port_ = 0;
+  pid_t pid_ = 0;
+  int status_ = -1;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+Server& server() {
+  static Server s;
+  return s;
+}
+json body(const httplib::Result& r) { return json::parse(r->body); }
+httplib::Headers bearer(const std::string& t) { return {{"Authorization", "Bearer " + t}}; }
+std::string token(const std::string& role) {
+  auto out = server().cli("tokens create --role " + role + " --label test");
+  return out.substr(out.rfind("mlg_"), out.find('\n', out.rfind("mlg_")) - out.rfind("mlg_"));
+}
+}  // namespace
+
+TEST(ApiHttp, ReadsArePublicAndFiltered) {
+  auto& h = server().http();
+  auto all = h.Get("/api/v1/places?limit=500");
+  ASSERT_EQ(all->status, 200);
+  auto j = body(all);
+  EXPECT_EQ(j["items"].size(), j["total"].get<size_t>());
+  auto g = body(h.Get("/api/v1/places?department=33&limit=5&offset=2"));
+  EXPECT_LT(g["total"].get<int>(), j["total"].get<int>());
+  EXPECT_LE(g["items"].size(), 5u);
+  for (auto& p : g["items"]) {
+    EXPECT_EQ(p["insee_code"].get<std::string>().substr(0, 2), "33");
+    EXPECT_FALSE(p.contains("contact_email")) << "private contact fields are hidden from anonymous reads";
+  }
+  auto one = h.Get("/api/v1/places/" + j["items"][0]["id"].get<std::string>());
+  ASSERT_EQ(one->status, 200);
+  EXPECT_TRUE(body(one).contains("history"));
+  auto csv = h.Get("/api/v1/places.csv?department=33");
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_NE(csv->get_header_value("Content-Disposition").find("tiers-lieux.csv"), std::string::npos);
+  auto gj = body(h.Get("/api/v1/places.geojson?department=33"));
+  EXPECT_EQ(gj["features"].size(), g["total"].get<size_t>());
+}
+
+TEST(ApiHttp, ErrorsNameTheFieldWithTheRightStatus) {
+  auto& h = server().http();
+  auto r = h.Get("/api/v1/places?limit=100000");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(body(r)["field"], "limit");  // list sizes are capped
+  r = h.Get("/api/v1/places?department=75");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(body(r)["field"], "department");
+  r = h.Get("/api/v1/places?colour=red");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(body(r)["field"], "colour");
+  r = h.Get("/api/v1/places/nope");
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(body(r)["code"], "not_found");
+  EXPECT_EQ(h.Get("/api/v1/nowhere")->status, 404);
+  r = h.Get("/api/v1/eligibility/creation?lon=500&lat=45");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(body(r)["field"], "lon");
+  EXPECT_EQ(h.Post("/api/v1/places", "{}", "application/json")->status, 401);
+  EXPECT_EQ(h.Post("/api/v1/places", bearer("mlg_forged_token_value"), "{}", "application/json")->status, 401);
+  EXPECT_EQ(h.Delete("/api/v1/places")->status, 405);
+}
+
+TEST(ApiHttp, WritesNeedATokenAndAreValidated) {
+  auto& h = server().http();
+  auto editor = token("editor");
+  auto create = [&](const std::string& b) { return h.Post("/api/v1/places", bearer(editor), b, "application/json"); };
+  auto r = create(R"({"name": "Tiers-lieu d'essai API", "insee_code": "19272", "types": ["coworking"], "status": "open",
+                      "opening_date": "2020-03-01", "staff_fte": 1.5, "contact_email": "contact@example.org"})");
+  ASSERT_EQ(r->status, 201) << r->body;
+  auto id = body(r)["place"]["id"].get<std::string>();
+  EXPECT_EQ(body(r)["place"]["contact_email"], "contact@example.org");  // a token holder sees private fields
+  EXPECT_FALSE(body(h.Get("/api/v1/places/" + id)).contains("contact_email"));
+  EXPECT_EQ(create(R"({"name": "Tiers-lieu d'essai API", "insee_code": "19272"})")->status, 409);  // the same place again
+  r = create(R"({"name": "X", "insee_code": "19272", "staff_fte": -2})");
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(body(r)["field"], "staff_fte");
+  r = create(R"({"name": "X", "insee_code": "19272", "favourite_colour": "blue"})");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(body(r)["field"], "favourite_colour");
+  EXPECT_EQ(create("not json")->status, 400);
+  EXPECT_EQ(create(std::string(2 << 20, ' '))->status, 413);
+  // Update and close; the history keeps each step.
+  r = h.Patch("/api/v1/places/" + id, bearer(editor), R"({"staff_fte": 2})", "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(body(r)["place"]["staff_fte"], 2.0);
+  r = h.Post("/api/v1/places/" + id + "/close", bearer(editor), R"({"date": "2026-01-31", "reason": "test"})", "application/json");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(body(r)["place"]["status"], "closed");
+  EXPECT_EQ(body(h.Get("/api/v1/places/" + id))["history"].size(), 3u);
+  // Applications: an editor may not accept; an admin may. A revoked token no longer works.
+  r = h.Post("/api/v1/applications", bearer(editor), R"({"kind": "creation", "applicant": "Commune", "project": "P", "commune": "23096"})", "application/json");
+  ASSERT_EQ(r->status, 201) << r->body;
+  auto app = std::to_string(body(r)["id"].get<int64_t>());
+  r = h.Post("/api/v1/applications/" + app + "/accept", bearer(editor), "", "application/json");
+  EXPECT_EQ(r->status, 403);
+  auto admin = token("admin");
+  r = h.Post("/api/v1/applications/" + app + "/accept", bearer(admin), "", "application/json");
+  EXPECT_EQ(r->status, 409) << r->body;  // a draft cannot be accepted
+  auto listed = server().cli("tokens list");
+  auto tid = listed.substr(0, listed.find("editor"));
+  server().cli("tokens revoke " + std::to_string(std::stoi(tid)));
+  EXPECT_EQ(create(R"({"name": "Y", "insee_code": "19272"})")->status, 401);
+}
+
+TEST(ApiHttp, CoverageEligibilityPlanningAgreeWithTheCli) {
+  auto& h = server().http();
+  auto cov = body(h.Get("/api/v1/coverage?date=2024-06-01"));
+  auto cli = json::parse(server().cli("coverage --date 2024-06-01 --json").substr(server().cli("coverage --date 2024-06-01 --json").find('{')));
+  EXPECT_DOUBLE_EQ(cov["share"].get<double>(), cli["share"].get<double>());
+  auto e = body(h.Get("/api/v1/eligibility/creation?commune=Tulle&date=2024-06-01"));
+  EXPECT_EQ(e["verdict"], "not_eligible");
+  EXPECT_EQ(e["route_geometry"]["type"], "LineString");
+  auto plan = body(h.Get("/api/v1/plan/best?k=3&date=2024-06-01"));
+  EXPECT_EQ(plan["sites"].size(), 3u);
+  EXPECT_EQ(h.Get("/api/v1/plan/best?k=100000")->status, 400);
+  auto zones = body(h.Get("/api/v1/coverage/zones.geojson?date=2024-06-01"));
+  EXPECT_EQ(zones["features"].size(), cov["zones_blanches"].size());
+}
+
+TEST(ApiHttp, OpenApiDocumentsExactlyTheRoutesServed) {
+  auto& h = server().http();
+  auto doc = body(h.Get("/api/v1/openapi.json"));
+  ASSERT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+  std::set<std::string> documented, served;
+  for (auto& [path, ops] : doc["paths"].items())
+    for (auto& [method, op] : ops.items()) documented.insert(method + " " + path);
+  for (auto& r : maillage::api::Service::routes()) {
+    std::string m = r.method;
+    for (auto& c : m) c = static_cast<char>(std::tolower(c));
+    served.insert(m + " " + r.pattern);
+  }
+  EXPECT_EQ(documented, served);
+  // Every documented GET without path parameters is served over HTTP (no 404; 400 when it needs parameters).
+  for (auto& d : documented)
+    if (d.starts_with("get ") && d.find('{') == std::string::npos && d.find("applications") == std::string::npos) {
+      auto r = h.Get("/api/v1" + d.substr(4));
+      ASSERT_TRUE(r) << d;
+      EXPECT_TRUE(r->status == 200 || r->status == 400) << d << ": " << r->body.substr(0, 200);
+    }
+}
+
+TEST(ApiHttp, StopsCleanlyOnSigterm) {
+  auto& s = server();
+  // A slow request in flight when the signal comes still gets its answer.
+  int slow_status = 0;
+  std::thread slow([&] {
+    httplib::Client c2("127.0.0.1", s.port());
+    c2.set_read_timeout(60, 0);
+    auto r = c2.Get("/api/v1/plan/best?k=40&exact=true&time_limit=3");
+    slow_status = r ? r->status : -1;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(s.stop(), 0);
+  slow.join();
+  EXPECT_EQ(slow_status, 200);
+  auto log = s.log();
+  EXPECT_NE(log.find("signal 15 received"), std::string::npos) << log;
+  EXPECT_NE(log.find("stopped"), std::string::npos);
+  EXPECT_NE(log.find("GET /api/v1/health 200"), std::string::npos) << "one log line per request";
+  EXPECT_NE(log.find("GET /api/v1/plan/best?k=40&exact=true&time_limit=3 200"), std::string::npos) << log;
+}

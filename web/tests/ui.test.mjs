@@ -1,0 +1,198 @@
+// Browser tests of the web application: Debian's Chromium driven by playwright-core, against the real
+// `maillage serve` on the bundled data (a fresh database and graph in a temporary folder). Screenshots are kept
+// in $MAILLAGE_ARTIFACTS (default web/test-results). Run: MAILLAGE_BIN=build/release/apps/maillage node --test tests/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = process.env.MAILLAGE_BIN;
+const artifacts = process.env.MAILLAGE_ARTIFACTS || join(here, '..', 'test-results');
+mkdirSync(artifacts, { recursive: true });
+let server, serverLog = '', base, browser, dir;
+
+const freePort = () => new Promise((ok) => { const s = createServer().listen(0, () => { const p = s.address().port; s.close(() => ok(p)); }); });
+const api = async (path) => (await fetch(base + '/api/v1' + path)).json();
+
+before(async () => {
+  assert.ok(bin, 'MAILLAGE_BIN must name the maillage binary');
+  dir = mkdtempSync(join(tmpdir(), 'maillage-ui-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ['--db', join(dir, 'm.db'), '--graph', join(dir, 'g.graph'), 'serve', '--port', String(port),
+    '--web', join(here, '..', 'dist')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  for (let i = 0; i < 600; i++) {
+    try { if ((await fetch(base + '/api/v1/health')).ok) break; } catch { /* not yet listening */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) {
+    const exited = new Promise((ok) => server.on('exit', (code) => ok(code)));
+    server.kill('SIGTERM');
+    assert.equal(await exited, 0, 'the server stops cleanly on SIGTERM');
+    assert.match(serverLog, /stopped/);
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function page(width = 1280, height = 800) {
+  const p = await browser.newPage({ viewport: { width, height } });
+  p.errors = [];
+  p.on('pageerror', (e) => p.errors.push(e.message));
+  return p;
+}
+const shot = (p, name) => p.screenshot({ path: join(artifacts, `${name}.png`) });
+const countIn = (text) => Number(text.match(/\d+/)[0]);
+
+test('the map shows every place of the registry, and a filter narrows them', async () => {
+  const p = await page();
+  await p.goto(base + '/');
+  await p.waitForSelector('#map[data-outlines=loaded]');
+  await p.waitForSelector('#count:has-text("lieu")');
+  const all = await api('/places?limit=1');
+  assert.equal(countIn(await p.textContent('#count')), all.total);
+  assert.equal(Number(await p.getAttribute('#map', 'data-places')), all.total);
+  assert.ok(all.total > 100);
+  await shot(p, 'map');
+  await p.selectOption('#filters select[name=department]', '33');
+  const gironde = await api('/places?limit=1&department=33');
+  await p.waitForFunction((n) => document.querySelector('#map').dataset.places === String(n), gironde.total);
+  assert.ok(gironde.total > 0 && gironde.total < all.total);
+  assert.equal(countIn(await p.textContent('#count')), gironde.total);
+  await shot(p, 'map-gironde');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test('a click on the map gives the creation-eligibility verdict of the API, with its route', async () => {
+  const p = await page();
+  await p.goto(base + '/');
+  await p.waitForSelector('#map[data-outlines=loaded]');
+  const box = await p.locator('#map').boundingBox();
+  await p.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.5);
+  const h = await p.waitForSelector('#verdict h3[data-verdict]', { timeout: 15000 });
+  const [lat, lon] = (await h.textContent()).match(/-?\d+\.\d+/g).map(Number);
+  const expected = await api(`/eligibility/creation?lon=${lon}&lat=${lat}`);
+  assert.equal(await h.getAttribute('data-verdict'), expected.verdict);
+  assert.match(await p.textContent('#verdict'), new RegExp(expected.nearest.name.replace(/[()]/g, '.')));
+  await shot(p, 'eligibility-click');
+  // A commune by name: Tulle has an open place within 20 minutes.
+  await p.fill('#commune-search input', 'Tulle');
+  await p.click('#commune-search button');
+  await p.waitForSelector('#verdict h3:has-text("Tulle")');
+  const tulle = await api('/eligibility/creation?commune=19272');
+  assert.equal(await p.getAttribute('#verdict h3', 'data-verdict'), tulle.verdict);
+  assert.equal(tulle.verdict, 'not_eligible');
+  await shot(p, 'eligibility-tulle');
+  await p.close();
+});
+
+test('the coverage layer and the zones blanches', async () => {
+  const p = await page();
+  await p.goto(base + '/');
+  await p.waitForSelector('#map[data-outlines=loaded]');
+  await p.check('#layer-cells');
+  await p.waitForSelector('#legend:not([hidden]) .key');
+  assert.match(await p.textContent('#legend'), /≤ 10 min/);
+  await p.waitForSelector('#map img.leaflet-image-layer');
+  await p.check('#layer-zones');
+  const zones = await api('/coverage/zones.geojson');
+  assert.ok(zones.features.length > 0);
+  await p.waitForFunction(() => document.querySelector('#map').dataset.zones !== undefined);
+  assert.equal(Number(await p.getAttribute('#map', 'data-zones')), zones.features.length);
+  await shot(p, 'coverage-layers');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test('the indicators page shows the figures of the API', async () => {
+  const p = await page();
+  await p.goto(base + '/#indicateurs');
+  await p.waitForSelector('#kpi-open strong');
+  const ind = await api('/indicators');
+  const cov = await api('/coverage');
+  const digits = (s) => s.replace(/\D/g, '');
+  assert.equal(digits(await p.textContent('#kpi-open strong')), String(ind.open_places));
+  assert.equal(await p.textContent('#kpi-share strong'),
+    new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 1 }).format(cov.share));
+  assert.equal(await p.locator('#dep-table tbody tr').count(), ind.departments.length);
+  const g = ind.departments.find((d) => d.dep === '33');
+  assert.equal(digits(await p.textContent('#dep-table tr[data-dep="33"] td:nth-child(3)')), String(g.open_places));
+  await shot(p, 'indicators');
+  await p.close();
+});
+
+test('the directory searches, pages and opens a place sheet', async () => {
+  const p = await page();
+  await p.goto(base + '/#annuaire');
+  await p.waitForSelector('#dir-table tbody tr');
+  assert.equal(await p.locator('#dir-table tbody tr').count(), 25);
+  await p.fill('#dir-form input[name=q]', 'fablab');
+  const expected = await api('/places?q=fablab&limit=25');
+  await p.waitForFunction((n) => document.querySelectorAll('#dir-table tbody tr').length === n, expected.items.length);
+  assert.equal(await p.textContent('#dir-table tbody tr:first-child td:first-child'), expected.items[0].name);
+  assert.match(await p.getAttribute('#dl-csv', 'href'), /places\.csv\?q=fablab/);
+  await p.click('#dir-table tbody tr:first-child a');
+  await p.waitForSelector(`#h-lieu:has-text("${expected.items[0].name.replace(/"/g, '\\"')}")`);
+  assert.ok(await p.locator('#history li').count() >= 1);
+  await shot(p, 'place-sheet');
+  await p.close();
+});
+
+test('planning shows the suggested sites and the curve', async () => {
+  const p = await page();
+  await p.goto(base + '/#planification');
+  await p.waitForSelector('#plan-list li');
+  await p.fill('#plan-form input[name=k]', '3');
+  await p.click('#plan-form button');
+  await p.waitForFunction(() => document.querySelectorAll('#plan-list li').length === 3);
+  const r = await api('/plan/best?k=3');
+  const items = await p.locator('#plan-list li').allTextContents();
+  r.sites.forEach((s, i) => assert.ok(items[i].startsWith(s.name), `${items[i]} is ${s.name}`));
+  assert.equal(await p.locator('#plan-map .site').count(), 3);
+  await shot(p, 'planning');
+  await p.close();
+});
+
+test('keyboard and phone width', async () => {
+  const p = await page(390, 844);
+  await p.goto(base + '/');
+  await p.waitForSelector('#map[data-outlines=loaded]');
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at 390 px (overflow ${overflow})`);
+  await shot(p, 'phone');
+  // Tab to the directory link and follow it with Enter.
+  for (let i = 0; i < 6; i++) {
+    await p.keyboard.press('Tab');
+    if (await p.evaluate(() => document.activeElement?.dataset?.view === 'annuaire')) break;
+  }
+  assert.equal(await p.evaluate(() => document.activeElement?.dataset?.view), 'annuaire');
+  await p.keyboard.press('Enter');
+  await p.waitForSelector('#view-annuaire:not([hidden]) #dir-table tbody tr');
+  await p.close();
+});
+
+test('the first load of the map page transfers at most 2 MB', async () => {
+  const p = await page();
+  let bytes = 0;
+  const cdp = await p.context().newCDPSession(p);
+  await cdp.send('Network.enable');
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  await p.goto(base + '/');
+  await p.waitForSelector('#map[data-outlines=loaded]');
+  await p.waitForLoadState('networkidle');
+  console.log(`first load: ${(bytes / 1e6).toFixed(2)} MB transferred`);
+  assert.ok(bytes > 100000 && bytes <= 2e6, `${bytes} bytes`);
+  await p.close();
+});
