@@ -137,17 +137,23 @@ json place_json(const registry::Place& p, const Token* who) {
 Response places_list(Service&, State& s, const Request& r, const Limits& lim, const Token* who) {
   only(r, {"type", "status", "department", "commune", "q", "open_on", "bbox", "limit", "offset"});
   auto f = filter_of(r, lim.max_page, true);
-  std::vector<registry::Place> items;
-  int64_t total = 0, rev = 0;
-  {
-    std::lock_guard l(s.store_mu);
-    items = s.store->list(f);
-    total = s.store->count(f);
-    rev = s.store->revision();
-  }
-  json arr = json::array();
-  for (auto& p : items) arr.push_back(place_json(p, who));
-  return json_response({{"total", total}, {"limit", f.limit}, {"offset", f.offset}, {"registry_revision", rev}, {"items", arr}});
+  // A page depends only on the registry revision, the parameters and whether private fields are shown.
+  std::string key = fmt::format("places|{}|{}", s.revision(), may_see_private(who));
+  for (auto& [k, v] : r.query) key += fmt::format("|{}={}", k, v);
+  auto body = cached(s, key, [&] {
+    std::vector<registry::Place> items;
+    int64_t total = 0, rev = 0;
+    {
+      std::lock_guard l(s.store_mu);
+      items = s.store->list(f);
+      total = s.store->count(f);
+      rev = s.store->revision();
+    }
+    json arr = json::array();
+    for (auto& p : items) arr.push_back(place_json(p, who));
+    return json{{"total", total}, {"limit", f.limit}, {"offset", f.offset}, {"registry_revision", rev}, {"items", arr}}.dump();
+  });
+  return {200, "application/json", *body, {}};
 }
 
 Response places_export(State& s, const Request& r, const Token* who, const std::string& fmt_name) {

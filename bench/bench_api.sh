@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# HTTP benchmark of `maillage serve` on the bundled data with wrk (issue #7 targets: place list >= 3,000 req/s,
+# eligibility >= 2,000 req/s on 2 cores, p50/p99 reported). The server and wrk share the machine's cores.
+# Usage: bench/bench_api.sh [seconds]   (needs the release build; installs wrk when missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-10}"
+command -v wrk >/dev/null || apt-get install -y -qq wrk
+M=build/release/apps/maillage
+dir=$(mktemp -d)
+port=18777
+$M --db "$dir/m.db" --graph "$dir/g.graph" places list --limit 1 >/dev/null 2>&1
+$M --db "$dir/m.db" --graph "$dir/g.graph" serve --port $port --threads 8 2>/dev/null &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.1; done
+# Eligibility at random points of the region (a fixed seed), the full explained answer (nearby places, route).
+cat > "$dir/points.lua" <<'LUA'
+math.randomseed(42)
+request = function()
+  local lon = -1.4 + math.random() * 3.4
+  local lat = 43.3 + math.random() * 3.7
+  return wrk.format("GET", string.format("/api/v1/eligibility/creation?lon=%.4f&lat=%.4f", lon, lat))
+end
+LUA
+curl -sf "http://127.0.0.1:$port/api/v1/eligibility/creation?lon=0.5&lat=45.5" >/dev/null  # builds the checker once
+run() { echo "== $1"; shift; wrk -t2 -c32 -d"${secs}s" --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"; }
+run "GET /api/v1/places (first page of 50, JSON)" "http://127.0.0.1:$port/api/v1/places"
+run "GET /api/v1/places?department=33&type=coworking" "http://127.0.0.1:$port/api/v1/places?department=33&type=coworking"
+# Pages are cached by (registry revision, parameters): random pages (83,500 combinations) measure the uncached path.
+cat > "$dir/pages.lua" <<'LUA'
+math.randomseed(7)
+request = function()
+  return wrk.format("GET", string.format("/api/v1/places?limit=%d&offset=%d", math.random(1, 100), math.random(0, 167)))
+end
+LUA
+run "GET /api/v1/places?limit=1..100&offset=0..167 (random pages, mostly not cached)" -s "$dir/pages.lua" "http://127.0.0.1:$port"
+run "GET /api/v1/eligibility/creation (random points, explained with route)" -s "$dir/points.lua" "http://127.0.0.1:$port"
+cat > "$dir/quick.lua" <<'LUA'
+math.randomseed(42)
+request = function()
+  local lon = -1.4 + math.random() * 3.4
+  local lat = 43.3 + math.random() * 3.7
+  return wrk.format("GET", string.format("/api/v1/eligibility/creation?lon=%.4f&lat=%.4f&explain=false", lon, lat))
+end
+LUA
+run "GET /api/v1/eligibility/creation?explain=false (verdict and nearest only)" -s "$dir/quick.lua" "http://127.0.0.1:$port"
