@@ -17,6 +17,7 @@ PACKAGES=(
   coinor-libcbc-dev             # exact maximal covering (MIP) in planning
   libcpp-httplib-dev            # HTTP server (maillage serve)
   libsodium-dev                 # API tokens (random secrets, hashes)
+  libical-dev                   # tests: the iCalendar feeds parsed by a real parser
   chromium                      # browser tests of the web application (driven by playwright-core)
   libgtest-dev libgmock-dev     # tests
   libbenchmark-dev              # benchmarks

@@ -727,6 +727,8 @@ Response Service::handle(const Request& r) {
     if (found->access != Access::Public) {
       if (!who) throw ApiError(401, "unauthorized", "this request needs a bearer token (maillage tokens create)");
       if (found->access == Access::Admin && who->role != "admin") throw ApiError(403, "forbidden", "this request needs an admin token");
+      if (found->access == Access::Editor && who->role != "admin" && who->role != "editor")
+        throw ApiError(403, "forbidden", "this request needs an editor or admin token");
     }
     return found->handler(*this, r, params, who ? &*who : nullptr);
   } catch (const ApiError& e) {

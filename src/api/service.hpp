@@ -43,7 +43,9 @@ struct Response {
   std::string filename;  // for downloads (Content-Disposition)
 };
 
-enum class Access { Public, Editor, Admin };
+// Public: anyone; Editor: admin or editor tokens; Admin: admin tokens; Token: any valid token, the handler
+// checks what it may see (a member: their own bookings; a manager: their place).
+enum class Access { Public, Editor, Admin, Token };
 
 class Service;
 struct Route {

@@ -23,29 +23,45 @@ std::string hash_of(const std::string& secret) {
   return hex;
 }
 Token read(sqlite::Statement& st) {
-  return {st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4)};
+  return {st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
 }
 }  // namespace
 
-std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created) {
+std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created,
+                         const std::string& subject) {
   init();
-  if (role != "admin" && role != "editor") throw Error(fmt::format("role '{}': expected admin or editor", role));
+  if (role != "admin" && role != "editor" && role != "manager" && role != "member")
+    throw Error(fmt::format("role '{}': expected admin, editor, manager or member", role));
+  if ((role == "manager" || role == "member") == subject.empty())
+    throw Error(role == "manager" ? "a manager token names its place (--place)"
+                : role == "member" ? "a member token names its member (--member)"
+                                   : "only manager and member tokens name a place or a member");
+  if (role == "manager") {
+    auto st = db.prepare("SELECT 1 FROM places WHERE id = ?");
+    st.bind(1, subject);
+    if (!st.step()) throw NotFound(fmt::format("no place with id '{}'", subject));
+  }
+  if (role == "member") {
+    auto st = db.prepare("SELECT 1 FROM members WHERE id = ?");
+    st.bind(1, subject);
+    if (!st.step()) throw NotFound(fmt::format("no member with id '{}'", subject));
+  }
   unsigned char key[32];
   randombytes_buf(key, sizeof key);
   char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   std::string secret = std::string("mlg_") + b64;
   auto now = date::now_utc();
-  db.prepare("INSERT INTO api_tokens (hash, role, label, created_at) VALUES (?, ?, ?, ?)")
-      .bind(1, hash_of(secret)).bind(2, role).bind(3, label, false).bind(4, now).step();
-  if (created) *created = {sqlite3_last_insert_rowid(db.handle()), role, label, now, ""};
+  db.prepare("INSERT INTO api_tokens (hash, role, label, created_at, subject) VALUES (?, ?, ?, ?, ?)")
+      .bind(1, hash_of(secret)).bind(2, role).bind(3, label, false).bind(4, now).bind(5, subject).step();
+  if (created) *created = {sqlite3_last_insert_rowid(db.handle()), role, label, now, "", subject};
   return secret;
 }
 
 std::optional<Token> verify_token(sqlite::Database& db, const std::string& secret) {
   init();
   if (secret.size() < 10 || secret.size() > 100) return std::nullopt;
-  auto st = db.prepare("SELECT id, role, label, created_at, COALESCE(revoked_at, '') FROM api_tokens "
+  auto st = db.prepare("SELECT id, role, label, created_at, COALESCE(revoked_at, ''), COALESCE(subject, '') FROM api_tokens "
                        "WHERE hash = ? AND revoked_at IS NULL");
   st.bind(1, hash_of(secret));
   if (!st.step()) return std::nullopt;
@@ -59,7 +75,7 @@ void revoke_token(sqlite::Database& db, int64_t id) {
 
 std::vector<Token> list_tokens(sqlite::Database& db) {
   std::vector<Token> out;
-  auto st = db.prepare("SELECT id, role, label, created_at, COALESCE(revoked_at, '') FROM api_tokens ORDER BY id");
+  auto st = db.prepare("SELECT id, role, label, created_at, COALESCE(revoked_at, ''), COALESCE(subject, '') FROM api_tokens ORDER BY id");
   while (st.step()) out.push_back(read(st));
   return out;
 }

@@ -15,10 +15,14 @@ namespace maillage::api {
 struct Token {
   int64_t id = 0;
   std::string role, label, created_at, revoked_at;
+  std::string subject;  // manager: the place id; member: the member id
 };
 
 // Returns the token's secret (to give to its holder; it cannot be read back).
-std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created = nullptr);
+// Roles: admin, editor (the registry), manager (one place's bookings; subject = place id), member (one's own
+// bookings; subject = member id).
+std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created = nullptr,
+                         const std::string& subject = "");
 std::optional<Token> verify_token(sqlite::Database& db, const std::string& secret);  // none when unknown or revoked
 void revoke_token(sqlite::Database& db, int64_t id);  // NotFound
 std::vector<Token> list_tokens(sqlite::Database& db);

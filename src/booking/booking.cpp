@@ -1,0 +1,557 @@
+#include "booking/booking.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <cstdlib>
+#include <ostream>
+#include <thread>
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include "core/csv.hpp"
+#include "core/date.hpp"
+
+namespace maillage::booking {
+
+using nlohmann::json;
+namespace chr = std::chrono;
+
+namespace {
+
+// ---- local times as minutes since 1970-01-01 00:00 ----
+std::optional<chr::sys_days> day_of(const std::string& d) {
+  std::string why;
+  auto p = date::parse(d, why, false);
+  if (!p || d.size() != 10) return std::nullopt;
+  return chr::sys_days{chr::year{p->year} / p->month / p->day};
+}
+chr::sys_days require_day(const std::string& d, const std::string& field) {
+  auto x = day_of(d);
+  if (!x) throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a date YYYY-MM-DD", d));
+  return *x;
+}
+int hhmm(const std::string& t, const std::string& field) {
+  if (t.size() != 5 || t[2] != ':' || !isdigit(t[0]) || !isdigit(t[1]) || !isdigit(t[3]) || !isdigit(t[4]))
+    throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a time HH:MM", t));
+  int h = std::stoi(t.substr(0, 2)), m = std::stoi(t.substr(3));
+  if (h > 24 || m > 59 || (h == 24 && m > 0)) throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a time", t));
+  return h * 60 + m;
+}
+int64_t minutes(chr::sys_days d, int minute_of_day) { return int64_t{d.time_since_epoch().count()} * 1440 + minute_of_day; }
+std::string stamp(int64_t m) {
+  auto d = chr::sys_days{chr::days{m >= 0 ? m / 1440 : (m - 1439) / 1440}};
+  int mod = static_cast<int>(m - int64_t{d.time_since_epoch().count()} * 1440);
+  chr::year_month_day ymd{d};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()), mod / 60, mod % 60);
+}
+int64_t parse_stamp(const std::string& s) {
+  if (s.size() != 16 || s[10] != 'T') throw InputError(Location{"request", 0, 0, "time"}, fmt::format("'{}' is not YYYY-MM-DDTHH:MM", s));
+  return minutes(require_day(s.substr(0, 10), "time"), hhmm(s.substr(11), "time"));
+}
+int weekday(chr::sys_days d) { return static_cast<int>(chr::weekday{d}.iso_encoding()); }  // 1 = Monday
+
+std::optional<double> opt_real(sqlite::Statement& st, int c) {
+  return st.is_null(c) ? std::nullopt : std::optional<double>(st.real(c));
+}
+
+Resource read_resource(sqlite::Statement& st) {
+  Resource r;
+  r.id = st.int64(0), r.place_id = st.text(1), r.kind = st.text(2), r.desk_kind = st.text(3), r.name = st.text(4);
+  r.units = static_cast<int>(st.int64(5));
+  if (!st.is_null(6)) r.people = static_cast<int>(st.int64(6));
+  r.training_required = st.int64(7) != 0;
+  r.price_hour = opt_real(st, 8), r.price_half_day = opt_real(st, 9), r.price_day = opt_real(st, 10), r.price_month = opt_real(st, 11);
+  r.cancel_hours = static_cast<int>(st.int64(12));
+  r.auto_confirm = st.int64(13) != 0;
+  return r;
+}
+constexpr const char* kResourceColumns =
+    "id, place_id, kind, COALESCE(desk_kind, ''), name, units, people, training_required, price_hour, price_half_day, "
+    "price_day, price_month, cancel_hours, auto_confirm";
+
+constexpr const char* kBookingSelect =
+    "SELECT b.id, b.resource_id, b.member_id, b.unit, b.starts, b.ends, b.status, b.plan, COALESCE(b.recorded_by, ''), "
+    "b.channel, b.created_at, b.quantity, b.discount_pct, b.unit_price, b.amount, r.place_id, r.name "
+    "FROM bookings b JOIN resources r ON r.id = b.resource_id ";
+Booking read_booking(sqlite::Statement& st) {
+  Booking b;
+  b.id = st.int64(0), b.resource_id = st.int64(1), b.member_id = st.int64(2);
+  b.unit = st.text(3), b.starts = st.text(4), b.ends = st.text(5), b.status = st.text(6), b.plan = st.text(7);
+  b.recorded_by = st.text(8), b.channel = st.text(9), b.created_at = st.text(10);
+  b.quantity = st.real(11), b.discount_pct = st.real(12), b.unit_price = opt_real(st, 13), b.amount = opt_real(st, 14);
+  b.place_id = st.text(15), b.resource_name = st.text(16);
+  return b;
+}
+
+json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+}  // namespace
+
+json Resource::to_json() const {
+  return {{"id", id}, {"place_id", place_id}, {"kind", kind}, {"desk_kind", desk_kind.empty() ? json(nullptr) : json(desk_kind)},
+          {"name", name}, {"units", units}, {"people", people ? json(*people) : json(nullptr)},
+          {"training_required", training_required}, {"auto_confirm", auto_confirm}, {"cancel_hours", cancel_hours},
+          {"prices", {{"hour", opt(price_hour)}, {"half_day", opt(price_half_day)}, {"day", opt(price_day)}, {"month", opt(price_month)}}}};
+}
+
+json Booking::to_json() const {
+  return {{"id", id}, {"resource_id", resource_id}, {"resource", resource_name}, {"place_id", place_id},
+          {"member_id", member_id}, {"unit", unit}, {"starts", starts}, {"ends", ends}, {"quantity", quantity},
+          {"status", status}, {"plan", plan}, {"unit_price", opt(unit_price)}, {"discount_pct", discount_pct},
+          {"amount", opt(amount)}, {"recorded_by", recorded_by.empty() ? json(nullptr) : json(recorded_by)},
+          {"channel", channel}, {"created_at", created_at}};
+}
+
+// ---- set-up ----
+void Bookings::set_hours(const std::string& place_id, int wd, const std::vector<Interval>& intervals) {
+  if (wd < 1 || wd > 7) throw InputError(Location{"request", 0, 0, "weekday"}, "weekday is 1 (Monday) to 7 (Sunday)");
+  for (size_t i = 0; i < intervals.size(); ++i) {
+    if (hhmm(intervals[i].closes, "closes") <= hhmm(intervals[i].opens, "opens"))
+      throw InputError(Location{"request", 0, 0, "closes"}, "an interval closes after it opens");
+    for (size_t j = 0; j < i; ++j)
+      if (intervals[i].opens < intervals[j].closes && intervals[j].opens < intervals[i].closes)
+        throw InputError(Location{"request", 0, 0, "opens"}, "opening intervals overlap");
+  }
+  sqlite::Transaction tx(db_);
+  db_.prepare("DELETE FROM opening_hours WHERE place_id = ? AND weekday = ?").bind(1, place_id).bind(2, wd).step();
+  for (auto& iv : intervals)
+    db_.prepare("INSERT INTO opening_hours (place_id, weekday, opens, closes) VALUES (?, ?, ?, ?)")
+        .bind(1, place_id).bind(2, wd).bind(3, iv.opens).bind(4, iv.closes).step();
+  tx.commit();
+}
+
+std::vector<std::vector<Interval>> Bookings::hours(const std::string& place_id) {
+  std::vector<std::vector<Interval>> out(7);
+  auto st = db_.prepare("SELECT weekday, opens, closes FROM opening_hours WHERE place_id = ? ORDER BY weekday, opens");
+  st.bind(1, place_id);
+  while (st.step()) out[static_cast<size_t>(st.int64(0) - 1)].push_back({st.text(1), st.text(2)});
+  return out;
+}
+
+void Bookings::add_closure(const std::string& place_id, const std::string& day, const std::string& reason) {
+  require_day(day, "day");
+  db_.prepare("INSERT OR REPLACE INTO closure_days (place_id, day, reason) VALUES (?, ?, ?)")
+      .bind(1, place_id).bind(2, day).bind(3, reason, false).step();
+}
+
+int64_t Bookings::add_resource(const Resource& r) {
+  auto place = db_.prepare("SELECT 1 FROM places WHERE id = ?");
+  place.bind(1, r.place_id);
+  if (!place.step()) throw NotFound(fmt::format("no place with id '{}'", r.place_id));
+  if (r.kind != "desk" && r.kind != "room" && r.kind != "machine")
+    throw InputError(Location{"request", 0, 0, "kind"}, "kind is desk, room or machine");
+  if ((r.kind == "desk") != (r.desk_kind == "permanent" || r.desk_kind == "dropin" || r.desk_kind == "training"))
+    throw InputError(Location{"request", 0, 0, "desk_kind"}, "a desk pool is permanent, dropin or training (and only desks have one)");
+  if (r.units < 1 || (r.kind == "room" && r.units != 1))
+    throw InputError(Location{"request", 0, 0, "units"}, "units >= 1 (a room is one unit; its capacity is `people`)");
+  for (auto p : {r.price_hour, r.price_half_day, r.price_day, r.price_month})
+    if (p && *p < 0) throw InputError(Location{"request", 0, 0, "price"}, "prices are >= 0");
+  auto st = db_.prepare(
+      "INSERT INTO resources (place_id, kind, desk_kind, name, units, people, training_required, price_hour, "
+      "price_half_day, price_day, price_month, cancel_hours, auto_confirm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, r.place_id).bind(2, r.kind).bind(3, r.desk_kind).bind(4, r.name).bind(5, r.units);
+  st.bind(6, r.people ? std::optional<int64_t>(*r.people) : std::nullopt).bind(7, r.training_required ? 1 : 0);
+  st.bind(8, r.price_hour).bind(9, r.price_half_day).bind(10, r.price_day).bind(11, r.price_month);
+  st.bind(12, r.cancel_hours).bind(13, r.auto_confirm ? 1 : 0);
+  try {
+    st.step();
+  } catch (const Error& e) {
+    throw Conflict(fmt::format("resource '{}' already exists at {} ({})", r.name, r.place_id, e.what()));
+  }
+  return sqlite3_last_insert_rowid(db_.handle());
+}
+
+Resource Bookings::resource(int64_t id) {
+  auto st = db_.prepare(fmt::format("SELECT {} FROM resources WHERE id = ?", kResourceColumns));
+  st.bind(1, id);
+  if (!st.step()) throw NotFound(fmt::format("no resource {}", id));
+  return read_resource(st);
+}
+
+std::vector<Resource> Bookings::resources(const std::string& place_id) {
+  auto st = db_.prepare(fmt::format("SELECT {} FROM resources WHERE ?1 = '' OR place_id = ?1 ORDER BY place_id, id", kResourceColumns));
+  st.bind(1, place_id, false);
+  std::vector<Resource> out;
+  while (st.step()) out.push_back(read_resource(st));
+  return out;
+}
+
+int64_t Bookings::add_member(const std::string& name, const std::string& email) {
+  if (name.empty()) throw InputError(Location{"request", 0, 0, "name"}, "a member has a name");
+  if (email.find('@') == std::string::npos) throw InputError(Location{"request", 0, 0, "email"}, fmt::format("'{}' is not an e-mail address", email));
+  auto st = db_.prepare("INSERT INTO members (name, email, created_at) VALUES (?, ?, ?)");
+  st.bind(1, name).bind(2, email).bind(3, date::now_utc());
+  try {
+    st.step();
+  } catch (const Error&) {
+    throw Conflict(fmt::format("a member with e-mail {} exists", email));
+  }
+  return sqlite3_last_insert_rowid(db_.handle());
+}
+
+Member Bookings::member(int64_t id) {
+  auto st = db_.prepare("SELECT id, name, email FROM members WHERE id = ?");
+  st.bind(1, id);
+  if (!st.step()) throw NotFound(fmt::format("no member {}", id));
+  return {st.int64(0), st.text(1), st.text(2)};
+}
+
+void Bookings::add_membership(int64_t member_id, const std::string& place_id, const std::string& plan, double discount) {
+  member(member_id);
+  if (discount < 0 || discount > 100) throw InputError(Location{"request", 0, 0, "discount_pct"}, "a discount is 0 to 100 %");
+  db_.prepare("INSERT OR REPLACE INTO memberships (member_id, place_id, plan, discount_pct) VALUES (?, ?, ?, ?)")
+      .bind(1, member_id).bind(2, place_id).bind(3, plan).bind(4, discount).step();
+}
+
+void Bookings::record_training(int64_t member_id, int64_t resource_id, const std::string& valid_until, const std::string& by) {
+  member(member_id);
+  if (resource(resource_id).kind != "machine") throw InputError(Location{"request", 0, 0, "resource"}, "trainings are for machines");
+  require_day(valid_until, "valid_until");
+  db_.prepare("INSERT OR REPLACE INTO trainings (member_id, resource_id, valid_until, recorded_by) VALUES (?, ?, ?, ?)")
+      .bind(1, member_id).bind(2, resource_id).bind(3, valid_until).bind(4, by).step();
+}
+
+// ---- intervals ----
+std::pair<std::string, std::string> Bookings::interval(const Request& r, double* quantity) {
+  auto res = resource(r.resource_id);
+  auto hrs = hours(res.place_id);
+  auto closed = [&](chr::sys_days d) {
+    auto st = db_.prepare("SELECT reason FROM closure_days WHERE place_id = ? AND day = ?");
+    st.bind(1, res.place_id).bind(2, stamp(minutes(d, 0)).substr(0, 10));
+    return st.step() ? std::optional<std::string>(st.text(0)) : std::nullopt;
+  };
+  auto open_day = [&](chr::sys_days d) -> const std::vector<Interval>& {
+    static const std::vector<Interval> none;
+    if (closed(d)) return none;
+    return hrs[static_cast<size_t>(weekday(d) - 1)];
+  };
+  auto refuse_closed = [&](chr::sys_days d) {
+    auto why = closed(d);
+    throw Conflict(why ? fmt::format("the place is closed on {} ({})", stamp(minutes(d, 0)).substr(0, 10), *why)
+                       : fmt::format("the place is not open then on {}", stamp(minutes(d, 0)).substr(0, 10)));
+  };
+  double q = 0;
+  std::pair<std::string, std::string> out;
+  if (r.unit == "hour") {
+    auto d = require_day(r.date, "date");
+    int s = hhmm(r.start, "start");
+    if (s % 60) throw InputError(Location{"request", 0, 0, "start"}, "hourly bookings start on the hour");
+    if (r.hours < 1 || r.hours > 24) throw InputError(Location{"request", 0, 0, "hours"}, "1 to 24 hours");
+    int e = s + 60 * r.hours;
+    auto& ivs = open_day(d);
+    bool inside = std::any_of(ivs.begin(), ivs.end(), [&](const Interval& iv) {
+      return hhmm(iv.opens, "opens") <= s && e <= hhmm(iv.closes, "closes");
+    });
+    if (!inside) refuse_closed(d);
+    out = {stamp(minutes(d, s)), stamp(minutes(d, e))}, q = r.hours;
+  } else if (r.unit == "half_day") {
+    auto d = require_day(r.date, "date");
+    if (r.half != "am" && r.half != "pm") throw InputError(Location{"request", 0, 0, "half"}, "half is am (to 13:00) or pm (from 13:00)");
+    auto& ivs = open_day(d);
+    int first = 24 * 60, last = 0;
+    for (auto& iv : ivs) {
+      int o = hhmm(iv.opens, "opens"), c = hhmm(iv.closes, "closes");
+      if (r.half == "am" && o < 13 * 60) first = std::min(first, o), last = std::max(last, std::min(c, 13 * 60));
+      if (r.half == "pm" && c > 13 * 60) first = std::min(first, std::max(o, 13 * 60)), last = std::max(last, c);
+    }
+    if (last <= first) refuse_closed(d);
+    out = {stamp(minutes(d, first)), stamp(minutes(d, last))}, q = 1;
+  } else if (r.unit == "day") {
+    auto d = require_day(r.date, "date");
+    auto& ivs = open_day(d);
+    if (ivs.empty()) refuse_closed(d);
+    out = {stamp(minutes(d, hhmm(ivs.front().opens, "opens"))), stamp(minutes(d, hhmm(ivs.back().closes, "closes")))}, q = 1;
+  } else if (r.unit == "month") {
+    auto first = require_day(r.month + "-01", "month");
+    chr::year_month_day ymd{first};
+    auto next = chr::sys_days{(ymd.year() / ymd.month() / 1) + chr::months{1}};
+    if (std::all_of(hrs.begin(), hrs.end(), [](auto& v) { return v.empty(); }))
+      throw Conflict("the place has no opening hours: it cannot be booked by the month");
+    out = {stamp(minutes(first, 0)), stamp(minutes(next, 0))}, q = 1;
+  } else {
+    throw InputError(Location{"request", 0, 0, "unit"}, "unit is hour, half_day, day or month");
+  }
+  if (quantity) *quantity = q;
+  return out;
+}
+
+int Bookings::in_use(int64_t resource_id, const std::string& starts, const std::string& ends, int64_t except) {
+  // The most units held at once within [starts, ends): a sweep over the overlapping bookings' ends.
+  auto st = db_.prepare("SELECT starts, ends FROM bookings WHERE resource_id = ? AND ends > ? AND starts < ? "
+                        "AND status IN ('requested', 'confirmed') AND id <> ?");
+  st.bind(1, resource_id).bind(2, starts).bind(3, ends).bind(4, except);
+  std::vector<std::pair<std::string, int>> events;
+  while (st.step()) {
+    events.push_back({std::max(st.text(0), starts), +1});
+    events.push_back({std::min(st.text(1), ends), -1});
+  }
+  std::sort(events.begin(), events.end());  // at the same instant an end (-1) comes before a start (+1)
+  int now = 0, most = 0;
+  for (auto& [t, d] : events) most = std::max(most, now += d);
+  return most;
+}
+
+int Bookings::free_units(int64_t resource_id, const std::string& starts, const std::string& ends) {
+  return resource(resource_id).units - in_use(resource_id, starts, ends);
+}
+
+void Bookings::event(int64_t id, const std::string& actor, const std::string& from, const std::string& to, const std::string& reason) {
+  db_.prepare("INSERT INTO booking_events (booking_id, at, actor, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, id).bind(2, date::now_utc()).bind(3, actor).bind(4, from).bind(5, to).bind(6, reason).step();
+}
+
+Booking Bookings::book(const Request& r) {
+  sqlite::Transaction tx(db_);  // BEGIN IMMEDIATE: the write lock before the capacity is read
+  auto res = resource(r.resource_id);
+  member(r.member_id);
+  double quantity = 0;
+  auto [starts, ends] = interval(r, &quantity);
+  auto ms = db_.prepare("SELECT plan, discount_pct FROM memberships WHERE member_id = ? AND place_id = ?");
+  ms.bind(1, r.member_id).bind(2, res.place_id);
+  if (!ms.step()) throw Conflict(fmt::format("member {} has no membership at {}", r.member_id, res.place_id));
+  std::string plan = ms.text(0);
+  double discount = ms.real(1);
+  if (res.training_required) {
+    auto tr = db_.prepare("SELECT valid_until FROM trainings WHERE member_id = ? AND resource_id = ?");
+    tr.bind(1, r.member_id).bind(2, r.resource_id);
+    if (!tr.step()) throw Conflict(fmt::format("'{}' needs a training: member {} has none recorded", res.name, r.member_id));
+    if (tr.text(0) < ends.substr(0, 10))
+      throw Conflict(fmt::format("'{}' needs a training valid on the day: member {}'s ended on {}", res.name, r.member_id, tr.text(0)));
+  }
+  int used = in_use(r.resource_id, starts, ends);
+  if (used + 1 > res.units)
+    throw Conflict(fmt::format("'{}' is full from {} to {}: {} of {} in use", res.name, starts, ends, used, res.units));
+  std::optional<double> price = r.unit == "hour" ? res.price_hour : r.unit == "half_day" ? res.price_half_day
+                                : r.unit == "day"  ? res.price_day  : res.price_month;
+  std::optional<double> amount;
+  if (price) amount = std::round(*price * quantity * (100 - discount)) / 100;
+  std::string status = res.auto_confirm ? "confirmed" : "requested";
+  auto st = db_.prepare("INSERT INTO bookings (resource_id, member_id, unit, starts, ends, quantity, status, plan, unit_price, "
+                        "discount_pct, amount, recorded_by, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, r.resource_id).bind(2, r.member_id).bind(3, r.unit).bind(4, starts).bind(5, ends).bind(6, quantity);
+  st.bind(7, status).bind(8, plan).bind(9, price).bind(10, discount).bind(11, amount);
+  st.bind(12, r.on_behalf ? r.actor : std::string()).bind(13, r.on_behalf ? r.channel : std::string("self"));
+  st.bind(14, date::now_utc());
+  st.step();
+  int64_t id = sqlite3_last_insert_rowid(db_.handle());
+  event(id, r.actor, "", status, r.on_behalf ? "recorded on behalf of the member (" + r.channel + ")" : "");
+  if (const char* pause = std::getenv("MAILLAGE_TEST_PAUSE_IN_BOOKING")) {  // crash tests: die inside the transaction
+    fmt::print(stderr, "booking {} written, transaction open\n", id);
+    std::fflush(stderr);
+    std::this_thread::sleep_for(std::chrono::seconds(std::atoi(pause)));
+  }
+  tx.commit();
+  return get(id);
+}
+
+Booking Bookings::get(int64_t id) {
+  auto st = db_.prepare(std::string(kBookingSelect) + "WHERE b.id = ?");
+  st.bind(1, id);
+  if (!st.step()) throw NotFound(fmt::format("no booking {}", id));
+  return read_booking(st);
+}
+
+void Bookings::confirm(int64_t id, const std::string& actor) {
+  sqlite::Transaction tx(db_);
+  auto b = get(id);
+  if (b.status != "requested") throw Conflict(fmt::format("booking {} is {}, not requested", id, b.status));
+  db_.prepare("UPDATE bookings SET status = 'confirmed' WHERE id = ?").bind(1, id).step();
+  event(id, actor, b.status, "confirmed", "");
+  tx.commit();
+}
+
+void Bookings::cancel(int64_t id, const std::string& actor, bool manager, const std::string& now, const std::string& reason) {
+  sqlite::Transaction tx(db_);
+  auto b = get(id);
+  if (b.status != "requested" && b.status != "confirmed") throw Conflict(fmt::format("booking {} is {}: it cannot be cancelled", id, b.status));
+  if (!manager) {
+    auto res = resource(b.resource_id);
+    int64_t limit = parse_stamp(b.starts) - 60 * res.cancel_hours;
+    if (parse_stamp(now) > limit)
+      throw Conflict(fmt::format("too late to cancel: '{}' can be cancelled until {} h before the start ({}); ask the place",
+                                 res.name, res.cancel_hours, stamp(limit)));
+  }
+  db_.prepare("UPDATE bookings SET status = 'cancelled' WHERE id = ?").bind(1, id).step();
+  event(id, actor, b.status, "cancelled", reason);
+  tx.commit();
+}
+
+void Bookings::no_show(int64_t id, const std::string& actor, const std::string& now) {
+  sqlite::Transaction tx(db_);
+  auto b = get(id);
+  if (b.status != "confirmed") throw Conflict(fmt::format("booking {} is {}, not confirmed", id, b.status));
+  if (parse_stamp(now) < parse_stamp(b.starts)) throw Conflict(fmt::format("booking {} has not started yet ({})", id, b.starts));
+  db_.prepare("UPDATE bookings SET status = 'no_show' WHERE id = ?").bind(1, id).step();
+  event(id, actor, b.status, "no_show", "");
+  tx.commit();
+}
+
+std::vector<Booking> Bookings::list(int64_t member_id, const std::string& place_id, const std::string& from, const std::string& to) {
+  auto st = db_.prepare(std::string(kBookingSelect) +
+                        "WHERE (?1 = 0 OR b.member_id = ?1) AND (?2 = '' OR r.place_id = ?2) AND (?3 = '' OR b.ends > ?3) "
+                        "AND (?4 = '' OR b.starts < ?4) ORDER BY b.starts, b.id");
+  st.bind(1, member_id).bind(2, place_id, false).bind(3, from, false).bind(4, to, false);
+  std::vector<Booking> out;
+  while (st.step()) out.push_back(read_booking(st));
+  return out;
+}
+
+// ---- iCalendar ----
+namespace {
+std::string ical_time(const std::string& s) {  // 2026-03-02T09:00 -> 20260302T090000
+  return s.substr(0, 4) + s.substr(5, 2) + s.substr(8, 2) + "T" + s.substr(11, 2) + s.substr(14, 2) + "00";
+}
+std::string ical_text(const std::string& s) {  // RFC 5545 3.3.11 escaping
+  std::string out;
+  for (char c : s) {
+    if (c == '\\' || c == ';' || c == ',') out += '\\', out += c;
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+// Lines longer than 75 octets are folded (RFC 5545 3.1), never inside a UTF-8 sequence.
+void line(std::string& out, const std::string& l) {
+  size_t pos = 0, width = 75;
+  while (l.size() - pos > width) {
+    size_t cut = pos + width;
+    while (cut > pos && (static_cast<unsigned char>(l[cut]) & 0xC0) == 0x80) --cut;
+    out += l.substr(pos, cut - pos) + "\r\n ";
+    pos = cut, width = 74;
+  }
+  out += l.substr(pos) + "\r\n";
+}
+}  // namespace
+
+std::string Bookings::icalendar(const std::vector<Booking>& bookings, const std::string& name) {
+  std::string out;
+  line(out, "BEGIN:VCALENDAR");
+  line(out, "VERSION:2.0");
+  line(out, "PRODID:-//Maillage//Tiers-lieux Nouvelle-Aquitaine//FR");
+  line(out, "CALSCALE:GREGORIAN");
+  line(out, "X-WR-CALNAME:" + ical_text(name));
+  // Europe/Paris: CET/CEST with the EU rules (last Sunday of March and October).
+  for (auto& l : {"BEGIN:VTIMEZONE", "TZID:Europe/Paris", "BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200",
+                  "TZNAME:CEST", "DTSTART:19700329T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT",
+                  "BEGIN:STANDARD", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "TZNAME:CET", "DTSTART:19701025T030000",
+                  "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD", "END:VTIMEZONE"})
+    line(out, l);
+  std::string now = date::now_utc();
+  std::string dtstamp = now.substr(0, 4) + now.substr(5, 2) + now.substr(8, 2) + "T" + now.substr(11, 2) + now.substr(14, 2) + now.substr(17, 2) + "Z";
+  for (auto& b : bookings) {
+    if (b.status != "confirmed" && b.status != "requested") continue;
+    line(out, "BEGIN:VEVENT");
+    line(out, fmt::format("UID:booking-{}@maillage", b.id));
+    line(out, "DTSTAMP:" + dtstamp);
+    line(out, "DTSTART;TZID=Europe/Paris:" + ical_time(b.starts));
+    line(out, "DTEND;TZID=Europe/Paris:" + ical_time(b.ends));
+    line(out, "SUMMARY:" + ical_text(fmt::format("{} ({})", b.resource_name, b.place_id)));
+    line(out, std::string("STATUS:") + (b.status == "confirmed" ? "CONFIRMED" : "TENTATIVE"));
+    line(out, "END:VEVENT");
+  }
+  line(out, "END:VCALENDAR");
+  return out;
+}
+
+std::string Bookings::icalendar_resource(int64_t resource_id) {
+  auto r = resource(resource_id);
+  std::vector<Booking> bs;
+  auto st = db_.prepare(std::string(kBookingSelect) + "WHERE b.resource_id = ? ORDER BY b.starts");
+  st.bind(1, resource_id);
+  while (st.step()) bs.push_back(read_booking(st));
+  return icalendar(bs, r.name + " — " + r.place_id);
+}
+
+std::string Bookings::icalendar_member(int64_t member_id) {
+  auto m = member(member_id);
+  return icalendar(list(member_id, "", "", ""), "Réservations de " + m.name);
+}
+
+void Bookings::export_csv(const std::vector<Booking>& bookings, std::ostream& out) {
+  csv::Writer w(out);
+  w.row({"booking_id", "created_at", "place_id", "resource", "member_id", "unit", "starts", "ends", "quantity", "status",
+         "plan", "unit_price_eur", "discount_pct", "amount_eur", "recorded_by", "channel"});
+  auto money = [](const std::optional<double>& v) { return v ? fmt::format("{:.2f}", *v) : std::string(); };
+  for (auto& b : bookings)
+    w.row({std::to_string(b.id), b.created_at, b.place_id, b.resource_name, std::to_string(b.member_id), b.unit, b.starts,
+           b.ends, fmt::format("{:g}", b.quantity), b.status, b.plan, money(b.unit_price), fmt::format("{:g}", b.discount_pct),
+           money(b.amount), b.recorded_by, b.channel});
+}
+
+// ---- occupancy ----
+std::vector<Occupancy> occupancy(sqlite::Database& db, const std::string& month) {
+  auto first = require_day(month + "-01", "month");
+  chr::year_month_day ymd{first};
+  auto next = chr::sys_days{(ymd.year() / ymd.month() / 1) + chr::months{1}};
+  Bookings bk(db);
+  std::vector<Occupancy> out;
+  std::map<std::string, Occupancy> places;
+  for (auto& r : bk.resources()) {
+    auto hrs = bk.hours(r.place_id);
+    std::vector<std::pair<int64_t, int64_t>> open;  // opening intervals of the month, in minutes
+    for (auto d = first; d < next; d += chr::days{1}) {
+      auto cl = db.prepare("SELECT 1 FROM closure_days WHERE place_id = ? AND day = ?");
+      cl.bind(1, r.place_id).bind(2, stamp(minutes(d, 0)).substr(0, 10));
+      if (cl.step()) continue;
+      for (auto& iv : hrs[static_cast<size_t>(weekday(d) - 1)])
+        open.push_back({minutes(d, hhmm(iv.opens, "opens")), minutes(d, hhmm(iv.closes, "closes"))});
+    }
+    Occupancy o{month, r.place_id, r.name, r.id};
+    for (auto& [a, b] : open) o.open_unit_hours += (b - a) / 60.0 * r.units;
+    auto st = db.prepare("SELECT starts, ends FROM bookings WHERE resource_id = ? AND status IN ('confirmed', 'no_show') "
+                         "AND ends > ? AND starts < ?");
+    st.bind(1, r.id).bind(2, stamp(minutes(first, 0))).bind(3, stamp(minutes(next, 0)));
+    while (st.step()) {
+      int64_t s = parse_stamp(st.text(0)), e = parse_stamp(st.text(1));
+      for (auto& [a, b] : open) o.booked_unit_hours += std::max<int64_t>(0, std::min(e, b) - std::max(s, a)) / 60.0;
+    }
+    o.rate = o.open_unit_hours > 0 ? o.booked_unit_hours / o.open_unit_hours : 0;
+    auto& p = places[r.place_id];
+    p.month = month, p.place_id = r.place_id;
+    p.booked_unit_hours += o.booked_unit_hours, p.open_unit_hours += o.open_unit_hours;
+    out.push_back(o);
+  }
+  for (auto& [id, p] : places) {
+    p.rate = p.open_unit_hours > 0 ? p.booked_unit_hours / p.open_unit_hours : 0;
+    out.push_back(p);
+  }
+  return out;
+}
+
+json regional_occupancy(sqlite::Database& db, const std::string& month) {
+  std::map<std::string, std::pair<double, double>> by_dep;  // booked, open
+  std::map<std::string, int> places_in;
+  for (auto& o : occupancy(db, month)) {
+    if (!o.resource_name.empty()) continue;
+    auto st = db.prepare("SELECT substr(insee_code, 1, 2) FROM places WHERE id = ?");
+    st.bind(1, o.place_id);
+    std::string dep = st.step() ? st.text(0) : "?";
+    by_dep[dep].first += o.booked_unit_hours, by_dep[dep].second += o.open_unit_hours;
+    ++places_in[dep];
+  }
+  json deps = json::array();
+  std::pair<double, double> other{0, 0};
+  int other_places = 0;
+  double booked = 0, open = 0;
+  for (auto& [dep, v] : by_dep) {
+    booked += v.first, open += v.second;
+    if (places_in[dep] < 3) {
+      other.first += v.first, other.second += v.second, other_places += places_in[dep];
+      continue;
+    }
+    deps.push_back({{"department", dep}, {"places", places_in[dep]}, {"booked_unit_hours", v.first},
+                    {"open_unit_hours", v.second}, {"rate", v.second > 0 ? v.first / v.second : 0}});
+  }
+  if (other_places > 0)
+    deps.push_back({{"department", "other"}, {"places", other_places}, {"booked_unit_hours", other.first},
+                    {"open_unit_hours", other.second}, {"rate", other.second > 0 ? other.first / other.second : 0}});
+  return {{"month", month}, {"booked_unit_hours", booked}, {"open_unit_hours", open}, {"rate", open > 0 ? booked / open : 0},
+          {"departments", deps},
+          {"rule", "totals only; departments with fewer than 3 places offering bookings are merged into 'other'"}};
+}
+
+}  // namespace maillage::booking

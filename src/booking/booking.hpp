@@ -1,0 +1,129 @@
+#pragma once
+// Booking of the places' desks, rooms and machines, by the hour, half-day, day or month, in the registry's SQLite
+// file (migration 4). Times are local (Europe/Paris) "YYYY-MM-DDTHH:MM".
+//
+// Never overbooked: a booking is checked and written inside one BEGIN IMMEDIATE transaction (the database write
+// lock is taken first, so two writers — threads or processes — queue instead of both reading the same free
+// seats); the check is the maximum number of units in use at any instant of the requested interval, plus the
+// request, against the resource's units. Requested and confirmed bookings hold their units. A killed process
+// leaves no half-written booking: SQLite rolls the unfinished transaction back.
+//
+// Rules: within the place's opening hours and not on a closure day (hour: whole hours inside one opening
+// interval; half-day: the morning (opening to 13:00) or the afternoon (13:00 to closing); day: the whole opening
+// day; month: the calendar month, on a place with opening hours); the member has a membership at the place; a
+// machine that needs training needs a training record valid on the day; a member may cancel until the resource's
+// `cancel_hours` before the start, a manager always; no-show only once the booking has started. Prices (unit
+// price, plan, discount) are copied into the booking when it is made.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "registry/sqlite.hpp"
+
+namespace maillage::booking {
+
+// Refusals that depend on the state (full, closed, too late to cancel...): the API maps them to 409.
+class Conflict : public Error {
+ public:
+  using Error::Error;
+};
+
+struct Interval {
+  std::string opens, closes;  // HH:MM
+};
+struct Resource {
+  int64_t id = 0;
+  std::string place_id, kind, desk_kind, name;  // kind: desk, room, machine; desk_kind: permanent, dropin, training
+  int units = 1;
+  std::optional<int> people;
+  bool training_required = false, auto_confirm = true;
+  std::optional<double> price_hour, price_half_day, price_day, price_month;
+  int cancel_hours = 24;
+  nlohmann::json to_json() const;
+};
+struct Member {
+  int64_t id = 0;
+  std::string name, email;
+};
+struct Booking {
+  int64_t id = 0, resource_id = 0, member_id = 0;
+  std::string unit, starts, ends, status, plan, recorded_by, channel, created_at;
+  double quantity = 0, discount_pct = 0;
+  std::optional<double> unit_price, amount;
+  std::string place_id, resource_name;  // joined, for display
+  nlohmann::json to_json() const;
+};
+
+// What to book. hour: date + start "HH:MM" + hours; half_day: date + half ("am" or "pm"); day: date; month:
+// month "YYYY-MM".
+struct Request {
+  int64_t resource_id = 0, member_id = 0;
+  std::string unit, date, start, half, month;
+  int hours = 1;
+  std::string actor;        // who asks (member:ID or manager:...), kept in the events
+  bool on_behalf = false;   // a manager records it for the member (phone, e-mail): `channel` says how
+  std::string channel = "self";
+};
+
+class Bookings {
+ public:
+  explicit Bookings(sqlite::Database& db) : db_(db) {}
+
+  // ---- set-up (managers) ----
+  void set_hours(const std::string& place_id, int weekday, const std::vector<Interval>& intervals);
+  std::vector<std::vector<Interval>> hours(const std::string& place_id);  // [0] Monday ... [6] Sunday
+  void add_closure(const std::string& place_id, const std::string& day, const std::string& reason);
+  int64_t add_resource(const Resource& r);
+  Resource resource(int64_t id);  // NotFound
+  std::vector<Resource> resources(const std::string& place_id = "");
+  int64_t add_member(const std::string& name, const std::string& email);
+  Member member(int64_t id);  // NotFound
+  void add_membership(int64_t member_id, const std::string& place_id, const std::string& plan = "standard",
+                      double discount_pct = 0);
+  void record_training(int64_t member_id, int64_t resource_id, const std::string& valid_until, const std::string& by);
+
+  // ---- bookings ----
+  // The interval a request covers (checked against the opening hours); InputError for a malformed request,
+  // Conflict when the place is closed then.
+  std::pair<std::string, std::string> interval(const Request& r, double* quantity = nullptr);
+  Booking book(const Request& r);  // one transaction; Conflict when full, closed, not a member, untrained
+  Booking get(int64_t id);
+  void confirm(int64_t id, const std::string& actor);
+  // `now` (local time) decides whether a member may still cancel.
+  void cancel(int64_t id, const std::string& actor, bool manager, const std::string& now, const std::string& reason);
+  void no_show(int64_t id, const std::string& actor, const std::string& now);
+  std::vector<Booking> list(int64_t member_id, const std::string& place_id, const std::string& from, const std::string& to);
+  // Units still free for the whole interval (the resource's units minus the most in use at once).
+  int free_units(int64_t resource_id, const std::string& starts, const std::string& ends);
+
+  // ---- outputs ----
+  // RFC 5545 calendar of a resource's or a member's active bookings (TZID Europe/Paris).
+  std::string icalendar_resource(int64_t resource_id);
+  std::string icalendar_member(int64_t member_id);
+  void export_csv(const std::vector<Booking>& bookings, std::ostream& out);  // for the accountant
+
+ private:
+  int in_use(int64_t resource_id, const std::string& starts, const std::string& ends, int64_t except = 0);
+  void event(int64_t id, const std::string& actor, const std::string& from, const std::string& to, const std::string& reason);
+  std::string icalendar(const std::vector<Booking>& bookings, const std::string& name);
+  sqlite::Database& db_;
+};
+
+// ---- occupancy ----
+struct Occupancy {
+  std::string month, place_id, resource_name;  // resource_name empty for a place total
+  int64_t resource_id = 0;
+  double booked_unit_hours = 0, open_unit_hours = 0, rate = 0;
+};
+// Utilisation of every resource and place for a month: confirmed and no-show bookings' unit-hours within the
+// opening hours, over the opening hours times the units.
+std::vector<Occupancy> occupancy(sqlite::Database& db, const std::string& month);
+// The regional aggregate: by department, only the totals; departments with fewer than 3 places that have
+// resources are merged into "other" so that no single place can be read from it.
+nlohmann::json regional_occupancy(sqlite::Database& db, const std::string& month);
+
+}  // namespace maillage::booking
