@@ -48,5 +48,6 @@ void add_ami_commands(CLI::App& app, Globals& g);
 // Registers `plan ...`.
 void add_plan_commands(CLI::App& app, Globals& g);
 void add_serve_commands(CLI::App& app, Globals& g);
+void add_booking_commands(CLI::App& app, Globals& g);
 
 }  // namespace maillage::cli

@@ -183,13 +183,18 @@ void add_serve_commands(CLI::App& app, Globals& g) {
   t->require_subcommand(1);
   auto role = std::make_shared<std::string>("editor");
   auto label = std::make_shared<std::string>();
+  auto subject = std::make_shared<std::string>();
   auto* c = t->add_subcommand("create", "create a token and print it (it cannot be shown again)");
-  c->add_option("--role", *role, "admin or editor (default editor)")->check(CLI::IsMember({"admin", "editor"}));
+  c->add_option("--role", *role, "admin, editor (the registry), manager (one place's bookings) or member (one's own "
+                                 "bookings); default editor")
+      ->check(CLI::IsMember({"admin", "editor", "manager", "member"}));
   c->add_option("--label", *label, "who or what holds it");
-  c->callback([&g, role, label] {
+  auto* for_place = c->add_option("--place", *subject, "manager: the place id");
+  c->add_option("--member", *subject, "member: the member id")->excludes(for_place);
+  c->callback([&g, role, label, subject] {
     auto store = open_store(g);
     api::Token tk;
-    auto secret = api::create_token(store->db(), *role, *label, &tk);
+    auto secret = api::create_token(store->db(), *role, *label, &tk, *subject);
     std::cerr << fmt::format("token {} ({}, {}) created; give it to its holder, it is stored only as a hash:\n", tk.id,
                              tk.role, tk.label.empty() ? "no label" : tk.label);
     std::cout << secret << '\n';
@@ -197,7 +202,8 @@ void add_serve_commands(CLI::App& app, Globals& g) {
   t->add_subcommand("list", "list tokens (never their secrets)")->callback([&g] {
     auto store = open_store(g);
     for (auto& tk : api::list_tokens(store->db()))
-      std::cout << fmt::format("{:>4}  {:<7} {:<24} created {}{}\n", tk.id, tk.role, tk.label, tk.created_at,
+      std::cout << fmt::format("{:>4}  {:<7} {:<24} created {}{}{}\n", tk.id, tk.role, tk.label, tk.created_at,
+                               tk.subject.empty() ? "" : "  for " + tk.subject,
                                tk.revoked_at.empty() ? "" : "  revoked " + tk.revoked_at);
   });
   auto id = std::make_shared<int64_t>(0);

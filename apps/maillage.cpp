@@ -252,6 +252,7 @@ int run(int argc, char** argv) {
   cli::add_ami_commands(app, g);
   cli::add_plan_commands(app, g);
   cli::add_serve_commands(app, g);
+  cli::add_booking_commands(app, g);
 
   auto* places = app.add_subcommand("places", "the directory of tiers-lieux (import, export, list, show, add, update, close)");
   places->require_subcommand(1);

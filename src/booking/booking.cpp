@@ -91,6 +91,19 @@ json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); 
 
 }  // namespace
 
+std::string local_now() {
+  auto now = chr::floor<chr::minutes>(chr::system_clock::now());
+  int64_t utc = now.time_since_epoch().count();
+  chr::year_month_day ymd{chr::floor<chr::days>(now)};
+  auto last_sunday = [](chr::year y, chr::month m) {
+    chr::sys_days last{y / m / chr::last};
+    return last - (chr::weekday{last} - chr::Sunday);
+  };
+  int64_t summer_from = minutes(last_sunday(ymd.year(), chr::March), 60);
+  int64_t summer_to = minutes(last_sunday(ymd.year(), chr::October), 60);
+  return stamp(utc + (utc >= summer_from && utc < summer_to ? 120 : 60));
+}
+
 json Resource::to_json() const {
   return {{"id", id}, {"place_id", place_id}, {"kind", kind}, {"desk_kind", desk_kind.empty() ? json(nullptr) : json(desk_kind)},
           {"name", name}, {"units", units}, {"people", people ? json(*people) : json(nullptr)},

@@ -26,6 +26,9 @@
 
 namespace maillage::booking {
 
+// Now in Europe/Paris as YYYY-MM-DDTHH:MM (CET, CEST between the last Sundays of March and October, 01:00 UTC).
+std::string local_now();
+
 // Refusals that depend on the state (full, closed, too late to cancel...): the API maps them to 409.
 class Conflict : public Error {
  public:

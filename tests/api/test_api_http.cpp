@@ -3,6 +3,7 @@
 // writes with tokens, limits, the OpenAPI document against the routes served, and a clean stop on SIGTERM.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
