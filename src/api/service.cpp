@@ -8,6 +8,8 @@
 
 #include "ami/ami.hpp"
 #include "ami/applications.hpp"
+#include "booking/booking.hpp"
+#include "booking/search.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "core/io.hpp"
@@ -19,6 +21,7 @@
 #include "registry/io_formats.hpp"
 #include "registry/validate.hpp"
 #include "roads/profile.hpp"
+#include "routing/search.hpp"
 #include "routing/snap.hpp"
 #include "territory/communes.hpp"
 #include "territory/outline.hpp"
@@ -41,6 +44,8 @@ struct Service::State {
   std::map<std::string, std::shared_ptr<const std::string>> cache;  // computed bodies by (revision, parameters)
   std::mutex checker_mu;  // free creation checkers by (revision, call, date): one request uses one at a time
   std::map<std::string, std::vector<std::unique_ptr<ami::CreationChecker>>> checkers;
+  std::mutex search_mu;  // one Search for the booking network search
+  std::unique_ptr<routing::Search> search;
 
   int64_t revision() {
     std::lock_guard l(store_mu);
@@ -504,6 +509,140 @@ Response plan(State& s, const Request& r, const Limits& lim, const std::string& 
   return {200, format == "geojson" ? "application/json" : "application/json", *body, {}};
 }
 
+// ---- booking ----
+// Who may act on a booking: an admin; the manager of its place; the member it belongs to.
+bool may_manage(const Token* who, const std::string& place_id) {
+  return who && (who->role == "admin" || (who->role == "manager" && who->subject == place_id));
+}
+int64_t number_param(const std::string& text, const std::string& what) {
+  double v = 0;
+  if (!text::parse_double(text, v) || v < 1 || v != std::floor(v)) throw ApiError(404, "not_found", fmt::format("no {} '{}'", what, text));
+  return static_cast<int64_t>(v);
+}
+std::string actor_of(const Token* who) { return fmt::format("{}:{} (token {})", who->role, who->subject, who->id); }
+// A booking the token may see, else 404 (not 403: whether it exists is not told).
+booking::Booking visible_booking(booking::Bookings& b, const std::string& id_text, const Token* who) {
+  auto bk = b.get(number_param(id_text, "booking"));
+  bool own = who->role == "member" && who->subject == std::to_string(bk.member_id);
+  if (!own && !may_manage(who, bk.place_id)) throw ApiError(404, "not_found", fmt::format("no booking {}", id_text));
+  return bk;
+}
+
+Response booking_create(State& s, const Request& r, const Token* who) {
+  auto body = body_object(r);
+  booking::Request q;
+  q.unit = "day";
+  int64_t member = 0;
+  for (auto& [k, v] : body.items()) {
+    if (k == "resource" || k == "member" || k == "hours") {
+      if (!v.is_number_integer()) throw bad(k, "expected an integer");
+      if (k == "resource") q.resource_id = v.get<int64_t>();
+      else if (k == "member") member = v.get<int64_t>();
+      else q.hours = v.get<int>();
+      continue;
+    }
+    if (!v.is_string()) throw bad(k, "expected a string");
+    auto x = v.get<std::string>();
+    if (k == "unit") q.unit = x;
+    else if (k == "date") q.date = x;
+    else if (k == "start") q.start = x;
+    else if (k == "half") q.half = x;
+    else if (k == "month") q.month = x;
+    else if (k == "channel") q.channel = x;
+    else throw bad(k, fmt::format("unknown field '{}' (resource, member, unit, date, start, hours, half, month, channel)", k));
+  }
+  if (q.resource_id == 0) throw bad("resource", "the resource id is required");
+  std::lock_guard l(s.store_mu);
+  booking::Bookings b(s.store->db());
+  auto res = b.resource(q.resource_id);
+  if (who->role == "member") {
+    if (member != 0 && std::to_string(member) != who->subject) throw ApiError(403, "forbidden", "a member books for themself");
+    q.member_id = std::stoll(who->subject);
+    q.actor = actor_of(who);
+  } else {
+    if (!may_manage(who, res.place_id)) throw ApiError(403, "forbidden", "only this place's manager (or an admin) books for others");
+    if (member == 0) throw bad("member", "the member booked for is required");
+    q.member_id = member, q.actor = actor_of(who), q.on_behalf = true;
+    if (q.channel == "self") q.channel = "phone";
+  }
+  return json_response(b.book(q).to_json(), 201);
+}
+
+Response booking_list(State& s, const Request& r, const Token* who) {
+  only(r, {"place", "member", "from", "to"});
+  std::lock_guard l(s.store_mu);
+  booking::Bookings b(s.store->db());
+  int64_t member = 0;
+  std::string place = q(r, "place");
+  if (who->role == "member") {
+    member = std::stoll(who->subject);  // a member sees only their own bookings
+  } else if (who->role == "manager") {
+    if (!place.empty() && place != who->subject) throw ApiError(403, "forbidden", "a manager sees their own place's bookings");
+    place = who->subject;
+  } else if (who->role != "admin") {
+    throw ApiError(403, "forbidden", "bookings are seen by their members, their place's manager and admins");
+  }
+  if (member == 0 && !q(r, "member").empty()) member = number_param(q(r, "member"), "member");
+  auto day = [&](const std::string& name) {
+    auto v = q(r, name);
+    if (v.empty()) return v;
+    std::string why;
+    if (!date::parse(v, why, false) || v.size() != 10) throw bad(name, "expected YYYY-MM-DD");
+    return v + "T00:00";
+  };
+  json arr = json::array();
+  for (auto& x : b.list(member, place, day("from"), day("to"))) arr.push_back(x.to_json());
+  return json_response({{"items", arr}});
+}
+
+Response booking_action(State& s, const Request& r, const std::string& id, const std::string& action, const Token* who) {
+  auto body = r.body.empty() ? json::object() : body_object(r);
+  std::string reason;
+  for (auto& [k, v] : body.items()) {
+    if (k != "reason" || !v.is_string()) throw bad(k, "only a reason (string) may be given");
+    reason = v.get<std::string>();
+  }
+  std::lock_guard l(s.store_mu);
+  booking::Bookings b(s.store->db());
+  auto bk = visible_booking(b, id, who);
+  bool manager = may_manage(who, bk.place_id);
+  if (action == "cancel") b.cancel(bk.id, actor_of(who), manager, booking::local_now(), reason);
+  else if (!manager) throw ApiError(403, "forbidden", fmt::format("only the place's manager may {} a booking", action == "no_show" ? "record a no-show for" : action));
+  else if (action == "confirm") b.confirm(bk.id, actor_of(who));
+  else b.no_show(bk.id, actor_of(who), booking::local_now());
+  return json_response(b.get(bk.id).to_json());
+}
+
+Response booking_search(State& s, const Request& r) {
+  only(r, {"lon", "lat", "commune", "desk_kind", "unit", "date", "start", "hours", "half", "minutes"});
+  booking::DeskQuery dq;
+  if (!q(r, "commune").empty()) {
+    auto code = territory::CommuneTable::bundled().resolve(q(r, "commune"));
+    if (code.empty()) throw bad("commune", "not a commune of the region");
+    dq.at = territory::CommuneTable::bundled().find(code)->centre;
+  } else {
+    if (q(r, "lon").empty() || q(r, "lat").empty()) throw bad("lon", "give lon and lat, or commune");
+    dq.at = {q_number(r, "lon", 0, -180, 180), q_number(r, "lat", 0, -90, 90)};
+  }
+  dq.desk_kind = q(r, "desk_kind", "dropin"), dq.unit = q(r, "unit", "day"), dq.date = q_date(r);
+  if (dq.unit == "month") throw bad("unit", "hour, half_day or day");
+  dq.start = q(r, "start"), dq.half = q(r, "half");
+  dq.hours = static_cast<int>(q_number(r, "hours", 1, 1, 24));
+  dq.max_minutes = q_number(r, "minutes", 20, 1, 180);
+  std::vector<registry::Place> places;
+  std::lock_guard l(s.store_mu);  // the store first, then the search: always in this order
+  places = s.store->list({});
+  booking::Bookings b(s.store->db());
+  std::lock_guard l2(s.search_mu);
+  auto found = booking::find_free_desks(b, places, s.graph, *s.snapper, *s.search, dq);
+  json arr = json::array();
+  for (auto& f : found)
+    arr.push_back({{"place_id", f.place_id}, {"place", f.place_name}, {"commune", f.commune}, {"resource_id", f.resource_id},
+                   {"resource", f.resource_name}, {"free", f.free}, {"minutes", std::round(f.minutes * 100) / 100},
+                   {"starts", f.starts}, {"ends", f.ends}});
+  return json_response({{"items", arr}});
+}
+
 }  // namespace
 
 std::string error_body(const ApiError& e) {
@@ -519,6 +658,7 @@ Service::Service(const std::string& db_path, roads::RoadGraph graph, const roads
   s_->graph = std::move(graph);
   s_->graph_label = std::move(graph_label);
   s_->snapper = std::make_unique<routing::Snapper>(s_->graph, routing::SnapOptions::from(profile));
+  s_->search = std::make_unique<routing::Search>(s_->graph);
   s_->engine = std::make_unique<coverage::Engine>(s_->graph, *s_->snapper,
                                                   territory::bundled_points(territory::PopulationSource::Grid),
                                                   territory::CommuneTable::bundled());
@@ -662,6 +802,65 @@ const std::vector<Route>& Service::routes() {
            throw ApiError(404, "not_found", fmt::format("no action '{}' (submit, review, accept, reject, withdraw)", p[1]));
          return application_transition(*sv.s_, r, p[0], p[1], w);
        }},
+      {"GET", "/places/{id}/resources", A::Public, "bookable desks, rooms and machines of a place, with prices and opening hours",
+       [](Service& sv, const Request& r, const Params& p, const Token*) {
+         only(r, {});
+         require_place(*sv.s_, p[0]);
+         std::lock_guard l(sv.s_->store_mu);
+         booking::Bookings b(sv.s_->store->db());
+         json res = json::array(), hours = json::array();
+         for (auto& x : b.resources(p[0])) res.push_back(x.to_json());
+         for (auto& day : b.hours(p[0])) {
+           json d = json::array();
+           for (auto& iv : day) d.push_back({iv.opens, iv.closes});
+           hours.push_back(d);
+         }
+         return json_response({{"place_id", p[0]}, {"resources", res}, {"opening_hours_monday_first", hours}});
+       }},
+      {"GET", "/booking/search", A::Public, "free desks of a kind at a time within N minutes' drive, nearest first",
+       [](Service& sv, const Request& r, const Params&, const Token*) { return booking_search(*sv.s_, r); }},
+      {"GET", "/booking/occupancy", A::Public, "anonymised regional occupancy for a month (totals by department)",
+       [](Service& sv, const Request& r, const Params&, const Token*) {
+         only(r, {"month"});
+         auto m = q(r, "month");
+         std::string why;
+         if (m.size() != 7 || !date::parse(m, why, true)) throw bad("month", "expected YYYY-MM");
+         std::lock_guard l(sv.s_->store_mu);
+         return json_response(booking::regional_occupancy(sv.s_->store->db(), m));
+       }},
+      {"GET", "/bookings", A::Token, "bookings: a member's own, a manager's place's, or (admin) any",
+       [](Service& sv, const Request& r, const Params&, const Token* w) { return booking_list(*sv.s_, r, w); }},
+      {"POST", "/bookings", A::Token, "book (a member for themself; a manager for a member, on their behalf)",
+       [](Service& sv, const Request& r, const Params&, const Token* w) { return booking_create(*sv.s_, r, w); }},
+      {"GET", "/bookings/{id}", A::Token, "one booking (its member, its place's manager, admins)",
+       [](Service& sv, const Request& r, const Params& p, const Token* w) {
+         only(r, {});
+         std::lock_guard l(sv.s_->store_mu);
+         booking::Bookings b(sv.s_->store->db());
+         return json_response(visible_booking(b, p[0], w).to_json());
+       }},
+      {"POST", "/bookings/{id}/{action}", A::Token, "cancel (member: until the resource's limit), confirm or no_show (manager)",
+       [](Service& sv, const Request& r, const Params& p, const Token* w) {
+         if (p[1] != "cancel" && p[1] != "confirm" && p[1] != "no_show")
+           throw ApiError(404, "not_found", fmt::format("no action '{}' (cancel, confirm, no_show)", p[1]));
+         return booking_action(*sv.s_, r, p[0], p[1], w);
+       }},
+      {"GET", "/bookings.ics", A::Token, "iCalendar of the member's own bookings",
+       [](Service& sv, const Request& r, const Params&, const Token* w) {
+         only(r, {});
+         if (w->role != "member") throw ApiError(403, "forbidden", "a member token: the calendar of its member");
+         std::lock_guard l(sv.s_->store_mu);
+         return Response{200, "text/calendar", booking::Bookings(sv.s_->store->db()).icalendar_member(std::stoll(w->subject)), "bookings.ics"};
+       }},
+      {"GET", "/resources/{id}/calendar.ics", A::Token, "iCalendar of a resource's bookings (its place's manager, admins)",
+       [](Service& sv, const Request& r, const Params& p, const Token* w) {
+         only(r, {});
+         std::lock_guard l(sv.s_->store_mu);
+         booking::Bookings b(sv.s_->store->db());
+         auto res = b.resource(number_param(p[0], "resource"));
+         if (!may_manage(w, res.place_id)) throw ApiError(403, "forbidden", "the calendar of a resource is its place's manager's");
+         return Response{200, "text/calendar", b.icalendar_resource(res.id), "resource.ics"};
+       }},
       {"GET", "/plan/best", A::Public, "best k new sites (k, exact, time_limit, format=json|geojson)",
        [](Service& sv, const Request& r, const Params&, const Token*) { return plan(*sv.s_, r, sv.limits_, "best"); }},
       {"GET", "/plan/cover", A::Public, "fewest new sites covering every coverable inhabitant",
@@ -733,11 +932,15 @@ Response Service::handle(const Request& r) {
     return found->handler(*this, r, params, who ? &*who : nullptr);
   } catch (const ApiError& e) {
     return {e.status, "application/json", error_body(e), {}};
+  } catch (const booking::Conflict& e) {
+    return {409, "application/json", error_body(ApiError(409, "conflict", e.what())), {}};
   } catch (const ami::Conflict& e) {
     return {409, "application/json", error_body(ApiError(409, "conflict", e.what())), {}};
   } catch (const NotFound& e) {
     return {404, "application/json", error_body(ApiError(404, "not_found", e.what())), {}};
   } catch (const InputError& e) {
+    if (e.where().file == "request")  // a request parameter the library refused (booking): 400 naming it
+      return {400, "application/json", error_body(ApiError(400, "bad_request", e.reason(), e.where().field)), {}};
     return {422, "application/json", error_body(ApiError(422, "invalid", e.what())), {}};
   } catch (const Error& e) {
     return {400, "application/json", error_body(ApiError(400, "bad_request", e.what())), {}};

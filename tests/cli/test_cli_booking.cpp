@@ -123,6 +123,7 @@ TEST(CliBooking, KilledInTheMiddleLeavesNothingHalfWritten) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 2, s.dir.file("err.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
   ASSERT_EQ(posix_spawn(&pid, MAILLAGE_BIN, &fa, nullptr, argv.data(), env.data()), 0);
   posix_spawn_file_actions_destroy(&fa);
