@@ -592,7 +592,7 @@ Response booking_list(State& s, const Request& r, const Token* who) {
   };
   json arr = json::array();
   for (auto& x : b.list(member, place, day("from"), day("to"))) arr.push_back(x.to_json());
-  return json_response({{"items", arr}});
+  return json_response({{"items", arr}, {"role", who->role}, {"subject", who->subject}});
 }
 
 Response booking_action(State& s, const Request& r, const std::string& id, const std::string& action, const Token* who) {

@@ -319,16 +319,112 @@ function initPlanning() {
   });
 }
 
+// ---- booking ----
+const token = () => localStorage.getItem('maillage.token') || '';
+async function authed(path, options = {}) {
+  const res = await fetch(API + path, { ...options, headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' } });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.message || `HTTP ${res.status}`);
+  return body;
+}
+const say = (text, error = false) => {
+  const m = document.getElementById('res-message');
+  m.textContent = text;
+  m.className = error ? 'error' : '';
+};
+const BOOKING_STATUS = { requested: 'demandée', confirmed: 'confirmée', cancelled: 'annulée', no_show: 'absence' };
+const when = (b) => `${b.starts.replace('T', ' ')} – ${b.ends.slice(11)}`;
+
+async function loadMine() {
+  const r = await authed('/bookings');
+  document.getElementById('my-bookings').replaceChildren(...r.items.map((b) => el('li', { 'data-booking': b.id },
+    `${b.resource} (${b.place_id}), ${when(b)}, ${BOOKING_STATUS[b.status] || b.status}${b.amount != null ? `, ${b.amount.toFixed(2)} €` : ''} `,
+    ['requested', 'confirmed'].includes(b.status)
+      ? el('button', { type: 'button', onclick: async () => {
+        try { await authed(`/bookings/${b.id}/cancel`, { method: 'POST', body: '{}' }); say(`Réservation ${b.id} annulée.`); } catch (e) { say(e.message, true); }
+        loadMine();
+      } }, 'Annuler') : '')));
+}
+
+async function loadDay(place) {
+  const d = new FormData(document.getElementById('day-form')).get('date');
+  if (!d) return;
+  const next = new Date(`${d}T12:00:00Z`); next.setUTCDate(next.getUTCDate() + 1);
+  const r = await authed(`/bookings?from=${d}&to=${next.toISOString().slice(0, 10)}`);
+  document.querySelector('#day-table tbody').replaceChildren(...r.items.map((b) => el('tr', {},
+    el('td', {}, String(b.id)), el('td', {}, b.resource), el('td', {}, String(b.member_id)), el('td', {}, b.starts.slice(11)),
+    el('td', {}, b.ends.slice(11)), el('td', {}, BOOKING_STATUS[b.status] || b.status),
+    el('td', {}, b.recorded_by ? `${b.recorded_by} (${b.channel})` : 'le membre'))));
+  const res = await api(`/places/${encodeURIComponent(place)}/resources`);
+  const sel = document.querySelector('#phone-form select[name=resource]');
+  if (!sel.options.length) for (const x of res.resources) sel.append(el('option', { value: x.id }, x.name));
+}
+
+async function signIn() {
+  if (!token()) { document.getElementById('who').textContent = 'Saisissez le jeton reçu de votre tiers-lieu.'; return; }
+  try {
+    const r = await authed('/bookings');
+    const member = r.role === 'member', manager = r.role === 'manager';
+    document.getElementById('who').textContent = member ? `Connecté·e : membre n° ${r.subject}` : manager ? `Connecté·e : gérant·e de ${r.subject}` : `Connecté·e : ${r.role}`;
+    document.getElementById('member-area').hidden = !member;
+    document.getElementById('manager-area').hidden = !manager;
+    if (member) await loadMine();
+    if (manager) { document.getElementById('manager-area').dataset.place = r.subject; await loadDay(r.subject); }
+  } catch (e) {
+    document.getElementById('who').textContent = `Accès refusé : ${e.message}`;
+  }
+}
+
+function initBooking() {
+  const today = new Date().toISOString().slice(0, 10);
+  for (const i of document.querySelectorAll('#view-reserver input[type=date]')) i.value = today;
+  document.getElementById('token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    localStorage.setItem('maillage.token', new FormData(e.target).get('token').trim());
+    signIn();
+  });
+  document.getElementById('desk-search').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    const text = f.get('commune').trim();
+    const m = text.match(/\((\d[\dAB]\d{3})\)$/);
+    const p = new URLSearchParams({ commune: m ? m[1] : text, date: f.get('date'), desk_kind: f.get('desk_kind'), minutes: f.get('minutes') });
+    try {
+      const r = await api(`/booking/search?${p}`);
+      document.getElementById('desk-results').replaceChildren(...(r.items.length ? r.items.map((d) => el('li', {},
+        `${fmtMin.format(d.minutes)} min — ${d.place} (${d.commune}) : ${d.resource}, ${d.free} libre${d.free > 1 ? 's' : ''} `,
+        el('button', { type: 'button', onclick: async () => {
+          try {
+            const b = await authed('/bookings', { method: 'POST', body: JSON.stringify({ resource: d.resource_id, date: f.get('date') }) });
+            say(`Réservation ${b.id} ${BOOKING_STATUS[b.status]} : ${b.resource}, ${when(b)}.`);
+            loadMine();
+          } catch (err) { say(err.message, true); }
+        } }, 'Réserver'))) : [el('li', {}, 'Aucun poste libre dans ce rayon.')]));
+    } catch (err) { say(err.message, true); }
+  });
+  document.getElementById('day-form').addEventListener('submit', (e) => { e.preventDefault(); loadDay(document.getElementById('manager-area').dataset.place); });
+  document.getElementById('phone-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    try {
+      const b = await authed('/bookings', { method: 'POST', body: JSON.stringify({ resource: Number(f.get('resource')), member: Number(f.get('member')), date: f.get('date'), channel: f.get('channel') }) });
+      say(`Réservation ${b.id} enregistrée pour le membre ${b.member_id}.`);
+      loadDay(document.getElementById('manager-area').dataset.place);
+    } catch (err) { say(err.message, true); }
+  });
+}
+
 // ---- routing between views ----
 async function route() {
   const [view, arg] = (location.hash.slice(1) || 'carte').split('/');
-  const name = ['carte', 'annuaire', 'indicateurs', 'planification', 'lieu'].includes(view) ? view : 'carte';
+  const name = ['carte', 'annuaire', 'indicateurs', 'planification', 'lieu', 'reserver'].includes(view) ? view : 'carte';
   for (const s of document.querySelectorAll('.view')) s.hidden = s.id !== `view-${name}`;
   for (const a of document.querySelectorAll('nav a')) a.toggleAttribute('aria-current', a.dataset.view === name);
   if (name === 'carte') map.invalidateSize();
   if (name === 'annuaire') await loadDirectory();
   if (name === 'lieu') await showPlace(decodeURIComponent(arg || ''));
   if (name === 'indicateurs') await loadIndicators();
+  if (name === 'reserver') await signIn();
   if (name === 'planification') {
     if (!planMap) { planMap = baseMap('plan-map'); planLayer = L.layerGroup().addTo(planMap); await runPlan(10); }
     planMap.invalidateSize();
@@ -338,5 +434,6 @@ async function route() {
 fillSelects();
 initDirectory();
 initPlanning();
+initBooking();
 initMap().then(route);
 window.addEventListener('hashchange', route);

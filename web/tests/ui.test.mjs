@@ -3,7 +3,7 @@
 // in $MAILLAGE_ARTIFACTS (default web/test-results). Run: MAILLAGE_BIN=build/release/apps/maillage node --test tests/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -162,6 +162,55 @@ test('planning shows the suggested sites and the curve', async () => {
   r.sites.forEach((s, i) => assert.ok(items[i].startsWith(s.name), `${items[i]} is ${s.name}`));
   assert.equal(await p.locator('#plan-map .site').count(), 3);
   await shot(p, 'planning');
+  await p.close();
+});
+
+test('booking: a member finds and books a desk, then cancels; the manager records a phone booking', async () => {
+  const cli = (...args) => execFileSync(bin, ['--db', join(dir, 'm.db'), '--graph', join(dir, 'g.graph'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const secret = (out) => out.match(/mlg_\S+/)[0];
+  const place = (await api('/places?department=23&status=open&limit=1')).items[0];
+  for (let d = 1; d <= 7; d++) cli('booking', 'hours', '--place', place.id, '--weekday', String(d), '--hours-of-day', '09:00-18:00');
+  cli('booking', 'add-resource', '--place', place.id, '--kind', 'desk', '--desk-kind', 'dropin', '--name', 'Bureaux nomades', '--units', '2', '--price-day', '15');
+  cli('booking', 'add-member', '--name', 'Anne', '--email', 'anne@example.org');
+  cli('booking', 'membership', '--member', '1', '--place', place.id);
+  const member = secret(cli('tokens', 'create', '--role', 'member', '--member', '1'));
+  const manager = secret(cli('tokens', 'create', '--role', 'manager', '--place', place.id));
+  const day = new Date(Date.now() + 7 * 86400e3).toISOString().slice(0, 10);
+
+  const p = await page();
+  await p.goto(base + '/#reserver');
+  await p.fill('#token-form input[name=token]', member);
+  await p.click('#token-form button');
+  await p.waitForSelector('#who:has-text("membre n° 1")');
+  await p.fill('#desk-search input[name=commune]', place.insee_code);
+  await p.fill('#desk-search input[name=date]', day);
+  await p.fill('#desk-search input[name=minutes]', '60');
+  await p.click('#desk-search button[type=submit]');
+  await p.waitForSelector(`#desk-results li:has-text("${place.name.replace(/"/g, '\\"')}")`);
+  await p.click('#desk-results li button');
+  await p.waitForSelector('#res-message:has-text("confirmée")');
+  await p.waitForSelector('#my-bookings li[data-booking]');
+  assert.match(await p.textContent('#my-bookings'), /Bureaux nomades.*confirmée.*15\.00 €/);
+  await shot(p, 'booking-member');
+  await p.click('#my-bookings li button');
+  await p.waitForSelector('#my-bookings li:has-text("annulée")');
+
+  await p.fill('#token-form input[name=token]', manager);
+  await p.click('#token-form button');
+  await p.waitForSelector('#who:has-text("gérant")');
+  assert.equal(await p.isHidden('#member-area'), true);
+  await p.fill('#phone-form input[name=member]', '1');
+  await p.fill('#phone-form input[name=date]', day);
+  await p.click('#phone-form button');
+  await p.waitForSelector('#res-message:has-text("enregistrée")');
+  await p.fill('#day-form input[name=date]', day);
+  await p.click('#day-form button');
+  await p.waitForSelector('#day-table tbody tr:has-text("téléphone"), #day-table tbody tr:has-text("phone")');
+  const rows = await p.locator('#day-table tbody tr').allTextContents();
+  assert.equal(rows.length, 2);  // the member's (cancelled) and the phone booking
+  assert.ok(rows.some((r) => /manager.*\(phone\)/.test(r)), rows.join(' | '));
+  await shot(p, 'booking-manager');
+  assert.deepEqual(p.errors, []);
   await p.close();
 });
 
