@@ -132,7 +132,8 @@ registry::PlaceFilter filter_of(const Request& r, int max_page, bool paging) {
     throw bad(e.param == "text" ? "q" : e.param, e.what());
   }
 }
-bool may_see_private(const Token* who) { return who != nullptr; }
+// Private contact fields: registry tokens only (a member or a manager of one place does not see every contact).
+bool may_see_private(const Token* who) { return who && (who->role == "admin" || who->role == "editor"); }
 
 json place_json(const registry::Place& p, const Token* who) {
   auto* c = territory::CommuneTable::bundled().find(p.insee_code);

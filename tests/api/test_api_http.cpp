@@ -299,4 +299,7 @@ TEST(ApiHttp, BookingAccessRulesAndRace) {
   ASSERT_EQ(found.size(), 1u);  // the winner cancelled: one desk free again
   EXPECT_EQ(found[0]["free"], 1);
   EXPECT_EQ(h.Get("/api/v1/booking/occupancy?month=2027-03")->status, 200);
+  // Booking tokens do not open the registry's private contact fields (nor its writes).
+  EXPECT_FALSE(body(h.Get(("/api/v1/places/" + p0).c_str(), bearer(mgr))).contains("contact_email"));
+  EXPECT_EQ(h.Patch(("/api/v1/places/" + p0).c_str(), bearer(mgr), R"({"staff_fte": 1})", "application/json")->status, 403);
 }
