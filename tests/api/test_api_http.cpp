@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -42,6 +43,7 @@ class Server {
     posix_spawn(&pid_, MAILLAGE_BIN, &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    client_->set_read_timeout(120, 0);  // slow machines and sanitizer builds: the first coverage request computes it
     for (int i = 0; i < 300; ++i) {
       if (auto r = client_->Get("/api/v1/health"); r && r->status == 200) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -76,7 +78,10 @@ Server& server() {
   static Server s;
   return s;
 }
-json body(const httplib::Result& r) { return json::parse(r->body); }
+json body(const httplib::Result& r) {
+  if (!r) throw std::runtime_error("no HTTP response: " + httplib::to_string(r.error()));
+  return json::parse(r->body);
+}
 httplib::Headers bearer(const std::string& t) { return {{"Authorization", "Bearer " + t}}; }
 std::string token(const std::string& role) {
   auto out = server().cli("tokens create --role " + role + " --label test");
