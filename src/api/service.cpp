@@ -42,6 +42,15 @@ struct Service::State {
   std::string engine_key;
   std::mutex cache_mu;
   std::map<std::string, std::shared_ptr<const std::string>> cache;  // computed bodies by (revision, parameters)
+  std::map<std::string, std::shared_ptr<const std::string>> pages;  // cheap bodies (place pages), kept apart
+  // Each place of a registry snapshot serialised once, without [0] and with [1] the private fields: a page of
+  // the list is then a concatenation.
+  struct PlacesJson {
+    std::shared_ptr<const registry::PlaceStore::Snapshot> snapshot;
+    std::vector<std::string> items[2];
+  };
+  std::mutex places_json_mu;
+  std::shared_ptr<const PlacesJson> places_json;
   std::mutex checker_mu;  // free creation checkers by (revision, call, date): one request uses one at a time
   std::map<std::string, std::vector<std::unique_ptr<ami::CreationChecker>>> checkers;
   std::mutex search_mu;  // one Search for the booking network search
@@ -104,15 +113,19 @@ json body_object(const Request& r) {
   return j;
 }
 
-std::shared_ptr<const std::string> cached(State& s, const std::string& key, const std::function<std::string()>& make) {
+// Bodies computed once per (revision, parameters). Cheap bodies (place pages: any client can ask for thousands
+// of distinct ones) live in their own map, so that a flood of them never evicts a costly coverage body.
+std::shared_ptr<const std::string> cached(State& s, const std::string& key, const std::function<std::string()>& make,
+                                          bool cheap = false) {
+  auto& map = cheap ? s.pages : s.cache;
   {
     std::lock_guard l(s.cache_mu);
-    if (auto it = s.cache.find(key); it != s.cache.end()) return it->second;
+    if (auto it = map.find(key); it != map.end()) return it->second;
   }
   auto body = std::make_shared<const std::string>(make());
   std::lock_guard l(s.cache_mu);
-  if (s.cache.size() > 256) s.cache.clear();
-  s.cache[key] = body;
+  if (map.size() >= (cheap ? 1024u : 256u)) map.clear();
+  map[key] = body;
   return body;
 }
 
@@ -140,25 +153,48 @@ json place_json(const registry::Place& p, const Token* who) {
   return registry::to_json(p, may_see_private(who), c ? c->name : "");
 }
 
+std::shared_ptr<const State::PlacesJson> places_json(State& s,
+                                                     const std::shared_ptr<const registry::PlaceStore::Snapshot>& snap) {
+  std::lock_guard l(s.places_json_mu);
+  if (!s.places_json || s.places_json->snapshot != snap) {
+    auto made = std::make_shared<State::PlacesJson>();
+    made->snapshot = snap;
+    for (auto& p : snap->places) {
+      auto* c = territory::CommuneTable::bundled().find(p.insee_code);
+      for (int priv : {0, 1}) made->items[priv].push_back(registry::to_json(p, priv, c ? c->name : "").dump());
+    }
+    s.places_json = std::move(made);
+  }
+  return s.places_json;
+}
+
 Response places_list(Service&, State& s, const Request& r, const Limits& lim, const Token* who) {
   only(r, {"type", "status", "department", "commune", "q", "open_on", "bbox", "limit", "offset"});
   auto f = filter_of(r, lim.max_page, true);
+  bool priv = may_see_private(who);
   // A page depends only on the registry revision, the parameters and whether private fields are shown.
-  std::string key = fmt::format("places|{}|{}", s.revision(), may_see_private(who));
+  std::string key = fmt::format("places|{}|{}", s.revision(), priv);
   for (auto& [k, v] : r.query) key += fmt::format("|{}={}", k, v);
-  auto body = cached(s, key, [&] {
-    std::vector<registry::Place> items;
-    int64_t total = 0, rev = 0;
-    {
-      std::lock_guard l(s.store_mu);
-      items = s.store->list(f);
-      total = s.store->count(f);
-      rev = s.store->revision();
-    }
-    json arr = json::array();
-    for (auto& p : items) arr.push_back(place_json(p, who));
-    return json{{"total", total}, {"limit", f.limit}, {"offset", f.offset}, {"registry_revision", rev}, {"items", arr}}.dump();
-  });
+  auto body = cached(
+      s, key,
+      [&] {
+        registry::PlaceStore::Selection sel;
+        {
+          std::lock_guard l(s.store_mu);
+          sel = s.store->select(f);
+        }
+        auto items = places_json(s, sel.snapshot);
+        // The members in the order nlohmann::json writes them (sorted), as the other bodies.
+        std::string out = R"({"items":[)";
+        for (size_t n = 0; n < sel.page.size(); ++n) {
+          if (n) out += ',';
+          out += items->items[priv][sel.page[n]];
+        }
+        out += fmt::format(R"(],"limit":{},"offset":{},"registry_revision":{},"total":{}}})", f.limit, f.offset,
+                           sel.snapshot->revision, sel.total);
+        return out;
+      },
+      true);
   return {200, "application/json", *body, {}};
 }
 

@@ -26,7 +26,7 @@ PlaceFilter parse_filter(const FilterText& t) {
     f.status = p.status;
   }
   if (!t.department.empty()) {
-    auto deps = territory::CommuneTable::bundled().departments();
+    auto& deps = territory::CommuneTable::bundled().departments();
     if (std::find(deps.begin(), deps.end(), t.department) == deps.end())
       throw FilterError("department", fmt::format("'{}' is not a department of the region ({})", t.department,
                               text::join(deps, ", ")));

@@ -471,27 +471,28 @@ std::shared_ptr<const PlaceStore::Snapshot> PlaceStore::snapshot() {
   return snapshot_;
 }
 
-std::vector<Place> PlaceStore::list(const PlaceFilter& f) {
-  auto snap = snapshot();
+PlaceStore::Selection PlaceStore::select(const PlaceFilter& f) {
+  Selection out;
+  out.snapshot = snapshot();
+  auto& snap = *out.snapshot;
   auto words = text::split_list(text::fold(f.text), " ");
-  std::vector<Place> out;
-  int skipped = 0;
-  for (size_t i = 0; i < snap->places.size(); ++i) {
-    if (!matches(f, words, snap->places[i], snap->search[i])) continue;
-    if (skipped++ < f.offset) continue;
-    out.push_back(snap->places[i]);
-    if (f.limit > 0 && static_cast<int>(out.size()) == f.limit) break;
+  for (size_t i = 0; i < snap.places.size(); ++i) {
+    if (!matches(f, words, snap.places[i], snap.search[i])) continue;
+    if (out.total++ >= f.offset && (f.limit <= 0 || static_cast<int64_t>(out.page.size()) < f.limit))
+      out.page.push_back(static_cast<uint32_t>(i));
   }
   return out;
 }
 
-int64_t PlaceStore::count(const PlaceFilter& f) {
-  auto snap = snapshot();
-  auto words = text::split_list(text::fold(f.text), " ");
-  int64_t n = 0;
-  for (size_t i = 0; i < snap->places.size(); ++i) n += matches(f, words, snap->places[i], snap->search[i]);
-  return n;
+std::vector<Place> PlaceStore::list(const PlaceFilter& f) {
+  auto sel = select(f);
+  std::vector<Place> out;
+  out.reserve(sel.page.size());
+  for (auto i : sel.page) out.push_back(sel.snapshot->places[i]);
+  return out;
 }
+
+int64_t PlaceStore::count(const PlaceFilter& f) { return select(f).total; }
 
 std::vector<std::string> PlaceStore::ids_by_siret(const std::string& siret) {
   cache_->by_siret.bind(1, siret, false);

@@ -60,6 +60,19 @@ class PlaceStore {
   // of memory, not of the database.
   std::vector<Place> list(const PlaceFilter& f);
   int64_t count(const PlaceFilter& f);  // ignores limit and offset
+  // The in-memory copy itself (shared, never modified once made: callers may keep it and derive from it).
+  struct Snapshot {
+    int64_t revision = -1;
+    std::vector<Place> places;        // ordered by folded name, then id
+    std::vector<std::string> search;  // folded search text of each place
+  };
+  // One pass: the positions in the snapshot of the page the filter selects (limit, offset) and the total.
+  struct Selection {
+    std::shared_ptr<const Snapshot> snapshot;
+    std::vector<uint32_t> page;
+    int64_t total = 0;
+  };
+  Selection select(const PlaceFilter& f);
   // Lookups used to match imported rows with stored places.
   std::vector<std::string> ids_by_siret(const std::string& siret);
   std::vector<std::string> ids_by_name_commune(const std::string& name, const std::string& insee);
@@ -85,11 +98,6 @@ class PlaceStore {
   void append_history(const std::string& id, const Place* before, const std::string& origin, const std::string& at,
                       int64_t revision);
 
-  struct Snapshot {
-    int64_t revision = -1;
-    std::vector<Place> places;        // ordered by folded name, then id
-    std::vector<std::string> search;  // folded search text of each place
-  };
   std::shared_ptr<const Snapshot> snapshot();
 
   std::unique_ptr<sqlite::Database> db_;

@@ -53,6 +53,9 @@ CommuneTable CommuneTable::load(const std::string& dir) {
     table.by_name_.emplace(text::fold(c.name), table.communes_.size());
     table.communes_.push_back(std::move(c));
   }
+  std::set<std::string> deps;
+  for (auto& c : table.communes_) deps.insert(c.dep);
+  table.departments_.assign(deps.begin(), deps.end());
   auto h = csv::read(pick(dir, "communes_na_code_history"));
   int h_any = require(h, "code_insee_any"), h_cur = require(h, "code_insee_2026");
   for (auto& r : h.rows) table.history_[r.fields[h_any]] = r.fields[h_cur];
@@ -91,11 +94,6 @@ std::string CommuneTable::resolve(std::string_view code_or_name, size_t* name_ma
   return found.size() == 1 ? found[0]->code : std::string();
 }
 
-std::vector<std::string> CommuneTable::departments() const {
-  std::set<std::string> deps;
-  for (auto& c : communes_) deps.insert(c.dep);
-  return {deps.begin(), deps.end()};
-}
 
 std::string_view department_name(std::string_view dep) {
   static const std::pair<std::string_view, std::string_view> names[] = {

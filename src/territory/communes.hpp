@@ -36,10 +36,11 @@ class CommuneTable {
   std::string resolve(std::string_view code_or_name, size_t* name_matches = nullptr) const;
   const std::vector<Commune>& all() const { return communes_; }
   // Department codes present in the table, sorted.
-  std::vector<std::string> departments() const;
+  const std::vector<std::string>& departments() const { return departments_; }
 
  private:
   std::vector<Commune> communes_;
+  std::vector<std::string> departments_;
   std::unordered_map<std::string, size_t> by_code_;
   std::unordered_map<std::string, std::string> history_;
   std::unordered_multimap<std::string, size_t> by_name_;

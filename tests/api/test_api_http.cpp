@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "api/service.hpp"
@@ -98,6 +99,13 @@ TEST(ApiHttp, ReadsArePublicAndFiltered) {
   auto g = body(h.Get("/api/v1/places?department=33&limit=5&offset=2"));
   EXPECT_LT(g["total"].get<int>(), j["total"].get<int>());
   EXPECT_LE(g["items"].size(), 5u);
+  // Any page is the slice of the full list.
+  for (auto [limit, offset] : {std::pair{7, 11}, {1, 0}, {50, 150}, {3, 10000}}) {
+    auto page = body(h.Get(fmt::format("/api/v1/places?limit={}&offset={}", limit, offset)));
+    EXPECT_EQ(page["total"], j["total"]);
+    ASSERT_EQ(page["items"].size(), std::min<size_t>(limit, j["items"].size() - std::min<size_t>(offset, j["items"].size())));
+    for (size_t i = 0; i < page["items"].size(); ++i) EXPECT_EQ(page["items"][i], j["items"][offset + i]);
+  }
   for (auto& p : g["items"]) {
     EXPECT_EQ(p["insee_code"].get<std::string>().substr(0, 2), "33");
     EXPECT_FALSE(p.contains("contact_email")) << "private contact fields are hidden from anonymous reads";
@@ -145,6 +153,15 @@ TEST(ApiHttp, WritesNeedATokenAndAreValidated) {
   auto id = body(r)["place"]["id"].get<std::string>();
   EXPECT_EQ(body(r)["place"]["contact_email"], "contact@example.org");  // a token holder sees private fields
   EXPECT_FALSE(body(h.Get("/api/v1/places/" + id)).contains("contact_email"));
+  // The list sees the new revision at once, with the private fields for the token holder only.
+  auto in_list = [&](const httplib::Headers& hd) {
+    auto page = body(h.Get("/api/v1/places?q=essai", hd));
+    for (auto& p : page["items"])
+      if (p["id"] == id) return p;
+    return json();
+  };
+  EXPECT_EQ(in_list({}).value("contact_email", "hidden"), "hidden");
+  EXPECT_EQ(in_list(bearer(editor)).value("contact_email", ""), "contact@example.org");
   EXPECT_EQ(create(R"({"name": "Tiers-lieu d'essai API", "insee_code": "19272"})")->status, 409);  // the same place again
   r = create(R"({"name": "X", "insee_code": "19272", "staff_fte": -2})");
   EXPECT_EQ(r->status, 422);

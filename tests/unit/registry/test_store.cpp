@@ -72,6 +72,27 @@ TEST_F(StoreTest, FiltersCombine) {
   EXPECT_EQ(store.count(f), 5);
 }
 
+TEST_F(StoreTest, EveryPageIsTheSliceOfTheFullSelection) {
+  load(kPlaces);
+  for (int dep : {0, 87}) {
+    PlaceFilter f;
+    if (dep) f.department = std::to_string(dep);
+    auto all = ids(f);
+    for (int limit = 0; limit <= 6; ++limit)
+      for (int offset = 0; offset <= 6; ++offset) {
+        f.limit = limit, f.offset = offset;
+        auto sel = store.select(f);
+        EXPECT_EQ(sel.total, static_cast<int64_t>(all.size()));
+        std::vector<std::string> got, want;
+        for (auto i : sel.page) got.push_back(sel.snapshot->places[i].id);
+        for (size_t i = offset; i < all.size() && (limit == 0 || want.size() < static_cast<size_t>(limit)); ++i)
+          want.push_back(all[i]);
+        EXPECT_EQ(got, want) << "limit " << limit << " offset " << offset;
+        EXPECT_EQ(ids(f), want);
+      }
+  }
+}
+
 TEST_F(StoreTest, OpenOnAgreesWithThePlaceRule) {
   load(kPlaces);
   for (auto d : {"2013-06-01", "2015-01-01", "2016-03-01", "2019-12-31", "2020-01-01", "2026-01-01"}) {
