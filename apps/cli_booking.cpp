@@ -20,12 +20,12 @@ namespace {
 struct BookingArgs {
   std::string place, name, kind, desk_kind, email, plan = "standard", unit = "day", date, start, half, month, by,
       channel = "phone", reason, from, to, valid_until, now, at, commune, day, intervals;
-  int units = 1, hours = 1, cancel_hours = 24, weekday = 0;
+  int units = 1, hours = 1, cancel_hours = 24, weekday = 0, weeks = 1;
   int64_t resource = 0, member = 0, id = 0;
   std::optional<int> people;
   std::optional<double> price_hour, price_half_day, price_day, price_month;
   double discount = 0, minutes = 20;
-  bool training = false, approval = false, json_out = false, manager = false;
+  bool training = false, approval = false, json_out = false, manager = false, series = false;
 };
 
 std::vector<booking::Interval> parse_intervals(const std::string& text) {
@@ -47,7 +47,7 @@ std::vector<booking::Interval> parse_intervals(const std::string& text) {
 booking::Request request_of(const BookingArgs& a) {
   booking::Request r;
   r.resource_id = a.resource, r.member_id = a.member, r.unit = a.unit, r.date = a.date, r.start = a.start;
-  r.half = a.half, r.month = a.month, r.hours = a.hours;
+  r.half = a.half, r.month = a.month, r.hours = a.hours, r.weeks = a.weeks;
   r.on_behalf = !a.by.empty();
   r.actor = r.on_behalf ? "manager:" + a.by : "member:" + std::to_string(a.member);
   r.channel = r.on_behalf ? a.channel : "self";
@@ -154,8 +154,19 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   book->add_option("--month", a->month, "YYYY-MM (month)");
   book->add_option("--by", a->by, "a manager recording the booking on behalf of the member");
   book->add_option("--channel", a->channel, "how the member asked, with --by (phone, email, desk)");
-  book->add_flag("--json", a->json_out, "JSON output");
-  book->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) { print_booking(b.book(request_of(*a)), a->json_out); }));
+  book->add_option("--weeks", a->weeks, "book the same slot every week, N weeks in all (all or none; hour, half_day, day)")
+      ->check(CLI::Range(1, 52));
+  book->add_flag("--json", a->json_out, "JSON output (an array with --weeks)");
+  book->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+    auto made = b.book_series(request_of(*a));
+    if (a->json_out && a->weeks > 1) {
+      json arr = json::array();
+      for (auto& x : made) arr.push_back(x.to_json());
+      std::cout << arr.dump(2) << '\n';
+      return;
+    }
+    for (auto& x : made) print_booking(x, a->json_out);
+  }));
 
   auto state = [&](const std::string& name, const std::string& help) {
     auto* c = bk->add_subcommand(name, help);
@@ -171,9 +182,14 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   cancel->add_flag("--manager", a->manager, "the place's manager cancels (no time limit)");
   cancel->add_option("--reason", a->reason, "why");
   cancel->add_option("--now", a->now, "local time YYYY-MM-DDTHH:MM deciding the time limit (default: now, Europe/Paris)");
+  cancel->add_flag("--series", a->series, "also cancel the later bookings of its weekly series");
   cancel->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
-    b.cancel(a->id, a->by.empty() ? "member" : a->by, a->manager, a->now.empty() ? booking::local_now() : a->now, a->reason);
-    print_booking(b.get(a->id), false);
+    auto who = a->by.empty() ? "member" : a->by;
+    auto now = a->now.empty() ? booking::local_now() : a->now;
+    std::vector<int64_t> ids{a->id};
+    if (a->series) ids = b.cancel_series(a->id, who, a->manager, now, a->reason);
+    else b.cancel(a->id, who, a->manager, now, a->reason);
+    for (auto id : ids) print_booking(b.get(id), false);
   }));
   auto* ns = state("no-show", "record that the member did not come (once the booking has started)");
   ns->add_option("--now", a->now, "local time YYYY-MM-DDTHH:MM (default: now)");

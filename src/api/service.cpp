@@ -571,10 +571,11 @@ Response booking_create(State& s, const Request& r, const Token* who) {
   q.unit = "day";
   int64_t member = 0;
   for (auto& [k, v] : body.items()) {
-    if (k == "resource" || k == "member" || k == "hours") {
+    if (k == "resource" || k == "member" || k == "hours" || k == "weeks") {
       if (!v.is_number_integer()) throw bad(k, "expected an integer");
       if (k == "resource") q.resource_id = v.get<int64_t>();
       else if (k == "member") member = v.get<int64_t>();
+      else if (k == "weeks") q.weeks = v.get<int>();
       else q.hours = v.get<int>();
       continue;
     }
@@ -586,7 +587,7 @@ Response booking_create(State& s, const Request& r, const Token* who) {
     else if (k == "half") q.half = x;
     else if (k == "month") q.month = x;
     else if (k == "channel") q.channel = x;
-    else throw bad(k, fmt::format("unknown field '{}' (resource, member, unit, date, start, hours, half, month, channel)", k));
+    else throw bad(k, fmt::format("unknown field '{}' (resource, member, unit, date, start, hours, half, month, weeks, channel)", k));
   }
   if (q.resource_id == 0) throw bad("resource", "the resource id is required");
   std::lock_guard l(s.store_mu);
@@ -602,7 +603,11 @@ Response booking_create(State& s, const Request& r, const Token* who) {
     q.member_id = member, q.actor = actor_of(who), q.on_behalf = true;
     if (q.channel == "self") q.channel = "phone";
   }
-  return json_response(b.book(q).to_json(), 201);
+  auto made = b.book_series(q);
+  if (q.weeks == 1) return json_response(made.front().to_json(), 201);
+  json arr = json::array();
+  for (auto& x : made) arr.push_back(x.to_json());
+  return json_response({{"series_id", made.front().series_id}, {"bookings", arr}}, 201);
 }
 
 Response booking_list(State& s, const Request& r, const Token* who) {
@@ -635,14 +640,21 @@ Response booking_list(State& s, const Request& r, const Token* who) {
 Response booking_action(State& s, const Request& r, const std::string& id, const std::string& action, const Token* who) {
   auto body = r.body.empty() ? json::object() : body_object(r);
   std::string reason;
+  bool series = false;
   for (auto& [k, v] : body.items()) {
-    if (k != "reason" || !v.is_string()) throw bad(k, "only a reason (string) may be given");
-    reason = v.get<std::string>();
+    if (k == "reason" && v.is_string()) reason = v.get<std::string>();
+    else if (k == "series" && v.is_boolean() && action == "cancel") series = v.get<bool>();
+    else throw bad(k, action == "cancel" ? "a reason (string) and series (boolean) may be given" : "only a reason (string) may be given");
   }
   std::lock_guard l(s.store_mu);
   booking::Bookings b(s.store->db());
   auto bk = visible_booking(b, id, who);
   bool manager = may_manage(who, bk.place_id);
+  if (action == "cancel" && series) {
+    json arr = json::array();
+    for (auto x : b.cancel_series(bk.id, actor_of(who), manager, booking::local_now(), reason)) arr.push_back(b.get(x).to_json());
+    return json_response({{"series_id", bk.series_id}, {"bookings", arr}});
+  }
   if (action == "cancel") b.cancel(bk.id, actor_of(who), manager, booking::local_now(), reason);
   else if (!manager) throw ApiError(403, "forbidden", fmt::format("only the place's manager may {} a booking", action == "no_show" ? "record a no-show for" : action));
   else if (action == "confirm") b.confirm(bk.id, actor_of(who));

@@ -75,7 +75,8 @@ constexpr const char* kResourceColumns =
 
 constexpr const char* kBookingSelect =
     "SELECT b.id, b.resource_id, b.member_id, b.unit, b.starts, b.ends, b.status, b.plan, COALESCE(b.recorded_by, ''), "
-    "b.channel, b.created_at, b.quantity, b.discount_pct, b.unit_price, b.amount, r.place_id, r.name "
+    "b.channel, b.created_at, b.quantity, b.discount_pct, b.unit_price, b.amount, r.place_id, r.name, "
+    "COALESCE(b.series_id, 0) "
     "FROM bookings b JOIN resources r ON r.id = b.resource_id ";
 Booking read_booking(sqlite::Statement& st) {
   Booking b;
@@ -83,7 +84,7 @@ Booking read_booking(sqlite::Statement& st) {
   b.unit = st.text(3), b.starts = st.text(4), b.ends = st.text(5), b.status = st.text(6), b.plan = st.text(7);
   b.recorded_by = st.text(8), b.channel = st.text(9), b.created_at = st.text(10);
   b.quantity = st.real(11), b.discount_pct = st.real(12), b.unit_price = opt_real(st, 13), b.amount = opt_real(st, 14);
-  b.place_id = st.text(15), b.resource_name = st.text(16);
+  b.place_id = st.text(15), b.resource_name = st.text(16), b.series_id = st.int64(17);
   return b;
 }
 
@@ -116,7 +117,7 @@ json Booking::to_json() const {
           {"member_id", member_id}, {"unit", unit}, {"starts", starts}, {"ends", ends}, {"quantity", quantity},
           {"status", status}, {"plan", plan}, {"unit_price", opt(unit_price)}, {"discount_pct", discount_pct},
           {"amount", opt(amount)}, {"recorded_by", recorded_by.empty() ? json(nullptr) : json(recorded_by)},
-          {"channel", channel}, {"created_at", created_at}};
+          {"channel", channel}, {"created_at", created_at}, {"series_id", series_id ? json(series_id) : json(nullptr)}};
 }
 
 // ---- set-up ----
@@ -317,48 +318,82 @@ void Bookings::event(int64_t id, const std::string& actor, const std::string& fr
       .bind(1, id).bind(2, date::now_utc()).bind(3, actor).bind(4, from).bind(5, to).bind(6, reason).step();
 }
 
-Booking Bookings::book(const Request& r) {
+std::vector<Booking> Bookings::book_series(const Request& r) {
+  if (r.weeks < 1 || r.weeks > 52) throw InputError(Location{"request", 0, 0, "weeks"}, "1 to 52 weekly occurrences");
+  if (r.weeks > 1 && r.unit == "month")
+    throw InputError(Location{"request", 0, 0, "weeks"}, "a month booking does not repeat weekly: book each month");
   sqlite::Transaction tx(db_);  // BEGIN IMMEDIATE: the write lock before the capacity is read
   auto res = resource(r.resource_id);
   member(r.member_id);
-  double quantity = 0;
-  auto [starts, ends] = interval(r, &quantity);
   auto ms = db_.prepare("SELECT plan, discount_pct FROM memberships WHERE member_id = ? AND place_id = ?");
   ms.bind(1, r.member_id).bind(2, res.place_id);
   if (!ms.step()) throw Conflict(fmt::format("member {} has no membership at {}", r.member_id, res.place_id));
   std::string plan = ms.text(0);
   double discount = ms.real(1);
+  std::optional<std::string> trained_until;
   if (res.training_required) {
     auto tr = db_.prepare("SELECT valid_until FROM trainings WHERE member_id = ? AND resource_id = ?");
     tr.bind(1, r.member_id).bind(2, r.resource_id);
     if (!tr.step()) throw Conflict(fmt::format("'{}' needs a training: member {} has none recorded", res.name, r.member_id));
-    if (tr.text(0) < ends.substr(0, 10))
-      throw Conflict(fmt::format("'{}' needs a training valid on the day: member {}'s ended on {}", res.name, r.member_id, tr.text(0)));
+    trained_until = tr.text(0);
   }
-  int used = in_use(r.resource_id, starts, ends);
-  if (used + 1 > res.units)
-    throw Conflict(fmt::format("'{}' is full from {} to {}: {} of {} in use", res.name, starts, ends, used, res.units));
   std::optional<double> price = r.unit == "hour" ? res.price_hour : r.unit == "half_day" ? res.price_half_day
                                 : r.unit == "day"  ? res.price_day  : res.price_month;
-  std::optional<double> amount;
-  if (price) amount = std::round(*price * quantity * (100 - discount)) / 100;
   std::string status = res.auto_confirm ? "confirmed" : "requested";
-  auto st = db_.prepare("INSERT INTO bookings (resource_id, member_id, unit, starts, ends, quantity, status, plan, unit_price, "
-                        "discount_pct, amount, recorded_by, channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  st.bind(1, r.resource_id).bind(2, r.member_id).bind(3, r.unit).bind(4, starts).bind(5, ends).bind(6, quantity);
-  st.bind(7, status).bind(8, plan).bind(9, price).bind(10, discount).bind(11, amount);
-  st.bind(12, r.on_behalf ? r.actor : std::string()).bind(13, r.on_behalf ? r.channel : std::string("self"));
-  st.bind(14, date::now_utc());
-  st.step();
-  int64_t id = sqlite3_last_insert_rowid(db_.handle());
-  event(id, r.actor, "", status, r.on_behalf ? "recorded on behalf of the member (" + r.channel + ")" : "");
+  std::vector<int64_t> ids;
+  for (int week = 0; week < r.weeks; ++week) {
+    Request o = r;
+    if (week > 0) o.date = stamp(minutes(require_day(r.date, "date") + chr::days{7 * week}, 0)).substr(0, 10);
+    // A refusal of one occurrence refuses the series, and says which week.
+    auto in_series = [&](const std::string& why) {
+      return r.weeks == 1 ? why : fmt::format("week {} of {} ({}): {}", week + 1, r.weeks, o.date, why);
+    };
+    double quantity = 0;
+    std::pair<std::string, std::string> span;
+    try {
+      span = interval(o, &quantity);
+    } catch (const Conflict& e) {
+      throw Conflict(in_series(e.what()));
+    }
+    auto& [starts, ends] = span;
+    if (trained_until && *trained_until < ends.substr(0, 10))
+      throw Conflict(in_series(fmt::format("'{}' needs a training valid on the day: member {}'s ended on {}", res.name,
+                                           r.member_id, *trained_until)));
+    int used = in_use(r.resource_id, starts, ends);
+    if (used + 1 > res.units)
+      throw Conflict(in_series(fmt::format("'{}' is full from {} to {}: {} of {} in use", res.name, starts, ends, used, res.units)));
+    std::optional<double> amount;
+    if (price) amount = std::round(*price * quantity * (100 - discount)) / 100;
+    auto st = db_.prepare("INSERT INTO bookings (resource_id, member_id, unit, starts, ends, quantity, status, plan, unit_price, "
+                          "discount_pct, amount, recorded_by, channel, created_at, series_id) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, r.resource_id).bind(2, r.member_id).bind(3, r.unit).bind(4, starts).bind(5, ends).bind(6, quantity);
+    st.bind(7, status).bind(8, plan).bind(9, price).bind(10, discount).bind(11, amount);
+    st.bind(12, r.on_behalf ? r.actor : std::string()).bind(13, r.on_behalf ? r.channel : std::string("self"));
+    st.bind(14, date::now_utc());
+    if (r.weeks > 1 && !ids.empty()) st.bind(15, ids.front());
+    else st.bind_null(15);
+    st.step();
+    ids.push_back(sqlite3_last_insert_rowid(db_.handle()));
+    if (r.weeks > 1 && ids.size() == 1)
+      db_.prepare("UPDATE bookings SET series_id = id WHERE id = ?").bind(1, ids.front()).step();
+    event(ids.back(), r.actor, "", status,
+          r.on_behalf ? "recorded on behalf of the member (" + r.channel + ")" : "");
+  }
   if (const char* pause = std::getenv("MAILLAGE_TEST_PAUSE_IN_BOOKING")) {  // crash tests: die inside the transaction
-    fmt::print(stderr, "booking {} written, transaction open\n", id);
+    fmt::print(stderr, "booking {} written, transaction open\n", ids.back());
     std::fflush(stderr);
     std::this_thread::sleep_for(std::chrono::seconds(std::atoi(pause)));
   }
   tx.commit();
-  return get(id);
+  std::vector<Booking> out;
+  for (auto id : ids) out.push_back(get(id));
+  return out;
+}
+
+Booking Bookings::book(const Request& r) {
+  if (r.weeks != 1) throw InputError(Location{"request", 0, 0, "weeks"}, "one booking: a series is booked with book_series");
+  return book_series(r).front();
 }
 
 Booking Bookings::get(int64_t id) {
@@ -377,10 +412,9 @@ void Bookings::confirm(int64_t id, const std::string& actor) {
   tx.commit();
 }
 
-void Bookings::cancel(int64_t id, const std::string& actor, bool manager, const std::string& now, const std::string& reason) {
-  sqlite::Transaction tx(db_);
-  auto b = get(id);
-  if (b.status != "requested" && b.status != "confirmed") throw Conflict(fmt::format("booking {} is {}: it cannot be cancelled", id, b.status));
+void Bookings::cancel_one(const Booking& b, const std::string& actor, bool manager, const std::string& now,
+                          const std::string& reason) {
+  if (b.status != "requested" && b.status != "confirmed") throw Conflict(fmt::format("booking {} is {}: it cannot be cancelled", b.id, b.status));
   if (!manager) {
     auto res = resource(b.resource_id);
     int64_t limit = parse_stamp(b.starts) - 60 * res.cancel_hours;
@@ -388,9 +422,34 @@ void Bookings::cancel(int64_t id, const std::string& actor, bool manager, const 
       throw Conflict(fmt::format("too late to cancel: '{}' can be cancelled until {} h before the start ({}); ask the place",
                                  res.name, res.cancel_hours, stamp(limit)));
   }
-  db_.prepare("UPDATE bookings SET status = 'cancelled' WHERE id = ?").bind(1, id).step();
-  event(id, actor, b.status, "cancelled", reason);
+  db_.prepare("UPDATE bookings SET status = 'cancelled' WHERE id = ?").bind(1, b.id).step();
+  event(b.id, actor, b.status, "cancelled", reason);
+}
+
+void Bookings::cancel(int64_t id, const std::string& actor, bool manager, const std::string& now, const std::string& reason) {
+  sqlite::Transaction tx(db_);
+  cancel_one(get(id), actor, manager, now, reason);
   tx.commit();
+}
+
+std::vector<int64_t> Bookings::cancel_series(int64_t id, const std::string& actor, bool manager, const std::string& now,
+                                             const std::string& reason) {
+  sqlite::Transaction tx(db_);  // all of the series or nothing
+  auto b = get(id);
+  if (b.series_id == 0) throw InputError(Location{"request", 0, 0, "series"}, fmt::format("booking {} is not part of a series", id));
+  cancel_one(b, actor, manager, now, reason);
+  std::vector<int64_t> out{id};
+  auto st = db_.prepare("SELECT id FROM bookings WHERE series_id = ? AND starts > ? AND status IN ('requested', 'confirmed') "
+                        "ORDER BY starts");
+  st.bind(1, b.series_id).bind(2, b.starts);
+  std::vector<int64_t> later;
+  while (st.step()) later.push_back(st.int64(0));
+  for (auto x : later) {
+    cancel_one(get(x), actor, manager, now, reason);
+    out.push_back(x);
+  }
+  tx.commit();
+  return out;
 }
 
 void Bookings::no_show(int64_t id, const std::string& actor, const std::string& now) {

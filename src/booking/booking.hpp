@@ -57,6 +57,7 @@ struct Booking {
   std::string unit, starts, ends, status, plan, recorded_by, channel, created_at;
   double quantity = 0, discount_pct = 0;
   std::optional<double> unit_price, amount;
+  int64_t series_id = 0;  // the first booking of its weekly series, 0 when alone
   std::string place_id, resource_name;  // joined, for display
   nlohmann::json to_json() const;
 };
@@ -70,6 +71,7 @@ struct Request {
   std::string actor;        // who asks (member:ID or manager:...), kept in the events
   bool on_behalf = false;   // a manager records it for the member (phone, e-mail): `channel` says how
   std::string channel = "self";
+  int weeks = 1;            // weekly occurrences (1 to 52) of an hour, half-day or day booking: a series
 };
 
 class Bookings {
@@ -93,11 +95,19 @@ class Bookings {
   // The interval a request covers (checked against the opening hours); InputError for a malformed request,
   // Conflict when the place is closed then.
   std::pair<std::string, std::string> interval(const Request& r, double* quantity = nullptr);
-  Booking book(const Request& r);  // one transaction; Conflict when full, closed, not a member, untrained
+  // One transaction; Conflict when full, closed, not a member, untrained. With `weeks` > 1, every weekly
+  // occurrence is checked and written in that same transaction: all of them or none (the refusal names the
+  // week); they share the series id. Returns the bookings made, in date order.
+  std::vector<Booking> book_series(const Request& r);
+  Booking book(const Request& r);  // one booking (InputError when r.weeks != 1)
   Booking get(int64_t id);
   void confirm(int64_t id, const std::string& actor);
   // `now` (local time) decides whether a member may still cancel.
   void cancel(int64_t id, const std::string& actor, bool manager, const std::string& now, const std::string& reason);
+  // This booking and the later active ones of its series, under the same rule (a later occurrence starts later,
+  // so whoever may cancel this one may cancel them). Returns the ids cancelled, in date order.
+  std::vector<int64_t> cancel_series(int64_t id, const std::string& actor, bool manager, const std::string& now,
+                                     const std::string& reason);
   void no_show(int64_t id, const std::string& actor, const std::string& now);
   std::vector<Booking> list(int64_t member_id, const std::string& place_id, const std::string& from, const std::string& to);
   // Units still free for the whole interval (the resource's units minus the most in use at once).
@@ -110,6 +120,7 @@ class Bookings {
   void export_csv(const std::vector<Booking>& bookings, std::ostream& out);  // for the accountant
 
  private:
+  void cancel_one(const Booking& b, const std::string& actor, bool manager, const std::string& now, const std::string& reason);
   int in_use(int64_t resource_id, const std::string& starts, const std::string& ends, int64_t except = 0);
   void event(int64_t id, const std::string& actor, const std::string& from, const std::string& to, const std::string& reason);
   std::string icalendar(const std::vector<Booking>& bookings, const std::string& name);

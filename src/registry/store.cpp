@@ -232,6 +232,11 @@ CREATE TRIGGER booking_events_no_delete BEFORE DELETE ON booking_events
 CREATE TRIGGER bookings_no_delete BEFORE DELETE ON bookings
   BEGIN SELECT RAISE(ABORT, 'bookings are never deleted (cancel them)'); END;
 )sql",
+    // 5: weekly series of bookings (the id of the series' first booking; NULL for a booking alone).
+    R"sql(
+ALTER TABLE bookings ADD COLUMN series_id INTEGER REFERENCES bookings(id);
+CREATE INDEX bookings_series ON bookings (series_id, starts);
+)sql",
 };
 
 constexpr const char* kColumns =

@@ -321,6 +321,21 @@ TEST(ApiHttp, BookingAccessRulesAndRace) {
   ASSERT_EQ(found.size(), 1u);  // the winner cancelled: one desk free again
   EXPECT_EQ(found[0]["free"], 1);
   EXPECT_EQ(h.Get("/api/v1/booking/occupancy?month=2027-03")->status, 200);
+  // A weekly series (every Monday of April 2027), then cancelled from its second week.
+  r = post(lose_tok, "/bookings", R"({"resource": 1, "date": "2027-04-05", "weeks": 4})");
+  ASSERT_EQ(r->status, 201) << r->body;
+  auto series = body(r);
+  ASSERT_EQ(series["bookings"].size(), 4u);
+  EXPECT_EQ(series["bookings"][3]["starts"], "2027-04-26T09:00");
+  EXPECT_EQ(series["series_id"], series["bookings"][0]["id"]);
+  EXPECT_EQ(body(post(lose_tok, "/bookings", R"({"resource": 1, "date": "2027-04-05", "weeks": 0})"))["field"], "weeks");
+  auto second = std::to_string(series["bookings"][1]["id"].get<int64_t>());
+  r = post(lose_tok, "/bookings/" + second + "/cancel", R"({"series": true})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(body(r)["bookings"].size(), 3u);
+  EXPECT_EQ(body(h.Get(("/api/v1/bookings/" + std::to_string(series["bookings"][0]["id"].get<int64_t>())).c_str(),
+                       bearer(lose_tok)))["status"], "confirmed");
+  EXPECT_EQ(post(lose_tok, "/bookings/" + second + "/confirm", R"({"series": true})")->status, 400);
   // Booking tokens do not open the registry's private contact fields (nor its writes).
   EXPECT_FALSE(body(h.Get(("/api/v1/places/" + p0).c_str(), bearer(mgr))).contains("contact_email"));
   EXPECT_EQ(h.Patch(("/api/v1/places/" + p0).c_str(), bearer(mgr), R"({"staff_fte": 1})", "application/json")->status, 403);

@@ -109,9 +109,10 @@ TEST(CliBooking, ProcessesRacingForTheLastDesks) {
 TEST(CliBooking, KilledInTheMiddleLeavesNothingHalfWritten) {
   Desks s(2, 2);
   ASSERT_EQ(run_cli(s.base + "booking book --resource 1 --member 1 --date 2026-12-03").exit_code, 0);
-  // A second booking pauses inside its transaction (after writing the booking and its event), then is killed.
+  // A weekly series of three pauses inside its transaction (after writing its bookings and their events), then is
+  // killed.
   std::vector<std::string> args{MAILLAGE_BIN, "--db", s.dir.file("m.db"), "--graph", s.dir.file("g.graph"), "booking", "book",
-                                "--resource", "1", "--member", "2", "--date", "2026-12-03"};
+                                "--resource", "1", "--member", "2", "--date", "2026-12-03", "--weeks", "3"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -141,6 +142,18 @@ TEST(CliBooking, KilledInTheMiddleLeavesNothingHalfWritten) {
   EXPECT_EQ(s.bookings(), 1);
   EXPECT_EQ(sqlite_integrity(s.dir.file("m.db")), "ok\n");
   EXPECT_EQ(array_of(s.base + "booking list --member 2 --json").size(), 0u);
-  EXPECT_EQ(run_cli(s.base + "booking book --resource 1 --member 2 --date 2026-12-03").exit_code, 0);
+  // The same series now goes through; cancelling from its second week cancels the second and third.
+  auto series = array_of(s.base + "booking book --resource 1 --member 2 --date 2026-12-03 --weeks 3 --json");
+  ASSERT_EQ(series.size(), 3u);
+  EXPECT_EQ(series[2]["starts"], "2026-12-17T09:00");
+  EXPECT_EQ(series[2]["series_id"], series[0]["id"]);
+  EXPECT_EQ(s.bookings(), 4);
+  auto id = std::to_string(series[1]["id"].get<int64_t>());
+  auto r = run_cli(s.base + "booking cancel " + id + " --series --manager --by accueil");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(s.bookings(), 2);
+  EXPECT_NE(r.out.find("2026-12-17T09:00"), std::string::npos) << r.out;
+  r = run_cli(s.base + "booking book --resource 1 --member 2 --date 2026-12-03 --weeks 60");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--weeks"), std::string::npos) << r.out;
 }

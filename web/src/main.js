@@ -339,11 +339,18 @@ async function loadMine() {
   const r = await authed('/bookings');
   document.getElementById('my-bookings').replaceChildren(...r.items.map((b) => el('li', { 'data-booking': b.id },
     `${b.resource} (${b.place_id}), ${when(b)}, ${BOOKING_STATUS[b.status] || b.status}${b.amount != null ? `, ${b.amount.toFixed(2)} €` : ''} `,
-    ['requested', 'confirmed'].includes(b.status)
-      ? el('button', { type: 'button', onclick: async () => {
+    ...(['requested', 'confirmed'].includes(b.status) ? [
+      el('button', { type: 'button', onclick: async () => {
         try { await authed(`/bookings/${b.id}/cancel`, { method: 'POST', body: '{}' }); say(`Réservation ${b.id} annulée.`); } catch (e) { say(e.message, true); }
         loadMine();
-      } }, 'Annuler') : '')));
+      } }, 'Annuler'),
+      b.series_id ? el('button', { type: 'button', class: 'series', onclick: async () => {
+        try {
+          const r = await authed(`/bookings/${b.id}/cancel`, { method: 'POST', body: '{"series": true}' });
+          say(`${r.bookings.length} réservation${r.bookings.length > 1 ? 's' : ''} de la série annulée${r.bookings.length > 1 ? 's' : ''}.`);
+        } catch (e) { say(e.message, true); }
+        loadMine();
+      } }, 'Annuler la série à partir d\'ici') : ''] : []))));
 }
 
 async function loadDay(place) {
@@ -407,8 +414,10 @@ function initBooking() {
     e.preventDefault();
     const f = new FormData(e.target);
     try {
-      const b = await authed('/bookings', { method: 'POST', body: JSON.stringify({ resource: Number(f.get('resource')), member: Number(f.get('member')), date: f.get('date'), channel: f.get('channel') }) });
-      say(`Réservation ${b.id} enregistrée pour le membre ${b.member_id}.`);
+      const weeks = Number(f.get('weeks') || 1);
+      const b = await authed('/bookings', { method: 'POST', body: JSON.stringify({ resource: Number(f.get('resource')), member: Number(f.get('member')), date: f.get('date'), channel: f.get('channel'), ...(weeks > 1 ? { weeks } : {}) }) });
+      if (b.bookings) say(`Série de ${b.bookings.length} réservations enregistrée pour le membre ${b.bookings[0].member_id} (chaque semaine jusqu'au ${b.bookings[b.bookings.length - 1].starts.slice(0, 10)}).`);
+      else say(`Réservation ${b.id} enregistrée pour le membre ${b.member_id}.`);
       loadDay(document.getElementById('manager-area').dataset.place);
     } catch (err) { say(err.message, true); }
   });

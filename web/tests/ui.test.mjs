@@ -201,8 +201,9 @@ test('booking: a member finds and books a desk, then cancels; the manager record
   assert.equal(await p.isHidden('#member-area'), true);
   await p.fill('#phone-form input[name=member]', '1');
   await p.fill('#phone-form input[name=date]', day);
+  await p.fill('#phone-form input[name=weeks]', '3');
   await p.click('#phone-form button');
-  await p.waitForSelector('#res-message:has-text("enregistrée")');
+  await p.waitForSelector('#res-message:has-text("Série de 3 réservations enregistrée")');
   await p.fill('#day-form input[name=date]', day);
   await p.click('#day-form button');
   await p.waitForSelector('#day-table tbody tr:has-text("téléphone"), #day-table tbody tr:has-text("phone")');
@@ -210,6 +211,14 @@ test('booking: a member finds and books a desk, then cancels; the manager record
   assert.equal(rows.length, 2);  // the member's (cancelled) and the phone booking
   assert.ok(rows.some((r) => /manager.*\(phone\)/.test(r)), rows.join(' | '));
   await shot(p, 'booking-manager');
+  // Back as the member: the weekly series is listed, and cancelled from its first week in one click.
+  await p.fill('#token-form input[name=token]', member);
+  await p.click('#token-form button');
+  await p.waitForSelector('#my-bookings li button.series');
+  assert.equal(await p.locator('#my-bookings li:has(button.series)').count(), 3);
+  await p.locator('#my-bookings li button.series').first().click();
+  await p.waitForSelector('#res-message:has-text("3 réservations de la série annulées")');
+  await p.waitForFunction(() => !document.querySelector('#my-bookings li button.series'));
   assert.deepEqual(p.errors, []);
   await p.close();
 });

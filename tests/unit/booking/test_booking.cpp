@@ -163,6 +163,93 @@ TEST(Booking, CancellationRulesAndNoShow) {
   EXPECT_THROW(f.db().exec("DELETE FROM bookings"), Error);        // never deleted
 }
 
+TEST(Booking, WeeklySeriesAreAllOrNothingAndCancelTogether) {
+  Fixture f;
+  Bookings b(f.db());
+  f.weekdays(b, f.place());
+  auto res = b.add_resource(desks(f.place(), 1));
+  auto m = b.add_member("M", "m@example.org"), other = b.add_member("O", "o@example.org");
+  b.add_membership(m, f.place());
+  b.add_membership(other, f.place());
+  auto count = [&] {
+    auto st = f.db().prepare("SELECT COUNT(*) FROM bookings");
+    st.step();
+    return st.int64(0);
+  };
+  // Every Tuesday morning for 4 weeks; the third Tuesday (2026-03-17) is already taken: nothing is written, and
+  // the refusal names that week.
+  b.book(at(res, other, "half_day", "2026-03-17", "", 1, "am"));
+  auto r = at(res, m, "half_day", "2026-03-03", "", 1, "am");
+  r.weeks = 4;
+  auto before = count();
+  try {
+    b.book_series(r);
+    FAIL() << "the third week is full";
+  } catch (const Conflict& e) {
+    EXPECT_NE(std::string(e.what()).find("week 3 of 4 (2026-03-17)"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(count(), before);
+  // A closure day refuses the series the same way.
+  b.add_closure(f.place(), "2026-03-26", "inventaire");
+  r.date = "2026-03-12";
+  try {
+    b.book_series(r);
+    FAIL() << "closed on the 26th";
+  } catch (const Conflict& e) {
+    EXPECT_NE(std::string(e.what()).find("week 3 of 4 (2026-03-26)"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(count(), before);
+  // Four free Wednesdays: four bookings a week apart sharing the first one's id as their series.
+  r.date = "2026-03-04";
+  auto made = b.book_series(r);
+  ASSERT_EQ(made.size(), 4u);
+  for (size_t i = 0; i < made.size(); ++i) {
+    EXPECT_EQ(made[i].series_id, made[0].id);
+    EXPECT_EQ(made[i].starts.substr(0, 10), std::vector<std::string>({"2026-03-04", "2026-03-11", "2026-03-18", "2026-03-25"})[i]);
+    EXPECT_EQ(made[i].starts.substr(10), "T09:00");
+  }
+  EXPECT_EQ(b.free_units(res, "2026-03-18T09:00", "2026-03-18T12:30"), 0);
+  EXPECT_EQ(b.book(at(res, m, "day", "2026-03-05")).series_id, 0);  // a booking alone has none
+  r.weeks = 2;
+  EXPECT_THROW(b.book(r), InputError);  // a series is booked with book_series
+  r.weeks = 53;
+  EXPECT_THROW(b.book_series(r), InputError);
+  auto monthly = at(res, m, "month", "2026-06");
+  monthly.weeks = 2;
+  EXPECT_THROW(b.book_series(monthly), InputError);
+  // Cancelling from the second occurrence cancels it and the later ones, not the first.
+  EXPECT_THROW(b.cancel_series(made[1].id, "member:1", false, "2026-03-10T10:00", ""), Conflict);  // under 24 h
+  auto gone = b.cancel_series(made[1].id, "member:1", false, "2026-03-09T10:00", "déménagement");
+  EXPECT_EQ(gone, (std::vector<int64_t>{made[1].id, made[2].id, made[3].id}));
+  EXPECT_EQ(b.get(made[0].id).status, "confirmed");
+  for (int i = 1; i < 4; ++i) EXPECT_EQ(b.get(made[i].id).status, "cancelled");
+  EXPECT_THROW(b.cancel_series(b.book(at(res, m, "day", "2026-03-06")).id, "m", true, "2026-03-01T00:00", ""), InputError);
+}
+
+TEST(Booking, MigrationToSeriesKeepsEveryBooking) {
+  Fixture f;
+  {
+    Bookings b(f.db());
+    f.weekdays(b, f.place());
+    auto res = b.add_resource(desks(f.place(), 2));
+    auto m = b.add_member("M", "m@example.org");
+    b.add_membership(m, f.place());
+    b.book(at(res, m, "day", "2026-03-02"));
+    b.book(at(res, m, "hour", "2026-03-03", "10:00", 2));
+  }
+  // Put the file back to schema 4 (before series), as a database of the previous release.
+  f.db().exec("DROP INDEX bookings_series; ALTER TABLE bookings DROP COLUMN series_id; PRAGMA user_version = 4");
+  f.store.reset();
+  registry::PlaceStore reopened(f.db_path, &territory::CommuneTable::bundled(), false);
+  EXPECT_EQ(reopened.schema_version(), registry::PlaceStore::kSchemaVersion);
+  Bookings b(reopened.db());
+  auto all = b.list(0, f.place(), "", "");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].starts, "2026-03-02T09:00");
+  EXPECT_EQ(all[1].ends, "2026-03-03T12:00");
+  for (auto& x : all) EXPECT_EQ(x.series_id, 0);
+}
+
 TEST(Booking, ThreadsRacingForTheLastDesksNeverOverbook) {
   Fixture f;
   std::string place = f.place();
