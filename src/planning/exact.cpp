@@ -104,6 +104,13 @@ Elements restrict_to(const Elements& el, const std::vector<uint32_t>& by) {
   return out;
 }
 
+// c_j = sum of lambda_e over the elements of candidate j.
+void column_sums(const Elements& el, const std::vector<double>& lambda, std::vector<double>& c) {
+  std::fill(c.begin(), c.end(), 0.0);
+  for (uint32_t e = 0; e < el.size(); ++e)
+    for (uint32_t i = el.efirst[e]; i < el.efirst[e + 1]; ++i) c[el.ecand[i]] += lambda[e];
+}
+
 // Population of the elements that a set of candidates reaches.
 double gained(const Elements& el, const std::vector<uint32_t>& chosen, std::vector<uint8_t>& mark) {
   double g = 0;
@@ -140,12 +147,9 @@ Lagrangian lagrangian(const Elements& el, uint32_t C, size_t k, double& incumben
   int stall = 0;
   const double tol = 1e-9 * std::max(1.0, incumbent);
   for (int it = 0; it < 3000 && since(t0) < seconds; ++it) {
-    std::fill(c.begin(), c.end(), 0.0);
+    column_sums(el, lambda, c);
     double value = 0;
-    for (uint32_t e = 0; e < E; ++e) {
-      value += el.w[e] - lambda[e];
-      for (uint32_t i = el.efirst[e]; i < el.efirst[e + 1]; ++i) c[el.ecand[i]] += lambda[e];
-    }
+    for (uint32_t e = 0; e < E; ++e) value += el.w[e] - lambda[e];
     std::iota(order.begin(), order.end(), 0u);
     std::nth_element(order.begin(), order.begin() + static_cast<long>(k), order.end(),
                      [&](uint32_t a, uint32_t b) { return c[a] > c[b] || (c[a] == c[b] && a < b); });
@@ -178,9 +182,7 @@ Lagrangian lagrangian(const Elements& el, uint32_t C, size_t k, double& incumben
   }
   // Reduced costs at the best multipliers.
   if (!best_lambda.empty()) {
-    std::fill(c.begin(), c.end(), 0.0);
-    for (uint32_t e = 0; e < E; ++e)
-      for (uint32_t i = el.efirst[e]; i < el.efirst[e + 1]; ++i) c[el.ecand[i]] += best_lambda[e];
+    column_sums(el, best_lambda, c);
     std::vector<double> sorted(c);
     std::sort(sorted.begin(), sorted.end(), std::greater<>());
     L.kth = sorted[k - 1];
@@ -197,9 +199,7 @@ ExactResult best_k_exact(const CoverageSets& sets, const std::vector<double>& po
   auto t0 = Clock::now();
   const uint32_t C = static_cast<uint32_t>(sets.first.size() - 1);
   ExactResult r;
-  double before = 0;
-  for (size_t p = 0; p < pop.size(); ++p)
-    if (covered[p]) before += pop[p];
+  const double before = covered_population(sets, pop, covered, {});
   Elements el = merge_elements(sets, pop, covered);
   r.elements = el.size();
   for (uint32_t j = 0; j < C; ++j) r.candidates += el.cfirst[j + 1] > el.cfirst[j];
