@@ -54,6 +54,13 @@ booking::Request request_of(const BookingArgs& a) {
   return r;
 }
 
+// The slot within a day, as booking::Request and DeskQuery take it.
+void add_slot_options(CLI::App* c, BookingArgs& a) {
+  c->add_option("--start", a.start, "HH:00 (hour)");
+  c->add_option("--hours", a.hours, "number of hours (hour)");
+  c->add_option("--half", a.half, "am or pm (half_day)");
+}
+
 void print_booking(const booking::Booking& b, bool as_json) {
   if (as_json) {
     std::cout << b.to_json().dump(2) << '\n';
@@ -148,9 +155,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   book->add_option("--member", a->member, "member id")->required();
   book->add_option("--unit", a->unit, "hour, half_day, day or month")->check(CLI::IsMember({"hour", "half_day", "day", "month"}));
   book->add_option("--date", a->date, "YYYY-MM-DD (hour, half_day, day)");
-  book->add_option("--start", a->start, "HH:00 (hour)");
-  book->add_option("--hours", a->hours, "number of hours (hour)");
-  book->add_option("--half", a->half, "am or pm (half_day)");
+  add_slot_options(book, *a);
   book->add_option("--month", a->month, "YYYY-MM (month)");
   book->add_option("--by", a->by, "a manager recording the booking on behalf of the member");
   book->add_option("--channel", a->channel, "how the member asked, with --by (phone, email, desk)");
@@ -160,9 +165,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   book->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
     auto made = b.book_series(request_of(*a));
     if (a->json_out && a->weeks > 1) {
-      json arr = json::array();
-      for (auto& x : made) arr.push_back(x.to_json());
-      std::cout << arr.dump(2) << '\n';
+      std::cout << booking::to_json(made).dump(2) << '\n';
       return;
     }
     for (auto& x : made) print_booking(x, a->json_out);
@@ -186,10 +189,12 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   cancel->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
     auto who = a->by.empty() ? "member" : a->by;
     auto now = a->now.empty() ? booking::local_now() : a->now;
-    std::vector<int64_t> ids{a->id};
-    if (a->series) ids = b.cancel_series(a->id, who, a->manager, now, a->reason);
-    else b.cancel(a->id, who, a->manager, now, a->reason);
-    for (auto id : ids) print_booking(b.get(id), false);
+    if (a->series) {
+      for (auto& x : b.cancel_series(a->id, who, a->manager, now, a->reason)) print_booking(x, false);
+      return;
+    }
+    b.cancel(a->id, who, a->manager, now, a->reason);
+    print_booking(b.get(a->id), false);
   }));
   auto* ns = state("no-show", "record that the member did not come (once the booking has started)");
   ns->add_option("--now", a->now, "local time YYYY-MM-DDTHH:MM (default: now)");
@@ -214,9 +219,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   list->callback(with_store([a, listing](registry::PlaceStore&, booking::Bookings& b) {
     auto all = listing(b);
     if (a->json_out) {
-      json arr = json::array();
-      for (auto& x : all) arr.push_back(x.to_json());
-      std::cout << arr.dump(2) << '\n';
+      std::cout << booking::to_json(all).dump(2) << '\n';
       return;
     }
     for (auto& x : all) print_booking(x, false);
@@ -252,9 +255,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   search->add_option("--desk-kind", a->desk_kind, "permanent, dropin (default) or training");
   search->add_option("--unit", a->unit, "hour, half_day or day (default day)")->check(CLI::IsMember({"hour", "half_day", "day"}));
   search->add_option("--date", a->date, "YYYY-MM-DD")->required();
-  search->add_option("--start", a->start, "HH:00 (hour)");
-  search->add_option("--hours", a->hours, "hours (hour)");
-  search->add_option("--half", a->half, "am or pm (half_day)");
+  add_slot_options(search, *a);
   search->add_option("--minutes", a->minutes, "drive time limit (default 20)");
   search->add_flag("--json", a->json_out, "JSON output");
   search->callback([&g, a] {
@@ -278,10 +279,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
     auto found = booking::find_free_desks(b, store->list({}), graph, snapper, s, q);
     if (a->json_out) {
       json arr = json::array();
-      for (auto& f : found)
-        arr.push_back({{"place_id", f.place_id}, {"place", f.place_name}, {"commune", f.commune}, {"resource_id", f.resource_id},
-                       {"resource", f.resource_name}, {"free", f.free}, {"minutes", std::round(f.minutes * 100) / 100},
-                       {"starts", f.starts}, {"ends", f.ends}});
+      for (auto& f : found) arr.push_back(f.to_json());
       std::cout << arr.dump(2) << '\n';
       return;
     }

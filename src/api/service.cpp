@@ -148,10 +148,11 @@ registry::PlaceFilter filter_of(const Request& r, int max_page, bool paging) {
 // Private contact fields: registry tokens only (a member or a manager of one place does not see every contact).
 bool may_see_private(const Token* who) { return who && (who->role == "admin" || who->role == "editor"); }
 
-json place_json(const registry::Place& p, const Token* who) {
+json place_json(const registry::Place& p, bool with_private) {
   auto* c = territory::CommuneTable::bundled().find(p.insee_code);
-  return registry::to_json(p, may_see_private(who), c ? c->name : "");
+  return registry::to_json(p, with_private, c ? c->name : "");
 }
+json place_json(const registry::Place& p, const Token* who) { return place_json(p, may_see_private(who)); }
 
 std::shared_ptr<const State::PlacesJson> places_json(State& s,
                                                      const std::shared_ptr<const registry::PlaceStore::Snapshot>& snap) {
@@ -159,10 +160,8 @@ std::shared_ptr<const State::PlacesJson> places_json(State& s,
   if (!s.places_json || s.places_json->snapshot != snap) {
     auto made = std::make_shared<State::PlacesJson>();
     made->snapshot = snap;
-    for (auto& p : snap->places) {
-      auto* c = territory::CommuneTable::bundled().find(p.insee_code);
-      for (int priv : {0, 1}) made->items[priv].push_back(registry::to_json(p, priv, c ? c->name : "").dump());
-    }
+    for (auto& p : snap->places)
+      for (bool priv : {false, true}) made->items[priv].push_back(place_json(p, priv).dump());
     s.places_json = std::move(made);
   }
   return s.places_json;
@@ -543,7 +542,7 @@ Response plan(State& s, const Request& r, const Limits& lim, const std::string& 
       return j.dump();
     });
   });
-  return {200, format == "geojson" ? "application/json" : "application/json", *body, {}};
+  return {200, "application/json", *body, {}};
 }
 
 // ---- booking ----
@@ -605,9 +604,7 @@ Response booking_create(State& s, const Request& r, const Token* who) {
   }
   auto made = b.book_series(q);
   if (q.weeks == 1) return json_response(made.front().to_json(), 201);
-  json arr = json::array();
-  for (auto& x : made) arr.push_back(x.to_json());
-  return json_response({{"series_id", made.front().series_id}, {"bookings", arr}}, 201);
+  return json_response({{"series_id", made.front().series_id}, {"bookings", booking::to_json(made)}}, 201);
 }
 
 Response booking_list(State& s, const Request& r, const Token* who) {
@@ -632,9 +629,8 @@ Response booking_list(State& s, const Request& r, const Token* who) {
     if (!date::parse(v, why, false) || v.size() != 10) throw bad(name, "expected YYYY-MM-DD");
     return v + "T00:00";
   };
-  json arr = json::array();
-  for (auto& x : b.list(member, place, day("from"), day("to"))) arr.push_back(x.to_json());
-  return json_response({{"items", arr}, {"role", who->role}, {"subject", who->subject}});
+  return json_response({{"items", booking::to_json(b.list(member, place, day("from"), day("to")))},
+                        {"role", who->role}, {"subject", who->subject}});
 }
 
 Response booking_action(State& s, const Request& r, const std::string& id, const std::string& action, const Token* who) {
@@ -651,9 +647,8 @@ Response booking_action(State& s, const Request& r, const std::string& id, const
   auto bk = visible_booking(b, id, who);
   bool manager = may_manage(who, bk.place_id);
   if (action == "cancel" && series) {
-    json arr = json::array();
-    for (auto x : b.cancel_series(bk.id, actor_of(who), manager, booking::local_now(), reason)) arr.push_back(b.get(x).to_json());
-    return json_response({{"series_id", bk.series_id}, {"bookings", arr}});
+    auto cancelled = b.cancel_series(bk.id, actor_of(who), manager, booking::local_now(), reason);
+    return json_response({{"series_id", bk.series_id}, {"bookings", booking::to_json(cancelled)}});
   }
   if (action == "cancel") b.cancel(bk.id, actor_of(who), manager, booking::local_now(), reason);
   else if (!manager) throw ApiError(403, "forbidden", fmt::format("only the place's manager may {} a booking", action == "no_show" ? "record a no-show for" : action));
@@ -685,10 +680,7 @@ Response booking_search(State& s, const Request& r) {
   std::lock_guard l2(s.search_mu);
   auto found = booking::find_free_desks(b, places, s.graph, *s.snapper, *s.search, dq);
   json arr = json::array();
-  for (auto& f : found)
-    arr.push_back({{"place_id", f.place_id}, {"place", f.place_name}, {"commune", f.commune}, {"resource_id", f.resource_id},
-                   {"resource", f.resource_name}, {"free", f.free}, {"minutes", std::round(f.minutes * 100) / 100},
-                   {"starts", f.starts}, {"ends", f.ends}});
+  for (auto& f : found) arr.push_back(f.to_json());
   return json_response({{"items", arr}});
 }
 

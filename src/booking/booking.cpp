@@ -53,6 +53,19 @@ int64_t parse_stamp(const std::string& s) {
   return minutes(require_day(s.substr(0, 10), "time"), hhmm(s.substr(11), "time"));
 }
 int weekday(chr::sys_days d) { return static_cast<int>(chr::weekday{d}.iso_encoding()); }  // 1 = Monday
+std::string day_text(chr::sys_days d) { return stamp(minutes(d, 0)).substr(0, 10); }  // YYYY-MM-DD
+// The first day of a month "YYYY-MM" and the first day of the next one.
+std::pair<chr::sys_days, chr::sys_days> month_span(const std::string& month) {
+  auto first = require_day(month + "-01", "month");
+  chr::year_month_day ymd{first};
+  return {first, chr::sys_days{(ymd.year() / ymd.month() / 1) + chr::months{1}}};
+}
+// The reason a place is closed that day, when it is a closure day.
+std::optional<std::string> closure_reason(sqlite::Database& db, const std::string& place_id, chr::sys_days d) {
+  auto st = db.prepare("SELECT reason FROM closure_days WHERE place_id = ? AND day = ?");
+  st.bind(1, place_id).bind(2, day_text(d));
+  return st.step() ? std::optional<std::string>(st.text(0)) : std::nullopt;
+}
 
 std::optional<double> opt_real(sqlite::Statement& st, int c) {
   return st.is_null(c) ? std::nullopt : std::optional<double>(st.real(c));
@@ -118,6 +131,12 @@ json Booking::to_json() const {
           {"status", status}, {"plan", plan}, {"unit_price", opt(unit_price)}, {"discount_pct", discount_pct},
           {"amount", opt(amount)}, {"recorded_by", recorded_by.empty() ? json(nullptr) : json(recorded_by)},
           {"channel", channel}, {"created_at", created_at}, {"series_id", series_id ? json(series_id) : json(nullptr)}};
+}
+
+json to_json(const std::vector<Booking>& bookings) {
+  json arr = json::array();
+  for (auto& b : bookings) arr.push_back(b.to_json());
+  return arr;
 }
 
 // ---- set-up ----
@@ -233,11 +252,7 @@ void Bookings::record_training(int64_t member_id, int64_t resource_id, const std
 std::pair<std::string, std::string> Bookings::interval(const Request& r, double* quantity) {
   auto res = resource(r.resource_id);
   auto hrs = hours(res.place_id);
-  auto closed = [&](chr::sys_days d) {
-    auto st = db_.prepare("SELECT reason FROM closure_days WHERE place_id = ? AND day = ?");
-    st.bind(1, res.place_id).bind(2, stamp(minutes(d, 0)).substr(0, 10));
-    return st.step() ? std::optional<std::string>(st.text(0)) : std::nullopt;
-  };
+  auto closed = [&](chr::sys_days d) { return closure_reason(db_, res.place_id, d); };
   auto open_day = [&](chr::sys_days d) -> const std::vector<Interval>& {
     static const std::vector<Interval> none;
     if (closed(d)) return none;
@@ -245,8 +260,8 @@ std::pair<std::string, std::string> Bookings::interval(const Request& r, double*
   };
   auto refuse_closed = [&](chr::sys_days d) {
     auto why = closed(d);
-    throw Conflict(why ? fmt::format("the place is closed on {} ({})", stamp(minutes(d, 0)).substr(0, 10), *why)
-                       : fmt::format("the place is not open then on {}", stamp(minutes(d, 0)).substr(0, 10)));
+    throw Conflict(why ? fmt::format("the place is closed on {} ({})", day_text(d), *why)
+                       : fmt::format("the place is not open then on {}", day_text(d)));
   };
   double q = 0;
   std::pair<std::string, std::string> out;
@@ -280,9 +295,7 @@ std::pair<std::string, std::string> Bookings::interval(const Request& r, double*
     if (ivs.empty()) refuse_closed(d);
     out = {stamp(minutes(d, hhmm(ivs.front().opens, "opens"))), stamp(minutes(d, hhmm(ivs.back().closes, "closes")))}, q = 1;
   } else if (r.unit == "month") {
-    auto first = require_day(r.month + "-01", "month");
-    chr::year_month_day ymd{first};
-    auto next = chr::sys_days{(ymd.year() / ymd.month() / 1) + chr::months{1}};
+    auto [first, next] = month_span(r.month);
     if (std::all_of(hrs.begin(), hrs.end(), [](auto& v) { return v.empty(); }))
       throw Conflict("the place has no opening hours: it cannot be booked by the month");
     out = {stamp(minutes(first, 0)), stamp(minutes(next, 0))}, q = 1;
@@ -340,10 +353,14 @@ std::vector<Booking> Bookings::book_series(const Request& r) {
   std::optional<double> price = r.unit == "hour" ? res.price_hour : r.unit == "half_day" ? res.price_half_day
                                 : r.unit == "day"  ? res.price_day  : res.price_month;
   std::string status = res.auto_confirm ? "confirmed" : "requested";
+  auto insert = db_.prepare("INSERT INTO bookings (resource_id, member_id, unit, starts, ends, quantity, status, plan, unit_price, "
+                            "discount_pct, amount, recorded_by, channel, created_at, series_id) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   std::vector<int64_t> ids;
+  std::optional<int64_t> series;  // the first booking's id, once written, when there are several weeks
   for (int week = 0; week < r.weeks; ++week) {
     Request o = r;
-    if (week > 0) o.date = stamp(minutes(require_day(r.date, "date") + chr::days{7 * week}, 0)).substr(0, 10);
+    if (week > 0) o.date = day_text(require_day(r.date, "date") + chr::days{7 * week});
     // A refusal of one occurrence refuses the series, and says which week.
     auto in_series = [&](const std::string& why) {
       return r.weeks == 1 ? why : fmt::format("week {} of {} ({}): {}", week + 1, r.weeks, o.date, why);
@@ -364,19 +381,17 @@ std::vector<Booking> Bookings::book_series(const Request& r) {
       throw Conflict(in_series(fmt::format("'{}' is full from {} to {}: {} of {} in use", res.name, starts, ends, used, res.units)));
     std::optional<double> amount;
     if (price) amount = std::round(*price * quantity * (100 - discount)) / 100;
-    auto st = db_.prepare("INSERT INTO bookings (resource_id, member_id, unit, starts, ends, quantity, status, plan, unit_price, "
-                          "discount_pct, amount, recorded_by, channel, created_at, series_id) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    st.bind(1, r.resource_id).bind(2, r.member_id).bind(3, r.unit).bind(4, starts).bind(5, ends).bind(6, quantity);
-    st.bind(7, status).bind(8, plan).bind(9, price).bind(10, discount).bind(11, amount);
-    st.bind(12, r.on_behalf ? r.actor : std::string()).bind(13, r.on_behalf ? r.channel : std::string("self"));
-    st.bind(14, date::now_utc());
-    if (r.weeks > 1 && !ids.empty()) st.bind(15, ids.front());
-    else st.bind_null(15);
-    st.step();
+    insert.bind(1, r.resource_id).bind(2, r.member_id).bind(3, r.unit).bind(4, starts).bind(5, ends).bind(6, quantity);
+    insert.bind(7, status).bind(8, plan).bind(9, price).bind(10, discount).bind(11, amount);
+    insert.bind(12, r.on_behalf ? r.actor : std::string()).bind(13, r.on_behalf ? r.channel : std::string("self"));
+    insert.bind(14, date::now_utc()).bind(15, series);
+    insert.step();
+    insert.reset();
     ids.push_back(sqlite3_last_insert_rowid(db_.handle()));
-    if (r.weeks > 1 && ids.size() == 1)
-      db_.prepare("UPDATE bookings SET series_id = id WHERE id = ?").bind(1, ids.front()).step();
+    if (r.weeks > 1 && !series) {
+      series = ids.front();
+      db_.prepare("UPDATE bookings SET series_id = id WHERE id = ?").bind(1, *series).step();
+    }
     event(ids.back(), r.actor, "", status,
           r.on_behalf ? "recorded on behalf of the member (" + r.channel + ")" : "");
   }
@@ -432,23 +447,21 @@ void Bookings::cancel(int64_t id, const std::string& actor, bool manager, const 
   tx.commit();
 }
 
-std::vector<int64_t> Bookings::cancel_series(int64_t id, const std::string& actor, bool manager, const std::string& now,
+std::vector<Booking> Bookings::cancel_series(int64_t id, const std::string& actor, bool manager, const std::string& now,
                                              const std::string& reason) {
   sqlite::Transaction tx(db_);  // all of the series or nothing
   auto b = get(id);
   if (b.series_id == 0) throw InputError(Location{"request", 0, 0, "series"}, fmt::format("booking {} is not part of a series", id));
-  cancel_one(b, actor, manager, now, reason);
-  std::vector<int64_t> out{id};
   auto st = db_.prepare("SELECT id FROM bookings WHERE series_id = ? AND starts > ? AND status IN ('requested', 'confirmed') "
                         "ORDER BY starts");
   st.bind(1, b.series_id).bind(2, b.starts);
-  std::vector<int64_t> later;
-  while (st.step()) later.push_back(st.int64(0));
-  for (auto x : later) {
-    cancel_one(get(x), actor, manager, now, reason);
-    out.push_back(x);
-  }
+  std::vector<int64_t> ids{id};
+  while (st.step()) ids.push_back(st.int64(0));  // read them all before the updates
+  cancel_one(b, actor, manager, now, reason);
+  for (size_t i = 1; i < ids.size(); ++i) cancel_one(get(ids[i]), actor, manager, now, reason);
   tx.commit();
+  std::vector<Booking> out;
+  for (auto x : ids) out.push_back(get(x));
   return out;
 }
 
@@ -556,9 +569,7 @@ void Bookings::export_csv(const std::vector<Booking>& bookings, std::ostream& ou
 
 // ---- occupancy ----
 std::vector<Occupancy> occupancy(sqlite::Database& db, const std::string& month) {
-  auto first = require_day(month + "-01", "month");
-  chr::year_month_day ymd{first};
-  auto next = chr::sys_days{(ymd.year() / ymd.month() / 1) + chr::months{1}};
+  auto [first, next] = month_span(month);
   Bookings bk(db);
   std::vector<Occupancy> out;
   std::map<std::string, Occupancy> places;
@@ -566,9 +577,7 @@ std::vector<Occupancy> occupancy(sqlite::Database& db, const std::string& month)
     auto hrs = bk.hours(r.place_id);
     std::vector<std::pair<int64_t, int64_t>> open;  // opening intervals of the month, in minutes
     for (auto d = first; d < next; d += chr::days{1}) {
-      auto cl = db.prepare("SELECT 1 FROM closure_days WHERE place_id = ? AND day = ?");
-      cl.bind(1, r.place_id).bind(2, stamp(minutes(d, 0)).substr(0, 10));
-      if (cl.step()) continue;
+      if (closure_reason(db, r.place_id, d)) continue;
       for (auto& iv : hrs[static_cast<size_t>(weekday(d) - 1)])
         open.push_back({minutes(d, hhmm(iv.opens, "opens")), minutes(d, hhmm(iv.closes, "closes"))});
     }
@@ -605,6 +614,10 @@ json regional_occupancy(sqlite::Database& db, const std::string& month) {
     by_dep[dep].first += o.booked_unit_hours, by_dep[dep].second += o.open_unit_hours;
     ++places_in[dep];
   }
+  auto row = [](const std::string& dep, int places, const std::pair<double, double>& v) {
+    return json{{"department", dep}, {"places", places}, {"booked_unit_hours", v.first}, {"open_unit_hours", v.second},
+                {"rate", v.second > 0 ? v.first / v.second : 0}};
+  };
   json deps = json::array();
   std::pair<double, double> other{0, 0};
   int other_places = 0;
@@ -615,12 +628,9 @@ json regional_occupancy(sqlite::Database& db, const std::string& month) {
       other.first += v.first, other.second += v.second, other_places += places_in[dep];
       continue;
     }
-    deps.push_back({{"department", dep}, {"places", places_in[dep]}, {"booked_unit_hours", v.first},
-                    {"open_unit_hours", v.second}, {"rate", v.second > 0 ? v.first / v.second : 0}});
+    deps.push_back(row(dep, places_in[dep], v));
   }
-  if (other_places > 0)
-    deps.push_back({{"department", "other"}, {"places", other_places}, {"booked_unit_hours", other.first},
-                    {"open_unit_hours", other.second}, {"rate", other.second > 0 ? other.first / other.second : 0}});
+  if (other_places > 0) deps.push_back(row("other", other_places, other));
   return {{"month", month}, {"booked_unit_hours", booked}, {"open_unit_hours", open}, {"rate", open > 0 ? booked / open : 0},
           {"departments", deps},
           {"rule", "totals only; departments with fewer than 3 places offering bookings are merged into 'other'"}};

@@ -62,6 +62,9 @@ struct Booking {
   nlohmann::json to_json() const;
 };
 
+// A JSON array of bookings.
+nlohmann::json to_json(const std::vector<Booking>& bookings);
+
 // What to book. hour: date + start "HH:MM" + hours; half_day: date + half ("am" or "pm"); day: date; month:
 // month "YYYY-MM".
 struct Request {
@@ -105,8 +108,8 @@ class Bookings {
   // `now` (local time) decides whether a member may still cancel.
   void cancel(int64_t id, const std::string& actor, bool manager, const std::string& now, const std::string& reason);
   // This booking and the later active ones of its series, under the same rule (a later occurrence starts later,
-  // so whoever may cancel this one may cancel them). Returns the ids cancelled, in date order.
-  std::vector<int64_t> cancel_series(int64_t id, const std::string& actor, bool manager, const std::string& now,
+  // so whoever may cancel this one may cancel them). Returns the bookings cancelled, in date order.
+  std::vector<Booking> cancel_series(int64_t id, const std::string& actor, bool manager, const std::string& now,
                                      const std::string& reason);
   void no_show(int64_t id, const std::string& actor, const std::string& now);
   std::vector<Booking> list(int64_t member_id, const std::string& place_id, const std::string& from, const std::string& to);

@@ -11,6 +11,12 @@
 
 namespace maillage::booking {
 
+nlohmann::json FreeDesk::to_json() const {
+  return {{"place_id", place_id}, {"place", place_name}, {"commune", commune}, {"resource_id", resource_id},
+          {"resource", resource_name}, {"free", free}, {"minutes", std::round(minutes * 100) / 100},
+          {"starts", starts}, {"ends", ends}};
+}
+
 std::vector<FreeDesk> find_free_desks(Bookings& bookings, const std::vector<registry::Place>& places,
                                       const roads::RoadGraph& g, const routing::Snapper& snapper, routing::Search& search,
                                       const DeskQuery& q) {

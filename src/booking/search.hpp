@@ -19,6 +19,7 @@ struct FreeDesk {
   int free = 0;
   double minutes = 0;
   std::string starts, ends;
+  nlohmann::json to_json() const;
 };
 
 struct DeskQuery {
