@@ -3,9 +3,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "registry/io_formats.hpp"
 #include "registry/store.hpp"
 #include "registry/validate.hpp"
 #include "roads/graph.hpp"
@@ -24,6 +26,7 @@ struct Globals {
 std::string graph_path(const Globals& g);
 roads::RoadGraph open_graph(const Globals& g);
 std::string bundled_profile_path();
+std::vector<std::string> bundled_skeleton();  // the regional road skeleton and its 30 km of neighbours
 
 // "lon,lat" in WGS84 degrees; nullopt when the text is not two numbers; Error (prefixed by `label`) when they
 // are out of range.
@@ -37,6 +40,8 @@ std::unique_ptr<registry::PlaceStore> open_store(const Globals& g);
 const registry::Validator& validator();
 
 std::string db_path(const Globals& g);
+// Prints an import's problems on stderr, at most `max_lines` of them.
+void print_problems(const registry::ImportReport& rep, size_t max_lines = 200);
 
 // Registers `graph build|info|calibrate` and `route`.
 void add_graph_commands(CLI::App& app, Globals& g);
@@ -47,7 +52,11 @@ void add_indicators_command(CLI::App& app, Globals& g);
 void add_ami_commands(CLI::App& app, Globals& g);
 // Registers `plan ...`.
 void add_plan_commands(CLI::App& app, Globals& g);
+// Registers `serve` and `tokens`.
 void add_serve_commands(CLI::App& app, Globals& g);
+// Registers `booking ...`.
 void add_booking_commands(CLI::App& app, Globals& g);
+// Registers `places ...` (cli_places.cpp).
+void add_places_commands(CLI::App& app, Globals& g);
 
 }  // namespace maillage::cli

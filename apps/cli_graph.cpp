@@ -24,20 +24,7 @@ namespace maillage::cli {
 using nlohmann::json;
 using namespace roads;
 
-std::string bundled_profile_path() { return paths::data_file("profiles/car.json"); }
-
-std::string graph_path(const Globals& g) {
-  if (!g.graph.empty()) return g.graph;
-  if (const char* e = std::getenv("MAILLAGE_GRAPH"); e && *e) return e;
-  return "maillage.graph";
-}
-
 namespace {
-std::vector<std::string> bundled_skeleton() {
-  return {paths::data_file("roads/tm_fra_naq_waypoints.csv.gz"),
-          paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")};
-}
-
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -57,44 +44,6 @@ std::string minutes(Millis ms) {
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 }  // namespace
-
-std::optional<geo::LonLat> parse_lonlat(const std::string& s, const std::string& label) {
-  auto parts = text::split_list(s, ",");
-  double lon = 0, lat = 0;
-  if (parts.size() != 2 || !text::parse_double(parts[0], lon) || !text::parse_double(parts[1], lat)) return std::nullopt;
-  if (lon < -180 || lon > 180 || lat < -90 || lat > 90)
-    throw Error(fmt::format("{}'{}': lon,lat out of range (WGS84 degrees)", label, s));
-  return geo::LonLat{lon, lat};
-}
-
-Profile graph_profile(const RoadGraph& g) {
-  if (g.profile_json.empty() || g.profile_json == "{}") return Profile::load(bundled_profile_path());
-  return Profile::from_json(json::parse(g.profile_json), "profile stored in the graph");
-}
-
-RoadGraph open_graph(const Globals& g) {
-  auto path = graph_path(g);
-  bool rebuild = !std::filesystem::exists(path);
-  if (!rebuild) {
-    try {
-      return RoadGraph::load(path);
-    } catch (const GraphVersionError& e) {
-      // A default graph made by an older maillage is rebuilt; a graph the user named is theirs to rebuild.
-      if (!g.graph.empty() || std::getenv("MAILLAGE_GRAPH")) throw;
-      std::cerr << "maillage: " << e.what() << "; rebuilding it\n";
-      rebuild = true;
-    }
-  }
-  {
-    std::cerr << fmt::format("maillage: building {} from the bundled regional road skeleton...\n", path);
-    auto profile_path = bundled_profile_path();
-    BuildReport rep;
-    auto graph = build_from_skeleton(bundled_skeleton(), Profile::load(profile_path), io::read_file(profile_path), &rep);
-    graph.save(path);
-    std::cerr << "maillage: " << rep.str() << '\n';
-    return graph;
-  }
-}
 
 void add_graph_commands(CLI::App& app, Globals& g) {
   auto* graph = app.add_subcommand("graph", "the road graph: build, info, calibrate");

@@ -1,11 +1,11 @@
 #pragma once
-// The JSON API's logic, independent of HTTP: a route table (method, path pattern, access) and one handler per
-// route taking a parsed request. The HTTP layer (apps/cli_serve.cpp) only turns HTTP into `Request` and
-// `Response` back. Errors are `{code, message, field?}` with their status: 400 bad parameter (field named),
+// The JSON API's logic, independent of HTTP: a route table (routes.cpp: method, path pattern, access, handler)
+// and one handler per route taking a parsed request, one file per resource family (places.cpp, coverage.cpp,
+// eligibility.cpp, planning.cpp, booking.cpp, territory.cpp). The HTTP layer (apps/cli_serve.cpp) only turns
+// HTTP into `Request` and `Response` back. Errors are `{code, message, field?}` with their status: 400 bad parameter (field named),
 // 401 no or bad token, 403 role too low, 404, 409 conflict, 413 body too large, 422 invalid place.
 // Data is loaded once; results that depend only on (registry revision, date, ...) are cached.
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -47,19 +47,31 @@ struct Response {
 // checks what it may see (a member: their own bookings; a manager: their place).
 enum class Access { Public, Editor, Admin, Token };
 
-class Service;
-struct Route {
-  std::string method, pattern;  // "/places/{id}"
-  Access access;
-  std::string summary;
-  std::function<Response(Service&, const Request&, const std::vector<std::string>& params, const Token* who)> handler;
-};
-
 struct Limits {
   size_t max_body_bytes = 1 << 20;  // 1 MiB
   int max_page = 500;               // places per page
   int max_k = 300;                  // planning sites
   double max_time_limit_s = 60;     // exact planning
+};
+
+struct State;  // everything loaded once (store, graph, engines, caches): api/state.hpp
+
+// One request as a handler sees it: the service's state and limits, the request, the path parameters ("{id}"
+// in the pattern, in order) and the token behind it (null for anonymous requests).
+struct Call {
+  State& s;
+  const Limits& limits;
+  const Request& r;
+  const std::vector<std::string>& params;
+  const Token* who;
+};
+using Handler = Response (*)(const Call&);
+
+struct Route {
+  std::string method, pattern;  // "/places/{id}"
+  Access access;
+  std::string summary;
+  Handler handler;
 };
 
 class Service {
@@ -69,14 +81,12 @@ class Service {
           Limits limits = {});
   ~Service();
   Response handle(const Request& r);
-  static const std::vector<Route>& routes();
+  static const std::vector<Route>& routes();  // the single list of routes (routes.cpp)
   const Limits& limits() const { return limits_; }
 
-  struct State;  // everything loaded once (store, graph, engines, caches)
  private:
   std::unique_ptr<State> s_;
   Limits limits_;
-  friend struct Handlers;
 };
 
 // "application/json" body of an error.

@@ -1,0 +1,433 @@
+// `maillage places import|export|list|show|add|update|close|summary`: the directory of tiers-lieux from the
+// command line. Every write goes through the registry's transactional import (all or nothing).
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "registry/filter.hpp"
+#include "registry/io_formats.hpp"
+#include "territory/communes.hpp"
+
+namespace maillage::cli {
+
+using namespace maillage::registry;
+using nlohmann::json;
+
+namespace {
+
+// ---- filters shared by list and export ----
+struct FilterArgs {
+  std::vector<std::string> types;
+  std::string status, department, commune, text, open_on, bbox;
+  int limit = 0, offset = 0;
+
+  void add_to(CLI::App* cmd, bool paging) {
+    cmd->add_option("--type", types, "only places of this type (repeatable: any of them); " +
+                                         accepted_values(place_types()));
+    cmd->add_option("--status", status, "open, project or closed (the recorded status)");
+    cmd->add_option("--department", department, "department code, e.g. 33");
+    cmd->add_option("--commune", commune, "INSEE code or commune name");
+    cmd->add_option("--text", text, "words to find in name, address, commune or id (accents and case ignored)");
+    cmd->add_option("--open-on", open_on, "only places open at this date (YYYY-MM-DD), derived from the dates");
+    cmd->add_option("--bbox", bbox, "min_lon,min_lat,max_lon,max_lat");
+    if (paging) {
+      cmd->add_option("--limit", limit, "at most this many places")->check(CLI::NonNegativeNumber);
+      cmd->add_option("--offset", offset, "skip this many places first")->check(CLI::NonNegativeNumber);
+    }
+  }
+
+  PlaceFilter build() const {
+    try {
+      return parse_filter({types, status, department, commune, text, open_on, bbox, limit, offset});
+    } catch (const FilterError& e) {
+      throw Error(fmt::format("--{}: {}", e.param == "open_on" ? "open-on" : e.param, e.what()));
+    }
+  }
+};
+
+// The stored place with this id, or NotFound with a hint.
+Place require_place(PlaceStore& store, const std::string& id) {
+  auto p = store.get(id);
+  if (!p) throw NotFound(fmt::format("no place with id '{}' (see 'maillage places list --text ...')", id));
+  return *p;
+}
+
+std::string commune_label(const std::string& code) {
+  auto* c = territory::CommuneTable::bundled().find(code);
+  return c ? c->name : code;
+}
+
+// Cuts a UTF-8 string to at most n code points, the last one an ellipsis when something was cut.
+std::string fit(const std::string& s, size_t n) {
+  std::vector<size_t> starts;  // byte offset of each code point
+  for (size_t i = 0; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
+  if (starts.size() <= n || n == 0) return s;
+  return s.substr(0, starts[n - 1]) + "…";
+}
+
+std::string pad(const std::string& s, size_t n) {
+  std::string f = fit(s, n);
+  size_t cps = 0;
+  for (unsigned char c : f) cps += (c & 0xC0) != 0x80;
+  return f + std::string(n > cps ? n - cps : 0, ' ');
+}
+
+json report_json(const ImportReport& r) {
+  json problems = json::array();
+  for (auto& p : r.problems)
+    problems.push_back({{"severity", p.is_error() ? "error" : "warning"}, {"file", p.where.file},
+                        {"line", p.where.line}, {"column", p.where.column}, {"field", p.where.field},
+                        {"message", p.message}});
+  return {{"file", r.file}, {"format", format_name(r.format)}, {"rows", r.rows}, {"inserted", r.inserted},
+          {"updated", r.updated}, {"unchanged", r.unchanged}, {"rejected", r.rejected},
+          {"committed", r.committed}, {"revision", r.revision}, {"ids", r.written_ids}, {"problems", problems}};
+}
+
+// Builds a record from --set field=value options and the shorthand flags.
+struct PlaceArgs {
+  std::vector<std::string> sets;
+  std::optional<std::string> name, commune, status, opening, lon, lat, fte, address, siret;
+  std::vector<std::string> types, services;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("--name", name, "name of the place");
+    cmd->add_option("--commune", commune, "INSEE code or commune name");
+    cmd->add_option("--type", types, "type (repeatable)");
+    cmd->add_option("--service", services, "service (repeatable)");
+    cmd->add_option("--status", status, "open, project or closed");
+    cmd->add_option("--opening", opening, "opening date (YYYY-MM-DD, YYYY-MM or YYYY)");
+    cmd->add_option("--lon", lon, "longitude WGS84");
+    cmd->add_option("--lat", lat, "latitude WGS84");
+    cmd->add_option("--fte", fte, "staff in full-time equivalents");
+    cmd->add_option("--address", address, "street address");
+    cmd->add_option("--siret", siret, "SIRET (14 digits)");
+    cmd->add_option("--set", sets, "FIELD=VALUE for any field (repeatable); fields:\n" + fields_help());
+  }
+
+  Record build(std::vector<Problem>& problems) const {
+    Record r;
+    r.file = "command line";
+    auto put = [&](Field f, const std::string& v) { set_record_value(r, f, v, problems); };
+    if (name) put(Field::name, *name);
+    if (commune) {
+      auto& communes = territory::CommuneTable::bundled();
+      if (!communes.current_code(*commune).empty() || (commune->size() == 5 && text::all_digits(*commune)))
+        put(Field::insee_code, *commune);
+      else
+        r.commune_name = *commune;
+    }
+    if (!types.empty()) put(Field::types, text::join(types, ";"));
+    if (!services.empty()) put(Field::services, text::join(services, ";"));
+    if (status) put(Field::status, *status);
+    if (opening) put(Field::opening_date, *opening);
+    if (lon) put(Field::lon, *lon);
+    if (lat) put(Field::lat, *lat);
+    if (lon || lat) put(Field::position_precision, "address");
+    if (fte) put(Field::staff_fte, *fte);
+    if (address) put(Field::address, *address);
+    if (siret) put(Field::siret, *siret);
+    for (auto& s : sets) {
+      auto eq = s.find('=');
+      const FieldDef* d = eq == std::string::npos ? nullptr : find_field(s.substr(0, eq));
+      if (!d || !d->is_input)
+        throw Error(fmt::format("--set '{}': expected FIELD=VALUE with one of the fields listed in --help", s));
+      if (d->field == Field::commune) r.commune_name = s.substr(eq + 1);
+      else put(d->field, s.substr(eq + 1));
+    }
+    return r;
+  }
+};
+
+// Writes one record from the command line (add, update, close) and reports like an import.
+ImportReport write_record(PlaceStore& store, Record r, std::vector<Problem> problems, const std::string& what,
+                          ImportOptions::Mode mode, bool as_json) {
+  ImportOptions o;
+  o.origin = "cli " + what;
+  o.mode = mode;
+  auto rep = import_records(store, validator(), {std::move(r)}, o, std::move(problems));
+  if (as_json) std::cout << report_json(rep).dump(2) << '\n';
+  print_problems(rep);
+  if (!rep.committed) throw Error(fmt::format("{} refused: nothing was written", what));
+  return rep;
+}
+
+void print_place(const Place& p, bool include_private) {
+  for (auto& d : fields()) {
+    if (d.is_private && !include_private) continue;
+    std::string v = d.field == Field::commune ? commune_label(p.insee_code)
+                    : d.field == Field::types ? text::join(mask_to_list(p.types, place_types(), true), ", ")
+                    : d.field == Field::services ? text::join(mask_to_list(p.services, service_items(), true), ", ")
+                                                 : format_field(p, d.field);
+    if (!v.empty()) std::cout << fmt::format("{:<20} {}\n", d.name, v);
+  }
+  std::cout << fmt::format("{:<20} {}\n", "open today", p.open_on(date::today()) ? "yes" : "no");
+}
+
+void add_import(CLI::App* places, Globals& g) {
+  struct Args {
+    std::string file, format = "auto", rejects;
+    bool skip = false, dry = false, json = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* imp = places->add_subcommand("import", "import places from a CSV (regional dictionary or Maillage) or GeoJSON "
+                                               "file; all or nothing unless --skip-invalid");
+  imp->add_option("FILE", a->file, "file to import (.csv, .csv.gz, .geojson)")->required();
+  imp->add_option("--format", a->format, "auto (default), csv (regional dictionary), maillage, geojson");
+  imp->add_flag("--skip-invalid", a->skip, "import the valid rows and write the rejected ones to a report");
+  imp->add_option("--rejects", a->rejects,
+                  "rejects report path (default: FILE-NAME.rejects.csv in the working directory)");
+  imp->add_flag("--dry-run", a->dry, "check and match everything, write nothing");
+  imp->add_flag("--json", a->json, "print the import report as JSON");
+  imp->callback([&g, a] {
+    auto store = open_store(g);
+    ImportOptions o;
+    o.format = parse_format(a->format);
+    o.skip_invalid = a->skip;
+    o.dry_run = a->dry;
+    auto rep = import_file(*store, validator(), a->file, o);
+    if (a->json) std::cout << report_json(rep).dump(2) << '\n';
+    print_problems(rep);
+    if (a->skip && rep.rejected > 0) {
+      auto rejects = a->rejects.empty() ? std::filesystem::path(a->file).filename().string() + ".rejects.csv" : a->rejects;
+      write_rejects(rep, rejects);
+      std::cerr << fmt::format("maillage: {} rejected rows reported in {}\n", rep.rejected, rejects);
+    }
+    if (!rep.committed && !a->dry)
+      throw Error(fmt::format("import refused: {} errors in {} of {} rows; nothing was written "
+                              "(fix them, or use --skip-invalid to import the valid rows)",
+                              rep.errors(), rep.rejected, rep.rows));
+    if (!a->json)
+      std::cout << fmt::format(
+          "{}{}: {} rows ({}): {} inserted, {} updated, {} unchanged, {} rejected; registry revision {}\n",
+          a->dry ? "dry run, nothing written: " : "", a->file, rep.rows, format_name(rep.format), rep.inserted,
+          rep.updated, rep.unchanged, rep.rejected, rep.revision);
+  });
+}
+
+void add_export(CLI::App* places, Globals& g) {
+  struct Args {
+    std::string format = "csv", out;
+    bool include_private = false;
+    FilterArgs filter;
+  };
+  auto a = std::make_shared<Args>();
+  auto* exp = places->add_subcommand("export", "export places: csv (regional dictionary), maillage, geojson, mednum");
+  exp->add_option("--format", a->format, "csv (regional dictionary, default), maillage (every field), geojson, "
+                                         "mednum (national 'lieux de médiation numérique' schema)");
+  exp->add_option("-o,--output", a->out, "output file (default: standard output)");
+  exp->add_flag("--include-private", a->include_private, "include the private contact person fields");
+  a->filter.add_to(exp, false);
+  exp->callback([&g, a] {
+    auto store = open_store(g);
+    auto format = parse_format(a->format);
+    if (format == Format::Auto) throw Error("--format: choose csv, maillage, geojson or mednum");
+    auto list = store->list(a->filter.build());
+    if (a->out.empty()) {
+      export_places(list, format, a->include_private, territory::CommuneTable::bundled(), std::cout);
+      return;
+    }
+    std::ofstream out(a->out);
+    if (!out) throw Error(a->out + ": cannot write");
+    export_places(list, format, a->include_private, territory::CommuneTable::bundled(), out);
+    std::cerr << fmt::format("maillage: {} places written to {}\n", list.size(), a->out);
+  });
+}
+
+void add_list(CLI::App* places, Globals& g) {
+  struct Args {
+    FilterArgs filter;
+    bool json = false, include_private = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* lst = places->add_subcommand("list", "list places, filtered");
+  a->filter.add_to(lst, true);
+  lst->add_flag("--json", a->json, "JSON: {total, count, places: [...]}");
+  lst->add_flag("--include-private", a->include_private, "include the private contact fields (JSON)");
+  lst->callback([&g, a] {
+    auto store = open_store(g);
+    auto f = a->filter.build();
+    auto list = store->list(f);
+    if (a->json) {
+      json arr = json::array();
+      for (auto& p : list) arr.push_back(to_json(p, a->include_private, commune_label(p.insee_code)));
+      PlaceFilter all = f;
+      all.limit = 0;
+      all.offset = 0;
+      std::cout << json{{"total", store->count(all)}, {"count", list.size()}, {"offset", f.offset},
+                        {"revision", store->revision()}, {"places", arr}}.dump(2) << '\n';
+      return;
+    }
+    std::cout << pad("ID", 34) << ' ' << pad("NAME", 38) << ' ' << pad("TYPES", 22) << ' ' << pad("STATUS", 8) << ' '
+              << "COMMUNE (DEP)\n";
+    for (auto& p : list)
+      std::cout << pad(p.id, 34) << ' ' << pad(p.name, 38) << ' ' << pad(mask_to_keys(p.types, place_types()), 22)
+                << ' ' << pad(std::string(status_key(p.status)), 8) << ' ' << commune_label(p.insee_code) << " ("
+                << p.insee_code.substr(0, 2) << ")\n";
+    std::cout << fmt::format("{} places\n", list.size());
+  });
+}
+
+void add_show(CLI::App* places, Globals& g) {
+  struct Args {
+    std::string id;
+    bool json = false, history = false, include_private = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* show = places->add_subcommand("show", "show one place (and its change history)");
+  show->add_option("ID", a->id, "place id")->required();
+  show->add_flag("--json", a->json, "JSON output");
+  show->add_flag("--history", a->history, "also show the recorded changes");
+  show->add_flag("--include-private", a->include_private, "include the private contact fields");
+  show->callback([&g, a] {
+    auto store = open_store(g);
+    auto p = require_place(*store, a->id);
+    if (a->json) {
+      json j = to_json(p, a->include_private, commune_label(p.insee_code));
+      j["open_today"] = p.open_on(date::today());
+      if (a->history) {
+        json h = json::array();
+        for (auto& e : store->history(a->id))
+          h.push_back({{"revision", e.revision}, {"action", e.action}, {"at", e.at}, {"origin", e.origin}});
+        j["history"] = h;
+      }
+      std::cout << j.dump(2) << '\n';
+      return;
+    }
+    print_place(p, a->include_private);
+    if (a->history)
+      for (auto& e : store->history(a->id))
+        std::cout << fmt::format("history: revision {} {} {} ({})\n", e.revision, e.at, e.action, e.origin);
+  });
+}
+
+void add_add_update(CLI::App* places, Globals& g) {
+  struct Args {
+    PlaceArgs place;
+    std::string id;
+    bool json = false;
+  };
+  auto add_args = std::make_shared<Args>();
+  auto* add = places->add_subcommand("add", "add a place");
+  add_args->place.add_to(add);
+  add->add_flag("--json", add_args->json, "print the report as JSON");
+  add->callback([&g, a = add_args] {
+    auto store = open_store(g);
+    std::vector<Problem> problems;
+    Record r = a->place.build(problems);
+    if (!r.present.test(static_cast<size_t>(Field::name))) throw Error("--name is required");
+    auto rep = write_record(*store, r, problems, "add", ImportOptions::Mode::InsertOnly, a->json);
+    if (!a->json) std::cout << fmt::format("added {} (registry revision {})\n", rep.written_ids.at(0), rep.revision);
+  });
+
+  auto upd_args = std::make_shared<Args>();
+  auto* upd = places->add_subcommand("update", "change fields of a place");
+  upd->add_option("ID", upd_args->id, "place id")->required();
+  upd_args->place.add_to(upd);
+  upd->add_flag("--json", upd_args->json, "print the report as JSON");
+  upd->callback([&g, a = upd_args] {
+    auto store = open_store(g);
+    require_place(*store, a->id);
+    std::vector<Problem> problems;
+    Record r = a->place.build(problems);
+    r.place.id = a->id;
+    r.present.set(static_cast<size_t>(Field::id));
+    auto rep = write_record(*store, r, problems, "update", ImportOptions::Mode::UpdateOnly, a->json);
+    if (!a->json)
+      std::cout << (rep.updated ? fmt::format("updated (registry revision {})\n", rep.revision) : "nothing changed\n");
+  });
+}
+
+void add_close(CLI::App* places, Globals& g) {
+  struct Args {
+    std::string id, date, reason;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cls = places->add_subcommand("close", "record that a place closed (places are never deleted)");
+  cls->add_option("ID", a->id, "place id")->required();
+  cls->add_option("--date", a->date, "closing date (default: today)");
+  cls->add_option("--reason", a->reason, "why (kept in the notes)");
+  cls->callback([&g, a] {
+    auto store = open_store(g);
+    auto p = require_place(*store, a->id);
+    std::vector<Problem> problems;
+    Record r;
+    r.file = "command line";
+    r.place.id = a->id;
+    r.present.set(static_cast<size_t>(Field::id));
+    set_record_value(r, Field::status, "closed", problems);
+    set_record_value(r, Field::closing_date, a->date.empty() ? date::today() : a->date, problems);
+    if (!a->reason.empty())
+      set_record_value(r, Field::notes, (p.notes.empty() ? "" : p.notes + "; ") + "fermeture: " + a->reason, problems);
+    auto rep = write_record(*store, r, problems, "close", ImportOptions::Mode::UpdateOnly, false);
+    std::cout << fmt::format("closed (registry revision {})\n", rep.revision);
+  });
+}
+
+void add_summary(CLI::App* places, Globals& g) {
+  struct Args {
+    std::string date;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* sum = places->add_subcommand("summary", "counts by department, type and status, and places open at a date");
+  sum->add_option("--date", a->date, "date for 'open' (default: today)");
+  sum->add_flag("--json", a->json, "JSON output");
+  sum->callback([&g, a] {
+    auto store = open_store(g);
+    std::string d = a->date.empty() ? date::today() : a->date;
+    std::string why;
+    if (!date::parse(d, why, false)) throw Error("--date: " + why);
+    auto all = store->list({});
+    std::map<std::string, std::map<std::string, int>> by_dep;
+    std::map<std::string, int> by_type;
+    int open = 0;
+    for (auto& p : all) {
+      auto dep = p.insee_code.substr(0, 2);
+      by_dep[dep][std::string(status_key(p.status))]++;
+      bool o = p.open_on(d);
+      by_dep[dep]["open_at_date"] += o;
+      open += o;
+      for (auto& t : mask_to_list(p.types, place_types())) by_type[t]++;
+    }
+    if (a->json) {
+      std::cout << json{{"date", d}, {"revision", store->revision()}, {"places", all.size()}, {"open_at_date", open},
+                        {"by_department", by_dep}, {"by_type", by_type}}.dump(2) << '\n';
+      return;
+    }
+    std::cout << fmt::format("Registry {} (revision {}): {} places, {} open on {}\n\n", db_path(g),
+                             store->revision(), all.size(), open, d);
+    std::cout << fmt::format("{:<4}{:<24}{:>6}{:>9}{:>8}{:>12}\n", "DEP", "", "open", "project", "closed", "open@date");
+    for (auto& [dep, m] : by_dep)
+      std::cout << fmt::format("{:<4}{}{:>6}{:>9}{:>8}{:>12}\n", dep,
+                               pad(std::string(territory::department_name(dep)), 24), m["open"], m["project"],
+                               m["closed"], m["open_at_date"]);
+    std::cout << "\nby type (a place may have several):\n";
+    for (auto& [t, n] : by_type) std::cout << fmt::format("  {:<22}{:>5}\n", t, n);
+  });
+}
+
+}  // namespace
+
+void add_places_commands(CLI::App& app, Globals& g) {
+  auto* places =
+      app.add_subcommand("places", "the directory of tiers-lieux (import, export, list, show, add, update, close)");
+  places->require_subcommand(1);
+  add_import(places, g);
+  add_export(places, g);
+  add_list(places, g);
+  add_show(places, g);
+  add_add_update(places, g);
+  add_close(places, g);
+  add_summary(places, g);
+}
+
+}  // namespace maillage::cli

@@ -1,0 +1,227 @@
+// Booking over HTTP: a place's resources and hours, the network search of free desks, the regional occupancy,
+// bookings (a member's own; a manager's place's; any for admins) and their calendars. Who may see or act on a
+// booking is decided here, from the token; the capacity rule is the booking library's.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "api/handlers.hpp"
+#include "api/request.hpp"
+#include "api/state.hpp"
+#include "booking/booking.hpp"
+#include "booking/search.hpp"
+#include "core/date.hpp"
+#include "territory/communes.hpp"
+
+namespace maillage::api::booking_api {
+
+using nlohmann::json;
+
+namespace {
+
+// Who may act on a booking: an admin; the manager of its place; the member it belongs to.
+bool may_manage(const Token* who, const std::string& place_id) {
+  return who && (who->role == "admin" || (who->role == "manager" && who->subject == place_id));
+}
+int64_t number_param(const std::string& text, const std::string& what) {
+  return path_id(text, fmt::format("no {} '{}'", what, text));
+}
+std::string actor_of(const Token* who) { return fmt::format("{}:{} (token {})", who->role, who->subject, who->id); }
+// A booking the token may see, else 404 (not 403: whether it exists is not told).
+booking::Booking visible_booking(booking::Bookings& b, const std::string& id_text, const Token* who) {
+  auto bk = b.get(number_param(id_text, "booking"));
+  bool own = who->role == "member" && who->subject == std::to_string(bk.member_id);
+  if (!own && !may_manage(who, bk.place_id)) throw ApiError(404, "not_found", fmt::format("no booking {}", id_text));
+  return bk;
+}
+
+booking::Request booking_request(const json& body, int64_t& member) {
+  booking::Request q;
+  q.unit = "day";
+  for (auto& [k, v] : body.items()) {
+    if (k == "resource" || k == "member" || k == "hours" || k == "weeks") {
+      if (!v.is_number_integer()) throw bad(k, "expected an integer");
+      if (k == "resource") q.resource_id = v.get<int64_t>();
+      else if (k == "member") member = v.get<int64_t>();
+      else if (k == "weeks") q.weeks = v.get<int>();
+      else q.hours = v.get<int>();
+      continue;
+    }
+    if (!v.is_string()) throw bad(k, "expected a string");
+    auto x = v.get<std::string>();
+    if (k == "unit") q.unit = x;
+    else if (k == "date") q.date = x;
+    else if (k == "start") q.start = x;
+    else if (k == "half") q.half = x;
+    else if (k == "month") q.month = x;
+    else if (k == "channel") q.channel = x;
+    else
+      throw bad(k, fmt::format(
+                       "unknown field '{}' (resource, member, unit, date, start, hours, half, month, weeks, channel)", k));
+  }
+  if (q.resource_id == 0) throw bad("resource", "the resource id is required");
+  return q;
+}
+
+}  // namespace
+
+Response resources(const Call& c) {
+  only(c.r, {});
+  auto& place = c.params[0];
+  require_place(c.s, place);
+  std::lock_guard l(c.s.store_mu);
+  booking::Bookings b(c.s.store->db());
+  json res = json::array(), hours = json::array();
+  for (auto& x : b.resources(place)) res.push_back(x.to_json());
+  for (auto& day : b.hours(place)) {
+    json d = json::array();
+    for (auto& iv : day) d.push_back({iv.opens, iv.closes});
+    hours.push_back(d);
+  }
+  return json_response({{"place_id", place}, {"resources", res}, {"opening_hours_monday_first", hours}});
+}
+
+Response search(const Call& c) {
+  auto& r = c.r;
+  only(r, {"lon", "lat", "commune", "desk_kind", "unit", "date", "start", "hours", "half", "minutes"});
+  booking::DeskQuery dq;
+  if (!q(r, "commune").empty()) {
+    auto code = territory::CommuneTable::bundled().resolve(q(r, "commune"));
+    if (code.empty()) throw bad("commune", "not a commune of the region");
+    dq.at = territory::CommuneTable::bundled().find(code)->centre;
+  } else {
+    if (q(r, "lon").empty() || q(r, "lat").empty()) throw bad("lon", "give lon and lat, or commune");
+    dq.at = {q_number(r, "lon", 0, -180, 180), q_number(r, "lat", 0, -90, 90)};
+  }
+  dq.desk_kind = q(r, "desk_kind", "dropin"), dq.unit = q(r, "unit", "day"), dq.date = q_date(r);
+  if (dq.unit == "month") throw bad("unit", "hour, half_day or day");
+  dq.start = q(r, "start"), dq.half = q(r, "half");
+  dq.hours = static_cast<int>(q_number(r, "hours", 1, 1, 24));
+  dq.max_minutes = q_number(r, "minutes", 20, 1, 180);
+  std::vector<registry::Place> places;
+  std::lock_guard l(c.s.store_mu);  // the store first, then the search: always in this order
+  places = c.s.store->list({});
+  booking::Bookings b(c.s.store->db());
+  std::lock_guard l2(c.s.search_mu);
+  auto found = booking::find_free_desks(b, places, c.s.graph, *c.s.snapper, *c.s.search, dq);
+  json arr = json::array();
+  for (auto& f : found) arr.push_back(f.to_json());
+  return json_response({{"items", arr}});
+}
+
+Response occupancy(const Call& c) {
+  only(c.r, {"month"});
+  auto m = q(c.r, "month");
+  std::string why;
+  if (m.size() != 7 || !date::parse(m, why, true)) throw bad("month", "expected YYYY-MM");
+  std::lock_guard l(c.s.store_mu);
+  return json_response(booking::regional_occupancy(c.s.store->db(), m));
+}
+
+Response list(const Call& c) {
+  auto& r = c.r;
+  auto* who = c.who;
+  only(r, {"place", "member", "from", "to"});
+  std::lock_guard l(c.s.store_mu);
+  booking::Bookings b(c.s.store->db());
+  int64_t member = 0;
+  std::string place = q(r, "place");
+  if (who->role == "member") {
+    member = std::stoll(who->subject);  // a member sees only their own bookings
+  } else if (who->role == "manager") {
+    if (!place.empty() && place != who->subject) throw ApiError(403, "forbidden", "a manager sees their own place's bookings");
+    place = who->subject;
+  } else if (who->role != "admin") {
+    throw ApiError(403, "forbidden", "bookings are seen by their members, their place's manager and admins");
+  }
+  if (member == 0 && !q(r, "member").empty()) member = number_param(q(r, "member"), "member");
+  auto day = [&](const std::string& name) {
+    auto v = q(r, name);
+    if (v.empty()) return v;
+    std::string why;
+    if (!date::parse(v, why, false) || v.size() != 10) throw bad(name, "expected YYYY-MM-DD");
+    return v + "T00:00";
+  };
+  return json_response({{"items", booking::to_json(b.list(member, place, day("from"), day("to")))},
+                        {"role", who->role}, {"subject", who->subject}});
+}
+
+Response create(const Call& c) {
+  auto* who = c.who;
+  int64_t member = 0;
+  auto q = booking_request(body_object(c.r), member);
+  std::lock_guard l(c.s.store_mu);
+  booking::Bookings b(c.s.store->db());
+  auto res = b.resource(q.resource_id);
+  if (who->role == "member") {
+    if (member != 0 && std::to_string(member) != who->subject) throw ApiError(403, "forbidden", "a member books for themself");
+    q.member_id = std::stoll(who->subject);
+    q.actor = actor_of(who);
+  } else {
+    if (!may_manage(who, res.place_id))
+      throw ApiError(403, "forbidden", "only this place's manager (or an admin) books for others");
+    if (member == 0) throw bad("member", "the member booked for is required");
+    q.member_id = member, q.actor = actor_of(who), q.on_behalf = true;
+    if (q.channel == "self") q.channel = "phone";
+  }
+  auto made = b.book_series(q);
+  if (q.weeks == 1) return json_response(made.front().to_json(), 201);
+  return json_response({{"series_id", made.front().series_id}, {"bookings", booking::to_json(made)}}, 201);
+}
+
+Response get(const Call& c) {
+  only(c.r, {});
+  std::lock_guard l(c.s.store_mu);
+  booking::Bookings b(c.s.store->db());
+  return json_response(visible_booking(b, c.params[0], c.who).to_json());
+}
+
+Response action(const Call& c) {
+  auto& action = c.params[1];
+  auto* who = c.who;
+  if (action != "cancel" && action != "confirm" && action != "no_show")
+    throw ApiError(404, "not_found", fmt::format("no action '{}' (cancel, confirm, no_show)", action));
+  auto body = c.r.body.empty() ? json::object() : body_object(c.r);
+  std::string reason;
+  bool series = false;
+  for (auto& [k, v] : body.items()) {
+    if (k == "reason" && v.is_string()) reason = v.get<std::string>();
+    else if (k == "series" && v.is_boolean() && action == "cancel") series = v.get<bool>();
+    else throw bad(k, action == "cancel" ? "a reason (string) and series (boolean) may be given" : "only a reason (string) may be given");
+  }
+  std::lock_guard l(c.s.store_mu);
+  booking::Bookings b(c.s.store->db());
+  auto bk = visible_booking(b, c.params[0], who);
+  bool manager = may_manage(who, bk.place_id);
+  if (action == "cancel" && series) {
+    auto cancelled = b.cancel_series(bk.id, actor_of(who), manager, booking::local_now(), reason);
+    return json_response({{"series_id", bk.series_id}, {"bookings", booking::to_json(cancelled)}});
+  }
+  if (action == "cancel") b.cancel(bk.id, actor_of(who), manager, booking::local_now(), reason);
+  else if (!manager)
+    throw ApiError(403, "forbidden", fmt::format("only the place's manager may {} a booking",
+                                                 action == "no_show" ? "record a no-show for" : action));
+  else if (action == "confirm") b.confirm(bk.id, actor_of(who));
+  else b.no_show(bk.id, actor_of(who), booking::local_now());
+  return json_response(b.get(bk.id).to_json());
+}
+
+Response member_calendar(const Call& c) {
+  only(c.r, {});
+  if (c.who->role != "member") throw ApiError(403, "forbidden", "a member token: the calendar of its member");
+  std::lock_guard l(c.s.store_mu);
+  return Response{200, "text/calendar",
+                  booking::Bookings(c.s.store->db()).icalendar_member(std::stoll(c.who->subject)), "bookings.ics"};
+}
+
+Response resource_calendar(const Call& c) {
+  only(c.r, {});
+  std::lock_guard l(c.s.store_mu);
+  booking::Bookings b(c.s.store->db());
+  auto res = b.resource(number_param(c.params[0], "resource"));
+  if (!may_manage(c.who, res.place_id))
+    throw ApiError(403, "forbidden", "the calendar of a resource is its place's manager's");
+  return Response{200, "text/calendar", b.icalendar_resource(res.id), "resource.ics"};
+}
+
+}  // namespace maillage::api::booking_api

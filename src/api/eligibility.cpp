@@ -1,0 +1,206 @@
+// Funding calls, eligibility and applications over HTTP: the creation check at a point or commune (explained,
+// with its route), the development check of a listed place, and applications with their transitions (the
+// eligibility is computed and stored at submission).
+#include <fmt/format.h>
+
+#include "ami/ami.hpp"
+#include "ami/applications.hpp"
+#include "api/handlers.hpp"
+#include "api/request.hpp"
+#include "api/state.hpp"
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "territory/communes.hpp"
+
+namespace maillage::api::eligibility_api {
+
+using nlohmann::json;
+
+namespace {
+
+ami::Call call_of(State& s, const Request& r) {
+  std::lock_guard l(s.store_mu);
+  try {
+    return ami::get_call(s.store->db(), q(r, "call", ami::kDefaultCall));
+  } catch (const NotFound& e) {
+    throw bad("call", e.what());
+  }
+}
+
+// A creation checker for (revision, call, date) from the pool, or a new one; given back by `release`.
+std::unique_ptr<ami::CreationChecker> take_checker(State& s, const ami::Call& call, const std::string& d, int64_t rev,
+                                                   const std::string& key) {
+  {
+    std::lock_guard l(s.checker_mu);
+    for (auto it = s.checkers.begin(); it != s.checkers.end();)  // drop checkers of older revisions
+      it = it->first.starts_with(fmt::format("{}|", rev)) ? std::next(it) : s.checkers.erase(it);
+    auto& free = s.checkers[key];
+    if (!free.empty()) {
+      auto checker = std::move(free.back());
+      free.pop_back();
+      return checker;
+    }
+  }
+  registry::PlaceFilter f;
+  f.open_on = d;
+  std::vector<registry::Place> places;
+  {
+    std::lock_guard l(s.store_mu);
+    places = s.store->list(f);
+  }
+  ami::DataUsed used{d, call.id, s.graph_label, s.graph.checksum, rev};
+  return std::make_unique<ami::CreationChecker>(s.graph, *s.snapper, std::move(places), call, used);
+}
+
+json creation_json(State& s, const Request& r) {
+  only(r, {"lon", "lat", "commune", "date", "call", "explain"});
+  auto d = q_date(r);
+  auto call = call_of(s, r);
+  geo::LonLat at;
+  if (!q(r, "commune").empty()) {
+    size_t named = 0;
+    auto code = territory::CommuneTable::bundled().resolve(q(r, "commune"), &named);
+    if (code.empty())
+      throw bad("commune", named ? "names several communes: give the INSEE code" : "not a commune of the region");
+    at = territory::CommuneTable::bundled().find(code)->centre;
+  } else {
+    if (q(r, "lon").empty()) throw bad("lon", "give lon and lat, or commune");
+    if (q(r, "lat").empty()) throw bad("lat", "give lon and lat, or commune");
+    at = {q_number(r, "lon", 0, -180, 180), q_number(r, "lat", 0, -90, 90)};
+  }
+  bool explain = q(r, "explain").empty() || q_bool(r, "explain");
+  auto rev = s.revision();
+  auto key = fmt::format("{}|{}|{}", rev, call.id, d);
+  auto checker = take_checker(s, call, d, rev, key);
+  auto res = explain ? checker->explain(at) : checker->quick(at);
+  {
+    std::lock_guard l(s.checker_mu);
+    s.checkers[key].push_back(std::move(checker));
+  }
+  return res.to_json();
+}
+
+int64_t app_id(const std::string& text) { return path_id(text, "no application " + text); }
+
+Response application_of(State& s, const std::string& id) {
+  std::lock_guard l(s.store_mu);
+  return json_response(ami::Applications(s.store->db()).get(app_id(id)).to_json(true));
+}
+
+// The eligibility of an application at date d, as stored with its submission.
+json eligibility_at(State& s, int64_t id, const std::string& d) {
+  ami::Application a;
+  ami::Call call;
+  {
+    std::lock_guard l(s.store_mu);
+    a = ami::Applications(s.store->db()).get(id);
+    call = ami::get_call(s.store->db(), a.call_id);
+  }
+  if (a.kind == "development") {
+    std::lock_guard l(s.store_mu);
+    return ami::check_development(s.store->get(a.place_id), a.place_id, d, call, s.store->revision()).to_json();
+  }
+  Request er;
+  er.query = {{"lon", fmt::format("{}", a.lon.value_or(0))}, {"lat", fmt::format("{}", a.lat.value_or(0))},
+              {"date", d}, {"call", call.id}};
+  return creation_json(s, er);
+}
+
+}  // namespace
+
+Response calls(const Call& c) {
+  only(c.r, {});
+  std::lock_guard l(c.s.store_mu);
+  json arr = json::array();
+  for (auto& call : ami::list_calls(c.s.store->db())) arr.push_back(call.to_json());
+  return json_response({{"items", arr}});
+}
+
+Response creation(const Call& c) { return json_response(creation_json(c.s, c.r)); }
+
+Response development(const Call& c) {
+  only(c.r, {"place", "date", "call"});
+  auto id = q(c.r, "place");
+  if (id.empty()) throw bad("place", "the place id is required");
+  auto d = q_date(c.r);
+  auto call = call_of(c.s, c.r);
+  std::lock_guard l(c.s.store_mu);
+  return json_response(ami::check_development(c.s.store->get(id), id, d, call, c.s.store->revision()).to_json());
+}
+
+Response applications(const Call& c) {
+  only(c.r, {"call", "status"});
+  std::lock_guard l(c.s.store_mu);
+  ami::Applications apps(c.s.store->db());
+  json arr = json::array();
+  for (auto& a : apps.list(q(c.r, "call"), q(c.r, "status"))) arr.push_back(a.to_json());
+  return json_response({{"items", arr}});
+}
+
+Response application_get(const Call& c) {
+  only(c.r, {});
+  return application_of(c.s, c.params[0]);
+}
+
+Response application_create(const Call& c) {
+  auto b = body_object(c.r);
+  ami::Application a;
+  for (auto& [k, v] : b.items()) {
+    if (k == "lon" || k == "lat") {
+      if (!v.is_number()) throw bad(k, "expected a number");
+      (k == "lon" ? a.lon : a.lat) = v.get<double>();
+      continue;
+    }
+    if (!v.is_string()) throw bad(k, "expected a string");
+    auto x = v.get<std::string>();
+    if (k == "call") a.call_id = x;
+    else if (k == "kind") a.kind = x;
+    else if (k == "applicant") a.applicant = x;
+    else if (k == "project") a.project = x;
+    else if (k == "place") a.place_id = x;
+    else if (k == "commune") a.insee_code = x;
+    else throw bad(k, fmt::format("unknown field '{}' (call, kind, applicant, project, place, commune, lon, lat)", k));
+  }
+  if (a.call_id.empty()) a.call_id = ami::kDefaultCall;
+  std::lock_guard l(c.s.store_mu);
+  ami::Applications apps(c.s.store->db());
+  int64_t id = apps.create(a, fmt::format("token {}", c.who->id));
+  return json_response(apps.get(id).to_json(true), 201);
+}
+
+Response application_action(const Call& c) {
+  static const std::vector<std::string> actions{"submit", "review", "accept", "reject", "withdraw"};
+  auto& id_text = c.params[0];
+  auto& action = c.params[1];
+  if (std::find(actions.begin(), actions.end(), action) == actions.end())
+    throw ApiError(404, "not_found", fmt::format("no action '{}' (submit, review, accept, reject, withdraw)", action));
+  auto b = c.r.body.empty() ? json::object() : body_object(c.r);
+  std::string reason, d = date::today();
+  for (auto& [k, v] : b.items()) {
+    if (!v.is_string()) throw bad(k, "expected a string");
+    if (k == "reason") reason = v.get<std::string>();
+    else if (k == "date" && action == "submit") {
+      std::string why;
+      auto pd = date::parse(v.get<std::string>(), why, false);
+      if (!pd) throw bad("date", why);
+      d = pd->iso;
+    } else throw bad(k, fmt::format("unknown field '{}'", k));
+  }
+  auto id = app_id(id_text);
+  auto actor = fmt::format("token {} ({})", c.who->id, c.who->label);
+  if (action == "submit") {
+    auto eligibility = eligibility_at(c.s, id, d);
+    std::lock_guard l(c.s.store_mu);
+    ami::Applications(c.s.store->db()).submit(id, d, eligibility, actor);
+  } else {
+    static const std::map<std::string, std::string> to{
+        {"review", "under_review"}, {"accept", "accepted"}, {"reject", "rejected"}, {"withdraw", "withdrawn"}};
+    if ((action == "accept" || action == "reject") && c.who->role != "admin")
+      throw ApiError(403, "forbidden", "accepting or rejecting needs an admin token");
+    std::lock_guard l(c.s.store_mu);
+    ami::Applications(c.s.store->db()).transition(id, to.at(action), actor, reason);
+  }
+  return application_of(c.s, id_text);
+}
+
+}  // namespace maillage::api::eligibility_api

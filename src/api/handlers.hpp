@@ -1,0 +1,61 @@
+#pragma once
+// Every handler of the API, by resource family (internal to src/api). Each family is one file; the route table
+// (routes.cpp) is the single list that binds them to methods and paths.
+#include "api/service.hpp"
+
+namespace maillage::api {
+
+namespace territory_api {  // territory.cpp: health, the OpenAPI document, outlines, communes and the base map
+Response health(const Call&);
+Response openapi(const Call&);
+Response departments(const Call&);
+Response communes_geojson(const Call&);
+Response communes(const Call&);
+}  // namespace territory_api
+
+namespace places_api {  // places.cpp: the directory
+Response list(const Call&);
+Response geojson(const Call&);
+Response csv(const Call&);
+Response get(const Call&);
+Response create(const Call&);
+Response update(const Call&);
+Response close(const Call&);
+}  // namespace places_api
+
+namespace coverage_api {  // coverage.cpp: coverage and indicators
+Response summary(const Call&);
+Response cells(const Call&);
+Response zones(const Call&);
+Response indicators(const Call&);
+}  // namespace coverage_api
+
+namespace eligibility_api {  // eligibility.cpp: funding calls, eligibility checks and applications
+Response calls(const Call&);
+Response creation(const Call&);
+Response development(const Call&);
+Response applications(const Call&);
+Response application_create(const Call&);
+Response application_get(const Call&);
+Response application_action(const Call&);
+}  // namespace eligibility_api
+
+namespace planning_api {  // planning.cpp
+Response best(const Call&);
+Response cover(const Call&);
+Response criticality(const Call&);
+}  // namespace planning_api
+
+namespace booking_api {  // booking.cpp: resources, free desks, bookings and their calendars
+Response resources(const Call&);
+Response search(const Call&);
+Response occupancy(const Call&);
+Response list(const Call&);
+Response create(const Call&);
+Response get(const Call&);
+Response action(const Call&);
+Response member_calendar(const Call&);
+Response resource_calendar(const Call&);
+}  // namespace booking_api
+
+}  // namespace maillage::api

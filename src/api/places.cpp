@@ -1,0 +1,214 @@
+// The directory over HTTP: list (filters, pages), exports, one place with its history, create, update, close.
+// Writes go through the registry's transactional import, like the CLI's.
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "api/handlers.hpp"
+#include "api/request.hpp"
+#include "api/state.hpp"
+#include "core/date.hpp"
+#include "core/text.hpp"
+#include "registry/filter.hpp"
+#include "registry/io_formats.hpp"
+#include "territory/communes.hpp"
+
+namespace maillage::api::places_api {
+
+using nlohmann::json;
+
+namespace {
+
+registry::PlaceFilter filter_of(const Request& r, int max_page, bool paging) {
+  registry::FilterText t;
+  for (auto& x : text::split_list(q(r, "type"), ",")) t.types.push_back(x);
+  t.status = q(r, "status"), t.department = q(r, "department"), t.commune = q(r, "commune"), t.text = q(r, "q");
+  t.open_on = q(r, "open_on"), t.bbox = q(r, "bbox");
+  if (paging) {
+    t.limit = static_cast<int>(q_number(r, "limit", 50, 1, max_page));
+    t.offset = static_cast<int>(q_number(r, "offset", 0, 0, 1e9));
+  }
+  try {
+    return registry::parse_filter(t);
+  } catch (const registry::FilterError& e) {
+    throw bad(e.param == "text" ? "q" : e.param, e.what());
+  }
+}
+
+std::shared_ptr<const State::PlacesJson> places_json(State& s,
+                                                     const std::shared_ptr<const registry::PlaceStore::Snapshot>& snap) {
+  std::lock_guard l(s.places_json_mu);
+  if (!s.places_json || s.places_json->snapshot != snap) {
+    auto made = std::make_shared<State::PlacesJson>();
+    made->snapshot = snap;
+    for (auto& p : snap->places)
+      for (bool priv : {false, true}) made->items[priv].push_back(place_json(p, priv).dump());
+    s.places_json = std::move(made);
+  }
+  return s.places_json;
+}
+
+Response export_as(const Call& c, const std::string& fmt_name) {
+  only(c.r, {"type", "status", "department", "commune", "q", "open_on", "bbox"});
+  auto f = filter_of(c.r, 0, false);
+  std::vector<registry::Place> items;
+  {
+    std::lock_guard l(c.s.store_mu);
+    items = c.s.store->list(f);
+  }
+  std::ostringstream out;
+  registry::export_places(items, registry::parse_format(fmt_name), may_see_private(c.who),
+                          territory::CommuneTable::bundled(), out);
+  bool geo = fmt_name == "geojson";
+  return {200, geo ? "application/json" : "text/csv; charset=utf-8", out.str(),
+          geo ? "tiers-lieux.geojson" : "tiers-lieux.csv"};
+}
+
+// A place body: known fields only, values as in the CSV formats (lists as arrays or comma-separated).
+registry::Record record_of(const json& body, std::vector<registry::Problem>& problems) {
+  registry::Record rec;
+  rec.file = "request body";
+  for (auto& [key, value] : body.items()) {
+    auto* def = registry::find_field(key);
+    if (!def || def->field == registry::Field::id)
+      throw bad(key, fmt::format("unknown field '{}' (the fields are those of the Maillage CSV: docs/data.md)", key));
+    std::string v;
+    if (value.is_string()) v = value.get<std::string>();
+    else if (value.is_number()) v = value.dump();
+    else if (value.is_null()) v = "";
+    else if (value.is_array()) {
+      std::vector<std::string> parts;
+      for (auto& x : value) {
+        if (!x.is_string()) throw bad(key, "expected an array of strings");
+        parts.push_back(x.get<std::string>());
+      }
+      v = text::join(parts, ",");
+    } else {
+      throw bad(key, "expected a string, a number or an array of strings");
+    }
+    registry::set_record_value(rec, def->field, v, problems);
+  }
+  return rec;
+}
+
+// An update of the place `id` (in the path).
+registry::Record update_of(const std::string& id) {
+  registry::Record rec;
+  rec.file = "request body";
+  rec.place.id = id;
+  rec.present.set(static_cast<size_t>(registry::Field::id));
+  return rec;
+}
+
+Response write(const Call& c, registry::Record rec, std::vector<registry::Problem> problems,
+               registry::ImportOptions::Mode mode, int ok_status) {
+  registry::ImportOptions o;
+  o.mode = mode;
+  o.origin = fmt::format("api token {} ({})", c.who->id, c.who->label);
+  registry::ImportReport rep;
+  {
+    std::lock_guard l(c.s.store_mu);
+    rep = registry::import_records(*c.s.store, c.s.validator, {std::move(rec)}, o, std::move(problems));
+  }
+  json warnings = json::array();
+  for (auto& p : rep.problems) {
+    if (p.is_error()) {
+      int status = p.message.find("already") != std::string::npos ? 409 : 422;
+      throw ApiError(status, status == 409 ? "conflict" : "invalid", p.message, p.where.field);
+    }
+    warnings.push_back({{"field", p.where.field}, {"message", p.message}});
+  }
+  if (!rep.committed) throw ApiError(422, "invalid", "refused: nothing was written");
+  auto id = rep.written_ids.empty() ? std::string() : rep.written_ids[0];
+  json out{{"registry_revision", rep.revision}, {"changed", rep.inserted + rep.updated > 0}, {"warnings", warnings}};
+  if (!id.empty()) out["place"] = place_json(require_place(c.s, id), c.who);
+  return json_response(out, ok_status);
+}
+
+}  // namespace
+
+Response list(const Call& c) {
+  auto& s = c.s;
+  only(c.r, {"type", "status", "department", "commune", "q", "open_on", "bbox", "limit", "offset"});
+  auto f = filter_of(c.r, c.limits.max_page, true);
+  bool priv = may_see_private(c.who);
+  // A page depends only on the registry revision, the parameters and whether private fields are shown.
+  std::string key = fmt::format("places|{}|{}", s.revision(), priv);
+  for (auto& [k, v] : c.r.query) key += fmt::format("|{}={}", k, v);
+  auto body = cached(
+      s, key,
+      [&] {
+        registry::PlaceStore::Selection sel;
+        {
+          std::lock_guard l(s.store_mu);
+          sel = s.store->select(f);
+        }
+        auto items = places_json(s, sel.snapshot);
+        // The members in the order nlohmann::json writes them (sorted), as the other bodies.
+        std::string out = R"({"items":[)";
+        for (size_t n = 0; n < sel.page.size(); ++n) {
+          if (n) out += ',';
+          out += items->items[priv][sel.page[n]];
+        }
+        out += fmt::format(R"(],"limit":{},"offset":{},"registry_revision":{},"total":{}}})", f.limit, f.offset,
+                           sel.snapshot->revision, sel.total);
+        return out;
+      },
+      true);
+  return {200, "application/json", *body, {}};
+}
+
+Response geojson(const Call& c) { return export_as(c, "geojson"); }
+Response csv(const Call& c) { return export_as(c, "csv"); }
+
+Response get(const Call& c) {
+  only(c.r, {});
+  auto& id = c.params[0];
+  auto j = place_json(require_place(c.s, id), c.who);
+  json hist = json::array();
+  {
+    std::lock_guard l(c.s.store_mu);
+    for (auto& h : c.s.store->history(id))
+      hist.push_back({{"revision", h.revision}, {"action", h.action}, {"at", h.at}, {"origin", h.origin}});
+  }
+  j["history"] = hist;
+  return json_response(j);
+}
+
+Response create(const Call& c) {
+  std::vector<registry::Problem> problems;
+  auto rec = record_of(body_object(c.r), problems);
+  if (!rec.present.test(static_cast<size_t>(registry::Field::name))) throw bad("name", "name is required");
+  return write(c, std::move(rec), std::move(problems), registry::ImportOptions::Mode::InsertOnly, 201);
+}
+
+Response update(const Call& c) {
+  require_place(c.s, c.params[0]);
+  std::vector<registry::Problem> problems;
+  auto rec = record_of(body_object(c.r), problems);
+  rec.place.id = c.params[0];
+  rec.present.set(static_cast<size_t>(registry::Field::id));
+  return write(c, std::move(rec), std::move(problems), registry::ImportOptions::Mode::UpdateOnly, 200);
+}
+
+Response close(const Call& c) {
+  auto place = require_place(c.s, c.params[0]);
+  auto b = c.r.body.empty() ? json::object() : body_object(c.r);
+  std::string d = date::today(), reason;
+  for (auto& [k, v] : b.items()) {
+    if (!v.is_string()) throw bad(k, "expected a string");
+    if (k == "date") d = v.get<std::string>();
+    else if (k == "reason") reason = v.get<std::string>();
+    else throw bad(k, fmt::format("unknown field '{}' (date, reason)", k));
+  }
+  std::vector<registry::Problem> problems;
+  auto rec = update_of(c.params[0]);
+  registry::set_record_value(rec, registry::Field::status, "closed", problems);
+  registry::set_record_value(rec, registry::Field::closing_date, d, problems);
+  if (!reason.empty())
+    registry::set_record_value(rec, registry::Field::notes,
+                               (place.notes.empty() ? "" : place.notes + "; ") + "fermeture: " + reason, problems);
+  return write(c, std::move(rec), std::move(problems), registry::ImportOptions::Mode::UpdateOnly, 200);
+}
+
+}  // namespace maillage::api::places_api

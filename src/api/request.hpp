@@ -1,0 +1,35 @@
+#pragma once
+// Reading a request (internal to src/api): query parameters checked and converted in one place, JSON bodies,
+// path ids, and the 400 error that names its field.
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/service.hpp"
+
+namespace maillage::api {
+
+Response json_response(const nlohmann::json& j, int status = 200);
+// 400 naming the field.
+ApiError bad(const std::string& field, const std::string& message);
+
+// The query parameter's text, or `fallback` when absent.
+std::string q(const Request& r, const std::string& name, const std::string& fallback = {});
+// A number in [lo, hi], else 400 naming the parameter; `fallback` when absent or empty.
+double q_number(const Request& r, const std::string& name, double fallback, double lo, double hi);
+// true/1, false/0 (or absent), else 400.
+bool q_bool(const Request& r, const std::string& name);
+// A full ISO date (YYYY-MM-DD); today when absent.
+std::string q_date(const Request& r, const std::string& name = "date");
+// Query parameters must be known: a misspelt filter silently ignored would give a wrong answer.
+void only(const Request& r, std::initializer_list<const char*> known);
+
+// The body as a JSON object, else 400 bad_json.
+nlohmann::json body_object(const Request& r);
+
+// A positive integer id from the path, else 404 with `not_found` as message.
+int64_t path_id(const std::string& text, const std::string& not_found);
+
+}  // namespace maillage::api

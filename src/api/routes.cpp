@@ -1,0 +1,71 @@
+// The route table: the single list of the API's routes (method, path pattern, access, summary, handler). The
+// OpenAPI document (data/api/openapi.json) must list exactly these; a test compares them both ways.
+#include "api/handlers.hpp"
+
+namespace maillage::api {
+
+const std::vector<Route>& Service::routes() {
+  using A = Access;
+  namespace t = territory_api;
+  namespace p = places_api;
+  namespace c = coverage_api;
+  namespace e = eligibility_api;
+  namespace b = booking_api;
+  namespace pl = planning_api;
+  static const std::vector<Route> r = {
+      {"GET", "/health", A::Public, "liveness, data versions", t::health},
+      {"GET", "/openapi.json", A::Public, "this API's OpenAPI 3 document", t::openapi},
+      {"GET", "/territory/departments.geojson", A::Public,
+       "outlines of the region's departments (IGN 2018, see data/ATTRIBUTION.md)", t::departments},
+      {"GET", "/territory/communes.geojson", A::Public,
+       "outlines of the region's communes (IGN 2018; 8 MB, load on demand)", t::communes_geojson},
+      {"GET", "/territory/communes", A::Public,
+       "communes of the region: INSEE code, name, department, centre (for search)", t::communes},
+
+      {"GET", "/places", A::Public, "list places (filters, pagination)", p::list},
+      {"GET", "/places.geojson", A::Public, "places as GeoJSON (same filters)", p::geojson},
+      {"GET", "/places.csv", A::Public, "places as CSV of the regional data dictionary (same filters)", p::csv},
+      {"GET", "/places/{id}", A::Public, "one place, with its history", p::get},
+      {"POST", "/places", A::Editor, "create a place", p::create},
+      {"PATCH", "/places/{id}", A::Editor, "change fields of a place", p::update},
+      {"POST", "/places/{id}/close", A::Editor, "record that a place closed (body: date, reason)", p::close},
+
+      {"GET", "/coverage", A::Public, "coverage summary (date, threshold, communes=true for the per-commune table)",
+       c::summary},
+      {"GET", "/coverage/cells.geojson", A::Public, "population cells with their drive time", c::cells},
+      {"GET", "/coverage/zones.geojson", A::Public, "zones blanches as outlines", c::zones},
+      {"GET", "/indicators", A::Public, "indicators and their history", c::indicators},
+
+      {"GET", "/calls", A::Public, "funding calls", e::calls},
+      {"GET", "/eligibility/creation", A::Public, "creation eligibility at a point or commune, explained", e::creation},
+      {"GET", "/eligibility/development", A::Public, "development eligibility of a listed place", e::development},
+      {"GET", "/applications", A::Editor, "applications (call, status)", e::applications},
+      {"POST", "/applications", A::Editor, "create a draft application", e::application_create},
+      {"GET", "/applications/{id}", A::Editor, "one application with its events", e::application_get},
+      {"POST", "/applications/{id}/{action}", A::Editor, "submit, review, accept, reject (admin) or withdraw",
+       e::application_action},
+
+      {"GET", "/places/{id}/resources", A::Public,
+       "bookable desks, rooms and machines of a place, with prices and opening hours", b::resources},
+      {"GET", "/booking/search", A::Public, "free desks of a kind at a time within N minutes' drive, nearest first",
+       b::search},
+      {"GET", "/booking/occupancy", A::Public, "anonymised regional occupancy for a month (totals by department)",
+       b::occupancy},
+      {"GET", "/bookings", A::Token, "bookings: a member's own, a manager's place's, or (admin) any", b::list},
+      {"POST", "/bookings", A::Token, "book (a member for themself; a manager for a member, on their behalf)",
+       b::create},
+      {"GET", "/bookings/{id}", A::Token, "one booking (its member, its place's manager, admins)", b::get},
+      {"POST", "/bookings/{id}/{action}", A::Token,
+       "cancel (member: until the resource's limit), confirm or no_show (manager)", b::action},
+      {"GET", "/bookings.ics", A::Token, "iCalendar of the member's own bookings", b::member_calendar},
+      {"GET", "/resources/{id}/calendar.ics", A::Token, "iCalendar of a resource's bookings (its place's manager, admins)",
+       b::resource_calendar},
+
+      {"GET", "/plan/best", A::Public, "best k new sites (k, exact, time_limit, format=json|geojson)", pl::best},
+      {"GET", "/plan/cover", A::Public, "fewest new sites covering every coverable inhabitant", pl::cover},
+      {"GET", "/plan/criticality", A::Public, "what each open place is worth to coverage", pl::criticality},
+  };
+  return r;
+}
+
+}  // namespace maillage::api

@@ -1,0 +1,60 @@
+// The service and the territory over HTTP: health, the OpenAPI document, the outlines of the departments and
+// communes, the commune list used by searches. Static bodies are read or built once.
+#include <cmath>
+
+#include "api/handlers.hpp"
+#include "api/request.hpp"
+#include "api/state.hpp"
+#include "core/io.hpp"
+#include "core/paths.hpp"
+#include "territory/communes.hpp"
+
+namespace maillage::api::territory_api {
+
+using nlohmann::json;
+
+namespace {
+Response static_json(const std::string& body) { return Response{200, "application/json", body, {}}; }
+}  // namespace
+
+Response health(const Call& c) {
+  auto& s = c.s;
+  int64_t n = 0, rev = 0;
+  {
+    std::lock_guard l(s.store_mu);
+    n = s.store->count_all();
+    rev = s.store->revision();
+  }
+  return json_response({{"status", "ok"}, {"places", n}, {"registry_revision", rev}, {"graph", s.graph_label},
+                        {"graph_checksum", s.graph.checksum}, {"graph_nodes", s.graph.node_count()}});
+}
+
+Response openapi(const Call&) {
+  static const std::string doc = io::read_file(paths::data_file("api/openapi.json"));
+  return static_json(doc);
+}
+
+Response departments(const Call& c) {
+  only(c.r, {});
+  static const std::string doc = io::read_file(paths::data_file("communes/departements-nouvelle-aquitaine_2018.geojson.gz"));
+  return static_json(doc);
+}
+
+Response communes_geojson(const Call& c) {
+  only(c.r, {});
+  static const std::string doc = io::read_file(paths::data_file("communes/communes_na_contours_2018.geojson.gz"));
+  return static_json(doc);
+}
+
+Response communes(const Call& c) {
+  only(c.r, {});
+  static const std::string doc = [] {
+    json arr = json::array();
+    for (auto& m : territory::CommuneTable::bundled().all())
+      arr.push_back({m.code, m.name, m.dep, std::round(m.centre.lon * 1e5) / 1e5, std::round(m.centre.lat * 1e5) / 1e5});
+    return json{{"columns", {"insee", "name", "dep", "lon", "lat"}}, {"items", arr}}.dump();
+  }();
+  return static_json(doc);
+}
+
+}  // namespace maillage::api::territory_api
