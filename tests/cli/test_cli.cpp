@@ -40,6 +40,29 @@ TEST(Cli, DefaultDatabaseIsCreatedFromTheBundledData) {
   EXPECT_NE(again.out.find("Guéret (23)"), std::string::npos);
 }
 
+TEST(Cli, GlobalOptionsBeforeOrAfterTheCommand) {
+  TempDir dir;
+  auto db = dir.file("x.db"), other = dir.file("y.db");
+  // After the command: the named database is the one created and read, not maillage.db.
+  auto after = maillage::test::json_of("places list --db " + db + " --json");
+  EXPECT_EQ(after["total"], 168);
+  EXPECT_TRUE(std::filesystem::exists(db));
+  auto before = maillage::test::json_of("--db " + db + " places list --json");
+  EXPECT_EQ(before["revision"], after["revision"]);
+  EXPECT_EQ(before["total"], after["total"]);
+  // An import writes into the database named at the end of the line, and only there.
+  auto file = dir.write("one.csv", header + row(1));
+  auto imp = run_cli("places import " + file + " --no-seed --db " + other);
+  ASSERT_EQ(imp.exit_code, 0) << imp.out;
+  EXPECT_EQ(maillage::test::json_of("places list --json --db " + other)["total"], 1);
+  EXPECT_EQ(maillage::test::json_of("places list --json --db " + db)["total"], 168);
+  // Between a command and its verb too; an unknown option is still refused.
+  EXPECT_EQ(maillage::test::json_of("places --db " + other + " list --json")["total"], 1);
+  auto bad = run_cli("places list --db " + db + " --bogus");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("--bogus"), std::string::npos) << bad.out;
+}
+
 TEST(Cli, BadRowFailsWithFileLineColumnAndLeavesTheDatabaseByteForByte) {
   TempDir dir;
   auto db = dir.file("m.db");
