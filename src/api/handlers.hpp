@@ -11,6 +11,8 @@ Response openapi(const Call&);
 Response departments(const Call&);
 Response communes_geojson(const Call&);
 Response communes(const Call&);
+Response roads(const Call&);
+Response water(const Call&);
 }  // namespace territory_api
 
 namespace places_api {  // places.cpp: the directory

@@ -20,7 +20,12 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/territory/communes.geojson", A::Public,
        "outlines of the region's communes (IGN 2018; 8 MB, load on demand)", t::communes_geojson},
       {"GET", "/territory/communes", A::Public,
-       "communes of the region: INSEE code, name, department, centre (for search)", t::communes},
+       "communes of the region: INSEE code, name, department, centre, legal population (search, map labels)",
+       t::communes},
+      {"GET", "/territory/roads.geojson", A::Public,
+       "the bundled road skeleton for the base map (level=main: A, N and E roads; level=local: D roads)", t::roads},
+      {"GET", "/territory/water.geojson", A::Public, "the sea along the region's coast, islands as holes (base map)",
+       t::water},
 
       {"GET", "/places", A::Public, "list places (filters, pagination)", p::list},
       {"GET", "/places.geojson", A::Public, "places as GeoJSON (same filters)", p::geojson},

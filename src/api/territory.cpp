@@ -1,5 +1,6 @@
 // The service and the territory over HTTP: health, the OpenAPI document, the outlines of the departments and
-// communes, the commune list used by searches. Static bodies are read or built once.
+// communes, the commune list used by searches, and the base map's layers (roads of the bundled skeleton, the
+// sea). Static bodies are read or built once.
 #include <cmath>
 
 #include "api/handlers.hpp"
@@ -7,7 +8,9 @@
 #include "api/state.hpp"
 #include "core/io.hpp"
 #include "core/paths.hpp"
+#include "roads/importers.hpp"
 #include "territory/communes.hpp"
+#include "territory/sea.hpp"
 
 namespace maillage::api::territory_api {
 
@@ -51,9 +54,30 @@ Response communes(const Call& c) {
   static const std::string doc = [] {
     json arr = json::array();
     for (auto& m : territory::CommuneTable::bundled().all())
-      arr.push_back({m.code, m.name, m.dep, std::round(m.centre.lon * 1e5) / 1e5, std::round(m.centre.lat * 1e5) / 1e5});
-    return json{{"columns", {"insee", "name", "dep", "lon", "lat"}}, {"items", arr}}.dump();
+      arr.push_back({m.code, m.name, m.dep, std::round(m.centre.lon * 1e5) / 1e5, std::round(m.centre.lat * 1e5) / 1e5,
+                     m.population});
+    return json{{"columns", {"insee", "name", "dep", "lon", "lat", "population"}}, {"items", arr}}.dump();
   }();
+  return static_json(doc);
+}
+
+Response roads(const Call& c) {
+  only(c.r, {"level"});
+  auto level = q(c.r, "level", "main");
+  if (level != "main" && level != "local") throw bad("level", "expected main (A, N and E roads) or local (D roads)");
+  static const auto bodies = [] {
+    auto routes = roads::read_skeleton({paths::data_file("roads/tm_fra_naq_waypoints.csv.gz"),
+                                        paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")});
+    auto profile = roads::Profile::load(paths::data_file("profiles/car.json"));
+    return std::pair{roads::skeleton_geojson(routes, profile, true).dump(),
+                     roads::skeleton_geojson(routes, profile, false).dump()};
+  }();
+  return static_json(level == "main" ? bodies.first : bodies.second);
+}
+
+Response water(const Call& c) {
+  only(c.r, {});
+  static const std::string doc = territory::bundled_sea().dump();
   return static_json(doc);
 }
 

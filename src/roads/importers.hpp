@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "roads/builder.hpp"
 #include "roads/profile.hpp"
 
@@ -34,9 +36,28 @@ RoadGraph build_from_osm(const std::string& path, const Profile& profile, const 
                          BuildReport* report = nullptr, OsmImportStats* stats = nullptr);
 
 // Travel Mapping waypoint CSVs (columns [region,] system, route_file, seq, label, alt_labels, lat, lon, hidden).
+struct SkeletonRoute {
+  struct Waypoint {
+    int seq;
+    geo::LonLat at;
+    std::string label;
+    bool hidden;
+  };
+  std::string key;     // [region/]route_file
+  std::string system;  // Travel Mapping system: fraa, fran, eure, franaqd33...
+  std::string name;    // "D116"
+  std::vector<Waypoint> points;  // in order along the route
+};
+// The routes of the files, sorted by key; InputError (file:line) on a bad row or a missing column.
+std::vector<SkeletonRoute> read_skeleton(const std::vector<std::string>& csv_paths);
 RoadGraph build_from_skeleton(const std::vector<std::string>& csv_paths, const Profile& profile,
                               const std::string& profile_json, BuildReport* report = nullptr);
 // "franaq.d000116" -> "D116", "franaq.a010" -> "A10".
 std::string skeleton_route_name(const std::string& route_file);
+
+// The routes as GeoJSON LineStrings for a base map, with properties `class` (motorway for the profile's
+// autoroute class, trunk for nationale and e_road, secondary for the rest), `ref` ("A10") and `system`.
+// main_roads: only motorway and trunk; else only the secondary roads. Coordinates rounded to 1e-5 degree.
+nlohmann::json skeleton_geojson(const std::vector<SkeletonRoute>& routes, const Profile& profile, bool main_roads);
 
 }  // namespace maillage::roads

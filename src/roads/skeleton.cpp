@@ -26,20 +26,8 @@ std::string skeleton_route_name(const std::string& route_file) {
   return out;
 }
 
-RoadGraph build_from_skeleton(const std::vector<std::string>& paths, const Profile& profile,
-                              const std::string& profile_json, BuildReport* report) {
-  struct Waypoint {
-    int seq;
-    geo::LonLat at;
-    std::string label;
-    bool hidden;
-  };
-  struct Route {
-    std::string system;
-    std::vector<Waypoint> points;
-  };
-  std::map<std::string, Route> routes;
-  size_t links = 0;
+std::vector<SkeletonRoute> read_skeleton(const std::vector<std::string>& paths) {
+  std::map<std::string, SkeletonRoute> routes;
   for (auto& path : paths) {
     auto t = csv::read(path);
     int c_region = t.column("region"), c_system = t.column("system"), c_file = t.column("route_file"),
@@ -56,11 +44,26 @@ RoadGraph build_from_skeleton(const std::vector<std::string>& paths, const Profi
         throw InputError(Location{path, r.line, 0, {}}, "bad seq, lat or lon");
       std::string key = (c_region >= 0 ? r.fields[c_region] + "/" : "") + r.fields[c_file];
       auto& route = routes[key];
+      route.key = key;
       route.system = r.fields[c_system];
       route.points.push_back({static_cast<int>(seq), {lon, lat}, c_label >= 0 ? r.fields[c_label] : "",
                               c_hidden >= 0 && r.fields[c_hidden] == "1"});
     }
   }
+  std::vector<SkeletonRoute> out;
+  out.reserve(routes.size());
+  for (auto& [key, route] : routes) {
+    std::sort(route.points.begin(), route.points.end(), [](auto& a, auto& b) { return a.seq < b.seq; });
+    route.name = skeleton_route_name(key.substr(key.find('/') + 1));
+    out.push_back(std::move(route));
+  }
+  return out;
+}
+
+RoadGraph build_from_skeleton(const std::vector<std::string>& paths, const Profile& profile,
+                              const std::string& profile_json, BuildReport* report) {
+  size_t links = 0;
+  auto routes = read_skeleton(paths);
   GraphBuilder b;
   // Which nodes a slow (departmental) road touches, and the visible exits of fast roads.
   std::vector<uint8_t> slow;
@@ -69,7 +72,7 @@ RoadGraph build_from_skeleton(const std::vector<std::string>& paths, const Profi
     if (slow.size() <= v) slow.resize(v + 1, 0);
     slow[v] |= is_slow;
   };
-  for (auto& [key, route] : routes) {
+  for (auto& route : routes) {
     std::string cls_name = profile.skeleton_class(route.system);
     if (cls_name.empty()) throw Error(fmt::format("profile: no skeleton class for system '{}'", route.system));
     double speed = profile.skeleton_speeds_kmh.at(cls_name) / 3.6;
@@ -77,8 +80,7 @@ RoadGraph build_from_skeleton(const std::vector<std::string>& paths, const Profi
     RoadClass cls = road_class_from_name(cls_name);
     bool is_slow = cls == RoadClass::departementale;
     auto& pts = route.points;
-    std::sort(pts.begin(), pts.end(), [](auto& a, auto& b) { return a.seq < b.seq; });
-    std::string name = skeleton_route_name(key.substr(key.find('/') + 1));
+    auto& name = route.name;
     for (size_t i = 0; i < pts.size(); ++i) {
       NodeId v = b.node_at(pts[i].at);
       mark(v, is_slow);
