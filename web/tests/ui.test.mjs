@@ -254,3 +254,49 @@ test('the first load of the map page transfers at most 2 MB', async () => {
   assert.ok(bytes > 100000 && bytes <= 2e6, `${bytes} bytes`);
   await p.close();
 });
+
+test('the base map: sea, roads and town names, then commune outlines and local roads when zoomed in', async () => {
+  const p = await page();
+  await p.goto(base + '/');
+  await p.waitForSelector('#map[data-outlines=loaded][data-roads-main][data-labels]');
+  const main = await api('/territory/roads.geojson?level=main');
+  assert.equal(Number(await p.getAttribute('#map', 'data-roads-main')), main.features.length);
+  assert.ok(main.features.every((f) => ['motorway', 'trunk'].includes(f.properties.class)));
+  // At the region's zoom only the big towns are named; no commune outlines nor departmental roads yet.
+  const names = await p.locator('#map .town span').allTextContents();
+  assert.ok(names.includes('Bordeaux') && names.includes('Limoges'), names.join(', '));
+  assert.ok(names.length >= 5 && names.length <= 40, `${names.length} names`);
+  assert.equal(await p.getAttribute('#map', 'data-communes'), null);
+  assert.equal(await p.locator('#map .leaflet-sea-pane path').count(), 1);
+  // Zoomed on a commune: its outline, the D roads and the names of the villages around.
+  await p.fill('#commune-search input', 'Guéret');
+  await p.click('#commune-search button');
+  await p.waitForSelector('#map[data-communes][data-roads-local]');
+  const local = await api('/territory/roads.geojson?level=local');
+  assert.equal(Number(await p.getAttribute('#map', 'data-roads-local')), local.features.length);
+  assert.ok(local.features.length > 5000);
+  await p.waitForFunction(() => [...document.querySelectorAll('#map .town span')].some((s) => s.textContent === 'Ahun'));
+  const village = await p.locator('#map .town span').allTextContents();
+  assert.ok(village.includes('Guéret') && village.length > names.length, village.join(', '));
+  // Names never overlap.
+  const boxes = await p.$$eval('#map .town span', (spans) => spans.map((s) => s.getBoundingClientRect().toJSON()));
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      assert.ok(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top, `${village[i]} / ${village[j]}`);
+    }
+  await shot(p, 'basemap-gueret');
+  // One legend names the drive-time bands and the zones blanches, each with its own style.
+  await p.check('#layer-cells');
+  await p.check('#layer-zones');
+  await p.waitForFunction(() => document.querySelector('#map').dataset.zones !== undefined);
+  const legend = await p.textContent('#legend');
+  assert.match(legend, /≤ 10 min/);
+  assert.match(legend, /Zone blanche/);
+  assert.doesNotMatch(legend, /inaccessible/);
+  const swatches = await p.$$eval('#legend .key span', (s) => s.map((x) => getComputedStyle(x).backgroundColor));
+  assert.equal(new Set(swatches).size, swatches.length, `distinct swatches: ${swatches.join(' ')}`);
+  await shot(p, 'basemap-layers');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});

@@ -1,0 +1,175 @@
+// The booking view: a member finds free desks by drive time, books and cancels; a place's manager sees the
+// day's bookings and records bookings made by phone (one date or a weekly series).
+import { api, authed, setToken, token } from '../lib/api.js';
+import { byId, el } from '../lib/dom.js';
+import { fmtMin, inseeOf, plural } from '../lib/format.js';
+
+const BOOKING_STATUS = { requested: 'demandée', confirmed: 'confirmée', cancelled: 'annulée', no_show: 'absence' };
+const when = (b) => `${b.starts.replace('T', ' ')} – ${b.ends.slice(11)}`;
+
+function say(text, error = false) {
+  const m = byId('res-message');
+  m.textContent = text;
+  m.className = error ? 'error' : '';
+}
+
+// Runs a request, says what happened, then refreshes with `after` whatever the outcome.
+async function act(request, message, after) {
+  try {
+    say(message(await request()));
+  } catch (e) {
+    say(e.message, true);
+  }
+  after?.();
+}
+
+function bookingItem(b) {
+  const amount = b.amount != null ? `, ${b.amount.toFixed(2)} €` : '';
+  const text = `${b.resource} (${b.place_id}), ${when(b)}, ${BOOKING_STATUS[b.status] || b.status}${amount} `;
+  const buttons = [];
+  if (['requested', 'confirmed'].includes(b.status)) {
+    const cancel = () => authed(`/bookings/${b.id}/cancel`, { method: 'POST', body: '{}' });
+    buttons.push(
+      el(
+        'button',
+        { type: 'button', onclick: () => act(cancel, () => `Réservation ${b.id} annulée.`, loadMine) },
+        'Annuler',
+      ),
+    );
+    if (b.series_id) {
+      const series = () => authed(`/bookings/${b.id}/cancel`, { method: 'POST', body: '{"series": true}' });
+      const done = (r) => {
+        const n = r.bookings.length;
+        return `${n} ${plural(n, 'réservation', 'réservations')} de la série ${plural(n, 'annulée', 'annulées')}.`;
+      };
+      const onclick = () => act(series, done, loadMine);
+      buttons.push(el('button', { type: 'button', class: 'series', onclick }, "Annuler la série à partir d'ici"));
+    }
+  }
+  return el('li', { 'data-booking': b.id }, text, ...buttons);
+}
+
+async function loadMine() {
+  const r = await authed('/bookings');
+  byId('my-bookings').replaceChildren(...r.items.map(bookingItem));
+}
+
+function dayRow(b) {
+  return el(
+    'tr',
+    {},
+    el('td', {}, String(b.id)),
+    el('td', {}, b.resource),
+    el('td', {}, String(b.member_id)),
+    el('td', {}, b.starts.slice(11)),
+    el('td', {}, b.ends.slice(11)),
+    el('td', {}, BOOKING_STATUS[b.status] || b.status),
+    el('td', {}, b.recorded_by ? `${b.recorded_by} (${b.channel})` : 'le membre'),
+  );
+}
+
+async function loadDay(place) {
+  const d = new FormData(byId('day-form')).get('date');
+  if (!d) return;
+  const next = new Date(`${d}T12:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  const r = await authed(`/bookings?from=${d}&to=${next.toISOString().slice(0, 10)}`);
+  document.querySelector('#day-table tbody').replaceChildren(...r.items.map(dayRow));
+  const res = await api(`/places/${encodeURIComponent(place)}/resources`);
+  const sel = document.querySelector('#phone-form select[name=resource]');
+  if (!sel.options.length) for (const x of res.resources) sel.append(el('option', { value: x.id }, x.name));
+}
+
+const managedPlace = () => byId('manager-area').dataset.place;
+
+export async function showBooking() {
+  const who = byId('who');
+  if (!token()) {
+    who.textContent = 'Saisissez le jeton reçu de votre tiers-lieu.';
+    return;
+  }
+  try {
+    const r = await authed('/bookings');
+    const member = r.role === 'member';
+    const manager = r.role === 'manager';
+    if (member) who.textContent = `Connecté·e : membre n° ${r.subject}`;
+    else if (manager) who.textContent = `Connecté·e : gérant·e de ${r.subject}`;
+    else who.textContent = `Connecté·e : ${r.role}`;
+    byId('member-area').hidden = !member;
+    byId('manager-area').hidden = !manager;
+    if (member) await loadMine();
+    if (manager) {
+      byId('manager-area').dataset.place = r.subject;
+      await loadDay(r.subject);
+    }
+  } catch (e) {
+    who.textContent = `Accès refusé : ${e.message}`;
+  }
+}
+
+function deskResult(d, date) {
+  const book = () => authed('/bookings', { method: 'POST', body: JSON.stringify({ resource: d.resource_id, date }) });
+  const done = (b) => `Réservation ${b.id} ${BOOKING_STATUS[b.status]} : ${b.resource}, ${when(b)}.`;
+  const free = `${d.free} ${plural(d.free, 'libre', 'libres')}`;
+  const text = `${fmtMin.format(d.minutes)} min — ${d.place} (${d.commune}) : ${d.resource}, ${free} `;
+  return el('li', {}, text, el('button', { type: 'button', onclick: () => act(book, done, loadMine) }, 'Réserver'));
+}
+
+async function searchDesks(e) {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  const text = f.get('commune').trim();
+  const p = new URLSearchParams({
+    commune: inseeOf(text) ?? text,
+    date: f.get('date'),
+    desk_kind: f.get('desk_kind'),
+    minutes: f.get('minutes'),
+  });
+  try {
+    const r = await api(`/booking/search?${p}`);
+    const items = r.items.length
+      ? r.items.map((d) => deskResult(d, f.get('date')))
+      : [el('li', {}, 'Aucun poste libre dans ce rayon.')];
+    byId('desk-results').replaceChildren(...items);
+  } catch (err) {
+    say(err.message, true);
+  }
+}
+
+async function phoneBooking(e) {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  const weeks = Number(f.get('weeks') || 1);
+  const body = {
+    resource: Number(f.get('resource')),
+    member: Number(f.get('member')),
+    date: f.get('date'),
+    channel: f.get('channel'),
+    ...(weeks > 1 ? { weeks } : {}),
+  };
+  const book = () => authed('/bookings', { method: 'POST', body: JSON.stringify(body) });
+  const done = (b) => {
+    if (!b.bookings) return `Réservation ${b.id} enregistrée pour le membre ${b.member_id}.`;
+    const last = b.bookings[b.bookings.length - 1].starts.slice(0, 10);
+    const n = b.bookings.length;
+    const who = b.bookings[0].member_id;
+    return `Série de ${n} réservations enregistrée pour le membre ${who} (chaque semaine jusqu'au ${last}).`;
+  };
+  await act(book, done, () => loadDay(managedPlace()));
+}
+
+export function initBooking() {
+  const today = new Date().toISOString().slice(0, 10);
+  for (const i of document.querySelectorAll('#view-reserver input[type=date]')) i.value = today;
+  byId('token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    setToken(new FormData(e.target).get('token').trim());
+    showBooking();
+  });
+  byId('desk-search').addEventListener('submit', searchDesks);
+  byId('day-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    loadDay(managedPlace());
+  });
+  byId('phone-form').addEventListener('submit', phoneBooking);
+}

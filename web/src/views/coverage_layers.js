@@ -1,0 +1,121 @@
+// The coverage layers of the map: the drive time of each 1 km cell (painted into one image) and the zones
+// blanches (outlines), with one legend that names what is shown.
+import L from 'leaflet';
+import { api } from '../lib/api.js';
+import { byId, el } from '../lib/dom.js';
+import { fmtInt } from '../lib/format.js';
+
+const BANDS = [
+  [10, '#1a9850'],
+  [20, '#91cf60'],
+  [30, '#fee08b'],
+  [45, '#fc8d59'],
+  [Infinity, '#d73027'],
+];
+const UNREACHABLE = '#4d4d4d'; // a cell the road graph does not reach
+const ZONE = { color: '#4a1f6e', weight: 1.4, fillColor: '#7b3fa8', fillOpacity: 0.3 };
+const bandColour = (m) => (m == null ? UNREACHABLE : BANDS.find(([lim]) => m <= lim)[1]);
+
+function bandLabel(i) {
+  const [lim] = BANDS[i];
+  if (i === 0) return `≤ ${lim} min`;
+  if (lim === Infinity) return `> ${BANDS[i - 1][0]} min`;
+  return `${BANDS[i - 1][0]}–${lim} min`;
+}
+
+// One cell per 1 km square, coloured by drive time, drawn once into a canvas turned into an image overlay.
+function cellsImage(gj) {
+  let minX = 180;
+  let minY = 90;
+  let maxX = -180;
+  let maxY = -90;
+  const cells = [];
+  for (const f of gj.features) {
+    const ring = f.geometry.coordinates[0];
+    const xs = ring.map((c) => c[0]);
+    const ys = ring.map((c) => c[1]);
+    const c = { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
+    c.m = f.properties.minutes;
+    minX = Math.min(minX, c.x0);
+    maxX = Math.max(maxX, c.x1);
+    minY = Math.min(minY, c.y0);
+    maxY = Math.max(maxY, c.y1);
+    cells.push(c);
+  }
+  const W = 1400;
+  const H = Math.round((W * (maxY - minY)) / ((maxX - minX) * Math.cos((45.5 * Math.PI) / 180)));
+  const canvas = el('canvas', { width: W, height: H });
+  const ctx = canvas.getContext('2d');
+  const X = (x) => ((x - minX) / (maxX - minX)) * W;
+  const Y = (y) => ((maxY - y) / (maxY - minY)) * H;
+  for (const c of cells) {
+    ctx.fillStyle = bandColour(c.m);
+    ctx.fillRect(X(c.x0), Y(c.y1), Math.max(1, X(c.x1) - X(c.x0)), Math.max(1, Y(c.y0) - Y(c.y1)));
+  }
+  const bounds = [
+    [minY, minX],
+    [maxY, maxX],
+  ];
+  return L.imageOverlay(canvas.toDataURL(), bounds, { opacity: 0.75, interactive: false });
+}
+
+export function coverageLayers(map, placesLayer) {
+  const legend = byId('legend');
+  let cells = null;
+  let zones = null;
+  const shown = { cells: false, zones: false };
+
+  const drawLegend = () => {
+    const parts = [];
+    if (shown.cells) {
+      parts.push(el('strong', {}, 'Temps de trajet en voiture vers le tiers-lieu ouvert le plus proche'));
+      BANDS.forEach(([, col], i) =>
+        parts.push(el('div', { class: 'key' }, el('span', { style: `background:${col}` }), bandLabel(i))),
+      );
+      const swatch = el('span', { style: `background:${UNREACHABLE}` });
+      parts.push(el('div', { class: 'key' }, swatch, 'non relié au réseau routier'));
+    }
+    if (shown.zones) {
+      const swatch = el('span', { class: 'zone-swatch' });
+      parts.push(
+        el('div', { class: 'key zone' }, swatch, 'Zone blanche : plus de 20 min du tiers-lieu ouvert le plus proche'),
+      );
+    }
+    legend.replaceChildren(...parts);
+    legend.hidden = parts.length === 0;
+  };
+
+  const toggleCells = async (on) => {
+    shown.cells = on;
+    if (!on) cells?.remove();
+    else {
+      cells ||= cellsImage(await api('/coverage/cells.geojson'));
+      if (shown.cells) cells.addTo(map);
+    }
+    drawLegend();
+    placesLayer.bringToFront?.();
+  };
+
+  const toggleZones = async (on) => {
+    shown.zones = on;
+    if (!on) zones?.remove();
+    else {
+      const gj = await api('/coverage/zones.geojson');
+      zones?.remove();
+      zones = L.geoJSON(gj, {
+        style: ZONE,
+        onEachFeature: (f, layer) => {
+          const p = f.properties;
+          const text = `Zone blanche n° ${p.rank} : ${fmtInt.format(p.population)} hab., ${p.area_km2} km²`;
+          layer.bindTooltip(() => el('span', {}, text));
+        },
+      });
+      if (shown.zones) zones.addTo(map);
+      map.getContainer().dataset.zones = String(gj.features.length);
+    }
+    drawLegend();
+  };
+
+  byId('layer-cells').addEventListener('change', (e) => toggleCells(e.target.checked));
+  byId('layer-zones').addEventListener('change', (e) => toggleZones(e.target.checked));
+}

@@ -1,0 +1,100 @@
+// The map view: places with their filters, the coverage layers, and the creation-eligibility check by a click
+// on the map or by commune.
+import L from 'leaflet';
+import { api } from '../lib/api.js';
+import { baseMap, communeList } from '../lib/basemap.js';
+import { byId, debounce, el, formQuery } from '../lib/dom.js';
+import { STATUS, STATUS_COLOUR, inseeOf, plural, typesLabel } from '../lib/format.js';
+import { coverageLayers } from './coverage_layers.js';
+import { checkEligibility } from './eligibility.js';
+
+let map;
+let placesLayer;
+
+function popup(p) {
+  const opened = p.opening_date ? ` · ouvert en ${p.opening_date}` : '';
+  return el(
+    'div',
+    { class: 'popup' },
+    el('strong', {}, p.name),
+    el('br'),
+    `${typesLabel(p)} — ${STATUS[p.status] || p.status}`,
+    el('br'),
+    `${p.commune || ''}${opened}`,
+    el('br'),
+    el('a', { href: `#lieu/${encodeURIComponent(p.id)}` }, 'Voir la fiche'),
+  );
+}
+
+async function loadPlaces() {
+  const p = formQuery(byId('filters'));
+  p.set('limit', '500');
+  const data = await api(`/places?${p}`);
+  placesLayer.clearLayers();
+  for (const pl of data.items) {
+    if (pl.lon == null) continue;
+    L.circleMarker([pl.lat, pl.lon], {
+      radius: 6,
+      color: '#fff',
+      weight: 1.5,
+      fillColor: STATUS_COLOUR[pl.status] || '#333',
+      fillOpacity: 0.95,
+    })
+      .bindPopup(() => popup(pl))
+      .bindTooltip(() => el('span', {}, pl.name))
+      .addTo(placesLayer);
+  }
+  const n = data.total;
+  byId('count').textContent = `${n} ${plural(n, 'lieu', 'lieux')} ${plural(n, 'affiché', 'affichés')}`;
+  byId('map').dataset.places = String(data.items.length);
+}
+
+function initCommuneSearch() {
+  let communes = [];
+  communeList().then((c) => {
+    communes = c.items;
+    const dl = byId('communes');
+    for (const [insee, name] of communes) dl.append(el('option', { value: `${name} (${insee})` }));
+  });
+  byId('commune-search').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = new FormData(e.target).get('commune').trim();
+    const code = inseeOf(text);
+    const c = communes.find((x) => (code ? x[0] === code : x[1].toLowerCase() === text.toLowerCase()));
+    if (!c) {
+      byId('verdict').replaceChildren(el('p', { class: 'error' }, `Commune inconnue : ${text}`));
+      return;
+    }
+    map.setView([c[4], c[3]], 10);
+    checkEligibility(map, new URLSearchParams({ commune: c[0] }), c[1]);
+  });
+}
+
+export async function initMap() {
+  map = baseMap('map');
+  placesLayer = L.layerGroup().addTo(map);
+  map.on('click', (e) => {
+    const { lat, lng } = e.latlng;
+    const at = new URLSearchParams({ lon: lng.toFixed(5), lat: lat.toFixed(5) });
+    checkEligibility(map, at, `Point ${lat.toFixed(4)}, ${lng.toFixed(4)}`);
+  });
+  const form = byId('filters');
+  form.addEventListener('input', debounce(loadPlaces));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    loadPlaces();
+  });
+  coverageLayers(map, placesLayer);
+  const tile = byId('tile-url');
+  tile.value = localStorage.getItem('maillage.tiles') || '';
+  tile.addEventListener('change', () => {
+    localStorage.setItem('maillage.tiles', tile.value.trim());
+    location.reload();
+  });
+  initCommuneSearch();
+  await loadPlaces();
+}
+
+export function showMap() {
+  map.invalidateSize();
+}
