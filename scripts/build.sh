@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Configures and builds a CMake preset (default: release). Usage: scripts/build.sh [preset] [target...]
+# One line of output; the compiler's in build/logs/build-PRESET.log (its errors shown on failure; VERBOSE=1
+# shows everything).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/steps.sh
 preset="${1:-release}"
 shift || true
-cmake --preset "$preset" >/dev/null
+step "configure-$preset" "build: configure the $preset preset" cmake --preset "$preset"
 if [ $# -gt 0 ]; then
-  cmake --build --preset "$preset" --target "$@"
+  step "build-$preset" "build: $* ($preset, log: build/logs/build-$preset.log)" \
+    cmake --build --preset "$preset" --target "$@"
 else
-  cmake --build --preset "$preset"
+  step "build-$preset" "build: everything ($preset: library, CLI, tests, benchmarks; log: build/logs/build-$preset.log)" \
+    cmake --build --preset "$preset"
 fi

@@ -2,34 +2,39 @@
 # The main job on the bundled regional data: installs what is missing, builds, creates the registry
 # (maillage.db) from data/ on first run, writes the reports to out/, then serves the web application and the
 # API on http://localhost:8080/ until Ctrl-C (PORT=... to change the port; SERVE=0 to stop after the reports).
+# A few lines of output: what each step did and where to look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh release maillage
 bash scripts/build_web.sh
+source scripts/steps.sh
 M=build/release/apps/maillage
 mkdir -p out
-$M plan best --k 10 | tee out/plan-best10.txt
-$M plan best --k 10 --geojson > out/plan-best10.geojson
-$M places summary | tee out/registry-summary.txt
-$M places export --format geojson -o out/places.geojson
-$M places export --format csv -o out/places_annuaire.csv
-$M places export --format mednum -o out/places_mednum.csv
-$M graph info | tee out/graph-info.txt
-$M route Bordeaux Limoges | tee out/route-bordeaux-limoges.txt
-$M graph calibrate > out/calibration.txt
-$M coverage | tee out/coverage.txt
-$M coverage --json > out/coverage.json
-$M coverage --geojson zones > out/zones_blanches.geojson
-$M indicators | tee out/indicators.txt
-$M ami check-creation --commune Aubusson | tee out/ami-check-aubusson.txt
+reports() {
+  $M places summary >out/registry-summary.txt
+  $M graph info >out/graph-info.txt
+  $M plan best --k 10 >out/plan-best10.txt
+  $M plan best --k 10 --geojson >out/plan-best10.geojson
+  $M places export --format geojson -o out/places.geojson
+  $M places export --format csv -o out/places_annuaire.csv
+  $M places export --format mednum -o out/places_mednum.csv
+  $M route Bordeaux Limoges >out/route-bordeaux-limoges.txt
+  $M graph calibrate >out/calibration.txt
+  $M coverage >out/coverage.txt
+  $M coverage --json >out/coverage.json
+  $M coverage --geojson zones >out/zones_blanches.geojson
+  $M indicators >out/indicators.txt
+  $M ami check-creation --commune Aubusson >out/ami-check-aubusson.txt
+}
+step main-reports "main: registry, road graph and reports on the bundled data (log: build/logs/main-reports.log)" reports
 echo
-echo "Registry: $(pwd)/maillage.db"
-echo "Reports:  $(pwd)/out/coverage.txt, out/indicators.txt, out/registry-summary.txt"
-echo "Exports:  $(pwd)/out/places.geojson, out/places_annuaire.csv, out/places_mednum.csv"
-echo "Roads:    $(pwd)/maillage.graph; out/graph-info.txt, out/calibration.txt (engine vs real trip times)"
-echo "Try:      $M places list --department 23    or    $M --help"
-echo "Planning: $(pwd)/out/plan-best10.txt (10 new sites closing the most gaps), out/plan-best10.geojson"
+echo "$(head -n 1 out/registry-summary.txt)  [$(pwd)/maillage.db]"
+echo "Coverage: $(grep -m1 'inhabitants within' out/coverage.txt)"
+echo "Reports:   out/coverage.txt, out/indicators.txt, out/plan-best10.txt (10 new sites closing the most gaps),"
+echo "           out/registry-summary.txt, out/calibration.txt (engine vs real trip times), out/graph-info.txt"
+echo "Exports:   out/places.geojson, out/places_annuaire.csv, out/places_mednum.csv, out/zones_blanches.geojson"
+echo "Try:       $M places list --department 23    or    $M --help"
 if [ "${SERVE:-1}" != "0" ]; then
   echo
   echo "Web application and API: http://localhost:${PORT:-8080}/   (API: /api/v1/health, /api/v1/openapi.json)"

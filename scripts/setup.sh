@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Maillage needs to build, test and run. Idempotent: a package already
 # installed is skipped, and apt is not touched at all when nothing is missing. Run as root (or with sudo).
+# Prints one line per step; apt's own output goes to build/logs/setup-apt.log (shown on failure).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/steps.sh
 PACKAGES=(
   build-essential cmake pkg-config git
   libsqlite3-dev sqlite3        # registry store
@@ -29,12 +32,13 @@ for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all ${#PACKAGES[@]} packages present"
+  echo "setup: the ${#PACKAGES[@]} Debian packages are installed"
   exit 0
 fi
-echo "setup: installing ${missing[*]}"
+echo "setup: installing ${#missing[@]} of ${#PACKAGES[@]} Debian packages: ${missing[*]}"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+step setup-apt-update "setup: apt-get update" $SUDO apt-get update
+step setup-apt "setup: apt-get install (log: build/logs/setup-apt.log)" \
+  $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
