@@ -211,14 +211,7 @@ void add_close(CLI::App* places, Globals& g) {
     auto store = open_store(g);
     auto p = require_place(*store, a->id);
     std::vector<Problem> problems;
-    Record r;
-    r.file = "command line";
-    r.place.id = a->id;
-    r.present.set(static_cast<size_t>(Field::id));
-    set_record_value(r, Field::status, "closed", problems);
-    set_record_value(r, Field::closing_date, a->date.empty() ? date::today() : a->date, problems);
-    if (!a->reason.empty())
-      set_record_value(r, Field::notes, (p.notes.empty() ? "" : p.notes + "; ") + "fermeture: " + a->reason, problems);
+    auto r = closing_record(p, a->date.empty() ? date::today() : a->date, a->reason, "command line", problems);
     auto rep = write_record(*store, r, problems, "close", ImportOptions::Mode::UpdateOnly, false);
     std::cout << fmt::format("closed (registry revision {})\n", rep.revision);
   });

@@ -11,7 +11,6 @@
 #include "booking/booking.hpp"
 #include "booking/search.hpp"
 #include "core/date.hpp"
-#include "territory/communes.hpp"
 
 namespace maillage::api::booking_api {
 
@@ -85,14 +84,7 @@ Response search(const Call& c) {
   auto& r = c.r;
   only(r, {"lon", "lat", "commune", "desk_kind", "unit", "date", "start", "hours", "half", "minutes"});
   booking::DeskQuery dq;
-  if (!q(r, "commune").empty()) {
-    auto code = territory::CommuneTable::bundled().resolve(q(r, "commune"));
-    if (code.empty()) throw bad("commune", "not a commune of the region");
-    dq.at = territory::CommuneTable::bundled().find(code)->centre;
-  } else {
-    if (q(r, "lon").empty() || q(r, "lat").empty()) throw bad("lon", "give lon and lat, or commune");
-    dq.at = {q_number(r, "lon", 0, -180, 180), q_number(r, "lat", 0, -90, 90)};
-  }
+  dq.at = q_point(r);
   dq.desk_kind = q(r, "desk_kind", "dropin"), dq.unit = q(r, "unit", "day"), dq.date = q_date(r);
   if (dq.unit == "month") throw bad("unit", "hour, half_day or day");
   dq.start = q(r, "start"), dq.half = q(r, "half");

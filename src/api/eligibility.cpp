@@ -10,7 +10,6 @@
 #include "api/state.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
-#include "territory/communes.hpp"
 
 namespace maillage::api::eligibility_api {
 
@@ -56,18 +55,7 @@ json creation_json(State& s, const Request& r) {
   only(r, {"lon", "lat", "commune", "date", "call", "explain"});
   auto d = q_date(r);
   auto call = call_of(s, r);
-  geo::LonLat at;
-  if (!q(r, "commune").empty()) {
-    size_t named = 0;
-    auto code = territory::CommuneTable::bundled().resolve(q(r, "commune"), &named);
-    if (code.empty())
-      throw bad("commune", named ? "names several communes: give the INSEE code" : "not a commune of the region");
-    at = territory::CommuneTable::bundled().find(code)->centre;
-  } else {
-    if (q(r, "lon").empty()) throw bad("lon", "give lon and lat, or commune");
-    if (q(r, "lat").empty()) throw bad("lat", "give lon and lat, or commune");
-    at = {q_number(r, "lon", 0, -180, 180), q_number(r, "lat", 0, -90, 90)};
-  }
+  auto at = q_point(r);
   bool explain = q(r, "explain").empty() || q_bool(r, "explain");
   auto rev = s.revision();
   auto key = fmt::format("{}|{}|{}", rev, call.id, d);

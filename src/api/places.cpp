@@ -91,15 +91,6 @@ registry::Record record_of(const json& body, std::vector<registry::Problem>& pro
   return rec;
 }
 
-// An update of the place `id` (in the path).
-registry::Record update_of(const std::string& id) {
-  registry::Record rec;
-  rec.file = "request body";
-  rec.place.id = id;
-  rec.present.set(static_cast<size_t>(registry::Field::id));
-  return rec;
-}
-
 Response write(const Call& c, registry::Record rec, std::vector<registry::Problem> problems,
                registry::ImportOptions::Mode mode, int ok_status) {
   registry::ImportOptions o;
@@ -202,12 +193,7 @@ Response close(const Call& c) {
     else throw bad(k, fmt::format("unknown field '{}' (date, reason)", k));
   }
   std::vector<registry::Problem> problems;
-  auto rec = update_of(c.params[0]);
-  registry::set_record_value(rec, registry::Field::status, "closed", problems);
-  registry::set_record_value(rec, registry::Field::closing_date, d, problems);
-  if (!reason.empty())
-    registry::set_record_value(rec, registry::Field::notes,
-                               (place.notes.empty() ? "" : place.notes + "; ") + "fermeture: " + reason, problems);
+  auto rec = registry::closing_record(place, d, reason, "request body", problems);
   return write(c, std::move(rec), std::move(problems), registry::ImportOptions::Mode::UpdateOnly, 200);
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/date.hpp"
 #include "core/text.hpp"
+#include "territory/communes.hpp"
 
 namespace maillage::api {
 
@@ -44,6 +45,20 @@ std::string q_date(const Request& r, const std::string& name) {
   auto d = date::parse(s, why, false);
   if (!d) throw bad(name, why);
   return d->iso;
+}
+
+geo::LonLat q_point(const Request& r) {
+  if (!q(r, "commune").empty()) {
+    size_t named = 0;
+    auto& communes = territory::CommuneTable::bundled();
+    auto code = communes.resolve(q(r, "commune"), &named);
+    if (code.empty())
+      throw bad("commune", named ? "names several communes: give the INSEE code" : "not a commune of the region");
+    return communes.find(code)->centre;
+  }
+  if (q(r, "lon").empty()) throw bad("lon", "give lon and lat, or commune");
+  if (q(r, "lat").empty()) throw bad("lat", "give lon and lat, or commune");
+  return {q_number(r, "lon", 0, -180, 180), q_number(r, "lat", 0, -90, 90)};
 }
 
 void only(const Request& r, std::initializer_list<const char*> known) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/service.hpp"
+#include "core/geo.hpp"
 
 namespace maillage::api {
 
@@ -23,6 +24,9 @@ double q_number(const Request& r, const std::string& name, double fallback, doub
 bool q_bool(const Request& r, const std::string& name);
 // A full ISO date (YYYY-MM-DD); today when absent.
 std::string q_date(const Request& r, const std::string& name = "date");
+// A point given as lon and lat, or as commune (INSEE code or name: its centre); 400 naming what is missing or
+// wrong.
+geo::LonLat q_point(const Request& r);
 // Query parameters must be known: a misspelt filter silently ignored would give a wrong answer.
 void only(const Request& r, std::initializer_list<const char*> known);
 

@@ -43,6 +43,20 @@ int ImportReport::errors() const {
   return n;
 }
 
+Record closing_record(const Place& place, std::string_view date, const std::string& reason, const std::string& file,
+                      std::vector<Problem>& problems) {
+  Record r;
+  r.file = file;
+  r.place.id = place.id;
+  r.present.set(static_cast<size_t>(Field::id));
+  set_record_value(r, Field::status, "closed", problems);
+  set_record_value(r, Field::closing_date, date, problems);
+  if (!reason.empty())
+    set_record_value(r, Field::notes, (place.notes.empty() ? "" : place.notes + "; ") + "fermeture: " + reason,
+                     problems);
+  return r;
+}
+
 namespace {
 
 // The regional data dictionary's columns and the fields they feed.

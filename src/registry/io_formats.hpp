@@ -24,6 +24,11 @@ Format parse_format(std::string_view name);
 // problem at the record's location when it does not parse.
 void set_record_value(Record& r, Field f, std::string_view value, std::vector<Problem>& problems);
 
+// An update that records the closing of the place `place` at `date` (the status, the date and, when a reason is
+// given, "fermeture: REASON" appended to its notes); places are never deleted. `file` labels the input.
+Record closing_record(const Place& place, std::string_view date, const std::string& reason, const std::string& file,
+                      std::vector<Problem>& problems);
+
 // Reads records from a file; problems found while reading (bad values, unknown columns) go to `problems`.
 // Structural errors (unreadable file, malformed CSV/JSON, unknown header) throw InputError.
 std::vector<Record> read_records(const std::string& path, Format format, std::vector<Problem>& problems,
