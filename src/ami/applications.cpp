@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "core/csv.hpp"
 #include "core/date.hpp"
 #include "territory/communes.hpp"
@@ -45,6 +46,10 @@ void Applications::record(int64_t id, const std::string& from, const std::string
 int64_t Applications::create(const Application& a, const std::string& actor) {
   if (a.kind != "creation" && a.kind != "development") throw Error("kind must be creation or development");
   if (a.applicant.empty() || a.project.empty()) throw Error("an application needs an applicant and a project name");
+  text::require_clean(a.applicant, "applicant", false, 500);
+  text::require_clean(a.project, "project", true, 2000);
+  text::require_clean(a.place_id, "place", false, 64);
+  text::require_clean(a.insee_code, "commune", false, 64);
   get_call(db_, a.call_id);
   Application x = a;
   if (x.kind == "creation") {
@@ -118,6 +123,7 @@ void Applications::submit(int64_t id, const std::string& d, const json& eligibil
 }
 
 void Applications::transition(int64_t id, const std::string& to, const std::string& actor, const std::string& reason) {
+  text::require_clean(reason, "reason", true);
   sqlite::Transaction t(db_);
   auto a = get(id);
   if (!allowed(a.status, to))

@@ -38,16 +38,13 @@ booking::Request booking_request(const json& body, int64_t& member) {
   booking::Request q;
   q.unit = "day";
   for (auto& [k, v] : body.items()) {
-    if (k == "resource" || k == "member" || k == "hours" || k == "weeks") {
-      if (!v.is_number_integer()) throw bad(k, "expected an integer");
-      if (k == "resource") q.resource_id = v.get<int64_t>();
-      else if (k == "member") member = v.get<int64_t>();
-      else if (k == "weeks") q.weeks = v.get<int>();
-      else q.hours = v.get<int>();
-      continue;
-    }
-    if (!v.is_string()) throw bad(k, "expected a string");
-    auto x = v.get<std::string>();
+    constexpr int64_t kMaxId = int64_t{1} << 53;
+    if (k == "resource") q.resource_id = body_int(v, k, 1, kMaxId);
+    else if (k == "member") member = body_int(v, k, 1, kMaxId);
+    else if (k == "weeks") q.weeks = static_cast<int>(body_int(v, k, 1, 104));
+    else if (k == "hours") q.hours = static_cast<int>(body_int(v, k, 1, 24));
+    if (k == "resource" || k == "member" || k == "hours" || k == "weeks") continue;
+    auto x = body_text(v, k, false, 100);
     if (k == "unit") q.unit = x;
     else if (k == "date") q.date = x;
     else if (k == "start") q.start = x;
@@ -177,7 +174,7 @@ Response action(const Call& c) {
   std::string reason;
   bool series = false;
   for (auto& [k, v] : body.items()) {
-    if (k == "reason" && v.is_string()) reason = v.get<std::string>();
+    if (k == "reason" && v.is_string()) reason = body_text(v, k, true);
     else if (k == "series" && v.is_boolean() && action == "cancel") series = v.get<bool>();
     else throw bad(k, action == "cancel" ? "a reason (string) and series (boolean) may be given" : "only a reason (string) may be given");
   }

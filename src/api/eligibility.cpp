@@ -135,12 +135,10 @@ Response application_create(const Call& c) {
   ami::Application a;
   for (auto& [k, v] : b.items()) {
     if (k == "lon" || k == "lat") {
-      if (!v.is_number()) throw bad(k, "expected a number");
-      (k == "lon" ? a.lon : a.lat) = v.get<double>();
+      (k == "lon" ? a.lon : a.lat) = body_number(v, k, k == "lon" ? -180 : -90, k == "lon" ? 180 : 90);
       continue;
     }
-    if (!v.is_string()) throw bad(k, "expected a string");
-    auto x = v.get<std::string>();
+    auto x = body_text(v, k, k == "project", 2000);
     if (k == "call") a.call_id = x;
     else if (k == "kind") a.kind = x;
     else if (k == "applicant") a.applicant = x;
@@ -165,11 +163,11 @@ Response application_action(const Call& c) {
   auto b = c.r.body.empty() ? json::object() : body_object(c.r);
   std::string reason, d = date::today();
   for (auto& [k, v] : b.items()) {
-    if (!v.is_string()) throw bad(k, "expected a string");
-    if (k == "reason") reason = v.get<std::string>();
+    auto x = body_text(v, k, k == "reason");
+    if (k == "reason") reason = x;
     else if (k == "date" && action == "submit") {
       std::string why;
-      auto pd = date::parse(v.get<std::string>(), why, false);
+      auto pd = date::parse(x, why, false);
       if (!pd) throw bad("date", why);
       d = pd->iso;
     } else throw bad(k, fmt::format("unknown field '{}'", k));

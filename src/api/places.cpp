@@ -187,9 +187,9 @@ Response close(const Call& c) {
   auto b = c.r.body.empty() ? json::object() : body_object(c.r);
   std::string d = date::today(), reason;
   for (auto& [k, v] : b.items()) {
-    if (!v.is_string()) throw bad(k, "expected a string");
-    if (k == "date") d = v.get<std::string>();
-    else if (k == "reason") reason = v.get<std::string>();
+    auto x = body_text(v, k, k == "reason");
+    if (k == "date") d = x;
+    else if (k == "reason") reason = x;
     else throw bad(k, fmt::format("unknown field '{}' (date, reason)", k));
   }
   std::vector<registry::Problem> problems;

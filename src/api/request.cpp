@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -67,21 +68,70 @@ void only(const Request& r, std::initializer_list<const char*> known) {
       throw bad(k, fmt::format("unknown parameter '{}'", k));
 }
 
+void check_request_text(const Request& r) {
+  if (auto why = text::text_problem(r.path); !why.empty()) throw bad("path", "the path " + why);
+  for (auto& [k, v] : r.query) {
+    if (auto why = text::text_problem(k); !why.empty())
+      throw bad("query", fmt::format("a parameter name {} ('{}')", why, text::printable(k, 40)));
+    if (auto why = text::text_problem(v); !why.empty()) throw bad(k, fmt::format("the value of '{}' {}", k, why));
+  }
+}
+
+constexpr int kMaxDepth = 32;
+
 json body_object(const Request& r) {
   json j;
   try {
-    j = json::parse(r.body);
-  } catch (const json::parse_error& e) {
+    j = json::parse(r.body, [](int depth, json::parse_event_t, json&) {
+      if (depth > kMaxDepth) throw ApiError(400, "bad_json", fmt::format("the body nests deeper than {}", kMaxDepth));
+      return true;
+    });
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number such as 1e999
     throw ApiError(400, "bad_json", std::string("the body is not JSON: ") + e.what());
   }
   if (!j.is_object()) throw ApiError(400, "bad_json", "the body must be a JSON object");
   return j;
 }
 
+int64_t body_int(const json& v, const std::string& field, int64_t lo, int64_t hi) {
+  bool in = false;
+  if (v.is_number_unsigned()) {  // nlohmann reads every non-negative integer as unsigned
+    auto u = v.get<uint64_t>();
+    in = u <= static_cast<uint64_t>(hi) && (lo <= 0 || u >= static_cast<uint64_t>(lo));
+  } else if (v.is_number_integer()) {
+    auto x = v.get<int64_t>();
+    in = x >= lo && x <= hi;
+  }
+  if (!in) throw bad(field, fmt::format("expected an integer between {} and {}", lo, hi));
+  return v.get<int64_t>();
+}
+
+double body_number(const json& v, const std::string& field, double lo, double hi) {
+  if (!v.is_number()) throw bad(field, "expected a number");
+  double x = v.get<double>();
+  if (!std::isfinite(x) || x < lo || x > hi) throw bad(field, fmt::format("expected a number between {:g} and {:g}", lo, hi));
+  return x;
+}
+
+std::string body_text(const json& v, const std::string& field, bool multiline, size_t max) {
+  if (!v.is_string()) throw bad(field, "expected a string");
+  auto s = v.get<std::string>();
+  if (auto why = text::text_problem(s, multiline); !why.empty()) throw bad(field, "the text " + why);
+  if (s.size() > max) throw bad(field, fmt::format("longer than {} bytes", max));
+  return s;
+}
+
 int64_t path_id(const std::string& text, const std::string& not_found) {
-  double v = 0;
-  if (!text::parse_double(text, v) || v < 1 || v != std::floor(v)) throw ApiError(404, "not_found", not_found);
-  return static_cast<int64_t>(v);
+  if (text.empty() || text.size() > 18 || !text::all_digits(text) || text.front() == '0')
+    throw ApiError(404, "not_found", not_found);
+  return std::stoll(text);
+}
+
+std::optional<std::string> bearer_secret(const std::string& authorization) {
+  auto t = text::trim(authorization);
+  auto sp = t.find(' ');
+  if (sp == std::string_view::npos || text::to_lower_ascii(t.substr(0, sp)) != "bearer") return std::nullopt;
+  return std::string(text::trim(t.substr(sp + 1)));
 }
 
 }  // namespace maillage::api

@@ -3,6 +3,7 @@
 // path ids, and the 400 error that names its field.
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -30,10 +31,23 @@ geo::LonLat q_point(const Request& r);
 // Query parameters must be known: a misspelt filter silently ignored would give a wrong answer.
 void only(const Request& r, std::initializer_list<const char*> known);
 
-// The body as a JSON object, else 400 bad_json.
-nlohmann::json body_object(const Request& r);
+// Every text of the request (path, query names and values) is valid UTF-8 without control characters, else 400
+// naming the parameter ("path" for the path). Checked once, before routing.
+void check_request_text(const Request& r);
 
-// A positive integer id from the path, else 404 with `not_found` as message.
+// The body as a JSON object, else 400 bad_json (not JSON, a number out of range, nested deeper than 32).
+nlohmann::json body_object(const Request& r);
+// Values of a body's member `field`, checked: an integer in [lo, hi]; a finite number in [lo, hi]; a string of
+// at most `max` bytes, valid UTF-8 without control characters (line breaks and tabs when `multiline`).
+// Else 400 naming the field.
+int64_t body_int(const nlohmann::json& v, const std::string& field, int64_t lo, int64_t hi);
+double body_number(const nlohmann::json& v, const std::string& field, double lo, double hi);
+std::string body_text(const nlohmann::json& v, const std::string& field, bool multiline = false, size_t max = 2000);
+
+// A positive integer id from the path (digits only, at most 18), else 404 with `not_found` as message.
 int64_t path_id(const std::string& text, const std::string& not_found);
+
+// The secret of an "Authorization: Bearer <secret>" header (the scheme in any case); nullopt for another scheme.
+std::optional<std::string> bearer_secret(const std::string& authorization);
 
 }  // namespace maillage::api

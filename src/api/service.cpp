@@ -6,6 +6,7 @@
 
 #include "ami/ami.hpp"
 #include "ami/applications.hpp"
+#include "api/request.hpp"
 #include "api/state.hpp"
 #include "booking/booking.hpp"
 #include "core/error.hpp"
@@ -95,14 +96,15 @@ Response Service::handle(const Request& r) {
   try {
     if (r.body.size() > limits_.max_body_bytes)
       throw ApiError(413, "too_large", fmt::format("the body is over {} bytes", limits_.max_body_bytes));
+    check_request_text(r);
     Params params;
     auto& route = find_route(r, params);
     std::optional<Token> who;
     if (!r.authorization.empty()) {
-      if (!r.authorization.starts_with("Bearer "))
-        throw ApiError(401, "unauthorized", "expected 'Authorization: Bearer <token>'");
+      auto secret = bearer_secret(r.authorization);
+      if (!secret) throw ApiError(401, "unauthorized", "expected 'Authorization: Bearer <token>'");
       std::lock_guard l(s_->store_mu);
-      who = verify_token(s_->store->db(), r.authorization.substr(7));
+      who = verify_token(s_->store->db(), *secret);
       if (!who) throw ApiError(401, "unauthorized", "unknown or revoked token");
     }
     check_access(route.access, who);

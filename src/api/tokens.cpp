@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
 
@@ -30,6 +31,7 @@ Token read(sqlite::Statement& st) {
 std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created,
                          const std::string& subject) {
   init();
+  text::require_clean(label, "label", false, 200);
   if (role != "admin" && role != "editor" && role != "manager" && role != "member")
     throw Error(fmt::format("role '{}': expected admin, editor, manager or member", role));
   if ((role == "manager" || role == "member") == subject.empty())

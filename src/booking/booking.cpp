@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "core/csv.hpp"
 #include "core/date.hpp"
 
@@ -167,11 +168,13 @@ std::vector<std::vector<Interval>> Bookings::hours(const std::string& place_id) 
 
 void Bookings::add_closure(const std::string& place_id, const std::string& day, const std::string& reason) {
   require_day(day, "day");
+  text::require_clean(reason, "reason", false, 500);
   db_.prepare("INSERT OR REPLACE INTO closure_days (place_id, day, reason) VALUES (?, ?, ?)")
       .bind(1, place_id).bind(2, day).bind(3, reason, false).step();
 }
 
 int64_t Bookings::add_resource(const Resource& r) {
+  text::require_clean(r.name, "name", false, 200);
   auto place = db_.prepare("SELECT 1 FROM places WHERE id = ?");
   place.bind(1, r.place_id);
   if (!place.step()) throw NotFound(fmt::format("no place with id '{}'", r.place_id));
@@ -215,6 +218,8 @@ std::vector<Resource> Bookings::resources(const std::string& place_id) {
 
 int64_t Bookings::add_member(const std::string& name, const std::string& email) {
   if (name.empty()) throw InputError(Location{"request", 0, 0, "name"}, "a member has a name");
+  text::require_clean(name, "name", false, 200);
+  text::require_clean(email, "email", false, 254);
   if (email.find('@') == std::string::npos) throw InputError(Location{"request", 0, 0, "email"}, fmt::format("'{}' is not an e-mail address", email));
   auto st = db_.prepare("INSERT INTO members (name, email, created_at) VALUES (?, ?, ?)");
   st.bind(1, name).bind(2, email).bind(3, date::now_utc());
@@ -235,7 +240,8 @@ Member Bookings::member(int64_t id) {
 
 void Bookings::add_membership(int64_t member_id, const std::string& place_id, const std::string& plan, double discount) {
   member(member_id);
-  if (discount < 0 || discount > 100) throw InputError(Location{"request", 0, 0, "discount_pct"}, "a discount is 0 to 100 %");
+  text::require_clean(plan, "plan", false, 200);
+  if (!(discount >= 0 && discount <= 100)) throw InputError(Location{"request", 0, 0, "discount_pct"}, "a discount is 0 to 100 %");
   db_.prepare("INSERT OR REPLACE INTO memberships (member_id, place_id, plan, discount_pct) VALUES (?, ?, ?, ?)")
       .bind(1, member_id).bind(2, place_id).bind(3, plan).bind(4, discount).step();
 }
@@ -442,6 +448,7 @@ void Bookings::cancel_one(const Booking& b, const std::string& actor, bool manag
 }
 
 void Bookings::cancel(int64_t id, const std::string& actor, bool manager, const std::string& now, const std::string& reason) {
+  text::require_clean(reason, "reason", true);
   sqlite::Transaction tx(db_);
   cancel_one(get(id), actor, manager, now, reason);
   tx.commit();
@@ -449,6 +456,7 @@ void Bookings::cancel(int64_t id, const std::string& actor, bool manager, const 
 
 std::vector<Booking> Bookings::cancel_series(int64_t id, const std::string& actor, bool manager, const std::string& now,
                                              const std::string& reason) {
+  text::require_clean(reason, "reason", true);
   sqlite::Transaction tx(db_);  // all of the series or nothing
   auto b = get(id);
   if (b.series_id == 0) throw InputError(Location{"request", 0, 0, "series"}, fmt::format("booking {} is not part of a series", id));

@@ -18,6 +18,9 @@ int Table::column(std::string_view name) const {
 
 namespace {
 
+constexpr size_t kMaxFieldBytes = 64 * 1024;     // a cell: far more than any name, address or note
+constexpr size_t kMaxLineBytes = 1024 * 1024;    // a line
+
 struct ParseState {
   Table* table = nullptr;
   int current_line = 0;
@@ -30,6 +33,9 @@ struct ParseState {
 void on_field(void* data, size_t len, void* st) {
   auto* s = static_cast<ParseState*>(st);
   std::string_view f(static_cast<const char*>(data ? data : ""), data ? len : 0);
+  if (f.size() > kMaxFieldBytes)
+    throw InputError(Location{s->table->file, s->current_line, static_cast<int>(s->fields.size()) + 1, {}},
+                     fmt::format("a field is longer than {} bytes (a quote left open?)", kMaxFieldBytes));
   if (!s->in_record) {
     s->in_record = true;
     int newlines = 0;
@@ -119,9 +125,18 @@ Table parse(std::string_view content, const std::string& file_label) {
     end = end == std::string_view::npos ? content.size() : end + 1;
     ++st.current_line;
     auto chunk = content.substr(pos, end - pos);
-    if (csv_parse(&parser.p, chunk.data(), chunk.size(), on_field, on_record, &st) != chunk.size())
+    if (chunk.size() > kMaxLineBytes)
       throw InputError(Location{file_label, st.current_line, 0, {}},
-                       fmt::format("malformed CSV: {}", csv_strerror(csv_error(&parser.p))));
+                       fmt::format("the line is longer than {} bytes: not a CSV table", kMaxLineBytes));
+    if (csv_parse(&parser.p, chunk.data(), chunk.size(), on_field, on_record, &st) != chunk.size()) {
+      // The field being read when libcsv stopped: the one after those already read in this record.
+      int column = static_cast<int>(st.fields.size()) + 1;
+      std::string name = st.have_header && column <= static_cast<int>(table.header.size()) ? table.header[column - 1] : "";
+      throw InputError(Location{file_label, st.current_line, column, name},
+                       fmt::format("malformed CSV in field {}{}: {} (a quote inside a field must be doubled, and a "
+                                   "field with quotes must be quoted whole)",
+                                   column, name.empty() ? "" : " (" + name + ")", csv_strerror(csv_error(&parser.p))));
+    }
     pos = end;
   }
   if (csv_fini(&parser.p, on_field, on_record, &st) != 0)
@@ -131,7 +146,7 @@ Table parse(std::string_view content, const std::string& file_label) {
   return table;
 }
 
-Table read(const std::string& path) { return parse(io::read_file(path), path); }
+Table read(const std::string& path, size_t max_bytes) { return parse(io::read_file(path, max_bytes), path); }
 
 std::string quote(std::string_view field, char delimiter) {
   bool needs = !field.empty() && (field.front() == ' ' || field.back() == ' ');
@@ -144,10 +159,29 @@ std::string quote(std::string_view field, char delimiter) {
   return out;
 }
 
+namespace {
+bool formula_start(std::string_view f) {
+  if (f.empty()) return false;
+  char c = f.front();
+  if (c != '=' && c != '+' && c != '-' && c != '@' && c != '\t' && c != '\r') return false;
+  double v = 0;
+  return !text::parse_double(f, v);  // "-0.57" and "+33" stay numbers
+}
+}  // namespace
+
+std::string neutralise_formula(std::string_view field) {
+  return formula_start(field) ? "'" + std::string(field) : std::string(field);
+}
+
+std::string_view unneutralise_formula(std::string_view field) {
+  if (field.size() >= 2 && field.front() == '\'' && formula_start(field.substr(1))) field.remove_prefix(1);
+  return field;
+}
+
 void Writer::row(const std::vector<std::string>& fields) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) out_ << delim_;
-    out_ << quote(fields[i], delim_);
+    out_ << quote(raw_ ? fields[i] : neutralise_formula(fields[i]), delim_);
   }
   out_ << '\n';
 }

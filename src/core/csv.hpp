@@ -26,19 +26,29 @@ struct Table {
 // Throws InputError (file:line: reason) on malformed quoting, a row whose field count differs from the
 // header's, or text that is not UTF-8.
 Table parse(std::string_view content, const std::string& file_label);
-Table read(const std::string& path);
+// At most `max_bytes` once decompressed (io::read_file).
+Table read(const std::string& path, size_t max_bytes = size_t{256} << 20);
 
 // Quotes a field when needed (delimiter, quote, CR/LF, leading/trailing space).
 std::string quote(std::string_view field, char delimiter = ',');
 
+// A field a spreadsheet would run as a formula (it starts with = + - @, a tab or a carriage return and is not a
+// plain number) gets a leading apostrophe, which spreadsheets show as text; other fields are unchanged.
+// `unneutralise` undoes it when such a file is read back.
+std::string neutralise_formula(std::string_view field);
+std::string_view unneutralise_formula(std::string_view field);
+
 class Writer {
  public:
-  explicit Writer(std::ostream& out, char delimiter = ',') : out_(out), delim_(delimiter) {}
+  // Fields are written spreadsheet-safe (neutralise_formula) unless `raw` is set.
+  explicit Writer(std::ostream& out, char delimiter = ',', bool raw = false)
+      : out_(out), delim_(delimiter), raw_(raw) {}
   void row(const std::vector<std::string>& fields);
 
  private:
   std::ostream& out_;
   char delim_;
+  bool raw_;
 };
 
 }  // namespace maillage::csv

@@ -9,11 +9,13 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 
 namespace maillage::io {
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path, size_t max_bytes) {
   gzFile f = gzopen(path.c_str(), "rb");  // reads plain files transparently too
   if (!f) throw Error(path + ": cannot open: " + std::strerror(errno));
   std::string out;
@@ -27,6 +29,11 @@ std::string read_file(const std::string& path) {
       throw Error(path + ": cannot read: " + msg);
     }
     if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > max_bytes) {
+      gzclose(f);
+      throw Error(fmt::format("{}: more than {} MiB once decompressed: refused (split the file)", path,
+                              max_bytes >> 20));
+    }
     out.append(buf, static_cast<size_t>(n));
   }
   gzclose(f);

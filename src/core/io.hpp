@@ -4,8 +4,10 @@
 
 namespace maillage::io {
 
-// Reads a whole file; gzip-compressed files (magic bytes 1f 8b) are decompressed. Throws Error naming the file.
-std::string read_file(const std::string& path);
+// Reads a whole file; gzip-compressed files (magic bytes 1f 8b) are decompressed, at most `max_bytes` of them
+// (a small .gz can hold gigabytes): past it, Error naming the file and the limit. Throws Error naming the file.
+constexpr size_t kDefaultMaxRead = size_t{256} << 20;
+std::string read_file(const std::string& path, size_t max_bytes = kDefaultMaxRead);
 // Writes a file atomically (temporary file in the same folder, then rename).
 void write_file_atomic(const std::string& path, const std::string& content);
 bool exists(const std::string& path);

@@ -1,8 +1,13 @@
 #include "core/text.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
 
 namespace maillage::text {
 
@@ -21,18 +26,69 @@ std::string to_lower_ascii(std::string_view s) {
   return out;
 }
 
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 bool is_valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     auto c = static_cast<unsigned char>(s[i]);
-    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-    if (n < 0 || (n == 1 && c < 0xC2)) return false;
-    for (int k = 1; k <= n; ++k) {
-      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
     }
+    int n = (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (n < 0 || c < 0xC2 || c > 0xF4 || i + n >= s.size()) return false;
+    auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))
+      return false;
+    for (int k = 1; k <= n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
     i += n + 1;
   }
   return true;
+}
+
+std::string text_problem(std::string_view s, bool multiline) {
+  if (!is_valid_utf8(s)) return "is not valid UTF-8 text";
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    bool allowed = multiline && (c == '\n' || c == '\r' || c == '\t');
+    if ((c < 0x20 && !allowed) || c == 0x7F)
+      return fmt::format("contains a control character (U+{:04X}) at byte {}{}", c, i + 1,
+                         multiline ? "" : "; this field is one line of text");
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0)  // U+0080..U+009F
+      return fmt::format("contains a control character (U+{:04X}) at byte {}", static_cast<unsigned char>(s[i + 1]),
+                         i + 1);
+  }
+  return {};
+}
+
+void require_clean(std::string_view s, const std::string& field, bool multiline, size_t max) {
+  if (auto why = text_problem(s, multiline); !why.empty()) throw InputError(Location{"request", 0, 0, field}, why);
+  if (s.size() > max) throw InputError(Location{"request", 0, 0, field}, fmt::format("longer than {} bytes", max));
+}
+
+std::string printable(std::string_view s, size_t max) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size() && out.size() < max) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (n < 0 || i + n >= s.size() || !is_valid_utf8(s.substr(i, n + 1)) ||
+        (c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0)) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    out.append(s.substr(i, n + 1));
+    i += n + 1;
+  }
+  if (i < s.size()) out += "…";
+  return out;
 }
 
 namespace {
@@ -128,12 +184,15 @@ bool all_digits(std::string_view s) {
 
 bool parse_double(std::string_view s, double& out) {
   s = trim(s);
-  if (s.empty()) return false;
+  if (s.empty() || s.size() > 64) return false;
   std::string tmp(s);
   for (char& c : tmp)
     if (c == ',') c = '.';
-  auto [p, ec] = std::from_chars(tmp.data(), tmp.data() + tmp.size(), out);
-  return ec == std::errc() && p == tmp.data() + tmp.size();
+  double v = 0;
+  auto [p, ec] = std::from_chars(tmp.data(), tmp.data() + tmp.size(), v);
+  if (ec != std::errc() || p != tmp.data() + tmp.size() || !std::isfinite(v)) return false;  // nan, inf, 1e999
+  out = v;
+  return true;
 }
 
 bool parse_int(std::string_view s, long long& out) {

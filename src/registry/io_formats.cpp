@@ -92,6 +92,7 @@ const std::vector<std::pair<std::string_view, Field>>& regional_columns() {
 
 void set_record_value(Record& r, Field f, std::string_view value, std::vector<Problem>& problems) {
   if (f == Field::created_at || f == Field::updated_at) return;  // managed by the store
+  value = csv::unneutralise_formula(value);  // "'=..." as our CSV exports write a formula-looking text
   if (f == Field::commune) {
     r.commune_name = std::string(text::trim(value));
     return;
@@ -174,7 +175,7 @@ std::string json_value_text(const json& v, bool& ok) {
 std::vector<Record> read_geojson_records(const std::string& path, std::vector<Problem>& problems) {
   json doc;
   try {
-    doc = json::parse(io::read_file(path));
+    doc = json::parse(io::read_file(path, kMaxImportBytes));
   } catch (const json::parse_error& e) {
     throw InputError(Location{path, 0, 0, {}}, fmt::format("not valid JSON (byte {}): {}", e.byte, e.what()));
   }
@@ -253,7 +254,7 @@ std::vector<Record> read_records(const std::string& path, Format format, std::ve
     if (detected) *detected = format;
     return read_geojson_records(path, problems);
   }
-  auto table = csv::read(path);
+  auto table = csv::read(path, kMaxImportBytes);
   if (format == Format::Auto) {
     if (table.column("str_nom") >= 0) format = Format::Regional;
     else if (table.column("name") >= 0) format = Format::Maillage;

@@ -16,6 +16,8 @@
 namespace maillage::registry {
 
 enum class Format { Auto, Regional, Maillage, GeoJSON, Mednum };
+// An import file is refused past this size once decompressed (20,000 places take about 4 MB).
+constexpr size_t kMaxImportBytes = size_t{64} << 20;
 std::string_view format_name(Format f);
 // "csv" (the regional dictionary), "maillage", "geojson", "mednum", "auto"; throws Error listing them.
 Format parse_format(std::string_view name);

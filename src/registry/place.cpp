@@ -240,6 +240,8 @@ std::string format_field(const Place& p, Field f) {
 }
 
 std::string parse_field(Place& p, Field f, std::string_view raw) {
+  // Every field's text: valid UTF-8 without control characters (the notes may hold line breaks and tabs).
+  if (auto why = text::text_problem(raw, f == Field::notes); !why.empty()) return why;
   auto t = text::trim(raw);
   switch (f) {
     case Field::id:
@@ -356,6 +358,18 @@ std::string parse_field(Place& p, Field f, std::string_view raw) {
         return fmt::format("'{}' is not an e-mail address", t);
       p.contact_email = std::string(t);
       return {};
+    case Field::website:
+    case Field::facebook:
+    case Field::twitter:
+    case Field::instagram:
+    case Field::linkedin:
+      // A web address: http(s) or no scheme at all ("www.example.org", "@handle"); never javascript:, data:...
+      if (auto colon = t.find(':'); colon != std::string_view::npos && colon < t.find('/')) {
+        auto scheme = text::to_lower_ascii(t.substr(0, colon));
+        if (scheme != "http" && scheme != "https")
+          return fmt::format("'{}' is not a web address: only http:// and https:// addresses are accepted", t);
+      }
+      [[fallthrough]];
     default:
       if (t.size() > 2000) return "text is longer than 2000 characters";
       *text_member(p, f) = std::string(t);

@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <sstream>
+
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/io.hpp"
 #include "helpers.hpp"
 
 using namespace maillage;
@@ -63,4 +67,57 @@ TEST(Csv, ReadsGzipFiles) {
   auto t = csv::read(plain + ".gz");
   ASSERT_EQ(t.rows.size(), 1u);
   EXPECT_EQ(t.rows[0].fields[1], "2");
+}
+
+// Issue #14: spreadsheet formulas are neutralised on the way out and restored on the way in.
+TEST(Csv, FormulaStartsAreNeutralisedButNumbersAreNot) {
+  EXPECT_EQ(csv::neutralise_formula("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+  EXPECT_EQ(csv::neutralise_formula("+33 5 55"), "'+33 5 55");
+  EXPECT_EQ(csv::neutralise_formula("-Lab"), "'-Lab");
+  EXPECT_EQ(csv::neutralise_formula("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(csv::neutralise_formula("\tx"), "'\tx");
+  EXPECT_EQ(csv::neutralise_formula("-0.579"), "-0.579");
+  EXPECT_EQ(csv::neutralise_formula("-33"), "-33");
+  EXPECT_EQ(csv::neutralise_formula("Guéret"), "Guéret");
+  EXPECT_EQ(csv::neutralise_formula(""), "");
+  for (std::string s : {"=1+1", "-Lab", "@x", "Guéret", "-0.5", "'quoted"})
+    EXPECT_EQ(csv::unneutralise_formula(csv::neutralise_formula(s)), s);
+  std::ostringstream out;
+  csv::Writer(out).row({"=1+1", "-0.5", "ok"});
+  EXPECT_EQ(out.str(), "'=1+1,-0.5,ok\n");
+  std::ostringstream raw;
+  csv::Writer(raw, ',', true).row({"=1+1"});
+  EXPECT_EQ(raw.str(), "=1+1\n");
+}
+
+TEST(Csv, AStrayQuoteNamesLineColumnAndField) {
+  try {
+    csv::parse("id,name,commune\n1,Le \"Relais\" bar,Guéret\n", "f.csv");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 2);
+    EXPECT_EQ(e.where().column, 2);
+    EXPECT_EQ(e.where().field, "name");
+    EXPECT_NE(std::string(e.what()).find("f.csv:2:2"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Csv, HugeFieldsAndLinesAreRefused) {
+  EXPECT_THROW(csv::parse("a,b\n1," + std::string(2 << 20, 'x') + "\n", "f.csv"), InputError);
+  // A quoted field spanning many short lines.
+  std::string many = "a,b\n1,\"";
+  for (int i = 0; i < 20000; ++i) many += "0123456789\n";
+  EXPECT_THROW(csv::parse(many + "\"\n", "f.csv"), InputError);
+}
+
+TEST(Csv, DecompressedSizeIsBounded) {
+  test::TempDir dir;
+  auto path = dir.write("bomb.csv.gz", io::gzip("a,b\n1," + std::string(3 << 20, 'x') + "\n", 9));
+  EXPECT_LT(std::filesystem::file_size(path), 20000u);
+  try {
+    csv::read(path, 1 << 20);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("more than 1 MiB once decompressed"), std::string::npos) << e.what();
+  }
 }

@@ -9,6 +9,7 @@
 #include "core/csv.hpp"
 #include "core/date.hpp"
 #include "core/paths.hpp"
+#include "core/text.hpp"
 #include <nlohmann/json.hpp>
 
 using namespace maillage;
@@ -289,4 +290,66 @@ TEST_F(Fixture, BundledPlacesImportCleanly) {
   ASSERT_TRUE(rep.committed) << problems_text(rep);
   EXPECT_EQ(rep.inserted, store->count_all());
   EXPECT_GT(rep.inserted, 150);
+}
+
+// Issue #14: control characters are refused in every text field (the notes take line breaks and tabs), with
+// the file, line, column and field, and nothing is written.
+TEST_F(Fixture, ControlCharactersAreRefusedInEveryTextField) {
+  const std::string header = "id,name,address,notes,insee_code\n";
+  for (auto bad : {std::string("Le Relais\x1b[2J"), std::string("nul\0here", 8), std::string("bell\a"),
+                   std::string("c\rr"), std::string("c1\xC2\x85")}) {
+    for (int col = 2; col <= 4; ++col) {
+      if (col == 4 && bad == "c\rr") continue;  // the notes may hold line breaks
+      std::string cells[3] = {"Lieu", "1 rue", "note"};
+      cells[col - 2] = bad;
+      auto rep = import("ctl.csv", header + "c1,\"" + cells[0] + "\",\"" + cells[1] + "\",\"" + cells[2] + "\",23096\n");
+      EXPECT_FALSE(rep.committed) << col << " " << text::printable(bad);
+      ASSERT_FALSE(rep.problems.empty());
+      auto& p = rep.problems.front();
+      EXPECT_EQ(p.where.line, 2);
+      EXPECT_EQ(p.where.column, col);
+      EXPECT_NE(p.message.find("control character"), std::string::npos) << p.message;
+    }
+  }
+  EXPECT_EQ(store->count_all(), 0);
+  // Line breaks in the notes are kept.
+  auto ok = import("ok.csv", header + "c2,Lieu,1 rue,\"deux\nlignes\tet un tab\",23096\n");
+  EXPECT_TRUE(ok.committed) << problems_text(ok);
+  EXPECT_EQ(store->get("c2")->notes, "deux\nlignes\tet un tab");
+}
+
+TEST_F(Fixture, OnlyWebAddressesInUrlFields) {
+  const std::string header = "id,name,insee_code,website\n";
+  for (auto url : {"javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "vbscript:x"}) {
+    auto rep = import("u.csv", header + "u1,Lieu,23096," + csv::quote(url) + "\n");
+    EXPECT_FALSE(rep.committed) << url;
+  }
+  for (auto url : {"https://example.org/a:b", "http://x.fr", "www.example.org", ""}) {
+    auto rep = import("u.csv", header + "u1,Lieu,23096," + url + "\n");
+    EXPECT_TRUE(rep.committed) << url << problems_text(rep);
+  }
+}
+
+TEST_F(Fixture, ExportsNeutraliseFormulasAndReimportUnchanged) {
+  std::string own = "id,name,address,insee_code,lon,lat\n"
+                    "f1,\"=HYPERLINK(\"\"http://evil\"\";\"\"x\"\")\",@SUM(1),33063,-0.57918,44.837789\n"
+                    "f2,-Lab,+33 rue,23096,,\n";
+  ASSERT_TRUE(import("f.csv", own).committed);
+  EXPECT_EQ(store->get("f1")->name, "=HYPERLINK(\"http://evil\";\"x\")");
+  for (auto f : {Format::Maillage, Format::Regional, Format::Mednum}) {
+    auto out = export_as(f);
+    auto t = csv::parse(out, "export");
+    for (auto& r : t.rows)
+      for (auto& cell : r.fields) {
+        double v = 0;
+        if (!cell.empty() && std::string("=+-@").find(cell[0]) != std::string::npos)
+          EXPECT_TRUE(text::parse_double(cell, v)) << format_name(f) << ": " << cell;
+      }
+    EXPECT_NE(out.find("'=HYPERLINK"), std::string::npos);
+    EXPECT_NE(out.find("-0.57918"), std::string::npos);  // numbers stay numbers
+  }
+  auto again = import("back.csv", export_as(Format::Maillage));
+  EXPECT_TRUE(again.committed);
+  EXPECT_EQ(again.unchanged, 2);
+  EXPECT_EQ(store->get("f2")->name, "-Lab");
 }
