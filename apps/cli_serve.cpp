@@ -1,11 +1,10 @@
-// `maillage serve`: the JSON API (src/api) and the web application over HTTP (cpp-httplib). This layer only
-// turns HTTP requests into api::Request, logs one line per request and serves the built web files; SIGTERM or
-// SIGINT stop it cleanly (the listening socket closes, requests in flight finish).
-// `maillage tokens create|list|revoke`: bearer tokens for writes.
-#include <httplib.h>
+// `maillage serve`: the JSON API (src/api) and the web application over HTTP (src/server: Boost.Beast). This
+// layer only turns HTTP requests into api::Request, adds the security headers, compresses, serves the built web
+// files and logs one line per request; SIGTERM or SIGINT stop it cleanly (no new connection, requests in flight
+// finish). `maillage tokens create|list|revoke`: bearer tokens for writes.
+#include <sys/resource.h>
 
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -20,35 +19,60 @@
 #include "core/error.hpp"
 #include "core/io.hpp"
 #include "core/paths.hpp"
+#include "core/text.hpp"
+#include "server/http_server.hpp"
 
 namespace maillage::cli {
 
 namespace {
-thread_local std::chrono::steady_clock::time_point request_start;
 
 struct StaticFile {
   std::string body, gz, type;
 };
 
-bool accepts_gzip(const httplib::Request& req) {
-  return req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
+// Sent with every answer. The page's scripts and styles come from this server only (no inline script, no eval);
+// images may also be data: URLs (the drive-time layer, Leaflet's icons) and https tiles (the optional tile URL).
+const std::vector<std::pair<std::string, std::string>>& security_headers() {
+  static const std::vector<std::pair<std::string, std::string>> h{
+      {"Content-Security-Policy",
+       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Frame-Options", "DENY"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+      {"Permissions-Policy", "geolocation=(), camera=(), microphone=(), payment=()"},
+  };
+  return h;
 }
 
-void send_gzipped(httplib::Response& res, const std::string& gz, const std::string& type) {
-  res.set_header("Content-Encoding", "gzip");
-  res.set_header("Vary", "Accept-Encoding");
-  res.set_content(gz, type);
+bool accepts_gzip(const server::Request& req) { return req.header("accept-encoding").find("gzip") != std::string::npos; }
+
+server::Response json_error(int status, const std::string& message) {
+  std::string code = status == 400   ? "bad_request"
+                     : status == 404 ? "not_found"
+                     : status == 405 ? "method_not_allowed"
+                     : status == 408 ? "timeout"
+                     : status == 413 ? "too_large"
+                     : status == 431 ? "header_too_large"
+                     : status == 503 ? "busy"
+                     : status == 500 ? "internal"
+                                     : "http_error";
+  server::Response r;
+  r.status = status;
+  r.body = api::error_body(api::ApiError(status, code, message));
+  r.headers = security_headers();
+  return r;
 }
 
-// Bodies are gzip-compressed here (fast zlib levels) when the client accepts it. The content types carry a
-// charset, which keeps cpp-httplib from compressing them again with brotli at its maximum quality (0.6 MB/s:
-// 36 s for the 21 MB of coverage cells). text/* types (the small HTML and CSS) are left to cpp-httplib.
-void send(const httplib::Request& req, httplib::Response& res, std::string body, const std::string& type, int level) {
-  if (body.size() > 1400 && accepts_gzip(req)) {
-    send_gzipped(res, io::gzip(body, level), type);
-  } else {
-    res.set_content(std::move(body), type);
-  }
+// Bodies over a packet are gzip-compressed when the client accepts it (fast levels for the big ones: the 21 MB
+// of coverage cells compress in about 0.1 s at level 1).
+void compress(const server::Request& req, server::Response& res) {
+  if (res.body.size() <= 1400 || !accepts_gzip(req)) return;
+  res.body = io::gzip(res.body, res.body.size() > (1 << 20) ? 1 : 6);
+  res.headers.emplace_back("Content-Encoding", "gzip");
+  res.headers.emplace_back("Vary", "Accept-Encoding");
 }
 
 std::string default_web_dir() {
@@ -56,130 +80,159 @@ std::string default_web_dir() {
   return std::string(MAILLAGE_SOURCE_DIR) + "/web/dist";
 }
 
-void serve(const Globals& g, const std::string& host, int port, const std::string& web_dir, int threads) {
+// The built files, read and compressed once.
+std::map<std::string, StaticFile> load_web(const std::string& web_dir) {
+  std::map<std::string, StaticFile> files;
+  if (!std::filesystem::exists(web_dir + "/index.html")) return files;
+  for (auto& e : std::filesystem::directory_iterator(web_dir)) {
+    if (!e.is_regular_file()) continue;
+    auto name = e.path().filename().string(), ext = e.path().extension().string();
+    std::string type = ext == ".html"  ? "text/html; charset=utf-8"
+                       : ext == ".js"  ? "application/javascript; charset=utf-8"
+                       : ext == ".css" ? "text/css; charset=utf-8"
+                       : ext == ".svg" ? "image/svg+xml"
+                       : ext == ".png" ? "image/png"
+                       : ext == ".json" ? "application/json; charset=utf-8"
+                                        : "application/octet-stream";
+    auto body = io::read_file(e.path().string());
+    files["/" + name] = {body, io::gzip(body, 9), type};
+  }
+  return files;
+}
+
+// Lets the process hold as many sockets as the system allows (the soft limit is often 1,024), and keeps the
+// connection limit under it.
+size_t raise_file_limit(size_t wanted_connections) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return wanted_connections;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  size_t usable = rl.rlim_cur > 128 ? static_cast<size_t>(rl.rlim_cur) - 64 : 64;
+  return std::min(wanted_connections, usable);
+}
+
+struct ServeArgs {
+  std::string host = "127.0.0.1", web = default_web_dir();
+  int port = 8080, threads = 0, heavy_threads = 0, head_timeout_s = 10;
+  size_t max_connections = 10000, max_per_address = 2000, cache_mb = 256;
+};
+
+void serve(const Globals& g, const ServeArgs& a) {
   auto graph = open_graph(g);
   auto profile = graph_profile(graph);
   std::string label = graph_path(g) + " (" + graph.source + ")";
   { auto store = open_store(g); }  // creates the database from the bundled data when missing
-  api::Service service(db_path(g), std::move(graph), profile, label);
-  const auto max_body = service.limits().max_body_bytes;
+  api::Limits limits;
+  limits.cache_bytes = a.cache_mb << 20;
+  api::Service service(db_path(g), std::move(graph), profile, label, limits);
+  auto files = load_web(a.web);
 
-  // SIGTERM/SIGINT are blocked in every thread and taken by one waiting thread that stops the server.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  server::Options o;
+  o.host = a.host;
+  o.port = a.port;
+  unsigned hw = std::max(2u, std::thread::hardware_concurrency());
+  o.light_workers = a.threads > 0 ? a.threads : static_cast<int>(std::max(4u, 2 * hw));
+  o.heavy_workers = a.heavy_threads > 0 ? a.heavy_threads : static_cast<int>(std::max(1u, hw / 2));
+  o.max_body_bytes = service.limits().max_body_bytes;
+  o.head_timeout = std::chrono::seconds(a.head_timeout_s);
+  o.max_connections = raise_file_limit(a.max_connections);
+  o.max_connections_per_address = a.max_per_address;
 
-  httplib::Server http;
-  if (threads > 0) http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  http.set_keep_alive_max_count(100000);
-  http.set_tcp_nodelay(true);  // without it, small answers wait for the delayed ACK (44 ms per request)
-  http.set_payload_max_length(max_body);
-  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-    request_start = std::chrono::steady_clock::now();
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - request_start).count();
-    std::cerr << fmt::format("{} {} {} {} {} {:.1f}ms\n", date::now_utc(), req.remote_addr, req.method, req.target,
-                             res.status, ms);
-  });
-  // Errors that httplib answers itself (body too large, bad request line) get the API's JSON shape too.
-  http.set_error_handler([max_body](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    std::string code = res.status == 413 ? "too_large" : res.status == 404 ? "not_found" : "http_error";
-    std::string msg = res.status == 413 ? fmt::format("the body is over {} bytes", max_body)
-                                        : fmt::format("HTTP status {}", res.status);
-    if (res.status == 404 && !req.path.starts_with("/api/")) msg = "no such page: " + req.path;
-    res.set_content(api::error_body(api::ApiError(res.status, code, msg)), "application/json; charset=utf-8");
-  });
-  auto adapt = [&service](const httplib::Request& req, httplib::Response& res) {
-    api::Request r;
-    r.method = req.method;
-    r.path = req.path.substr(std::string("/api/v1").size());
-    for (auto& [k, v] : req.params) r.query[k] = v;  // a repeated parameter keeps its last value
-    r.body = req.body;
-    r.authorization = req.get_header_value("Authorization");
-    auto out = service.handle(r);
-    res.status = out.status;
-    if (!out.filename.empty()) res.set_header("Content-Disposition", "attachment; filename=\"" + out.filename + "\"");
-    res.set_header("Cache-Control", "no-store");
-    send(req, res, std::move(out.body), out.content_type + "; charset=utf-8", out.body.size() > (1 << 20) ? 1 : 6);
+  server::Handlers h;
+  h.lane = [](const server::Request& req) {
+    if (!req.path.starts_with("/api/v1/")) return server::Lane::Light;
+    return api::Service::cost_of(req.method, req.path.substr(7)) == api::Cost::Heavy ? server::Lane::Heavy
+                                                                                     : server::Lane::Light;
   };
-  const char* api_paths = R"(/api/v1/.*)";
-  http.Get(api_paths, adapt);
-  http.Post(api_paths, adapt);
-  http.Patch(api_paths, adapt);
-  http.Put(api_paths, adapt);
-  http.Delete(api_paths, adapt);
-  bool has_web = std::filesystem::exists(web_dir + "/index.html");
-  if (has_web) {
-    // The built files, read once and compressed once.
-    auto files = std::make_shared<std::map<std::string, StaticFile>>();
-    for (auto& e : std::filesystem::directory_iterator(web_dir)) {
-      if (!e.is_regular_file()) continue;
-      auto name = e.path().filename().string(), ext = e.path().extension().string();
-      std::string type = ext == ".html" ? "text/html; charset=utf-8"
-                         : ext == ".js" ? "application/javascript; charset=utf-8"
-                         : ext == ".css" ? "text/css; charset=utf-8"
-                         : ext == ".svg" ? "image/svg+xml"
-                         : ext == ".png" ? "image/png"
-                         : ext == ".json" ? "application/json; charset=utf-8" : "application/octet-stream";
-      auto body = io::read_file(e.path().string());
-      (*files)["/" + name] = {body, io::gzip(body, 9), type};
+  h.error = json_error;
+  h.handle = [&service, &files](const server::Request& req) {
+    if (req.path.starts_with("/api/v1/") || req.path == "/api/v1") {
+      api::Request r;
+      r.method = req.method;
+      r.path = req.path.substr(7);
+      r.query = req.query;
+      r.body = req.body;
+      r.authorization = req.header("authorization");
+      auto out = service.handle(r);
+      server::Response res;
+      res.status = out.status;
+      res.content_type = out.content_type + "; charset=utf-8";
+      res.body = std::move(out.body);
+      res.headers = security_headers();
+      res.headers.emplace_back("Cache-Control", "no-store");
+      if (!out.filename.empty())
+        res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + out.filename + "\"");
+      compress(req, res);
+      return res;
     }
-    http.Get(R"(/[^/]*)", [files](const httplib::Request& req, httplib::Response& res) {
-      auto it = files->find(req.path == "/" ? "/index.html" : req.path);
-      if (it == files->end()) {
-        res.status = 404;
-        return;
-      }
-      auto& f = it->second;
-      res.set_header("Cache-Control", "no-cache");
-      if (accepts_gzip(req) && f.type.find("text/") != 0) {
-        send_gzipped(res, f.gz, f.type);
-      } else {
-        res.set_content(f.body, f.type);
-      }
-    });
-  } else
-    http.Get("/", [web_dir](const httplib::Request&, httplib::Response& res) {
-      res.set_content(fmt::format("The web application is not built ({} has no index.html): run scripts/build_web.sh. "
-                                  "The API is at /api/v1/health.\n", web_dir), "text/plain");
-    });
+    if (req.method != "GET") return json_error(405, fmt::format("{} is not allowed on {}", req.method, req.path));
+    if (files.empty() && req.path == "/") {
+      server::Response res;
+      res.content_type = "text/plain; charset=utf-8";
+      res.body = "The web application is not built (no index.html): run scripts/build_web.sh. "
+                 "The API is at /api/v1/health.\n";
+      res.headers = security_headers();
+      return res;
+    }
+    auto it = files.find(req.path == "/" ? "/index.html" : req.path);
+    if (it == files.end()) return json_error(404, "no such page: " + text::printable(req.path, 200));
+    server::Response res;
+    res.content_type = it->second.type;
+    res.headers = security_headers();
+    res.headers.emplace_back("Cache-Control", "no-cache");
+    if (accepts_gzip(req)) {
+      res.body = it->second.gz;
+      res.headers.emplace_back("Content-Encoding", "gzip");
+      res.headers.emplace_back("Vary", "Accept-Encoding");
+    } else {
+      res.body = it->second.body;
+    }
+    return res;
+  };
+  h.log = [](const server::Request& req, int status, double ms) {
+    std::cerr << fmt::format("{} {} {} {} {} {:.1f}ms\n", date::now_utc(), req.remote, req.method,
+                             text::printable(req.target, 300), status, ms);
+  };
 
-  std::thread stopper([&http, sigs] {
-    int sig = 0;
-    sigwait(&sigs, &sig);
-    std::cerr << fmt::format("maillage: signal {} received, finishing requests in flight\n", sig);
-    http.stop();
-  });
-  if (!http.bind_to_port(host, port)) {
-    pthread_kill(stopper.native_handle(), SIGTERM);
-    stopper.join();
-    throw Error(fmt::format("cannot listen on {}:{} (in use?)", host, port));
-  }
+  server::Server http(o, h);
+  http.bind();
   std::cerr << fmt::format("maillage: serving http://{}:{}/ (API: /api/v1, web: {}); Ctrl-C or SIGTERM stops\n",
-                           host == "0.0.0.0" ? "localhost" : host, port, has_web ? web_dir : "not built");
-  http.listen_after_bind();
-  stopper.join();
+                           a.host == "0.0.0.0" ? "localhost" : a.host, a.port, files.empty() ? "not built" : a.web);
+  std::cerr << fmt::format("maillage: {} light and {} heavy workers, at most {} connections ({} per address), "
+                           "request heads within {} s\n",
+                           o.light_workers, o.heavy_workers, o.max_connections, o.max_connections_per_address,
+                           a.head_timeout_s);
+  http.run([](int sig) {
+    std::cerr << fmt::format("maillage: signal {} received, finishing requests in flight\n", sig);
+  });
   std::cerr << "maillage: stopped\n";
 }
 }  // namespace
 
 void add_serve_commands(CLI::App& app, Globals& g) {
-  struct Args {
-    std::string host = "127.0.0.1", web = default_web_dir();
-    int port = 8080, threads = 0;
-  };
-  auto a = std::make_shared<Args>();
+  auto a = std::make_shared<ServeArgs>();
   auto* s = app.add_subcommand("serve", "serve the JSON API (/api/v1) and the web application");
   s->add_option("--host", a->host, "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)");
   s->add_option("--port", a->port, "port (default 8080)")->check(CLI::Range(1, 65535));
   s->add_option("--web", a->web, "directory of the built web application (default web/dist, or $MAILLAGE_WEB)");
-  s->add_option("--threads", a->threads, "worker threads (default: cpp-httplib's, at least 8)")->check(CLI::Range(0, 256));
-  s->callback([&g, a] { serve(g, a->host, a->port, a->web, a->threads); });
+  s->add_option("--threads", a->threads, "workers for light requests (default: 2 per core, at least 4)")
+      ->check(CLI::Range(0, 256));
+  s->add_option("--heavy-threads", a->heavy_threads,
+                "workers for costly requests: coverage, indicators, planning, exports (default: half the cores)")
+      ->check(CLI::Range(0, 64));
+  s->add_option("--max-connections", a->max_connections, "connections open at once (default 10000)")
+      ->check(CLI::Range(16, 1000000));
+  s->add_option("--max-connections-per-address", a->max_per_address,
+                "connections from one address (default 2000; 0: no limit, e.g. behind a reverse proxy)");
+  s->add_option("--head-timeout", a->head_timeout_s,
+                "seconds a client has to send a request's head, and to start the next one on a kept-alive "
+                "connection (default 10)")
+      ->check(CLI::Range(1, 600));
+  s->add_option("--cache-mb", a->cache_mb, "memory for computed answers, MiB (default 256)")->check(CLI::Range(1, 65536));
+  s->callback([&g, a] { serve(g, *a); });
 
   auto* t = app.add_subcommand("tokens", "bearer tokens for the API's writes (stored hashed, revocable)");
   t->require_subcommand(1);

@@ -17,7 +17,7 @@ Response geojson(const Call& c, bool zones) {
   auto d = q_date(c.r);
   double t = q_number(c.r, "threshold", 20, 1, 600);
   auto rev = s.revision();
-  auto body = cached(s, fmt::format("{}|{}|{}|{}", zones ? "zones" : "cells", rev, d, t), [&] {
+  auto body = cached(s, fmt::format("{}|{}|{}|{}", zones ? "zones" : "cells", rev, d, coverage::threshold_ms(t)), [&] {
     return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
       if (!zones) return coverage::cells_geojson(e, places, t).dump();
       return coverage::zones_geojson(e, coverage::build_report(e, places, d, t)).dump();
@@ -35,7 +35,7 @@ Response summary(const Call& c) {
   double t = q_number(c.r, "threshold", 20, 1, 600);
   bool communes = q_bool(c.r, "communes");
   auto rev = s.revision();
-  auto body = cached(s, fmt::format("coverage|{}|{}|{}|{}", rev, d, t, communes), [&] {
+  auto body = cached(s, fmt::format("coverage|{}|{}|{}|{}", rev, d, coverage::threshold_ms(t), communes), [&] {
     return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
       auto rep = coverage::build_report(e, places, d, t);
       auto j = coverage::report_json(rep, places, communes);
@@ -56,7 +56,7 @@ Response indicators(const Call& c) {
   double t = q_number(c.r, "threshold", 20, 1, 600);
   bool history = c.r.query.count("history") ? q_bool(c.r, "history") : true;
   auto rev = s.revision();
-  auto body = cached(s, fmt::format("indicators|{}|{}|{}|{}", rev, d, t, history), [&] {
+  auto body = cached(s, fmt::format("indicators|{}|{}|{}|{}", rev, d, coverage::threshold_ms(t), history), [&] {
     std::vector<registry::Place> all;
     {
       std::lock_guard l(s.store_mu);

@@ -33,6 +33,7 @@ std::unique_ptr<ami::CreationChecker> take_checker(State& s, const ami::Call& ca
     std::lock_guard l(s.checker_mu);
     for (auto it = s.checkers.begin(); it != s.checkers.end();)  // drop checkers of older revisions
       it = it->first.starts_with(fmt::format("{}|", rev)) ? std::next(it) : s.checkers.erase(it);
+    if (!s.checkers.count(key) && s.checkers.size() >= State::kMaxCheckerKeys) s.checkers.clear();
     auto& free = s.checkers[key];
     if (!free.empty()) {
       auto checker = std::move(free.back());

@@ -123,9 +123,11 @@ Response list(const Call& c) {
   only(c.r, {"type", "status", "department", "commune", "q", "open_on", "bbox", "limit", "offset"});
   auto f = filter_of(c.r, c.limits.max_page, true);
   bool priv = may_see_private(c.who);
-  // A page depends only on the registry revision, the parameters and whether private fields are shown.
-  std::string key = fmt::format("places|{}|{}", s.revision(), priv);
-  for (auto& [k, v] : c.r.query) key += fmt::format("|{}={}", k, v);
+  // A page depends only on the registry revision, the filter (as parsed) and whether private fields are shown.
+  std::string key = fmt::format("places|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", s.revision(), priv, f.types_any,
+                                f.status ? static_cast<int>(*f.status) : -1, f.department, f.insee_code, f.text,
+                                f.open_on, f.limit, f.offset);
+  if (f.bbox) key += fmt::format("|{},{},{},{}", f.bbox->min_lon, f.bbox->min_lat, f.bbox->max_lon, f.bbox->max_lat);
   auto body = cached(
       s, key,
       [&] {

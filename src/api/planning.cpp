@@ -43,7 +43,8 @@ Response plan(const Call& c, const std::string& what) {
   auto format = q(c.r, "format", "json");
   if (format != "json" && format != "geojson") throw bad("format", "expected json or geojson");
   auto rev = s.revision();
-  auto key = fmt::format("plan|{}|{}|{}|{}|{}|{}|{}|{}", what, rev, d, t, pq.k, pq.exact, pq.time_limit_s, format);
+  auto key = fmt::format("plan|{}|{}|{}|{}|{}|{}|{}|{}", what, rev, d, pq.threshold, pq.k, pq.exact,
+                         std::lround(pq.time_limit_s * 1000), format);
   auto body = cached(s, key, [&] {
     static const auto candidates = planning::load_candidates("communes");
     return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {

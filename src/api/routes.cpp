@@ -28,18 +28,18 @@ const std::vector<Route>& Service::routes() {
        t::water},
 
       {"GET", "/places", A::Public, "list places (filters, pagination)", p::list},
-      {"GET", "/places.geojson", A::Public, "places as GeoJSON (same filters)", p::geojson},
-      {"GET", "/places.csv", A::Public, "places as CSV of the regional data dictionary (same filters)", p::csv},
+      {"GET", "/places.geojson", A::Public, "places as GeoJSON (same filters)", p::geojson, Cost::Heavy},
+      {"GET", "/places.csv", A::Public, "places as CSV of the regional data dictionary (same filters)", p::csv, Cost::Heavy},
       {"GET", "/places/{id}", A::Public, "one place, with its history", p::get},
       {"POST", "/places", A::Editor, "create a place", p::create},
       {"PATCH", "/places/{id}", A::Editor, "change fields of a place", p::update},
       {"POST", "/places/{id}/close", A::Editor, "record that a place closed (body: date, reason)", p::close},
 
       {"GET", "/coverage", A::Public, "coverage summary (date, threshold, communes=true for the per-commune table)",
-       c::summary},
-      {"GET", "/coverage/cells.geojson", A::Public, "population cells with their drive time", c::cells},
-      {"GET", "/coverage/zones.geojson", A::Public, "zones blanches as outlines", c::zones},
-      {"GET", "/indicators", A::Public, "indicators and their history", c::indicators},
+       c::summary, Cost::Heavy},
+      {"GET", "/coverage/cells.geojson", A::Public, "population cells with their drive time", c::cells, Cost::Heavy},
+      {"GET", "/coverage/zones.geojson", A::Public, "zones blanches as outlines", c::zones, Cost::Heavy},
+      {"GET", "/indicators", A::Public, "indicators and their history", c::indicators, Cost::Heavy},
 
       {"GET", "/calls", A::Public, "funding calls", e::calls},
       {"GET", "/eligibility/creation", A::Public, "creation eligibility at a point or commune, explained", e::creation},
@@ -66,9 +66,9 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/resources/{id}/calendar.ics", A::Token, "iCalendar of a resource's bookings (its place's manager, admins)",
        b::resource_calendar},
 
-      {"GET", "/plan/best", A::Public, "best k new sites (k, exact, time_limit, format=json|geojson)", pl::best},
-      {"GET", "/plan/cover", A::Public, "fewest new sites covering every coverable inhabitant", pl::cover},
-      {"GET", "/plan/criticality", A::Public, "what each open place is worth to coverage", pl::criticality},
+      {"GET", "/plan/best", A::Public, "best k new sites (k, exact, time_limit, format=json|geojson)", pl::best, Cost::Heavy},
+      {"GET", "/plan/cover", A::Public, "fewest new sites covering every coverable inhabitant", pl::cover, Cost::Heavy},
+      {"GET", "/plan/criticality", A::Public, "what each open place is worth to coverage", pl::criticality, Cost::Heavy},
   };
   return r;
 }

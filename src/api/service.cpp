@@ -26,7 +26,7 @@ std::string error_body(const ApiError& e) {
 
 Service::Service(const std::string& db_path, roads::RoadGraph graph, const roads::Profile& profile,
                  std::string graph_label, Limits limits)
-    : s_(std::make_unique<State>()), limits_(limits) {
+    : s_(std::make_unique<State>(limits)), limits_(limits) {
   s_->store = std::make_unique<registry::PlaceStore>(db_path, &territory::CommuneTable::bundled());
   s_->graph = std::move(graph);
   s_->graph_label = std::move(graph_label);
@@ -91,6 +91,14 @@ Response error_response(int status, const std::string& code, const std::string& 
   return {status, "application/json", error_body(ApiError(status, code, message, field)), {}};
 }
 }  // namespace
+
+Cost Service::cost_of(const std::string& method, const std::string& path) {
+  for (auto& route : routes()) {
+    Params p;
+    if (route.method == method && match(route.pattern, path, p)) return route.cost;
+  }
+  return Cost::Light;
+}
 
 Response Service::handle(const Request& r) {
   try {

@@ -52,6 +52,8 @@ struct Limits {
   int max_page = 500;               // places per page
   int max_k = 300;                  // planning sites
   double max_time_limit_s = 60;     // exact planning
+  size_t cache_bytes = size_t{256} << 20;      // computed bodies (coverage, indicators, planning)
+  size_t page_cache_bytes = size_t{32} << 20;  // place pages
 };
 
 struct State;  // everything loaded once (store, graph, engines, caches): api/state.hpp
@@ -67,11 +69,16 @@ struct Call {
 };
 using Handler = Response (*)(const Call&);
 
+// Heavy routes may compute for seconds (coverage, indicators, planning, exports): the server gives them their own
+// workers and queue, so that they never hold up the light ones.
+enum class Cost { Light, Heavy };
+
 struct Route {
   std::string method, pattern;  // "/places/{id}"
   Access access;
   std::string summary;
   Handler handler;
+  Cost cost = Cost::Light;
 };
 
 class Service {
@@ -82,6 +89,8 @@ class Service {
   ~Service();
   Response handle(const Request& r);
   static const std::vector<Route>& routes();  // the single list of routes (routes.cpp)
+  // The cost of the route a request would take (Light for unknown paths).
+  static Cost cost_of(const std::string& method, const std::string& path);
   const Limits& limits() const { return limits_; }
 
  private:

@@ -8,8 +8,10 @@ namespace maillage::api {
 
 using nlohmann::json;
 
-State::State()
-    : validator(territory::CommuneTable::bundled(), territory::Outline::bundled_region(), date::today()) {}
+State::State(const Limits& limits)
+    : validator(territory::CommuneTable::bundled(), territory::Outline::bundled_region(), date::today()),
+      cache(limits.cache_bytes),
+      pages(limits.page_cache_bytes) {}
 
 int64_t State::revision() {
   std::lock_guard l(store_mu);
@@ -18,15 +20,10 @@ int64_t State::revision() {
 
 std::shared_ptr<const std::string> cached(State& s, const std::string& key, const std::function<std::string()>& make,
                                           bool cheap) {
-  auto& map = cheap ? s.pages : s.cache;
-  {
-    std::lock_guard l(s.cache_mu);
-    if (auto it = map.find(key); it != map.end()) return it->second;
-  }
+  auto& cache = cheap ? s.pages : s.cache;
+  if (auto hit = cache.get(key)) return hit;
   auto body = std::make_shared<const std::string>(make());
-  std::lock_guard l(s.cache_mu);
-  if (map.size() >= (cheap ? 1024u : 256u)) map.clear();
-  map[key] = body;
+  cache.put(key, body);
   return body;
 }
 

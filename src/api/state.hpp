@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ami/ami.hpp"
+#include "api/cache.hpp"
 #include "api/service.hpp"
 #include "coverage/coverage.hpp"
 #include "registry/store.hpp"
@@ -31,9 +32,9 @@ struct State {
   std::mutex engine_mu;  // the coverage engine holds the times of one set of places
   std::unique_ptr<coverage::Engine> engine;
   std::string engine_key;
-  std::mutex cache_mu;
-  std::map<std::string, std::shared_ptr<const std::string>> cache;  // computed bodies by (revision, parameters)
-  std::map<std::string, std::shared_ptr<const std::string>> pages;  // cheap bodies (place pages), kept apart
+  // Computed bodies by (revision, normalised parameters); cheap bodies (place pages: any client can ask for
+  // thousands of distinct ones) in their own cache, so that a flood of them never evicts a costly coverage body.
+  BodyCache cache, pages;
   // Each place of a registry snapshot serialised once, without [0] and with [1] the private fields: a page of
   // the list is then a concatenation.
   struct PlacesJson {
@@ -42,18 +43,20 @@ struct State {
   };
   std::mutex places_json_mu;
   std::shared_ptr<const PlacesJson> places_json;
-  std::mutex checker_mu;  // free creation checkers by (revision, call, date): one request uses one at a time
+  // Free creation checkers by (revision, call, date): one request uses one at a time. At most
+  // kMaxCheckerKeys keys are kept (a client walking through dates cannot pile them up).
+  static constexpr size_t kMaxCheckerKeys = 4;
+  std::mutex checker_mu;
   std::map<std::string, std::vector<std::unique_ptr<ami::CreationChecker>>> checkers;
   std::mutex search_mu;  // one Search for the booking network search
   std::unique_ptr<routing::Search> search;
 
-  State();
+  explicit State(const Limits& limits);
   int64_t revision();
 };
 
-// A body computed once per key (which starts with the registry revision). Cheap bodies (place pages: any client
-// can ask for thousands of distinct ones) live in their own map, so that a flood of them never evicts a costly
-// coverage body.
+// A body computed once per key (which starts with the registry revision), kept in the cache or, when `cheap`,
+// in the page cache.
 std::shared_ptr<const std::string> cached(State& s, const std::string& key, const std::function<std::string()>& make,
                                           bool cheap = false);
 

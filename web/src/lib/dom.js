@@ -7,6 +7,8 @@ export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'class') e.className = v;
+    else if (k === 'style')
+      e.style.cssText = v; // CSSOM: allowed by the Content-Security-Policy
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v);
   }
