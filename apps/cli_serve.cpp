@@ -117,6 +117,7 @@ size_t raise_file_limit(size_t wanted_connections) {
 struct ServeArgs {
   std::string host = "127.0.0.1", web = default_web_dir();
   int port = 8080, threads = 0, heavy_threads = 0, head_timeout_s = 10;
+  size_t heavy_queue = 16;
   size_t max_connections = 10000, max_per_address = 2000, cache_mb = 256;
 };
 
@@ -136,6 +137,7 @@ void serve(const Globals& g, const ServeArgs& a) {
   unsigned hw = std::max(2u, std::thread::hardware_concurrency());
   o.light_workers = a.threads > 0 ? a.threads : static_cast<int>(std::max(4u, 2 * hw));
   o.heavy_workers = a.heavy_threads > 0 ? a.heavy_threads : static_cast<int>(std::max(1u, hw / 2));
+  o.heavy_queue = a.heavy_queue;
   o.max_body_bytes = service.limits().max_body_bytes;
   o.head_timeout = std::chrono::seconds(a.head_timeout_s);
   o.max_connections = raise_file_limit(a.max_connections);
@@ -223,6 +225,9 @@ void add_serve_commands(CLI::App& app, Globals& g) {
   s->add_option("--heavy-threads", a->heavy_threads,
                 "workers for costly requests: coverage, indicators, planning, exports (default: half the cores)")
       ->check(CLI::Range(0, 64));
+  s->add_option("--heavy-queue", a->heavy_queue,
+                "costly requests waiting for a worker before the next ones get 503 with Retry-After (default 16)")
+      ->check(CLI::Range(0, 10000));
   s->add_option("--max-connections", a->max_connections, "connections open at once (default 10000)")
       ->check(CLI::Range(16, 1000000));
   s->add_option("--max-connections-per-address", a->max_per_address,

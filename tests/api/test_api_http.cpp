@@ -19,6 +19,7 @@
 
 #include "api/service.hpp"
 #include "helpers.hpp"
+#include "server_process.hpp"
 
 extern char** environ;
 using nlohmann::json;
@@ -26,54 +27,7 @@ using maillage::test::run_cli;
 using maillage::test::TempDir;
 
 namespace {
-class Server {
- public:
-  Server() {
-    base_ = " --db " + dir_.file("m.db") + " --graph " + dir_.file("g.graph") + " ";
-    run_cli(base_ + "places list --limit 1");  // creates the database and the graph before the server starts
-    port_ = 18500 + static_cast<int>(getpid() % 1000);
-    std::vector<std::string> args{MAILLAGE_BIN, "--db", dir_.file("m.db"), "--graph", dir_.file("g.graph"), "serve",
-                                  "--port", std::to_string(port_), "--web", dir_.file("no-web")};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 2, dir_.file("server.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);  // not the test runner's pipe
-    posix_spawn(&pid_, MAILLAGE_BIN, &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-    client_->set_read_timeout(120, 0);  // slow machines and sanitizer builds: the first coverage request computes it
-    for (int i = 0; i < 300; ++i) {
-      if (auto r = client_->Get("/api/v1/health"); r && r->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ADD_FAILURE() << "server did not start: " << maillage::test::slurp(dir_.file("server.log"));
-  }
-  ~Server() { stop(); }
-  int stop() {
-    if (pid_ <= 0) return status_;
-    kill(pid_, SIGTERM);
-    int st = 0;
-    waitpid(pid_, &st, 0);
-    pid_ = 0;
-    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return status_;
-  }
-  httplib::Client& http() { return *client_; }
-  int port() const { return port_; }
-  std::string cli(const std::string& args) { return run_cli(base_ + args).out; }
-  std::string log() { return maillage::test::slurp(dir_.file("server.log")); }
-
- private:
-  TempDir dir_;
-  std::string base_;
-  int port_ = 0;
-  pid_t pid_ = 0;
-  int status_ = -1;
-  std::unique_ptr<httplib::Client> client_;
-};
+using maillage::test::Server;
 
 Server& server() {
   static Server s;
