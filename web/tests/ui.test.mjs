@@ -290,6 +290,8 @@ test('the base map: sea, roads and town names, then commune outlines and local r
   await p.check('#layer-cells');
   await p.check('#layer-zones');
   await p.waitForFunction(() => document.querySelector('#map').dataset.zones !== undefined);
+  await p.waitForSelector('#map img.leaflet-image-layer');
+  await p.waitForFunction(() => document.querySelectorAll('#legend .key').length === 7);
   const legend = await p.textContent('#legend');
   assert.match(legend, /≤ 10 min/);
   assert.match(legend, /Zone blanche/);
@@ -297,6 +299,85 @@ test('the base map: sea, roads and town names, then commune outlines and local r
   const swatches = await p.$$eval('#legend .key span', (s) => s.map((x) => getComputedStyle(x).backgroundColor));
   assert.equal(new Set(swatches).size, swatches.length, `distinct swatches: ${swatches.join(' ')}`);
   await shot(p, 'basemap-layers');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test('hostile text in every field is shown as text: no script runs and the CSP holds', async () => {
+  const cli = (...args) =>
+    execFileSync(bin, ['--db', join(dir, 'm.db'), '--graph', join(dir, 'g.graph'), ...args], { encoding: 'utf8' });
+  const evil = (f) => `<img src=x onerror="window.__xss='${f}'"><script>window.__xss='${f}'</script>"'&amp;`;
+  const out = cli('places', 'add', '--name', `XSS ${evil('name')}`, '--commune', '23096', '--type', 'coworking',
+    '--status', 'open', '--opening', '2019', '--address', evil('address'), '--set', `notes=${evil('notes')}`,
+    '--set', `source=${evil('source')}`, '--set', `legal_form=${evil('legal')}`,
+    '--set', `website=https://example.org/"><img src=x onerror="window.__xss='url'">`);
+  const id = out.match(/added (\S+)/)[1];
+  for (let d = 1; d <= 7; d++) cli('booking', 'hours', '--place', id, '--weekday', String(d), '--hours-of-day', '08:00-20:00');
+  cli('booking', 'add-resource', '--place', id, '--kind', 'desk', '--desk-kind', 'dropin', '--name', evil('resource'), '--units', '3');
+  const memberId = cli('booking', 'add-member', '--name', evil('member'), '--email', 'evil@example.org').match(/member (\d+)/)[1];
+  cli('booking', 'membership', '--member', memberId, '--place', id);
+  const member = cli('tokens', 'create', '--role', 'member', '--member', memberId).match(/mlg_\S+/)[0];
+  const manager = cli('tokens', 'create', '--role', 'manager', '--place', id).match(/mlg_\S+/)[0];
+
+  const p = await page();
+  await p.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
+  });
+  const clean = async (where) => {
+    assert.equal(await p.evaluate(() => window.__xss), undefined, `a script ran (${where})`);
+    assert.equal(await p.locator('img[src="x"]').count(), 0, `an <img> was made from text (${where})`);
+    assert.deepEqual(await p.evaluate(() => window.__violations), [], `CSP violations (${where})`);
+  };
+  // The map: the marker's tooltip and popup.
+  await p.goto(base + '/');
+  await p.waitForSelector('#map[data-outlines=loaded]');
+  await p.fill('#filters input[name=q]', 'XSS');
+  await p.waitForFunction(() => document.querySelector('#map').dataset.places === '1');
+  const place = (await api(`/places/${encodeURIComponent(id)}`));
+  const at = await p.evaluate(([lat, lon]) => window.maillageMaps.map.latLngToContainerPoint([lat, lon]), [place.lat, place.lon]);
+  const box = await p.locator('#map').boundingBox();
+  await p.mouse.move(box.x + at.x, box.y + at.y);
+  await p.waitForSelector('.leaflet-tooltip');
+  assert.match(await p.textContent('.leaflet-tooltip'), /XSS <img src=x onerror=/);
+  await p.mouse.click(box.x + at.x, box.y + at.y);
+  await p.waitForSelector('.leaflet-popup-content');
+  assert.match(await p.textContent('.leaflet-popup-content'), /<script>/);
+  await clean('map');
+  // The eligibility verdict lists it among the nearby places.
+  await p.fill('#commune-search input', 'Guéret');
+  await p.click('#commune-search button');
+  await p.waitForSelector('#verdict h3');
+  assert.match(await p.textContent('#verdict'), /XSS <img/);
+  await clean('verdict');
+  // The directory and the sheet.
+  await p.goto(base + '/#annuaire');
+  await p.fill('#dir-form input[name=q]', 'XSS');
+  await p.waitForFunction(() => document.querySelectorAll('#dir-table tbody tr').length === 1);
+  await p.click('#dir-table tbody a');
+  await p.waitForSelector('#h-lieu:has-text("XSS")');
+  assert.match(await p.textContent('#sheet'), /onerror="window.__xss='notes'"/);
+  assert.equal(await p.getAttribute('#sheet a[rel~=noopener]', 'href'), place.website);
+  await clean('sheet');
+  // Booking: the place and the resource in the search results and in one's bookings; the manager's day.
+  await p.goto(base + '/#reserver');
+  await p.fill('#token-form input[name=token]', member);
+  await p.click('#token-form button');
+  await p.waitForSelector('#member-area:not([hidden])');
+  await p.fill('#desk-search input[name=commune]', '23096');
+  await p.fill('#desk-search input[name=minutes]', '10');
+  await p.click('#desk-search button[type=submit]');
+  await p.waitForSelector('#desk-results li:has-text("XSS")');
+  await p.click('#desk-results li:has-text("XSS") button');
+  await p.waitForSelector('#my-bookings li[data-booking]');
+  assert.match(await p.textContent('#my-bookings'), /<script>window.__xss='resource'/);
+  await p.fill('#token-form input[name=token]', manager);
+  await p.click('#token-form button');
+  await p.waitForSelector('#day-table tbody tr');
+  assert.match(await p.textContent('#day-table'), /<img src=x/);
+  await clean('booking');
+  // Nothing secret is stored by the page apart from the token typed for booking (issue #20 replaces it).
+  await shot(p, 'hostile-text');
   assert.deepEqual(p.errors, []);
   await p.close();
 });

@@ -131,6 +131,8 @@ export function baseMap(id) {
   communeOutlines(m);
   roads(m, 'main', 0);
   roads(m, 'local', DETAIL_ZOOM);
+  // The maps by element id, for the browser tests and the console (e.g. maillageMaps.map.getZoom()).
+  window.maillageMaps = { ...window.maillageMaps, [id]: m };
   once('/territory/communes').then((c) => {
     const col = Object.fromEntries(c.columns.map((name, i) => [name, i]));
     const towns = c.items.map((x) => ({
