@@ -28,22 +28,6 @@ struct BookingArgs {
   bool training = false, approval = false, json_out = false, manager = false, series = false;
 };
 
-std::vector<booking::Interval> parse_intervals(const std::string& text) {
-  // "09:00-12:30,14:00-18:00"; empty: closed that day
-  std::vector<booking::Interval> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t comma = text.find(',', pos);
-    auto part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    auto dash = part.find('-');
-    if (dash == std::string::npos) throw Error(fmt::format("--hours-of-day '{}': expected HH:MM-HH:MM[,HH:MM-HH:MM]", text));
-    out.push_back({part.substr(0, dash), part.substr(dash + 1)});
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
-}
-
 booking::Request request_of(const BookingArgs& a) {
   booking::Request r;
   r.resource_id = a.resource, r.member_id = a.member, r.unit = a.unit, r.date = a.date, r.start = a.start;
@@ -89,7 +73,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   hours->add_option("--weekday", a->weekday, "1 (Monday) to 7 (Sunday)")->required()->check(CLI::Range(1, 7));
   hours->add_option("--hours-of-day", a->intervals, "e.g. 09:00-12:30,14:00-18:00 (empty: closed)");
   hours->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
-    b.set_hours(a->place, a->weekday, parse_intervals(a->intervals));
+    b.set_hours(a->place, a->weekday, booking::parse_intervals(a->intervals));
     std::cout << fmt::format("{} weekday {}: {}\n", a->place, a->weekday, a->intervals.empty() ? "closed" : a->intervals);
   }));
 

@@ -23,6 +23,8 @@ PACKAGES=(
   libical-dev                   # tests: the iCalendar feeds parsed by a real parser
   chromium                      # browser tests of the web application (driven by playwright-core)
   libgtest-dev libgmock-dev     # tests
+  clang libclang-rt-14-dev      # fuzzing: libFuzzer with AddressSanitizer and UBSan (scripts/fuzz.sh)
+  libboost-dev                  # HTTP server: Boost.Beast on Asio (header-only)
   libbenchmark-dev              # benchmarks
 )
 # Node.js and npm build the web application; Debian's packages unless a Node.js is already installed.

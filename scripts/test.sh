@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # All the tests: installs what is missing, builds the release preset (tests and benchmarks included) and the
-# web application, and runs every test with CTest (the browser tests included).
+# web application, runs every fuzz target for a short while (FUZZ_SECONDS, default 20; 0 skips) and a crash
+# campaign (CRASH_N writers killed, default 50; 0 skips), then every test with CTest (the browser tests included).
 # Usage: scripts/test.sh [preset]   (presets: release, debug, asan)
 # A few lines of output; CTest's in build/logs/ctest-PRESET.log (the failures are printed; VERBOSE=1 shows all).
 set -euo pipefail
@@ -9,6 +10,8 @@ preset="${1:-release}"
 bash scripts/setup.sh
 bash scripts/build.sh "$preset"
 bash scripts/build_web.sh
+[ "${FUZZ_SECONDS:-20}" = 0 ] || bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+[ "${CRASH_N:-50}" = 0 ] || bash scripts/crash_campaign.sh "${CRASH_N:-50}"
 source scripts/steps.sh
 if [ "${VERBOSE:-0}" = "1" ]; then
   exec ctest --preset "$preset" --output-on-failure

@@ -63,9 +63,11 @@ geo::LonLat q_point(const Request& r) {
 }
 
 void only(const Request& r, std::initializer_list<const char*> known) {
-  for (auto& [k, v] : r.query)
+  for (auto& param : r.query) {
+    auto& k = param.first;  // not a structured binding: clang 14 cannot capture one in a lambda
     if (std::none_of(known.begin(), known.end(), [&](const char* n) { return k == n; }))
       throw bad(k, fmt::format("unknown parameter '{}'", k));
+  }
 }
 
 void check_request_text(const Request& r) {

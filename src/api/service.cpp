@@ -19,9 +19,10 @@ using nlohmann::json;
 using Params = std::vector<std::string>;
 
 std::string error_body(const ApiError& e) {
+  // A message may quote the input (a JSON parser's "last read: ..."): invalid UTF-8 is replaced, never thrown.
   json j{{"code", e.code}, {"message", e.what()}};
   if (!e.field.empty()) j["field"] = e.field;
-  return j.dump();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Service::Service(const std::string& db_path, roads::RoadGraph graph, const roads::Profile& profile,

@@ -32,15 +32,27 @@ std::optional<chr::sys_days> day_of(const std::string& d) {
 }
 chr::sys_days require_day(const std::string& d, const std::string& field) {
   auto x = day_of(d);
-  if (!x) throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a date YYYY-MM-DD", d));
+  if (!x)
+    throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a date YYYY-MM-DD", text::printable(d, 40)));
   return *x;
 }
 int hhmm(const std::string& t, const std::string& field) {
-  if (t.size() != 5 || t[2] != ':' || !isdigit(t[0]) || !isdigit(t[1]) || !isdigit(t[3]) || !isdigit(t[4]))
-    throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a time HH:MM", t));
+  auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(t[i])) != 0; };
+  if (t.size() != 5 || t[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4))
+    throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a time HH:MM", text::printable(t, 40)));
   int h = std::stoi(t.substr(0, 2)), m = std::stoi(t.substr(3));
-  if (h > 24 || m > 59 || (h == 24 && m > 0)) throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a time", t));
+  if (h > 24 || m > 59 || (h == 24 && m > 0))
+    throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a time", t));
   return h * 60 + m;
+}
+void check_intervals(const std::vector<Interval>& intervals) {
+  for (size_t i = 0; i < intervals.size(); ++i) {
+    if (hhmm(intervals[i].closes, "closes") <= hhmm(intervals[i].opens, "opens"))
+      throw InputError(Location{"request", 0, 0, "closes"}, "an interval closes after it opens");
+    for (size_t j = 0; j < i; ++j)
+      if (intervals[i].opens < intervals[j].closes && intervals[j].opens < intervals[i].closes)
+        throw InputError(Location{"request", 0, 0, "opens"}, "opening intervals overlap");
+  }
 }
 int64_t minutes(chr::sys_days d, int minute_of_day) { return int64_t{d.time_since_epoch().count()} * 1440 + minute_of_day; }
 std::string stamp(int64_t m) {
@@ -141,15 +153,27 @@ json to_json(const std::vector<Booking>& bookings) {
 }
 
 // ---- set-up ----
+std::vector<Interval> parse_intervals(const std::string& text) {
+  std::vector<Interval> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t comma = text.find(',', pos);
+    auto part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    auto dash = part.find('-');
+    if (dash == std::string::npos)
+      throw InputError(Location{"request", 0, 0, "hours"},
+                       fmt::format("'{}': expected HH:MM-HH:MM[,HH:MM-HH:MM]", text::printable(text, 80)));
+    out.push_back({part.substr(0, dash), part.substr(dash + 1)});
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  check_intervals(out);
+  return out;
+}
+
 void Bookings::set_hours(const std::string& place_id, int wd, const std::vector<Interval>& intervals) {
   if (wd < 1 || wd > 7) throw InputError(Location{"request", 0, 0, "weekday"}, "weekday is 1 (Monday) to 7 (Sunday)");
-  for (size_t i = 0; i < intervals.size(); ++i) {
-    if (hhmm(intervals[i].closes, "closes") <= hhmm(intervals[i].opens, "opens"))
-      throw InputError(Location{"request", 0, 0, "closes"}, "an interval closes after it opens");
-    for (size_t j = 0; j < i; ++j)
-      if (intervals[i].opens < intervals[j].closes && intervals[j].opens < intervals[i].closes)
-        throw InputError(Location{"request", 0, 0, "opens"}, "opening intervals overlap");
-  }
+  check_intervals(intervals);
   sqlite::Transaction tx(db_);
   db_.prepare("DELETE FROM opening_hours WHERE place_id = ? AND weekday = ?").bind(1, place_id).bind(2, wd).step();
   for (auto& iv : intervals)
@@ -173,7 +197,10 @@ void Bookings::add_closure(const std::string& place_id, const std::string& day, 
       .bind(1, place_id).bind(2, day).bind(3, reason, false).step();
 }
 
-int64_t Bookings::add_resource(const Resource& r) {
+int64_t Bookings::add_resource(const Resource& given) {
+  Resource r = given;
+  r.name = std::string(text::trim(r.name));  // as every name of the registry
+  if (r.name.empty()) throw InputError(Location{"request", 0, 0, "name"}, "a resource has a name");
   text::require_clean(r.name, "name", false, 200);
   auto place = db_.prepare("SELECT 1 FROM places WHERE id = ?");
   place.bind(1, r.place_id);
@@ -217,7 +244,7 @@ std::vector<Resource> Bookings::resources(const std::string& place_id) {
 }
 
 int64_t Bookings::add_member(const std::string& name, const std::string& email) {
-  if (name.empty()) throw InputError(Location{"request", 0, 0, "name"}, "a member has a name");
+  if (text::trim(name).empty()) throw InputError(Location{"request", 0, 0, "name"}, "a member has a name");
   text::require_clean(name, "name", false, 200);
   text::require_clean(email, "email", false, 254);
   if (email.find('@') == std::string::npos) throw InputError(Location{"request", 0, 0, "email"}, fmt::format("'{}' is not an e-mail address", email));

@@ -38,6 +38,9 @@ class Conflict : public Error {
 struct Interval {
   std::string opens, closes;  // HH:MM
 };
+// "09:00-12:30,14:00-18:00" (empty: closed that day); InputError (field "hours") naming what is wrong. The times
+// are checked here (HH:MM, within the day, each interval closing after it opens, no overlap).
+std::vector<Interval> parse_intervals(const std::string& text);
 struct Resource {
   int64_t id = 0;
   std::string place_id, kind, desk_kind, name;  // kind: desk, room, machine; desk_kind: permanent, dropin, training

@@ -172,14 +172,23 @@ std::string json_value_text(const json& v, bool& ok) {
   return {};
 }
 
-std::vector<Record> read_geojson_records(const std::string& path, std::vector<Problem>& problems) {
+// A GeoJSON object's "type" when it is a string ("" otherwise: {"type": 5} is no Feature, not an exception).
+std::string type_of(const json& j) {
+  auto it = j.find("type");
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::vector<Record> read_geojson_records(std::string_view content, const std::string& path,
+                                         std::vector<Problem>& problems) {
   json doc;
   try {
-    doc = json::parse(io::read_file(path, kMaxImportBytes));
+    doc = json::parse(content, nullptr, true, false);
   } catch (const json::parse_error& e) {
     throw InputError(Location{path, 0, 0, {}}, fmt::format("not valid JSON (byte {}): {}", e.byte, e.what()));
+  } catch (const json::exception& e) {  // a number out of range (1e999)
+    throw InputError(Location{path, 0, 0, {}}, fmt::format("not valid JSON: {}", e.what()));
   }
-  if (!doc.is_object() || doc.value("type", "") != "FeatureCollection" || !doc.contains("features") ||
+  if (!doc.is_object() || type_of(doc) != "FeatureCollection" || !doc.contains("features") ||
       !doc["features"].is_array())
     throw InputError(Location{path, 0, 0, {}}, "expected a GeoJSON FeatureCollection");
   std::vector<Record> out;
@@ -192,7 +201,7 @@ std::vector<Record> read_geojson_records(const std::string& path, std::vector<Pr
     auto problem = [&](const std::string& where, const std::string& msg) {
       problems.push_back({Location{path, 0, 0, r.json_path + where}, Problem::Severity::Error, msg});
     };
-    if (!f.is_object() || f.value("type", "") != "Feature") {
+    if (!f.is_object() || type_of(f) != "Feature") {
       problem("", "expected a Feature");
       out.push_back(std::move(r));
       continue;
@@ -217,7 +226,7 @@ std::vector<Record> read_geojson_records(const std::string& path, std::vector<Pr
     r.json_path = fmt::format("features[{}]", i);
     if (f.contains("geometry") && !f["geometry"].is_null()) {
       auto& g = f["geometry"];
-      if (!g.is_object() || g.value("type", "") != "Point" || !g.contains("coordinates") ||
+      if (!g.is_object() || type_of(g) != "Point" || !g.contains("coordinates") ||
           !g["coordinates"].is_array() || g["coordinates"].size() < 2 || !g["coordinates"][0].is_number() ||
           !g["coordinates"][1].is_number()) {
         problem(".geometry", "expected a Point geometry with [lon, lat] coordinates");
@@ -250,11 +259,18 @@ std::vector<Record> read_records(const std::string& path, Format format, std::ve
     if (ext == ".geojson" || ext == ".json") format = Format::GeoJSON;
   }
   if (format == Format::Mednum) throw Error("the mednum format is for export only");
+  return parse_records(io::read_file(path, kMaxImportBytes), path, format, problems, detected);
+}
+
+std::vector<Record> parse_records(std::string_view content, const std::string& label, Format format,
+                                  std::vector<Problem>& problems, Format* detected) {
+  if (format == Format::Mednum) throw Error("the mednum format is for export only");
   if (format == Format::GeoJSON) {
     if (detected) *detected = format;
-    return read_geojson_records(path, problems);
+    return read_geojson_records(content, label, problems);
   }
-  auto table = csv::read(path, kMaxImportBytes);
+  const std::string& path = label;
+  auto table = csv::parse(content, label);
   if (format == Format::Auto) {
     if (table.column("str_nom") >= 0) format = Format::Regional;
     else if (table.column("name") >= 0) format = Format::Maillage;

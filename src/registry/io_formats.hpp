@@ -35,6 +35,9 @@ Record closing_record(const Place& place, std::string_view date, const std::stri
 // Structural errors (unreadable file, malformed CSV/JSON, unknown header) throw InputError.
 std::vector<Record> read_records(const std::string& path, Format format, std::vector<Problem>& problems,
                                  Format* detected = nullptr);
+// The same from a file's content (`label` names it in the messages); Auto means CSV, told by its header.
+std::vector<Record> parse_records(std::string_view content, const std::string& label, Format format,
+                                  std::vector<Problem>& problems, Format* detected = nullptr);
 
 struct ImportOptions {
   enum class Mode { Upsert, InsertOnly, UpdateOnly };

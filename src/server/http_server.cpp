@@ -41,8 +41,6 @@ std::string percent_decode(std::string_view s, bool query) {
   return out;
 }
 
-namespace {
-
 std::map<std::string, std::string> parse_query(std::string_view q) {
   std::map<std::string, std::string> out;
   while (!q.empty()) {
@@ -56,6 +54,8 @@ std::map<std::string, std::string> parse_query(std::string_view q) {
   }
   return out;
 }
+
+namespace {
 
 class Session;
 

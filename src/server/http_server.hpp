@@ -93,5 +93,7 @@ class Server {
 
 // Percent-decoding ("+" is a space in query strings only); invalid escapes are kept as they are.
 std::string percent_decode(std::string_view s, bool query);
+// "a=1&b=%C3%A9" -> {a: 1, b: é}; a repeated name keeps its last value.
+std::map<std::string, std::string> parse_query(std::string_view q);
 
 }  // namespace maillage::server
