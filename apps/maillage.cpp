@@ -39,6 +39,7 @@ int run(int argc, char** argv) {
   cli::add_plan_commands(app, g);
   cli::add_serve_commands(app, g);
   cli::add_booking_commands(app, g);
+  cli::add_db_commands(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

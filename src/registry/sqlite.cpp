@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 #include "core/error.hpp"
 
 namespace maillage::sqlite {
@@ -108,6 +112,51 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }
+
+int Database::backup_to(const std::string& to) {
+  std::string tmp = to + ".tmp";
+  std::remove(tmp.c_str());
+  int pages = 0;
+  {
+    Database dst(tmp);
+    sqlite3_backup* b = sqlite3_backup_init(dst.db_, "main", db_, "main");
+    if (!b) throw Error(to + ": cannot start the backup: " + sqlite3_errmsg(dst.db_));
+    int rc = SQLITE_OK;
+    // 256 pages at a time: writers of the source are held only for one step at a time; a write between two
+    // steps makes SQLite restart the copy, so the result is always one consistent state.
+    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+      if (rc != SQLITE_OK) sqlite3_sleep(20);
+    pages = sqlite3_backup_pagecount(b);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) throw Error(to + ": backup failed: " + sqlite3_errstr(rc));
+    auto check = dst.integrity_check();
+    if (check != "ok") throw Error(to + ": the copy fails its integrity check: " + check);
+    dst.exec("PRAGMA journal_mode = DELETE");  // one self-contained file, no -wal beside it
+  }
+  if (std::rename(tmp.c_str(), to.c_str()) != 0) throw Error(to + ": cannot write: " + std::strerror(errno));
+  return pages;
+}
+
+int Database::restore_from(const std::string& from) {
+  Database src(from, Mode::ReadOnly);
+  auto check = src.integrity_check();
+  if (check != "ok") throw Error(from + ": not restored, the file fails its integrity check: " + check);
+  sqlite3_backup* b = sqlite3_backup_init(db_, "main", src.db_, "main");
+  if (!b) throw Error(path_ + ": cannot start the restore: " + sqlite3_errmsg(db_));
+  int rc = SQLITE_OK;
+  while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+  int pages = sqlite3_backup_pagecount(b);
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) throw Error(path_ + ": restore failed: " + sqlite3_errstr(rc));
+  return pages;
+}
+
+std::string Database::integrity_check() {
+  std::string out;
+  auto st = prepare("PRAGMA integrity_check");
+  while (st.step()) out += (out.empty() ? "" : "; ") + st.text(0);
+  return out;
+}
 
 void Database::exec(std::string_view sql) {
   char* err = nullptr;

@@ -62,6 +62,15 @@ class Database {
   void exec(std::string_view sql);
   Statement prepare(std::string_view sql) { return Statement(db_, sql); }
   int64_t changes() const;
+  // A consistent copy of the whole database into `to` through SQLite's online backup API, while other
+  // connections go on reading and writing: written to `to`.tmp, checked (integrity_check), then renamed.
+  // Returns the pages copied.
+  int backup_to(const std::string& to);
+  // Replaces this database's content with the file `from` (checked first), through the same API: in one
+  // step, under SQLite's locks, WAL included. Returns the pages copied.
+  int restore_from(const std::string& from);
+  // "ok", or what PRAGMA integrity_check found.
+  std::string integrity_check();
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
 

@@ -1,0 +1,58 @@
+// `maillage db backup|restore|check`: the registry's SQLite file copied while the server runs (SQLite's online
+// backup API), restored, checked. docs/deploy.md says how to schedule and test them.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "core/error.hpp"
+#include "registry/sqlite.hpp"
+
+namespace maillage::cli {
+
+void add_db_commands(CLI::App& app, Globals& g) {
+  auto* db = app.add_subcommand("db", "the registry file: backup (online), restore, integrity check");
+  db->require_subcommand(1);
+
+  auto to = std::make_shared<std::string>();
+  auto* backup = db->add_subcommand("backup", "copy the registry into FILE while it is in use (SQLite online backup); "
+                                              "the copy is checked before it replaces FILE");
+  backup->add_option("FILE", *to, "the copy to write (e.g. /var/backups/maillage/maillage-$(date +%F).db)")->required();
+  backup->callback([&g, to] {
+    auto path = db_path(g);
+    if (!std::filesystem::exists(path)) throw Error(path + ": no such registry");
+    sqlite::Database src(path, sqlite::Database::Mode::ReadWrite);
+    int pages = src.backup_to(*to);
+    std::cout << fmt::format("{} copied to {} ({} pages, {} bytes), integrity ok\n", path, *to, pages,
+                             std::filesystem::file_size(*to));
+  });
+
+  auto from = std::make_shared<std::string>();
+  auto* restore = db->add_subcommand("restore", "replace the registry's content with a backup FILE (stop the "
+                                                "server first: it keeps answers cached by revision)");
+  restore->add_option("FILE", *from, "a file written by `maillage db backup`")->required();
+  restore->callback([&g, from] {
+    auto path = db_path(g);
+    sqlite::Database dst(path);
+    int pages = dst.restore_from(*from);
+    auto check = dst.integrity_check();
+    if (check != "ok") throw Error(path + ": integrity check after the restore: " + check);
+    std::cout << fmt::format("{} restored from {} ({} pages), integrity ok\n", path, *from, pages);
+  });
+
+  db->add_subcommand("check", "PRAGMA integrity_check and foreign_key_check on the registry")->callback([&g] {
+    auto path = db_path(g);
+    if (!std::filesystem::exists(path)) throw Error(path + ": no such registry");
+    sqlite::Database d(path, sqlite::Database::Mode::ReadOnly);
+    auto check = d.integrity_check();
+    auto fk = d.prepare("PRAGMA foreign_key_check");
+    int broken = 0;
+    while (fk.step()) ++broken;
+    std::cout << fmt::format("{}: integrity {}, {} broken foreign keys\n", path, check, broken);
+    if (check != "ok" || broken) throw Error(path + ": the registry is damaged: restore the last backup");
+  });
+}
+
+}  // namespace maillage::cli
