@@ -63,7 +63,8 @@ std::string fit(const std::string& s, size_t n) {
 }  // namespace
 
 std::string pad(const std::string& s, size_t n) {
-  std::string f = fit(s, n);
+  // Text stored before the control-character rule (or by another tool) must not drive the terminal.
+  std::string f = fit(text::printable(s, 4 * n + 8), n);
   size_t cps = 0;
   for (unsigned char c : f) cps += (c & 0xC0) != 0x80;
   return f + std::string(n > cps ? n - cps : 0, ' ');
@@ -147,7 +148,7 @@ void print_place(const Place& p, bool include_private) {
                     : d.field == Field::types ? text::join(mask_to_list(p.types, place_types(), true), ", ")
                     : d.field == Field::services ? text::join(mask_to_list(p.services, service_items(), true), ", ")
                                                  : format_field(p, d.field);
-    if (!v.empty()) std::cout << fmt::format("{:<20} {}\n", d.name, v);
+    if (!v.empty()) std::cout << fmt::format("{:<20} {}\n", d.name, text::printable(v, 100000));
   }
   std::cout << fmt::format("{:<20} {}\n", "open today", p.open_on(date::today()) ? "yes" : "no");
 }

@@ -1,11 +1,13 @@
 // End-to-end tests of the real `maillage` binary: exit codes, messages, the database left untouched by a
 // refused import, and two processes importing at the same time.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <set>
 #include <thread>
 
+#include "core/io.hpp"
 #include "helpers.hpp"
 
 using maillage::test::run_cli;
@@ -205,4 +207,25 @@ TEST(Cli, OnlineBackupDuringAnImportAndRestore) {
   auto bad = dir.write("bad.db", "not a database at all");
   EXPECT_NE(run_cli("--db " + db + " db restore " + bad).exit_code, 0);
   EXPECT_EQ(run_cli("--db " + db + " places export --format maillage").out, exported);
+}
+
+// Issue #14: a small .csv.gz that inflates to 100 MB on one line is refused at 64 MiB, without holding it all.
+TEST(Cli, CompressedImportsAreBoundedOnceInflated) {
+  TempDir dir;
+  auto db = dir.file("m.db");
+  ASSERT_EQ(run_cli("--db " + db + " places summary").exit_code, 0);
+  std::string big = header + "x,";
+  big.append(100u << 20, 'a');
+  auto gz = dir.write("bomb.csv.gz", maillage::io::gzip(big, 1));
+  big.clear();
+  big.shrink_to_fit();
+  EXPECT_LT(std::filesystem::file_size(gz), 1u << 20);
+  auto before = slurp(db);
+  auto r = run_cli("--db " + db + " places import " + gz);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("more than 64 MiB once decompressed"), std::string::npos) << r.out;
+  rusage ru{};
+  getrusage(RUSAGE_CHILDREN, &ru);
+  EXPECT_LT(ru.ru_maxrss / 1024, 400) << "peak MiB of a child process";
+  EXPECT_EQ(slurp(db), before);
 }
