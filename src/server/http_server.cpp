@@ -253,6 +253,8 @@ class Session : public std::enable_shared_from_this<Session> {
         res = self->srv_.handlers.handle(self->req_);
       } catch (const std::exception& e) {
         res = self->srv_.handlers.error(500, std::string("internal error: ") + e.what());
+      } catch (...) {
+        res = self->srv_.handlers.error(500, "internal error");
       }
       --pending;
       net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
