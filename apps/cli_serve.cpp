@@ -14,6 +14,7 @@
 
 #include "api/service.hpp"
 #include "api/tokens.hpp"
+#include "mail/deliverer.hpp"
 #include "cli.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
@@ -119,6 +120,7 @@ struct ServeArgs {
   int port = 8080, threads = 0, heavy_threads = 0, head_timeout_s = 10;
   size_t heavy_queue = 16;
   size_t max_connections = 10000, max_per_address = 2000, cache_mb = 256;
+  double mail_interval_s = 10, mail_retry_s = 60;
 };
 
 void serve(const Globals& g, const ServeArgs& a) {
@@ -128,8 +130,18 @@ void serve(const Globals& g, const ServeArgs& a) {
   { auto store = open_store(g); }  // creates the database from the bundled data when missing
   api::Limits limits;
   limits.cache_bytes = a.cache_mb << 20;
-  api::Service service(db_path(g), std::move(graph), profile, label, limits);
+  api::AuthOptions auth;
+  auth.mail = mail::Config::from_env();
+  auth.secure_cookies = auth.mail.public_url.starts_with("https://");
+  api::Service service(db_path(g), std::move(graph), profile, label, limits, auth);
   auto files = load_web(a.web);
+  mail::RetryPolicy retry;
+  retry.first_delay_s = static_cast<int64_t>(a.mail_retry_s);
+  mail::Deliverer deliverer(db_path(g), auth.mail, retry,
+                            std::chrono::milliseconds(static_cast<int64_t>(a.mail_interval_s * 1000)),
+                            [](const std::string& line) { std::cerr << date::now_utc() << ' ' << line << '\n'; });
+  service.on_mail([&deliverer] { deliverer.wake(); });
+  deliverer.wake();  // what waited in the outbox while the server was down
 
   server::Options o;
   o.host = a.host;
@@ -158,6 +170,12 @@ void serve(const Globals& g, const ServeArgs& a) {
       r.query = req.query;
       r.body = req.body;
       r.authorization = req.header("authorization");
+      r.cookie = req.header("cookie");
+      r.csrf = req.header("x-csrf-token");
+      r.origin = req.header("origin");
+      r.host = req.header("host");
+      r.address = req.remote;
+      r.user_agent = req.header("user-agent");
       auto out = service.handle(r);
       server::Response res;
       res.status = out.status;
@@ -165,6 +183,7 @@ void serve(const Globals& g, const ServeArgs& a) {
       res.body = std::move(out.body);
       res.headers = security_headers();
       res.headers.emplace_back("Cache-Control", "no-store");
+      for (auto& h : out.headers) res.headers.push_back(h);
       if (!out.filename.empty())
         res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + out.filename + "\"");
       compress(req, res);
@@ -203,6 +222,10 @@ void serve(const Globals& g, const ServeArgs& a) {
   http.bind();
   std::cerr << fmt::format("maillage: serving http://{}:{}/ (API: /api/v1, web: {}); Ctrl-C or SIGTERM stops\n",
                            a.host == "0.0.0.0" ? "localhost" : a.host, a.port, files.empty() ? "not built" : a.web);
+  std::cerr << fmt::format("maillage: mail {}, links to {}{}\n",
+                           auth.mail.smtp_url.empty() ? "waits in the outbox (no MAILLAGE_SMTP_URL)"
+                                                      : "goes out through " + auth.mail.smtp_url,
+                           auth.mail.public_url, auth.secure_cookies ? " (secure cookies)" : "");
   std::cerr << fmt::format("maillage: {} light and {} heavy workers, at most {} connections ({} per address), "
                            "request heads within {} s\n",
                            o.light_workers, o.heavy_workers, o.max_connections, o.max_connections_per_address,
@@ -236,7 +259,17 @@ void add_serve_commands(CLI::App& app, Globals& g) {
                 "seconds a client has to send a request's head, and to start the next one on a kept-alive "
                 "connection (default 10)")
       ->check(CLI::Range(1, 600));
+  s->add_option("--mail-interval", a->mail_interval_s,
+                "seconds between two looks at the mail outbox (default 10; a request that queues mail wakes it)")
+      ->check(CLI::Range(0.05, 3600.0));
+  s->add_option("--mail-retry", a->mail_retry_s,
+                "seconds before the first new attempt at a message the SMTP server refused, doubled each time up to "
+                "6 hours (default 60)")
+      ->check(CLI::Range(0.1, 86400.0));
   s->add_option("--cache-mb", a->cache_mb, "memory for computed answers, MiB (default 256)")->check(CLI::Range(1, 65536));
+  s->footer("Mail and links (environment, read in one place): MAILLAGE_SMTP_URL, MAILLAGE_MAIL_FROM, "
+            "MAILLAGE_SMTP_USER, MAILLAGE_SMTP_PASSWORD_FILE, MAILLAGE_SMTP_TLS, MAILLAGE_PUBLIC_URL (an https:// "
+            "address makes the session cookie Secure). See `maillage mail --help` and docs/accounts.md.");
   s->callback([&g, a] { serve(g, *a); });
 
   auto* t = app.add_subcommand("tokens", "bearer tokens for the API's writes (stored hashed, revocable)");
@@ -251,10 +284,14 @@ void add_serve_commands(CLI::App& app, Globals& g) {
   c->add_option("--label", *label, "who or what holds it");
   auto* for_place = c->add_option("--place", *subject, "manager: the place id");
   c->add_option("--member", *subject, "member: the member id")->excludes(for_place);
-  c->callback([&g, role, label, subject] {
+  auto expires = std::make_shared<std::string>();
+  c->add_option("--expires", *expires, "last day the token works (YYYY-MM-DD, UTC); default: until revoked");
+  c->callback([&g, role, label, subject, expires] {
     auto store = open_store(g);
     api::Token tk;
-    auto secret = api::create_token(store->db(), *role, *label, &tk, *subject);
+    const char* user = std::getenv("USER");
+    auto secret = api::create_token(store->db(), *role, *label, &tk, *subject, *expires,
+                                    std::string("cli:") + (user ? user : "unknown"));
     std::cerr << fmt::format("token {} ({}, {}) created; give it to its holder, it is stored only as a hash:\n", tk.id,
                              tk.role, tk.label.empty() ? "no label" : tk.label);
     std::cout << secret << '\n';
@@ -262,8 +299,9 @@ void add_serve_commands(CLI::App& app, Globals& g) {
   t->add_subcommand("list", "list tokens (never their secrets)")->callback([&g] {
     auto store = open_store(g);
     for (auto& tk : api::list_tokens(store->db()))
-      std::cout << fmt::format("{:>4}  {:<7} {:<24} created {}{}{}\n", tk.id, tk.role, tk.label, tk.created_at,
+      std::cout << fmt::format("{:>4}  {:<7} {:<24} created {}{}{}{}\n", tk.id, tk.role, tk.label, tk.created_at,
                                tk.subject.empty() ? "" : "  for " + tk.subject,
+                               tk.expires_at.empty() ? "" : "  expires " + tk.expires_at,
                                tk.revoked_at.empty() ? "" : "  revoked " + tk.revoked_at);
   });
   auto id = std::make_shared<int64_t>(0);

@@ -18,20 +18,38 @@ using nlohmann::json;
 
 namespace {
 
-// Who may act on a booking: an admin; the manager of its place; the member it belongs to.
-bool may_manage(const Token* who, const std::string& place_id) {
-  return who && (who->role == "admin" || (who->role == "manager" && who->subject == place_id));
-}
+// Who may act on a booking: an admin; a manager of its place; the member it belongs to.
+bool may_manage(const Principal* who, const std::string& place_id) { return who && who->manages(place_id); }
 int64_t number_param(const std::string& text, const std::string& what) {
   return path_id(text, fmt::format("no {} '{}'", what, text));
 }
-std::string actor_of(const Token* who) { return fmt::format("{}:{} (token {})", who->role, who->subject, who->id); }
-// A booking the token may see, else 404 (not 403: whether it exists is not told).
-booking::Booking visible_booking(booking::Bookings& b, const std::string& id_text, const Token* who) {
+std::string actor_of(const Principal* who) { return fmt::format("{} ({})", who->actor(), who->name); }
+// A booking they may see, else 404 (not 403: whether it exists is not told).
+booking::Booking visible_booking(booking::Bookings& b, const std::string& id_text, const Principal* who) {
   auto bk = b.get(number_param(id_text, "booking"));
-  bool own = who->role == "member" && who->subject == std::to_string(bk.member_id);
+  bool own = who->member_id != 0 && who->member_id == bk.member_id;
   if (!own && !may_manage(who, bk.place_id)) throw ApiError(404, "not_found", fmt::format("no booking {}", id_text));
   return bk;
+}
+
+// Tells the member by mail what became of their booking (the caller holds store_mu). A member without an
+// address on record gets nothing; mail never makes a booking fail.
+void notify(State& s, booking::Bookings& b, const booking::Booking& bk, const std::string& event, const std::string& by) {
+  auto m = b.member(bk.member_id);
+  if (m.email.find('@') == std::string::npos) return;
+  auto place = s.store->get(bk.place_id);
+  std::string amount;
+  if (bk.amount) {
+    auto euros = fmt::format("{:.2f}", *bk.amount);
+    euros[euros.find('.')] = ',';  // French decimal comma
+    amount = fmt::format(" Montant : {} €.", euros);
+  }
+  send_mail(s, event, m.email,
+            {{"name", m.name}, {"booking", std::to_string(bk.id)}, {"resource", bk.resource_name},
+             {"place", place ? place->name : bk.place_id},
+             {"when", fmt::format("le {} de {} à {}", bk.starts.substr(0, 10), bk.starts.substr(11, 5),
+                                  bk.ends.substr(11, 5))},
+             {"amount", amount}, {"by", by}, {"link", page_link(s, "reserver")}});
 }
 
 booking::Request booking_request(const json& body, int64_t& member) {
@@ -110,18 +128,20 @@ Response occupancy(const Call& c) {
 Response list(const Call& c) {
   auto& r = c.r;
   auto* who = c.who;
-  only(r, {"place", "member", "from", "to"});
+  only(r, {"place", "member", "from", "to", "mine"});
   std::lock_guard l(c.s.store_mu);
   booking::Bookings b(c.s.store->db());
   int64_t member = 0;
   std::string place = q(r, "place");
-  if (who->role == "member") {
-    member = std::stoll(who->subject);  // a member sees only their own bookings
-  } else if (who->role == "manager") {
-    if (!place.empty() && place != who->subject) throw ApiError(403, "forbidden", "a manager sees their own place's bookings");
-    place = who->subject;
-  } else if (who->role != "admin") {
-    throw ApiError(403, "forbidden", "bookings are seen by their members, their place's manager and admins");
+  // mine=true (or anyone who manages nothing): one's own bookings; else a place's (its managers) or any (admins).
+  bool mine = q_bool(r, "mine") || (!who->admin && who->places.empty());
+  if (mine) {
+    if (!who->member_id) throw ApiError(403, "forbidden", "bookings are seen by their members, their place's managers and admins");
+    member = who->member_id;
+  } else if (!who->admin) {
+    if (place.empty() && who->places.size() == 1) place = who->places[0];
+    if (place.empty()) throw bad("place", "which of your places (place=ID)");
+    if (!who->manages(place)) throw ApiError(403, "forbidden", "a manager sees their own places' bookings");
   }
   if (member == 0 && !q(r, "member").empty()) member = number_param(q(r, "member"), "member");
   auto day = [&](const std::string& name) {
@@ -132,7 +152,7 @@ Response list(const Call& c) {
     return v + "T00:00";
   };
   return json_response({{"items", booking::to_json(b.list(member, place, day("from"), day("to")))},
-                        {"role", who->role}, {"subject", who->subject}});
+                        {"member_id", who->member_id}, {"places", who->places}, {"admin", who->admin}});
 }
 
 Response create(const Call& c) {
@@ -142,20 +162,21 @@ Response create(const Call& c) {
   std::lock_guard l(c.s.store_mu);
   booking::Bookings b(c.s.store->db());
   auto res = b.resource(q.resource_id);
-  if (who->role == "member") {
-    if (member != 0 && std::to_string(member) != who->subject) throw ApiError(403, "forbidden", "a member books for themself");
-    q.member_id = std::stoll(who->subject);
+  if (member == 0 || member == who->member_id) {
+    if (!who->member_id) throw bad("member", "the member booked for is required");
+    q.member_id = who->member_id;
     q.actor = actor_of(who);
   } else {
     if (!may_manage(who, res.place_id))
-      throw ApiError(403, "forbidden", "only this place's manager (or an admin) books for others");
-    if (member == 0) throw bad("member", "the member booked for is required");
+      throw ApiError(403, "forbidden", "only this place's managers (or an admin) book for others");
     q.member_id = member, q.actor = actor_of(who), q.on_behalf = true;
     if (q.channel == "self") q.channel = "phone";
   }
   auto made = b.book_series(q);
-  if (q.weeks == 1) return json_response(made.front().to_json(), 201);
-  return json_response({{"series_id", made.front().series_id}, {"bookings", booking::to_json(made)}}, 201);
+  auto& first = made.front();
+  notify(c.s, b, first, first.status == "confirmed" ? "booking_confirmed" : "booking_requested", "");
+  if (q.weeks == 1) return json_response(first.to_json(), 201);
+  return json_response({{"series_id", first.series_id}, {"bookings", booking::to_json(made)}}, 201);
 }
 
 Response get(const Call& c) {
@@ -182,25 +203,27 @@ Response action(const Call& c) {
   booking::Bookings b(c.s.store->db());
   auto bk = visible_booking(b, c.params[0], who);
   bool manager = may_manage(who, bk.place_id);
+  auto by = manager && who->member_id != bk.member_id ? std::string("par le lieu") : std::string("à votre demande");
   if (action == "cancel" && series) {
     auto cancelled = b.cancel_series(bk.id, actor_of(who), manager, booking::local_now(), reason);
+    if (!cancelled.empty()) notify(c.s, b, cancelled.front(), "booking_cancelled", by);
     return json_response({{"series_id", bk.series_id}, {"bookings", booking::to_json(cancelled)}});
   }
-  if (action == "cancel") b.cancel(bk.id, actor_of(who), manager, booking::local_now(), reason);
+  if (action == "cancel") b.cancel(bk.id, actor_of(who), manager, booking::local_now(), reason), notify(c.s, b, b.get(bk.id), "booking_cancelled", by);
   else if (!manager)
     throw ApiError(403, "forbidden", fmt::format("only the place's manager may {} a booking",
                                                  action == "no_show" ? "record a no-show for" : action));
-  else if (action == "confirm") b.confirm(bk.id, actor_of(who));
+  else if (action == "confirm") b.confirm(bk.id, actor_of(who)), notify(c.s, b, b.get(bk.id), "booking_confirmed", "");
   else b.no_show(bk.id, actor_of(who), booking::local_now());
   return json_response(b.get(bk.id).to_json());
 }
 
 Response member_calendar(const Call& c) {
   only(c.r, {});
-  if (c.who->role != "member") throw ApiError(403, "forbidden", "a member token: the calendar of its member");
+  if (!c.who->member_id) throw ApiError(403, "forbidden", "the calendar of one's own bookings: members only");
   std::lock_guard l(c.s.store_mu);
-  return Response{200, "text/calendar",
-                  booking::Bookings(c.s.store->db()).icalendar_member(std::stoll(c.who->subject)), "bookings.ics"};
+  return Response{200, "text/calendar", booking::Bookings(c.s.store->db()).icalendar_member(c.who->member_id),
+                  "bookings.ics"};
 }
 
 Response resource_calendar(const Call& c) {

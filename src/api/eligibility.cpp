@@ -151,7 +151,7 @@ Response application_create(const Call& c) {
   if (a.call_id.empty()) a.call_id = ami::kDefaultCall;
   std::lock_guard l(c.s.store_mu);
   ami::Applications apps(c.s.store->db());
-  int64_t id = apps.create(a, fmt::format("token {}", c.who->id));
+  int64_t id = apps.create(a, fmt::format("{} ({})", c.who->actor(), c.who->name));
   return json_response(apps.get(id).to_json(true), 201);
 }
 
@@ -174,7 +174,7 @@ Response application_action(const Call& c) {
     } else throw bad(k, fmt::format("unknown field '{}'", k));
   }
   auto id = app_id(id_text);
-  auto actor = fmt::format("token {} ({})", c.who->id, c.who->label);
+  auto actor = fmt::format("{} ({})", c.who->actor(), c.who->name);
   if (action == "submit") {
     auto eligibility = eligibility_at(c.s, id, d);
     std::lock_guard l(c.s.store_mu);
@@ -182,8 +182,8 @@ Response application_action(const Call& c) {
   } else {
     static const std::map<std::string, std::string> to{
         {"review", "under_review"}, {"accept", "accepted"}, {"reject", "rejected"}, {"withdraw", "withdrawn"}};
-    if ((action == "accept" || action == "reject") && c.who->role != "admin")
-      throw ApiError(403, "forbidden", "accepting or rejecting needs an admin token");
+    if ((action == "accept" || action == "reject") && !c.who->admin)
+      throw ApiError(403, "forbidden", "accepting or rejecting is for admins");
     std::lock_guard l(c.s.store_mu);
     ami::Applications(c.s.store->db()).transition(id, to.at(action), actor, reason);
   }

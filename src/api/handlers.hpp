@@ -60,4 +60,35 @@ Response member_calendar(const Call&);
 Response resource_calendar(const Call&);
 }  // namespace booking_api
 
+namespace auth_api {  // auth.cpp: signing in and out, sessions, registration, invitations, password resets
+Response session_get(const Call&);
+Response sign_in(const Call&);
+Response sign_out(const Call&);
+Response sessions(const Call&);
+Response session_revoke(const Call&);
+Response sign_out_everywhere(const Call&);
+Response change_password(const Call&);
+Response register_member(const Call&);
+Response verify(const Call&);
+Response invitation_get(const Call&);
+Response invitation_accept(const Call&);
+Response reset_request(const Call&);
+Response reset_confirm(const Call&);
+Response signup_places(const Call&);
+Response self_registration(const Call&);
+}  // namespace auth_api
+
+namespace admin_api {  // admin.cpp: accounts, tokens, the audit log, the mail outbox
+Response users(const Call&);
+Response invite(const Call&);
+Response reinvite(const Call&);
+Response update(const Call&);
+Response tokens(const Call&);
+Response token_create(const Call&);
+Response token_revoke(const Call&);
+Response audit(const Call&);
+Response outbox(const Call&);
+Response outbox_retry(const Call&);
+}  // namespace admin_api
+
 }  // namespace maillage::api

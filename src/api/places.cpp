@@ -95,7 +95,7 @@ Response write(const Call& c, registry::Record rec, std::vector<registry::Proble
                registry::ImportOptions::Mode mode, int ok_status) {
   registry::ImportOptions o;
   o.mode = mode;
-  o.origin = fmt::format("api token {} ({})", c.who->id, c.who->label);
+  o.origin = fmt::format("api {} ({})", c.who->actor(), c.who->name);
   registry::ImportReport rep;
   {
     std::lock_guard l(c.s.store_mu);
@@ -177,8 +177,16 @@ Response create(const Call& c) {
 
 Response update(const Call& c) {
   require_place(c.s, c.params[0]);
+  if (!c.who->registry() && !c.who->manages(c.params[0]))
+    throw ApiError(403, "forbidden", "a place's sheet is changed by its managers, editors and admins");
   std::vector<registry::Problem> problems;
   auto rec = record_of(body_object(c.r), problems);
+  // A manager keeps their sheet current; whether the place is open or closed is the network's record.
+  if (!c.who->registry())
+    for (auto f : {registry::Field::status, registry::Field::closing_date, registry::Field::opening_date})
+      if (rec.present.test(static_cast<size_t>(f)))
+        throw ApiError(403, "forbidden", "a place's status and dates are changed by editors (ask the network)",
+                       std::string(registry::field_def(f).name));
   rec.place.id = c.params[0];
   rec.present.set(static_cast<size_t>(registry::Field::id));
   return write(c, std::move(rec), std::move(problems), registry::ImportOptions::Mode::UpdateOnly, 200);

@@ -12,6 +12,9 @@ const std::vector<Route>& Service::routes() {
   namespace e = eligibility_api;
   namespace b = booking_api;
   namespace pl = planning_api;
+  namespace au = auth_api;
+  namespace ad = admin_api;
+  constexpr auto H = Cost::Heavy;  // the routes that hash a password (about 0.1 s and 64 MiB each)
   static const std::vector<Route> r = {
       {"GET", "/health", A::Public, "liveness, data versions", t::health},
       {"GET", "/openapi.json", A::Public, "this API's OpenAPI 3 document", t::openapi},
@@ -32,7 +35,8 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/places.csv", A::Public, "places as CSV of the regional data dictionary (same filters)", p::csv, Cost::Heavy},
       {"GET", "/places/{id}", A::Public, "one place, with its history", p::get},
       {"POST", "/places", A::Editor, "create a place", p::create},
-      {"PATCH", "/places/{id}", A::Editor, "change fields of a place", p::update},
+      {"PATCH", "/places/{id}", A::Signed,
+       "change fields of a place (editors, admins; a place's managers: their sheet, not its status)", p::update},
       {"POST", "/places/{id}/close", A::Editor, "record that a place closed (body: date, reason)", p::close},
 
       {"GET", "/coverage", A::Public, "coverage summary (date, threshold, communes=true for the per-commune table)",
@@ -56,19 +60,54 @@ const std::vector<Route>& Service::routes() {
        b::search},
       {"GET", "/booking/occupancy", A::Public, "anonymised regional occupancy for a month (totals by department)",
        b::occupancy},
-      {"GET", "/bookings", A::Token, "bookings: a member's own, a manager's place's, or (admin) any", b::list},
-      {"POST", "/bookings", A::Token, "book (a member for themself; a manager for a member, on their behalf)",
+      {"GET", "/bookings", A::Signed, "bookings: a member's own, a manager's place's, or (admin) any", b::list},
+      {"POST", "/bookings", A::Signed, "book (a member for themself; a manager for a member, on their behalf)",
        b::create},
-      {"GET", "/bookings/{id}", A::Token, "one booking (its member, its place's manager, admins)", b::get},
-      {"POST", "/bookings/{id}/{action}", A::Token,
+      {"GET", "/bookings/{id}", A::Signed, "one booking (its member, its place's manager, admins)", b::get},
+      {"POST", "/bookings/{id}/{action}", A::Signed,
        "cancel (member: until the resource's limit), confirm or no_show (manager)", b::action},
-      {"GET", "/bookings.ics", A::Token, "iCalendar of the member's own bookings", b::member_calendar},
-      {"GET", "/resources/{id}/calendar.ics", A::Token, "iCalendar of a resource's bookings (its place's manager, admins)",
+      {"GET", "/bookings.ics", A::Signed, "iCalendar of the member's own bookings", b::member_calendar},
+      {"GET", "/resources/{id}/calendar.ics", A::Signed, "iCalendar of a resource's bookings (its place's manager, admins)",
        b::resource_calendar},
 
       {"GET", "/plan/best", A::Public, "best k new sites (k, exact, time_limit, format=json|geojson)", pl::best, Cost::Heavy},
       {"GET", "/plan/cover", A::Public, "fewest new sites covering every coverable inhabitant", pl::cover, Cost::Heavy},
       {"GET", "/plan/criticality", A::Public, "what each open place is worth to coverage", pl::criticality, Cost::Heavy},
+
+      {"GET", "/auth/session", A::Public, "who is signed in (and the CSRF token for state-changing requests)",
+       au::session_get},
+      {"POST", "/auth/session", A::Public, "sign in (email, password): sets the session cookie", au::sign_in, H},
+      {"DELETE", "/auth/session", A::Signed, "sign out", au::sign_out},
+      {"GET", "/auth/sessions", A::Signed, "one's active sessions", au::sessions},
+      {"POST", "/auth/sessions/{id}/revoke", A::Signed, "end one of one's sessions", au::session_revoke},
+      {"POST", "/auth/sessions/revoke-all", A::Signed, "sign out everywhere", au::sign_out_everywhere},
+      {"POST", "/auth/password", A::Signed, "change one's password (current, password)", au::change_password, H},
+      {"POST", "/auth/register", A::Public,
+       "register as a member of a place that allows it (email, display_name, password, place); 202 in every case",
+       au::register_member, H},
+      {"POST", "/auth/verify", A::Public, "confirm one's address with the key of the mailed link", au::verify},
+      {"GET", "/auth/invitation", A::Public, "the account an invitation key opens (key)", au::invitation_get},
+      {"POST", "/auth/invitation", A::Public, "accept an invitation: set one's password (key, password)",
+       au::invitation_accept, H},
+      {"POST", "/auth/reset", A::Public, "ask for a password reset link (email); 202 in every case", au::reset_request},
+      {"POST", "/auth/reset/confirm", A::Public, "set a new password with the key of the mailed link (key, password)",
+       au::reset_confirm, H},
+      {"GET", "/auth/signup-places", A::Public, "places where people may register themselves as members",
+       au::signup_places},
+      {"POST", "/places/{id}/self-registration", A::Signed,
+       "let people register themselves as members of the place (its managers, editors, admins)", au::self_registration},
+
+      {"GET", "/users", A::Admin, "accounts with their roles and status", ad::users},
+      {"POST", "/users/invitations", A::Admin, "invite a person by e-mail (email, display_name, roles)", ad::invite},
+      {"POST", "/users/{id}/invitation", A::Admin, "send an invitation again", ad::reinvite},
+      {"PATCH", "/users/{id}", A::Admin, "change an account's roles, status (active, disabled) or name", ad::update},
+      {"GET", "/tokens", A::Admin, "bearer tokens (never their secret)", ad::tokens},
+      {"POST", "/tokens", A::Admin, "create a bearer token (role, label, place, member, expires): shown once",
+       ad::token_create},
+      {"POST", "/tokens/{id}/revoke", A::Admin, "revoke a bearer token", ad::token_revoke},
+      {"GET", "/audit", A::Admin, "the audit log of writes (actor, action, since, until, limit, offset)", ad::audit},
+      {"GET", "/mail/outbox", A::Admin, "outgoing mail and its state (status, limit, offset)", ad::outbox},
+      {"POST", "/mail/outbox/{id}/retry", A::Admin, "send a failed message again now", ad::outbox_retry},
   };
   return r;
 }

@@ -6,6 +6,7 @@
 // 401 no or bad token, 403 role too low, 404, 409 conflict, 413 body too large, 422 invalid place.
 // Data is loaded once; results that depend only on (registry revision, date, ...) are cached.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/tokens.hpp"
+#include "mail/mail.hpp"
 #include "roads/graph.hpp"
 #include "roads/profile.hpp"
 
@@ -24,16 +26,23 @@ namespace maillage::api {
 struct ApiError : std::runtime_error {
   int status;
   std::string code, field;
+  int64_t retry_after = 0;  // seconds, for 429 and 503 (the Retry-After header)
   ApiError(int s, std::string c, const std::string& message, std::string f = {})
       : std::runtime_error(message), status(s), code(std::move(c)), field(std::move(f)) {}
 };
 
 struct Request {
-  std::string method;  // GET, POST, PATCH
+  std::string method;  // GET, POST, PATCH, DELETE
   std::string path;    // after /api/v1, e.g. "/places/abc"
   std::map<std::string, std::string> query;
   std::string body;
   std::string authorization;  // the Authorization header, as sent
+  std::string cookie;         // the Cookie header, as sent
+  std::string csrf;           // the X-CSRF-Token header
+  std::string origin;         // the Origin header (browsers send it with state-changing requests)
+  std::string host;           // the Host header
+  std::string address;        // the client's address
+  std::string user_agent;
 };
 
 struct Response {
@@ -41,11 +50,29 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::string filename;  // for downloads (Content-Disposition)
+  std::vector<std::pair<std::string, std::string>> headers = {};  // Set-Cookie, Retry-After
 };
 
-// Public: anyone; Editor: admin or editor tokens; Admin: admin tokens; Token: any valid token, the handler
-// checks what it may see (a member: their own bookings; a manager: their place).
-enum class Access { Public, Editor, Admin, Token };
+// Public: anyone; Editor: admins and editors; Admin: admins; Signed: anyone signed in (session) or holding a
+// token, the handler checks what they may see (a member: their own bookings; a manager: their places).
+enum class Access { Public, Editor, Admin, Signed };
+
+// Who is behind a request: a person signed in with the session cookie, or a bearer token (machines). Roles are
+// flattened: a token of role manager manages one place; a person may manage several and be a member too.
+struct Principal {
+  std::string kind;     // "session" or "token"
+  int64_t id = 0;       // the account or the token
+  int64_t session_id = 0;
+  std::string name;     // the person's display name or the token's label
+  std::string email;
+  bool admin = false, editor = false;
+  std::vector<std::string> places;  // the places they manage
+  int64_t member_id = 0;            // their booking member (0: none)
+  std::string csrf;                 // the session's CSRF token
+  bool manages(const std::string& place) const;
+  bool registry() const { return admin || editor; }
+  std::string actor() const;  // user:ID or token:ID
+};
 
 struct Limits {
   size_t max_body_bytes = 1 << 20;  // 1 MiB
@@ -56,16 +83,28 @@ struct Limits {
   size_t page_cache_bytes = size_t{32} << 20;  // place pages
 };
 
+// How people sign in (docs/accounts.md).
+struct AuthOptions {
+  bool secure_cookies = false;  // Secure and the __Host- prefix: when the page is served over TLS
+  int64_t session_days = 14, idle_hours = 48;
+  int account_free_failures = 5, address_free_failures = 20;
+  int64_t max_delay_s = 900;
+  int mails_per_address_hour = 20;  // anonymous requests that send mail (reset, registration), per address
+  int mails_per_account_hour = 3;   // and per address they send to
+  int64_t invitation_days = 7, reset_minutes = 60, verification_days = 2;
+  mail::Config mail;              // the public URL for links in mails (the SMTP part is the deliverer's)
+};
+
 struct State;  // everything loaded once (store, graph, engines, caches): api/state.hpp
 
 // One request as a handler sees it: the service's state and limits, the request, the path parameters ("{id}"
-// in the pattern, in order) and the token behind it (null for anonymous requests).
+// in the pattern, in order) and who is behind it (null for anonymous requests).
 struct Call {
   State& s;
   const Limits& limits;
   const Request& r;
   const std::vector<std::string>& params;
-  const Token* who;
+  const Principal* who;
 };
 using Handler = Response (*)(const Call&);
 
@@ -85,13 +124,15 @@ class Service {
  public:
   // The database is opened (created) at db_path; `profile` is the one the graph was built with (for snapping).
   Service(const std::string& db_path, roads::RoadGraph graph, const roads::Profile& profile, std::string graph_label,
-          Limits limits = {});
+          Limits limits = {}, AuthOptions auth = {});
   ~Service();
   Response handle(const Request& r);
   static const std::vector<Route>& routes();  // the single list of routes (routes.cpp)
   // The cost of the route a request would take (Light for unknown paths).
   static Cost cost_of(const std::string& method, const std::string& path);
   const Limits& limits() const { return limits_; }
+  // Called after a request put mail in the outbox (the server wakes its deliverer).
+  void on_mail(std::function<void()> f);
 
  private:
   std::unique_ptr<State> s_;

@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "accounts/accounts.hpp"
+#include "accounts/throttle.hpp"
 #include "ami/ami.hpp"
 #include "api/cache.hpp"
 #include "api/service.hpp"
@@ -51,9 +53,27 @@ struct State {
   std::mutex search_mu;  // one Search for the booking network search
   std::unique_ptr<routing::Search> search;
 
-  explicit State(const Limits& limits);
+  // Accounts: how people sign in, the brakes on anonymous requests that send mail, and who wakes the deliverer.
+  AuthOptions auth;
+  std::unique_ptr<accounts::RateLimiter> mail_by_address, mail_by_recipient;
+  std::function<void()> on_mail;
+
+  State(const Limits& limits, const AuthOptions& auth);
   int64_t revision();
 };
+
+// Renders a French mail and puts it in the outbox (the caller holds store_mu); wakes the deliverer.
+void send_mail(State& s, const std::string& event, const std::string& to, std::map<std::string, std::string> values);
+// A link into the web page, e.g. link(s, "cle/reinitialisation/KEY").
+std::string page_link(const State& s, const std::string& fragment);
+// The session cookie: its secret in a Cookie header ("" when absent); the Set-Cookie headers that set and clear
+// it (HttpOnly, SameSite=Strict, Path=/, and Secure with the __Host- prefix when served over TLS).
+std::string session_cookie(const std::string& cookie_header);
+std::pair<std::string, std::string> set_session_cookie(const AuthOptions& a, const std::string& secret);
+std::pair<std::string, std::string> clear_session_cookie(const AuthOptions& a);
+accounts::SessionPolicy session_policy(const AuthOptions& a);
+// The principal of a person (roles flattened), read under store_mu by the caller.
+Principal principal_of_user(State& s, int64_t user_id);
 
 // A body computed once per key (which starts with the registry revision), kept in the cache or, when `cheap`,
 // in the page cache.
@@ -73,9 +93,9 @@ auto with_engine(State& s, const std::string& d, int64_t rev, F f) {
 }
 
 // Private contact fields: registry tokens only (a member or a manager of one place does not see every contact).
-bool may_see_private(const Token* who);
+bool may_see_private(const Principal* who);
 nlohmann::json place_json(const registry::Place& p, bool with_private);
-nlohmann::json place_json(const registry::Place& p, const Token* who);
+nlohmann::json place_json(const registry::Place& p, const Principal* who);
 // The stored place, or 404.
 registry::Place require_place(State& s, const std::string& id);
 

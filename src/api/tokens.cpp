@@ -23,14 +23,25 @@ std::string hash_of(const std::string& secret) {
   sodium_bin2hex(hex, sizeof hex, h, sizeof h);
   return hex;
 }
+constexpr const char* kColumns = "id, role, label, created_at, COALESCE(revoked_at, ''), COALESCE(subject, ''), "
+                                 "COALESCE(expires_at, ''), created_by";
 Token read(sqlite::Statement& st) {
-  return {st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
+  return {st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)};
 }
 }  // namespace
 
 std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created,
-                         const std::string& subject) {
+                         const std::string& subject, const std::string& expires_at, const std::string& created_by) {
   init();
+  std::string expires;
+  if (!expires_at.empty()) {
+    std::string why;
+    if (expires_at.size() != 10 || !date::parse(expires_at, why, false))
+      throw InputError(Location{"request", 0, 0, "expires"}, "expected a date YYYY-MM-DD");
+    if (expires_at < date::today())
+      throw InputError(Location{"request", 0, 0, "expires"}, "the expiry date is past");
+    expires = expires_at + "T23:59:59Z";
+  }
   text::require_clean(label, "label", false, 200);
   if (role != "admin" && role != "editor" && role != "manager" && role != "member")
     throw Error(fmt::format("role '{}': expected admin, editor, manager or member", role));
@@ -54,18 +65,20 @@ std::string create_token(sqlite::Database& db, const std::string& role, const st
   sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   std::string secret = std::string("mlg_") + b64;
   auto now = date::now_utc();
-  db.prepare("INSERT INTO api_tokens (hash, role, label, created_at, subject) VALUES (?, ?, ?, ?, ?)")
-      .bind(1, hash_of(secret)).bind(2, role).bind(3, label, false).bind(4, now).bind(5, subject).step();
-  if (created) *created = {sqlite3_last_insert_rowid(db.handle()), role, label, now, "", subject};
+  db.prepare("INSERT INTO api_tokens (hash, role, label, created_at, subject, expires_at, created_by) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, hash_of(secret)).bind(2, role).bind(3, label, false).bind(4, now).bind(5, subject).bind(6, expires)
+      .bind(7, created_by, false).step();
+  if (created) *created = {sqlite3_last_insert_rowid(db.handle()), role, label, now, "", subject, expires, created_by};
   return secret;
 }
 
 std::optional<Token> verify_token(sqlite::Database& db, const std::string& secret) {
   init();
   if (secret.size() < 10 || secret.size() > 100) return std::nullopt;
-  auto st = db.prepare("SELECT id, role, label, created_at, COALESCE(revoked_at, ''), COALESCE(subject, '') FROM api_tokens "
-                       "WHERE hash = ? AND revoked_at IS NULL");
-  st.bind(1, hash_of(secret));
+  auto st = db.prepare(fmt::format("SELECT {} FROM api_tokens WHERE hash = ? AND revoked_at IS NULL AND "
+                                   "(expires_at IS NULL OR expires_at > ?)", kColumns));
+  st.bind(1, hash_of(secret)).bind(2, date::now_utc());
   if (!st.step()) return std::nullopt;
   return read(st);
 }
@@ -77,7 +90,7 @@ void revoke_token(sqlite::Database& db, int64_t id) {
 
 std::vector<Token> list_tokens(sqlite::Database& db) {
   std::vector<Token> out;
-  auto st = db.prepare("SELECT id, role, label, created_at, COALESCE(revoked_at, ''), COALESCE(subject, '') FROM api_tokens ORDER BY id");
+  auto st = db.prepare(fmt::format("SELECT {} FROM api_tokens ORDER BY id", kColumns));
   while (st.step()) out.push_back(read(st));
   return out;
 }

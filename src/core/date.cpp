@@ -95,8 +95,14 @@ std::string today() {
                      static_cast<unsigned>(ymd.day()));
 }
 
-std::string now_utc() {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+std::string now_utc() { return utc_after(0); }
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string utc_after(int64_t seconds) {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::seconds(seconds);
   auto day = std::chrono::floor<std::chrono::days>(now);
   std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss hms{now - day};

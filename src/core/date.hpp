@@ -2,6 +2,7 @@
 // Dates as ISO 8601 text. A date may be partial ("2015" or "2015-06") when the source only knows the year or
 // the month: stored as written, it compares as text like the first day of that period, which is what the
 // registry's "open at date D" rule needs ("2015" <= "2015-03-01" < "2016").
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,5 +24,9 @@ int days_in_month(int year, int month);
 std::string today();
 // Current UTC time as YYYY-MM-DDTHH:MM:SSZ.
 std::string now_utc();
+// The UTC time `seconds` from now, as now_utc writes it (the texts compare in time order).
+std::string utc_after(int64_t seconds);
+// Seconds since 1970-01-01T00:00:00Z.
+int64_t unix_now();
 
 }  // namespace maillage::date

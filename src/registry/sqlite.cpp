@@ -171,13 +171,16 @@ void Database::exec(std::string_view sql) {
 int64_t Database::changes() const { return sqlite3_changes64(db_); }
 
 Transaction::Transaction(Database& db, bool immediate) : db_(db) {
-  db_.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+  // Inside another transaction, a savepoint: a library function that writes in one transaction can be called
+  // from a caller's larger one (all or nothing together).
+  nested_ = sqlite3_get_autocommit(db_.handle()) == 0;
+  db_.exec(nested_ ? "SAVEPOINT maillage_nested" : immediate ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 Transaction::~Transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      rollback();
     } catch (...) {
     }
   }
@@ -185,12 +188,12 @@ Transaction::~Transaction() {
 
 void Transaction::rollback() {
   if (done_) return;
-  db_.exec("ROLLBACK");
   done_ = true;
+  db_.exec(nested_ ? "ROLLBACK TO maillage_nested; RELEASE maillage_nested" : "ROLLBACK");
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.exec(nested_ ? "RELEASE maillage_nested" : "COMMIT");
   done_ = true;
 }
 

@@ -80,7 +80,7 @@ class Database {
 };
 
 // BEGIN IMMEDIATE (takes the write lock at once, so two writers queue instead of deadlocking) ... COMMIT;
-// rolls back when destroyed without commit().
+// rolls back when destroyed without commit(). Inside a transaction already open, a savepoint instead.
 class Transaction {
  public:
   explicit Transaction(Database& db, bool immediate = true);
@@ -92,7 +92,7 @@ class Transaction {
 
  private:
   Database& db_;
-  bool done_ = false;
+  bool done_ = false, nested_ = false;
 };
 
 }  // namespace maillage::sqlite
