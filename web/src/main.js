@@ -4,12 +4,17 @@
 import 'leaflet/dist/leaflet.css';
 import './style.css';
 import { fillSelects } from './lib/dom.js';
+import { refreshSession } from './lib/session.js';
+import { initAccount, showAccount } from './views/account.js';
+import { initAdmin, showAdmin } from './views/admin.js';
 import { initBooking, showBooking } from './views/booking.js';
 import { initDirectory, showDirectory } from './views/directory.js';
 import { showIndicators } from './views/indicators.js';
 import { initMap, showMap } from './views/map.js';
-import { showPlace } from './views/place.js';
+import { initKeys, showKey } from './views/keys.js';
+import { initPlace, showPlace } from './views/place.js';
 import { initPlanning, showPlanning } from './views/planning.js';
+import { initSignin, showSignin } from './views/signin.js';
 
 // Each view: the function that fills it when it is shown (with the fragment's argument, e.g. a place id).
 const VIEWS = {
@@ -19,10 +24,15 @@ const VIEWS = {
   indicateurs: showIndicators,
   planification: showPlanning,
   reserver: showBooking,
+  connexion: showSignin,
+  cle: showKey,
+  compte: showAccount,
+  admin: showAdmin,
 };
 
 async function route() {
-  const [view, arg] = (location.hash.slice(1) || 'carte').split('/');
+  const [view, ...rest] = (location.hash.slice(1) || 'carte').split('/');
+  const arg = rest.join('/');
   const name = view in VIEWS ? view : 'carte';
   for (const s of document.querySelectorAll('.view')) s.hidden = s.id !== `view-${name}`;
   for (const a of document.querySelectorAll('nav a')) a.toggleAttribute('aria-current', a.dataset.view === name);
@@ -33,5 +43,10 @@ fillSelects();
 initDirectory();
 initPlanning();
 initBooking();
-initMap().then(route);
+initPlace();
+initSignin();
+initKeys();
+initAccount();
+initAdmin();
+refreshSession().then(initMap).then(route);
 window.addEventListener('hashchange', route);

@@ -1,5 +1,6 @@
 // The JSON API client: every call goes through here, and every refusal becomes an ApiError carrying the
-// API's message, its code and the field it names.
+// API's message, its code and the field it names. The session is an HttpOnly cookie (the page never sees it);
+// state-changing requests carry the session's CSRF token, read from GET /auth/session.
 export const API = '/api/v1';
 
 export class ApiError extends Error {
@@ -22,15 +23,21 @@ async function parse(res) {
   return body;
 }
 
-// GET of a public resource.
+let csrf = '';
+export const setCsrf = (value) => {
+  csrf = value || '';
+};
+
+// GET (with the session cookie, when there is one).
 export async function api(path) {
-  return parse(await fetch(API + path));
+  return parse(await fetch(API + path, { credentials: 'same-origin' }));
 }
 
-// A request with the bearer token typed on the booking page.
-export const token = () => localStorage.getItem('maillage.token') || '';
-export const setToken = (value) => localStorage.setItem('maillage.token', value);
-export async function authed(path, options = {}) {
-  const headers = { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' };
-  return parse(await fetch(API + path, { ...options, headers }));
+// Any method; a body object is sent as JSON.
+export async function send(path, method = 'POST', body = undefined) {
+  const headers = { 'X-CSRF-Token': csrf };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const init = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  return parse(await fetch(API + path, init));
 }

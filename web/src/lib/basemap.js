@@ -5,6 +5,7 @@
 import L from 'leaflet';
 import { api } from './api.js';
 import { el } from './dom.js';
+import { getPref } from './prefs.js';
 
 const DETAIL_ZOOM = 9; // commune outlines and departmental roads from this zoom on
 
@@ -108,7 +109,7 @@ function communeOutlines(m) {
 export function baseMap(id) {
   const m = L.map(id, { preferCanvas: true, zoomSnap: 0.25, minZoom: 5, maxZoom: 16 }).setView([45.7, 0.2], 7);
   for (const [name, z] of Object.entries(PANES)) m.createPane(name).style.zIndex = String(z);
-  const url = localStorage.getItem('maillage.tiles');
+  const url = getPref('tiles');
   if (url) L.tileLayer(url, { maxZoom: 18, attribution: 'fond de carte configuré' }).addTo(m);
   m.attributionControl.setPrefix(false);
   m.attributionControl.addAttribution('IGN, INSEE, © contributeurs OpenStreetMap / Travel Mapping');

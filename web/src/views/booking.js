@@ -1,8 +1,9 @@
 // The booking view: a member finds free desks by drive time, books and cancels; a place's manager sees the
 // day's bookings and records bookings made by phone (one date or a weekly series).
-import { api, authed, setToken, token } from '../lib/api.js';
+import { api, send } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
 import { fmtMin, inseeOf, plural } from '../lib/format.js';
+import { isMember, managedPlaces, refreshSession } from '../lib/session.js';
 
 const BOOKING_STATUS = { requested: 'demandée', confirmed: 'confirmée', cancelled: 'annulée', no_show: 'absence' };
 const when = (b) => `${b.starts.replace('T', ' ')} – ${b.ends.slice(11)}`;
@@ -28,7 +29,7 @@ function bookingItem(b) {
   const text = `${b.resource} (${b.place_id}), ${when(b)}, ${BOOKING_STATUS[b.status] || b.status}${amount} `;
   const buttons = [];
   if (['requested', 'confirmed'].includes(b.status)) {
-    const cancel = () => authed(`/bookings/${b.id}/cancel`, { method: 'POST', body: '{}' });
+    const cancel = () => send(`/bookings/${b.id}/cancel`, 'POST', {});
     buttons.push(
       el(
         'button',
@@ -37,7 +38,7 @@ function bookingItem(b) {
       ),
     );
     if (b.series_id) {
-      const series = () => authed(`/bookings/${b.id}/cancel`, { method: 'POST', body: '{"series": true}' });
+      const series = () => send(`/bookings/${b.id}/cancel`, 'POST', { series: true });
       const done = (r) => {
         const n = r.bookings.length;
         return `${n} ${plural(n, 'réservation', 'réservations')} de la série ${plural(n, 'annulée', 'annulées')}.`;
@@ -50,7 +51,7 @@ function bookingItem(b) {
 }
 
 async function loadMine() {
-  const r = await authed('/bookings');
+  const r = await api('/bookings?mine=true');
   byId('my-bookings').replaceChildren(...r.items.map(bookingItem));
 }
 
@@ -73,34 +74,38 @@ async function loadDay(place) {
   if (!d) return;
   const next = new Date(`${d}T12:00:00Z`);
   next.setUTCDate(next.getUTCDate() + 1);
-  const r = await authed(`/bookings?from=${d}&to=${next.toISOString().slice(0, 10)}`);
+  const p = encodeURIComponent(place);
+  const r = await api(`/bookings?place=${p}&from=${d}&to=${next.toISOString().slice(0, 10)}`);
   document.querySelector('#day-table tbody').replaceChildren(...r.items.map(dayRow));
-  const res = await api(`/places/${encodeURIComponent(place)}/resources`);
+  const res = await api(`/places/${p}/resources`);
   const sel = document.querySelector('#phone-form select[name=resource]');
-  if (!sel.options.length) for (const x of res.resources) sel.append(el('option', { value: x.id }, x.name));
+  sel.replaceChildren(...res.resources.map((x) => el('option', { value: x.id }, x.name)));
 }
 
-const managedPlace = () => byId('manager-area').dataset.place;
+const managedPlace = () => byId('manager-place').value;
 
 export async function showBooking() {
   const who = byId('who');
-  if (!token()) {
-    who.textContent = 'Saisissez le jeton reçu de votre tiers-lieu.';
+  const s = await refreshSession();
+  byId('res-signin').hidden = s.signed_in;
+  const member = s.signed_in && isMember();
+  const places = managedPlaces();
+  byId('member-area').hidden = !member;
+  byId('manager-area').hidden = !places.length;
+  if (!s.signed_in) {
+    who.textContent = '';
     return;
   }
+  const as = [member ? 'membre' : '', places.length ? `gérant·e de ${places.map((p) => p.name).join(', ')}` : ''];
+  who.textContent = `Connecté·e : ${s.user.display_name} (${as.filter(Boolean).join(' ; ') || 'sans rôle de réservation'})`;
   try {
-    const r = await authed('/bookings');
-    const member = r.role === 'member';
-    const manager = r.role === 'manager';
-    if (member) who.textContent = `Connecté·e : membre n° ${r.subject}`;
-    else if (manager) who.textContent = `Connecté·e : gérant·e de ${r.subject}`;
-    else who.textContent = `Connecté·e : ${r.role}`;
-    byId('member-area').hidden = !member;
-    byId('manager-area').hidden = !manager;
     if (member) await loadMine();
-    if (manager) {
-      byId('manager-area').dataset.place = r.subject;
-      await loadDay(r.subject);
+    if (places.length) {
+      const sel = byId('manager-place');
+      const keep = sel.value;
+      sel.replaceChildren(...places.map((p) => el('option', { value: p.id }, p.name)));
+      if (places.some((p) => p.id === keep)) sel.value = keep;
+      await loadDay(managedPlace());
     }
   } catch (e) {
     who.textContent = `Accès refusé : ${e.message}`;
@@ -108,7 +113,7 @@ export async function showBooking() {
 }
 
 function deskResult(d, date) {
-  const book = () => authed('/bookings', { method: 'POST', body: JSON.stringify({ resource: d.resource_id, date }) });
+  const book = () => send('/bookings', 'POST', { resource: d.resource_id, date });
   const done = (b) => `Réservation ${b.id} ${BOOKING_STATUS[b.status]} : ${b.resource}, ${when(b)}.`;
   const free = `${d.free} ${plural(d.free, 'libre', 'libres')}`;
   const text = `${fmtMin.format(d.minutes)} min — ${d.place} (${d.commune}) : ${d.resource}, ${free} `;
@@ -147,7 +152,7 @@ async function phoneBooking(e) {
     channel: f.get('channel'),
     ...(weeks > 1 ? { weeks } : {}),
   };
-  const book = () => authed('/bookings', { method: 'POST', body: JSON.stringify(body) });
+  const book = () => send('/bookings', 'POST', body);
   const done = (b) => {
     if (!b.bookings) return `Réservation ${b.id} enregistrée pour le membre ${b.member_id}.`;
     const last = b.bookings[b.bookings.length - 1].starts.slice(0, 10);
@@ -161,11 +166,7 @@ async function phoneBooking(e) {
 export function initBooking() {
   const today = new Date().toISOString().slice(0, 10);
   for (const i of document.querySelectorAll('#view-reserver input[type=date]')) i.value = today;
-  byId('token-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    setToken(new FormData(e.target).get('token').trim());
-    showBooking();
-  });
+  byId('manager-place').addEventListener('change', () => loadDay(managedPlace()));
   byId('desk-search').addEventListener('submit', searchDesks);
   byId('day-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -5,6 +5,7 @@ import { api } from '../lib/api.js';
 import { baseMap, communeList } from '../lib/basemap.js';
 import { byId, debounce, el, formQuery } from '../lib/dom.js';
 import { STATUS, STATUS_COLOUR, inseeOf, plural, typesLabel } from '../lib/format.js';
+import { getPref, setPref } from '../lib/prefs.js';
 import { coverageLayers } from './coverage_layers.js';
 import { checkEligibility } from './eligibility.js';
 
@@ -86,9 +87,9 @@ export async function initMap() {
   });
   coverageLayers(map, placesLayer);
   const tile = byId('tile-url');
-  tile.value = localStorage.getItem('maillage.tiles') || '';
+  tile.value = getPref('tiles');
   tile.addEventListener('change', () => {
-    localStorage.setItem('maillage.tiles', tile.value.trim());
+    setPref('tiles', tile.value.trim());
     location.reload();
   });
   initCommuneSearch();

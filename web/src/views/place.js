@@ -1,7 +1,8 @@
 // A place's sheet: its fields in French and its history.
-import { api } from '../lib/api.js';
+import { api, send } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
 import { STATUS, typesLabel } from '../lib/format.js';
+import { isEditor, manages, refreshSession } from '../lib/session.js';
 
 const LABELS = {
   name: 'Nom',
@@ -37,7 +38,62 @@ function value(p, k) {
   return String(v);
 }
 
+// What a place's managers keep current on their sheet (editors may also change its status).
+const EDITABLE = [
+  'name',
+  'address',
+  'postcode',
+  'website',
+  'seats_permanent',
+  'seats_dropin',
+  'seats_training',
+  'staff_fte',
+];
+
+function editForm(p) {
+  const form = byId('place-edit');
+  const fields = isEditor() ? [...EDITABLE, 'status'] : EDITABLE;
+  const inputs = fields.map((k) => {
+    const input =
+      k === 'status'
+        ? el('select', { name: k }, ...Object.entries(STATUS).map(([v, t]) => el('option', { value: v }, t)))
+        : el('input', { name: k, value: p[k] == null ? '' : String(p[k]) });
+    if (k === 'status') input.value = p.status;
+    return el('label', {}, LABELS[k] || k, ' ', input);
+  });
+  byId('place-edit-fields').replaceChildren(...inputs);
+  byId('place-edit-message').textContent = '';
+  form.dataset.place = p.id;
+  form.original = Object.fromEntries(fields.map((k) => [k, p[k] == null ? '' : String(p[k])]));
+  form.hidden = false;
+}
+
+async function saveSheet(e) {
+  e.preventDefault();
+  const form = e.target;
+  const changed = {};
+  for (const [k, v] of new FormData(form)) if (v !== form.original[k]) changed[k] = v;
+  const msg = byId('place-edit-message');
+  if (!Object.keys(changed).length) {
+    msg.textContent = 'Rien à enregistrer.';
+    return;
+  }
+  try {
+    await send(`/places/${encodeURIComponent(form.dataset.place)}`, 'PATCH', changed);
+    await showPlace(form.dataset.place);
+    byId('place-edit-message').textContent = 'Fiche enregistrée.';
+  } catch (err) {
+    msg.textContent = err.field ? `${LABELS[err.field] || err.field} : ${err.message}` : err.message;
+    msg.className = 'error';
+  }
+}
+
+export function initPlace() {
+  byId('place-edit').addEventListener('submit', saveSheet);
+}
+
 export async function showPlace(id) {
+  await refreshSession();
   const p = await api(`/places/${encodeURIComponent(id)}`);
   byId('h-lieu').textContent = p.name;
   const dl = byId('sheet');
@@ -49,4 +105,6 @@ export async function showPlace(id) {
   }
   const history = p.history.map((h) => el('li', {}, `${h.at} — ${h.action} (${h.origin}), révision ${h.revision}`));
   byId('history').replaceChildren(...history);
+  if (isEditor() || manages(p.id)) editForm(p);
+  else byId('place-edit').hidden = true;
 }
