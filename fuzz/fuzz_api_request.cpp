@@ -1,5 +1,6 @@
 // The API's requests: the path, the query string (decoded as the server decodes it) and the JSON body of the
-// cheap routes, reads and writes, with an editor's and a member's token. Oracle: never a 500, and a JSON answer
+// cheap routes, reads and writes, with an editor's and a member's token; the sign-in, registration, reset and
+// invitation bodies; and the Cookie header (the first line) of a state-changing request. Oracle: never a 500, and a JSON answer
 // is valid JSON (UTF-8 included) — every bad input is a 4xx naming what is wrong.
 #include <nlohmann/json.hpp>
 
@@ -42,6 +43,7 @@ struct Template {
   const char* method;
   const char* path;  // "" = the fuzzed path
   bool editor, member;
+  bool cookie = false;  // the first line is the Cookie header (and the X-CSRF-Token after a tab)
 };
 const Template kTemplates[] = {
     {"GET", "", false, false},           {"GET", "/places", false, false},
@@ -52,6 +54,10 @@ const Template kTemplates[] = {
     {"GET", "/bookings", false, true},   {"POST", "/applications", true, false},
     {"POST", "/applications/1/submit", true, false}, {"GET", "/places.csv", false, false},
     {"GET", "/territory/roads.geojson", false, false}, {"POST", "", true, false},
+    {"POST", "/auth/session", false, false}, {"POST", "/auth/register", false, false},
+    {"POST", "/auth/reset", false, false},  {"POST", "/auth/invitation", false, false},
+    {"POST", "/auth/reset/confirm", false, false}, {"GET", "/auth/session", false, false, true},
+    {"POST", "/auth/sessions/revoke-all", false, false, true}, {"PATCH", "/places/{place}", false, false, true},
 };
 }  // namespace
 
@@ -67,6 +73,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   r.method = t.method;
   std::string path = t.path;
   std::string_view query = first;
+  if (t.cookie) {
+    auto tab = first.find('\t');
+    r.cookie = std::string(first.substr(0, tab));
+    if (tab != std::string_view::npos) r.csrf = std::string(first.substr(tab + 1));
+    query = {};
+  }
   if (path.empty()) {  // the first line is a target: path and query
     auto q = first.find('?');
     path = server::percent_decode(first.substr(0, q), false);

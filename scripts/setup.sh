@@ -18,8 +18,10 @@ PACKAGES=(
   libboost-graph-dev            # baseline Dijkstra in the routing benchmark
   libgeos-dev                   # outlines of the zones blanches (union of grid cells)
   coinor-libcbc-dev             # exact maximal covering (MIP) in planning
-  libcpp-httplib-dev            # HTTP server (maillage serve)
-  libsodium-dev                 # API tokens (random secrets, hashes)
+  libcpp-httplib-dev            # HTTP client of the API tests
+  libcurl4-gnutls-dev           # outgoing mail (SMTP with STARTTLS or SMTPS)
+  python3-aiosmtpd              # tests: a real SMTP server receiving the mail
+  libsodium-dev                 # accounts: Argon2id password hashes, random keys and their hashes
   libical-dev                   # tests: the iCalendar feeds parsed by a real parser
   chromium                      # browser tests of the web application (driven by playwright-core)
   libgtest-dev libgmock-dev     # tests

@@ -238,7 +238,10 @@ TEST(Booking, MigrationToSeriesKeepsEveryBooking) {
     b.book(at(res, m, "day", "2026-03-02"));
     b.book(at(res, m, "hour", "2026-03-03", "10:00", 2));
   }
-  // Put the file back to schema 4 (before series), as a database of the previous release.
+  // Put the file back to schema 4 (before series, before accounts), as a database of that release.
+  f.db().exec("DROP TABLE users; DROP TABLE user_roles; DROP TABLE sessions; DROP TABLE one_time_keys; "
+              "DROP TABLE auth_failures; DROP TABLE place_settings; DROP TABLE mail_outbox; DROP TABLE audit_log; "
+              "ALTER TABLE api_tokens DROP COLUMN expires_at; ALTER TABLE api_tokens DROP COLUMN created_by;");
   f.db().exec("DROP INDEX bookings_series; ALTER TABLE bookings DROP COLUMN series_id; PRAGMA user_version = 4");
   f.store.reset();
   registry::PlaceStore reopened(f.db_path, &territory::CommuneTable::bundled(), false);
