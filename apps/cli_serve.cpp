@@ -121,7 +121,19 @@ struct ServeArgs {
   size_t heavy_queue = 16;
   size_t max_connections = 10000, max_per_address = 2000, cache_mb = 256;
   double mail_interval_s = 10, mail_retry_s = 60;
+  bool behind_proxy = false;
 };
+
+// The client's address: the connection's, or behind a reverse proxy on this machine the last address of
+// X-Forwarded-For (the one the proxy saw; earlier ones are whatever the client wrote).
+std::string client_address(const server::Request& req, bool behind_proxy) {
+  if (!behind_proxy || (req.remote != "127.0.0.1" && req.remote != "::1")) return req.remote;
+  auto xff = req.header("x-forwarded-for");
+  if (xff.empty()) return req.remote;
+  auto last = xff.substr(xff.rfind(',') == std::string::npos ? 0 : xff.rfind(',') + 1);
+  auto a = std::string(text::trim(last));
+  return a.empty() || a.size() > 45 || a.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos ? req.remote : a;
+}
 
 void serve(const Globals& g, const ServeArgs& a) {
   auto graph = open_graph(g);
@@ -162,7 +174,7 @@ void serve(const Globals& g, const ServeArgs& a) {
                                                                                      : server::Lane::Light;
   };
   h.error = json_error;
-  h.handle = [&service, &files](const server::Request& req) {
+  h.handle = [&service, &files, behind = a.behind_proxy](const server::Request& req) {
     if (req.path.starts_with("/api/v1/") || req.path == "/api/v1") {
       api::Request r;
       r.method = req.method;
@@ -174,7 +186,7 @@ void serve(const Globals& g, const ServeArgs& a) {
       r.csrf = req.header("x-csrf-token");
       r.origin = req.header("origin");
       r.host = req.header("host");
-      r.address = req.remote;
+      r.address = client_address(req, behind);
       r.user_agent = req.header("user-agent");
       auto out = service.handle(r);
       server::Response res;
@@ -266,6 +278,9 @@ void add_serve_commands(CLI::App& app, Globals& g) {
                 "seconds before the first new attempt at a message the SMTP server refused, doubled each time up to "
                 "6 hours (default 60)")
       ->check(CLI::Range(0.1, 86400.0));
+  s->add_flag("--behind-proxy", a->behind_proxy,
+              "a reverse proxy on this machine forwards the requests: the client's address (for the brakes on "
+              "failed sign-ins, the audit log) is the last of X-Forwarded-For");
   s->add_option("--cache-mb", a->cache_mb, "memory for computed answers, MiB (default 256)")->check(CLI::Range(1, 65536));
   s->footer("Mail and links (environment, read in one place): MAILLAGE_SMTP_URL, MAILLAGE_MAIL_FROM, "
             "MAILLAGE_SMTP_USER, MAILLAGE_SMTP_PASSWORD_FILE, MAILLAGE_SMTP_TLS, MAILLAGE_PUBLIC_URL (an https:// "

@@ -117,6 +117,23 @@ void set_status(const Globals& g, const UsersArgs& x, const std::string& status)
                            status == "disabled" ? "; its sessions ended" : "");
 }
 
+void export_user(const Globals& g, const UsersArgs& x) {
+  auto store = open_store(g);
+  accounts::Accounts a(store->db());
+  auto u = find_user(a, x.who);
+  std::cout << accounts::personal_data(store->db(), u.id).dump(2) << '\n';
+  record(store->db(), "users export", fmt::format("user:{}", u.id));
+}
+
+void erase_user(const Globals& g, const UsersArgs& x) {
+  auto store = open_store(g);
+  accounts::Accounts a(store->db());
+  auto u = find_user(a, x.who);
+  a.erase(u.id);
+  record(store->db(), "users erase", fmt::format("user:{}", u.id));
+  std::cout << fmt::format("account {} erased: address, name and password removed, sessions ended\n", u.id);
+}
+
 void allow_registration(const Globals& g, const UsersArgs& x) {
   auto store = open_store(g);
   accounts::Accounts(store->db()).set_self_registration(x.place, !x.off);
@@ -166,6 +183,13 @@ void add_users_commands(CLI::App& app, Globals& g) {
   auto* en = u->add_subcommand("enable", "enable a disabled account again");
   en->add_option("user", x->who, "account id or e-mail")->required();
   en->callback([&g, x] { set_status(g, *x, "active"); });
+  auto* ex = u->add_subcommand("export", "everything held about a person, as JSON (GDPR access request)");
+  ex->add_option("user", x->who, "account id or e-mail")->required();
+  ex->callback([&g, x] { export_user(g, *x); });
+  auto* er = u->add_subcommand("erase", "erase a person's data (GDPR): address, name, password; the account is "
+                                        "disabled, its bookings kept without name");
+  er->add_option("user", x->who, "account id or e-mail")->required();
+  er->callback([&g, x] { erase_user(g, *x); });
   auto* ar = u->add_subcommand("allow-registration", "let people register themselves as members of a place");
   ar->add_option("place", x->place, "place id")->required();
   ar->add_flag("--off", x->off, "stop it");

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "registry/sqlite.hpp"
 
 namespace maillage::accounts {
@@ -57,6 +59,10 @@ class Accounts {
   void set_password_hash(int64_t user, const std::string& hash, bool verified);
   // The password hash (empty when none) and status, for the sign-in.
   std::pair<std::string, std::string> credentials(int64_t user);
+  // GDPR erasure: the account keeps its id (the audit log and the bookings refer to it) but loses the address,
+  // the name and the password; its sessions and keys end; its booking member and the mails to it lose the
+  // address and the name too. The audit log keeps the name it recorded (append-only; docs/accounts.md).
+  void erase(int64_t user);
   // The booking member of the person, made from their e-mail and name when missing (an existing member with the
   // same e-mail is linked).
   int64_t ensure_member(int64_t user);
@@ -76,6 +82,10 @@ class Accounts {
  private:
   sqlite::Database& db_;
 };
+
+// Everything the database holds about a person (GDPR access): account, roles, sessions, booking member,
+// memberships and bookings, mails sent, actions recorded.
+nlohmann::json personal_data(sqlite::Database& db, int64_t user);
 
 struct Session {
   int64_t id = 0, user_id = 0;

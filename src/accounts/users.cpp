@@ -215,6 +215,25 @@ std::optional<int64_t> Accounts::use_key(const std::string& secret, const std::s
   return user;
 }
 
+void Accounts::erase(int64_t user) {
+  sqlite::Transaction t(db_);
+  auto u = get(user);
+  auto now = date::now_utc();
+  db_.prepare("UPDATE users SET email = ?, display_name = '(compte effacé)', password_hash = NULL, status = 'disabled', "
+              "email_verified_at = NULL, updated_at = ? WHERE id = ?")
+      .bind(1, fmt::format("effacé-{}@invalid", user)).bind(2, now).bind(3, user).run();
+  Sessions(db_).revoke_all(user);
+  db_.prepare("DELETE FROM one_time_keys WHERE user_id = ?").bind(1, user).run();
+  if (u.member_id)
+    db_.prepare("UPDATE members SET name = '(effacé)', email = ? WHERE id = ?")
+        .bind(1, fmt::format("effacé-membre-{}@invalid", u.member_id)).bind(2, u.member_id).run();
+  db_.prepare("UPDATE mail_outbox SET recipient = 'effacé@invalid', subject = '', body_text = '', body_html = '', "
+              "status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, "
+              "last_error = COALESCE(last_error, 'erased') WHERE recipient = ?")
+      .bind(1, u.email).run();
+  t.commit();
+}
+
 void Accounts::set_self_registration(const std::string& place_id, bool allowed) {
   require_place(db_, place_id);
   db_.prepare("INSERT INTO place_settings (place_id, self_registration) VALUES (?, ?) "

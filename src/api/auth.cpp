@@ -61,7 +61,9 @@ namespace {
 std::map<std::string, std::string> text_fields(const Call& c, std::initializer_list<const char*> known) {
   std::map<std::string, std::string> out;
   auto b = body_object(c.r);
-  for (auto& [k, v] : b.items()) {
+  for (auto& item : b.items()) {
+    const std::string& k = item.key();
+    const auto& v = item.value();
     if (std::find_if(known.begin(), known.end(), [&](const char* x) { return k == x; }) == known.end()) {
       std::string names;
       for (auto* x : known) names += (names.empty() ? "" : ", ") + std::string(x);
@@ -354,6 +356,15 @@ Response reset_request(const Call& c) {
     record(s, fmt::format("user:{}", u->id), u->display_name, "reset_requested", "", 202, c);
   }
   return json_response({{"message", kAccepted}}, 202);
+}
+
+Response export_mine(const Call& c) {
+  only(c.r, {});
+  if (c.who->kind != "session") throw ApiError(400, "bad_request", "a token holds no personal data; sign in");
+  std::lock_guard l(c.s.store_mu);
+  auto res = json_response(accounts::personal_data(c.s.store->db(), c.who->id));
+  res.filename = "mes-donnees-maillage.json";
+  return res;
 }
 
 Response signup_places(const Call& c) {

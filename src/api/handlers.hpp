@@ -75,6 +75,7 @@ Response invitation_accept(const Call&);
 Response reset_request(const Call&);
 Response reset_confirm(const Call&);
 Response signup_places(const Call&);
+Response export_mine(const Call&);
 Response self_registration(const Call&);
 }  // namespace auth_api
 

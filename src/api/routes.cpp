@@ -92,6 +92,8 @@ const std::vector<Route>& Service::routes() {
       {"POST", "/auth/reset", A::Public, "ask for a password reset link (email); 202 in every case", au::reset_request},
       {"POST", "/auth/reset/confirm", A::Public, "set a new password with the key of the mailed link (key, password)",
        au::reset_confirm, H},
+      {"GET", "/auth/export", A::Signed, "everything Maillage holds about oneself (GDPR access), as JSON",
+       au::export_mine},
       {"GET", "/auth/signup-places", A::Public, "places where people may register themselves as members",
        au::signup_places},
       {"POST", "/places/{id}/self-registration", A::Signed,

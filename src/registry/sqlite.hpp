@@ -40,6 +40,8 @@ class Statement {
   void reset();
 
   bool is_null(int col) const;
+  int column_count() const;
+  std::string column_name(int col) const;
   std::string text(int col) const;
   int64_t int64(int col) const;
   double real(int col) const;

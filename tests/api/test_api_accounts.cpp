@@ -24,7 +24,7 @@ struct World {
     setenv("MAILLAGE_SMTP_TLS", "none", 1);
     setenv("MAILLAGE_PUBLIC_URL", "http://maillage.test", 1);
     setenv("MAILLAGE_MAIL_FROM", "Réseau des tiers-lieux <reseau@maillage.test>", 1);
-    server = std::make_unique<Server>(std::vector<std::string>{"--mail-interval", "0.2", "--mail-retry", "0.5"});
+    server = std::make_unique<Server>(std::vector<std::string>{"--mail-interval", "0.2", "--mail-retry", "0.5", "--behind-proxy"});
     maillage::test::TempDir d;
     auto pw = d.write("pw", std::string(kAdminPassword) + "\n");
     server->cli("users add --email admin@maillage.test --name 'Alice Admin' --role admin --password-stdin < " + pw);
@@ -38,10 +38,11 @@ World& world() {
 // A browser: the session cookie it was given, and the CSRF token the page reads from GET /auth/session.
 struct Client {
   httplib::Client& h;
-  std::string cookie, csrf;
+  std::string cookie, csrf, forwarded_for;
   explicit Client(httplib::Client& c) : h(c) {}
   httplib::Headers headers(bool with_csrf = true) const {
     httplib::Headers hs;
+    if (!forwarded_for.empty()) hs.emplace("X-Forwarded-For", forwarded_for);
     if (!cookie.empty()) hs.emplace("Cookie", cookie);
     if (with_csrf && !csrf.empty()) hs.emplace("X-CSRF-Token", csrf);
     return hs;
@@ -303,7 +304,28 @@ TEST(ApiAccounts, SessionsAreListedAndEndedEverywhere) {
   auto list = body(one.get("/auth/sessions"))["items"];
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(std::count_if(list.begin(), list.end(), [](auto& s) { return s["current"] == true; }), 1);
+  auto mine = one.get("/auth/export");
+  ASSERT_EQ(mine->status, 200);
+  EXPECT_NE(mine->get_header_value("Content-Disposition").find("attachment"), std::string::npos);
+  EXPECT_EQ(body(mine)["account"]["email"], "nomade@maillage.test");
+  EXPECT_EQ(body(mine)["sessions"].size(), 2u);
   EXPECT_EQ(one.post("/auth/sessions/revoke-all", json::object())->status, 200);
   EXPECT_EQ(body(two.get("/auth/session"))["signed_in"], false);
   EXPECT_EQ(two.get("/auth/sessions")->status, 401);
+}
+
+TEST(ApiAccounts, FailuresFromOneAddressSlowThatAddressOnly) {
+  // Behind the proxy (--behind-proxy), the client address is the last of X-Forwarded-For.
+  Client a(world().server->http()), b(world().server->http());
+  a.forwarded_for = "203.0.113.9, 198.51.100.7";  // the first is what the client claimed; the proxy saw the last
+  b.forwarded_for = "198.51.100.8";
+  int refused = 0;
+  for (int i = 0; i < 20; ++i) refused += a.sign_in("inconnu" + std::to_string(i) + "@maillage.test", "mauvais-mot") == 401;
+  EXPECT_EQ(refused, 20);  // twenty free failures per address, each for another account
+  EXPECT_EQ(a.sign_in("encore@maillage.test", "mauvais-mot"), 429);
+  EXPECT_EQ(b.sign_in("encore@maillage.test", "mauvais-mot"), 401);  // another address is not held up
+  auto log = body(admin().get("/audit?action=sign_in_failed&limit=500"));
+  int from_a = 0;
+  for (auto& e : log["items"]) from_a += e["address"] == "198.51.100.7";
+  EXPECT_EQ(from_a, 20);
 }

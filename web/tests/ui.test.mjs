@@ -364,6 +364,11 @@ test('a manager sees only their places', async () => {
   await p.goto(base + '/#compte');
   await p.waitForSelector('#my-sessions li:has-text("Cette session")');
   await shot(p, 'account');
+  // One's data (GDPR access), downloaded from the account page.
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('#export-link')]);
+  const data = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(data.account.email, 'marc@example.org');
+  assert.deepEqual(data.account.roles, [`manager:${mine.id}`]);
   await p.click('#sign-out-all');
   await p.waitForSelector('#account-link:has-text("Se connecter")');
   assert.deepEqual(p.errors, []);

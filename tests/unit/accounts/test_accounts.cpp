@@ -182,3 +182,27 @@ TEST(Audit, AppendOnlyAndFiltered) {
   EXPECT_THROW(f.db().exec("UPDATE audit_log SET actor = 'x'"), Error);
   EXPECT_THROW(f.db().exec("DELETE FROM audit_log"), Error);
 }
+
+TEST(Accounts, PersonalDataIsExportedThenErased) {
+  Fixture f;
+  accounts::Accounts a(f.db());
+  auto u = a.add("rgpd@maillage.test", "Rose Gédépé", "invited", {{"member", ""}}, "test");
+  a.set_password_hash(u.id, accounts::hash_password("mot-de-passe-rgpd"), true);
+  auto s = accounts::Sessions(f.db()).open(u.id, "192.0.2.7", "Firefox");
+  accounts::audit(f.db(), {0, "", "user:" + std::to_string(u.id), "Rose Gédépé", "sign_in", "", 200, "192.0.2.7", ""});
+  auto before = accounts::personal_data(f.db(), u.id);
+  EXPECT_EQ(before["account"]["email"], "rgpd@maillage.test");
+  EXPECT_EQ(before["sessions"].size(), 1u);
+  EXPECT_EQ(before["actions"].size(), 1u);
+  EXPECT_EQ(before["member"]["record"][0]["email"], "rgpd@maillage.test");
+  a.erase(u.id);
+  auto after = accounts::personal_data(f.db(), u.id);
+  auto text = after.dump();
+  EXPECT_EQ(text.find("rgpd@maillage.test"), std::string::npos);
+  EXPECT_EQ(after["account"]["display_name"], "(compte effacé)");
+  EXPECT_EQ(after["member"]["record"][0]["name"], "(effacé)");
+  EXPECT_EQ(after["account"]["status"], "disabled");
+  EXPECT_FALSE(accounts::Sessions(f.db()).find(s.secret));
+  EXPECT_FALSE(a.find_email("rgpd@maillage.test"));
+  EXPECT_EQ(a.credentials(u.id).first, "");
+}
