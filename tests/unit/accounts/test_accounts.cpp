@@ -10,23 +10,14 @@
 #include "accounts/throttle.hpp"
 #include "core/error.hpp"
 #include "helpers.hpp"
+#include "seeded_db.hpp"
 #include "registry/store.hpp"
 #include "territory/communes.hpp"
 
 using namespace maillage;
-using maillage::test::run_cli;
-using maillage::test::TempDir;
 
 namespace {
-struct Fixture {
-  TempDir dir;
-  std::string db_path = dir.file("m.db");
-  std::unique_ptr<registry::PlaceStore> store;
-  Fixture() {
-    run_cli("--db " + db_path + " --graph " + dir.file("g.graph") + " places list --limit 1");
-    store = std::make_unique<registry::PlaceStore>(db_path, &territory::CommuneTable::bundled(), false);
-  }
-  sqlite::Database& db() { return store->db(); }
+struct Fixture : maillage::test::SeededDb {
   std::string place(size_t i = 0) { return store->list({}).at(i).id; }
 };
 std::string field_of(const std::function<void()>& f) {

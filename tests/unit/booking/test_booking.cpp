@@ -16,6 +16,7 @@
 #include "booking/search.hpp"
 #include "core/paths.hpp"
 #include "helpers.hpp"
+#include "seeded_db.hpp"
 #include "registry/store.hpp"
 #include "roads/importers.hpp"
 #include "routing/engine.hpp"
@@ -27,17 +28,8 @@ using maillage::test::run_cli;
 using maillage::test::TempDir;
 
 namespace {
-struct Fixture {
-  TempDir dir;
-  std::string db_path = dir.file("m.db");
-  std::unique_ptr<registry::PlaceStore> store;
-  std::vector<registry::Place> places;
-  Fixture() {
-    run_cli("--db " + db_path + " --graph " + dir.file("g.graph") + " places list --limit 1");
-    store = std::make_unique<registry::PlaceStore>(db_path, &territory::CommuneTable::bundled(), false);
-    places = store->list({});
-  }
-  sqlite::Database& db() { return store->db(); }
+struct Fixture : maillage::test::SeededDb {
+  std::vector<registry::Place> places = store->list({});
   std::string place(size_t i = 0) { return places.at(i).id; }
   // Monday to Friday 09:00-12:30 and 14:00-18:00.
   void weekdays(Bookings& b, const std::string& p) {
