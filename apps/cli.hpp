@@ -11,6 +11,7 @@
 #include "registry/store.hpp"
 #include "registry/validate.hpp"
 #include "roads/graph.hpp"
+#include "roads/importers.hpp"
 #include "roads/profile.hpp"
 
 namespace maillage::cli {
@@ -27,6 +28,9 @@ std::string graph_path(const Globals& g);
 roads::RoadGraph open_graph(const Globals& g);
 std::string bundled_profile_path();
 std::vector<std::string> bundled_skeleton();  // the regional road skeleton and its 30 km of neighbours
+// The local layer of skeleton graphs from the bundled data: commune centres, their neighbours by the 2018
+// outlines, the land mask (region outline, water barriers).
+roads::LocalLayer bundled_local_layer();
 
 // "lon,lat" in WGS84 degrees; nullopt when the text is not two numbers; Error (prefixed by `label`) when they
 // are out of range.
@@ -45,6 +49,8 @@ void print_problems(const registry::ImportReport& rep, size_t max_lines = 200);
 
 // Registers `graph build|info|calibrate` and `route`.
 void add_graph_commands(CLI::App& app, Globals& g);
+// Registers `graph calibrate` under the graph command (cli_calibrate.cpp).
+void add_calibrate_command(CLI::App* graph, Globals& g);
 // Registers `coverage` and `indicators`.
 void add_coverage_commands(CLI::App& app, Globals& g);
 void add_indicators_command(CLI::App& app, Globals& g);

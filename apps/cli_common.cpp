@@ -15,6 +15,7 @@
 #include "registry/io_formats.hpp"
 #include "roads/importers.hpp"
 #include "territory/communes.hpp"
+#include "territory/neighbours.hpp"
 #include "territory/outline.hpp"
 
 namespace maillage::cli {
@@ -93,6 +94,13 @@ roads::Profile graph_profile(const roads::RoadGraph& g) {
   return roads::Profile::from_json(json::parse(g.profile_json), "profile stored in the graph");
 }
 
+roads::LocalLayer bundled_local_layer() {
+  auto n = territory::commune_neighbours(territory::CommuneTable::bundled(),
+                                         paths::data_file("communes/communes_na_contours_2018.geojson.gz"));
+  const auto& land = territory::LandMask::bundled();
+  return {std::move(n.centres), std::move(n.adjacent), [&land](geo::LonLat a, geo::LonLat b) { return land.on_land(a, b); }};
+}
+
 roads::RoadGraph open_graph(const Globals& g) {
   auto path = graph_path(g);
   if (std::filesystem::exists(path)) {
@@ -107,8 +115,9 @@ roads::RoadGraph open_graph(const Globals& g) {
   std::cerr << fmt::format("maillage: building {} from the bundled regional road skeleton...\n", path);
   auto profile_path = bundled_profile_path();
   roads::BuildReport rep;
+  auto local = bundled_local_layer();
   auto graph = roads::build_from_skeleton(bundled_skeleton(), roads::Profile::load(profile_path),
-                                          io::read_file(profile_path), &rep);
+                                          io::read_file(profile_path), &rep, &local);
   graph.save(path);
   std::cerr << "maillage: " << rep.str() << '\n';
   return graph;

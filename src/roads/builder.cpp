@@ -96,7 +96,10 @@ std::string BuildReport::str() const {
       "nodes ({:.2f} %); dropped for snapping: {} nodes, {} edges, {:.1f} km; {} parallel arcs merged{}",
       nodes, edges, arcs, total_km, components, main_nodes, nodes ? 100.0 * main_nodes / nodes : 0.0,
       dropped_nodes, dropped_edges, dropped_km, parallel_arcs_merged,
-      exit_links ? fmt::format("; {} motorway exits linked to local roads", exit_links) : "");
+      exit_links ? fmt::format("; {} motorway exits linked to local roads", exit_links) : "") +
+      (local_links ? fmt::format("; local layer: {} links ({} refused: they would leave the land)", local_links,
+                                 local_links_refused)
+                   : "");
 }
 
 NodeId GraphBuilder::add_node(geo::LonLat p) {

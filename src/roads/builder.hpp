@@ -20,6 +20,8 @@ struct BuildReport {
   double dropped_km = 0;
   size_t parallel_arcs_merged = 0;
   size_t exit_links = 0;          // regional skeleton: motorway exits linked to the nearest local road
+  size_t local_links = 0;         // local layer: centre-to-neighbour and centre-to-skeleton links made
+  size_t local_links_refused = 0; // local layer: links whose segment would leave the land
   double total_km = 0;
   std::string str() const;
 };

@@ -16,9 +16,9 @@ namespace maillage::roads {
 namespace {
 const char* const kClassNames[] = {"motorway", "trunk", "primary", "secondary", "tertiary", "unclassified",
                                    "residential", "service", "living_street", "ferry", "autoroute", "nationale",
-                                   "e_road", "departementale", "other"};
+                                   "e_road", "departementale", "other", "locale", "voie_express"};
 constexpr char kMagic[8] = {'M', 'A', 'I', 'L', 'G', 'R', 'P', 'H'};
-constexpr uint32_t kVersion = 2;  // 2: interleaved (node, weight) arcs
+constexpr uint32_t kVersion = 3;  // 2: interleaved (node, weight) arcs; 3: road class "locale" (skeleton local layer)
 
 // Every array of the file, in file order, through one visitor (save and load cannot disagree).
 template <class G, class F>

@@ -22,7 +22,9 @@ constexpr Millis kInfinity = std::numeric_limits<Millis>::max();
 
 enum class RoadClass : uint8_t {
   motorway, trunk, primary, secondary, tertiary, unclassified, residential, service, living_street, ferry,
-  autoroute, nationale, e_road, departementale, other
+  autoroute, nationale, e_road, departementale, other,
+  locale,       // the skeleton's modelled local roads (issue #15): commune centre to neighbour and to the skeleton
+  voie_express  // national roads of the skeleton built as 2x2 expressways (profile: skeleton.expressways)
 };
 const char* road_class_name(RoadClass c);
 RoadClass road_class_from_name(const std::string& name);

@@ -1,7 +1,9 @@
 #pragma once
 // Road graph importers: OpenStreetMap (PBF, XML, OPL through libosmium) and the regional road skeleton (Travel
 // Mapping waypoints). Both apply the car profile and hand nodes and edges to the GraphBuilder.
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -50,8 +52,19 @@ struct SkeletonRoute {
 };
 // The routes of the files, sorted by key; InputError (file:line) on a bad row or a missing column.
 std::vector<SkeletonRoute> read_skeleton(const std::vector<std::string>& csv_paths);
+// The local layer of a skeleton graph (issue #15, docs/profile.md): places the numbered roads miss (commune
+// centres), the pairs of them that are neighbours, and the land test a link must pass. Each centre is linked to
+// its neighbours and to its nearest skeleton waypoints of departmental or national roads, each link as straight
+// distance x circuity at the local speed (profile: skeleton class "locale").
+struct LocalLayer {
+  std::vector<geo::LonLat> centres;
+  std::vector<std::pair<uint32_t, uint32_t>> adjacent;
+  std::function<bool(geo::LonLat, geo::LonLat)> on_land;  // the straight segment stays on land
+};
+// `local`: null for the numbered roads only.
 RoadGraph build_from_skeleton(const std::vector<std::string>& csv_paths, const Profile& profile,
-                              const std::string& profile_json, BuildReport* report = nullptr);
+                              const std::string& profile_json, BuildReport* report = nullptr,
+                              const LocalLayer* local = nullptr);
 // "franaq.d000116" -> "D116", "franaq.a010" -> "A10".
 std::string skeleton_route_name(const std::string& route_file);
 

@@ -62,6 +62,21 @@ Profile Profile::from_json(const json& j, const std::string& origin) {
     }
   p.exit_link_max_m = sk.value("exit_link_max_m", p.exit_link_max_m);
   p.exit_link_speed_kmh = positive(sk, "exit_link_speed_kmh", p.exit_link_speed_kmh, origin);
+  if (sk.contains("expressways"))
+    for (auto& r : sk["expressways"]) {
+      if (!r.contains("route") || !r.contains("source") || !r["route"].is_string() || !r["source"].is_string())
+        throw Error(origin + ": skeleton.expressways: each row names its route and its public source");
+      p.expressway_routes.emplace_back(r["route"].get<std::string>(), r["source"].get<std::string>());
+    }
+  if (!p.expressway_routes.empty() && !p.skeleton_speeds_kmh.count("voie_express"))
+    throw Error(origin + ": skeleton.expressways need skeleton.class_speeds_kmh.voie_express");
+  if (sk.contains("local_layer")) {
+    auto& ll = sk["local_layer"];
+    p.local_link_max_m = positive(ll, "link_max_m", p.local_link_max_m, origin);
+    p.local_links_per_centre = ll.value("links_per_centre", p.local_links_per_centre);
+    if (p.local_links_per_centre < 0 || p.local_links_per_centre > 8)
+      throw Error(origin + ": skeleton.local_layer.links_per_centre must be between 0 and 8");
+  }
   if (sk.contains("system_classes"))
     for (auto& r : sk["system_classes"]) {
       auto cls = r.at("class").get<std::string>();
@@ -101,6 +116,12 @@ json Profile::to_json(const json& original) const {
   j["access"]["last_mile_circuity"] = last_mile_circuity;
   j["access"]["max_snap_distance_m"] = max_snap_distance_m;
   return j;
+}
+
+bool Profile::is_expressway(const std::string& route_name) const {
+  for (auto& [route, source] : expressway_routes)
+    if (route_name == route || route_name.rfind(route + " (", 0) == 0) return true;
+  return false;
 }
 
 std::string Profile::skeleton_class(const std::string& system) const {

@@ -24,6 +24,13 @@ struct Profile {
   std::map<std::string, std::pair<double, double>> fit_bounds_kmh;  // calibrate --fit keeps speeds inside
   double exit_link_max_m = 4000;
   double exit_link_speed_kmh = 40;
+  // Local layer (speed and circuity: class "locale" of skeleton_speeds_kmh / skeleton_circuity)
+  double local_link_max_m = 6000;  // centre to skeleton waypoint
+  int local_links_per_centre = 2;
+  // National roads built as 2x2 expressways (route name as the skeleton writes it, "N10"; its public source):
+  // their edges take the class "voie_express".
+  std::vector<std::pair<std::string, std::string>> expressway_routes;
+  bool is_expressway(const std::string& route_name) const;
   std::vector<std::pair<std::string, std::string>> system_classes;  // system -> class (first match; "*" any)
   // Access leg
   double last_mile_speed_kmh = 30;

@@ -60,13 +60,78 @@ std::vector<SkeletonRoute> read_skeleton(const std::vector<std::string>& paths) 
   return out;
 }
 
+namespace {
+// A grid of 0.05 degree over nodes, for nearest-node queries within a few km.
+struct NodeGrid {
+  std::unordered_map<uint64_t, std::vector<NodeId>> cells;
+  static uint64_t cell(geo::LonLat p, int dx, int dy) {
+    auto cx = static_cast<int64_t>(std::floor(p.lon / 0.05)) + dx, cy = static_cast<int64_t>(std::floor(p.lat / 0.05)) + dy;
+    return (static_cast<uint64_t>(cx + (1 << 20)) << 32) | static_cast<uint64_t>(cy + (1 << 20));
+  }
+  void add(NodeId v, geo::LonLat p) { cells[cell(p, 0, 0)].push_back(v); }
+  // Nodes within `max_m` of p, nearest first, among the (2 reach + 1)^2 cells around it (a cell is 0.05 degree:
+  // 3.5 to 5.5 km here, so `reach` cells must cover max_m).
+  std::vector<std::pair<double, NodeId>> near(const GraphBuilder& b, geo::LonLat p, double max_m, int reach) const {
+    std::vector<std::pair<double, NodeId>> out;
+    for (int dx = -reach; dx <= reach; ++dx)
+      for (int dy = -reach; dy <= reach; ++dy) {
+        auto it = cells.find(cell(p, dx, dy));
+        if (it == cells.end()) continue;
+        for (NodeId w : it->second)
+          if (double d = geo::haversine_m(p, b.position(w)); d <= max_m) out.emplace_back(d, w);
+      }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+// The local layer: commune centres joined to their neighbours and to the nearest waypoints of departmental and
+// national roads, when the straight segment stays on land.
+void add_local_layer(GraphBuilder& b, const LocalLayer& local, const Profile& profile, const std::vector<uint8_t>& joinable,
+                     BuildReport& rep) {
+  if (!profile.skeleton_speeds_kmh.count("locale")) throw Error("profile: the local layer needs skeleton.class_speeds_kmh.locale");
+  double speed = profile.skeleton_speeds_kmh.at("locale") / 3.6;
+  double circuity = profile.skeleton_circuity.count("locale") ? profile.skeleton_circuity.at("locale") : 1.0;
+  NodeGrid grid;
+  for (NodeId v = 0; v < b.node_count(); ++v)
+    if (v < joinable.size() && joinable[v]) grid.add(v, b.position(v));
+  std::vector<NodeId> centre(local.centres.size());
+  for (size_t i = 0; i < local.centres.size(); ++i) centre[i] = b.node_at(local.centres[i]);
+  auto link = [&](NodeId u, NodeId v) {
+    geo::LonLat a = b.position(u), c = b.position(v);
+    if (u == v) return;
+    if (local.on_land && !local.on_land(a, c)) {
+      ++rep.local_links_refused;
+      return;
+    }
+    double len = geo::haversine_m(a, c) * circuity;
+    b.add_edge(u, v, {}, len, len / speed, len / speed, RoadClass::locale, "liaison locale");
+    ++rep.local_links;
+  };
+  for (auto [i, j] : local.adjacent)
+    if (i < centre.size() && j < centre.size()) link(centre[i], centre[j]);
+  int reach = static_cast<int>(std::ceil(profile.local_link_max_m / 3500.0));
+  for (size_t i = 0; i < centre.size(); ++i) {
+    int made = 0;
+    for (auto& [d, w] : grid.near(b, local.centres[i], profile.local_link_max_m, reach)) {
+      if (made >= profile.local_links_per_centre) break;
+      size_t before = rep.local_links;
+      link(centre[i], w);
+      made += rep.local_links > before;
+    }
+  }
+}
+}  // namespace
+
 RoadGraph build_from_skeleton(const std::vector<std::string>& paths, const Profile& profile,
-                              const std::string& profile_json, BuildReport* report) {
+                              const std::string& profile_json, BuildReport* report, const LocalLayer* local) {
   size_t links = 0;
+  BuildReport local_report;
   auto routes = read_skeleton(paths);
   GraphBuilder b;
-  // Which nodes a slow (departmental) road touches, and the visible exits of fast roads.
-  std::vector<uint8_t> slow;
+  // Which nodes a slow (departmental) road touches, which a local link may join (departmental or national
+  // roads), and the visible exits of fast roads.
+  std::vector<uint8_t> slow, joinable;
   std::vector<std::pair<NodeId, std::string>> exits;  // node, route name
   auto mark = [&](NodeId v, bool is_slow) {
     if (slow.size() <= v) slow.resize(v + 1, 0);
@@ -75,15 +140,19 @@ RoadGraph build_from_skeleton(const std::vector<std::string>& paths, const Profi
   for (auto& route : routes) {
     std::string cls_name = profile.skeleton_class(route.system);
     if (cls_name.empty()) throw Error(fmt::format("profile: no skeleton class for system '{}'", route.system));
+    if (cls_name == "nationale" && profile.is_expressway(route.name)) cls_name = "voie_express";
     double speed = profile.skeleton_speeds_kmh.at(cls_name) / 3.6;
     double circuity = profile.skeleton_circuity.at(cls_name);
     RoadClass cls = road_class_from_name(cls_name);
     bool is_slow = cls == RoadClass::departementale;
+    bool is_joinable = is_slow || cls == RoadClass::nationale;
     auto& pts = route.points;
     auto& name = route.name;
     for (size_t i = 0; i < pts.size(); ++i) {
       NodeId v = b.node_at(pts[i].at);
       mark(v, is_slow);
+      if (joinable.size() <= v) joinable.resize(v + 1, 0);
+      joinable[v] |= is_joinable;
       if (!is_slow && !pts[i].hidden && pts[i].label.rfind("Aire", 0) != 0 && pts[i].label.find('/') == std::string::npos)
         exits.emplace_back(v, name);
       if (i + 1 == pts.size()) continue;
@@ -128,9 +197,16 @@ RoadGraph build_from_skeleton(const std::vector<std::string>& paths, const Profi
       ++links;
     }
   }
+  if (local) add_local_layer(b, *local, profile, joinable, local_report);
   auto g = b.finish(report);
-  if (report) report->exit_links = links;
-  g.source = "regional skeleton: " + text::join(paths, ", ");
+  if (report) {
+    report->exit_links = links;
+    report->local_links = local_report.local_links;
+    report->local_links_refused = local_report.local_links_refused;
+  }
+  g.source = local ? fmt::format("regional skeleton + local layer ({} links, {} centres): {}", local_report.local_links,
+                                 local->centres.size(), text::join(paths, ", "))
+                   : "regional skeleton: " + text::join(paths, ", ");
   g.profile_name = profile.name;
   g.profile_json = profile_json;
   return g;

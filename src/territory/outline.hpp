@@ -9,6 +9,9 @@
 
 namespace maillage::territory {
 
+// Whether segments a-b and c-d cross (proper crossing; touching at an end does not count).
+bool segments_cross(geo::XY a, geo::XY b, geo::XY c, geo::XY d);
+
 class Outline {
  public:
   // Reads a GeoJSON (optionally gzip-compressed) Feature or FeatureCollection of (Multi)Polygons.
@@ -18,6 +21,8 @@ class Outline {
   bool contains(geo::LonLat p) const;
   // 0 inside; else the distance in metres to the outline (Lambert-93 plane).
   double distance_outside_m(geo::LonLat p) const;
+  // Whether the straight segment a-b lies inside (both ends inside and no outline edge crossed).
+  bool contains_segment(geo::LonLat a, geo::LonLat b) const;
   size_t vertex_count() const { return edges_.size(); }
 
  private:

@@ -1,6 +1,8 @@
 // End-to-end tests of `maillage graph ...` and `maillage route` on the real binary.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
@@ -54,7 +56,44 @@ TEST(CliGraph, CalibrateReportsTheErrorOnTheRealPairs) {
   auto j = maillage::test::json_in(r.out);
   EXPECT_EQ(j["pairs"].size(), 19u);
   // The shipped profile is calibrated: docs/profile.md states these figures.
-  EXPECT_LT(j["median_abs_relative_error"].get<double>(), 0.20);
+  EXPECT_LT(j["engine"]["all"]["median"].get<double>(), 0.20);
+  EXPECT_EQ(j["engine"]["all"]["pairs"], 19);
+  // The default graph carries the local layer, recorded in the file and shown by graph info.
+  auto info = run_cli("--graph " + dir.file("r.graph") + " graph info");
+  EXPECT_NE(info.out.find("local layer"), std::string::npos) << info.out;
+}
+
+TEST(CliGraph, CalibrateFitsAndReportsTheHeldOutError) {
+  TempDir dir;
+  std::string pairs = " --pairs " + std::string(MAILLAGE_TEST_DATA) + "/../../data/validation/drive_times_calibration.csv";
+  auto r = run_cli("--graph " + dir.file("r.graph") + " graph calibrate --fit --folds 3 --json" + pairs +
+                   " --write-profile " + dir.file("fitted.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto j = maillage::test::json_in(r.out);
+  for (auto* part : {"engine", "fitted", "cross_validated"})
+    for (auto* band : {"all", "under_30_min", "30_to_60_min", "over_60_min"}) EXPECT_TRUE(j[part].contains(band)) << part;
+  EXPECT_EQ(j["folds"], 3);
+  // In sample the fit is at least as good as the start; held out it is worse than in sample (it cannot see the pair).
+  EXPECT_LE(j["fitted"]["all"]["median"].get<double>(), j["engine"]["all"]["median"].get<double>() + 1e-9);
+  EXPECT_GE(j["cross_validated"]["all"]["median"].get<double>(), j["fitted"]["all"]["median"].get<double>() - 1e-9);
+  for (auto& p : j["parameters"]) {
+    EXPECT_GE(p["value"].get<double>(), p["bounds"][0].get<double>());
+    EXPECT_LE(p["value"].get<double>(), p["bounds"][1].get<double>());
+  }
+  // The written profile carries its errors.
+  auto fitted = nlohmann::json::parse(maillage::test::slurp(dir.file("fitted.json")));
+  EXPECT_EQ(fitted["calibration"]["folds"], 3);
+  EXPECT_TRUE(fitted["calibration"]["cross_validated"]["all"].contains("p90"));
+  // The shared Google file (CI has it) reads with its other columns; pairs beyond the graph are counted apart.
+  std::string google = std::string(MAILLAGE_TEST_DATA) + "/../../../shared/data/validation/google_prefectures_2020.csv";
+  if (std::filesystem::exists(google)) {
+    auto g = run_cli("--graph " + dir.file("r.graph") + " graph calibrate --json --pairs " + google);
+    ASSERT_EQ(g.exit_code, 0) << g.out;
+    auto k = maillage::test::json_in(g.out);
+    EXPECT_EQ(k["pairs"].size(), 84u);
+    EXPECT_EQ(k["engine"]["unroutable_pairs"], 2);  // Rodez <-> Tulle
+    EXPECT_LT(k["engine"]["all"]["median"].get<double>(), 0.10);
+  }
 }
 
 TEST(CliGraph, BadInputsAreExplained) {
