@@ -55,8 +55,10 @@ CheckerContext make_checker(const Globals& g, const std::string& call_id, const 
   registry::PlaceFilter f;
   f.open_on = d;
   c.graph = std::make_unique<roads::RoadGraph>(open_graph(g));
-  c.snapper = std::make_unique<routing::Snapper>(*c.graph, routing::SnapOptions::from(graph_profile(*c.graph)));
+  auto profile = graph_profile(*c.graph);
+  c.snapper = std::make_unique<routing::Snapper>(*c.graph, routing::SnapOptions::from(profile));
   ami::DataUsed used{d, c.call.id, graph_path(g) + " (" + c.graph->source + ")", c.graph->checksum, c.store->revision()};
+  std::tie(used.margin_fraction, used.margin_basis) = ami::margin_of(c.call, profile.error_median, profile.error_p90);
   c.checker = std::make_unique<ami::CreationChecker>(*c.graph, *c.snapper, c.store->list(f), c.call, used);
   return c;
 }
@@ -106,6 +108,10 @@ void add_ami_commands(CLI::App& app, Globals& g) {
   add_call->add_option("--threshold", nc->threshold_min, "creation: minutes (default 20)");
   add_call->add_option("--min-years", nc->min_years_open, "development: years open (default 3)");
   add_call->add_option("--min-fte", nc->min_fte, "development: staff in FTE (default 0.5)");
+  add_call->add_option("--margin", nc->margin,
+                       "creation: the drive-time error applied to verdicts: median (default), p90 or none "
+                       "(a time within the margin of the threshold is 'to verify')")
+      ->check(CLI::IsMember({"none", "median", "p90"}));
   add_call->callback([&g, nc] {
     auto store = open_store(g);
     ami::add_call(store->db(), *nc);
@@ -182,8 +188,9 @@ void add_ami_commands(CLI::App& app, Globals& g) {
              ctx.call.id, fmt::format("{:08x}", r.data.graph_checksum), std::to_string(r.data.registry_revision)});
     }
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cerr << fmt::format("maillage: {} checks in {:.3f} s: {} eligible, {} not eligible, {} cannot decide\n", points.size(), s,
-                             counts["eligible"], counts["not_eligible"], counts["cannot_decide"]);
+    std::cerr << fmt::format("maillage: {} checks in {:.3f} s: {} eligible, {} not eligible, {} to verify, {} cannot "
+                             "decide\n", points.size(), s, counts["eligible"], counts["not_eligible"],
+                             counts["to_verify"], counts["cannot_decide"]);
   });
 
   // check-development
@@ -283,6 +290,18 @@ void add_ami_commands(CLI::App& app, Globals& g) {
   review->callback(transition("under_review"));
   decide->callback(transition(""));
   withdraw->callback(transition("withdrawn"));
+  auto* confirm = ami_cmd->add_subcommand("confirm", "record the verdict of a creation eligibility found 'to verify' "
+                                                     "(the route checked)");
+  confirm->add_option("ID", aa->id, "application id")->required();
+  confirm->add_option("VERDICT", aa->decision, "eligible or not_eligible")->required()
+      ->check(CLI::IsMember({"eligible", "not_eligible"}));
+  confirm->add_option("--by", aa->by, "who checked")->required();
+  confirm->add_option("--reason", aa->reason, "what was checked: the route, the time measured")->required();
+  confirm->callback([&g, aa] {
+    auto store = open_store(g);
+    ami::Applications(store->db()).confirm_eligibility(aa->id, aa->decision, aa->by, aa->reason);
+    std::cout << fmt::format("application {}: eligibility confirmed as {}\n", aa->id, aa->decision);
+  });
 
   auto* list = ami_cmd->add_subcommand("applications", "list applications (CSV export with --csv)");
   list->add_option("--call", aa->call, "only this call");

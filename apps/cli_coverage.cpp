@@ -50,12 +50,13 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     std::vector<coverage::Place> places;
     for (auto& p : store->list(f)) places.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
     auto graph = open_graph(g);
-    routing::Snapper snapper(graph, routing::SnapOptions::from(graph_profile(graph)));
+    auto profile = graph_profile(graph);
+    routing::Snapper snapper(graph, routing::SnapOptions::from(profile));
     auto source = a->population == "grid" ? territory::PopulationSource::Grid : territory::PopulationSource::Communes;
     auto& points = territory::bundled_points(source);
     coverage::Engine engine(graph, snapper, points, territory::CommuneTable::bundled());
     engine.compute(places);
-    auto r = coverage::build_report(engine, places, d, a->threshold);
+    auto r = coverage::build_report(engine, places, d, a->threshold, profile.error_median);
 
     if (a->json) {
       std::cout << coverage::report_json(r, places, true).dump(1) << '\n';
@@ -85,6 +86,11 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
       std::cout << fmt::format("Places too far from the road network (left out): {}\n", fmt::join(r.unsnapped_places, ", "));
     std::cout << fmt::format("\n{:.0f} of {:.0f} inhabitants within {:g} min: {:.1f} %; {:.0f} cannot reach any place by road\n\n",
                              r.covered, r.population, r.threshold_min, 100 * r.share(), r.unreachable);
+    if (r.margin_fraction > 0)
+      std::cout << fmt::format("With every time {:.1f} % longer or shorter (the profile's cross-validated median error): "
+                               "{:.1f} % to {:.1f} %\n\n",
+                               100 * r.margin_fraction, 100 * r.covered_low / r.population,
+                               100 * r.covered_high / r.population);
     std::cout << fmt::format("{:<4}{:<24}{:>12}{:>12}{:>8}{:>8}\n", "DEP", "", "population", "within", "share", "places");
     for (auto& dd : r.departments)
       std::cout << fmt::format("{:<4}{:<24}{:>12.0f}{:>12.0f}{:>7.1f}%{:>8}\n", dd.dep, dd.name, dd.population, dd.covered,

@@ -18,13 +18,15 @@ using roads::kInvalid;
 
 json Call::to_json() const {
   return {{"id", id}, {"name", name}, {"opens", opens}, {"closes", closes}, {"threshold_minutes", threshold_min},
-          {"min_years_open", min_years_open}, {"min_fte", min_fte}};
+          {"min_years_open", min_years_open}, {"min_fte", min_fte}, {"margin", margin}};
 }
 
 std::vector<Call> list_calls(sqlite::Database& db) {
-  auto st = db.prepare("SELECT id, name, opens, closes, threshold_min, min_years_open, min_fte FROM calls ORDER BY opens, id");
+  auto st = db.prepare("SELECT id, name, opens, closes, threshold_min, min_years_open, min_fte, margin FROM calls "
+                       "ORDER BY opens, id");
   std::vector<Call> out;
-  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.real(4), st.real(5), st.real(6)});
+  while (st.step())
+    out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.real(4), st.real(5), st.real(6), st.text(7)});
   return out;
 }
 
@@ -45,23 +47,35 @@ void add_call(sqlite::Database& db, const Call& c) {
   if (c.closes < c.opens) throw Error(fmt::format("the call closes ({}) before it opens ({})", c.closes, c.opens));
   if (c.threshold_min <= 0 || c.min_years_open < 0 || c.min_fte < 0)
     throw Error("threshold must be > 0, minimum years and FTE >= 0");
+  if (c.margin != "none" && c.margin != "median" && c.margin != "p90") throw Error("margin: none, median or p90");
   for (auto& k : list_calls(db))
     if (k.id == c.id) throw Error(fmt::format("a call '{}' already exists", c.id));
-  auto st = db.prepare("INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  auto st = db.prepare("INSERT INTO calls (id, name, opens, closes, threshold_min, min_years_open, min_fte, created_at, "
+                       "margin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, c.id).bind(2, c.name).bind(3, c.opens).bind(4, c.closes).bind(5, c.threshold_min);
-  st.bind(6, c.min_years_open).bind(7, c.min_fte).bind(8, date::now_utc());
+  st.bind(6, c.min_years_open).bind(7, c.min_fte).bind(8, date::now_utc()).bind(9, c.margin);
   st.run();
 }
 
 json DataUsed::to_json() const {
   return {{"date", date}, {"call", call_id}, {"graph", graph_source},
-          {"graph_checksum", fmt::format("{:08x}", graph_checksum)}, {"registry_revision", registry_revision}};
+          {"graph_checksum", fmt::format("{:08x}", graph_checksum)}, {"registry_revision", registry_revision},
+          {"margin_fraction", margin_fraction}, {"margin_basis", margin_basis}};
+}
+
+std::pair<double, std::string> margin_of(const Call& call, double error_median, double error_p90) {
+  if (call.margin == "none") return {0.0, "no margin (the call applies the times as computed)"};
+  double e = call.margin == "p90" ? error_p90 : error_median;
+  if (e <= 0) return {0.0, "no margin: the profile carries no calibration (graph calibrate --fit)"};
+  return {e, fmt::format("the car profile's cross-validated {} error, {:.1f} % of the time (docs/profile.md)",
+                         call.margin == "p90" ? "90th-percentile" : "median", 100 * e)};
 }
 
 const char* verdict_name(CreationCheck::Verdict v) {
   switch (v) {
     case CreationCheck::Verdict::Eligible: return "eligible";
     case CreationCheck::Verdict::NotEligible: return "not_eligible";
+    case CreationCheck::Verdict::ToVerify: return "to_verify";
     default: return "cannot_decide";
   }
 }
@@ -82,7 +96,8 @@ json CreationCheck::to_json() const {
     for (auto& p : route_geometry) line["coordinates"].push_back({std::round(p.lon * 1e5) / 1e5, std::round(p.lat * 1e5) / 1e5});
   }
   return {{"verdict", verdict_name(verdict)}, {"reason", reason}, {"at", {at.lon, at.lat}},
-          {"threshold_minutes", threshold_min}, {"nearest", nearest ? place(*nearest) : json(nullptr)},
+          {"threshold_minutes", threshold_min}, {"margin_minutes", std::round(margin_min * 10) / 10},
+          {"nearest", nearest ? place(*nearest) : json(nullptr)},
           {"within_1_5_threshold", near}, {"route_to_nearest", legs}, {"route_geometry", line}, {"access_m", std::round(access_m)},
           {"data_used", data.to_json()}};
 }
@@ -135,6 +150,17 @@ CreationCheck CreationChecker::evaluate(geo::LonLat at, const routing::Snap& sna
     } else {
       r.reason = "no open place can be reached from this point by road: drive times unknown";
     }
+    return r;
+  }
+  // The margin: the nearest time may be off by the profile's error, either way.
+  double t = n.ms / 60000.0, f = data_.margin_fraction;
+  r.margin_min = t * f;
+  if (f > 0 && t * (1 - f) <= call_.threshold_min && t * (1 + f) > call_.threshold_min) {
+    r.verdict = CreationCheck::Verdict::ToVerify;
+    r.reason = fmt::format("'{}' ({}) is open {:.1f} min away by car: within the margin (± {:.1f} min, {}) of the {:g} "
+                           "minutes of the call. To verify: drive or measure the route below, then record the verdict",
+                           r.nearest->name, r.nearest->commune, t, r.margin_min, data_.margin_basis,
+                           call_.threshold_min);
     return r;
   }
   if (n.ms <= limit_ms) {

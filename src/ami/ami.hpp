@@ -19,6 +19,9 @@ namespace maillage::ami {
 struct Call {
   std::string id, name, opens, closes;  // the window, both days included
   double threshold_min = 20, min_years_open = 3, min_fte = 0.5;
+  // How the drive time's error is applied to a creation verdict: "median" (the profile's cross-validated median
+  // error), "p90" (its 90th percentile: more verdicts to verify), "none" (the time as computed).
+  std::string margin = "median";
   bool open_on(const std::string& date) const { return opens <= date && date <= closes; }
   nlohmann::json to_json() const;
 };
@@ -33,6 +36,8 @@ struct DataUsed {
   std::string date, call_id, graph_source;
   uint32_t graph_checksum = 0;
   int64_t registry_revision = 0;
+  double margin_fraction = 0;  // the relative error applied to drive times (margin_of)
+  std::string margin_basis;    // what it is, in words
   nlohmann::json to_json() const;
 };
 
@@ -41,8 +46,14 @@ struct NearbyPlace {
   double minutes = 0;
 };
 
+// The relative error the call applies to drive times, from the profile's calibration, and its description.
+std::pair<double, std::string> margin_of(const Call& call, double error_median, double error_p90);
+
 struct CreationCheck {
-  enum class Verdict { Eligible, NotEligible, CannotDecide } verdict = Verdict::CannotDecide;
+  // ToVerify: the nearest time lies within the margin of the threshold (the error of the times could put it
+  // either side): neither eligible nor not, the instructing officer checks the route.
+  enum class Verdict { Eligible, NotEligible, CannotDecide, ToVerify } verdict = Verdict::CannotDecide;
+  double margin_min = 0;  // the margin around the nearest time, minutes
   std::string reason;
   geo::LonLat at;
   double threshold_min = 20;
@@ -54,7 +65,7 @@ struct CreationCheck {
   DataUsed data;
   nlohmann::json to_json() const;
 };
-const char* verdict_name(CreationCheck::Verdict v);  // eligible, not_eligible, cannot_decide
+const char* verdict_name(CreationCheck::Verdict v);  // eligible, not_eligible, cannot_decide, to_verify
 
 // The open places at a date with the sweep towards them: built once per date, then each check is cheap.
 class CreationChecker {

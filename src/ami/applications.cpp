@@ -16,7 +16,8 @@ json Application::to_json(bool with_events) const {
          {"place_id", place_id.empty() ? json(nullptr) : json(place_id)},
          {"at", lon ? json{*lon, *lat} : json(nullptr)}, {"insee_code", insee_code.empty() ? json(nullptr) : json(insee_code)},
          {"status", status}, {"submitted_on", submitted_on.empty() ? json(nullptr) : json(submitted_on)},
-         {"eligibility", eligibility_json.empty() ? json(nullptr) : json::parse(eligibility_json)}, {"created_at", created_at}};
+         {"eligibility", eligibility_json.empty() ? json(nullptr) : json::parse(eligibility_json)}, {"created_at", created_at},
+         {"eligibility_confirmed", eligibility_confirmed.empty() ? json(nullptr) : json(eligibility_confirmed)}};
   if (with_events) {
     json ev = json::array();
     for (auto& e : events)
@@ -81,7 +82,8 @@ int64_t Applications::create(const Application& a, const std::string& actor) {
 
 Application Applications::get(int64_t id) {
   auto st = db_.prepare("SELECT id, call_id, kind, applicant, project, place_id, lon, lat, insee_code, status, "
-                        "eligibility_json, submitted_on, created_at FROM applications WHERE id = ?");
+                        "eligibility_json, submitted_on, created_at, COALESCE(eligibility_confirmed, '') FROM applications "
+                        "WHERE id = ?");
   st.bind(1, id);
   if (!st.step()) throw NotFound(fmt::format("no application {}", id));
   Application a;
@@ -90,6 +92,7 @@ Application Applications::get(int64_t id) {
   a.lon = st.opt_real(6), a.lat = st.opt_real(7);
   a.insee_code = st.text(8), a.status = st.text(9), a.eligibility_json = st.text(10), a.submitted_on = st.text(11);
   a.created_at = st.text(12);
+  a.eligibility_confirmed = st.text(13);
   auto ev = db_.prepare("SELECT at, actor, from_status, to_status, reason FROM application_events WHERE application_id = ? ORDER BY seq");
   ev.bind(1, id);
   while (ev.step()) a.events.push_back({ev.text(0), ev.text(1), ev.text(2), ev.text(3), ev.text(4)});
@@ -129,10 +132,30 @@ void Applications::transition(int64_t id, const std::string& to, const std::stri
   if (!allowed(a.status, to))
     throw Conflict(fmt::format("application {} is {}: it cannot become {}", id, a.status, to));
   if ((to == "rejected" || to == "withdrawn") && reason.empty()) throw Error(fmt::format("say why it is {} (--reason)", to));
+  if (to == "accepted" && !a.eligibility_json.empty() &&
+      json::parse(a.eligibility_json).value("verdict", "") == "to_verify" && a.eligibility_confirmed.empty())
+    throw Conflict(fmt::format("application {}: its eligibility is to verify (the time is within the margin of the "
+                               "threshold): confirm it first, with the route checked", id));
   auto st = db_.prepare("UPDATE applications SET status = ? WHERE id = ?");
   st.bind(1, to).bind(2, id);
   st.run();
   record(id, a.status, to, actor, reason);
+  t.commit();
+}
+
+void Applications::confirm_eligibility(int64_t id, const std::string& verdict, const std::string& actor,
+                                       const std::string& reason) {
+  text::require_clean(reason, "reason", true);
+  if (verdict != "eligible" && verdict != "not_eligible") throw Error("the confirmed verdict is eligible or not_eligible");
+  if (reason.empty()) throw Error("say what was checked (--reason): the route, the time measured");
+  sqlite::Transaction t(db_);
+  auto a = get(id);
+  if (a.eligibility_json.empty() || json::parse(a.eligibility_json).value("verdict", "") != "to_verify")
+    throw Conflict(fmt::format("application {}: only an eligibility found 'to verify' is confirmed", id));
+  if (!a.eligibility_confirmed.empty())
+    throw Conflict(fmt::format("application {}: its eligibility was already confirmed ({})", id, a.eligibility_confirmed));
+  db_.prepare("UPDATE applications SET eligibility_confirmed = ? WHERE id = ?").bind(1, verdict).bind(2, id).run();
+  record(id, a.status, a.status, actor, fmt::format("eligibility confirmed: {} ({})", verdict, reason));
   t.commit();
 }
 

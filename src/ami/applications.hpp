@@ -16,6 +16,7 @@ namespace maillage::ami {
 struct Application {
   int64_t id = 0;
   std::string call_id, kind, applicant, project, place_id, insee_code, status, eligibility_json, submitted_on, created_at;
+  std::string eligibility_confirmed;  // eligible / not_eligible: the officer's word on a "to verify" verdict
   std::optional<double> lon, lat;
   nlohmann::json to_json(bool with_events = false) const;
   struct Event {
@@ -36,6 +37,10 @@ class Applications {
   // review, accept, reject, withdraw
   void transition(int64_t id, const std::string& to, const std::string& actor, const std::string& reason);
   static bool allowed(const std::string& from, const std::string& to);
+  // A creation eligibility stored as "to_verify" (the time within the margin of the threshold) is confirmed once
+  // by the instructing officer, eligible or not_eligible, with the reason (the route checked); until then the
+  // application cannot be accepted.
+  void confirm_eligibility(int64_t id, const std::string& verdict, const std::string& actor, const std::string& reason);
 
  private:
   void record(int64_t id, const std::string& from, const std::string& to, const std::string& actor, const std::string& reason);

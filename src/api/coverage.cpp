@@ -37,7 +37,7 @@ Response summary(const Call& c) {
   auto rev = s.revision();
   auto body = cached(s, fmt::format("coverage|{}|{}|{}|{}", rev, d, coverage::threshold_ms(t), communes), [&] {
     return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
-      auto rep = coverage::build_report(e, places, d, t);
+      auto rep = coverage::build_report(e, places, d, t, s.error_median);
       auto j = coverage::report_json(rep, places, communes);
       j["registry_revision"] = rev;
       return j.dump();

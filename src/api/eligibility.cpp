@@ -49,6 +49,7 @@ std::unique_ptr<ami::CreationChecker> take_checker(State& s, const ami::Call& ca
     places = s.store->list(f);
   }
   ami::DataUsed used{d, call.id, s.graph_label, s.graph.checksum, rev};
+  std::tie(used.margin_fraction, used.margin_basis) = ami::margin_of(call, s.error_median, s.error_p90);
   return std::make_unique<ami::CreationChecker>(s.graph, *s.snapper, std::move(places), call, used);
 }
 
@@ -156,11 +157,27 @@ Response application_create(const Call& c) {
 }
 
 Response application_action(const Call& c) {
-  static const std::vector<std::string> actions{"submit", "review", "accept", "reject", "withdraw"};
+  static const std::vector<std::string> actions{"submit", "review", "accept", "reject", "withdraw", "confirm"};
   auto& id_text = c.params[0];
   auto& action = c.params[1];
   if (std::find(actions.begin(), actions.end(), action) == actions.end())
-    throw ApiError(404, "not_found", fmt::format("no action '{}' (submit, review, accept, reject, withdraw)", action));
+    throw ApiError(404, "not_found",
+                   fmt::format("no action '{}' (submit, review, accept, reject, withdraw, confirm)", action));
+  if (action == "confirm") {  // a creation eligibility found "to verify": the officer's verdict and what they checked
+    auto b = body_object(c.r);
+    std::string verdict, reason;
+    for (auto& [k, v] : b.items()) {
+      if (k == "verdict") verdict = body_text(v, k);
+      else if (k == "reason") reason = body_text(v, k, true);
+      else throw bad(k, fmt::format("unknown field '{}' (verdict, reason)", k));
+    }
+    if (verdict != "eligible" && verdict != "not_eligible") throw bad("verdict", "eligible or not_eligible");
+    if (reason.empty()) throw bad("reason", "say what was checked: the route, the time measured");
+    std::lock_guard l(c.s.store_mu);
+    ami::Applications(c.s.store->db()).confirm_eligibility(app_id(id_text), verdict,
+                                                           fmt::format("{} ({})", c.who->actor(), c.who->name), reason);
+    return application_of(c.s, id_text);
+  }
   auto b = c.r.body.empty() ? json::object() : body_object(c.r);
   std::string reason, d = date::today();
   for (auto& [k, v] : b.items()) {

@@ -51,7 +51,7 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/applications", A::Editor, "applications (call, status)", e::applications},
       {"POST", "/applications", A::Editor, "create a draft application", e::application_create},
       {"GET", "/applications/{id}", A::Editor, "one application with its events", e::application_get},
-      {"POST", "/applications/{id}/{action}", A::Editor, "submit, review, accept, reject (admin) or withdraw",
+      {"POST", "/applications/{id}/{action}", A::Editor, "submit, review, accept, reject (admin), withdraw, or confirm an eligibility found to_verify (verdict, reason)",
        e::application_action},
 
       {"GET", "/places/{id}/resources", A::Public,

@@ -34,6 +34,8 @@ Service::Service(const std::string& db_path, roads::RoadGraph graph, const roads
   s_->store = std::make_unique<registry::PlaceStore>(db_path, &territory::CommuneTable::bundled());
   s_->graph = std::move(graph);
   s_->graph_label = std::move(graph_label);
+  s_->error_median = profile.error_median;
+  s_->error_p90 = profile.error_p90;
   s_->snapper = std::make_unique<routing::Snapper>(s_->graph, routing::SnapOptions::from(profile));
   s_->search = std::make_unique<routing::Search>(s_->graph);
   s_->engine = std::make_unique<coverage::Engine>(s_->graph, *s_->snapper,

@@ -30,6 +30,7 @@ struct State {
   registry::Validator validator;
   roads::RoadGraph graph;
   std::string graph_label;
+  double error_median = 0, error_p90 = 0;  // the profile's cross-validated error (margins of verdicts, ranges)
   std::unique_ptr<routing::Snapper> snapper;
   std::mutex engine_mu;  // the coverage engine holds the times of one set of places
   std::unique_ptr<coverage::Engine> engine;

@@ -62,7 +62,7 @@ std::vector<double> deciles(const std::vector<std::pair<double, double>>& time_p
 }  // namespace
 
 Report build_report(const Engine& engine, const std::vector<Place>& places, const std::string& date,
-                    double threshold_min) {
+                    double threshold_min, double margin_fraction) {
   const auto& pts = engine.points().points;
   const auto& times = engine.point_times();
   const auto& communes = engine.communes();
@@ -73,6 +73,7 @@ Report build_report(const Engine& engine, const std::vector<Place>& places, cons
   r.source = engine.points().source;
   r.date = date;
   r.threshold_min = threshold_min;
+  r.margin_fraction = margin_fraction;
   r.places_open = static_cast<int>(places.size());
   for (auto i : engine.unsnapped_places()) r.unsnapped_places.push_back(places[i].id);
 
@@ -94,6 +95,10 @@ Report build_report(const Engine& engine, const std::vector<Place>& places, cons
     r.population += p.population;
     d.population += p.population;
     if (covered(t)) r.covered += p.population, d.covered += p.population;
+    if (t.ms != kInfinity) {
+      if (t.ms * (1 + margin_fraction) <= limit) r.covered_low += p.population;
+      if (t.ms * (1 - margin_fraction) <= limit) r.covered_high += p.population;
+    }
     if (t.ms == kInfinity) {
       r.unreachable += p.population, d.unreachable += p.population;
       band_pop[kBands + 1] += p.population;

@@ -95,6 +95,9 @@ struct Report {
   int places_open = 0;
   std::vector<std::string> unsnapped_places;  // ids
   double population = 0, covered = 0, unreachable = 0;
+  // The range of the covered population when every time may be off by the profile's error e: times x (1 + e)
+  // (low) and x (1 - e) (high). Both equal `covered` when e = 0.
+  double margin_fraction = 0, covered_low = 0, covered_high = 0;
   std::vector<DepartmentFigures> departments;
   std::vector<double> deciles_min;  // 10 %, 20 % ... 90 % of the reachable population (weighted)
   std::vector<std::pair<std::string, double>> bands;  // "0-5", "5-10", ..., "60+", "unreachable" -> population
@@ -104,6 +107,6 @@ struct Report {
 };
 
 Report build_report(const Engine& engine, const std::vector<Place>& places, const std::string& date,
-                    double threshold_min);
+                    double threshold_min, double margin_fraction = 0);
 
 }  // namespace maillage::coverage

@@ -326,6 +326,16 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
 ALTER TABLE api_tokens ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
 )sql",
+    // 7: verdicts with their margin (issue #15): how a call applies the profile's error, and the instructing
+    // officer's confirmation of a creation eligibility found "to verify" (set once).
+    R"sql(
+ALTER TABLE calls ADD COLUMN margin TEXT NOT NULL DEFAULT 'median' CHECK (margin IN ('none', 'median', 'p90'));
+ALTER TABLE applications ADD COLUMN eligibility_confirmed TEXT
+  CHECK (eligibility_confirmed IS NULL OR eligibility_confirmed IN ('eligible', 'not_eligible'));
+CREATE TRIGGER applications_confirmation_frozen BEFORE UPDATE ON applications
+  WHEN OLD.eligibility_confirmed IS NOT NULL AND NEW.eligibility_confirmed IS NOT OLD.eligibility_confirmed
+  BEGIN SELECT RAISE(ABORT, 'a confirmed eligibility is never rewritten'); END;
+)sql",
 };
 
 constexpr const char* kColumns =

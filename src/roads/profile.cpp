@@ -84,6 +84,13 @@ Profile Profile::from_json(const json& j, const std::string& origin) {
         throw Error(fmt::format("{}: system class '{}' has no speed in skeleton.class_speeds_kmh", origin, cls));
       p.system_classes.emplace_back(r.at("system").get<std::string>(), cls);
     }
+  if (j.contains("calibration") && j["calibration"].contains("cross_validated")) {
+    json all = j["calibration"]["cross_validated"].value("all", json::object());
+    p.error_median = all.value("median", 0.0);
+    p.error_p90 = all.value("p90", 0.0);
+    if (!(p.error_median >= 0 && p.error_median < 1 && p.error_p90 >= 0 && p.error_p90 < 1))
+      throw Error(origin + ": calibration.cross_validated.all: median and p90 must be fractions in [0, 1)");
+  }
   const json& acc = j.contains("access") ? j["access"] : empty;
   p.last_mile_speed_kmh = positive(acc, "last_mile_speed_kmh", p.last_mile_speed_kmh, origin);
   p.last_mile_circuity = positive(acc, "last_mile_circuity", p.last_mile_circuity, origin);

@@ -37,6 +37,10 @@ struct Profile {
   double last_mile_circuity = 1.3;
   double max_snap_distance_m = 10000;
 
+  // The error a time computed with this profile carries (graph calibrate --fit: the held-out absolute relative
+  // error of all trips); 0 when the profile was not calibrated.
+  double error_median = 0, error_p90 = 0;
+
   static Profile load(const std::string& path);
   static Profile from_json(const nlohmann::json& j, const std::string& origin);
   // Writes the profile back, keeping the explanations of `original` (for calibrate --write).

@@ -151,6 +151,10 @@ TEST(ApiHttp, WritesNeedATokenAndAreValidated) {
 TEST(ApiHttp, CoverageEligibilityPlanningAgreeWithTheCli) {
   auto& h = server().http();
   auto cov = body(h.Get("/api/v1/coverage?date=2024-06-01"));
+  // The share with its range: every time longer, then shorter, by the profile's cross-validated error.
+  EXPECT_GT(cov["margin_fraction"].get<double>(), 0.0);
+  EXPECT_LT(cov["share_range"][0].get<double>(), cov["share"].get<double>());
+  EXPECT_GT(cov["share_range"][1].get<double>(), cov["share"].get<double>());
   auto cli = json::parse(server().cli("coverage --date 2024-06-01 --json").substr(server().cli("coverage --date 2024-06-01 --json").find('{')));
   EXPECT_DOUBLE_EQ(cov["share"].get<double>(), cli["share"].get<double>());
   auto e = body(h.Get("/api/v1/eligibility/creation?commune=Tulle&date=2024-06-01"));

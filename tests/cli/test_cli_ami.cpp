@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/csv.hpp"
 #include "helpers.hpp"
+#include "territory/communes.hpp"
 
 using maillage::test::run_cli;
 using maillage::test::slurp;
@@ -51,4 +53,55 @@ TEST(CliAmi, ApplicationLifecycleAndWindow) {
   EXPECT_EQ(j["eligibility"]["verdict"], "incomplete");
   auto csv = run_cli(base + "ami applications --csv").out;
   EXPECT_NE(csv.find("accepted,2024-09-01,incomplete"), std::string::npos) << csv;
+}
+
+TEST(CliAmi, TimesWithinTheMarginOfTheThresholdAreToVerifyAndConfirmedByTheOfficer) {
+  TempDir dir;
+  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " --no-seed ";
+  // One open place, at Guéret; every commune of the Creuse checked against it.
+  auto r = run_cli(base + "places add --name Lieu --commune 23096 --type coworking --status open --opening 2019");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::string sites = "id,insee\n";
+  for (auto& c : maillage::territory::CommuneTable::bundled().all())
+    if (c.dep == "23") sites += c.code + "," + c.code + "\n";
+  auto in = dir.write("sites.csv", sites), out = dir.file("out.csv");
+  r = run_cli(base + "ami check-creation --csv " + in + " -o " + out + " --date 2024-01-15");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto profile = nlohmann::json::parse(slurp(std::string(MAILLAGE_TEST_DATA) + "/../../data/profiles/car.json"));
+  double e = profile["calibration"]["cross_validated"]["all"]["median"];
+  ASSERT_GT(e, 0);
+  auto t = maillage::csv::read(out);
+  int cv = t.column("verdict"), cm = t.column("minutes"), ci = t.column("id");
+  int to_verify = 0;
+  std::string a_site;
+  for (auto& row : t.rows) {
+    auto& verdict = row.fields[cv];
+    if (verdict == "cannot_decide") continue;
+    double m = std::stod(row.fields[cm]);
+    // The rule, restated: to verify exactly when the error could put the time either side of the threshold.
+    std::string expected = m * (1 - e) <= 20 && m * (1 + e) > 20 ? "to_verify" : m <= 20 ? "not_eligible" : "eligible";
+    EXPECT_EQ(verdict, expected) << row.fields[ci] << " at " << m << " min";
+    if (verdict == "to_verify") ++to_verify, a_site = row.fields[ci];
+  }
+  EXPECT_GT(t.rows.size(), 200u);
+  ASSERT_GT(to_verify, 0);
+  auto j = maillage::test::json_of(base + "ami check-creation --commune " + a_site + " --date 2024-01-15 --json");
+  EXPECT_EQ(j["verdict"], "to_verify");
+  EXPECT_GT(j["margin_minutes"].get<double>(), 0.5);
+  EXPECT_GT(j["route_to_nearest"].size(), 0u);  // the route to check
+  // An application there cannot be accepted before the officer confirms its eligibility, with what was checked.
+  r = run_cli(base + "ami apply --kind creation --applicant Mairie --project Projet --commune " + a_site + " --by agent");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  ASSERT_EQ(run_cli(base + "ami submit 1 --date 2024-01-15 --by agent").exit_code, 0);
+  ASSERT_EQ(run_cli(base + "ami review 1 --by chef").exit_code, 0);
+  r = run_cli(base + "ami decide 1 accept --by chef");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("confirm it first"), std::string::npos) << r.out;
+  EXPECT_NE(run_cli(base + "ami confirm 1 eligible --by chef").exit_code, 0);  // the reason is required
+  ASSERT_EQ(run_cli(base + "ami confirm 1 eligible --by chef --reason 'route driven: 21 min'").exit_code, 0);
+  EXPECT_NE(run_cli(base + "ami confirm 1 not_eligible --by chef --reason again").exit_code, 0);  // once
+  EXPECT_EQ(run_cli(base + "ami decide 1 accept --by chef").exit_code, 0);
+  auto listed = run_cli(base + "ami applications --json").out;
+  auto apps = nlohmann::json::parse(listed.substr(listed.find('[')));
+  EXPECT_EQ(apps[0]["eligibility_confirmed"], "eligible");
 }

@@ -10,7 +10,7 @@ using namespace maillage;
 using namespace maillage::ami;
 
 namespace {
-Call call2224() { return {"ami-2022-2024", "AMI", "2022-07-01", "2024-09-01", 20, 3, 0.5}; }
+Call call2224() { return {"ami-2022-2024", "AMI", "2022-07-01", "2024-09-01", 20, 3, 0.5, "median"}; }
 
 registry::Place place_at(const std::string& id, geo::LonLat at) {
   registry::Place p;
@@ -46,6 +46,38 @@ TEST(AmiCreation, ExactlyAtTheThresholdIsWithinSoNotEligible) {
   r = b.quick({-0.50, 44.80});
   EXPECT_EQ(r.verdict, CreationCheck::Verdict::Eligible) << r.reason;
   EXPECT_NE(r.reason.find("beyond the 20 minutes"), std::string::npos);
+}
+
+TEST(AmiCreation, WithinTheMarginOfTheThresholdIsToVerify) {
+  // A margin of 7.4 %: 20.5 min is to verify (19.0 to 22.0 contains 20); 22 min is eligible whatever the error
+  // (22 x 0.926 = 20.4 > 20); 18.5 min is not eligible whatever the error (18.5 x 1.074 = 19.9).
+  DataUsed used{"2024-01-01", "ami-2022-2024", "g", 0, 0, 0.074, "the profile's median error"};
+  auto verdict = [&](double minutes) {
+    Line l(minutes * 60);
+    CreationChecker c(l.g, *l.snapper, {place_at("p", {-0.60, 44.80})}, call2224(), used);
+    return c.quick({-0.50, 44.80});
+  };
+  auto r = verdict(20.5);
+  EXPECT_EQ(r.verdict, CreationCheck::Verdict::ToVerify) << r.reason;
+  EXPECT_NEAR(r.margin_min, 20.5 * 0.074, 1e-6);
+  EXPECT_EQ(r.to_json()["verdict"], "to_verify");
+  EXPECT_NEAR(r.to_json()["margin_minutes"].get<double>(), 1.5, 1e-9);
+  EXPECT_EQ(verdict(19.5).verdict, CreationCheck::Verdict::ToVerify);
+  EXPECT_EQ(verdict(22).verdict, CreationCheck::Verdict::Eligible);
+  EXPECT_EQ(verdict(18.5).verdict, CreationCheck::Verdict::NotEligible);
+  // Brute force against the rule: to verify exactly when t (1 - e) <= T < t (1 + e).
+  for (double t = 17; t <= 23; t += 0.05) {
+    auto v = verdict(t).verdict;
+    double lo = t * (1 - 0.074), hi = t * (1 + 0.074);
+    auto expected = lo <= 20 && hi > 20 ? CreationCheck::Verdict::ToVerify
+                    : t <= 20          ? CreationCheck::Verdict::NotEligible
+                                       : CreationCheck::Verdict::Eligible;
+    EXPECT_EQ(v, expected) << t;
+  }
+  // A call without margin: the time as computed.
+  EXPECT_EQ(margin_of(Call{"x", "x", "2022-01-01", "2022-12-31", 20, 3, 0.5, "none"}, 0.074, 0.2).first, 0.0);
+  EXPECT_DOUBLE_EQ(margin_of(call2224(), 0.074, 0.2).first, 0.074);
+  EXPECT_DOUBLE_EQ(margin_of(Call{"x", "x", "2022-01-01", "2022-12-31", 20, 3, 0.5, "p90"}, 0.074, 0.2).first, 0.2);
 }
 
 TEST(AmiCreation, ExplanationListsPlacesWithinOneAndAHalfThresholdAndTheRoute) {

@@ -5,7 +5,12 @@ import { api } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
 import { fmtMin } from '../lib/format.js';
 
-const VERDICT = { eligible: 'Éligible', not_eligible: 'Non éligible', cannot_decide: 'Impossible de conclure' };
+const VERDICT = {
+  eligible: 'Éligible',
+  not_eligible: 'Non éligible',
+  to_verify: 'À vérifier',
+  cannot_decide: 'Impossible de conclure',
+};
 let routeLayer;
 
 // The verdict in words, from the figures (the API's `reason` is in English, for the record).
@@ -19,6 +24,14 @@ function frenchReason(r) {
   if (r.verdict === 'not_eligible') {
     const m = fmtMin.format(r.nearest.minutes);
     return `Un tiers-lieu ouvert est à ${t} min ou moins (${m} min) : la création n'est pas éligible.`;
+  }
+  if (r.verdict === 'to_verify') {
+    const m = fmtMin.format(r.nearest.minutes);
+    const e = fmtMin.format(r.margin_minutes);
+    return (
+      `Le lieu ouvert le plus proche est à ${m} min, à moins de ${e} min du seuil de ${t} min : ` +
+      `l'erreur des temps calculés peut le placer d'un côté ou de l'autre. À vérifier sur l'itinéraire ci-dessous.`
+    );
   }
   return `Impossible de conclure (${r.reason}).`;
 }
@@ -62,7 +75,12 @@ export async function checkEligibility(map, params, label) {
       near,
       within.length ? el('p', {}, `Lieux à moins de ${fmtMin.format(r.threshold_minutes * 1.5)} min :`) : '',
       list,
-      el('p', { class: 'hint' }, `Appel ${d.call}, données du ${d.date}, registre révision ${d.registry_revision}.`),
+      el(
+        'p',
+        { class: 'hint' },
+        `Appel ${d.call}, données du ${d.date}, registre révision ${d.registry_revision}` +
+          (d.margin_fraction ? `, marge ± ${fmtMin.format(100 * d.margin_fraction)} % des temps.` : '.'),
+      ),
     );
   } catch (e) {
     box.replaceChildren(el('p', { class: 'error' }, e.message));
