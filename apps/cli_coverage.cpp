@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "planning/run.hpp"
 #include "core/csv.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
@@ -57,6 +58,8 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     coverage::Engine engine(graph, snapper, points, territory::CommuneTable::bundled());
     engine.compute(places);
     auto r = coverage::build_report(engine, places, d, a->threshold, profile.error_median);
+    if (source == territory::PopulationSource::Grid)
+      planning::suggest_zone_sites(engine, r, coverage::threshold_ms(a->threshold));
 
     if (a->json) {
       std::cout << coverage::report_json(r, places, true).dump(1) << '\n';
@@ -102,7 +105,8 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     std::cout << '\n';
     if (!r.zones.empty()) {
       std::cout << fmt::format("\nZones blanches: {} (largest first)\n", r.zones.size());
-      std::cout << fmt::format("{:>4}{:>11}{:>9}  {:<4}{:<44}{}\n", "#", "population", "km2", "dep", "main communes", "nearest place");
+      std::cout << fmt::format("{:>4}{:>11}{:>9}  {:<4}{:<36}{:<34}{}\n", "#", "population", "km2", "dep",
+                               "main communes", "nearest place", "suggested site (inhabitants it brings within)");
       for (int k = 0; k < std::min<int>(a->top, static_cast<int>(r.zones.size())); ++k) {
         auto& z = r.zones[k];
         std::vector<std::string> names;
@@ -110,9 +114,11 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
         std::string near = z.nearest_place == roads::kInvalid ? "-"
                            : fmt::format("{} ({:.1f} min)", places[z.nearest_place].name, z.nearest_ms / 60000.0);
         std::string communes = fmt::format("{}", fmt::join(names, ", "));
-        if (communes.size() > 43) communes = communes.substr(0, 40) + "...";
-        std::cout << fmt::format("{:>4}{:>11.0f}{:>9}  {:<4}{:<44}{}\n", z.rank, z.population, z.cells, z.dep,
-                                 communes, near);
+        if (communes.size() > 35) communes = communes.substr(0, 32) + "...";
+        if (near.size() > 33) near = near.substr(0, 30) + "...";
+        std::string site = z.suggested ? fmt::format("{} ({:.0f})", z.suggested->name, z.suggested->population) : "-";
+        std::cout << fmt::format("{:>4}{:>11.0f}{:>9}  {:<4}{:<36}{:<34}{}\n", z.rank, z.population, z.cells, z.dep,
+                                 communes, near, site);
       }
     }
   });

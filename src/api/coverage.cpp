@@ -5,6 +5,7 @@
 #include "api/handlers.hpp"
 #include "api/request.hpp"
 #include "api/state.hpp"
+#include "planning/run.hpp"
 #include "coverage/serialize.hpp"
 
 namespace maillage::api::coverage_api {
@@ -20,7 +21,9 @@ Response geojson(const Call& c, bool zones) {
   auto body = cached(s, fmt::format("{}|{}|{}|{}", zones ? "zones" : "cells", rev, d, coverage::threshold_ms(t)), [&] {
     return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
       if (!zones) return coverage::cells_geojson(e, places, t).dump();
-      return coverage::zones_geojson(e, coverage::build_report(e, places, d, t)).dump();
+      auto rep = coverage::build_report(e, places, d, t, s.error_median);
+      planning::suggest_zone_sites(e, rep, coverage::threshold_ms(t));
+      return coverage::zones_geojson(e, rep).dump();
     });
   });
   return {200, "application/json", *body, {}};
@@ -38,6 +41,7 @@ Response summary(const Call& c) {
   auto body = cached(s, fmt::format("coverage|{}|{}|{}|{}", rev, d, coverage::threshold_ms(t), communes), [&] {
     return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
       auto rep = coverage::build_report(e, places, d, t, s.error_median);
+      planning::suggest_zone_sites(e, rep, coverage::threshold_ms(t));
       auto j = coverage::report_json(rep, places, communes);
       j["registry_revision"] = rev;
       return j.dump();

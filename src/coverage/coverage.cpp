@@ -114,12 +114,17 @@ Report build_report(const Engine& engine, const std::vector<Place>& places, cons
   r.bands.push_back({fmt::format("{}+", kBands * kBand), band_pop[kBands]});
   r.bands.push_back({"unreachable", band_pop[kBands + 1]});
 
-  // Zones blanches: uncovered grid cells joined through shared edges.
+  // Zones blanches: uncovered grid cells joined through shared edges, cut at department boundaries and at the
+  // edges of a 30 km grid (kZoneSquareKm): a zone is what one new site can serve (docs/indicators.md).
   if (r.source == territory::PopulationSource::Grid) {
     std::unordered_map<uint64_t, uint32_t> at;
     auto key = [](int x, int y) { return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y); };
     for (uint32_t i = 0; i < pts.size(); ++i)
       if (!covered(times[i])) at[key(pts[i].gx, pts[i].gy)] = i;
+    auto square = [](const territory::PopulationPoint& p) {
+      auto f = [](int g) { return static_cast<int>(std::floor(g / static_cast<double>(kZoneSquareKm))); };
+      return std::pair{f(p.gx), f(p.gy)};
+    };
     std::vector<uint8_t> seen(pts.size(), 0);
     for (uint32_t start = 0; start < pts.size(); ++start) {
       if (covered(times[start]) || seen[start]) continue;
@@ -139,7 +144,10 @@ Report build_report(const Engine& engine, const std::vector<Place>& places, cons
         const int dx[] = {1, -1, 0, 0}, dy[] = {0, 0, 1, -1};
         for (int k = 0; k < 4; ++k) {
           auto it = at.find(key(pts[i].gx + dx[k], pts[i].gy + dy[k]));
-          if (it != at.end() && !seen[it->second]) seen[it->second] = 1, stack.push_back(it->second);
+          if (it == at.end() || seen[it->second]) continue;
+          const auto& q = pts[it->second];
+          if (q.dep != pts[i].dep || square(q) != square(pts[i])) continue;  // the cut
+          seen[it->second] = 1, stack.push_back(it->second);
         }
       }
       std::sort(z.point_indices.begin(), z.point_indices.end());

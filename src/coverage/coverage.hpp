@@ -4,6 +4,7 @@
 // zones blanches, per commune). Drive time = access leg + network + leg to the place, towards the place.
 // "Within the threshold" means time <= threshold: a point at exactly 20:00 is covered.
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,18 @@ struct DepartmentFigures {
   int places = 0;
 };
 
-struct Zone {  // a zone blanche: contiguous uncovered grid cells (sharing an edge)
+// Zones blanches are cut at department boundaries and at the edges of a grid of squares of this side (km, on the
+// 1 km grid of EPSG:3035): no zone exceeds 900 km2, what one site in its middle reaches in about 20 minutes.
+constexpr int kZoneSquareKm = 30;
+
+// What one new site would do for a zone: the candidate that covers most of its population within the threshold.
+struct ZoneSite {
+  std::string id, name, insee;
+  geo::LonLat at;
+  double population = 0;  // of the zone's population it would bring within the threshold
+};
+
+struct Zone {  // a zone blanche: contiguous uncovered grid cells (sharing an edge), cut (kZoneSquareKm)
   int rank = 0;
   double population = 0;
   int cells = 0;  // km2 of 1 km cells
@@ -77,6 +89,7 @@ struct Zone {  // a zone blanche: contiguous uncovered grid cells (sharing an ed
   Millis nearest_ms = roads::kInfinity;                      // best time from a cell of the zone
   uint32_t nearest_place = roads::kInvalid;
   std::vector<uint32_t> point_indices;  // population points of the zone
+  std::optional<ZoneSite> suggested;      // filled by planning::suggest_zone_sites
 };
 
 struct CommuneFigures {

@@ -11,6 +11,16 @@ namespace maillage::coverage {
 
 using nlohmann::json;
 
+namespace {
+// The candidate site suggested for a zone (planning::suggest_zone_sites), or null.
+json site_json(const Zone& z) {
+  if (!z.suggested) return nullptr;
+  auto& s = *z.suggested;
+  return {{"id", s.id}, {"name", s.name}, {"insee", s.insee}, {"at", {s.at.lon, s.at.lat}},
+          {"population_added", std::round(s.population)}};
+}
+}  // namespace
+
 json minutes_json(roads::Millis ms) {
   return ms == roads::kInfinity ? json(nullptr) : json(std::round(ms / 600.0) / 100.0);
 }
@@ -35,7 +45,7 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
     }
     zones.push_back({{"rank", z.rank}, {"population", z.population}, {"area_km2", z.cells}, {"department", z.dep},
                      {"main_communes", mc}, {"nearest_place", place_json(z.nearest_place)},
-                     {"nearest_minutes", minutes_json(z.nearest_ms)}});
+                     {"nearest_minutes", minutes_json(z.nearest_ms)}, {"suggested_site", site_json(z)}});
   }
   json j{{"date", r.date},
          {"threshold_minutes", r.threshold_min},
@@ -101,7 +111,8 @@ json zones_geojson(const Engine& engine, const Report& r) {
   for (auto& z : r.zones)
     fc["features"].push_back({{"type", "Feature"}, {"geometry", cells_outline(engine.points(), z.point_indices)},
                               {"properties", {{"rank", z.rank}, {"population", z.population}, {"area_km2", z.cells},
-                                              {"nearest_minutes", minutes_json(z.nearest_ms)}}}});
+                                              {"department", z.dep}, {"nearest_minutes", minutes_json(z.nearest_ms)},
+                                              {"suggested_site", site_json(z)}}}});
   return fc;
 }
 

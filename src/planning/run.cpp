@@ -1,6 +1,7 @@
 #include "planning/run.hpp"
 
 #include <chrono>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -85,6 +86,34 @@ json site_json(const PlanSite& s, size_t rank, const Candidate& c) {
           {"covered", s.covered},  {"share", s.share}};
 }
 }  // namespace
+
+double suggest_zone_sites(const coverage::Engine& engine, coverage::Report& report, roads::Millis threshold) {
+  if (report.zones.empty()) return 0;
+  auto t0 = std::chrono::steady_clock::now();
+  auto cands = load_candidates("communes");
+  auto sets = coverage_sets(engine.graph(), engine.snapper(), engine.point_snaps(), cands, threshold);
+  auto& pts = engine.points().points;
+  // Zone of each point (or none), then one pass over the sets: gain of each candidate for each zone it touches.
+  std::vector<int32_t> zone_of(pts.size(), -1);
+  for (size_t z = 0; z < report.zones.size(); ++z)
+    for (auto i : report.zones[z].point_indices) zone_of[i] = static_cast<int32_t>(z);
+  std::vector<double> best(report.zones.size(), 0);
+  std::vector<uint32_t> best_c(report.zones.size(), roads::kInvalid);
+  std::unordered_map<int32_t, double> gain;
+  for (uint32_t c = 0; c < cands.size(); ++c) {
+    gain.clear();
+    for (uint32_t k = sets.first[c]; k < sets.first[c + 1]; ++k)
+      if (auto z = zone_of[sets.point[k]]; z >= 0) gain[z] += pts[sets.point[k]].population;
+    for (auto& [z, g] : gain)
+      if (g > best[z]) best[z] = g, best_c[z] = c;  // candidates in id order: the first of equals is kept
+  }
+  for (size_t z = 0; z < report.zones.size(); ++z)
+    if (best_c[z] != roads::kInvalid) {
+      auto& c = cands[best_c[z]];
+      report.zones[z].suggested = coverage::ZoneSite{c.id, c.name, c.insee, c.at, best[z]};
+    }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
 
 json to_json(const PlanReport& r, const std::vector<Candidate>& cands) {
   json sites = json::array();

@@ -43,6 +43,11 @@ struct PlanReport {
 PlanReport plan(const coverage::Engine& engine, const std::vector<Candidate>& candidates, const PlanRequest& request);
 
 nlohmann::json to_json(const PlanReport& r, const std::vector<Candidate>& candidates);
+
+// For each zone blanche of the report, the one candidate that would bring most of the zone's population within
+// the threshold, with that population (the zone's own cells only: what the site would do for this zone).
+// Candidates: the commune centres. Returns the seconds the coverage sets took.
+double suggest_zone_sites(const coverage::Engine& engine, coverage::Report& report, roads::Millis threshold);
 // The chosen sites as points, with rank, gains and shares.
 nlohmann::json to_geojson(const PlanReport& r, const std::vector<Candidate>& candidates);
 

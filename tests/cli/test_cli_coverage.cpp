@@ -25,6 +25,20 @@ TEST(CliCoverage, ReportIsConsistentAcrossFormats) {
   EXPECT_GT(share, 0.3);
   EXPECT_LT(share, 0.95);
   EXPECT_GT(j["zones_blanches"].size(), 10u);
+  // Zones one can act on: none over the cap (one 30 km square, within one department), largest first, each with
+  // the site that would cover most of it; that site brings at most the zone's population within the threshold.
+  double previous = 1e18;
+  for (auto& z : j["zones_blanches"]) {
+    EXPECT_LE(z["area_km2"].get<int>(), 900) << z.dump();
+    EXPECT_LE(z["population"].get<double>(), previous);
+    previous = z["population"].get<double>();
+    ASSERT_FALSE(z["suggested_site"].is_null()) << z.dump();
+    EXPECT_LE(z["suggested_site"]["population_added"].get<double>(), z["population"].get<double>() + 0.5);
+    EXPECT_GT(z["suggested_site"]["population_added"].get<double>(), 0);
+  }
+  // The share with its range (every time longer or shorter by the profile's cross-validated error).
+  EXPECT_LT(j["share_range"][0].get<double>(), j["share"].get<double>());
+  EXPECT_GT(j["share_range"][1].get<double>(), j["share"].get<double>());
   EXPECT_EQ(j["communes"].size(), 4293u);
   // The text table shows the same share; a longer threshold covers more.
   auto t = run_cli(base + "coverage --date 2024-06-01");
@@ -45,6 +59,7 @@ TEST(CliCoverage, ReportIsConsistentAcrossFormats) {
   auto& geom = zones["features"][0]["geometry"];
   EXPECT_TRUE(geom["type"] == "Polygon" || geom["type"] == "MultiPolygon");
   EXPECT_EQ(zones["features"][0]["properties"]["area_km2"], j["zones_blanches"][0]["area_km2"]);
+  EXPECT_EQ(zones["features"][0]["properties"]["suggested_site"], j["zones_blanches"][0]["suggested_site"]);
   EXPECT_NE(run_cli(base + "coverage --date 2024-02-30").exit_code, 0);
   EXPECT_NE(run_cli(base + "coverage --population people").exit_code, 0);
 }

@@ -88,15 +88,19 @@ TEST(Coverage, ToyTerritoryHandChecked) {
   EXPECT_DOUBLE_EQ(r.deciles_min[3], 10);
   EXPECT_DOUBLE_EQ(r.deciles_min[4], 15);
   EXPECT_DOUBLE_EQ(r.deciles_min[8], 15);
-  // Zones: C and D share an edge of the grid (cells 3 and 4); E (cell 10) is alone.
-  ASSERT_EQ(r.zones.size(), 2u);
-  EXPECT_DOUBLE_EQ(r.zones[0].population, 350);
-  EXPECT_EQ(r.zones[0].cells, 2);
+  // Zones: C and D share an edge of the grid (cells 3 and 4) but not a department (33 and 40): cut apart; E
+  // (cell 10) is alone. Largest first: C 300, E 70, D 50.
+  ASSERT_EQ(r.zones.size(), 3u);
+  EXPECT_DOUBLE_EQ(r.zones[0].population, 300);
+  EXPECT_EQ(r.zones[0].cells, 1);
   EXPECT_EQ(r.zones[0].nearest_ms, 900000u);
   EXPECT_EQ(r.zones[0].main_communes[0].first, "33063");
   EXPECT_EQ(r.zones[0].dep, "33");
   EXPECT_DOUBLE_EQ(r.zones[1].population, 70);
   EXPECT_EQ(r.zones[1].rank, 2);
+  EXPECT_DOUBLE_EQ(r.zones[2].population, 50);
+  EXPECT_EQ(r.zones[2].dep, "40");
+  EXPECT_EQ(r.zones[2].nearest_ms, roads::kInfinity);
   // Communes: Bordeaux's points A, B, C: weighted mean (5x100 + 10x200 + 15x300) / 600.
   for (auto& c : r.communes) {
     if (c.insee == "33063") {
@@ -120,7 +124,28 @@ TEST(Coverage, NoPlaceMeansNobodyCovered) {
   auto r = build_report(engine, {}, "2024-01-01", 20);
   EXPECT_DOUBLE_EQ(r.covered, 0);
   EXPECT_DOUBLE_EQ(r.unreachable, 720);
-  EXPECT_EQ(r.zones.size(), 3u);  // cells {0, 1}, {3, 4}, {10}
+  EXPECT_EQ(r.zones.size(), 4u);  // cells {0, 1} and {3} (33), {4} and {10} (40): cut at the department boundary
+}
+
+TEST(Coverage, ZonesAreCutAtTheEdgesOfThe30KmGrid) {
+  // A row of 70 uncovered cells of one department, no road: zones of at most 30 cells, cut at gx = 30 and 60.
+  roads::GraphBuilder b;
+  auto n0 = b.add_node({-0.60, 44.80}), n1 = b.add_node({-0.59, 44.80});
+  b.add_edge(n0, n1, {}, 800, 60, 60, roads::RoadClass::residential, "D1");
+  auto graph = b.finish();
+  routing::Snapper snapper(graph, routing::SnapOptions{2000, 30, 1.3});
+  territory::PopulationPoints points;
+  points.source = territory::PopulationSource::Grid;
+  for (int gx = 0; gx < 70; ++gx)
+    points.points.push_back({{1.0 + 0.01 * gx, 45.5}, 10, "87", "87085", fmt::format("cell{}", gx), gx, 0});
+  Engine engine(graph, snapper, points, territory::CommuneTable::bundled());
+  engine.compute({});
+  auto r = build_report(engine, {}, "2024-01-01", 20);
+  ASSERT_EQ(r.zones.size(), 3u);
+  std::vector<int> cells;
+  for (auto& z : r.zones) cells.push_back(z.cells);
+  std::sort(cells.begin(), cells.end());
+  EXPECT_EQ(cells, (std::vector<int>{10, 30, 30}));
 }
 
 TEST(Coverage, BundledRegionTotalsEqualInputTotals) {

@@ -106,7 +106,9 @@ export function coverageLayers(map, placesLayer) {
         style: ZONE,
         onEachFeature: (f, layer) => {
           const p = f.properties;
-          const text = `Zone blanche n° ${p.rank} : ${fmtInt.format(p.population)} hab., ${p.area_km2} km²`;
+          const s = p.suggested_site;
+          const site = s ? ` ; un lieu à ${s.name} en couvrirait ${fmtInt.format(s.population_added)}` : '';
+          const text = `Zone blanche n° ${p.rank} : ${fmtInt.format(p.population)} hab., ${p.area_km2} km²${site}`;
           layer.bindTooltip(() => el('span', {}, text));
         },
       });
