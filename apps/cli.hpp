@@ -62,6 +62,8 @@ void add_plan_commands(CLI::App& app, Globals& g);
 void add_serve_commands(CLI::App& app, Globals& g);
 // Registers `booking ...`.
 void add_booking_commands(CLI::App& app, Globals& g);
+// Registers `isochrones` and `gpkg` (cli_gis.cpp).
+void add_gis_commands(CLI::App& app, Globals& g);
 // Registers `users ...` and `mail ...` (cli_users.cpp).
 void add_users_commands(CLI::App& app, Globals& g);
 // Registers `db backup|restore|check` (cli_db.cpp).

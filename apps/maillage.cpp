@@ -41,6 +41,7 @@ int run(int argc, char** argv) {
   cli::add_booking_commands(app, g);
   cli::add_db_commands(app, g);
   cli::add_users_commands(app, g);
+  cli::add_gis_commands(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

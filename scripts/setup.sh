@@ -20,6 +20,7 @@ PACKAGES=(
   coinor-libcbc-dev             # exact maximal covering (MIP) in planning
   libcpp-httplib-dev            # HTTP client of the API tests
   libcurl4-gnutls-dev           # outgoing mail (SMTP with STARTTLS or SMTPS)
+  libgdal-dev gdal-bin          # GeoPackage export (GDAL), read back by ogrinfo in the tests
   python3-aiosmtpd              # tests: a real SMTP server receiving the mail
   libsodium-dev                 # accounts: Argon2id password hashes, random keys and their hashes
   libical-dev                   # tests: the iCalendar feeds parsed by a real parser

@@ -5,6 +5,7 @@
 #include "api/handlers.hpp"
 #include "api/request.hpp"
 #include "api/state.hpp"
+#include "coverage/service_areas.hpp"
 #include "planning/run.hpp"
 #include "coverage/serialize.hpp"
 
@@ -30,6 +31,28 @@ Response geojson(const Call& c, bool zones) {
 }
 
 }  // namespace
+
+Response isochrones(const Call& c) {
+  auto& s = c.s;
+  only(c.r, {"date", "breaks", "place"});
+  auto d = q_date(c.r);
+  std::vector<double> breaks;
+  try {
+    breaks = coverage::parse_breaks(q(c.r, "breaks", "10,20,30"));
+  } catch (const Error& e) {
+    throw bad("breaks", e.what());
+  }
+  auto place = q(c.r, "place");
+  if (place.size() > 100) throw bad("place", "a place id has at most 100 bytes");
+  auto rev = s.revision();
+  std::string key = fmt::format("isochrones|{}|{}|{}|{}", rev, d, q(c.r, "breaks", "10,20,30"), place);
+  auto body = cached(s, key, [&] {
+    return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
+      return coverage::service_areas_geojson(coverage::service_areas(e, places, breaks, place)).dump();
+    });
+  });
+  return {200, "application/json", *body, {}};
+}
 
 Response summary(const Call& c) {
   auto& s = c.s;

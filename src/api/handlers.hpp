@@ -30,6 +30,7 @@ Response summary(const Call&);
 Response cells(const Call&);
 Response zones(const Call&);
 Response indicators(const Call&);
+Response isochrones(const Call&);
 }  // namespace coverage_api
 
 namespace eligibility_api {  // eligibility.cpp: funding calls, eligibility checks and applications

@@ -44,6 +44,9 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/coverage/cells.geojson", A::Public, "population cells with their drive time", c::cells, Cost::Heavy},
       {"GET", "/coverage/zones.geojson", A::Public, "zones blanches as outlines", c::zones, Cost::Heavy},
       {"GET", "/indicators", A::Public, "indicators and their history", c::indicators, Cost::Heavy},
+      {"GET", "/isochrones.geojson", A::Public,
+       "service areas of the open places (breaks=10,20,30, place, date): FacilityID, Name, FromBreak, ToBreak",
+       c::isochrones, Cost::Heavy},
 
       {"GET", "/calls", A::Public, "funding calls", e::calls},
       {"GET", "/eligibility/creation", A::Public, "creation eligibility at a point or commune, explained", e::creation},
