@@ -2,6 +2,7 @@
 // command line. Every write goes through the registry's transactional import (all or nothing).
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <map>
 
@@ -68,7 +69,7 @@ void add_import(CLI::App* places, Globals& g) {
 void add_export(CLI::App* places, Globals& g) {
   struct Args {
     std::string format = "csv", out;
-    bool include_private = false;
+    bool include_private = false, json = false, mednum_all = false;
     FilterArgs filter;
   };
   auto a = std::make_shared<Args>();
@@ -77,20 +78,44 @@ void add_export(CLI::App* places, Globals& g) {
                                          "mednum (national 'lieux de médiation numérique' schema)");
   exp->add_option("-o,--output", a->out, "output file (default: standard output)");
   exp->add_flag("--include-private", a->include_private, "include the private contact person fields");
+  exp->add_flag("--json", a->json, "print what was written and left out as JSON on standard error's place: "
+                                   "standard output then needs -o");
+  exp->add_flag("--mednum-all", a->mednum_all,
+                "mednum: write the rows the schema refuses too, marked in an extra column a_completer (the file is "
+                "then not valid against the schema)");
   a->filter.add_to(exp, false);
   exp->callback([&g, a] {
     auto store = open_store(g);
     auto format = parse_format(a->format);
     if (format == Format::Auto) throw Error("--format: choose csv, maillage, geojson or mednum");
     auto list = store->list(a->filter.build());
+    if (a->json && a->out.empty()) throw Error("--json prints the report on standard output: give the file with -o");
+    ExportReport rep;
     if (a->out.empty()) {
-      export_places(list, format, a->include_private, territory::CommuneTable::bundled(), std::cout);
+      export_places(list, format, a->include_private, territory::CommuneTable::bundled(), std::cout, &rep, a->mednum_all);
+    } else {
+      std::ofstream out(a->out);
+      if (!out) throw Error(a->out + ": cannot write");
+      export_places(list, format, a->include_private, territory::CommuneTable::bundled(), out, &rep, a->mednum_all);
+    }
+    if (a->json) {
+      nlohmann::json j{{"written", rep.written}, {"skipped_places", rep.skipped_places()},
+                       {"skipped", nlohmann::json::array()}, {"dropped", nlohmann::json::array()}};
+      for (auto& s : rep.skipped) j["skipped"].push_back({{"id", s.place_id}, {"field", s.field}, {"why", s.why}});
+      for (auto& s : rep.dropped) j["dropped"].push_back({{"id", s.place_id}, {"field", s.field}, {"why", s.why}});
+      std::cout << j.dump(2) << '\n';
       return;
     }
-    std::ofstream out(a->out);
-    if (!out) throw Error(a->out + ": cannot write");
-    export_places(list, format, a->include_private, territory::CommuneTable::bundled(), out);
-    std::cerr << fmt::format("maillage: {} places written to {}\n", list.size(), a->out);
+    // What the format refused, on standard error (the rows are not in the file unless --mednum-all).
+    for (auto& s : rep.skipped)
+      std::cerr << fmt::format("maillage: {} {}: {}: {}\n", a->mednum_all ? "incomplete" : "left out", s.place_id,
+                               s.field, s.why);
+    for (auto& s : rep.dropped) std::cerr << fmt::format("maillage: {}: {}: {}\n", s.place_id, s.field, s.why);
+    if (!rep.skipped.empty())
+      std::cerr << fmt::format("maillage: {} of {} places {} (the {} schema requires these fields)\n",
+                               rep.skipped_places(), list.size(), a->mednum_all ? "marked incomplete" : "left out",
+                               a->format);
+    if (!a->out.empty()) std::cerr << fmt::format("maillage: {} places written to {}\n", rep.written, a->out);
   });
 }
 
@@ -243,9 +268,16 @@ void add_summary(CLI::App* places, Globals& g) {
       open += o;
       for (auto& t : mask_to_list(p.types, place_types())) by_type[t]++;
     }
+    // Data quality: what the national mednum schema requires and the data lacks (what the network should collect).
+    ExportReport mednum;
+    std::ostringstream sink;
+    export_places(all, Format::Mednum, false, territory::CommuneTable::bundled(), sink, &mednum);
+    std::map<std::string, int> missing;
+    for (auto& s : mednum.skipped) missing[s.field]++;
     if (a->json) {
       std::cout << json{{"date", d}, {"revision", store->revision()}, {"places", all.size()}, {"open_at_date", open},
-                        {"by_department", by_dep}, {"by_type", by_type}}.dump(2) << '\n';
+                        {"by_department", by_dep}, {"by_type", by_type},
+                        {"mednum", {{"accepted", mednum.written}, {"missing", missing}}}}.dump(2) << '\n';
       return;
     }
     std::cout << fmt::format("Registry {} (revision {}): {} places, {} open on {}\n\n", db_path(g),
@@ -257,6 +289,10 @@ void add_summary(CLI::App* places, Globals& g) {
                                m["closed"], m["open_at_date"]);
     std::cout << "\nby type (a place may have several):\n";
     for (auto& [t, n] : by_type) std::cout << fmt::format("  {:<22}{:>5}\n", t, n);
+    std::cout << fmt::format("\ndata to collect: the national mednum schema accepts {} of {} places;", mednum.written,
+                             all.size());
+    for (auto& [field, n] : missing) std::cout << fmt::format(" {} missing or refused: {};", field, n);
+    std::cout << '\n';
   });
 }
 

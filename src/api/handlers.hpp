@@ -19,6 +19,7 @@ namespace places_api {  // places.cpp: the directory
 Response list(const Call&);
 Response geojson(const Call&);
 Response csv(const Call&);
+Response mednum(const Call&);
 Response get(const Call&);
 Response create(const Call&);
 Response update(const Call&);

@@ -57,11 +57,16 @@ Response export_as(const Call& c, const std::string& fmt_name) {
     items = c.s.store->list(f);
   }
   std::ostringstream out;
+  registry::ExportReport rep;
   registry::export_places(items, registry::parse_format(fmt_name), may_see_private(c.who),
-                          territory::CommuneTable::bundled(), out);
+                          territory::CommuneTable::bundled(), out, &rep);
   bool geo = fmt_name == "geojson";
-  return {200, geo ? "application/json" : "text/csv; charset=utf-8", out.str(),
-          geo ? "tiers-lieux.geojson" : "tiers-lieux.csv"};
+  Response res{200, geo ? "application/json" : "text/csv; charset=utf-8", out.str(),
+               geo ? "tiers-lieux.geojson" : fmt_name == "mednum" ? "lieux-mediation-numerique.csv" : "tiers-lieux.csv"};
+  // What the format left out (mednum: rows without the fields the national schema requires), in headers.
+  res.headers.emplace_back("X-Maillage-Written", std::to_string(rep.written));
+  res.headers.emplace_back("X-Maillage-Skipped", std::to_string(rep.skipped_places()));
+  return res;
 }
 
 // A place body: known fields only, values as in the CSV formats (lists as arrays or comma-separated).
@@ -153,6 +158,7 @@ Response list(const Call& c) {
 
 Response geojson(const Call& c) { return export_as(c, "geojson"); }
 Response csv(const Call& c) { return export_as(c, "csv"); }
+Response mednum(const Call& c) { return export_as(c, "mednum"); }
 
 Response get(const Call& c) {
   only(c.r, {});

@@ -1,5 +1,8 @@
 #include "registry/io_formats.hpp"
 
+#include <regex>
+#include <set>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -451,16 +454,79 @@ std::string commune_name(const territory::CommuneTable& communes, const std::str
 
 std::string date_part(const std::string& s) { return s.substr(0, 10); }
 
+// UTF-8 code points of a text (invalid bytes as U+FFFD).
+std::vector<char32_t> code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) {
+      out.push_back(0xFFFD), ++i;
+      continue;
+    }
+    char32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp), i += n;
+  }
+  return out;
+}
+// The letters the national schema's library accepts in names: ASCII letters and digits, Latin-1 letters
+// (À-Ö, Ø-ö, ø-ÿ), œ-Ÿ, Œ, spaces, and the punctuation given.
+bool schema_text(std::string_view s, std::u32string_view punctuation) {
+  for (char32_t c : code_points(s)) {
+    bool ok = (c >= U'0' && c <= U'9') || (c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z') ||
+              (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0xFF) ||
+              (c >= 0x153 && c <= 0x178) || c == 0x152 || c == U' ' || c == U'\t' ||
+              punctuation.find(c) != std::u32string_view::npos;
+    if (!ok) return false;
+  }
+  return !s.empty();
+}
+bool digits(std::string_view s, size_t n) { return s.size() == n && text::all_digits(s); }
+
+// The national schema's rules, as its reference library (npm @gouvfr-anct/lieux-de-mediation-numerique) applies
+// them: the problems of a row's required fields ("" when none), in the schema's field names.
+std::vector<std::pair<std::string, std::string>> mednum_problems(const Place& p, const std::string& commune) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (p.address.empty()) out.push_back({"adresse", "missing: the schema requires the street address"});
+  else if (!schema_text(p.address, U"-,()°.&:+–|;'’/")) out.push_back({"adresse", "characters the schema refuses"});
+  if (p.postcode.empty()) out.push_back({"code_postal", "missing"});
+  else if (!digits(p.postcode, 5)) out.push_back({"code_postal", "not 5 digits"});
+  if (commune.empty()) out.push_back({"commune", "unknown commune"});
+  else if (!schema_text(commune, U"-'’")) out.push_back({"commune", "characters the schema refuses"});
+  if (p.name.empty()) out.push_back({"nom", "missing"});
+  if (!p.siret.empty() && !digits(p.siret, 14)) out.push_back({"pivot", "a SIRET has 14 digits"});
+  return out;
+}
+
 void export_mednum(const std::vector<Place>& places, bool include_private, const territory::CommuneTable& communes,
-                   std::ostream& out) {
+                   std::ostream& out, ExportReport& report, bool keep_incomplete) {
   // Schema "lieux de médiation numérique" (schema.data.gouv.fr, LaMednum/standard-mediation-num, v1).
+  static const std::regex url(
+      R"(^[A-Za-z]{3,9}:(?://)?(?:[;:&=+$,\w-]+@)?[A-Za-z0-9.-]+(?:(?:/[+~,%@/.\w_-]*)?\??[-+=&;%@.\w_]*#?[.!/\\\w]*)?$)");
+  static const std::regex phone(
+      R"(^(?:(?:\+|00)(?:33|262|269|508|590|594|596|681|687|689)[\s.-]{0,3}(?:\(0\)[\s.-]{0,3})?|0)(?:(?:[1-9](?:[\s.-]?\d{2}){4}|\d{2}(?:[\s.-]\d{3}){2})|\d{6}|\s\d{3}(?:\s\d{2}){3})$)");
+  static const std::regex email(
+      R"(^(?:[a-zA-Z0-9_][a-zA-Z0-9.!#$%&'*+\\=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9][a-zA-Z0-9-]{0,61}[a-zA-Z0-9])+(?:;|$))+$)");
   csv::Writer w(out);
-  w.row({"id", "pivot", "nom", "commune", "code_postal", "code_insee", "adresse", "complement_adresse", "latitude",
-         "longitude", "typologie", "telephone", "courriels", "site_web", "horaires", "presentation_resume",
-         "presentation_detail", "source", "structure_parente", "date_maj", "services",
-         "publics_specifiquement_adresses", "prise_en_charge_specifique", "frais_a_charge", "itinerance",
-         "modalites_acces", "modalites_accompagnement", "fiche_acces_libre", "prise_rdv"});
+  std::vector<std::string> header{
+      "id", "pivot", "nom", "commune", "code_postal", "code_insee", "adresse", "complement_adresse", "latitude",
+      "longitude", "typologie", "telephone", "courriels", "site_web", "horaires", "presentation_resume",
+      "presentation_detail", "source", "structure_parente", "date_maj", "services",
+      "publics_specifiquement_adresses", "prise_en_charge_specifique", "frais_a_charge", "itinerance",
+      "modalites_acces", "modalites_accompagnement", "fiche_acces_libre", "prise_rdv"};
+  if (keep_incomplete) header.push_back("a_completer");
+  w.row(header);
   for (auto& p : places) {
+    auto commune = commune_name(communes, p.insee_code);
+    auto problems = mednum_problems(p, commune);
+    for (auto& [field, why] : problems) report.skipped.push_back({p.id, field, why});
+    if (!problems.empty() && !keep_incomplete) continue;
+    auto optional = [&](const std::string& v, const std::regex& re, const char* field) {
+      if (v.empty() || std::regex_match(v, re)) return v;
+      report.dropped.push_back({p.id, field, "a value the schema refuses: left empty"});
+      return std::string();
+    };
     std::vector<std::string> services;
     auto has = [&](std::string_view key) {
       auto& items = service_items();
@@ -472,19 +538,36 @@ void export_mednum(const std::vector<Place>& places, bool include_private, const
     if (has("digital_mediation")) services.push_back("Maîtrise des outils numériques du quotidien");
     if (has("public_services")) services.push_back("Aide aux démarches administratives");
     std::vector<std::string> types = mask_to_list(p.types, place_types(), true);
-    w.row({p.id, p.siret.empty() ? "00000000000000" : p.siret, p.name, commune_name(communes, p.insee_code),
-           p.postcode, p.insee_code, p.address, "", p.lat ? fmt::format("{}", *p.lat) : "",
-           p.lon ? fmt::format("{}", *p.lon) : "", "TIERS_LIEUX",
-           include_private ? (p.contact_phone.empty() ? p.contact_mobile : p.contact_phone) : "",
-           include_private ? p.contact_email : "", p.website, "", text::join(types, ", "), p.notes,
-           "Maillage (Région Nouvelle-Aquitaine)", "", date_part(p.updated_at), text::join(services, "|"), "", "",
-           "", "", "", "", "", ""});
+    std::vector<std::string> row{
+        p.id, p.siret.empty() ? "00000000000000" : p.siret, p.name, commune, p.postcode, p.insee_code, p.address, "",
+        p.lat ? fmt::format("{}", *p.lat) : "", p.lon ? fmt::format("{}", *p.lon) : "", "TIERS_LIEUX",
+        include_private ? optional(p.contact_phone.empty() ? p.contact_mobile : p.contact_phone, phone, "telephone") : "",
+        include_private ? optional(p.contact_email, email, "courriels") : "", optional(p.website, url, "site_web"), "",
+        text::join(types, ", "), p.notes, "Maillage (Région Nouvelle-Aquitaine)", "", date_part(p.updated_at),
+        text::join(services, "|"), "", "", "", "", "", "", "", ""};
+    if (keep_incomplete) {
+      std::vector<std::string> missing;
+      for (auto& [field, why] : problems) missing.push_back(field);
+      row.push_back(text::join(missing, ", "));
+    }
+    w.row(row);
+    ++report.written;
   }
 }
 }  // namespace
 
+size_t ExportReport::skipped_places() const {
+  std::set<std::string> ids;
+  for (auto& s : skipped) ids.insert(s.place_id);
+  return ids.size();
+}
+
 void export_places(const std::vector<Place>& places, Format format, bool include_private,
-                   const territory::CommuneTable& communes, std::ostream& out) {
+                   const territory::CommuneTable& communes, std::ostream& out, ExportReport* report,
+                   bool keep_incomplete) {
+  ExportReport local;
+  auto& rep = report ? *report : local;
+  if (format != Format::Mednum) rep.written = places.size();
   switch (format) {
     case Format::Maillage: {
       csv::Writer w(out);
@@ -531,7 +614,7 @@ void export_places(const std::vector<Place>& places, Format format, bool include
       out << fc.dump(1) << '\n';
       return;
     }
-    case Format::Mednum: export_mednum(places, include_private, communes, out); return;
+    case Format::Mednum: export_mednum(places, include_private, communes, out, rep, keep_incomplete); return;
     default: throw Error("choose an export format: csv, maillage, geojson or mednum");
   }
 }

@@ -72,7 +72,22 @@ ImportReport import_records(PlaceStore& store, const Validator& validator, std::
 // Writes a rejects report (CSV: line, column, field, severity, message) for --skip-invalid.
 void write_rejects(const ImportReport& report, const std::string& path);
 
+// What an export left out: rows a format refuses (mednum: the national schema requires an address, a postcode,
+// a commune...), each with the place and the fields, and optional values dropped because the schema would refuse
+// them (a telephone number in another format).
+struct ExportIssue {
+  std::string place_id, field, why;
+};
+struct ExportReport {
+  size_t written = 0;
+  std::vector<ExportIssue> skipped;  // one per missing or refused required field of a left-out row
+  std::vector<ExportIssue> dropped;  // optional values left empty
+  size_t skipped_places() const;
+};
+// `keep_incomplete` (mednum): write the refused rows too, marked in an extra column `a_completer` naming the
+// missing fields (the file is then no longer valid against the schema: for the network's own follow-up).
 void export_places(const std::vector<Place>& places, Format format, bool include_private,
-                   const territory::CommuneTable& communes, std::ostream& out);
+                   const territory::CommuneTable& communes, std::ostream& out, ExportReport* report = nullptr,
+                   bool keep_incomplete = false);
 
 }  // namespace maillage::registry

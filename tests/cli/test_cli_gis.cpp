@@ -3,6 +3,8 @@
 // Lambert-93, counts, valid geometries.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
@@ -87,4 +89,36 @@ TEST(CliGis, GeoPackageReadBackByGdal) {
   EXPECT_GT(count("SELECT MIN(ST_MinX(geom)) FROM places"), 250000);
   EXPECT_LT(count("SELECT MAX(ST_MaxX(geom)) FROM places"), 700000);
   EXPECT_GT(count("SELECT MIN(ST_MinY(geom)) FROM places"), 6100000);
+}
+
+TEST(CliGis, EveryGeoJsonExportReadBackByGdal) {
+  if (sh("command -v ogrinfo").exit_code != 0) GTEST_SKIP() << "gdal-bin is not installed (scripts/setup.sh installs it)";
+  TempDir dir;
+  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto write = [&](const std::string& name, const std::string& args) {
+    auto r = run_cli(base + args);
+    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.out.substr(0, 300);
+    auto path = dir.file(name + ".geojson");
+    std::ofstream(path) << r.out.substr(r.out.find('{'));
+    return path;
+  };
+  std::vector<std::pair<std::string, std::string>> files;
+  run_cli(base + "places export --format geojson -o " + dir.file("places.geojson"));
+  files.push_back({"places", dir.file("places.geojson")});
+  files.push_back({"zones", write("zones", "coverage --date 2024-06-01 --geojson zones")});
+  files.push_back({"cells", write("cells", "coverage --date 2024-06-01 --geojson cells")});
+  files.push_back({"plan", write("plan", "plan best --k 3 --date 2024-06-01 --geojson")});
+  run_cli(base + "isochrones --breaks 10,20 --date 2024-06-01 -o " + dir.file("areas.geojson"));
+  files.push_back({"areas", dir.file("areas.geojson")});
+  for (auto& [layer, path] : files) {
+    auto doc = json::parse(maillage::test::slurp(path));
+    auto info = sh("ogrinfo -ro -so -al " + path);
+    ASSERT_EQ(info.exit_code, 0) << layer << ": " << info.out;
+    EXPECT_NE(info.out.find("Feature Count: " + std::to_string(doc["features"].size())), std::string::npos)
+        << layer << ": " << info.out.substr(0, 600);
+    // Every geometry valid for GDAL (GEOS underneath); a failure names the layer.
+    auto bad = sh("ogrinfo -ro " + path + " -dialect SQLite -sql \"SELECT COUNT(*) AS invalid FROM \\\"" + layer +
+                  "\\\" WHERE GEOMETRY IS NOT NULL AND ST_IsValid(GEOMETRY) = 0\"");
+    EXPECT_NE(bad.out.find("invalid (Integer) = 0"), std::string::npos) << layer << ": " << bad.out.substr(0, 600);
+  }
 }
