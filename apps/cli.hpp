@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "coverage/coverage.hpp"
 #include "registry/io_formats.hpp"
 #include "registry/store.hpp"
 #include "registry/validate.hpp"
@@ -44,6 +45,20 @@ std::unique_ptr<registry::PlaceStore> open_store(const Globals& g);
 const registry::Validator& validator();
 
 std::string db_path(const Globals& g);
+// The places open at a date (default today) and the coverage engine computed for them on the 1 km grid: what
+// planning and the GIS commands start from.
+struct OpenPlaces {
+  std::string date;
+  std::unique_ptr<registry::PlaceStore> store;
+  std::vector<registry::Place> open;
+  std::vector<coverage::Place> places;
+  std::unique_ptr<roads::RoadGraph> graph;
+  roads::Profile profile;
+  std::unique_ptr<routing::Snapper> snapper;
+  std::unique_ptr<coverage::Engine> engine;
+};
+OpenPlaces open_places_engine(const Globals& g, const std::string& date);
+
 // Prints an import's problems on stderr, at most `max_lines` of them.
 void print_problems(const registry::ImportReport& rep, size_t max_lines = 200);
 

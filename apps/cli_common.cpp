@@ -16,6 +16,7 @@
 #include "roads/importers.hpp"
 #include "territory/communes.hpp"
 #include "territory/neighbours.hpp"
+#include "territory/population.hpp"
 #include "territory/outline.hpp"
 
 namespace maillage::cli {
@@ -92,6 +93,26 @@ std::optional<geo::LonLat> parse_lonlat(const std::string& s, const std::string&
 roads::Profile graph_profile(const roads::RoadGraph& g) {
   if (g.profile_json.empty() || g.profile_json == "{}") return roads::Profile::load(bundled_profile_path());
   return roads::Profile::from_json(json::parse(g.profile_json), "profile stored in the graph");
+}
+
+OpenPlaces open_places_engine(const Globals& g, const std::string& d) {
+  OpenPlaces c;
+  c.date = d.empty() ? date::today() : d;
+  std::string why;
+  if (!date::parse(c.date, why, false)) throw Error("--date: " + why);
+  c.store = open_store(g);
+  registry::PlaceFilter f;
+  f.open_on = c.date;
+  c.open = c.store->list(f);
+  for (auto& p : c.open) c.places.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
+  c.graph = std::make_unique<roads::RoadGraph>(open_graph(g));
+  c.profile = graph_profile(*c.graph);
+  c.snapper = std::make_unique<routing::Snapper>(*c.graph, routing::SnapOptions::from(c.profile));
+  c.engine = std::make_unique<coverage::Engine>(*c.graph, *c.snapper,
+                                                territory::bundled_points(territory::PopulationSource::Grid),
+                                                territory::CommuneTable::bundled());
+  c.engine->compute(c.places);
+  return c;
 }
 
 roads::LocalLayer bundled_local_layer() {

@@ -30,35 +30,6 @@ struct GisArgs {
   double threshold = 20;
 };
 
-// The open places at the date and the coverage engine computed for them.
-struct Computed {
-  std::vector<registry::Place> open;
-  std::vector<coverage::Place> places;
-  std::unique_ptr<roads::RoadGraph> graph;
-  std::unique_ptr<routing::Snapper> snapper;
-  std::unique_ptr<coverage::Engine> engine;
-  roads::Profile profile;
-};
-
-Computed compute(const Globals& g, const std::string& d) {
-  std::string why;
-  if (!date::parse(d, why, false)) throw Error("--date: " + why);
-  Computed c;
-  auto store = open_store(g);
-  registry::PlaceFilter f;
-  f.open_on = d;
-  c.open = store->list(f);
-  for (auto& p : c.open) c.places.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
-  c.graph = std::make_unique<roads::RoadGraph>(open_graph(g));
-  c.profile = graph_profile(*c.graph);
-  c.snapper = std::make_unique<routing::Snapper>(*c.graph, routing::SnapOptions::from(c.profile));
-  c.engine = std::make_unique<coverage::Engine>(*c.graph, *c.snapper,
-                                                territory::bundled_points(territory::PopulationSource::Grid),
-                                                territory::CommuneTable::bundled());
-  c.engine->compute(c.places);
-  return c;
-}
-
 void write_out(const std::string& path, const std::string& text) {
   if (path.empty()) std::cout << text << '\n';
   else io::write_file_atomic(path, text + "\n");
@@ -76,7 +47,7 @@ void add_gis_commands(CLI::App& app, Globals& g) {
   iso->add_option("-o,--output", a->out, "file to write (default: standard output)");
   iso->callback([&g, a] {
     auto breaks = coverage::parse_breaks(a->breaks);
-    auto c = compute(g, a->date.empty() ? date::today() : a->date);
+    auto c = open_places_engine(g, a->date);
     auto areas = coverage::service_areas(*c.engine, c.places, breaks, a->place);
     write_out(a->out, coverage::service_areas_geojson(areas).dump());
   });
@@ -89,9 +60,8 @@ void add_gis_commands(CLI::App& app, Globals& g) {
   gp->add_option("--breaks", a->breaks, "service areas' breaks, minutes (default 10,20,30)");
   gp->callback([&g, a] {
     auto breaks = coverage::parse_breaks(a->breaks);
-    auto d = a->date.empty() ? date::today() : a->date;
-    auto c = compute(g, d);
-    auto report = coverage::build_report(*c.engine, c.places, d, a->threshold, c.profile.error_median);
+    auto c = open_places_engine(g, a->date);
+    auto report = coverage::build_report(*c.engine, c.places, c.date, a->threshold, c.profile.error_median);
     planning::suggest_zone_sites(*c.engine, report, coverage::threshold_ms(a->threshold));
     std::ostringstream places;
     registry::export_places(c.open, registry::Format::GeoJSON, false, territory::CommuneTable::bundled(), places);

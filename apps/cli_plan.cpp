@@ -29,31 +29,14 @@ struct PlanArgs {
   double time_limit = 60;
 };
 
-struct Context {
-  std::unique_ptr<registry::PlaceStore> store;
-  std::unique_ptr<roads::RoadGraph> graph;
-  std::unique_ptr<routing::Snapper> snapper;
-  std::unique_ptr<coverage::Engine> engine;
-  std::vector<coverage::Place> places;
-  std::string date;
+struct Context : OpenPlaces {
   roads::Millis threshold = 0;
 };
 
 Context make_context(const Globals& g, const PlanArgs& a) {
   Context c;
-  c.date = a.date.empty() ? date::today() : a.date;
-  std::string why;
-  if (!date::parse(c.date, why, false)) throw Error("--date: " + why);
+  static_cast<OpenPlaces&>(c) = open_places_engine(g, a.date);
   c.threshold = coverage::threshold_ms(a.threshold);
-  c.store = open_store(g);
-  registry::PlaceFilter f;
-  f.open_on = c.date;
-  for (auto& p : c.store->list(f)) c.places.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
-  c.graph = std::make_unique<roads::RoadGraph>(open_graph(g));
-  c.snapper = std::make_unique<routing::Snapper>(*c.graph, routing::SnapOptions::from(graph_profile(*c.graph)));
-  c.engine = std::make_unique<coverage::Engine>(*c.graph, *c.snapper, territory::bundled_points(territory::PopulationSource::Grid),
-                                                territory::CommuneTable::bundled());
-  c.engine->compute(c.places);
   return c;
 }
 
