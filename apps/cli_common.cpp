@@ -116,10 +116,11 @@ OpenPlaces open_places_engine(const Globals& g, const std::string& d) {
 }
 
 roads::LocalLayer bundled_local_layer() {
-  auto n = territory::commune_neighbours(territory::CommuneTable::bundled(),
-                                         paths::data_file("communes/communes_na_contours_2018.geojson.gz"));
-  const auto& land = territory::LandMask::bundled();
-  return {std::move(n.centres), std::move(n.adjacent), [&land](geo::LonLat a, geo::LonLat b) { return land.on_land(a, b); }};
+  // The outlines are read once: their shared edges make the neighbours, their unshared ones the shore.
+  auto edges = territory::read_outline_edges(paths::data_file("communes/communes_na_contours_2018.geojson.gz"));
+  auto n = territory::commune_neighbours(territory::CommuneTable::bundled(), edges);
+  auto land = std::make_shared<territory::LandMask>(edges, paths::data_file("roads/water_barriers.geojson"));
+  return {std::move(n.centres), std::move(n.adjacent), [land](geo::LonLat a, geo::LonLat b) { return land->on_land(a, b); }};
 }
 
 roads::RoadGraph open_graph(const Globals& g) {

@@ -1,28 +1,19 @@
 #include "api/tokens.hpp"
 
-#include <sodium.h>
 #include <sqlite3.h>
 
 #include <fmt/format.h>
 
-#include "core/text.hpp"
+#include "accounts/secrets.hpp"
 #include "core/date.hpp"
+#include "core/text.hpp"
 #include "core/error.hpp"
 
 namespace maillage::api {
 
 namespace {
-void init() {
-  static const bool ok = sodium_init() >= 0;
-  if (!ok) throw Error("libsodium could not be initialised");
-}
-std::string hash_of(const std::string& secret) {
-  unsigned char h[32];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), nullptr, 0);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-  return hex;
-}
+// Tokens are stored as accounts' keys are: only their BLAKE2b hash.
+std::string hash_of(const std::string& secret) { return accounts::key_hash(secret); }
 constexpr const char* kColumns = "id, role, label, created_at, COALESCE(revoked_at, ''), COALESCE(subject, ''), "
                                  "COALESCE(expires_at, ''), created_by";
 Token read(sqlite::Statement& st) {
@@ -32,7 +23,6 @@ Token read(sqlite::Statement& st) {
 
 std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created,
                          const std::string& subject, const std::string& expires_at, const std::string& created_by) {
-  init();
   std::string expires;
   if (!expires_at.empty()) {
     std::string why;
@@ -59,11 +49,7 @@ std::string create_token(sqlite::Database& db, const std::string& role, const st
     st.bind(1, subject);
     if (!st.step()) throw NotFound(fmt::format("no member with id '{}'", subject));
   }
-  unsigned char key[32];
-  randombytes_buf(key, sizeof key);
-  char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-  sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  std::string secret = std::string("mlg_") + b64;
+  std::string secret = "mlg_" + accounts::random_key();
   auto now = date::now_utc();
   db.prepare("INSERT INTO api_tokens (hash, role, label, created_at, subject, expires_at, created_by) "
              "VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -74,7 +60,6 @@ std::string create_token(sqlite::Database& db, const std::string& role, const st
 }
 
 std::optional<Token> verify_token(sqlite::Database& db, const std::string& secret) {
-  init();
   if (secret.size() < 10 || secret.size() > 100) return std::nullopt;
   auto st = db.prepare(fmt::format("SELECT {} FROM api_tokens WHERE hash = ? AND revoked_at IS NULL AND "
                                    "(expires_at IS NULL OR expires_at > ?)", kColumns));

@@ -49,7 +49,7 @@ BandStats band_stats(const std::vector<TripPair>& pairs, const std::vector<doubl
 }
 
 Calibrator::Calibrator(roads::RoadGraph& g, const Profile& p, std::vector<TripPair> pairs)
-    : g_(g), base_(p), pairs_(std::move(pairs)), snapper_(g, SnapOptions::from(p)) {}
+    : g_(g), base_(p), pairs_(std::move(pairs)), snapper_(g, SnapOptions::from(p)), search_(g) {}
 
 void Calibrator::apply(const Profile& p) {
   std::vector<double> speed(256, -1);
@@ -74,10 +74,9 @@ void Calibrator::apply(const Profile& p) {
 
 std::vector<double> Calibrator::minutes(const Profile& p) {
   apply(p);
-  Search search(g_);
   std::vector<double> out;
   for (auto& pair : pairs_) {
-    auto r = route(snapper_, search, pair.a, pair.b);
+    auto r = route(snapper_, search_, pair.a, pair.b);
     if (!r.ok) {
       out.push_back(NAN);
       continue;

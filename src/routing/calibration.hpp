@@ -8,6 +8,7 @@
 
 #include "roads/graph.hpp"
 #include "roads/profile.hpp"
+#include "routing/search.hpp"
 #include "routing/snap.hpp"
 
 namespace maillage::routing {
@@ -61,7 +62,7 @@ class Calibrator {
   roads::Profile base_;
   std::vector<TripPair> pairs_;
   Snapper snapper_;
-  std::vector<Snap> from_, to_;
+  Search search_;  // reused by every evaluation (the fit runs hundreds)
 };
 
 }  // namespace maillage::routing

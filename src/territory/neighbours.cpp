@@ -32,13 +32,30 @@ void for_each_ring(const json& g, F f) {
 }
 }  // namespace
 
-CommuneNeighbours commune_neighbours(const CommuneTable& communes, const std::string& path) {
+OutlineEdges read_outline_edges(const std::string& path) {
   json doc;
   try {
     doc = json::parse(io::read_file(path));
   } catch (const json::exception& e) {
     throw Error(path + ": not valid JSON: " + e.what());
   }
+  OutlineEdges out;
+  for (auto& f : doc.at("features")) {
+    auto feature = static_cast<uint32_t>(out.codes.size());
+    out.codes.push_back(f.at("properties").at("code").get<std::string>());
+    for_each_ring(f.at("geometry"), [&](const json& ring) {
+      for (size_t i = 0; i + 1 < ring.size(); ++i) {
+        auto a = key(ring[i]), b = key(ring[i + 1]);
+        if (a == b) continue;
+        auto& owners = out.owners[{std::min(a, b), std::max(a, b)}];
+        if (std::find(owners.begin(), owners.end(), feature) == owners.end()) owners.push_back(feature);
+      }
+    });
+  }
+  return out;
+}
+
+CommuneNeighbours commune_neighbours(const CommuneTable& communes, const OutlineEdges& edges) {
   CommuneNeighbours out;
   std::unordered_map<std::string, uint32_t> index;
   for (auto& c : communes.all()) {
@@ -46,28 +63,24 @@ CommuneNeighbours commune_neighbours(const CommuneTable& communes, const std::st
     out.codes.push_back(c.code);
     out.centres.push_back(c.centre);
   }
-  // Every boundary edge (undirected, by its rounded end points) and the current communes that have it.
-  std::map<std::pair<Key, Key>, std::vector<uint32_t>> edge_owners;
-  for (auto& f : doc.at("features")) {
-    auto code = communes.current_code(f.at("properties").at("code").get<std::string>());
-    auto it = index.find(code);
-    if (it == index.end()) continue;  // a commune no longer in the region
-    for_each_ring(f.at("geometry"), [&](const json& ring) {
-      for (size_t i = 0; i + 1 < ring.size(); ++i) {
-        auto a = key(ring[i]), b = key(ring[i + 1]);
-        if (a == b) continue;
-        auto& owners = edge_owners[{std::min(a, b), std::max(a, b)}];
-        if (std::find(owners.begin(), owners.end(), it->second) == owners.end()) owners.push_back(it->second);
-      }
-    });
-  }
+  // Each feature's current commune (a commune merged since 2018 gathers its former ones); none when it left.
+  std::vector<int64_t> current(edges.codes.size(), -1);
+  for (size_t f = 0; f < edges.codes.size(); ++f)
+    if (auto it = index.find(communes.current_code(edges.codes[f])); it != index.end()) current[f] = it->second;
   std::set<std::pair<uint32_t, uint32_t>> pairs;
-  for (auto& [edge, owners] : edge_owners)
-    for (size_t i = 0; i < owners.size(); ++i)
-      for (size_t j = i + 1; j < owners.size(); ++j)
-        pairs.insert({std::min(owners[i], owners[j]), std::max(owners[i], owners[j])});
+  for (auto& [edge, features] : edges.owners)
+    for (size_t i = 0; i < features.size(); ++i)
+      for (size_t j = i + 1; j < features.size(); ++j) {
+        auto a = current[features[i]], b = current[features[j]];
+        if (a < 0 || b < 0 || a == b) continue;
+        pairs.insert({static_cast<uint32_t>(std::min(a, b)), static_cast<uint32_t>(std::max(a, b))});
+      }
   out.adjacent.assign(pairs.begin(), pairs.end());
   return out;
+}
+
+CommuneNeighbours commune_neighbours(const CommuneTable& communes, const std::string& path) {
+  return commune_neighbours(communes, read_outline_edges(path));
 }
 
 namespace {
@@ -87,21 +100,12 @@ void LandMask::add(geo::XY a, geo::XY b) {
       grid_[cell_key(cx, cy)].push_back(id);
 }
 
-LandMask::LandMask(const std::string& outlines_path, const std::string& barriers_path)
+LandMask::LandMask(const OutlineEdges& edges, const std::string& barriers_path)
     : proj_(std::make_shared<geo::Projection>("EPSG:2154")) {
   // Shore: the boundary edges that exactly one commune has.
-  auto outlines = json::parse(io::read_file(outlines_path));
-  std::map<std::pair<Key, Key>, int> count;
-  for (auto& f : outlines.at("features"))
-    for_each_ring(f.at("geometry"), [&](const json& ring) {
-      for (size_t i = 0; i + 1 < ring.size(); ++i) {
-        auto a = key(ring[i]), b = key(ring[i + 1]);
-        if (a != b) ++count[{std::min(a, b), std::max(a, b)}];
-      }
-    });
   auto xy = [&](const Key& k) { return proj_->forward({k.first * 1e-7, k.second * 1e-7}); };
-  for (auto& [edge, n] : count)
-    if (n == 1) add(xy(edge.first), xy(edge.second)), ++shore_;
+  for (auto& [edge, features] : edges.owners)
+    if (features.size() == 1) add(xy(edge.first), xy(edge.second)), ++shore_;
   auto doc = json::parse(io::read_file(barriers_path));
   for (auto& f : doc.at("features")) {
     auto& g = f.at("geometry");
@@ -115,7 +119,7 @@ LandMask::LandMask(const std::string& outlines_path, const std::string& barriers
 }
 
 const LandMask& LandMask::bundled() {
-  static const LandMask m(paths::data_file("communes/communes_na_contours_2018.geojson.gz"),
+  static const LandMask m(read_outline_edges(paths::data_file("communes/communes_na_contours_2018.geojson.gz")),
                           paths::data_file("roads/water_barriers.geojson"));
   return m;
 }

@@ -6,6 +6,7 @@
 // Gironde estuary and the lower Garonne and Dordogne (data/roads/water_barriers.geojson), which the outlines,
 // running to mid-channel, cannot tell.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -18,6 +19,15 @@
 
 namespace maillage::territory {
 
+// The boundary edges of the commune outlines (undirected, by their end points rounded to 1e-7 degree) and the
+// outlines (2018 codes) that have each: read once, what both the neighbours and the land mask are made of.
+struct OutlineEdges {
+  using Point = std::pair<int64_t, int64_t>;  // lon, lat x 1e7
+  std::vector<std::string> codes;             // the outline features' commune codes (2018)
+  std::map<std::pair<Point, Point>, std::vector<uint32_t>> owners;  // edge -> feature indices
+};
+OutlineEdges read_outline_edges(const std::string& outlines_geojson);
+
 struct CommuneNeighbours {
   std::vector<std::string> codes;  // COG 2026
   std::vector<geo::LonLat> centres;
@@ -26,11 +36,12 @@ struct CommuneNeighbours {
 
 // Two communes are neighbours when their outlines share at least one boundary edge (the IGN outlines are
 // topologically clean: neighbours share their boundary vertices exactly).
+CommuneNeighbours commune_neighbours(const CommuneTable& communes, const OutlineEdges& edges);
 CommuneNeighbours commune_neighbours(const CommuneTable& communes, const std::string& outlines_geojson);
 
 class LandMask {
  public:
-  LandMask(const std::string& outlines_geojson, const std::string& barriers_geojson);
+  LandMask(const OutlineEdges& edges, const std::string& barriers_geojson);
   static const LandMask& bundled();
   // The straight segment stays on land: it crosses no shore and no water barrier.
   bool on_land(geo::LonLat a, geo::LonLat b) const;

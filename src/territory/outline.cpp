@@ -102,19 +102,6 @@ bool segments_cross(geo::XY a, geo::XY b, geo::XY c, geo::XY d) {
   return ((d1 > 0) != (d2 > 0)) && ((d3 > 0) != (d4 > 0)) && d1 != 0 && d2 != 0 && d3 != 0 && d4 != 0;
 }
 
-bool Outline::contains_segment(geo::LonLat la, geo::LonLat lb) const {
-  geo::XY a = proj_->forward(la), b = proj_->forward(lb);
-  if (!contains_xy(a) || !contains_xy(b)) return false;
-  int b0 = std::max(0, static_cast<int>((std::min(a.y, b.y) - ymin_) / band_h_));
-  int b1 = std::min(static_cast<int>(bands_.size()) - 1, static_cast<int>((std::max(a.y, b.y) - ymin_) / band_h_));
-  for (int band = b0; band <= b1; ++band)
-    for (unsigned i : bands_[band]) {
-      const Edge& e = edges_[i];
-      if (segments_cross(a, b, {e.x1, e.y1}, {e.x2, e.y2})) return false;
-    }
-  return true;
-}
-
 double Outline::distance_outside_m(geo::LonLat ll) const {
   geo::XY p = proj_->forward(ll);
   if (contains_xy(p)) return 0;

@@ -21,8 +21,6 @@ class Outline {
   bool contains(geo::LonLat p) const;
   // 0 inside; else the distance in metres to the outline (Lambert-93 plane).
   double distance_outside_m(geo::LonLat p) const;
-  // Whether the straight segment a-b lies inside (both ends inside and no outline edge crossed).
-  bool contains_segment(geo::LonLat a, geo::LonLat b) const;
   size_t vertex_count() const { return edges_.size(); }
 
  private:
