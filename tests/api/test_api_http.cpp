@@ -155,6 +155,14 @@ TEST(ApiHttp, CoverageEligibilityPlanningAgreeWithTheCli) {
   EXPECT_GT(cov["margin_fraction"].get<double>(), 0.0);
   EXPECT_LT(cov["share_range"][0].get<double>(), cov["share"].get<double>());
   EXPECT_GT(cov["share_range"][1].get<double>(), cov["share"].get<double>());
+  // Service areas: hostile breaks are a 400 naming the parameter; an unknown place a 404.
+  for (auto* bad : {"nan", "1e999", "20,10", "0", "10,%3Cscript%3E", "1,2,3,4,5,6,7,8,9,10,11,12,13"}) {
+    auto r = h.Get(std::string("/api/v1/isochrones.geojson?place=x&breaks=") + bad);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad;
+    EXPECT_EQ(body(r)["field"], "breaks") << bad;
+  }
+  EXPECT_EQ(h.Get("/api/v1/isochrones.geojson?place=nowhere&breaks=10")->status, 404);
   auto cli = json::parse(server().cli("coverage --date 2024-06-01 --json").substr(server().cli("coverage --date 2024-06-01 --json").find('{')));
   EXPECT_DOUBLE_EQ(cov["share"].get<double>(), cli["share"].get<double>());
   auto e = body(h.Get("/api/v1/eligibility/creation?commune=Tulle&date=2024-06-01"));
