@@ -28,13 +28,19 @@ namespace {
 void add_import(CLI::App* places, Globals& g) {
   struct Args {
     std::string file, format = "auto", rejects;
-    bool skip = false, dry = false, json = false;
+    bool skip = false, dry = false, json = false, only_tiers_lieux = false;
   };
   auto a = std::make_shared<Args>();
-  auto* imp = places->add_subcommand("import", "import places from a CSV (regional dictionary or Maillage) or GeoJSON "
-                                               "file; all or nothing unless --skip-invalid");
-  imp->add_option("FILE", a->file, "file to import (.csv, .csv.gz, .geojson)")->required();
-  imp->add_option("--format", a->format, "auto (default), csv (regional dictionary), maillage, geojson");
+  auto* imp = places->add_subcommand(
+      "import", "import places from a CSV (regional dictionary or Maillage), GeoJSON, a GoGoCarto export (CSV or "
+                "JSON) or the national mednum schema (JSON or CSV); all or nothing unless --skip-invalid");
+  imp->add_option("FILE", a->file, "file to import (.csv, .json, .geojson, optionally .gz)")->required();
+  imp->add_option("--format", a->format,
+                  "auto (default: told by the content), csv (regional dictionary), maillage, geojson, gogocarto, "
+                  "mednum");
+  imp->add_flag("--only-tiers-lieux", a->only_tiers_lieux,
+                "mednum: keep only the rows whose typology is TIERS_LIEUX or FABLAB (or whose name says tiers-lieu, "
+                "coworking, fablab); the others are counted, not imported");
   imp->add_flag("--skip-invalid", a->skip, "import the valid rows and write the rejected ones to a report");
   imp->add_option("--rejects", a->rejects,
                   "rejects report path (default: FILE-NAME.rejects.csv in the working directory)");
@@ -46,6 +52,7 @@ void add_import(CLI::App* places, Globals& g) {
     o.format = parse_format(a->format);
     o.skip_invalid = a->skip;
     o.dry_run = a->dry;
+    o.source.only_tiers_lieux = a->only_tiers_lieux;
     auto rep = import_file(*store, validator(), a->file, o);
     if (a->json) std::cout << report_json(rep).dump(2) << '\n';
     print_problems(rep);
@@ -63,6 +70,13 @@ void add_import(CLI::App* places, Globals& g) {
           "{}{}: {} rows ({}): {} inserted, {} updated, {} unchanged, {} rejected; registry revision {}\n",
           a->dry ? "dry run, nothing written: " : "", a->file, rep.rows, format_name(rep.format), rep.inserted,
           rep.updated, rep.unchanged, rep.rejected, rep.revision);
+    if (!a->json && !rep.source.typologies.empty()) {
+      std::cout << fmt::format("typologies in the source ({} rows{}):\n", rep.source.rows,
+                               rep.source.filtered_out
+                                   ? fmt::format(", {} left out by --only-tiers-lieux", rep.source.filtered_out)
+                                   : std::string());
+      for (auto& [t, n] : rep.source.typologies) std::cout << fmt::format("  {:<40} {}\n", pad(t, 40), n);
+    }
   });
 }
 

@@ -78,7 +78,8 @@ json report_json(const ImportReport& r) {
                         {"message", p.message}});
   return {{"file", r.file}, {"format", format_name(r.format)}, {"rows", r.rows}, {"inserted", r.inserted},
           {"updated", r.updated}, {"unchanged", r.unchanged}, {"rejected", r.rejected},
-          {"committed", r.committed}, {"revision", r.revision}, {"ids", r.written_ids}, {"problems", problems}};
+          {"committed", r.committed}, {"revision", r.revision}, {"ids", r.written_ids}, {"problems", problems},
+          {"filtered_out", r.source.filtered_out}, {"typologies", r.source.typologies}};
 }
 
 void PlaceArgs::add_to(CLI::App* cmd) {

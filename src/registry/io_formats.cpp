@@ -29,15 +29,16 @@ std::string_view format_name(Format f) {
     case Format::Maillage: return "maillage";
     case Format::GeoJSON: return "geojson";
     case Format::Mednum: return "mednum";
+    case Format::GoGoCarto: return "gogocarto";
     default: return "auto";
   }
 }
 
 Format parse_format(std::string_view n) {
-  for (auto f : {Format::Auto, Format::Regional, Format::Maillage, Format::GeoJSON, Format::Mednum})
+  for (auto f : {Format::Auto, Format::Regional, Format::Maillage, Format::GeoJSON, Format::Mednum, Format::GoGoCarto})
     if (format_name(f) == n) return f;
   throw Error(fmt::format("unknown format '{}': accepted values are auto, csv (regional dictionary), maillage, "
-                          "geojson, mednum", n));
+                          "geojson, mednum, gogocarto", n));
 }
 
 int ImportReport::errors() const {
@@ -254,24 +255,26 @@ bool same_input_fields(const Place& a, const Place& b) {
 }  // namespace
 
 std::vector<Record> read_records(const std::string& path, Format format, std::vector<Problem>& problems,
-                                 Format* detected) {
-  if (format == Format::Auto) {
-    auto ext = std::filesystem::path(path).extension().string();
-    if (ext == ".gz") ext = std::filesystem::path(path).stem().extension().string();
-    ext = text::to_lower_ascii(ext);
-    if (ext == ".geojson" || ext == ".json") format = Format::GeoJSON;
-  }
-  if (format == Format::Mednum) throw Error("the mednum format is for export only");
-  return parse_records(io::read_file(path, kMaxImportBytes), path, format, problems, detected);
+                                 Format* detected, const SourceOptions& source, SourceSummary* summary) {
+  return parse_records(io::read_file(path, kMaxImportBytes), path, format, problems, detected, source, summary);
 }
 
 std::vector<Record> parse_records(std::string_view content, const std::string& label, Format format,
-                                  std::vector<Problem>& problems, Format* detected) {
-  if (format == Format::Mednum) throw Error("the mednum format is for export only");
-  if (format == Format::GeoJSON) {
-    if (detected) *detected = format;
-    return read_geojson_records(content, label, problems);
+                                  std::vector<Problem>& problems, Format* detected, const SourceOptions& source,
+                                  SourceSummary* summary) {
+  if (format == Format::Auto && content.substr(0, 4096).find("\"FeatureCollection\"") != std::string_view::npos)
+    format = Format::GeoJSON;
+  if (format == Format::Auto) {
+    if (looks_like_gogocarto(content)) format = Format::GoGoCarto;
+    else if (looks_like_mednum(content)) format = Format::Mednum;
+    else if (auto first = content.find_first_not_of(" \t\r\n"); first != std::string_view::npos &&
+                                                                    (content[first] == '{' || content[first] == '['))
+      format = Format::GeoJSON;
   }
+  if (detected) *detected = format;
+  if (format == Format::GoGoCarto) return read_gogocarto(content, label, problems, summary);
+  if (format == Format::Mednum) return read_mednum(content, label, source, problems, summary);
+  if (format == Format::GeoJSON) return read_geojson_records(content, label, problems);
   const std::string& path = label;
   auto table = csv::parse(content, label);
   if (format == Format::Auto) {
@@ -290,12 +293,15 @@ ImportReport import_file(PlaceStore& store, const Validator& validator, const st
                          const ImportOptions& options) {
   std::vector<Problem> problems;
   Format detected = options.format;
-  auto records = read_records(path, options.format, problems, &detected);
+  SourceSummary summary;
+  auto records = read_records(path, options.format, problems, &detected, options.source, &summary);
   ImportOptions o = options;
   o.format = detected;
   if (o.origin.empty()) o.origin = "import " + std::filesystem::path(path).filename().string();
   auto report = import_records(store, validator, std::move(records), o, std::move(problems));
   report.file = path;
+  report.source = summary;
+  if (detected == Format::GoGoCarto || detected == Format::Mednum) report.rows = summary.rows;
   return report;
 }
 
@@ -334,10 +340,7 @@ ImportReport import_records(PlaceStore& store, const Validator& validator, std::
       if (ids.size() == 1) existing = store.get(ids[0]);
     }
     std::string insee = r.place.insee_code;
-    if (insee.empty() && !r.commune_name.empty()) {
-      auto found = validator.communes().find_by_name(r.commune_name);
-      if (found.size() == 1) insee = found[0]->code;
-    }
+    if (insee.empty() && !r.commune_name.empty()) insee = validator.communes().locate(r.commune_name, r.place.postcode);
     if (!existing && !r.place.name.empty()) {
       auto ids = store.ids_by_name_commune(r.place.name, validator.communes().current_code(insee));
       if (ids.size() == 1) existing = store.get(ids[0]);

@@ -5,21 +5,23 @@
 //     twitter, instagram, ct_nom, ct_prenom, ct_courriel, ct_tel_fixe, ct_tel_mobile, x_wgs84, y_wgs84, date_sai);
 //  - Maillage's own CSV (every field, see fields());
 //  - GeoJSON (FeatureCollection of Points, properties = Maillage fields);
-//  - export only: the national "lieux de médiation numérique" schema CSV.
+//  - the national "lieux de médiation numérique" schema: CSV export; import of its JSON and CSV, and of
+//    GoGoCarto's CSV and JSON (source_formats.hpp).
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "registry/source_formats.hpp"
 #include "registry/store.hpp"
 #include "registry/validate.hpp"
 
 namespace maillage::registry {
 
-enum class Format { Auto, Regional, Maillage, GeoJSON, Mednum };
+enum class Format { Auto, Regional, Maillage, GeoJSON, Mednum, GoGoCarto };
 // An import file is refused past this size once decompressed (20,000 places take about 4 MB).
 constexpr size_t kMaxImportBytes = size_t{64} << 20;
 std::string_view format_name(Format f);
-// "csv" (the regional dictionary), "maillage", "geojson", "mednum", "auto"; throws Error listing them.
+// "csv" (the regional dictionary), "maillage", "geojson", "mednum", "gogocarto", "auto"; throws Error listing them.
 Format parse_format(std::string_view name);
 
 // Puts a text value into a record's field (as read from a column, a property or `--set`), recording a
@@ -33,11 +35,15 @@ Record closing_record(const Place& place, std::string_view date, const std::stri
 
 // Reads records from a file; problems found while reading (bad values, unknown columns) go to `problems`.
 // Structural errors (unreadable file, malformed CSV/JSON, unknown header) throw InputError.
+// Auto tells the format from the content: a GeoJSON FeatureCollection, GoGoCarto (its columns, or "geo" and
+// "categories" members), mednum (nom and pivot), else a CSV told by its header.
 std::vector<Record> read_records(const std::string& path, Format format, std::vector<Problem>& problems,
-                                 Format* detected = nullptr);
-// The same from a file's content (`label` names it in the messages); Auto means CSV, told by its header.
+                                 Format* detected = nullptr, const SourceOptions& source = {},
+                                 SourceSummary* summary = nullptr);
+// The same from a file's content (`label` names it in the messages).
 std::vector<Record> parse_records(std::string_view content, const std::string& label, Format format,
-                                  std::vector<Problem>& problems, Format* detected = nullptr);
+                                  std::vector<Problem>& problems, Format* detected = nullptr,
+                                  const SourceOptions& source = {}, SourceSummary* summary = nullptr);
 
 struct ImportOptions {
   enum class Mode { Upsert, InsertOnly, UpdateOnly };
@@ -46,6 +52,7 @@ struct ImportOptions {
   bool skip_invalid = false;  // import the valid rows, report the others
   bool dry_run = false;       // check and match everything, write nothing
   std::string origin;         // recorded in the history (default: the file name)
+  SourceOptions source;       // mednum: keep only the tiers-lieux-like rows
 };
 
 struct ImportReport {
@@ -57,6 +64,7 @@ struct ImportReport {
   std::vector<std::string> written_ids;  // ids of the places inserted or updated, in input order
   int64_t revision = 0;  // registry revision after the import
   bool committed = false;
+  SourceSummary source;  // GoGoCarto, mednum: rows read, left out by the typology filter, typologies met
   int errors() const;
 };
 

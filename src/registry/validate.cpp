@@ -42,17 +42,10 @@ void Validator::check(Record& r, std::vector<Problem>& out) const {
     if (r.commune_name.empty()) {
       error(Field::insee_code, "the INSEE commune code is required (or a commune name)");
     } else {
-      auto found = communes_.find_by_name(r.commune_name);
-      if (found.size() == 1) {
-        p.insee_code = found[0]->code;
-      } else if (found.empty()) {
-        error(Field::commune, fmt::format("'{}' is not the name of a commune of the region", r.commune_name));
-      } else {
-        std::vector<std::string> codes;
-        for (auto* c : found) codes.push_back(c->code);
-        error(Field::commune, fmt::format("'{}' names several communes ({}): give insee_code", r.commune_name,
-                                          text::join(codes, ", ")));
-      }
+      std::string why;
+      auto code = communes_.locate(r.commune_name, p.postcode, &why);
+      if (!code.empty()) p.insee_code = code;
+      else error(Field::commune, why);
     }
   } else if (!communes_.find(p.insee_code)) {
     auto current = communes_.current_code(p.insee_code);
@@ -66,7 +59,12 @@ void Validator::check(Record& r, std::vector<Problem>& out) const {
     }
   }
   const territory::Commune* commune = communes_.find(p.insee_code);
-  if (commune && !r.commune_name.empty() && text::fold(r.commune_name) != text::fold(commune->name))
+  auto named = [&](const territory::Commune* c) {
+    for (auto* f : communes_.find_by_name(r.commune_name))
+      if (f == c) return true;
+    return false;
+  };
+  if (commune && !r.commune_name.empty() && !named(commune))
     warn(Field::commune, fmt::format("commune name '{}' differs from the name of {} ({})", r.commune_name,
                                      p.insee_code, commune->name));
   if (commune && !p.postcode.empty()) {

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/paths.hpp"
@@ -12,6 +14,18 @@
 namespace maillage::territory {
 
 namespace {
+
+// The folded name, with the sources' abbreviations of Saint spelt out.
+std::string name_key(std::string_view name) {
+  auto words = text::split_list(text::fold(name), " ");
+  for (auto& w : words) {
+    if (w == "st") w = "saint";
+    else if (w == "ste") w = "sainte";
+    else if (w == "sts") w = "saints";
+    else if (w == "stes") w = "saintes";
+  }
+  return text::join(words, " ");
+}
 std::string pick(const std::string& dir, const std::string& stem) {
   for (auto ext : {".csv.gz", ".csv"}) {
     std::string p = dir + "/communes/" + stem + ext;
@@ -50,7 +64,7 @@ CommuneTable CommuneTable::load(const std::string& dir) {
     c.area_km2 = area;
     c.postcodes = text::split_list(r.fields[c_pc], " ");
     table.by_code_[c.code] = table.communes_.size();
-    table.by_name_.emplace(text::fold(c.name), table.communes_.size());
+    table.by_name_.emplace(name_key(c.name), table.communes_.size());
     table.communes_.push_back(std::move(c));
   }
   std::set<std::string> deps;
@@ -80,7 +94,7 @@ std::string CommuneTable::current_code(std::string_view any_code) const {
 
 std::vector<const Commune*> CommuneTable::find_by_name(std::string_view name) const {
   std::vector<const Commune*> out;
-  auto range = by_name_.equal_range(text::fold(name));
+  auto range = by_name_.equal_range(name_key(name));
   for (auto it = range.first; it != range.second; ++it) out.push_back(&communes_[it->second]);
   std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->code < b->code; });
   return out;
@@ -94,6 +108,46 @@ std::string CommuneTable::resolve(std::string_view code_or_name, size_t* name_ma
   return found.size() == 1 ? found[0]->code : std::string();
 }
 
+std::string CommuneTable::locate(std::string_view name, std::string_view postcode, std::string* why) const {
+  auto found = find_by_name(name);
+  auto has_postcode = [&](const Commune* c) {
+    return std::find(c->postcodes.begin(), c->postcodes.end(), postcode) != c->postcodes.end();
+  };
+  // A commune nouvelle that kept the former name as the start of its own ("Mosnac" in 16120 is
+  // Mosnac-Saint-Simeux, not Mosnac in Charente-Maritime).
+  if (!postcode.empty() && (found.empty() || (found.size() == 1 && !has_postcode(found[0])))) {
+    auto key = name_key(name) + " ";
+    const Commune* only = nullptr;
+    int n = 0;
+    for (auto& c : communes_)
+      if (has_postcode(&c) && name_key(c.name).rfind(key, 0) == 0) only = &c, ++n;
+    if (n == 1) return only->code;
+  }
+  if (found.size() == 1) return found[0]->code;
+  std::vector<const Commune*> by_code;
+  if (!postcode.empty()) {
+    if (found.empty()) {
+      for (auto& c : communes_)
+        if (has_postcode(&c)) by_code.push_back(&c);
+    } else {
+      for (auto* c : found)
+        if (has_postcode(c)) by_code.push_back(c);
+    }
+  }
+  if (by_code.size() == 1) return by_code[0]->code;
+  if (why) {
+    if (found.empty() && by_code.empty())
+      *why = fmt::format("'{}' is not the name of a commune of the region{}", name,
+                         postcode.empty() ? "" : fmt::format(" and no commune has the postcode {}", postcode));
+    else if (found.empty())
+      *why = fmt::format("'{}' is not the name of a commune of the region, and the postcode {} is shared by {} "
+                         "communes", name, postcode, by_code.size());
+    else
+      *why = fmt::format("'{}' names {} communes{}: give the INSEE code", name, found.size(),
+                         postcode.empty() ? "" : fmt::format(", none alone with the postcode {}", postcode));
+  }
+  return {};
+}
 
 std::string_view department_name(std::string_view dep) {
   static const std::pair<std::string_view, std::string_view> names[] = {

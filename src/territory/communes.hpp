@@ -29,8 +29,12 @@ class CommuneTable {
   const Commune* find(std::string_view code) const;
   // The current code for a current or former code ("" if unknown).
   std::string current_code(std::string_view any_code) const;
-  // Communes whose folded name equals the folded query ("saint emilion" finds Saint-Émilion).
+  // Communes whose folded name equals the folded query ("saint emilion" finds Saint-Émilion; the abbreviations
+  // St, Ste, Sts of the sources are read as Saint, Sainte, Saints: "BARBEZIEUX ST HILAIRE").
   std::vector<const Commune*> find_by_name(std::string_view name) const;
+  // The commune a source designates by name and postcode: the one of that name, or among several (or none of
+  // that name) the one whose postcodes hold `postcode` when it is alone. "" when none or ambiguous; `why` tells.
+  std::string locate(std::string_view name, std::string_view postcode, std::string* why = nullptr) const;
   // The COG 2026 code for a current or former INSEE code, or for the one commune bearing this name; "" when
   // neither. `name_matches`, when given, receives how many communes bear the name (0: unknown, > 1: ambiguous).
   std::string resolve(std::string_view code_or_name, size_t* name_matches = nullptr) const;
