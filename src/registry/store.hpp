@@ -43,7 +43,7 @@ struct HistoryEntry {
 
 class PlaceStore {
  public:
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
   // Opens (creating when allowed) and migrates the database. `communes` feeds the search text (commune names)
   // and may be null.
   PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create = true);
