@@ -122,6 +122,7 @@ struct ServeArgs {
   size_t max_connections = 10000, max_per_address = 2000, cache_mb = 256;
   double mail_interval_s = 10, mail_retry_s = 60;
   bool behind_proxy = false;
+  int contributions_per_hour = 10;
 };
 
 // The client's address: the connection's, or behind a reverse proxy on this machine the last address of
@@ -145,6 +146,7 @@ void serve(const Globals& g, const ServeArgs& a) {
   api::AuthOptions auth;
   auth.mail = mail::Config::from_env();
   auth.secure_cookies = auth.mail.public_url.starts_with("https://");
+  auth.contributions_per_address_hour = a.contributions_per_hour;
   api::Service service(db_path(g), std::move(graph), profile, label, limits, auth);
   auto files = load_web(a.web);
   mail::RetryPolicy retry;
@@ -281,6 +283,9 @@ void add_serve_commands(CLI::App& app, Globals& g) {
   s->add_flag("--behind-proxy", a->behind_proxy,
               "a reverse proxy on this machine forwards the requests: the client's address (for the brakes on "
               "failed sign-ins, the audit log) is the last of X-Forwarded-For");
+  s->add_option("--contributions-per-hour", a->contributions_per_hour,
+                "anonymous proposals to the directory accepted per client address and hour (default 10)")
+      ->check(CLI::Range(1, 100000));
   s->add_option("--cache-mb", a->cache_mb, "memory for computed answers, MiB (default 256)")->check(CLI::Range(1, 65536));
   s->footer("Mail and links (environment, read in one place): MAILLAGE_SMTP_URL, MAILLAGE_MAIL_FROM, "
             "MAILLAGE_SMTP_USER, MAILLAGE_SMTP_PASSWORD_FILE, MAILLAGE_SMTP_TLS, MAILLAGE_PUBLIC_URL (an https:// "

@@ -94,4 +94,15 @@ Response outbox(const Call&);
 Response outbox_retry(const Call&);
 }  // namespace admin_api
 
+namespace contributions_api {  // contributions.cpp: proposals, their moderation, confirmations, data quality
+Response submit(const Call&);
+Response follow(const Call&);
+Response withdraw(const Call&);
+Response list(const Call&);
+Response get(const Call&);
+Response action(const Call&);
+Response confirm(const Call&);
+Response quality(const Call&);
+}  // namespace contributions_api
+
 }  // namespace maillage::api

@@ -167,8 +167,29 @@ Response get(const Call& c) {
   json hist = json::array();
   {
     std::lock_guard l(c.s.store_mu);
-    for (auto& h : c.s.store->history(id))
-      hist.push_back({{"revision", h.revision}, {"action", h.action}, {"at", h.at}, {"origin", h.origin}});
+    bool priv = may_see_private(c.who);
+    for (auto& h : c.s.store->history(id)) {
+      json e{{"revision", h.revision}, {"action", h.action}, {"at", h.at}, {"origin", h.origin}};
+      // A change that came from a contribution names it; the network's staff see who proposed it (the name is
+      // personal data, erased on request, so it is kept with the contribution, not in the append-only history).
+      static const std::string kFrom = "contribution n° ";
+      if (h.origin.starts_with(kFrom)) {
+        int64_t n = std::atoll(h.origin.c_str() + kFrom.size());
+        e["contribution"] = n;
+        if (priv) {
+          auto st = c.s.store->db().prepare("SELECT contributor_name FROM contributions WHERE id = ?");
+          st.bind(1, n);
+          if (st.step()) e["contributor"] = st.text(0);
+        }
+      }
+      hist.push_back(e);
+    }
+    // The managers' yearly confirmation: when it was last given, and whether it is due (12 months).
+    auto st = c.s.store->db().prepare("SELECT max(at) FROM place_confirmations WHERE place_id = ?");
+    st.bind(1, id);
+    std::string last = st.step() ? st.text(0) : "";
+    j["confirmed_at"] = last.empty() ? json() : json(last);
+    j["confirmation_due"] = last.empty() || last < date::utc_after(-365 * 24 * 3600);
   }
   j["history"] = hist;
   return json_response(j);

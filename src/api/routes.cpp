@@ -14,6 +14,7 @@ const std::vector<Route>& Service::routes() {
   namespace pl = planning_api;
   namespace au = auth_api;
   namespace ad = admin_api;
+  namespace co = contributions_api;
   constexpr auto H = Cost::Heavy;  // the routes that hash a password (about 0.1 s and 64 MiB each)
   static const std::vector<Route> r = {
       {"GET", "/health", A::Public, "liveness, data versions", t::health},
@@ -41,6 +42,24 @@ const std::vector<Route>& Service::routes() {
       {"PATCH", "/places/{id}", A::Signed,
        "change fields of a place (editors, admins; a place's managers: their sheet, not its status)", p::update},
       {"POST", "/places/{id}/close", A::Editor, "record that a place closed (body: date, reason)", p::close},
+      {"POST", "/places/{id}/confirm", A::Signed,
+       "the yearly 'this sheet is still right' (its managers, editors, admins)", co::confirm},
+
+      {"POST", "/contributions", A::Public,
+       "propose a new place or a correction (anyone; moderated; rate-limited per address): returns the private "
+       "follow-up key",
+       co::submit},
+      {"POST", "/contributions/follow", A::Public, "a contribution's status, by its follow-up key", co::follow},
+      {"POST", "/contributions/withdraw", A::Public, "withdraw a pending contribution, by its follow-up key",
+       co::withdraw},
+      {"GET", "/contributions", A::Editor, "the moderation queue (status, limit, offset)", co::list},
+      {"GET", "/contributions/{id}", A::Editor,
+       "one contribution beside the current record, field by field (against: a place id)", co::get},
+      {"POST", "/contributions/{id}/{action}", A::Editor,
+       "accept (changes, distinct), reject (reason, duplicate_of) or merge (place_id, fields)", co::action},
+      {"GET", "/quality", A::Public,
+       "data quality per department: completeness, confirmations, duplicates, open count against the published one",
+       co::quality, Cost::Heavy},
 
       {"GET", "/coverage", A::Public, "coverage summary (date, threshold, communes=true for the per-commune table)",
        c::summary, Cost::Heavy},

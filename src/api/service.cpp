@@ -11,6 +11,7 @@
 #include "ami/applications.hpp"
 #include "api/request.hpp"
 #include "api/state.hpp"
+#include "moderation/moderation.hpp"
 #include "booking/booking.hpp"
 #include "core/error.hpp"
 #include "territory/communes.hpp"
@@ -181,6 +182,10 @@ Response Service::handle(const Request& r) {
     return error_response(409, "conflict", e.what());
   } catch (const ami::Conflict& e) {
     return error_response(409, "conflict", e.what());
+  } catch (const moderation::Refused& e) {
+    // A decision that no longer applies (already decided, a likely duplicate) is a conflict; a value is a 400.
+    bool conflict = e.field == "status" || e.field == "distinct";
+    return error_response(conflict ? 409 : 400, conflict ? "conflict" : "bad_request", e.what(), e.field);
   } catch (const NotFound& e) {
     return error_response(404, "not_found", e.what());
   } catch (const InputError& e) {

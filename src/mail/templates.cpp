@@ -43,10 +43,15 @@ const std::map<std::string, Template>& templates() {
       {"contribution_received",
        {"Nouvelle contribution à modérer : {place}",
         "Bonjour {name},\n\nUne contribution concernant « {place} » attend votre modération :\n{link}"}},
+      {"contribution_acknowledged",
+       {"Contribution reçue : {place}",
+        "Bonjour {name},\n\nMerci ! Votre contribution concernant « {place} » est enregistrée sous le n° {number}. "
+        "L'équipe du réseau la relira avant toute publication.\n\nPour suivre sa modération (ou la retirer), "
+        "gardez ce lien, qui est personnel :\n{link}"}},
       {"contribution_decided",
        {"Votre contribution : {place}",
         "Bonjour {name},\n\nMerci pour votre contribution concernant « {place} ». Décision de l'équipe du réseau : "
-        "{decision}.\n\n{comment}"}},
+        "{decision}.\n\n{comment}\n\nSuivi de votre contribution :\n{link}"}},
       {"place_to_confirm",
        {"Merci de confirmer la fiche de {place}",
         "Bonjour {name},\n\nLa fiche de « {place} » n'a pas été confirmée depuis le {since}. Vérifiez-la et "
