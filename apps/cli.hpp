@@ -85,5 +85,9 @@ void add_users_commands(CLI::App& app, Globals& g);
 void add_db_commands(CLI::App& app, Globals& g);
 // Registers `places ...` (cli_places.cpp).
 void add_places_commands(CLI::App& app, Globals& g);
+// cli_quality.cpp: places quality|confirm|remind
+void add_quality_commands(CLI::App* places, Globals& g);
+// cli_contributions.cpp: the moderation queue
+void add_contributions_commands(CLI::App& app, Globals& g);
 
 }  // namespace maillage::cli

@@ -1,4 +1,4 @@
-// `maillage places import|export|list|show|add|update|close|summary`: the directory of tiers-lieux from the
+// `maillage places import|export|list|show|add|update|close|summary` (quality, confirm, remind: cli_quality.cpp): the directory of tiers-lieux from the
 // command line. Every write goes through the registry's transactional import (all or nothing).
 #include <filesystem>
 #include <fstream>
@@ -323,6 +323,7 @@ void add_places_commands(CLI::App& app, Globals& g) {
   add_add_update(places, g);
   add_close(places, g);
   add_summary(places, g);
+  add_quality_commands(places, g);
 }
 
 }  // namespace maillage::cli

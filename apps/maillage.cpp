@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
                  "road graph file (default: $MAILLAGE_GRAPH or maillage.graph; built from the bundled skeleton when "
                  "missing)");
   cli::add_places_commands(app, g);
+  cli::add_contributions_commands(app, g);
   cli::add_graph_commands(app, g);
   cli::add_coverage_commands(app, g);
   cli::add_indicators_command(app, g);

@@ -1,5 +1,5 @@
 #pragma once
-// A database made by the real binary from the bundled data (168 places), opened with the library: the fixture of
+// A database made by the real binary from the bundled data (207 places), opened with the library: the fixture of
 // the unit tests that need places (booking, accounts).
 #include <memory>
 #include <string>
