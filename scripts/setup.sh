@@ -24,7 +24,9 @@ PACKAGES=(
   python3-aiosmtpd              # tests: a real SMTP server receiving the mail
   libsodium-dev                 # accounts: Argon2id password hashes, random keys and their hashes
   libical-dev                   # tests: the iCalendar feeds parsed by a real parser
-  chromium                      # browser tests of the web application (driven by playwright-core)
+  chromium                      # browser tests of the web application (driven by playwright-core); prints the bottin and the panorama
+  fonts-lato fonts-dejavu-core  # the typefaces of the printed documents
+  poppler-utils                 # tests: the printed PDFs read back (pdfinfo, pdftotext, pdftoppm)
   libgtest-dev libgmock-dev     # tests
   clang libclang-rt-14-dev      # fuzzing: libFuzzer with AddressSanitizer and UBSan (scripts/fuzz.sh)
   libboost-dev                  # HTTP server: Boost.Beast on Asio (header-only)
