@@ -193,7 +193,9 @@ void serve(const Globals& g, const ServeArgs& a) {
       auto out = service.handle(r);
       server::Response res;
       res.status = out.status;
-      res.content_type = out.content_type + "; charset=utf-8";
+      // Text says its encoding; a PDF is bytes.
+      bool text = out.content_type.find("charset") == std::string::npos && out.content_type != "application/pdf";
+      res.content_type = text ? out.content_type + "; charset=utf-8" : out.content_type;
       res.body = std::move(out.body);
       res.headers = security_headers();
       res.headers.emplace_back("Cache-Control", "no-store");

@@ -105,4 +105,9 @@ Response confirm(const Call&);
 Response quality(const Call&);
 }  // namespace contributions_api
 
+namespace publications_api {  // publications.cpp: the printed bottin and panorama (PDF)
+Response bottin(const Call&);
+Response panorama(const Call&);
+}  // namespace publications_api
+
 }  // namespace maillage::api

@@ -15,6 +15,7 @@ const std::vector<Route>& Service::routes() {
   namespace au = auth_api;
   namespace ad = admin_api;
   namespace co = contributions_api;
+  namespace pu = publications_api;
   constexpr auto H = Cost::Heavy;  // the routes that hash a password (about 0.1 s and 64 MiB each)
   static const std::vector<Route> r = {
       {"GET", "/health", A::Public, "liveness, data versions", t::health},
@@ -60,6 +61,12 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/quality", A::Public,
        "data quality per department: completeness, confirmations, duplicates, open count against the published one",
        co::quality, Cost::Heavy},
+      {"GET", "/publications/bottin.pdf", A::Public,
+       "the printed directory (PDF): a chapter per department, the open places at the date, the index of the communes",
+       pu::bottin, Cost::Heavy},
+      {"GET", "/publications/panorama.pdf", A::Public,
+       "the panorama in figures and charts (PDF): indicators, coverage map, departments, history (date, threshold)",
+       pu::panorama, Cost::Heavy},
 
       {"GET", "/coverage", A::Public, "coverage summary (date, threshold, communes=true for the per-commune table)",
        c::summary, Cost::Heavy},
