@@ -8,12 +8,15 @@ import { refreshSession } from './lib/session.js';
 import { initAccount, showAccount } from './views/account.js';
 import { initAdmin, showAdmin } from './views/admin.js';
 import { initBooking, showBooking } from './views/booking.js';
+import { initContribute, showContribute, showFollow } from './views/contribute.js';
 import { initDirectory, showDirectory } from './views/directory.js';
 import { showIndicators } from './views/indicators.js';
 import { initMap, showMap } from './views/map.js';
+import { initModeration, showModeration } from './views/moderation.js';
 import { initKeys, showKey } from './views/keys.js';
 import { initPlace, showPlace } from './views/place.js';
 import { initPlanning, showPlanning } from './views/planning.js';
+import { showQuality } from './views/quality.js';
 import { initSignin, showSignin } from './views/signin.js';
 
 // Each view: the function that fills it when it is shown (with the fragment's argument, e.g. a place id).
@@ -28,6 +31,10 @@ const VIEWS = {
   cle: showKey,
   compte: showAccount,
   admin: showAdmin,
+  contribuer: showContribute,
+  contribution: showFollow,
+  moderation: showModeration,
+  qualite: showQuality,
 };
 
 async function route() {
@@ -48,5 +55,7 @@ initSignin();
 initKeys();
 initAccount();
 initAdmin();
+initContribute();
+initModeration();
 refreshSession().then(initMap).then(route);
 window.addEventListener('hashchange', route);

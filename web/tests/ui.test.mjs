@@ -535,3 +535,99 @@ test('hostile text in every field is shown as text: no script runs and the CSP h
   assert.deepEqual(p.errors, []);
   await p.close();
 });
+
+test('a visitor proposes a place from the map; a moderator accepts it; it shows on the map', async () => {
+  const p = await page();
+  await p.goto(base + '/');
+  await p.waitForSelector('#map[data-outlines=loaded]');
+  // A click on the map offers to propose a place there.
+  const box = await p.locator('#map').boundingBox();
+  await p.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.4);
+  await p.waitForSelector('#propose-link[href^="#contribuer/@"]');
+  await p.click('#propose-link');
+  await p.waitForSelector('#view-contribuer:not([hidden])');
+  assert.notEqual(await p.inputValue('#contribute-form input[name=lon]'), '');
+  await shot(p, 'contribute-form');
+  // The place is in Ruffec: the commune decides, not the click.
+  await p.fill('#contribute-form input[name=lon]', '');
+  await p.fill('#contribute-form input[name=lat]', '');
+  await p.fill('#contribute-form input[name=name]', 'Le Hangar Partagé');
+  await p.fill('#contribute-form input[name=commune]', 'Ruffec (16292)');
+  await p.check('#contribute-form input[name=types][value=coworking]');
+  await p.fill('#contribute-form input[name=seats_dropin]', '6');
+  await p.fill('#contribute-form textarea[name=comment]', 'Ouvert en 2025 <img src=x onerror="window.__xss=1">');
+  await p.fill('#contribute-form input[name=contributor_name]', 'Camille Visiteuse');
+  await p.fill('#contribute-form input[name=contributor_email]', 'camille@maillage.test');
+  // Without consent: refused, naming the field.
+  await p.click('#contribute-form button[type=submit]');
+  await p.waitForSelector('#contribute-message.error');
+  assert.match(await p.textContent('#contribute-message'), /consent|accepter/i);
+  await p.check('#contribute-form input[name=consent]');
+  await p.click('#contribute-form button[type=submit]');
+  const link = await p.waitForSelector('#follow-link');
+  const followUrl = await link.getAttribute('href');
+  assert.match(followUrl, /#contribution\/[A-Za-z0-9_-]{43}$/);
+  assert.equal((await api('/places?q=Hangar%20Partage')).total, 0, 'nothing public before moderation');
+  const ack = await mailFor('camille@maillage.test', 'contribution_acknowledged');
+  assert.ok(ack.text.includes(followUrl));
+  // The follow-up page says it waits.
+  await p.goto(followUrl);
+  await p.waitForSelector('#follow dd[data-status=pending]');
+  await shot(p, 'contribution-follow');
+  // The moderator sees it beside nothing (a new place), and accepts it.
+  account('moderatrice@maillage.test', 'Marie Modératrice', ['editor']);
+  const m = await page();
+  await signIn(m, 'moderatrice@maillage.test');
+  await m.goto(base + '/#moderation');
+  await m.waitForSelector('#moderation-link:not([hidden])');
+  await m.waitForSelector('#moderation-table tbody tr');
+  await m.click('#moderation-table tbody tr:has-text("Le Hangar Partagé") a');
+  await m.waitForSelector('#moderation-diff');
+  assert.match(await m.textContent('#moderation-detail blockquote'), /<img src=x/);
+  assert.equal(await m.locator('img[src="x"]').count(), 0);
+  await shot(m, 'moderation-detail');
+  await m.click('#accept');
+  await m.waitForSelector('#moderation-message:has-text("acceptée")');
+  // It shows on the map, and its sheet's history names the contribution, its contributor and the moderator.
+  const placed = await api('/places?q=Hangar%20Partage');
+  assert.equal(placed.total, 1);
+  await p.goto(base + '/');
+  await p.waitForSelector('#map[data-outlines=loaded]');
+  await p.fill('#filters input[name=q]', 'Hangar Partagé');
+  await p.waitForFunction(() => document.querySelector('#map').dataset.places === '1');
+  await shot(p, 'contribution-on-map');
+  await m.goto(base + `/#lieu/${encodeURIComponent(placed.items[0].id)}`);
+  await m.waitForSelector('#history li');
+  assert.match(await m.textContent('#history'), /contribution n° \d+ acceptée par user:\d+ \(Marie Modératrice\), proposée par Camille Visiteuse/);
+  await p.goto(followUrl);
+  await p.waitForSelector('#follow dd[data-status=accepted]');
+  assert.equal(await p.evaluate(() => window.__xss), undefined);
+  assert.deepEqual(p.errors, []);
+  assert.deepEqual(m.errors, []);
+  await p.close();
+  await m.close();
+});
+
+test('the data-quality page, the printed documents, and a manager confirms their sheet', async () => {
+  const p = await page();
+  await p.goto(base + '/#qualite');
+  await p.waitForSelector('#quality-table tbody tr[data-dep="16"]');
+  assert.equal(await p.locator('#quality-table tbody tr').count(), 13);
+  assert.match(await p.getAttribute('#quality-table tr[data-dep="16"]', 'class'), /alert/);
+  await shot(p, 'quality');
+  const pdf = await fetch(base + (await p.getAttribute('#dl-bottin', 'href')));
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  // A manager confirms their sheet in one click.
+  const id = (await api('/places?limit=1&department=79')).items[0].id;
+  account('gerant-79@maillage.test', 'Gérant', [`manager:${id}`]);
+  await signIn(p, 'gerant-79@maillage.test');
+  await p.goto(base + `/#lieu/${encodeURIComponent(id)}`);
+  await p.waitForSelector('#confirmation.due');
+  await p.click('#confirm-sheet');
+  await p.waitForSelector('#confirmation:has-text("Fiche confirmée par le lieu le")');
+  assert.equal(await p.getAttribute('#confirmation', 'class'), '');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});

@@ -11,6 +11,7 @@ function paint() {
   link.href = current.signed_in ? '#compte' : '#connexion';
   link.dataset.view = current.signed_in ? 'compte' : 'connexion';
   byId('admin-link').hidden = !isAdmin();
+  byId('moderation-link').hidden = !isEditor();
 }
 
 export async function refreshSession() {

@@ -77,6 +77,9 @@ export async function initMap() {
   map.on('click', (e) => {
     const { lat, lng } = e.latlng;
     const at = new URLSearchParams({ lon: lng.toFixed(5), lat: lat.toFixed(5) });
+    const propose = byId('propose-link');
+    propose.href = `#contribuer/@${lng.toFixed(5)},${lat.toFixed(5)}`;
+    propose.textContent = 'Proposer un lieu à cet endroit';
     checkEligibility(map, at, `Point ${lat.toFixed(4)}, ${lng.toFixed(4)}`);
   });
   const form = byId('filters');

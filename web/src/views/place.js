@@ -90,6 +90,29 @@ async function saveSheet(e) {
 
 export function initPlace() {
   byId('place-edit').addEventListener('submit', saveSheet);
+  byId('confirm-sheet').addEventListener('click', async () => {
+    const id = byId('confirm-sheet').dataset.place;
+    try {
+      await send(`/places/${encodeURIComponent(id)}/confirm`, 'POST');
+      await showPlace(id);
+    } catch (err) {
+      byId('confirmation').textContent = err.message;
+    }
+  });
+}
+
+// When the sheet was last confirmed by its managers (once a year), and the button for them.
+function confirmation(p) {
+  const text = p.confirmed_at
+    ? `Fiche confirmée par le lieu le ${p.confirmed_at.slice(0, 10)}.`
+    : 'Fiche jamais confirmée par le lieu.';
+  const box = byId('confirmation');
+  box.textContent = p.confirmation_due ? `${text} À confirmer.` : text;
+  box.className = p.confirmation_due ? 'due' : '';
+  const button = byId('confirm-sheet');
+  button.dataset.place = p.id;
+  button.hidden = !(isEditor() || manages(p.id));
+  byId('propose-correction').href = `#contribuer/${encodeURIComponent(p.id)}`;
 }
 
 export async function showPlace(id) {
@@ -103,7 +126,14 @@ export async function showPlace(id) {
     if (v == null || (Array.isArray(v) && !v.length)) continue;
     dl.append(el('dt', {}, label), el('dd', {}, value(p, k)));
   }
-  const history = p.history.map((h) => el('li', {}, `${h.at} — ${h.action} (${h.origin}), révision ${h.revision}`));
+  const history = p.history.map((h) =>
+    el(
+      'li',
+      {},
+      `${h.at} — ${h.action} (${h.origin}${h.contributor ? `, proposée par ${h.contributor}` : ''}), révision ${h.revision}`,
+    ),
+  );
+  confirmation(p);
   byId('history').replaceChildren(...history);
   if (isEditor() || manages(p.id)) editForm(p);
   else byId('place-edit').hidden = true;
