@@ -1,6 +1,6 @@
 // The API's requests: the path, the query string (decoded as the server decodes it) and the JSON body of the
 // cheap routes, reads and writes, with an editor's and a member's token; the sign-in, registration, reset and
-// invitation bodies; and the Cookie header (the first line) of a state-changing request. Oracle: never a 500, and a JSON answer
+// invitation bodies; the public contributions and their moderation; and the Cookie header (the first line) of a state-changing request. Oracle: never a 500, and a JSON answer
 // is valid JSON (UTF-8 included) — every bad input is a 4xx naming what is wrong.
 #include <nlohmann/json.hpp>
 
@@ -58,6 +58,9 @@ const Template kTemplates[] = {
     {"POST", "/auth/reset", false, false},  {"POST", "/auth/invitation", false, false},
     {"POST", "/auth/reset/confirm", false, false}, {"GET", "/auth/session", false, false, true},
     {"POST", "/auth/sessions/revoke-all", false, false, true}, {"PATCH", "/places/{place}", false, false, true},
+    {"POST", "/contributions", false, false}, {"POST", "/contributions/1/accept", true, false},
+    {"POST", "/contributions/1/merge", true, false}, {"GET", "/contributions/1", true, false},
+    {"POST", "/contributions/follow", false, false}, {"GET", "/quality", false, false},
 };
 }  // namespace
 

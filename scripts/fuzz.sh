@@ -3,7 +3,7 @@
 # (default 20) from its seeds (fuzz/corpus/<target>/, plus the test fixtures for OSM), after replaying every input
 # that once crashed (fuzz/regressions/<target>/). New interesting inputs accumulate in build/fuzz-corpus/.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   Targets: csv_import geojson_import api_request dates_hours
-#        skeleton osm_pbf icalendar. A crash stops the run: its input is in build/fuzz-artifacts/<target>/; copy it
+#        skeleton osm_pbf icalendar source_import. A crash stops the run: its input is in build/fuzz-artifacts/<target>/; copy it
 #        into fuzz/regressions/<target>/ once fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ source scripts/steps.sh
 secs="${1:-20}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv_import geojson_import api_request dates_hours skeleton osm_pbf icalendar)
+[ ${#targets[@]} -gt 0 ] || targets=(csv_import geojson_import api_request dates_hours skeleton osm_pbf icalendar source_import)
 step fuzz-configure "fuzz: configure (clang, ASan + UBSan, libFuzzer)" cmake --preset fuzz
 step fuzz-build "fuzz: build the targets (log: build/logs/fuzz-build.log)" cmake --build --preset fuzz
 for t in "${targets[@]}"; do

@@ -26,13 +26,18 @@ reports() {
   $M coverage --geojson zones >out/zones_blanches.geojson
   $M indicators >out/indicators.txt
   $M ami check-creation --commune Aubusson >out/ami-check-aubusson.txt
+  $M places quality >out/quality.txt
+  $M publish bottin -o out/bottin.pdf
+  $M publish panorama -o out/panorama.pdf
 }
 step main-reports "main: registry, road graph and reports on the bundled data (log: build/logs/main-reports.log)" reports
 echo
 echo "$(head -n 1 out/registry-summary.txt)  [$(pwd)/maillage.db]"
 echo "Coverage: $(grep -m1 'inhabitants within' out/coverage.txt)"
 echo "Reports:   out/coverage.txt, out/indicators.txt, out/plan-best10.txt (10 new sites closing the most gaps),"
-echo "           out/registry-summary.txt, out/calibration.txt (engine vs real trip times), out/graph-info.txt"
+echo "           out/quality.txt (data quality against the published counts), out/registry-summary.txt,"
+echo "           out/calibration.txt (engine vs real trip times), out/graph-info.txt"
+echo "Printed:   out/bottin.pdf (the directory), out/panorama.pdf (figures and charts)"
 echo "Exports:   out/places.geojson, out/places_annuaire.csv, out/places_mednum.csv, out/zones_blanches.geojson"
 echo "Try:       $M places list --department 23    or    $M --help"
 if [ "${SERVE:-1}" != "0" ]; then
