@@ -45,6 +45,8 @@ std::unique_ptr<registry::PlaceStore> open_store(const Globals& g);
 const registry::Validator& validator();
 
 std::string db_path(const Globals& g);
+// Who runs a command, for the audit log and the decisions: cli:$USER.
+std::string cli_actor();
 // The places open at a date (default today) and the coverage engine computed for them on the 1 km grid: what
 // planning and the GIS commands start from.
 struct OpenPlaces {

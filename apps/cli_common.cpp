@@ -145,4 +145,9 @@ roads::RoadGraph open_graph(const Globals& g) {
   return graph;
 }
 
+std::string cli_actor() {
+  const char* u = std::getenv("USER");
+  return std::string("cli:") + (u && *u ? u : "unknown");
+}
+
 }  // namespace maillage::cli

@@ -25,11 +25,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string moderator() {
-  const char* u = std::getenv("USER");
-  return std::string("cli:") + (u && *u ? u : "unknown");
-}
-
 std::string label_of(registry::PlaceStore& store, const moderation::Contribution& c) {
   if (auto it = c.fields.find("name"); it != c.fields.end()) return it->second;
   auto id = c.place_id.empty() ? c.result_place_id : c.place_id;
@@ -49,7 +44,7 @@ void after_decision(registry::PlaceStore& store, moderation::Moderation& mod, in
          {"comment", c.reason.empty() ? "" : "Commentaire de l'équipe : " + c.reason},
          {"link", cfg.public_url + "/#" + fragment}}));
   }
-  accounts::audit(store.db(), {0, "", moderator(), "command line", "contributions " + c.status,
+  accounts::audit(store.db(), {0, "", cli_actor(), "command line", "contributions " + c.status,
                                std::to_string(id), 0, "", c.result_place_id});
   std::cout << fmt::format("contribution {}: {}{}\n", id, c.status,
                            c.result_place_id.empty() ? "" : " (" + c.result_place_id + ")");
@@ -75,7 +70,7 @@ void deciding(F f) {
   }
 }
 
-void show(registry::PlaceStore& store, moderation::Moderation& mod, int64_t id, std::string against, bool as_json) {
+void show(moderation::Moderation& mod, int64_t id, std::string against, bool as_json) {
   auto c = mod.get(id);
   if (!c) throw NotFound(fmt::format("no contribution {}", id));
   if (against.empty()) against = c->place_id;
@@ -153,7 +148,7 @@ void add_moderation(CLI::App& app, Globals& g) {
   s->callback([&g, a] {
     auto store = open_store(g);
     moderation::Moderation mod(*store, validator());
-    show(*store, mod, a->id, a->against, a->json);
+    show(mod, a->id, a->against, a->json);
   });
 
   auto* acc = m->add_subcommand("accept", "write a pending contribution to the registry (validated, one transaction)");
@@ -164,7 +159,7 @@ void add_moderation(CLI::App& app, Globals& g) {
     auto store = open_store(g);
     moderation::Moderation mod(*store, validator());
     deciding([&] {
-      auto d = mod.accept(a->id, moderator(), sets_of(a->sets), a->distinct);
+      auto d = mod.accept(a->id, cli_actor(), sets_of(a->sets), a->distinct);
       after_decision(*store, mod, a->id, "acceptée et publiée", "lieu/" + d.place_id);
     });
   });
@@ -177,7 +172,7 @@ void add_moderation(CLI::App& app, Globals& g) {
     auto store = open_store(g);
     moderation::Moderation mod(*store, validator());
     deciding([&] {
-      mod.reject(a->id, moderator(), a->reason, a->duplicate_of);
+      mod.reject(a->id, cli_actor(), a->reason, a->duplicate_of);
       after_decision(*store, mod, a->id, a->duplicate_of.empty() ? "non retenue" : "déjà présente dans l'annuaire",
                      a->duplicate_of.empty() ? "" : "lieu/" + a->duplicate_of);
     });
@@ -191,7 +186,7 @@ void add_moderation(CLI::App& app, Globals& g) {
     auto store = open_store(g);
     moderation::Moderation mod(*store, validator());
     deciding([&] {
-      mod.merge(a->id, a->into, moderator(), a->fields);
+      mod.merge(a->id, a->into, cli_actor(), a->fields);
       after_decision(*store, mod, a->id, "ajoutée à une fiche existante", "lieu/" + a->into);
     });
   });
@@ -210,7 +205,7 @@ void add_moderation(CLI::App& app, Globals& g) {
     auto store = open_store(g);
     auto email = accounts::normalise_email(a->email, "EMAIL");
     int n = moderation::Moderation(*store, validator()).erase_person(email);
-    accounts::audit(store->db(), {0, "", moderator(), "command line", "contributions erase-person", "", 0, "",
+    accounts::audit(store->db(), {0, "", cli_actor(), "command line", "contributions erase-person", "", 0, "",
                                   fmt::format("{} contributions", n)});
     std::cout << fmt::format("{} contributions anonymised\n", n);
   });

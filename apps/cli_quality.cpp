@@ -23,11 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string actor() {
-  const char* u = std::getenv("USER");
-  return std::string("cli:") + (u && *u ? u : "unknown");
-}
-
 std::string pct(int n, int of) { return of ? fmt::format("{:.0f} %", 100.0 * n / of) : "-"; }
 
 void print_quality(const moderation::QualityReport& r) {
@@ -84,7 +79,7 @@ void add_quality_commands(CLI::App* places, Globals& g) {
   c->add_option("ID", a->id, "place id")->required();
   c->callback([&g, a] {
     auto store = open_store(g);
-    moderation::Moderation(*store, validator()).confirm(a->id, actor(), "command line");
+    moderation::Moderation(*store, validator()).confirm(a->id, cli_actor(), "command line");
     std::cout << fmt::format("{}: confirmed on {}\n", a->id, date::today());
   });
 
@@ -130,7 +125,7 @@ void add_quality_commands(CLI::App* places, Globals& g) {
       }
     }
     if (!a->dry)
-      accounts::audit(db, {0, "", actor(), "command line", "places remind", "", 0, "", fmt::format("{} mails", queued)});
+      accounts::audit(db, {0, "", cli_actor(), "command line", "places remind", "", 0, "", fmt::format("{} mails", queued)});
     txn.commit();
     std::cout << fmt::format("{} sheets to confirm; {} reminders queued, {} already sent within {} days\n",
                              report.stale_places.size(), queued, skipped, a->days);

@@ -28,11 +28,6 @@ struct UsersArgs {
   int limit = 50;
 };
 
-std::string cli_actor() {
-  const char* u = std::getenv("USER");
-  return std::string("cli:") + (u && *u ? u : "unknown");
-}
-
 void record(sqlite::Database& db, const std::string& action, const std::string& target, const std::string& detail = "") {
   accounts::audit(db, {0, "", cli_actor(), "command line", action, target, 0, "", detail});
 }

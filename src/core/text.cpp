@@ -67,6 +67,20 @@ void require_clean(std::string_view s, const std::string& field, bool multiline,
   if (s.size() > max) throw InputError(Location{"request", 0, 0, field}, fmt::format("longer than {} bytes", max));
 }
 
+std::string escape_html(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (char c : s) switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  return out;
+}
+
 std::string printable(std::string_view s, size_t max) {
   std::string out;
   size_t i = 0;

@@ -21,6 +21,8 @@ void require_clean(std::string_view s, const std::string& field, bool multiline 
 std::string printable(std::string_view s, size_t max = 200);
 // Lower case, accents removed (Latin letters used in French), every run of non-alphanumerics -> one space.
 std::string fold(std::string_view s);
+// Text for HTML: & < > " ' as entities (mail bodies, printed documents).
+std::string escape_html(std::string_view s);
 // Splits a list field on any of the separators, trims items and drops empty ones.
 std::vector<std::string> split_list(std::string_view s, std::string_view separators = ";|,");
 std::string join(const std::vector<std::string>& items, std::string_view sep);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "mail/mail.hpp"
 
 namespace maillage::mail {
@@ -89,19 +90,6 @@ const std::map<std::string, Template>& templates() {
 constexpr const char* kSignature = "\n\n-- \nMaillage, réseau des tiers-lieux de Nouvelle-Aquitaine\n"
                                    "Ce message est envoyé automatiquement ; merci de ne pas y répondre.";
 
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (char c : s) switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  return out;
-}
-
 std::string fill(const char* tpl, const std::map<std::string, std::string>& values) {
   fmt::dynamic_format_arg_store<fmt::format_context> args;
   for (auto& [k, v] : values) args.push_back(fmt::arg(k.c_str(), v));
@@ -119,10 +107,10 @@ std::string to_html(const std::string& text, const std::map<std::string, std::st
   while (start <= text.size()) {
     auto end = text.find("\n\n", start);
     auto para = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    auto h = escape_html(para);
+    auto h = text::escape_html(para);
     for (auto& [k, v] : values) {
       if (!k.ends_with("link") || v.empty()) continue;
-      auto ev = escape_html(v);
+      auto ev = text::escape_html(v);
       auto at = h.find(ev);
       if (at != std::string::npos) h.replace(at, ev.size(), fmt::format("<a href=\"{0}\">{0}</a>", ev));
     }

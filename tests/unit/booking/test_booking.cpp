@@ -231,6 +231,7 @@ TEST(Booking, MigrationToSeriesKeepsEveryBooking) {
     b.book(at(res, m, "hour", "2026-03-03", "10:00", 2));
   }
   // Put the file back to schema 4 (before series, before accounts), as a database of that release.
+  f.db().exec("DROP TABLE contributions; DROP TABLE place_confirmations;");
   f.db().exec("DROP TRIGGER applications_confirmation_frozen; ALTER TABLE applications DROP COLUMN eligibility_confirmed; "
               "ALTER TABLE calls DROP COLUMN margin;");
   f.db().exec("DROP TABLE users; DROP TABLE user_roles; DROP TABLE sessions; DROP TABLE one_time_keys; "
