@@ -1,6 +1,7 @@
 // Likely duplicates of a proposed place: the same SIRET, or a similar name in the same commune or within 200 m.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -57,31 +58,34 @@ double name_similarity(std::string_view a, std::string_view b) {
   return total ? 2.0 * common / total : 0;
 }
 
+std::optional<Candidate> likely_duplicate(const registry::Place& p, const registry::Place& q,
+                                          const territory::CommuneTable& communes) {
+  bool same_siret = !p.siret.empty() && p.siret == q.siret;
+  bool same_commune = !p.insee_code.empty() && p.insee_code == q.insee_code;
+  double d = p.lon && p.lat && q.lon && q.lat ? geo::haversine_m({*p.lon, *p.lat}, {*q.lon, *q.lat}) : -1;
+  bool near = d >= 0 && d <= 200;
+  if (!same_siret && !same_commune && !near) return std::nullopt;  // the name matters only where it could
+  double sim = name_similarity(p.name, q.name);
+  if (!same_siret && sim < 0.7) return std::nullopt;
+  Candidate c;
+  c.place_id = q.id;
+  c.name = q.name;
+  if (auto* cm = communes.find(q.insee_code)) c.commune = cm->name;
+  c.similarity = sim;
+  c.distance_m = d;
+  if (same_siret) c.reasons.push_back("même SIRET");
+  if (sim >= 0.7) c.reasons.push_back(fmt::format("nom proche ({:.2f})", sim));
+  if (same_commune) c.reasons.push_back("même commune");
+  if (near) c.reasons.push_back(fmt::format("à {:.0f} m", d));
+  return c;
+}
+
 std::vector<Candidate> likely_duplicates(const registry::Place& p, const std::vector<registry::Place>& places,
                                          const territory::CommuneTable& communes, const std::string& except) {
   std::vector<Candidate> out;
-  bool located = p.lon && p.lat;
-  for (auto& q : places) {
-    if (q.id == except) continue;
-    bool same_siret = !p.siret.empty() && p.siret == q.siret;
-    bool same_commune = !p.insee_code.empty() && p.insee_code == q.insee_code;
-    double d = located && q.lon && q.lat ? geo::haversine_m({*p.lon, *p.lat}, {*q.lon, *q.lat}) : -1;
-    bool near = d >= 0 && d <= 200;
-    if (!same_siret && !same_commune && !near) continue;  // the name is compared only where it could matter
-    double sim = name_similarity(p.name, q.name);
-    if (!same_siret && sim < 0.7) continue;
-    Candidate c;
-    c.place_id = q.id;
-    c.name = q.name;
-    if (auto* cm = communes.find(q.insee_code)) c.commune = cm->name;
-    c.similarity = sim;
-    c.distance_m = d;
-    if (same_siret) c.reasons.push_back("même SIRET");
-    if (sim >= 0.7) c.reasons.push_back(fmt::format("nom proche ({:.2f})", sim));
-    if (same_commune) c.reasons.push_back("même commune");
-    if (near) c.reasons.push_back(fmt::format("à {:.0f} m", d));
-    out.push_back(std::move(c));
-  }
+  for (auto& q : places)
+    if (q.id != except)
+      if (auto c = likely_duplicate(p, q, communes)) out.push_back(std::move(*c));
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
     return a.similarity != b.similarity ? a.similarity > b.similarity : a.place_id < b.place_id;
   });

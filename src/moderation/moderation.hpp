@@ -71,6 +71,9 @@ double name_similarity(std::string_view a, std::string_view b);
 // within 200 m. At most 10, the most similar first. `except` is the place a correction is about.
 std::vector<Candidate> likely_duplicates(const registry::Place& p, const std::vector<registry::Place>& places,
                                          const territory::CommuneTable& communes, const std::string& except = {});
+// The same rule for one pair: the candidate `q` is for `p`, or nullopt.
+std::optional<Candidate> likely_duplicate(const registry::Place& p, const registry::Place& q,
+                                          const territory::CommuneTable& communes);
 
 struct Submitted {
   int64_t id = 0;

@@ -147,9 +147,9 @@ std::vector<DuplicatePair> duplicate_pairs(const std::vector<registry::Place>& p
   std::vector<DuplicatePair> out;
   for (auto [i, j] : pairs) {
     // The rule itself is likely_duplicates's, applied to the one pair.
-    auto found = likely_duplicates(places[i], {places[j]}, communes);
-    if (found.empty()) continue;
-    auto& c = found[0];
+    auto found = likely_duplicate(places[i], places[j], communes);
+    if (!found) continue;
+    auto& c = *found;
     auto [a, b] = places[i].id < places[j].id ? std::pair(i, j) : std::pair(j, i);
     out.push_back({places[a].id, places[b].id, places[a].name, places[b].name, c.similarity, c.distance_m, c.reasons});
   }
