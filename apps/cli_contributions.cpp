@@ -25,13 +25,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string label_of(registry::PlaceStore& store, const moderation::Contribution& c) {
-  if (auto it = c.fields.find("name"); it != c.fields.end()) return it->second;
-  auto id = c.place_id.empty() ? c.result_place_id : c.place_id;
-  if (auto p = id.empty() ? std::nullopt : store.get(id)) return p->name;
-  return "un lieu";
-}
-
 // Tells the contributor (through the outbox, sent by the server's deliverer) and records the decision.
 void after_decision(registry::PlaceStore& store, moderation::Moderation& mod, int64_t id, const std::string& decision,
                     const std::string& fragment) {
@@ -40,7 +33,7 @@ void after_decision(registry::PlaceStore& store, moderation::Moderation& mod, in
     auto cfg = mail::Config::from_env();
     mail::Outbox(store.db()).enqueue(mail::render(
         "contribution_decided", c.email,
-        {{"name", c.name}, {"place", label_of(store, c)}, {"decision", decision},
+        {{"name", c.name}, {"place", mod.place_label(c)}, {"decision", decision},
          {"comment", c.reason.empty() ? "" : "Commentaire de l'équipe : " + c.reason},
          {"link", cfg.public_url + "/#" + fragment}}));
   }
@@ -133,7 +126,7 @@ void add_moderation(CLI::App& app, Globals& g) {
     std::cout << fmt::format("{:>5}  {:<10} {:<10} {:<19} {:<36} {}\n", "ID", "KIND", "STATUS", "RECEIVED", "PLACE", "FLAGS");
     for (auto& c : items)
       std::cout << fmt::format("{:>5}  {:<10} {:<10} {:<19} {} {}\n", c.id, c.kind, c.status, c.created_at.substr(0, 19),
-                               pad(label_of(*store, c), 36), c.candidates.empty() ? "" : "likely duplicate");
+                               pad(mod.place_label(c), 36), c.candidates.empty() ? "" : "likely duplicate");
     auto counts = mod.counts();
     std::cout << fmt::format("{} of {} shown; pending {}, accepted {}, rejected {}, duplicate {}, withdrawn {}\n",
                              items.size(), total, counts["pending"], counts["accepted"], counts["rejected"],

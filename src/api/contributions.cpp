@@ -44,11 +44,7 @@ std::map<std::string, std::string> fields_of(const json& v) {
 std::string moderator(const Principal* who) { return fmt::format("{} ({})", who->actor(), who->name); }
 
 std::string place_label(State& s, const moderation::Contribution& c) {
-  if (auto it = c.fields.find("name"); it != c.fields.end()) return it->second;
-  auto id = c.place_id.empty() ? c.result_place_id : c.place_id;
-  if (!id.empty())
-    if (auto p = s.store->get(id)) return p->name;
-  return "un lieu";
+  return moderation::Moderation(*s.store, s.validator).place_label(c);
 }
 
 // The moderators to tell: active editors and admins (at most 20).

@@ -253,6 +253,14 @@ std::map<std::string, int64_t> Moderation::counts() {
   return out;
 }
 
+std::string Moderation::place_label(const Contribution& c) {
+  if (auto it = c.fields.find("name"); it != c.fields.end()) return it->second;
+  auto id = c.place_id.empty() ? c.result_place_id : c.place_id;
+  if (!id.empty())
+    if (auto p = store_.get(id)) return p->name;
+  return "un lieu";
+}
+
 std::vector<FieldDiff> Moderation::diff(const Contribution& c, const std::string& place_id) {
   auto target = place_id.empty() ? c.place_id : place_id;
   std::optional<registry::Place> current;

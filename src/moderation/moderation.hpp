@@ -101,6 +101,8 @@ class Moderation {
   // Newest first; status "" for all.
   std::vector<Contribution> list(const std::string& status, int limit, int offset, int64_t* total = nullptr);
   std::map<std::string, int64_t> counts();
+  // What a contribution is about, for people: the proposed name, else the place's name.
+  std::string place_label(const Contribution& c);
   // The proposal beside the current record (a correction's place, or a merge's target), field by field.
   std::vector<FieldDiff> diff(const Contribution& c, const std::string& place_id = {});
 
