@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "core/csv.hpp"
 #include "core/date.hpp"
+#include "registry/listing.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "territory/communes.hpp"
@@ -208,7 +209,8 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     auto d = check_date(da->date);
     auto store = open_store(g);
     auto call = ami::get_call(store->db(), da->call);
-    auto r = ami::check_development(store->get(da->place), da->place, d, call, store->revision());
+    auto r = ami::check_development(store->get(da->place), da->place, d, call, store->revision(),
+                                  registry::current_charter(store->db(), d));
     if (da->json) {
       std::cout << r.to_json().dump(2) << '\n';
       return;
@@ -264,7 +266,8 @@ void add_ami_commands(CLI::App& app, Globals& g) {
       auto ctx = make_checker(g, a.call_id, d);
       eligibility = ctx.checker->explain({*a.lon, *a.lat}).to_json();
     } else {
-      eligibility = ami::check_development(store->get(a.place_id), a.place_id, d, call, store->revision()).to_json();
+      eligibility = ami::check_development(store->get(a.place_id), a.place_id, d, call, store->revision(),
+                                  registry::current_charter(store->db(), d)).to_json();
     }
     apps.submit(aa->id, d, eligibility, aa->by);
     std::cout << fmt::format("application {} submitted on {}: {} ({})\n", aa->id, d, eligibility["verdict"].get<std::string>(),

@@ -194,6 +194,7 @@ void add_show(CLI::App* places, Globals& g) {
       return;
     }
     print_place(p, a->include_private);
+    print_listing(*store, p);
     if (a->history)
       for (auto& e : store->history(a->id))
         std::cout << fmt::format("history: revision {} {} {} ({})\n", e.revision, e.at, e.action, e.origin);

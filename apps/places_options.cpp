@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "core/date.hpp"
+#include "registry/listing.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "territory/communes.hpp"
@@ -25,6 +26,8 @@ void FilterArgs::add_to(CLI::App* cmd, bool paging) {
   cmd->add_option("--text", text, "words to find in name, address, commune or id (accents and case ignored)");
   cmd->add_option("--open-on", open_on, "only places open at this date (YYYY-MM-DD), derived from the dates");
   cmd->add_option("--bbox", bbox, "min_lon,min_lat,max_lon,max_lat");
+  cmd->add_option("--listed", listed, "true: only the places listed on the regional map (open, the charter in force "
+                                      "signed, the five criteria met) at --open-on or today; false: the others");
   if (paging) {
     cmd->add_option("--limit", limit, "at most this many places")->check(CLI::NonNegativeNumber);
     cmd->add_option("--offset", offset, "skip this many places first")->check(CLI::NonNegativeNumber);
@@ -33,7 +36,7 @@ void FilterArgs::add_to(CLI::App* cmd, bool paging) {
 
 PlaceFilter FilterArgs::build() const {
   try {
-    return parse_filter({types, status, department, commune, text, open_on, bbox, limit, offset});
+    return parse_filter({types, status, department, commune, text, open_on, bbox, listed, limit, offset});
   } catch (const FilterError& e) {
     throw Error(fmt::format("--{}: {}", e.param == "open_on" ? "open-on" : e.param, e.what()));
   }
@@ -152,6 +155,13 @@ void print_place(const Place& p, bool include_private) {
     if (!v.empty()) std::cout << fmt::format("{:<20} {}\n", d.name, text::printable(v, 100000));
   }
   std::cout << fmt::format("{:<20} {}\n", "open today", p.open_on(date::today()) ? "yes" : "no");
+}
+
+void print_listing(registry::PlaceStore& store, const registry::Place& p) {
+  auto l = registry::listing(p, date::today(), store.charter_in_force());
+  std::cout << fmt::format("{:<20} {}\n", "listed today", l.listed ? "yes" : "no");
+  for (auto& f : l.failures) std::cout << fmt::format("{:<20} {}\n", "", f.message);
+  for (auto& f : l.unknown) std::cout << fmt::format("{:<20} {}\n", "", f.message);
 }
 
 }  // namespace maillage::cli

@@ -17,7 +17,7 @@ namespace maillage::cli {
 // Filters shared by `places list` and `places export`.
 struct FilterArgs {
   std::vector<std::string> types;
-  std::string status, department, commune, text, open_on, bbox;
+  std::string status, department, commune, text, open_on, bbox, listed;
   int limit = 0, offset = 0;
   void add_to(CLI::App* cmd, bool paging);
   registry::PlaceFilter build() const;  // Error naming the option
@@ -43,5 +43,7 @@ registry::ImportReport write_record(registry::PlaceStore& store, registry::Recor
                                     std::vector<registry::Problem> problems, const std::string& what,
                                     registry::ImportOptions::Mode mode, bool as_json);
 void print_place(const registry::Place& p, bool include_private);
+// Whether the place is listed today, and what is missing.
+void print_listing(registry::PlaceStore& store, const registry::Place& p);
 
 }  // namespace maillage::cli

@@ -1,5 +1,7 @@
 #include "ami/ami.hpp"
 
+#include "registry/listing.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -209,17 +211,27 @@ json DevelopmentCheck::to_json() const {
 }
 
 DevelopmentCheck check_development(const std::optional<registry::Place>& place, const std::string& place_id,
-                                   const std::string& d, const Call& call, int64_t revision) {
+                                   const std::string& d, const Call& call, int64_t revision,
+                                   const std::string& charter) {
   DevelopmentCheck r{"", "", place_id, d, call.id};
   r.registry_revision = revision;
   if (!place) {
-    r.criteria.push_back({"listed", "not in the regional directory", "a tiers-lieu listed in the regional map", "not_met"});
+    r.criteria.push_back({"in_directory", "not in the regional directory", "a place of the regional directory", "not_met"});
     r.verdict = "not_eligible";
     r.reason = fmt::format("'{}' is not a place of the regional directory", place_id);
     return r;
   }
   const auto& p = *place;
-  r.criteria.push_back({"listed", fmt::format("'{}' ({})", p.name, p.id), "a tiers-lieu listed in the regional map", "met"});
+  r.criteria.push_back({"in_directory", fmt::format("'{}' ({})", p.name, p.id), "a place of the regional directory", "met"});
+  // Listed ("référencé"): open, the charter in force signed, the five criteria met; each failure named.
+  auto l = registry::listing(p, d, charter);
+  std::vector<std::string> said;
+  for (auto& f : l.failures) said.push_back(f.message);
+  for (auto& u : l.unknown) said.push_back(u.message), r.missing_fields.push_back(u.item);
+  r.criteria.push_back({"listed", l.listed ? std::string("listed") : fmt::format("{}", fmt::join(said, " ; ")),
+                        "listed on the regional map: open, the network's charter in force signed, the Région's five "
+                        "criteria met",
+                        !l.failures.empty() ? "not_met" : !l.unknown.empty() ? "missing" : "met"});
   bool open = p.open_on(d);
   r.criteria.push_back({"open_at_date", open ? "open" : fmt::format("not open (status {}{})", registry::status_key(p.status),
                                                                      p.closing_date.empty() ? "" : ", closed " + p.closing_date),
@@ -266,6 +278,8 @@ DevelopmentCheck check_development(const std::optional<registry::Place>& place, 
   if (!failed.empty()) {
     r.verdict = "not_eligible";
     r.reason = fmt::format("criteria not met: {}", fmt::join(failed, ", "));
+    for (auto& c : r.criteria)
+      if (c.name == "listed" && c.verdict == "not_met") r.reason += " (" + c.value + ")";
   } else if (!r.missing_fields.empty()) {
     r.verdict = "incomplete";
     r.reason = fmt::format("missing data: {}", fmt::join(r.missing_fields, ", "));

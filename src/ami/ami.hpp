@@ -109,7 +109,10 @@ struct DevelopmentCheck {
 
 // The date `years` after `from` (YYYY-MM-DD): same month and day; 29 February becomes 1 March in other years.
 std::string add_years(const std::string& from, int years);
+// `charter`: the network's charter in force on `date` (registry::current_charter); a development project is
+// eligible only for a place listed that day (open, the charter signed, the Région's five criteria met).
 DevelopmentCheck check_development(const std::optional<registry::Place>& place, const std::string& place_id,
-                                   const std::string& date, const Call& call, int64_t registry_revision);
+                                   const std::string& date, const Call& call, int64_t registry_revision,
+                                   const std::string& charter);
 
 }  // namespace maillage::ami

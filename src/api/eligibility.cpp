@@ -9,6 +9,7 @@
 #include "api/request.hpp"
 #include "api/state.hpp"
 #include "core/date.hpp"
+#include "registry/listing.hpp"
 #include "core/error.hpp"
 
 namespace maillage::api::eligibility_api {
@@ -88,7 +89,8 @@ json eligibility_at(State& s, int64_t id, const std::string& d) {
   }
   if (a.kind == "development") {
     std::lock_guard l(s.store_mu);
-    return ami::check_development(s.store->get(a.place_id), a.place_id, d, call, s.store->revision()).to_json();
+    return ami::check_development(s.store->get(a.place_id), a.place_id, d, call, s.store->revision(),
+                                  registry::current_charter(s.store->db(), d)).to_json();
   }
   Request er;
   er.query = {{"lon", fmt::format("{}", a.lon.value_or(0))}, {"lat", fmt::format("{}", a.lat.value_or(0))},
@@ -115,7 +117,8 @@ Response development(const Call& c) {
   auto d = q_date(c.r);
   auto call = call_of(c.s, c.r);
   std::lock_guard l(c.s.store_mu);
-  return json_response(ami::check_development(c.s.store->get(id), id, d, call, c.s.store->revision()).to_json());
+  return json_response(ami::check_development(c.s.store->get(id), id, d, call, c.s.store->revision(),
+                                  registry::current_charter(c.s.store->db(), d)).to_json());
 }
 
 Response applications(const Call& c) {

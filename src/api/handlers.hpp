@@ -105,6 +105,12 @@ Response confirm(const Call&);
 Response quality(const Call&);
 }  // namespace contributions_api
 
+namespace charter_api {  // charter.cpp: the network's charter and the places' signatures
+Response get(const Call&);
+Response adopt(const Call&);
+Response sign(const Call&);
+}  // namespace charter_api
+
 namespace publications_api {  // publications.cpp: the printed bottin and panorama (PDF)
 Response bottin(const Call&);
 Response panorama(const Call&);

@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "registry/filter.hpp"
 #include "registry/io_formats.hpp"
+#include "registry/listing.hpp"
 #include "territory/communes.hpp"
 
 namespace maillage::api::places_api {
@@ -23,7 +24,7 @@ registry::PlaceFilter filter_of(const Request& r, int max_page, bool paging) {
   registry::FilterText t;
   for (auto& x : text::split_list(q(r, "type"), ",")) t.types.push_back(x);
   t.status = q(r, "status"), t.department = q(r, "department"), t.commune = q(r, "commune"), t.text = q(r, "q");
-  t.open_on = q(r, "open_on"), t.bbox = q(r, "bbox");
+  t.open_on = q(r, "open_on"), t.bbox = q(r, "bbox"), t.listed = q(r, "listed");
   if (paging) {
     t.limit = static_cast<int>(q_number(r, "limit", 50, 1, max_page));
     t.offset = static_cast<int>(q_number(r, "offset", 0, 0, 1e9));
@@ -42,14 +43,14 @@ std::shared_ptr<const State::PlacesJson> places_json(State& s,
     auto made = std::make_shared<State::PlacesJson>();
     made->snapshot = snap;
     for (auto& p : snap->places)
-      for (bool priv : {false, true}) made->items[priv].push_back(place_json(p, priv).dump());
+      for (bool priv : {false, true}) made->items[priv].push_back(place_json(p, priv, &snap->charter).dump());
     s.places_json = std::move(made);
   }
   return s.places_json;
 }
 
 Response export_as(const Call& c, const std::string& fmt_name) {
-  only(c.r, {"type", "status", "department", "commune", "q", "open_on", "bbox"});
+  only(c.r, {"type", "status", "department", "commune", "q", "open_on", "bbox", "listed"});
   auto f = filter_of(c.r, 0, false);
   std::vector<registry::Place> items;
   {
@@ -125,13 +126,13 @@ Response write(const Call& c, registry::Record rec, std::vector<registry::Proble
 
 Response list(const Call& c) {
   auto& s = c.s;
-  only(c.r, {"type", "status", "department", "commune", "q", "open_on", "bbox", "limit", "offset"});
+  only(c.r, {"type", "status", "department", "commune", "q", "open_on", "bbox", "listed", "limit", "offset"});
   auto f = filter_of(c.r, c.limits.max_page, true);
   bool priv = may_see_private(c.who);
   // A page depends only on the registry revision, the filter (as parsed) and whether private fields are shown.
-  std::string key = fmt::format("places|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", s.revision(), priv, f.types_any,
-                                f.status ? static_cast<int>(*f.status) : -1, f.department, f.insee_code, f.text,
-                                f.open_on, f.limit, f.offset);
+  std::string key = fmt::format("places|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", s.revision(), date::today(), priv,
+                                f.types_any, f.status ? static_cast<int>(*f.status) : -1, f.department, f.insee_code,
+                                f.text, f.open_on, f.listed ? static_cast<int>(*f.listed) : -1, f.limit, f.offset);
   if (f.bbox) key += fmt::format("|{},{},{},{}", f.bbox->min_lon, f.bbox->min_lat, f.bbox->max_lon, f.bbox->max_lat);
   auto body = cached(
       s, key,
@@ -163,7 +164,8 @@ Response mednum(const Call& c) { return export_as(c, "mednum"); }
 Response get(const Call& c) {
   only(c.r, {});
   auto& id = c.params[0];
-  auto j = place_json(require_place(c.s, id), c.who);
+  auto place = require_place(c.s, id);
+  auto j = place_json(place, may_see_private(c.who));
   json hist = json::array();
   {
     std::lock_guard l(c.s.store_mu);
@@ -190,6 +192,19 @@ Response get(const Call& c) {
     std::string last = st.step() ? st.text(0) : "";
     j["confirmed_at"] = last.empty() ? json() : json(last);
     j["confirmation_due"] = last.empty() || last < date::utc_after(-365 * 24 * 3600);
+    // Listed on the regional map today, and what is missing; who stated each criterion and when.
+    auto charter = c.s.store->charter_in_force();
+    auto listing = registry::listing(place, date::today(), charter);
+    json failures = json::array(), unknown = json::array(), criteria = json::array();
+    for (auto& x : listing.failures) failures.push_back({{"item", x.item}, {"message", x.message}});
+    for (auto& x : listing.unknown) unknown.push_back({{"item", x.item}, {"message", x.message}});
+    for (auto& x : registry::criteria_provenance(*c.s.store, place))
+      criteria.push_back({{"criterion", x.criterion}, {"value", x.value},
+                          {"said_by", x.said_by.empty() ? json() : json(x.said_by)},
+                          {"said_at", x.said_at.empty() ? json() : json(x.said_at)}});
+    j["listed"] = listing.listed;
+    j["listing"] = {{"charter_in_force", charter.empty() ? json() : json(charter)}, {"failures", failures},
+                    {"unknown", unknown}, {"criteria", criteria}};
   }
   j["history"] = hist;
   return json_response(j);

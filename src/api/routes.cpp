@@ -16,6 +16,7 @@ const std::vector<Route>& Service::routes() {
   namespace ad = admin_api;
   namespace co = contributions_api;
   namespace pu = publications_api;
+  namespace ch = charter_api;
   constexpr auto H = Cost::Heavy;  // the routes that hash a password (about 0.1 s and 64 MiB each)
   static const std::vector<Route> r = {
       {"GET", "/health", A::Public, "liveness, data versions", t::health},
@@ -32,7 +33,7 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/territory/water.geojson", A::Public, "the sea along the region's coast, islands as holes (base map)",
        t::water},
 
-      {"GET", "/places", A::Public, "list places (filters, pagination)", p::list},
+      {"GET", "/places", A::Public, "list places (filters, listed=true for the places listed on the regional map, pagination)", p::list},
       {"GET", "/places.geojson", A::Public, "places as GeoJSON (same filters)", p::geojson, Cost::Heavy},
       {"GET", "/places.csv", A::Public, "places as CSV of the regional data dictionary (same filters)", p::csv, Cost::Heavy},
       {"GET", "/places.mednum.csv", A::Public,
@@ -43,6 +44,11 @@ const std::vector<Route>& Service::routes() {
       {"PATCH", "/places/{id}", A::Signed,
        "change fields of a place (editors, admins; a place's managers: their sheet, not its status)", p::update},
       {"POST", "/places/{id}/close", A::Editor, "record that a place closed (body: date, reason)", p::close},
+      {"GET", "/charter", A::Public, "the network's charter: its versions and the one in force at a date", ch::get},
+      {"POST", "/charter", A::Editor, "adopt a new version of the charter (version, adopted_on, text)", ch::adopt},
+      {"POST", "/places/{id}/charter", A::Signed,
+       "record the place's signature of the charter (signatory, version, signed_on; its managers, editors, admins)",
+       ch::sign},
       {"POST", "/places/{id}/confirm", A::Signed,
        "the yearly 'this sheet is still right' (its managers, editors, admins)", co::confirm},
 

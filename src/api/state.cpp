@@ -1,5 +1,8 @@
 #include "api/state.hpp"
 
+#include "core/date.hpp"
+#include "registry/listing.hpp"
+
 #include <algorithm>
 
 #include "accounts/accounts.hpp"
@@ -77,9 +80,11 @@ std::vector<coverage::Place> open_places(State& s, const std::string& d) {
 
 bool may_see_private(const Principal* who) { return who && who->registry(); }
 
-json place_json(const registry::Place& p, bool with_private) {
+json place_json(const registry::Place& p, bool with_private, const std::string* charter) {
   auto* c = territory::CommuneTable::bundled().find(p.insee_code);
-  return registry::to_json(p, with_private, c ? c->name : "");
+  auto j = registry::to_json(p, with_private, c ? c->name : "");
+  if (charter) j["listed"] = registry::listing(p, date::today(), *charter).listed;
+  return j;
 }
 json place_json(const registry::Place& p, const Principal* who) { return place_json(p, may_see_private(who)); }
 

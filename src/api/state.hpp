@@ -96,7 +96,8 @@ auto with_engine(State& s, const std::string& d, int64_t rev, F f) {
 
 // Private contact fields: registry tokens only (a member or a manager of one place does not see every contact).
 bool may_see_private(const Principal* who);
-nlohmann::json place_json(const registry::Place& p, bool with_private);
+// With `charter` (the one in force today: PlaceStore::charter_in_force), also whether the place is listed today.
+nlohmann::json place_json(const registry::Place& p, bool with_private, const std::string* charter = nullptr);
 nlohmann::json place_json(const registry::Place& p, const Principal* who);
 // The stored place, or 404.
 registry::Place require_place(State& s, const std::string& id);

@@ -56,6 +56,12 @@ PlaceFilter parse_filter(const FilterText& t) {
       throw FilterError("bbox", "expected min_lon,min_lat,max_lon,max_lat with min <= max");
     f.bbox = PlaceFilter::BBox{v[0], v[1], v[2], v[3]};
   }
+  if (!t.listed.empty()) {
+    auto v = text::fold(t.listed);
+    if (v == "true" || v == "1" || v == "yes" || v == "oui") f.listed = true;
+    else if (v == "false" || v == "0" || v == "no" || v == "non") f.listed = false;
+    else throw FilterError("listed", fmt::format("'{}' is not true or false", text::printable(t.listed, 40)));
+  }
   f.limit = t.limit;
   f.offset = t.offset;
   return f;

@@ -11,10 +11,11 @@ namespace maillage::registry {
 struct FilterText {
   std::vector<std::string> types;
   std::string status, department, commune, text, open_on, bbox;
+  std::string listed;  // true/false (oui/non, 1/0); "" for any
   int limit = 0, offset = 0;
 };
 
-// A bad value: `param` names it (type, status, department, commune, open_on, bbox), the message says why.
+// A bad value: `param` names it (type, status, department, commune, open_on, bbox, listed), the message says why.
 class FilterError : public Error {
  public:
   FilterError(std::string param, const std::string& message) : Error(message), param(std::move(param)) {}

@@ -49,6 +49,23 @@ const std::vector<EnumItem>& precision_items() {
   return v;
 }
 
+const std::vector<EnumItem>& tri_items() {
+  static const std::vector<EnumItem> v = {{"unknown", "Inconnu"}, {"yes", "Oui"}, {"no", "Non"}};
+  return v;
+}
+
+const std::vector<EnumItem>& criterion_items() {
+  static const std::vector<EnumItem> v = {
+      {"open_to_all", "Ouvert à tous les professionnels"},
+      {"flexible", "Espaces flexibles et accessibles"},
+      {"broadband", "Haut débit ou fibre"},
+      {"human_welcome", "Accueil humain"},
+      {"collective_governance", "Gouvernance collective"}};
+  return v;
+}
+
+std::string_view tri_key(Tri t) { return tri_items()[static_cast<int>(t)].key; }
+
 std::string_view status_key(Status s) { return status_items()[static_cast<int>(s)].key; }
 std::string_view precision_key(Precision p) { return precision_items()[static_cast<int>(p)].key; }
 
@@ -147,6 +164,14 @@ const std::vector<FieldDef>& fields() {
       {F::source, "source", false, true, "source of the record"},
       {F::source_date, "source_date", false, true, "date of the source (ISO)"},
       {F::notes, "notes", false, true, "free notes"},
+      {F::criterion_open_to_all, "criterion_open_to_all", false, true, "Région criterion 1, open to every kind of professional: yes, no or unknown"},
+      {F::criterion_flexible, "criterion_flexible", false, true, "Région criterion 2, flexible and accessible spaces: yes, no or unknown"},
+      {F::criterion_broadband, "criterion_broadband", false, true, "Région criterion 3, broadband or fibre: yes, no or unknown"},
+      {F::criterion_human_welcome, "criterion_human_welcome", false, true, "Région criterion 4, a human welcome: yes, no or unknown"},
+      {F::criterion_collective_governance, "criterion_collective_governance", false, true, "Région criterion 5, a collective governance: yes, no or unknown"},
+      {F::charter_version, "charter_version", false, true, "the version of the network's charter the place signed last"},
+      {F::charter_signed_on, "charter_signed_on", false, true, "when it signed it (YYYY-MM-DD)"},
+      {F::charter_signatory, "charter_signatory", false, true, "who signed it for the place"},
       {F::created_at, "created_at", false, false, "first stored (UTC), managed by Maillage"},
       {F::updated_at, "updated_at", false, false, "last changed (UTC), managed by Maillage"},
   };
@@ -175,6 +200,15 @@ std::string fmt_num(const std::optional<double>& v) {
 }
 std::string fmt_int(const std::optional<int>& v) { return v ? std::to_string(*v) : std::string(); }
 
+}  // namespace
+
+int criterion_index(Field f) {
+  auto i = static_cast<int>(f) - static_cast<int>(Field::criterion_open_to_all);
+  return i >= 0 && i < static_cast<int>(kCriteria) ? i : -1;
+}
+
+namespace {
+
 std::string* text_member(Place& p, Field f) {
   switch (f) {
     case Field::id: return &p.id;
@@ -193,6 +227,8 @@ std::string* text_member(Place& p, Field f) {
     case Field::contact_mobile: return &p.contact_mobile;
     case Field::source: return &p.source;
     case Field::notes: return &p.notes;
+    case Field::charter_version: return &p.charter_version;
+    case Field::charter_signatory: return &p.charter_signatory;
     case Field::created_at: return &p.created_at;
     case Field::updated_at: return &p.updated_at;
     default: return nullptr;
@@ -235,7 +271,10 @@ std::string format_field(const Place& p, Field f) {
     case Field::seats_training: return fmt_int(p.seats_training);
     case Field::services: return mask_to_keys(p.services, service_items());
     case Field::source_date: return p.source_date;
-    default: return *text_member(const_cast<Place&>(p), f);
+    case Field::charter_signed_on: return p.charter_signed_on;
+    default:
+      if (auto c = criterion_index(f); c >= 0) return std::string(tri_key(p.criteria[c]));
+      return *text_member(const_cast<Place&>(p), f);
   }
 }
 
@@ -324,6 +363,29 @@ std::string parse_field(Place& p, Field f, std::string_view raw) {
       p.insee_code = std::string(t);
       return {};
     case Field::commune: return {};
+    case Field::charter_signed_on:
+      if (t.empty()) return p.charter_signed_on.clear(), std::string();
+      {
+        std::string why;
+        auto d = date::parse(t, why, false, false);
+        if (!d) return why;
+        p.charter_signed_on = d->iso;
+      }
+      return {};
+    case Field::criterion_open_to_all:
+    case Field::criterion_flexible:
+    case Field::criterion_broadband:
+    case Field::criterion_human_welcome:
+    case Field::criterion_collective_governance: {
+      auto f2 = text::fold(t);
+      Tri v = Tri::Unknown;
+      if (f2 == "yes" || f2 == "oui" || f2 == "true" || f2 == "1") v = Tri::Yes;
+      else if (f2 == "no" || f2 == "non" || f2 == "false" || f2 == "0") v = Tri::No;
+      else if (!(f2.empty() || f2 == "unknown" || f2 == "inconnu" || f2 == "nr"))
+        return fmt::format("'{}' is not yes, no or unknown", t);
+      p.criteria[criterion_index(f)] = v;
+      return {};
+    }
     case Field::lon:
     case Field::lat: {
       auto& out = f == Field::lon ? p.lon : p.lat;
@@ -396,7 +458,10 @@ void copy_field(Place& dst, const Place& src, Field f) {
     case Field::seats_training: dst.seats_training = src.seats_training; break;
     case Field::services: dst.services = src.services; break;
     case Field::source_date: dst.source_date = src.source_date; break;
-    default: *text_member(dst, f) = *text_member(const_cast<Place&>(src), f);
+    case Field::charter_signed_on: dst.charter_signed_on = src.charter_signed_on; break;
+    default:
+      if (auto c = criterion_index(f); c >= 0) dst.criteria[c] = src.criteria[c];
+      else *text_member(dst, f) = *text_member(const_cast<Place&>(src), f);
   }
 }
 

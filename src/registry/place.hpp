@@ -2,6 +2,7 @@
 // The place model of the registry ("carte et annuaire"), with one table of fields that every format (Maillage
 // CSV, GeoJSON properties, `places add/update --set`) reads and writes, so that a field is parsed, checked and
 // printed in exactly one place.
+#include <array>
 #include <bitset>
 #include <cstdint>
 #include <optional>
@@ -14,6 +15,11 @@
 namespace maillage::registry {
 
 enum class Status { Open, Project, Closed };
+// A criterion of the Région's definition, as stated for a place: yes, no, or not known.
+enum class Tri { Unknown, Yes, No };
+// The Région's five criteria of a tiers-lieu: shared work spaces (1) open to every kind of professional, (2)
+// flexible and accessible, (3) with broadband or fibre, (4) with a human welcome, (5) with a collective governance.
+inline constexpr size_t kCriteria = 5;
 enum class Precision { Address, Commune };
 
 struct EnumItem {
@@ -26,6 +32,9 @@ const std::vector<EnumItem>& place_types();
 const std::vector<EnumItem>& service_items();
 const std::vector<EnumItem>& status_items();
 const std::vector<EnumItem>& precision_items();
+const std::vector<EnumItem>& tri_items();        // yes, no, unknown
+const std::vector<EnumItem>& criterion_items();  // the five criteria: key (open_to_all ...) and French label
+std::string_view tri_key(Tri t);
 
 std::string_view status_key(Status s);
 std::string_view precision_key(Precision p);
@@ -59,6 +68,9 @@ struct Place {
   std::string source;       // where the record comes from
   std::string source_date;  // when the source stated it (ISO date, possibly partial)
   std::string notes;
+  std::array<Tri, kCriteria> criteria{};  // the Région's five criteria, in criterion_items() order
+  // The last signature of the network's charter: its version, date and signatory (earlier ones: the history).
+  std::string charter_version, charter_signed_on, charter_signatory;
   std::string created_at, updated_at;  // managed by the store (UTC)
 
   // Open at date D (YYYY-MM-DD), derived from the dates, never stored:
@@ -71,7 +83,9 @@ enum class Field : uint8_t {
   id, name, siret, legal_form, types, status, opening_date, closing_date, address, postcode, insee_code,
   commune, lon, lat, position_precision, staff_fte, seats_permanent, seats_dropin, seats_training, services,
   website, facebook, twitter, instagram, linkedin, contact_last_name, contact_first_name, contact_email,
-  contact_phone, contact_mobile, source, source_date, notes, created_at, updated_at,
+  contact_phone, contact_mobile, source, source_date, notes, criterion_open_to_all, criterion_flexible,
+  criterion_broadband, criterion_human_welcome, criterion_collective_governance, charter_version, charter_signed_on,
+  charter_signatory, created_at, updated_at,
   count_
 };
 constexpr size_t kFieldCount = static_cast<size_t>(Field::count_);
@@ -87,6 +101,8 @@ struct FieldDef {
 
 const std::vector<FieldDef>& fields();
 const FieldDef& field_def(Field f);
+// The position of a criterion field in Place::criteria, or -1 for another field.
+int criterion_index(Field f);
 const FieldDef* find_field(std::string_view name);
 // Help text listing the fields, for --help.
 std::string fields_help();

@@ -1,5 +1,7 @@
 #include "registry/store.hpp"
 
+#include "registry/listing.hpp"
+
 #include <sqlite3.h>
 
 #include <map>
@@ -376,14 +378,45 @@ CREATE TRIGGER place_confirmations_no_update BEFORE UPDATE ON place_confirmation
 CREATE TRIGGER place_confirmations_no_delete BEFORE DELETE ON place_confirmations
   BEGIN SELECT RAISE(ABORT, 'place_confirmations is append-only'); END;
 )sql",
+    // 9: the network's charter and the Région's five criteria (issue #17): a place is listed ("référencé") when
+    // it is open, signed the current charter and meets the five criteria. The criteria and the last signature
+    // are fields of the place (their history is the place's); the charter's versions are append-only.
+    R"sql(
+ALTER TABLE places ADD COLUMN criterion_open_to_all TEXT NOT NULL DEFAULT 'unknown'
+  CHECK (criterion_open_to_all IN ('yes', 'no', 'unknown'));
+ALTER TABLE places ADD COLUMN criterion_flexible TEXT NOT NULL DEFAULT 'unknown'
+  CHECK (criterion_flexible IN ('yes', 'no', 'unknown'));
+ALTER TABLE places ADD COLUMN criterion_broadband TEXT NOT NULL DEFAULT 'unknown'
+  CHECK (criterion_broadband IN ('yes', 'no', 'unknown'));
+ALTER TABLE places ADD COLUMN criterion_human_welcome TEXT NOT NULL DEFAULT 'unknown'
+  CHECK (criterion_human_welcome IN ('yes', 'no', 'unknown'));
+ALTER TABLE places ADD COLUMN criterion_collective_governance TEXT NOT NULL DEFAULT 'unknown'
+  CHECK (criterion_collective_governance IN ('yes', 'no', 'unknown'));
+ALTER TABLE places ADD COLUMN charter_version TEXT;
+ALTER TABLE places ADD COLUMN charter_signed_on TEXT;
+ALTER TABLE places ADD COLUMN charter_signatory TEXT;
+CREATE TABLE charter_versions (
+  version TEXT PRIMARY KEY CHECK (length(version) BETWEEN 1 AND 40),
+  adopted_on TEXT NOT NULL,
+  text TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TRIGGER charter_versions_no_update BEFORE UPDATE ON charter_versions
+  BEGIN SELECT RAISE(ABORT, 'a charter version is never rewritten: adopt a new one'); END;
+CREATE TRIGGER charter_versions_no_delete BEFORE DELETE ON charter_versions
+  BEGIN SELECT RAISE(ABORT, 'charter versions are never deleted'); END;
+)sql",
 };
 
 constexpr const char* kColumns =
     "id, name, siret, legal_form, types, status, opening_date, closing_date, address, postcode, insee_code, "
     "lon, lat, position_precision, staff_fte, seats_permanent, seats_dropin, seats_training, services, "
     "website, facebook, twitter, instagram, linkedin, contact_last_name, contact_first_name, contact_email, "
-    "contact_phone, contact_mobile, source, source_date, notes, created_at, updated_at";
-constexpr int kColumnCount = 34;
+    "contact_phone, contact_mobile, source, source_date, notes, criterion_open_to_all, criterion_flexible, "
+    "criterion_broadband, criterion_human_welcome, criterion_collective_governance, charter_version, "
+    "charter_signed_on, charter_signatory, created_at, updated_at";
+constexpr int kColumnCount = 42;
 
 Place read_place(const sqlite::Statement& st) {
   Place p;
@@ -410,7 +443,13 @@ Place read_place(const sqlite::Statement& st) {
   p.services = static_cast<uint32_t>(st.int64(c++));
   for (auto* s : {&p.website, &p.facebook, &p.twitter, &p.instagram, &p.linkedin, &p.contact_last_name,
                   &p.contact_first_name, &p.contact_email, &p.contact_phone, &p.contact_mobile, &p.source,
-                  &p.source_date, &p.notes, &p.created_at, &p.updated_at})
+                  &p.source_date, &p.notes})
+    *s = st.text(c++);
+  for (auto& t : p.criteria) {
+    auto v = st.text(c++);
+    t = v == "yes" ? Tri::Yes : v == "no" ? Tri::No : Tri::Unknown;
+  }
+  for (auto* s : {&p.charter_version, &p.charter_signed_on, &p.charter_signatory, &p.created_at, &p.updated_at})
     *s = st.text(c++);
   return p;
 }
@@ -506,7 +545,10 @@ void PlaceStore::bind_place(sqlite::Statement& st, const Place& p) {
   b(static_cast<int64_t>(p.services));
   for (auto* s : {&p.website, &p.facebook, &p.twitter, &p.instagram, &p.linkedin, &p.contact_last_name,
                   &p.contact_first_name, &p.contact_email, &p.contact_phone, &p.contact_mobile, &p.source,
-                  &p.source_date, &p.notes, &p.created_at, &p.updated_at})
+                  &p.source_date, &p.notes})
+    b(*s);
+  for (auto t : p.criteria) st.bind(++i, tri_key(t), false);
+  for (auto* s : {&p.charter_version, &p.charter_signed_on, &p.charter_signatory, &p.created_at, &p.updated_at})
     b(*s);
   st.bind(++i, text::fold(p.name), false);
   st.bind(++i, search_text(p), false);
@@ -577,7 +619,8 @@ std::vector<std::string> collect_ids(sqlite::Statement& st) {
 }
 
 // The one definition of what a filter selects; `search` is the place's folded search text.
-bool matches(const PlaceFilter& f, const std::vector<std::string>& words, const Place& p, const std::string& search) {
+bool matches(const PlaceFilter& f, const std::vector<std::string>& words, const Place& p, const std::string& search,
+             const std::string& listing_date, const std::string& charter) {
   if (f.types_any && !(p.types & f.types_any)) return false;
   if (f.status && p.status != *f.status) return false;
   if (!f.department.empty() && p.insee_code.compare(0, f.department.size(), f.department) != 0) return false;
@@ -585,6 +628,7 @@ bool matches(const PlaceFilter& f, const std::vector<std::string>& words, const 
   for (auto& w : words)
     if (search.find(w) == std::string::npos) return false;
   if (!f.open_on.empty() && !p.open_on(f.open_on)) return false;
+  if (f.listed && listing(p, listing_date, charter).listed != *f.listed) return false;
   if (f.bbox && (!p.lon || *p.lon < f.bbox->min_lon || *p.lon > f.bbox->max_lon || *p.lat < f.bbox->min_lat ||
                  *p.lat > f.bbox->max_lat))
     return false;
@@ -597,9 +641,12 @@ std::shared_ptr<const PlaceStore::Snapshot> PlaceStore::snapshot() {
   if (own_txn) db_->exec("BEGIN");  // revision and rows from one consistent read
   try {
     int64_t rev = revision();
-    if (!snapshot_ || snapshot_->revision != rev) {
+    auto day = date::today();
+    if (!snapshot_ || snapshot_->revision != rev || snapshot_->day != day) {
       auto snap = std::make_shared<Snapshot>();
       snap->revision = rev;
+      snap->day = day;
+      snap->charter = current_charter(*db_, day);
       auto st = db_->prepare(fmt::format("SELECT {}, search_text FROM places ORDER BY name_folded, id", kColumns));
       while (st.step()) {
         snap->places.push_back(read_place(st));
@@ -620,8 +667,10 @@ PlaceStore::Selection PlaceStore::select(const PlaceFilter& f) {
   out.snapshot = snapshot();
   auto& snap = *out.snapshot;
   auto words = text::split_list(text::fold(f.text), " ");
+  std::string listing_date = f.open_on.empty() ? snap.day : f.open_on;
+  std::string charter = !f.listed ? std::string() : f.open_on.empty() ? snap.charter : current_charter(*db_, listing_date);
   for (size_t i = 0; i < snap.places.size(); ++i) {
-    if (!matches(f, words, snap.places[i], snap.search[i])) continue;
+    if (!matches(f, words, snap.places[i], snap.search[i], listing_date, charter)) continue;
     if (out.total++ >= f.offset && (f.limit <= 0 || static_cast<int64_t>(out.page.size()) < f.limit))
       out.page.push_back(static_cast<uint32_t>(i));
   }
@@ -637,6 +686,8 @@ std::vector<Place> PlaceStore::list(const PlaceFilter& f) {
 }
 
 int64_t PlaceStore::count(const PlaceFilter& f) { return select(f).total; }
+
+std::string PlaceStore::charter_in_force() { return snapshot()->charter; }
 
 std::vector<std::string> PlaceStore::ids_by_siret(const std::string& siret) {
   cache_->by_siret.bind(1, siret, false);

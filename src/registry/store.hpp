@@ -31,6 +31,8 @@ struct PlaceFilter {
     double min_lon, min_lat, max_lon, max_lat;
   };
   std::optional<BBox> bbox;
+  std::optional<bool> listed;  // listed (or not) on open_on, else today: open, the charter in force signed, the
+                               // five criteria met (registry/listing.hpp)
   int limit = 0;  // 0 = no limit
   int offset = 0;
 };
@@ -43,7 +45,7 @@ struct HistoryEntry {
 
 class PlaceStore {
  public:
-  static constexpr int kSchemaVersion = 8;
+  static constexpr int kSchemaVersion = 9;
   // Opens (creating when allowed) and migrates the database. `communes` feeds the search text (commune names)
   // and may be null.
   PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create = true);
@@ -63,6 +65,7 @@ class PlaceStore {
   // The in-memory copy itself (shared, never modified once made: callers may keep it and derive from it).
   struct Snapshot {
     int64_t revision = -1;
+    std::string day, charter;         // the date it was made and the network's charter in force that day
     std::vector<Place> places;        // ordered by folded name, then id
     std::vector<std::string> search;  // folded search text of each place
   };
@@ -82,6 +85,8 @@ class PlaceStore {
   };
   std::vector<NamedPoint> by_folded_name(const std::string& folded_name);
   std::vector<HistoryEntry> history(const std::string& place_id);
+  // The network's charter in force today ("" when none was adopted), from the snapshot.
+  std::string charter_in_force();
 
   // Writes: call inside a sqlite::Transaction; take the revision once with next_revision() before the
   // first write. insert/update set created_at/updated_at and append to place_history.

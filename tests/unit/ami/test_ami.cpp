@@ -112,56 +112,97 @@ TEST(AmiCreation, UnjoinablePointOrNearbyUnknownPlaceCannotDecide) {
   EXPECT_NE(r.reason.find("no tiers-lieu is open"), std::string::npos);
 }
 
+namespace {
+// A place that signed the charter "2024" and meets the Région's five criteria.
+registry::Place listed(registry::Place p) {
+  p.criteria.fill(registry::Tri::Yes);
+  p.charter_version = "2024";
+  p.charter_signed_on = "2023-01-01";
+  p.charter_signatory = "A. Martin";
+  return p;
+}
+}  // namespace
+
 TEST(AmiDevelopment, ThreeYearsToTheDay) {
   EXPECT_EQ(add_years("2021-06-15", 3), "2024-06-15");
   EXPECT_EQ(add_years("2020-02-29", 3), "2023-03-01");
   EXPECT_EQ(add_years("2020-02-29", 4), "2024-02-29");
-  registry::Place p = place_at("x", {-0.6, 44.8});
+  registry::Place p = listed(place_at("x", {-0.6, 44.8}));
   p.status = registry::Status::Open;
   p.opening_date = "2021-06-15";
   p.staff_fte = 1;
-  auto v = check_development(p, "x", "2024-06-14", call2224(), 1);  // 2 years 364 days
+  auto v = check_development(p, "x", "2024-06-14", call2224(), 1, "2024");  // 2 years 364 days
   EXPECT_EQ(v.verdict, "not_eligible");
-  EXPECT_EQ(v.criteria[2].name, "years_open");
-  EXPECT_EQ(v.criteria[2].verdict, "not_met");
-  EXPECT_EQ(check_development(p, "x", "2024-06-15", call2224(), 1).verdict, "eligible");
+  EXPECT_EQ(v.criteria[3].name, "years_open");
+  EXPECT_EQ(v.criteria[3].verdict, "not_met");
+  EXPECT_EQ(check_development(p, "x", "2024-06-15", call2224(), 1, "2024").verdict, "eligible");
 }
 
 TEST(AmiDevelopment, StaffBoundaryMissingDataClosedAndUnlisted) {
-  registry::Place p = place_at("x", {-0.6, 44.8});
+  registry::Place p = listed(place_at("x", {-0.6, 44.8}));
   p.opening_date = "2015-01-01";
   p.staff_fte = 0.49;
-  auto v = check_development(p, "x", "2024-01-01", call2224(), 1);
+  auto v = check_development(p, "x", "2024-01-01", call2224(), 1, "2024");
   EXPECT_EQ(v.verdict, "not_eligible");
-  EXPECT_EQ(v.criteria[3].verdict, "not_met");
+  EXPECT_EQ(v.criteria[4].verdict, "not_met");
   p.staff_fte = 0.5;
-  EXPECT_EQ(check_development(p, "x", "2024-01-01", call2224(), 1).verdict, "eligible");
+  EXPECT_EQ(check_development(p, "x", "2024-01-01", call2224(), 1, "2024").verdict, "eligible");
   p.staff_fte.reset();
-  v = check_development(p, "x", "2024-01-01", call2224(), 1);
+  v = check_development(p, "x", "2024-01-01", call2224(), 1, "2024");
   EXPECT_EQ(v.verdict, "incomplete");
   EXPECT_EQ(v.missing_fields, std::vector<std::string>{"staff_fte"});
   // Closed before the date.
   p.staff_fte = 2;
   p.status = registry::Status::Closed;
   p.closing_date = "2023-12-31";
-  v = check_development(p, "x", "2024-01-01", call2224(), 1);
+  v = check_development(p, "x", "2024-01-01", call2224(), 1, "2024");
   EXPECT_EQ(v.verdict, "not_eligible");
-  EXPECT_EQ(v.criteria[1].verdict, "not_met");
+  EXPECT_EQ(v.criteria[2].verdict, "not_met");
   // Not in the directory.
-  v = check_development(std::nullopt, "ghost", "2024-01-01", call2224(), 1);
+  v = check_development(std::nullopt, "ghost", "2024-01-01", call2224(), 1, "2024");
   EXPECT_EQ(v.verdict, "not_eligible");
   EXPECT_EQ(v.criteria[0].verdict, "not_met");
 }
 
 TEST(AmiDevelopment, YearOnlyOpeningDateDecidesOnlyWhenBothEndsAgree) {
-  registry::Place p = place_at("x", {-0.6, 44.8});
+  registry::Place p = listed(place_at("x", {-0.6, 44.8}));
   p.opening_date = "2021";
   p.staff_fte = 1;
-  auto v = check_development(p, "x", "2024-06-01", call2224(), 1);  // 3 years between 2024-01-01 and 2024-12-31
+  auto v = check_development(p, "x", "2024-06-01", call2224(), 1, "2024");  // 3 years between 2024-01-01 and 2024-12-31
   EXPECT_EQ(v.verdict, "incomplete");
-  EXPECT_NE(v.criteria[2].value.find("between 2024-01-01 and 2024-12-31"), std::string::npos);
-  EXPECT_EQ(check_development(p, "x", "2025-01-01", call2224(), 1).verdict, "eligible");
-  EXPECT_EQ(check_development(p, "x", "2023-12-31", call2224(), 1).verdict, "not_eligible");
+  EXPECT_NE(v.criteria[3].value.find("between 2024-01-01 and 2024-12-31"), std::string::npos);
+  EXPECT_EQ(check_development(p, "x", "2025-01-01", call2224(), 1, "2024").verdict, "eligible");
+  EXPECT_EQ(check_development(p, "x", "2023-12-31", call2224(), 1, "2024").verdict, "not_eligible");
+}
+
+TEST(AmiDevelopment, OnlyAListedPlaceIsEligibleAndTheCheckSaysWhatFails) {
+  registry::Place p = listed(place_at("x", {-0.6, 44.8}));
+  p.opening_date = "2015-01-01";
+  p.staff_fte = 1;
+  EXPECT_EQ(check_development(p, "x", "2024-01-01", call2224(), 1, "2024").verdict, "eligible");
+  // The charter not signed: not eligible, naming the charter.
+  auto unsigned_place = p;
+  unsigned_place.charter_version.clear();
+  auto v = check_development(unsigned_place, "x", "2024-01-01", call2224(), 1, "2024");
+  EXPECT_EQ(v.verdict, "not_eligible");
+  EXPECT_EQ(v.criteria[1].name, "listed");
+  EXPECT_NE(v.reason.find("charte"), std::string::npos) << v.reason;
+  // An older version signed.
+  v = check_development(p, "x", "2024-01-01", call2224(), 1, "2025");
+  EXPECT_NE(v.reason.find("la version en vigueur est la 2025"), std::string::npos) << v.reason;
+  // A criterion stated "no": not eligible, naming it; not stated: incomplete, the criterion to collect.
+  auto no_fibre = p;
+  no_fibre.criteria[2] = registry::Tri::No;
+  v = check_development(no_fibre, "x", "2024-01-01", call2224(), 1, "2024");
+  EXPECT_EQ(v.verdict, "not_eligible");
+  EXPECT_NE(v.reason.find("Haut débit ou fibre"), std::string::npos) << v.reason;
+  auto unknown = p;
+  unknown.criteria[4] = registry::Tri::Unknown;
+  v = check_development(unknown, "x", "2024-01-01", call2224(), 1, "2024");
+  EXPECT_EQ(v.verdict, "incomplete");
+  EXPECT_EQ(v.missing_fields, std::vector<std::string>{"criterion_collective_governance"});
+  // No charter adopted at all: nobody is listed.
+  EXPECT_EQ(check_development(p, "x", "2024-01-01", call2224(), 1, "").verdict, "not_eligible");
 }
 
 namespace {

@@ -1,0 +1,45 @@
+#pragma once
+// Listed ("référencé") places (issue #17): a place is listed on a date when it is open, signed the network's
+// charter in force that day, and meets the Région's five criteria. The charter's versions are append-only; the
+// criteria and the last signature are fields of the place, so who stated each and when is the place's history.
+#include <string>
+#include <vector>
+
+#include "registry/place.hpp"
+#include "registry/sqlite.hpp"
+
+namespace maillage::registry {
+
+class PlaceStore;
+
+struct CharterVersion {
+  std::string version, adopted_on, text, created_at, created_by;
+};
+// Every version, oldest adopted first.
+std::vector<CharterVersion> charter_versions(sqlite::Database& db);
+// The version in force on `date` (the last adopted on or before it); "" when none was adopted yet.
+std::string current_charter(sqlite::Database& db, const std::string& date);
+// Adopts a version (never rewritten). Bumps the registry revision: every listing may change. InputError naming
+// the field (version, adopted_on, text) when a value is refused or the version exists.
+void adopt_charter(PlaceStore& store, const CharterVersion& v);
+
+struct ListingItem {
+  std::string item;     // status, charter, criterion_open_to_all ... (the field to look at)
+  std::string message;  // in French, for people
+};
+struct Listing {
+  bool listed = false;
+  std::vector<ListingItem> failures;  // what is not met (a criterion stated "no", the charter not signed ...)
+  std::vector<ListingItem> unknown;   // what nobody stated yet (a criterion "unknown")
+};
+// The listing of `p` on `date` against the charter in force `current` ("" when none: then nobody is listed).
+Listing listing(const Place& p, const std::string& date, const std::string& current);
+
+// Who stated each criterion and when: for each of the five, its value, the origin of the change that set it
+// (the history's origin: "api user:3 (…)", "import …") and its time; empty when never stated.
+struct CriterionStatement {
+  std::string criterion, value, said_by, said_at;
+};
+std::vector<CriterionStatement> criteria_provenance(PlaceStore& store, const Place& p);
+
+}  // namespace maillage::registry
