@@ -89,6 +89,8 @@ void add_db_commands(CLI::App& app, Globals& g);
 void add_places_commands(CLI::App& app, Globals& g);
 // cli_quality.cpp: places quality|confirm|remind
 void add_quality_commands(CLI::App* places, Globals& g);
+// cli_network.cpp: contacts and events
+void add_network_commands(CLI::App& app, Globals& g);
 // cli_charter.cpp: the network's charter and the signatures
 void add_charter_commands(CLI::App& app, Globals& g);
 // cli_publish.cpp: the bottin and the panorama

@@ -111,6 +111,35 @@ Response adopt(const Call&);
 Response sign(const Call&);
 }  // namespace charter_api
 
+namespace contacts_api {  // contacts.cpp: the network's contacts and targets (editors, admins)
+Response list(const Call&);
+Response export_csv(const Call&);
+Response export_vcard(const Call&);
+Response import(const Call&);
+Response get(const Call&);
+Response create(const Call&);
+Response update(const Call&);
+Response log(const Call&);
+Response personal_data(const Call&);
+Response erase(const Call&);
+Response organisations(const Call&);
+Response organisation_create(const Call&);
+}  // namespace contacts_api
+
+namespace events_api {  // events.cpp: information days and other events, registration, invitations
+Response list(const Call&);
+Response calendar(const Call&);
+Response get(const Call&);
+Response create(const Call&);
+Response register_person(const Call&);
+Response registration(const Call&);
+Response cancel(const Call&);
+Response registrations(const Call&);
+Response attendance(const Call&);
+Response invitations(const Call&);
+Response gaps(const Call&);
+}  // namespace events_api
+
 namespace publications_api {  // publications.cpp: the printed bottin and panorama (PDF)
 Response bottin(const Call&);
 Response panorama(const Call&);

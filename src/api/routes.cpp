@@ -17,6 +17,8 @@ const std::vector<Route>& Service::routes() {
   namespace co = contributions_api;
   namespace pu = publications_api;
   namespace ch = charter_api;
+  namespace ct = contacts_api;
+  namespace ev = events_api;
   constexpr auto H = Cost::Heavy;  // the routes that hash a password (about 0.1 s and 64 MiB each)
   static const std::vector<Route> r = {
       {"GET", "/health", A::Public, "liveness, data versions", t::health},
@@ -67,6 +69,47 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/quality", A::Public,
        "data quality per department: completeness, confirmations, duplicates, open count against the published one",
        co::quality, Cost::Heavy},
+      {"GET", "/contacts", A::Editor, "the network's contacts (q, tag, kind, department, commune, stale_years, limit, offset)",
+       ct::list},
+      {"POST", "/contacts", A::Editor, "add a contact (names, e-mail, phone, organisation_id, role, commune, tags, lawful_basis, consent_at)",
+       ct::create},
+      {"GET", "/contacts.csv", A::Editor, "the contacts as CSV (same filters)", ct::export_csv},
+      {"GET", "/contacts.vcf", A::Editor, "the contacts as vCard 4.0 (same filters)", ct::export_vcard},
+      {"POST", "/contacts/import", A::Editor, "import contacts: the body is CSV or vCard (format=csv|vcard); all or nothing",
+       ct::import},
+      {"GET", "/contacts/{id}", A::Editor, "one contact with its interactions", ct::get},
+      {"PATCH", "/contacts/{id}", A::Editor, "change a contact", ct::update},
+      {"POST", "/contacts/{id}/interactions", A::Editor, "log an interaction (kind: met, called, emailed, event, other; on_date; note)",
+       ct::log},
+      {"GET", "/contacts/{id}/personal-data", A::Editor, "everything held on the person (GDPR access), as JSON",
+       ct::personal_data},
+      {"POST", "/contacts/{id}/erase", A::Editor,
+       "erase the person (GDPR): their personal data leave every table, the counts stay", ct::erase},
+      {"GET", "/organisations", A::Editor, "the organisations of the contacts (q)", ct::organisations},
+      {"POST", "/organisations", A::Editor, "add an organisation (name, kind, insee_code, epci, place_id, tags)",
+       ct::organisation_create},
+
+      {"GET", "/events", A::Public, "the network's events from a date (from, to)", ev::list},
+      {"GET", "/events.ics", A::Public, "the events as an iCalendar feed", ev::calendar},
+      {"GET", "/events/gaps", A::Editor,
+       "the communes without any event within N minutes by car in a year (year, minutes)", ev::gaps, Cost::Heavy},
+      {"GET", "/events/{id}", A::Public, "one event with its seats left", ev::get},
+      {"POST", "/events", A::Editor,
+       "create an event (title, kind, starts_at, ends_at, place_id or insee_code, venue, capacity, audience, description)",
+       ev::create},
+      {"POST", "/events/{id}/registrations", A::Public,
+       "register (name, email, organisation, consent): registered, or on the waiting list past the capacity; returns "
+       "the private cancellation key",
+       ev::register_person},
+      {"GET", "/events/{id}/registrations", A::Editor, "the registrations (format=csv for a CSV)", ev::registrations},
+      {"POST", "/registrations/lookup", A::Public, "a registration, by its private key", ev::registration},
+      {"POST", "/registrations/cancel", A::Public,
+       "cancel a registration by its private key; the first on the waiting list takes the seat", ev::cancel},
+      {"POST", "/registrations/{id}/attendance", A::Editor, "record attendance after the event (attended)",
+       ev::attendance},
+      {"GET", "/events/{id}/invitations", A::Editor,
+       "the contacts whose commune lies within N minutes by car of the venue (minutes)", ev::invitations, Cost::Heavy},
+
       {"GET", "/publications/bottin.pdf", A::Public,
        "the printed directory (PDF): a chapter per department, the open places at the date, the index of the communes",
        pu::bottin, Cost::Heavy},

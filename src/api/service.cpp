@@ -12,6 +12,7 @@
 #include "api/request.hpp"
 #include "api/state.hpp"
 #include "moderation/moderation.hpp"
+#include "network/network.hpp"
 #include "booking/booking.hpp"
 #include "core/error.hpp"
 #include "territory/communes.hpp"
@@ -181,6 +182,8 @@ Response Service::handle(const Request& r) {
   } catch (const booking::Conflict& e) {
     return error_response(409, "conflict", e.what());
   } catch (const ami::Conflict& e) {
+    return error_response(409, "conflict", e.what());
+  } catch (const network::Conflict& e) {
     return error_response(409, "conflict", e.what());
   } catch (const moderation::Refused& e) {
     // A decision that no longer applies (already decided, a likely duplicate) is a conflict; a value is a 400.

@@ -15,6 +15,7 @@
 #include "core/text.hpp"
 #include "core/csv.hpp"
 #include "core/date.hpp"
+#include "core/ical.hpp"
 
 namespace maillage::booking {
 
@@ -521,60 +522,14 @@ std::vector<Booking> Bookings::list(int64_t member_id, const std::string& place_
 }
 
 // ---- iCalendar ----
-namespace {
-std::string ical_time(const std::string& s) {  // 2026-03-02T09:00 -> 20260302T090000
-  return s.substr(0, 4) + s.substr(5, 2) + s.substr(8, 2) + "T" + s.substr(11, 2) + s.substr(14, 2) + "00";
-}
-std::string ical_text(const std::string& s) {  // RFC 5545 3.3.11 escaping
-  std::string out;
-  for (char c : s) {
-    if (c == '\\' || c == ';' || c == ',') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-  return out;
-}
-// Lines longer than 75 octets are folded (RFC 5545 3.1), never inside a UTF-8 sequence.
-void line(std::string& out, const std::string& l) {
-  size_t pos = 0, width = 75;
-  while (l.size() - pos > width) {
-    size_t cut = pos + width;
-    while (cut > pos && (static_cast<unsigned char>(l[cut]) & 0xC0) == 0x80) --cut;
-    out += l.substr(pos, cut - pos) + "\r\n ";
-    pos = cut, width = 74;
-  }
-  out += l.substr(pos) + "\r\n";
-}
-}  // namespace
-
 std::string Bookings::icalendar(const std::vector<Booking>& bookings, const std::string& name) {
-  std::string out;
-  line(out, "BEGIN:VCALENDAR");
-  line(out, "VERSION:2.0");
-  line(out, "PRODID:-//Maillage//Tiers-lieux Nouvelle-Aquitaine//FR");
-  line(out, "CALSCALE:GREGORIAN");
-  line(out, "X-WR-CALNAME:" + ical_text(name));
-  // Europe/Paris: CET/CEST with the EU rules (last Sunday of March and October).
-  for (auto& l : {"BEGIN:VTIMEZONE", "TZID:Europe/Paris", "BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200",
-                  "TZNAME:CEST", "DTSTART:19700329T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT",
-                  "BEGIN:STANDARD", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "TZNAME:CET", "DTSTART:19701025T030000",
-                  "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD", "END:VTIMEZONE"})
-    line(out, l);
-  std::string now = date::now_utc();
-  std::string dtstamp = now.substr(0, 4) + now.substr(5, 2) + now.substr(8, 2) + "T" + now.substr(11, 2) + now.substr(14, 2) + now.substr(17, 2) + "Z";
+  ical::Calendar cal(name);
   for (auto& b : bookings) {
     if (b.status != "confirmed" && b.status != "requested") continue;
-    line(out, "BEGIN:VEVENT");
-    line(out, fmt::format("UID:booking-{}@maillage", b.id));
-    line(out, "DTSTAMP:" + dtstamp);
-    line(out, "DTSTART;TZID=Europe/Paris:" + ical_time(b.starts));
-    line(out, "DTEND;TZID=Europe/Paris:" + ical_time(b.ends));
-    line(out, "SUMMARY:" + ical_text(fmt::format("{} ({})", b.resource_name, b.place_id)));
-    line(out, std::string("STATUS:") + (b.status == "confirmed" ? "CONFIRMED" : "TENTATIVE"));
-    line(out, "END:VEVENT");
+    cal.add({fmt::format("booking-{}@maillage", b.id), b.starts, b.ends, fmt::format("{} ({})", b.resource_name, b.place_id),
+             "", "", "", b.status == "confirmed" ? "CONFIRMED" : "TENTATIVE"});
   }
-  line(out, "END:VCALENDAR");
-  return out;
+  return cal.finish();
 }
 
 std::string Bookings::icalendar_resource(int64_t resource_id) {

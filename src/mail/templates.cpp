@@ -71,11 +71,13 @@ const std::map<std::string, Template>& templates() {
         "Vos réservations :\n{link}"}},
       {"event_registration",
        {"Inscription confirmée : {event}",
-        "Bonjour {name},\n\nVotre inscription à « {event} » ({when}, {where}) est confirmée."}},
+        "Bonjour {name},\n\nVotre inscription à « {event} » ({when}, {where}) est confirmée.\n\nSi vous ne pouvez "
+        "plus venir, annulez ici pour libérer votre place (lien personnel) :\n{link}"}},
       {"event_waitlist",
        {"Liste d'attente : {event}",
         "Bonjour {name},\n\n« {event} » ({when}) est complet : vous êtes en position {position} sur la liste "
-        "d'attente. Nous vous écrirons si une place se libère."}},
+        "d'attente. Nous vous écrirons si une place se libère.\n\nPour vous retirer de la liste (lien "
+        "personnel) :\n{link}"}},
       {"event_promoted",
        {"Une place s'est libérée : {event}",
         "Bonjour {name},\n\nUne place s'est libérée : votre inscription à « {event} » ({when}, {where}) est "

@@ -45,7 +45,7 @@ struct HistoryEntry {
 
 class PlaceStore {
  public:
-  static constexpr int kSchemaVersion = 9;
+  static constexpr int kSchemaVersion = 10;
   // Opens (creating when allowed) and migrates the database. `communes` feeds the search text (commune names)
   // and may be null.
   PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create = true);

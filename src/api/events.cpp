@@ -1,0 +1,227 @@
+// The network's events over HTTP: the public list and calendar, public registration (a waiting list past the
+// capacity, a private cancellation link, mails), and for editors the creation, the registrations (JSON, CSV),
+// attendance, the invitation list by drive time and the communes left without an event nearby.
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "api/handlers.hpp"
+#include "api/request.hpp"
+#include "api/state.hpp"
+#include "core/date.hpp"
+#include "network/invitations.hpp"
+#include "network/network.hpp"
+
+namespace maillage::api::events_api {
+
+using nlohmann::json;
+
+namespace {
+
+std::string by(const Call& c) { return fmt::format("{} ({})", c.who->actor(), c.who->name); }
+
+std::string when(const network::Event& e) {
+  return fmt::format("le {} de {} à {}", e.starts_at.substr(0, 10), e.starts_at.substr(11, 5), e.ends_at.substr(11, 5));
+}
+
+network::Event require_event(State& s, const std::string& id_text) {
+  auto id = path_id(id_text, "no such event");
+  auto e = network::Events(*s.store).get(id);
+  if (!e) throw ApiError(404, "not_found", "no such event");
+  return *e;
+}
+
+// Tells a person what became of their registration (the caller holds store_mu).
+void tell(State& s, const network::Event& e, const network::Registration& r, const std::string& key) {
+  if (r.email.empty() || !s.mail_by_recipient->allow(r.email, date::unix_now())) return;
+  auto link = page_link(s, "inscription/" + key);
+  if (r.status == "registered")
+    send_mail(s, "event_registration", r.email,
+              {{"name", r.name}, {"event", e.title}, {"when", when(e)}, {"where", e.venue}, {"link", link}});
+  else
+    send_mail(s, "event_waitlist", r.email,
+              {{"name", r.name}, {"event", e.title}, {"when", when(e)}, {"position", std::to_string(r.position)},
+               {"link", link}});
+}
+
+}  // namespace
+
+Response list(const Call& c) {
+  only(c.r, {"from", "to"});
+  auto from = q(c.r, "from", date::today()), to = q(c.r, "to");
+  std::string why;
+  if (!date::parse(from, why, false)) throw bad("from", why);
+  if (!to.empty() && !date::parse(to, why, false)) throw bad("to", why);
+  std::lock_guard l(c.s.store_mu);
+  json items = json::array();
+  for (auto& e : network::Events(*c.s.store).list(from, to)) items.push_back(network::to_json(e));
+  return json_response({{"items", items}, {"from", from}});
+}
+
+Response calendar(const Call& c) {
+  only(c.r, {});
+  std::lock_guard l(c.s.store_mu);
+  network::Events events(*c.s.store);
+  auto from = date::utc_after(-90LL * 24 * 3600).substr(0, 10);
+  return {200, "text/calendar", events.icalendar(events.list(from), c.s.auth.mail.public_url), "evenements-tiers-lieux.ics"};
+}
+
+Response get(const Call& c) {
+  only(c.r, {});
+  std::lock_guard l(c.s.store_mu);
+  return json_response(network::to_json(require_event(c.s, c.params[0])));
+}
+
+Response create(const Call& c) {
+  network::Event e;
+  for (auto& [k, v] : body_object(c.r).items()) {
+    if (k == "title") e.title = body_text(v, k, false, 200);
+    else if (k == "kind") e.kind = body_text(v, k, false, 20);
+    else if (k == "starts_at") e.starts_at = body_text(v, k, false, 20);
+    else if (k == "ends_at") e.ends_at = body_text(v, k, false, 20);
+    else if (k == "place_id") e.place_id = body_text(v, k, false, 200);
+    else if (k == "venue") e.venue = body_text(v, k, false, 300);
+    else if (k == "insee_code") e.insee_code = body_text(v, k, false, 100);
+    else if (k == "capacity") e.capacity = static_cast<int>(body_int(v, k, 1, 100000));
+    else if (k == "audience") e.audience = body_text(v, k, false, 300);
+    else if (k == "description") e.description = body_text(v, k, true, 5000);
+    else
+      throw bad(k, fmt::format("unknown field '{}' (title, kind, starts_at, ends_at, place_id, venue, insee_code, "
+                               "capacity, audience, description)", k));
+  }
+  std::lock_guard l(c.s.store_mu);
+  network::Events events(*c.s.store);
+  auto id = events.create(e, by(c));
+  return json_response(network::to_json(*events.get(id)), 201);
+}
+
+Response register_person(const Call& c) {
+  auto& s = c.s;
+  if (!s.contributions_by_address->allow("event:" + c.r.address, date::unix_now())) {
+    ApiError e(429, "too_many_requests", "trop d'inscriptions depuis cette adresse ; réessayez dans une heure");
+    e.retry_after = 3600;
+    throw e;
+  }
+  std::string name, email, org;
+  bool consent = false;
+  for (auto& [k, v] : body_object(c.r).items()) {
+    if (k == "name") name = body_text(v, k, false, 100);
+    else if (k == "email") email = body_text(v, k, false, 254);
+    else if (k == "organisation") org = body_text(v, k, false, 200);
+    else if (k == "consent") {
+      if (!v.is_boolean()) throw bad(k, "expected true or false");
+      consent = v.get<bool>();
+    } else throw bad(k, fmt::format("unknown field '{}' (name, email, organisation, consent)", k));
+  }
+  std::lock_guard l(s.store_mu);
+  sqlite::Transaction t(s.store->db());
+  auto e = require_event(s, c.params[0]);
+  auto done = network::Events(*s.store).register_person(e.id, name, email, org, consent);
+  tell(s, e, done.registration, done.key);
+  t.commit();
+  auto j = network::to_json(done.registration, false);
+  j["key"] = done.key;
+  j["cancel_url"] = page_link(s, "inscription/" + done.key);
+  j["message"] = done.registration.status == "registered"
+                     ? "Votre inscription est confirmée."
+                     : fmt::format("L'événement est complet : vous êtes en position {} sur la liste d'attente.",
+                                   done.registration.position);
+  return json_response(j, 201);
+}
+
+Response registration(const Call& c) {
+  std::string key;
+  for (auto& [k, v] : body_object(c.r).items()) {
+    if (k == "key") key = body_text(v, k, false, 100);
+    else throw bad(k, fmt::format("unknown field '{}' (key)", k));
+  }
+  std::lock_guard l(c.s.store_mu);
+  network::Events events(*c.s.store);
+  auto r = events.by_key(key);
+  if (!r) throw ApiError(404, "not_found", "ce lien ne correspond à aucune inscription");
+  auto j = network::to_json(*r, false);
+  j["event"] = network::to_json(*events.get(r->event_id));
+  return json_response(j);
+}
+
+Response cancel(const Call& c) {
+  std::string key;
+  for (auto& [k, v] : body_object(c.r).items()) {
+    if (k == "key") key = body_text(v, k, false, 100);
+    else throw bad(k, fmt::format("unknown field '{}' (key)", k));
+  }
+  std::lock_guard l(c.s.store_mu);
+  sqlite::Transaction t(c.s.store->db());
+  network::Events events(*c.s.store);
+  auto done = events.cancel(key);
+  auto e = *events.get(done.cancelled.event_id);
+  if (done.promoted && !done.promoted->email.empty() && c.s.mail_by_recipient->allow(done.promoted->email, date::unix_now()))
+    send_mail(c.s, "event_promoted", done.promoted->email,
+              {{"name", done.promoted->name}, {"event", e.title}, {"when", when(e)}, {"where", e.venue}});
+  t.commit();
+  json out{{"cancelled", network::to_json(done.cancelled, false)}, {"promoted", done.promoted.has_value()}};
+  return json_response(out);
+}
+
+Response registrations(const Call& c) {
+  only(c.r, {"format"});
+  std::lock_guard l(c.s.store_mu);
+  auto e = require_event(c.s, c.params[0]);
+  network::Events events(*c.s.store);
+  if (q(c.r, "format") == "csv") {
+    std::ostringstream out;
+    events.export_registrations(e.id, out);
+    return {200, "text/csv; charset=utf-8", out.str(), fmt::format("inscriptions-{}.csv", e.id)};
+  }
+  json items = json::array();
+  for (auto& r : events.registrations(e.id)) items.push_back(network::to_json(r, true));
+  return json_response({{"event", network::to_json(e)}, {"items", items}});
+}
+
+Response attendance(const Call& c) {
+  auto id = path_id(c.params[0], "no such registration");
+  auto b = body_object(c.r);
+  if (!b.contains("attended") || !b["attended"].is_boolean()) throw bad("attended", "expected true or false");
+  for (auto& [k, v] : b.items())
+    if (k != "attended") throw bad(k, "unknown field (attended)");
+  std::lock_guard l(c.s.store_mu);
+  network::Events(*c.s.store).set_attendance(id, b["attended"].get<bool>(), by(c));
+  return json_response({{"id", id}, {"attended", b["attended"]}});
+}
+
+Response invitations(const Call& c) {
+  only(c.r, {"minutes"});
+  double minutes = q_number(c.r, "minutes", 30, 1, 180);
+  network::Event e;
+  {
+    std::lock_guard l(c.s.store_mu);
+    e = require_event(c.s, c.params[0]);
+  }
+  std::lock_guard eng(c.s.engine_mu);
+  c.s.engine_key.clear();  // the engine is computed for the venue here
+  std::lock_guard l(c.s.store_mu);
+  network::Contacts contacts(*c.s.store);
+  json items = json::array();
+  for (auto& i : network::invitation_list(contacts, *c.s.engine, e, minutes)) items.push_back(network::to_json(i));
+  return json_response({{"event", network::to_json(e)}, {"minutes", minutes}, {"items", items}});
+}
+
+Response gaps(const Call& c) {
+  only(c.r, {"year", "minutes"});
+  auto year = static_cast<int>(q_number(c.r, "year", std::stoi(date::today().substr(0, 4)), 2000, 2100));
+  double minutes = q_number(c.r, "minutes", 30, 1, 180);
+  auto from = fmt::format("{}-01-01", year), to = fmt::format("{}-01-01", year + 1);
+  std::vector<network::Event> events;
+  {
+    std::lock_guard l(c.s.store_mu);
+    events = network::Events(*c.s.store).list(from, to);
+  }
+  std::lock_guard eng(c.s.engine_mu);
+  c.s.engine_key.clear();
+  auto g = network::territories_without_event(*c.s.engine, events, minutes, from, to);
+  auto j = network::to_json(g);
+  j["minutes"] = minutes;
+  return json_response(j);
+}
+
+}  // namespace maillage::api::events_api
