@@ -170,7 +170,8 @@ Response organisations(const Call& c) {
 
 Response organisation_create(const Call& c) {
   network::Organisation o;
-  for (auto& [k, v] : body_object(c.r).items()) {
+  auto b = body_object(c.r);  // bound first: items() of a temporary would dangle
+  for (auto& [k, v] : b.items()) {
     if (k == "name") o.name = body_text(v, k, false, 200);
     else if (k == "kind") o.kind = body_text(v, k, false, 20);
     else if (k == "insee_code") o.insee_code = body_text(v, k, false, 100);

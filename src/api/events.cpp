@@ -74,7 +74,8 @@ Response get(const Call& c) {
 
 Response create(const Call& c) {
   network::Event e;
-  for (auto& [k, v] : body_object(c.r).items()) {
+  auto b = body_object(c.r);  // bound first: items() of a temporary would dangle
+  for (auto& [k, v] : b.items()) {
     if (k == "title") e.title = body_text(v, k, false, 200);
     else if (k == "kind") e.kind = body_text(v, k, false, 20);
     else if (k == "starts_at") e.starts_at = body_text(v, k, false, 20);
@@ -104,7 +105,8 @@ Response register_person(const Call& c) {
   }
   std::string name, email, org;
   bool consent = false;
-  for (auto& [k, v] : body_object(c.r).items()) {
+  auto b = body_object(c.r);  // bound first: items() of a temporary would dangle
+  for (auto& [k, v] : b.items()) {
     if (k == "name") name = body_text(v, k, false, 100);
     else if (k == "email") email = body_text(v, k, false, 254);
     else if (k == "organisation") org = body_text(v, k, false, 200);
@@ -131,7 +133,8 @@ Response register_person(const Call& c) {
 
 Response registration(const Call& c) {
   std::string key;
-  for (auto& [k, v] : body_object(c.r).items()) {
+  auto b = body_object(c.r);  // bound first: items() of a temporary would dangle
+  for (auto& [k, v] : b.items()) {
     if (k == "key") key = body_text(v, k, false, 100);
     else throw bad(k, fmt::format("unknown field '{}' (key)", k));
   }
@@ -146,7 +149,8 @@ Response registration(const Call& c) {
 
 Response cancel(const Call& c) {
   std::string key;
-  for (auto& [k, v] : body_object(c.r).items()) {
+  auto b = body_object(c.r);  // bound first: items() of a temporary would dangle
+  for (auto& [k, v] : b.items()) {
     if (k == "key") key = body_text(v, k, false, 100);
     else throw bad(k, fmt::format("unknown field '{}' (key)", k));
   }
