@@ -1,6 +1,8 @@
-// `maillage contacts …` (the network's contacts and targets, GDPR access and erasure) and `maillage events …`
+// `maillage contacts …` (the network's contacts and targets, GDPR access and erasure), `maillage resources …`,
+// `maillage members …` and `maillage events …`
 // (information days and other events, their registrations, invitations by drive time, the communes left without
 // an event nearby). Writes are in the audit log as cli:<login>.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -13,7 +15,9 @@
 #include "core/io.hpp"
 #include "core/text.hpp"
 #include "network/invitations.hpp"
+#include "network/members.hpp"
 #include "network/network.hpp"
+#include "network/resources.hpp"
 #include "places_options.hpp"
 #include "routing/snap.hpp"
 #include "territory/communes.hpp"
@@ -253,11 +257,79 @@ void add_events(CLI::App& app, Globals& g) {
   });
 }
 
+void add_resources(CLI::App& app, Globals& g) {
+  auto* r = app.add_subcommand("resources", "the network's library of resources (guides, model statutes, business plans)");
+  r->require_subcommand(1);
+  struct Args {
+    network::Resource resource;
+    std::string file, query, theme;
+    int64_t id = 0;
+  };
+  auto a = std::make_shared<Args>();
+  auto storage = [&g] { return db_path(g) + ".files"; };
+  auto* add = r->add_subcommand("add", "add a resource, with its file or its link");
+  add->add_option("--title", a->resource.title)->required();
+  add->add_option("--summary", a->resource.summary);
+  add->add_option("--themes", a->resource.themes, "themes separated by ';'");
+  add->add_option("--audience", a->resource.audience, "public (default) or members");
+  add->add_option("--url", a->resource.url, "a link, for a resource that is a web page");
+  add->add_option("--file", a->file, "the document (PDF, OpenDocument, Office, text, CSV, PNG, JPEG; at most 20 MiB)");
+  add->callback([&g, a, storage] {
+    auto store = open_store(g);
+    network::Resources res(*store, storage());
+    a->resource.created_by = cli_actor();
+    auto id = res.add(a->resource);
+    if (!a->file.empty()) {
+      std::ifstream f(a->file, std::ios::binary);
+      if (!f) throw Error(a->file + ": cannot open");
+      std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      res.add_version(id, std::filesystem::path(a->file).filename().string(), bytes, cli_actor());
+    }
+    std::cout << fmt::format("resource {} added\n", id);
+  });
+  auto* search = r->add_subcommand("search", "search the resources (words in French, any form)");
+  search->add_option("WORDS", a->query);
+  search->add_option("--theme", a->theme);
+  search->callback([&g, a, storage] {
+    auto store = open_store(g);
+    for (auto& x : network::Resources(*store, storage()).search(a->query, a->theme, true))
+      std::cout << fmt::format("{:>4}  {}  [{}]  {} downloads\n", x.id, pad(x.title, 50), x.audience, x.downloads);
+  });
+}
+
+void add_members(CLI::App& app, Globals& g) {
+  auto* m = app.add_subcommand("members", "members of the network: record a membership, the census");
+  m->require_subcommand(1);
+  auto a = std::make_shared<network::Membership>();
+  auto year = std::make_shared<int>(0);
+  auto* rec = m->add_subcommand("record", "a place's or a person's membership for a year");
+  rec->add_option("--place", a->place_id);
+  rec->add_option("--contact", a->contact_id);
+  rec->add_option("--year", a->year)->required();
+  rec->add_flag("--fee-paid", a->fee_paid);
+  rec->add_option("--amount", a->amount_eur, "euros");
+  rec->callback([&g, a] {
+    auto store = open_store(g);
+    a->recorded_by = cli_actor();
+    auto id = network::Members(*store).record(*a);
+    std::cout << fmt::format("membership {} recorded\n", id);
+  });
+  auto* census = m->add_subcommand("census", "the members by department and type, as JSON");
+  census->add_option("--year", *year, "default: this year");
+  census->callback([&g, year] {
+    auto store = open_store(g);
+    int y = *year ? *year : std::stoi(date::today().substr(0, 4));
+    std::cout << network::to_json(network::Members(*store).census(y)).dump(2) << '\n';
+  });
+}
+
 }  // namespace
 
 void add_network_commands(CLI::App& app, Globals& g) {
   add_contacts(app, g);
   add_events(app, g);
+  add_resources(app, g);
+  add_members(app, g);
 }
 
 }  // namespace maillage::cli

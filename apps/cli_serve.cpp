@@ -123,6 +123,7 @@ struct ServeArgs {
   double mail_interval_s = 10, mail_retry_s = 60;
   bool behind_proxy = false;
   int contributions_per_hour = 10;
+  int max_body_mb = 1;
 };
 
 // The client's address: the connection's, or behind a reverse proxy on this machine the last address of
@@ -143,6 +144,7 @@ void serve(const Globals& g, const ServeArgs& a) {
   { auto store = open_store(g); }  // creates the database from the bundled data when missing
   api::Limits limits;
   limits.cache_bytes = a.cache_mb << 20;
+  limits.max_body_bytes = static_cast<size_t>(a.max_body_mb) << 20;
   api::AuthOptions auth;
   auth.mail = mail::Config::from_env();
   auth.secure_cookies = auth.mail.public_url.starts_with("https://");
@@ -285,6 +287,10 @@ void add_serve_commands(CLI::App& app, Globals& g) {
   s->add_flag("--behind-proxy", a->behind_proxy,
               "a reverse proxy on this machine forwards the requests: the client's address (for the brakes on "
               "failed sign-ins, the audit log) is the last of X-Forwarded-For");
+  s->add_option("--max-body-mb", a->max_body_mb,
+                "largest request body, MiB (default 1; the resources' uploads need up to 20; every connection may "
+                "hold one while it is read)")
+      ->check(CLI::Range(1, 20));
   s->add_option("--contributions-per-hour", a->contributions_per_hour,
                 "anonymous proposals to the directory accepted per client address and hour (default 10)")
       ->check(CLI::Range(1, 100000));

@@ -140,6 +140,17 @@ Response invitations(const Call&);
 Response gaps(const Call&);
 }  // namespace events_api
 
+namespace resources_api {  // resources.cpp: the library of resources, and the members of the network
+Response search(const Call&);
+Response get(const Call&);
+Response file(const Call&);
+Response create(const Call&);
+Response upload(const Call&);
+Response members(const Call&);
+Response member_record(const Call&);
+Response census(const Call&);
+}  // namespace resources_api
+
 namespace publications_api {  // publications.cpp: the printed bottin and panorama (PDF)
 Response bottin(const Call&);
 Response panorama(const Call&);

@@ -19,6 +19,7 @@ const std::vector<Route>& Service::routes() {
   namespace ch = charter_api;
   namespace ct = contacts_api;
   namespace ev = events_api;
+  namespace rs = resources_api;
   constexpr auto H = Cost::Heavy;  // the routes that hash a password (about 0.1 s and 64 MiB each)
   static const std::vector<Route> r = {
       {"GET", "/health", A::Public, "liveness, data versions", t::health},
@@ -109,6 +110,20 @@ const std::vector<Route>& Service::routes() {
        ev::attendance},
       {"GET", "/events/{id}/invitations", A::Editor,
        "the contacts whose commune lies within N minutes by car of the venue (minutes)", ev::invitations, Cost::Heavy},
+
+      {"GET", "/resources", A::Public,
+       "the library of resources, searched in French (q, theme); members-only ones for anyone signed in", rs::search},
+      {"POST", "/resources", A::Editor, "add a resource (title, summary, themes, audience: public|members, url)",
+       rs::create},
+      {"GET", "/resources/{id}", A::Public, "one resource with its versions", rs::get},
+      {"GET", "/resources/{id}/file", A::Public, "download a resource's file (version; the latest by default)", rs::file},
+      {"POST", "/resources/{id}/versions", A::Editor,
+       "upload a new version: the body is the file (filename=; PDF, OpenDocument, Office, text, CSV, PNG, JPEG)",
+       rs::upload},
+      {"GET", "/members", A::Editor, "the network's members for a year (year)", rs::members},
+      {"POST", "/members", A::Editor, "record a membership (place_id or contact_id, year, fee_paid, amount_eur)",
+       rs::member_record},
+      {"GET", "/members/census", A::Public, "the census of the members by department and type (year)", rs::census},
 
       {"GET", "/publications/bottin.pdf", A::Public,
        "the printed directory (PDF): a chapter per department, the open places at the date, the index of the communes",

@@ -496,6 +496,45 @@ CREATE INDEX registrations_event ON registrations (event_id, status, id);
 CREATE INDEX registrations_email ON registrations (email);
 CREATE TRIGGER registrations_no_delete BEFORE DELETE ON registrations
   BEGIN SELECT RAISE(ABORT, 'registrations are never deleted'); END;
+CREATE TABLE library_resources (
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL CHECK (length(title) > 0),
+  summary TEXT NOT NULL DEFAULT '',
+  themes TEXT NOT NULL DEFAULT '',
+  audience TEXT NOT NULL CHECK (audience IN ('public', 'members')),
+  url TEXT NOT NULL DEFAULT '',
+  downloads INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE library_versions (
+  id INTEGER PRIMARY KEY,
+  resource_id INTEGER NOT NULL REFERENCES library_resources(id),
+  version INTEGER NOT NULL,
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  UNIQUE (resource_id, version)
+);
+-- Full-text search in French: the words are stored as their Snowball stems (libstemmer), accents folded.
+CREATE VIRTUAL TABLE library_fts USING fts5(title, summary, themes, body, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE network_memberships (
+  id INTEGER PRIMARY KEY,
+  place_id TEXT REFERENCES places(id),
+  contact_id INTEGER REFERENCES contacts(id),
+  year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+  fee_paid INTEGER NOT NULL CHECK (fee_paid IN (0, 1)),
+  amount_eur REAL CHECK (amount_eur IS NULL OR amount_eur >= 0),
+  recorded_at TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  CHECK ((place_id IS NULL) <> (contact_id IS NULL))
+);
+CREATE UNIQUE INDEX network_memberships_place ON network_memberships (place_id, year) WHERE place_id IS NOT NULL;
+CREATE UNIQUE INDEX network_memberships_contact ON network_memberships (contact_id, year) WHERE contact_id IS NOT NULL;
 )sql",
 };
 
