@@ -6,6 +6,7 @@
 #include "api/request.hpp"
 #include "api/state.hpp"
 #include "core/date.hpp"
+#include "core/text.hpp"
 #include "network/members.hpp"
 #include "network/resources.hpp"
 
@@ -46,7 +47,10 @@ Response file(const Call& c) {
   int version = static_cast<int>(q_number(c.r, "version", 0, 0, 100000));
   std::lock_guard l(c.s.store_mu);
   auto f = resources(c.s).download(id, version, c.who != nullptr);
-  Response r{200, f.content_type, std::move(f.bytes), f.filename};
+  // Text says its encoding: UTF-8 when it is, else the bytes are served as bytes.
+  auto type = f.content_type;
+  if (type.rfind("text/", 0) == 0) type = text::is_valid_utf8(f.bytes) ? type + "; charset=utf-8" : "application/octet-stream";
+  Response r{200, type, std::move(f.bytes), f.filename};
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return r;
 }

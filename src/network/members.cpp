@@ -47,7 +47,7 @@ int64_t Members::record(Membership m) {
   if (m.place_id.empty()) st.bind(1, m.contact_id);
   else st.bind(1, m.place_id);
   st.bind(2, int64_t{m.year}).bind(3, int64_t{m.fee_paid ? 1 : 0}).bind(4, m.amount_eur).bind(5, date::now_utc());
-  st.bind(6, m.recorded_by);
+  st.bind(6, m.recorded_by, false);
   st.run();
   auto id = store_.db().prepare(
       "SELECT id FROM network_memberships WHERE year = ? AND (place_id = ? OR contact_id = ?)");

@@ -191,3 +191,51 @@ TEST(ApiNetwork, ThePlaceThatHasNotSignedTheCharterIsNotEligibleForDevelopment) 
                    "application/json")->status,
             403);
 }
+
+TEST(ApiNetwork, ResourcesForThePublicAndForMembersAndTheCensus) {
+  auto& h = world().server->http();
+  auto pub = h.Post("/api/v1/resources", as(world().editor),
+                    json{{"title", "Guide : piloter un tiers-lieu"}, {"summary", "Gouvernance et modèle économique"},
+                         {"themes", "gestion"}}.dump(),
+                    "application/json");
+  ASSERT_EQ(pub->status, 201) << pub->body;
+  auto pid = body(pub)["id"].get<int64_t>();
+  auto up = h.Post(fmt::format("/api/v1/resources/{}/versions?filename=guide.txt", pid), as(world().editor),
+                   "Le budget prévisionnel et les subventions de fonctionnement.", "application/octet-stream");
+  ASSERT_EQ(up->status, 201) << up->body;
+  EXPECT_EQ(body(up)["content_type"], "text/plain");
+  auto mem = h.Post("/api/v1/resources", as(world().editor),
+                    json{{"title", "Modèle de statuts de SCIC"}, {"audience", "members"}}.dump(), "application/json");
+  auto mid = body(mem)["id"].get<int64_t>();
+  // Anonymous: never the members-only one, in a list, a search, a sheet or a download.
+  auto anon = body(h.Get("/api/v1/resources?q=statuts"));
+  EXPECT_TRUE(anon["items"].empty());
+  EXPECT_EQ(h.Get(fmt::format("/api/v1/resources/{}", mid))->status, 404);
+  EXPECT_EQ(h.Get(fmt::format("/api/v1/resources/{}/file", mid))->status, 404);
+  // A member sees it.
+  auto seen = body(h.Get("/api/v1/resources?q=statuts", as(world().member)));
+  ASSERT_EQ(seen["items"].size(), 1u);
+  EXPECT_EQ(seen["items"][0]["id"], mid);
+  // A word of the file's text, in another form, finds the public guide; the file comes with its type.
+  auto found = body(h.Get("/api/v1/resources?q=subvention"));
+  ASSERT_EQ(found["items"].size(), 1u);
+  auto f = h.Get(fmt::format("/api/v1/resources/{}/file", pid));
+  EXPECT_EQ(f->status, 200);
+  EXPECT_EQ(f->get_header_value("Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_NE(f->get_header_value("Content-Disposition").find("guide.txt"), std::string::npos);
+  // Uploads are for editors; a refused type names the file.
+  EXPECT_EQ(h.Post(fmt::format("/api/v1/resources/{}/versions", pid), as(world().member), "x", "text/plain")->status, 403);
+  std::string elf("\x7f" "ELF\x02\x01\x01", 7);
+  elf.resize(100, '\0');
+  auto refused = h.Post(fmt::format("/api/v1/resources/{}/versions", pid), as(world().editor), elf, "application/octet-stream");
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_EQ(body(refused)["field"], "file");
+  // Members of the network and their census (public, aggregated).
+  auto place = body(h.Get("/api/v1/places?limit=1&department=23"))["items"][0]["id"].get<std::string>();
+  ASSERT_EQ(h.Post("/api/v1/members", as(world().editor), json{{"place_id", place}, {"year", 2026}, {"fee_paid", true}}.dump(),
+                   "application/json")->status, 201);
+  EXPECT_EQ(h.Post("/api/v1/members", json{{"place_id", place}, {"year", 2026}}.dump(), "application/json")->status, 401);
+  auto census = body(h.Get("/api/v1/members/census?year=2026"));
+  EXPECT_EQ(census["places"], 1);
+  EXPECT_EQ(census["by_department"]["23"], 1);
+}

@@ -14,7 +14,9 @@
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "core/io.hpp"
+#include "network/members.hpp"
 #include "network/network.hpp"
+#include "network/resources.hpp"
 #include "seeded_db.hpp"
 
 using namespace maillage;
@@ -184,4 +186,60 @@ TEST_F(Net, ConcurrentRegistrationsFromManyConnectionsNeverOverbook) {
   auto e = *events.get(ev);
   EXPECT_EQ(e.registered, 10);
   EXPECT_EQ(e.waiting, 22);
+}
+
+TEST_F(Net, ResourcesAreFoundByAnyFormOfAWordAndMembersOnlyStayHidden) {
+  Resources res(*s.store, s.dir.file("files"));
+  Resource guide;
+  guide.title = "Guide : créer un tiers-lieu", guide.summary = "Étapes administratives", guide.themes = "création;juridique";
+  auto g = res.add(guide);
+  res.add_version(g, "guide final.txt", "Les statuts associatifs, le plan de financement, la gouvernance partagée.", "t");
+  Resource model;
+  model.title = "Modèle de statuts de SCIC", model.audience = "members", model.themes = "juridique";
+  auto m = res.add(model);
+  auto ids = [](const std::vector<Resource>& v) {
+    std::vector<int64_t> out;
+    for (auto& r : v) out.push_back(r.id);
+    return out;
+  };
+  EXPECT_EQ(ids(res.search("financements", "", false)), std::vector<int64_t>{g});  // the body, another form
+  EXPECT_EQ(ids(res.search("statut", "", true)).size(), 2u);                        // title and body
+  EXPECT_EQ(ids(res.search("statut", "", false)), std::vector<int64_t>{g});        // the model is for members
+  EXPECT_EQ(ids(res.search("", "Juridique", false)), std::vector<int64_t>{g});
+  EXPECT_TRUE(res.search("inexistant", "", true).empty());
+  EXPECT_FALSE(res.get(m, false));
+  EXPECT_THROW(res.download(m, 0, false), NotFound);
+  // The file: stored by its digest, typed by its content, named safely; downloads counted.
+  auto v = res.versions(g)[0];
+  EXPECT_EQ(v.content_type, "text/plain");
+  EXPECT_EQ(v.filename, "guide-final.txt");
+  EXPECT_TRUE(std::filesystem::exists(s.dir.file("files") + "/" + v.sha256));
+  auto f = res.download(g, 0, false);
+  EXPECT_NE(f.bytes.find("gouvernance"), std::string::npos);
+  EXPECT_EQ(res.get(g, false)->downloads, 1);
+  // Refused: an executable, an empty file, a file too large.
+  std::string elf("\x7f" "ELF\x02\x01\x01", 7);
+  elf.resize(200, '\0');
+  EXPECT_THROW(res.add_version(g, "outil.pdf", elf, "t"), InputError);
+  EXPECT_THROW(res.add_version(g, "vide.txt", "", "t"), InputError);
+  EXPECT_THROW(res.add_version(g, "gros.txt", std::string(kMaxResourceBytes + 1, 'a'), "t"), InputError);
+  EXPECT_EQ(french_stems("Les Statuts ASSOCIATIFS"), "le statut associ");
+}
+
+TEST_F(Net, MembersAndTheirCensus) {
+  Members members(*s.store);
+  auto places = s.store->list({});
+  members.record({0, places[0].id, 0, 2026, true, 120.0});
+  members.record({0, places[1].id, 0, 2026, false});
+  members.record({0, places[1].id, 0, 2026, true});  // the fee paid later: the same membership
+  auto id = person("Anne", "Martin", "anne@example.org");
+  members.record({0, "", id, 2026, true});
+  EXPECT_THROW(members.record({0, places[0].id, id, 2026, true}), InputError);
+  auto c = members.census(2026);
+  EXPECT_EQ(c.places, 2);
+  EXPECT_EQ(c.people, 1);
+  EXPECT_EQ(c.fee_paid, 3);
+  EXPECT_EQ(c.by_type["personne"], 1);
+  EXPECT_EQ(c.by_department["23"], 1);  // Anne in Guéret
+  EXPECT_EQ(members.census(2025).places, 0);
 }
