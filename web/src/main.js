@@ -10,13 +10,16 @@ import { initAdmin, showAdmin } from './views/admin.js';
 import { initBooking, showBooking } from './views/booking.js';
 import { initContribute, showContribute, showFollow } from './views/contribute.js';
 import { initDirectory, showDirectory } from './views/directory.js';
+import { showEvents, showRegistration } from './views/events.js';
 import { showIndicators } from './views/indicators.js';
 import { initMap, showMap } from './views/map.js';
 import { initModeration, showModeration } from './views/moderation.js';
+import { initNetwork, showNetwork } from './views/network.js';
 import { initKeys, showKey } from './views/keys.js';
 import { initPlace, showPlace } from './views/place.js';
 import { initPlanning, showPlanning } from './views/planning.js';
 import { showQuality } from './views/quality.js';
+import { initResources, showResources } from './views/resources.js';
 import { initSignin, showSignin } from './views/signin.js';
 
 // Each view: the function that fills it when it is shown (with the fragment's argument, e.g. a place id).
@@ -35,6 +38,10 @@ const VIEWS = {
   contribution: showFollow,
   moderation: showModeration,
   qualite: showQuality,
+  evenements: showEvents,
+  inscription: showRegistration,
+  ressources: showResources,
+  reseau: showNetwork,
 };
 
 async function route() {
@@ -57,5 +64,7 @@ initAccount();
 initAdmin();
 initContribute();
 initModeration();
+initResources();
+initNetwork();
 refreshSession().then(initMap).then(route);
 window.addEventListener('hashchange', route);

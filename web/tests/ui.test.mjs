@@ -631,3 +631,71 @@ test('the data-quality page, the printed documents, and a manager confirms their
   assert.deepEqual(p.errors, []);
   await p.close();
 });
+
+test('the network: register for an event, find a resource by a word of its text, the invitation list of an event', async () => {
+  const soon = new Date(Date.now() + 15 * 86400000).toISOString().slice(0, 10);
+  const ev = cli('events', 'add', '--title', 'Journée d\'information : créer un tiers-lieu', '--starts', `${soon}T09:30`,
+    '--ends', `${soon}T12:30`, '--commune', 'Guéret', '--capacity', '1').match(/event (\d+)/)[1];
+  cli('contacts', 'add', '--first-name', 'Anne', '--last-name', 'Martin', '--email', 'anne.martin@maillage.test',
+    '--organisation', "Mairie d'Aubusson", '--organisation-kind', 'commune', '--commune', 'Aubusson');
+  cli('contacts', 'add', '--first-name', 'Jean', '--last-name', 'Loin', '--email', 'jean.loin@maillage.test', '--commune', 'Bayonne');
+  const doc = join(dir, 'guide.txt');
+  execFileSync('/bin/sh', ['-c', `printf 'Les subventions de fonctionnement et le budget prévisionnel.' > '${doc}'`]);
+  cli('resources', 'add', '--title', 'Guide : piloter un tiers-lieu', '--summary', 'Gouvernance et modèle économique', '--file', doc);
+  cli('resources', 'add', '--title', 'Modèle de statuts', '--audience', 'members');
+
+  // A visitor registers (the last seat), another goes on the waiting list.
+  const p = await page();
+  await p.goto(base + '/#evenements');
+  const form = `form.register[data-event="${ev}"]`;
+  await p.waitForSelector(form);
+  await p.fill(`${form} input[name=name]`, 'Camille Inscrite');
+  await p.fill(`${form} input[name=email]`, 'camille.inscrite@maillage.test');
+  await p.check(`${form} input[name=consent]`);
+  await p.click(`${form} button`);
+  await p.waitForSelector(`article[data-event="${ev}"] [data-status=registered]`);
+  const cancelUrl = await p.getAttribute(`article[data-event="${ev}"] a.cancel-link`, 'href');
+  await mailFor('camille.inscrite@maillage.test', 'event_registration');
+  await shot(p, 'event-registered');
+  await p.reload();
+  await p.waitForSelector(`${form} button:has-text("liste d’attente")`);
+  await p.fill(`${form} input[name=name]`, 'Dominique Attente');
+  await p.fill(`${form} input[name=email]`, 'dominique@maillage.test');
+  await p.check(`${form} input[name=consent]`);
+  await p.click(`${form} button`);
+  await p.waitForSelector(`article[data-event="${ev}"] [data-status=waiting]`);
+  // The first cancels from their private link: the waiting person gets the seat.
+  await p.goto(cancelUrl);
+  await p.waitForSelector('#registration dd[data-status=registered]');
+  await p.click('#cancel-registration');
+  await p.waitForSelector('#registration dd[data-status=cancelled]');
+  await mailFor('dominique@maillage.test', 'event_promoted');
+
+  // A resource by a word of its file's text, in another form; the members-only one stays hidden.
+  await p.goto(base + '/#ressources');
+  await p.fill('#resources-q', 'subvention');
+  await p.waitForSelector('#resources-list li:has-text("Guide : piloter un tiers-lieu")');
+  assert.equal(await p.locator('#resources-list li[data-resource]').count(), 1);
+  const href = await p.getAttribute('#resources-list a.download', 'href');
+  assert.equal((await fetch(base + href)).status, 200);
+  await p.fill('#resources-q', 'statuts');
+  await p.waitForSelector('#resources-list li:has-text("Aucune ressource")');
+  await shot(p, 'resources');
+
+  // The invitation list: Aubusson is within 60 minutes of Guéret, Bayonne is not.
+  account('equipe@maillage.test', 'Équipe du réseau', ['editor']);
+  await signIn(p, 'equipe@maillage.test');
+  await p.goto(base + '/#reseau');
+  await p.waitForSelector('#network-area:not([hidden])');
+  await p.selectOption('#invite-event', ev);
+  await p.fill('#invite-minutes', '60');
+  await p.click('#invite-form button');
+  await p.waitForSelector('#invitations li');
+  const invited = await p.textContent('#invitations');
+  assert.match(invited, /Anne Martin/);
+  assert.doesNotMatch(invited, /Jean Loin/);
+  assert.match(await p.textContent('#event-gaps'), /événement/);
+  await shot(p, 'invitations');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});

@@ -12,6 +12,7 @@ function paint() {
   link.dataset.view = current.signed_in ? 'compte' : 'connexion';
   byId('admin-link').hidden = !isAdmin();
   byId('moderation-link').hidden = !isEditor();
+  byId('network-link').hidden = !isEditor();
 }
 
 export async function refreshSession() {

@@ -2,7 +2,7 @@
 import { Chart } from '../lib/charts.js';
 import { api } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
-import { fmtInt, fmtPct } from '../lib/format.js';
+import { fmtInt, fmtPct, TYPES } from '../lib/format.js';
 
 const charts = {};
 
@@ -60,4 +60,17 @@ export async function showIndicators() {
   byId('kpis').replaceChildren(...kpis(ind, cov));
   document.querySelector('#dep-table tbody').replaceChildren(...ind.departments.map((d) => departmentRow(d, share)));
   drawCharts(ind);
+  // The members of the network this year, by department and type.
+  const c = await api('/members/census');
+  const deps = Object.entries(c.by_department).map(([d, n]) => `${d} : ${n}`);
+  const types = Object.entries(c.by_type).map(([t, n]) => `${TYPES[t] || t} : ${n}`);
+  byId('members-census').replaceChildren(
+    el(
+      'p',
+      {},
+      `${c.members} membres du réseau en ${c.year} (${c.places} lieux, ${c.people} personnes ; ${c.fee_paid} cotisations réglées).`,
+    ),
+    el('p', {}, `Par département — ${deps.join(' · ') || 'aucun'}`),
+    el('p', {}, `Par type — ${types.join(' · ') || 'aucun'}`),
+  );
 }

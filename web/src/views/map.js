@@ -35,9 +35,9 @@ async function loadPlaces() {
   for (const pl of data.items) {
     if (pl.lon == null) continue;
     L.circleMarker([pl.lat, pl.lon], {
-      radius: 6,
-      color: '#fff',
-      weight: 1.5,
+      radius: pl.listed ? 7 : 6,
+      color: pl.listed ? '#1b1b1b' : '#fff', // listed places: a dark ring
+      weight: pl.listed ? 2.5 : 1.5,
       fillColor: STATUS_COLOUR[pl.status] || '#333',
       fillOpacity: 0.95,
     })

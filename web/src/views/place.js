@@ -24,7 +24,16 @@ const LABELS = {
   siret: 'SIRET',
   source: 'Source',
   notes: 'Notes',
+  criterion_open_to_all: 'Critère : ouvert à tous les professionnels',
+  criterion_flexible: 'Critère : espaces flexibles et accessibles',
+  criterion_broadband: 'Critère : haut débit ou fibre',
+  criterion_human_welcome: 'Critère : accueil humain',
+  criterion_collective_governance: 'Critère : gouvernance collective',
+  charter_version: 'Charte du réseau signée (version)',
+  charter_signed_on: 'Charte signée le',
+  charter_signatory: 'Signataire de la charte',
 };
+const TRI = { yes: 'oui', no: 'non', unknown: 'non renseigné' };
 
 // Only web addresses become links (a "javascript:" URL stays text).
 const isWebUrl = (v) => /^https?:\/\//i.test(v);
@@ -33,6 +42,7 @@ function value(p, k) {
   const v = p[k];
   if (k === 'types') return typesLabel(p);
   if (k === 'status') return STATUS[v] || v;
+  if (k.startsWith('criterion_')) return TRI[v] || v;
   if (Array.isArray(v)) return v.join(', ');
   if (k === 'website' && isWebUrl(v)) return el('a', { href: v, rel: 'noopener noreferrer' }, v);
   return String(v);
@@ -48,6 +58,11 @@ const EDITABLE = [
   'seats_dropin',
   'seats_training',
   'staff_fte',
+  'criterion_open_to_all',
+  'criterion_flexible',
+  'criterion_broadband',
+  'criterion_human_welcome',
+  'criterion_collective_governance',
 ];
 
 function editForm(p) {
@@ -113,6 +128,13 @@ function confirmation(p) {
   button.dataset.place = p.id;
   button.hidden = !(isEditor() || manages(p.id));
   byId('propose-correction').href = `#contribuer/${encodeURIComponent(p.id)}`;
+  // Listed on the regional map: open, the charter in force signed, the Région's five criteria met.
+  const l = p.listing || { failures: [], unknown: [] };
+  const listing = byId('listing');
+  listing.replaceChildren(
+    el('strong', { 'data-listed': String(Boolean(p.listed)) }, p.listed ? 'Lieu référencé' : 'Lieu non référencé'),
+    p.listed ? '' : ` : ${[...l.failures, ...l.unknown].map((x) => x.message).join(' ; ')}`,
+  );
 }
 
 export async function showPlace(id) {
