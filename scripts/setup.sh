@@ -23,6 +23,9 @@ PACKAGES=(
   libgdal-dev gdal-bin          # GeoPackage export (GDAL), read back by ogrinfo in the tests
   python3-aiosmtpd              # tests: a real SMTP server receiving the mail
   libsodium-dev                 # accounts: Argon2id password hashes, random keys and their hashes
+  libstemmer-dev                # the resources' search in French (Snowball stems)
+  libmagic-dev                  # the resources' file types, told by their content
+  python3-vobject               # tests: the contacts' vCard read back by a reference reader
   libical-dev                   # tests: the iCalendar feeds parsed by a real parser
   chromium                      # browser tests of the web application (driven by playwright-core); prints the bottin and the panorama
   fonts-lato fonts-dejavu-core  # the typefaces of the printed documents

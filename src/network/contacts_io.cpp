@@ -136,8 +136,8 @@ std::string Contacts::export_vcard(const std::vector<Contact>& contacts) {
     if (!c.erased_at.empty()) continue;
     vline(out, "BEGIN:VCARD");
     vline(out, "VERSION:4.0");
-    auto full = text::trim(c.first_name + " " + c.last_name);
-    vline(out, "FN:" + vtext(std::string(full)));
+    std::string full(text::trim(c.first_name + " " + c.last_name));  // a copy: trim() views its argument
+    vline(out, "FN:" + vtext(full));
     vline(out, "N:" + vtext(c.last_name) + ";" + vtext(c.first_name) + ";;;");
     if (!c.email.empty()) vline(out, "EMAIL;TYPE=work:" + vtext(c.email));
     if (!c.phone.empty()) vline(out, "TEL;VALUE=uri;TYPE=work:tel:" + vtext(c.phone));
