@@ -1,6 +1,6 @@
 // The API's requests: the path, the query string (decoded as the server decodes it) and the JSON body of the
 // cheap routes, reads and writes, with an editor's and a member's token; the sign-in, registration, reset and
-// invitation bodies; the public contributions and their moderation; and the Cookie header (the first line) of a state-changing request. Oracle: never a 500, and a JSON answer
+// invitation bodies; the public contributions and their moderation; the network's events, contacts (CSV or vCard bodies), resources and charter; and the Cookie header (the first line) of a state-changing request. Oracle: never a 500, and a JSON answer
 // is valid JSON (UTF-8 included) — every bad input is a 4xx naming what is wrong.
 #include <nlohmann/json.hpp>
 
@@ -61,6 +61,10 @@ const Template kTemplates[] = {
     {"POST", "/contributions", false, false}, {"POST", "/contributions/1/accept", true, false},
     {"POST", "/contributions/1/merge", true, false}, {"GET", "/contributions/1", true, false},
     {"POST", "/contributions/follow", false, false}, {"GET", "/quality", false, false},
+    {"POST", "/events/1/registrations", false, false}, {"POST", "/events", true, false},
+    {"POST", "/contacts", true, false},         {"GET", "/resources", false, false},
+    {"POST", "/places/{place}/charter", true, false}, {"POST", "/registrations/cancel", false, false},
+    {"POST", "/contacts/import", true, false},
 };
 }  // namespace
 
