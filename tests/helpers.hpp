@@ -55,6 +55,17 @@ inline RunResult run_cli(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
+// A shell command's standard output and error together (for the reference tools: pdfinfo, python3 ...).
+inline std::string run_shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  std::array<char, 4096> buf{};
+  size_t n;
+  while (p && (n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  if (p) pclose(p);
+  return out;
+}
+
 // The JSON document in a command's output (stderr is merged: progress lines may come first).
 inline nlohmann::json json_in(const std::string& out) { return nlohmann::json::parse(out.substr(out.find('{'))); }
 inline nlohmann::json json_of(const std::string& args) { return json_in(run_cli(args).out); }

@@ -44,6 +44,15 @@ void tell(State& s, const network::Event& e, const network::Registration& r, con
                {"link", link}});
 }
 
+// The private key of a registration, from the body (never from the URL: it would reach the logs).
+std::string key_of(const Request& r) {
+  auto b = body_object(r);
+  for (auto& [k, v] : b.items())
+    if (k != "key") throw bad(k, fmt::format("unknown field '{}' (key)", k));
+  if (!b.contains("key")) throw bad("key", "the key of your registration link is required");
+  return body_text(b["key"], "key", false, 100);
+}
+
 }  // namespace
 
 Response list(const Call& c) {
@@ -132,12 +141,7 @@ Response register_person(const Call& c) {
 }
 
 Response registration(const Call& c) {
-  std::string key;
-  auto b = body_object(c.r);  // bound first: items() of a temporary would dangle
-  for (auto& [k, v] : b.items()) {
-    if (k == "key") key = body_text(v, k, false, 100);
-    else throw bad(k, fmt::format("unknown field '{}' (key)", k));
-  }
+  auto key = key_of(c.r);
   std::lock_guard l(c.s.store_mu);
   network::Events events(*c.s.store);
   auto r = events.by_key(key);
@@ -148,12 +152,7 @@ Response registration(const Call& c) {
 }
 
 Response cancel(const Call& c) {
-  std::string key;
-  auto b = body_object(c.r);  // bound first: items() of a temporary would dangle
-  for (auto& [k, v] : b.items()) {
-    if (k == "key") key = body_text(v, k, false, 100);
-    else throw bad(k, fmt::format("unknown field '{}' (key)", k));
-  }
+  auto key = key_of(c.r);
   std::lock_guard l(c.s.store_mu);
   sqlite::Transaction t(c.s.store->db());
   network::Events events(*c.s.store);

@@ -8,6 +8,7 @@
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "network/checks.hpp"
 #include "network/network.hpp"
 #include "territory/communes.hpp"
 
@@ -22,16 +23,8 @@ constexpr const char* kContactColumns =
     "c.consent_at, c.created_at, c.updated_at, c.last_touched_at, c.erased_at, o.name, "
     "coalesce(c.insee_code, o.insee_code)";
 
-[[noreturn]] void refuse(const std::string& field, const std::string& why) {
-  throw InputError(Location{"request", 0, 0, field}, why);
-}
-
-std::string clean(const std::string& field, std::string_view v, size_t max, bool multiline = false) {
-  auto t = std::string(text::trim(v));
-  if (t.size() > max) refuse(field, fmt::format("at most {} bytes", max));
-  if (auto why = text::text_problem(t, multiline); !why.empty()) refuse(field, why);
-  return t;
-}
+using detail::clean;
+using detail::refuse;
 
 template <size_t N>
 void one_of(const std::string& field, const std::string& v, const char* const (&items)[N]) {

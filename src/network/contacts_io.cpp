@@ -4,6 +4,7 @@
 
 #include "core/csv.hpp"
 #include "core/date.hpp"
+#include "core/ical.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "network/network.hpp"
@@ -41,26 +42,9 @@ void upsert(Contacts& c, Contact x, const std::string& by) {
   c.add(x, by);
 }
 
-// RFC 6350 3.4 escaping of a text value, and lines folded at 75 octets (never inside a UTF-8 sequence).
-std::string vtext(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '\\' || ch == ',' || ch == ';') out += '\\', out += ch;
-    else if (ch == '\n') out += "\\n";
-    else if (ch != '\r') out += ch;
-  }
-  return out;
-}
-void vline(std::string& out, const std::string& l) {
-  size_t pos = 0, width = 75;
-  while (l.size() - pos > width) {
-    size_t cut = pos + width;
-    while (cut > pos && (static_cast<unsigned char>(l[cut]) & 0xC0) == 0x80) --cut;
-    out += l.substr(pos, cut - pos) + "\r\n ";
-    pos = cut, width = 74;
-  }
-  out += l.substr(pos) + "\r\n";
-}
+// vCard's text rules are iCalendar's (RFC 6350 3.2 and 3.4).
+std::string vtext(const std::string& s) { return ical::escape_text(s); }
+void vline(std::string& out, const std::string& l) { ical::append_line(out, l); }
 std::string unescape(std::string_view v) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/ical.hpp"
 #include "core/text.hpp"
+#include "network/checks.hpp"
 #include "network/network.hpp"
 #include "territory/communes.hpp"
 
@@ -17,16 +18,8 @@ using nlohmann::json;
 
 namespace {
 
-[[noreturn]] void refuse(const std::string& field, const std::string& why) {
-  throw InputError(Location{"request", 0, 0, field}, why);
-}
-
-std::string clean(const std::string& field, std::string_view v, size_t max, bool multiline = false) {
-  auto t = std::string(text::trim(v));
-  if (t.size() > max) refuse(field, fmt::format("at most {} bytes", max));
-  if (auto why = text::text_problem(t, multiline); !why.empty()) refuse(field, why);
-  return t;
-}
+using detail::clean;
+using detail::refuse;
 
 // "YYYY-MM-DDTHH:MM" (a space for the T is accepted).
 std::string local_time(const std::string& field, std::string v) {

@@ -1,5 +1,7 @@
 #include "network/members.hpp"
 
+#include "network/checks.hpp"
+
 #include <cmath>
 
 #include <fmt/format.h>
@@ -13,9 +15,7 @@ namespace maillage::network {
 using nlohmann::json;
 
 namespace {
-[[noreturn]] void refuse(const std::string& field, const std::string& why) {
-  throw InputError(Location{"request", 0, 0, field}, why);
-}
+using detail::refuse;
 std::string dep_of(const std::string& insee) {
   auto* c = territory::CommuneTable::bundled().find(insee);
   return c ? c->dep : std::string();

@@ -1,5 +1,7 @@
 #include "network/resources.hpp"
 
+#include "network/checks.hpp"
+
 #include <libstemmer.h>
 #include <magic.h>
 #include <sodium.h>
@@ -23,16 +25,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void refuse(const std::string& field, const std::string& why) {
-  throw InputError(Location{"request", 0, 0, field}, why);
-}
-
-std::string clean(const std::string& field, std::string_view v, size_t max, bool multiline = false) {
-  auto t = std::string(text::trim(v));
-  if (t.size() > max) refuse(field, fmt::format("at most {} bytes", max));
-  if (auto why = text::text_problem(t, multiline); !why.empty()) refuse(field, why);
-  return t;
-}
+using detail::clean;
+using detail::refuse;
 
 // The types a resource may have, told by libmagic from the bytes, with the extension of the served name.
 const std::map<std::string, std::string>& allowed_types() {

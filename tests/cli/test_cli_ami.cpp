@@ -43,16 +43,18 @@ TEST(CliAmi, ApplicationLifecycleAndWindow) {
   EXPECT_NE(r.out.find("open from 2022-07-01 to 2024-09-01"), std::string::npos) << r.out;
   r = run_cli(base + "ami submit 1 --date 2024-09-01 --by agent");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("incomplete"), std::string::npos) << r.out;  // no staff figure in the bundled list
+  // No charter adopted and no criterion stated on the bundled list: not listed, so not eligible, naming why.
+  EXPECT_NE(r.out.find("not_eligible"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("charte"), std::string::npos) << r.out;
   EXPECT_EQ(run_cli(base + "ami decide 1 accept --by chef").exit_code != 0, true);  // not under review yet
   EXPECT_EQ(run_cli(base + "ami review 1 --by chef").exit_code, 0);
   EXPECT_EQ(run_cli(base + "ami decide 1 accept --by chef --reason ok").exit_code, 0);
   auto j = maillage::test::json_of(base + "ami show 1");
   EXPECT_EQ(j["status"], "accepted");
   EXPECT_EQ(j["events"].size(), 4u);
-  EXPECT_EQ(j["eligibility"]["verdict"], "incomplete");
+  EXPECT_EQ(j["eligibility"]["verdict"], "not_eligible");
   auto csv = run_cli(base + "ami applications --csv").out;
-  EXPECT_NE(csv.find("accepted,2024-09-01,incomplete"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("accepted,2024-09-01,not_eligible"), std::string::npos) << csv;
 }
 
 TEST(CliAmi, TimesWithinTheMarginOfTheThresholdAreToVerifyAndConfirmedByTheOfficer) {

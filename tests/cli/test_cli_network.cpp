@@ -9,14 +9,7 @@ using maillage::test::json_of;
 using maillage::test::run_cli;
 
 namespace {
-std::string sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  if (p) pclose(p);
-  return out;
-}
+std::string sh(const std::string& cmd) { return maillage::test::run_shell(cmd); }
 }  // namespace
 
 TEST(CliNetwork, ContactsInAndOutAndErased) {

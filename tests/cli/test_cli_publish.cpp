@@ -13,14 +13,7 @@ using maillage::test::slurp;
 
 namespace {
 
-std::string sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  if (p) pclose(p);
-  return out;
-}
+std::string sh(const std::string& cmd) { return maillage::test::run_shell(cmd); }
 
 // Whitespace (no-break spaces included) as one space, typographic apostrophes as straight ones, a line broken
 // after a hyphen joined again: names compare as the registry holds them.

@@ -689,7 +689,7 @@ test('the network: register for an event, find a resource by a word of its text,
   await p.waitForSelector('#network-area:not([hidden])');
   await p.selectOption('#invite-event', ev);
   await p.fill('#invite-minutes', '60');
-  await p.click('#invite-form button');
+  await p.click('#event-invite-form button');
   await p.waitForSelector('#invitations li');
   const invited = await p.textContent('#invitations');
   assert.match(invited, /Anne Martin/);

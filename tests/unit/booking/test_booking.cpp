@@ -231,6 +231,12 @@ TEST(Booking, MigrationToSeriesKeepsEveryBooking) {
     b.book(at(res, m, "hour", "2026-03-03", "10:00", 2));
   }
   // Put the file back to schema 4 (before series, before accounts), as a database of that release.
+  f.db().exec("DROP TABLE network_memberships; DROP TABLE library_fts; DROP TABLE library_versions; "
+              "DROP TABLE library_resources; DROP TABLE registrations; DROP TABLE events; DROP TABLE interactions; "
+              "DROP TABLE contacts; DROP TABLE organisations; DROP TABLE charter_versions;");
+  for (auto* c : {"criterion_open_to_all", "criterion_flexible", "criterion_broadband", "criterion_human_welcome",
+                  "criterion_collective_governance", "charter_version", "charter_signed_on", "charter_signatory"})
+    f.db().exec(std::string("ALTER TABLE places DROP COLUMN ") + c);
   f.db().exec("DROP TABLE contributions; DROP TABLE place_confirmations;");
   f.db().exec("DROP TRIGGER applications_confirmation_frozen; ALTER TABLE applications DROP COLUMN eligibility_confirmed; "
               "ALTER TABLE calls DROP COLUMN margin;");

@@ -54,7 +54,7 @@ async function gaps() {
 
 export function initNetwork() {
   byId('contacts-q').addEventListener('input', debounce(loadContacts, 250));
-  byId('invite-form').addEventListener('submit', invitations);
+  byId('event-invite-form').addEventListener('submit', invitations);
 }
 
 export async function showNetwork() {

@@ -1,0 +1,25 @@
+#pragma once
+// The checks every network record shares (internal to src/network): a refusal naming the field, and text that is
+// trimmed, bounded and free of control characters.
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace maillage::network::detail {
+
+[[noreturn]] inline void refuse(const std::string& field, const std::string& why) {
+  throw InputError(Location{"request", 0, 0, field}, why);
+}
+
+inline std::string clean(const std::string& field, std::string_view v, size_t max, bool multiline = false) {
+  auto t = std::string(text::trim(v));
+  if (t.size() > max) refuse(field, fmt::format("at most {} bytes", max));
+  if (auto why = text::text_problem(t, multiline); !why.empty()) refuse(field, why);
+  return t;
+}
+
+}  // namespace maillage::network::detail
