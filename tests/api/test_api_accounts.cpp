@@ -20,9 +20,7 @@ struct World {
   SmtpSink sink{maillage::test::free_port()};
   std::unique_ptr<Server> server;
   World() {
-    setenv("MAILLAGE_SMTP_URL", sink.url().c_str(), 1);
-    setenv("MAILLAGE_SMTP_TLS", "none", 1);
-    setenv("MAILLAGE_PUBLIC_URL", "http://maillage.test", 1);
+    sink.use_for_servers();
     setenv("MAILLAGE_MAIL_FROM", "Réseau des tiers-lieux <reseau@maillage.test>", 1);
     server = std::make_unique<Server>(std::vector<std::string>{"--mail-interval", "0.2", "--mail-retry", "0.5", "--behind-proxy"});
     maillage::test::TempDir d;

@@ -18,9 +18,7 @@ struct World {
   std::unique_ptr<Server> server;
   std::string editor;
   World() {
-    setenv("MAILLAGE_SMTP_URL", sink.url().c_str(), 1);
-    setenv("MAILLAGE_SMTP_TLS", "none", 1);
-    setenv("MAILLAGE_PUBLIC_URL", "http://maillage.test", 1);
+    sink.use_for_servers();
     server = std::make_unique<Server>(std::vector<std::string>{"--mail-interval", "0.2", "--behind-proxy"});
     maillage::test::TempDir d;
     auto pw = d.write("pw", "le-mot-de-passe-moderation\n");

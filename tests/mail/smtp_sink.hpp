@@ -57,6 +57,12 @@ class SmtpSink {
   }
   int port() const { return port_; }
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  // The environment a `maillage serve` started next reads: mail to this sink, links to `public_url`.
+  void use_for_servers(const std::string& public_url = "http://maillage.test") const {
+    setenv("MAILLAGE_SMTP_URL", url().c_str(), 1);
+    setenv("MAILLAGE_SMTP_TLS", "none", 1);
+    setenv("MAILLAGE_PUBLIC_URL", public_url.c_str(), 1);
+  }
   // Every message received so far, in order.
   std::vector<nlohmann::json> messages() const {
     std::vector<std::string> names;
