@@ -123,6 +123,7 @@ struct ServeArgs {
   double mail_interval_s = 10, mail_retry_s = 60;
   bool behind_proxy = false;
   int contributions_per_hour = 10;
+  int registrations_per_hour = 60;
   int max_body_mb = 1;
 };
 
@@ -149,6 +150,7 @@ void serve(const Globals& g, const ServeArgs& a) {
   auth.mail = mail::Config::from_env();
   auth.secure_cookies = auth.mail.public_url.starts_with("https://");
   auth.contributions_per_address_hour = a.contributions_per_hour;
+  auth.registrations_per_address_hour = a.registrations_per_hour;
   api::Service service(db_path(g), std::move(graph), profile, label, limits, auth);
   auto files = load_web(a.web);
   mail::RetryPolicy retry;
@@ -293,6 +295,10 @@ void add_serve_commands(CLI::App& app, Globals& g) {
       ->check(CLI::Range(1, 20));
   s->add_option("--contributions-per-hour", a->contributions_per_hour,
                 "anonymous proposals to the directory accepted per client address and hour (default 10)")
+      ->check(CLI::Range(1, 100000));
+  s->add_option("--registrations-per-hour", a->registrations_per_hour,
+                "public event registrations accepted per client address and hour (default 60: an office behind one "
+                "address registers several people)")
       ->check(CLI::Range(1, 100000));
   s->add_option("--cache-mb", a->cache_mb, "memory for computed answers, MiB (default 256)")->check(CLI::Range(1, 65536));
   s->footer("Mail and links (environment, read in one place): MAILLAGE_SMTP_URL, MAILLAGE_MAIL_FROM, "

@@ -107,7 +107,7 @@ Response create(const Call& c) {
 
 Response register_person(const Call& c) {
   auto& s = c.s;
-  if (!s.contributions_by_address->allow("event:" + c.r.address, date::unix_now())) {
+  if (!s.registrations_by_address->allow(c.r.address, date::unix_now())) {
     ApiError e(429, "too_many_requests", "trop d'inscriptions depuis cette adresse ; réessayez dans une heure");
     e.retry_after = 3600;
     throw e;

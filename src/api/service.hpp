@@ -93,6 +93,7 @@ struct AuthOptions {
   int mails_per_account_hour = 3;   // and per address they send to
   int64_t invitation_days = 7, reset_minutes = 60, verification_days = 2;
   int contributions_per_address_hour = 10;  // anonymous proposals to the directory, per client address
+  int registrations_per_address_hour = 60;  // event registrations, per client address (an office behind one NAT)
   mail::Config mail;              // the public URL for links in mails (the SMTP part is the deliverer's)
 };
 

@@ -21,7 +21,8 @@ State::State(const Limits& limits, const AuthOptions& a)
       auth(a),
       mail_by_address(std::make_unique<accounts::RateLimiter>(a.mails_per_address_hour, 3600)),
       mail_by_recipient(std::make_unique<accounts::RateLimiter>(a.mails_per_account_hour, 3600)),
-      contributions_by_address(std::make_unique<accounts::RateLimiter>(a.contributions_per_address_hour, 3600)) {}
+      contributions_by_address(std::make_unique<accounts::RateLimiter>(a.contributions_per_address_hour, 3600)),
+      registrations_by_address(std::make_unique<accounts::RateLimiter>(a.registrations_per_address_hour, 3600)) {}
 
 void send_mail(State& s, const std::string& event, const std::string& to, std::map<std::string, std::string> values) {
   mail::Outbox(s.store->db()).enqueue(mail::render(event, to, values));

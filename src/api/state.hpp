@@ -57,7 +57,7 @@ struct State {
   // Accounts: how people sign in, the brakes on anonymous requests that send mail, and who wakes the deliverer.
   AuthOptions auth;
   std::unique_ptr<accounts::RateLimiter> mail_by_address, mail_by_recipient;
-  std::unique_ptr<accounts::RateLimiter> contributions_by_address;
+  std::unique_ptr<accounts::RateLimiter> contributions_by_address, registrations_by_address;
   std::function<void()> on_mail;
 
   State(const Limits& limits, const AuthOptions& auth);

@@ -24,7 +24,7 @@ struct World {
   World() {
     sink.use_for_servers();
     server = std::make_unique<Server>(std::vector<std::string>{"--mail-interval", "0.2", "--behind-proxy",
-                                                               "--contributions-per-hour", "1000"});
+                                                               "--registrations-per-hour", "3"});
     editor = token("editor");
     auto m = server->cli("booking add-member --name Membre --email membre@maillage.test");
     member = token("member --member " + m.substr(m.find("member ") + 7, m.find_first_not_of("0123456789", m.find("member ") + 7) - m.find("member ") - 7));
@@ -109,6 +109,14 @@ TEST(ApiNetwork, ThirtyTwoConcurrentRegistrationsForTenSeats) {
   EXPECT_EQ(ev["waiting"], 21);
   EXPECT_FALSE(world().sink.wait_for(first_waiting_email, "event_promoted").is_null()) << world().server->log();
   // CSV of the registrations, and the public calendar.
+  // One address registers at most --registrations-per-hour people an hour (3 here).
+  auto again = [&](int i) {
+    return world().server->http().Post(fmt::format("/api/v1/events/{}/registrations", id), {{"X-Forwarded-For", "198.51.100.77"}},
+                                       json{{"name", "N"}, {"email", fmt::format("n{}@maillage.test", i)}, {"consent", true}}.dump(),
+                                       "application/json");
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(again(i)->status, 201);
+  EXPECT_EQ(again(3)->status, 429);
   auto csv = world().server->http().Get(fmt::format("/api/v1/events/{}/registrations?format=csv", id), as(world().editor));
   EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
   EXPECT_NE(csv->body.find("p0@maillage.test"), std::string::npos);
