@@ -68,9 +68,8 @@ void add_quality_commands(CLI::App* places, Globals& g) {
     auto d = a->date.empty() ? date::today() : a->date;
     std::string why;
     if (!date::parse(d, why, false)) throw Error("--date: " + why);
-    auto published = moderation::read_published_counts(paths::data_dir() + "/tiers_lieux/sources/published_counts.csv");
-    auto r = moderation::quality_report(store->list({}), moderation::Moderation(*store, validator()).last_confirmations(),
-                                        territory::CommuneTable::bundled(), published, d);
+    auto r = moderation::quality_report(store->list({}), moderation::last_confirmations(store->db()),
+                                        territory::CommuneTable::bundled(), moderation::bundled_published_counts(), d);
     if (a->json) std::cout << moderation::to_json(r).dump(2) << '\n';
     else print_quality(r);
   });
@@ -92,10 +91,9 @@ void add_quality_commands(CLI::App* places, Globals& g) {
   r->callback([&g, a] {
     auto store = open_store(g);
     auto& db = store->db();
-    auto confirmations = moderation::Moderation(*store, validator()).last_confirmations();
-    auto published = moderation::read_published_counts(paths::data_dir() + "/tiers_lieux/sources/published_counts.csv");
+    auto confirmations = moderation::last_confirmations(store->db());
     auto report = moderation::quality_report(store->list({}), confirmations, territory::CommuneTable::bundled(),
-                                             published, date::today());
+                                             moderation::bundled_published_counts(), date::today());
     auto users = accounts::Accounts(db).list();
     auto cfg = mail::Config::from_env();
     auto since = date::utc_after(-int64_t{a->days} * 24 * 3600);

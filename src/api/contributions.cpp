@@ -265,7 +265,7 @@ Response confirm(const Call& c) {
   std::lock_guard l(c.s.store_mu);
   moderation::Moderation mod(*c.s.store, c.s.validator);
   mod.confirm(id, c.who->actor(), c.who->name);
-  return json_response({{"place_id", id}, {"confirmed_at", mod.last_confirmations()[id]}, {"confirmation_due", false}});
+  return json_response({{"place_id", id}, {"confirmed_at", moderation::last_confirmation(c.s.store->db(), id)}, {"confirmation_due", false}});
 }
 
 Response quality(const Call& c) {
@@ -276,11 +276,10 @@ Response quality(const Call& c) {
   {
     std::lock_guard l(c.s.store_mu);
     places = c.s.store->list({});
-    confirmations = moderation::Moderation(*c.s.store, c.s.validator).last_confirmations();
+    confirmations = moderation::last_confirmations(c.s.store->db());
   }
-  static const auto published =
-      moderation::read_published_counts(paths::data_dir() + "/tiers_lieux/sources/published_counts.csv");
-  auto r = moderation::quality_report(places, confirmations, territory::CommuneTable::bundled(), published, d);
+  auto r = moderation::quality_report(places, confirmations, territory::CommuneTable::bundled(),
+                                      moderation::bundled_published_counts(), d);
   return json_response(moderation::to_json(r));
 }
 

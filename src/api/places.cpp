@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "registry/filter.hpp"
 #include "registry/io_formats.hpp"
+#include "moderation/moderation.hpp"
 #include "registry/listing.hpp"
 #include "territory/communes.hpp"
 
@@ -170,7 +171,8 @@ Response get(const Call& c) {
   {
     std::lock_guard l(c.s.store_mu);
     bool priv = may_see_private(c.who);
-    for (auto& h : c.s.store->history(id)) {
+    auto history = c.s.store->history(id);
+    for (auto& h : history) {
       json e{{"revision", h.revision}, {"action", h.action}, {"at", h.at}, {"origin", h.origin}};
       // A change that came from a contribution names it; the network's staff see who proposed it (the name is
       // personal data, erased on request, so it is kept with the contribution, not in the append-only history).
@@ -187,9 +189,7 @@ Response get(const Call& c) {
       hist.push_back(e);
     }
     // The managers' yearly confirmation: when it was last given, and whether it is due (12 months).
-    auto st = c.s.store->db().prepare("SELECT max(at) FROM place_confirmations WHERE place_id = ?");
-    st.bind(1, id);
-    std::string last = st.step() ? st.text(0) : "";
+    auto last = moderation::last_confirmation(c.s.store->db(), id);
     j["confirmed_at"] = last.empty() ? json() : json(last);
     j["confirmation_due"] = last.empty() || last < date::utc_after(-365 * 24 * 3600);
     // Listed on the regional map today, and what is missing; who stated each criterion and when.
@@ -198,7 +198,7 @@ Response get(const Call& c) {
     json failures = json::array(), unknown = json::array(), criteria = json::array();
     for (auto& x : listing.failures) failures.push_back({{"item", x.item}, {"message", x.message}});
     for (auto& x : listing.unknown) unknown.push_back({{"item", x.item}, {"message", x.message}});
-    for (auto& x : registry::criteria_provenance(*c.s.store, place))
+    for (auto& x : registry::criteria_provenance(history, place))
       criteria.push_back({{"criterion", x.criterion}, {"value", x.value},
                           {"said_by", x.said_by.empty() ? json() : json(x.said_by)},
                           {"said_at", x.said_at.empty() ? json() : json(x.said_at)}});

@@ -446,9 +446,15 @@ void Moderation::confirm(const std::string& place_id, const std::string& actor, 
   st.run();
 }
 
-std::map<std::string, std::string> Moderation::last_confirmations() {
+std::string last_confirmation(sqlite::Database& db, const std::string& place_id) {
+  auto st = db.prepare("SELECT max(at) FROM place_confirmations WHERE place_id = ?");
+  st.bind(1, place_id);
+  return st.step() ? st.text(0) : std::string();
+}
+
+std::map<std::string, std::string> last_confirmations(sqlite::Database& db) {
   std::map<std::string, std::string> out;
-  auto st = store_.db().prepare("SELECT place_id, max(at) FROM place_confirmations GROUP BY place_id");
+  auto st = db.prepare("SELECT place_id, max(at) FROM place_confirmations GROUP BY place_id");
   while (st.step()) out[st.text(0)] = st.text(1);
   return out;
 }

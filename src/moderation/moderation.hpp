@@ -128,8 +128,6 @@ class Moderation {
 
   // A manager's (or an editor's) yearly "my data is still right".
   void confirm(const std::string& place_id, const std::string& actor, const std::string& label);
-  // The last confirmation of every place that has one (place -> UTC time).
-  std::map<std::string, std::string> last_confirmations();
 
  private:
   registry::Record record_of(const std::map<std::string, std::string>& fields, const std::string& label,
@@ -143,6 +141,10 @@ class Moderation {
   registry::PlaceStore& store_;
   const registry::Validator& validator_;
 };
+
+// The last confirmation of every place that has one (place -> UTC time), and of one place ("" when never).
+std::map<std::string, std::string> last_confirmations(sqlite::Database& db);
+std::string last_confirmation(sqlite::Database& db, const std::string& place_id);
 
 nlohmann::json to_json(const Candidate& c);
 // A contribution as JSON: with `full`, the contributor's name and e-mail (moderators only).

@@ -11,6 +11,7 @@
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "core/geo.hpp"
+#include "core/paths.hpp"
 #include "core/text.hpp"
 #include "moderation/moderation.hpp"
 #include "territory/communes.hpp"
@@ -91,6 +92,11 @@ std::vector<PublishedCount> read_published_counts(const std::string& path) {
     out.push_back(std::move(c));
   }
   return out;
+}
+
+const std::vector<PublishedCount>& bundled_published_counts() {
+  static const auto counts = read_published_counts(paths::data_dir() + "/tiers_lieux/sources/published_counts.csv");
+  return counts;
 }
 
 std::optional<PublishedCount> reference_count(const std::vector<PublishedCount>& counts, const std::string& dep) {

@@ -28,6 +28,8 @@ struct PublishedCount {
 // data/tiers_lieux/sources/published_counts.csv (figure, value, scope, year, source_url): the rows with a
 // number. InputError naming the line when a row is malformed.
 std::vector<PublishedCount> read_published_counts(const std::string& path);
+// The bundled file's counts, read once.
+const std::vector<PublishedCount>& bundled_published_counts();
 // The reference count of a department ("" for the region): the most recent dated figure of the whole department
 // (for the region: of the open places); nullopt when none is published.
 std::optional<PublishedCount> reference_count(const std::vector<PublishedCount>& counts, const std::string& department);

@@ -46,6 +46,15 @@ std::string dep_of(const std::string& insee) {
   return c ? c->dep : std::string();
 }
 
+constexpr const char* kOrganisationColumns =
+    "id, name, kind, coalesce(insee_code, ''), epci, coalesce(place_id, ''), tags, created_at, updated_at";
+
+Organisation read_organisation(sqlite::Statement& st) {
+  Organisation o{st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7), st.text(8)};
+  o.dep = dep_of(o.insee_code);
+  return o;
+}
+
 Contact read_contact(sqlite::Statement& st) {
   Contact c;
   int i = 0;
@@ -104,13 +113,13 @@ Organisation checked(Organisation o, registry::PlaceStore& store) {
   return o;
 }
 
-void bind_contact(sqlite::Statement& st, const Contact& c, int first) {
-  int i = first;
-  st.bind(i++, c.first_name, false).bind(i++, c.last_name, false).bind(i++, c.email, false).bind(i++, c.phone, false);
-  if (c.organisation_id) st.bind(i++, c.organisation_id);
-  else st.bind_null(i++);
-  st.bind(i++, c.role, false).bind(i++, c.insee_code).bind(i++, c.tags, false).bind(i++, c.lawful_basis);
-  st.bind(i++, c.consent_at);
+// Parameters 1 to 10 of the INSERT and the UPDATE (first_name ... consent_at, in that order).
+void bind_contact(sqlite::Statement& st, const Contact& c) {
+  st.bind(1, c.first_name, false).bind(2, c.last_name, false).bind(3, c.email, false).bind(4, c.phone, false);
+  if (c.organisation_id) st.bind(5, c.organisation_id);
+  else st.bind_null(5);
+  st.bind(6, c.role, false).bind(7, c.insee_code).bind(8, c.tags, false).bind(9, c.lawful_basis);
+  st.bind(10, c.consent_at);
 }
 
 }  // namespace
@@ -141,20 +150,18 @@ void Contacts::update_organisation(const Organisation& raw) {
 }
 
 std::optional<Organisation> Contacts::organisation(int64_t id) {
-  for (auto& o : organisations())
-    if (o.id == id) return o;
-  return std::nullopt;
+  auto st = store_.db().prepare(fmt::format("SELECT {} FROM organisations WHERE id = ?", kOrganisationColumns));
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return read_organisation(st);
 }
 
 std::vector<Organisation> Contacts::organisations(const std::string& q) {
-  auto st = store_.db().prepare(
-      "SELECT id, name, kind, coalesce(insee_code, ''), epci, coalesce(place_id, ''), tags, created_at, updated_at "
-      "FROM organisations ORDER BY name, id");
+  auto st = store_.db().prepare(fmt::format("SELECT {} FROM organisations ORDER BY name, id", kOrganisationColumns));
   auto words = text::split_list(text::fold(q), " ");
   std::vector<Organisation> out;
   while (st.step()) {
-    Organisation o{st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7), st.text(8)};
-    o.dep = dep_of(o.insee_code);
+    auto o = read_organisation(st);
     auto hay = text::fold(o.name + " " + o.tags + " " + o.epci);
     if (std::all_of(words.begin(), words.end(), [&](auto& w) { return hay.find(w) != std::string::npos; }))
       out.push_back(std::move(o));
@@ -168,7 +175,7 @@ int64_t Contacts::add(Contact raw, const std::string& by) {
   auto st = store_.db().prepare(
       "INSERT INTO contacts (first_name, last_name, email, phone, organisation_id, role, insee_code, tags, "
       "lawful_basis, consent_at, created_at, updated_at, last_touched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  bind_contact(st, c, 1);
+  bind_contact(st, c);
   st.bind(11, now).bind(12, now).bind(13, now);
   st.run();
   auto id = store_.db().prepare("SELECT last_insert_rowid()");
@@ -186,7 +193,7 @@ void Contacts::update(const Contact& raw, const std::string& by) {
   auto st = store_.db().prepare(
       "UPDATE contacts SET first_name = ?, last_name = ?, email = ?, phone = ?, organisation_id = ?, role = ?, "
       "insee_code = ?, tags = ?, lawful_basis = ?, consent_at = ?, updated_at = ?, last_touched_at = ? WHERE id = ?");
-  bind_contact(st, c, 1);
+  bind_contact(st, c);
   st.bind(11, now).bind(12, now).bind(13, c.id);
   st.run();
   (void)by;
@@ -198,6 +205,13 @@ std::optional<Contact> Contacts::get(int64_t id) {
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
   return read_contact(st);
+}
+
+std::optional<int64_t> Contacts::find_email(const std::string& email) {
+  auto st = store_.db().prepare("SELECT id FROM contacts WHERE email = ? AND erased_at IS NULL ORDER BY id LIMIT 1");
+  st.bind(1, email);
+  if (!st.step()) return std::nullopt;
+  return st.int64(0);
 }
 
 std::vector<Contact> Contacts::list(const ContactFilter& f, int64_t* total) {

@@ -30,15 +30,12 @@ int64_t organisation_id(Contacts& c, const std::string& name, const std::string&
 
 // Adds the contact, or updates the one with the same e-mail.
 void upsert(Contacts& c, Contact x, const std::string& by) {
-  if (!x.email.empty()) {
-    ContactFilter f;
-    for (auto& existing : c.list(f))
-      if (existing.email == text::to_lower_ascii(text::trim(x.email))) {
-        x.id = existing.id;
-        c.update(x, by);
-        return;
-      }
-  }
+  if (!x.email.empty())
+    if (auto id = c.find_email(text::to_lower_ascii(text::trim(x.email)))) {
+      x.id = *id;
+      c.update(x, by);
+      return;
+    }
   c.add(x, by);
 }
 

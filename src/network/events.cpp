@@ -52,9 +52,21 @@ Event read_event(sqlite::Statement& st) {
   return e;
 }
 
+// The place on the waiting list is counted in the same statement (the index on event, status, id answers it).
 constexpr const char* kRegistrationColumns =
     "id, event_id, name, email, organisation, status, created_at, coalesce(cancelled_at, ''), "
-    "coalesce(promoted_at, ''), attended";
+    "coalesce(promoted_at, ''), attended, CASE WHEN status = 'waiting' THEN (SELECT count(*) FROM registrations w "
+    "WHERE w.event_id = registrations.event_id AND w.status = 'waiting' AND w.id <= registrations.id) ELSE 0 END";
+
+Registration read_registration(sqlite::Statement& st) {
+  Registration r;
+  r.id = st.int64(0), r.event_id = st.int64(1);
+  r.name = st.text(2), r.email = st.text(3), r.organisation = st.text(4), r.status = st.text(5);
+  r.created_at = st.text(6), r.cancelled_at = st.text(7), r.promoted_at = st.text(8);
+  if (!st.is_null(9)) r.attended = st.int64(9) == 1;
+  r.position = static_cast<int>(st.int64(10));
+  return r;
+}
 
 }  // namespace
 
@@ -127,22 +139,6 @@ std::vector<Event> Events::list(const std::string& from, const std::string& to) 
   return out;
 }
 
-Registration Events::read(sqlite::Statement& st) {
-  Registration r;
-  r.id = st.int64(0), r.event_id = st.int64(1);
-  r.name = st.text(2), r.email = st.text(3), r.organisation = st.text(4), r.status = st.text(5);
-  r.created_at = st.text(6), r.cancelled_at = st.text(7), r.promoted_at = st.text(8);
-  if (!st.is_null(9)) r.attended = st.int64(9) == 1;
-  if (r.status == "waiting") {
-    auto pos = store_.db().prepare(
-        "SELECT count(*) FROM registrations WHERE event_id = ? AND status = 'waiting' AND id <= ?");
-    pos.bind(1, r.event_id).bind(2, r.id);
-    pos.step();
-    r.position = static_cast<int>(pos.int64(0));
-  }
-  return r;
-}
-
 Events::Registered Events::register_person(int64_t event_id, const std::string& raw_name, const std::string& raw_email,
                                            const std::string& raw_org, bool consent) {
   auto name = clean("name", raw_name, 100);
@@ -180,7 +176,7 @@ Events::Registered Events::register_person(int64_t event_id, const std::string& 
   auto r = store_.db().prepare(fmt::format("SELECT {} FROM registrations WHERE id = ?", kRegistrationColumns));
   r.bind(1, id.int64(0));
   r.step();
-  out.registration = read(r);
+  out.registration = read_registration(r);
   t.commit();
   return out;
 }
@@ -190,7 +186,7 @@ std::optional<Registration> Events::by_key(const std::string& key) {
   auto st = store_.db().prepare(fmt::format("SELECT {} FROM registrations WHERE cancel_key_hash = ?", kRegistrationColumns));
   st.bind(1, accounts::key_hash(key));
   if (!st.step()) return std::nullopt;
-  return read(st);
+  return read_registration(st);
 }
 
 Events::Cancelled Events::cancel(const std::string& key) {
@@ -211,7 +207,7 @@ Events::Cancelled Events::cancel(const std::string& key) {
         "SELECT {} FROM registrations WHERE event_id = ? AND status = 'waiting' ORDER BY id LIMIT 1", kRegistrationColumns));
     next.bind(1, r->event_id);
     if (next.step()) {
-      auto w = read(next);
+      auto w = read_registration(next);
       auto up = store_.db().prepare("UPDATE registrations SET status = 'registered', promoted_at = ? WHERE id = ?");
       up.bind(1, now).bind(2, w.id);
       up.run();
@@ -228,7 +224,7 @@ std::vector<Registration> Events::registrations(int64_t event_id) {
       fmt::format("SELECT {} FROM registrations WHERE event_id = ? ORDER BY id", kRegistrationColumns));
   st.bind(1, event_id);
   std::vector<Registration> out;
-  while (st.step()) out.push_back(read(st));
+  while (st.step()) out.push_back(read_registration(st));
   return out;
 }
 

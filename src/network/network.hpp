@@ -61,6 +61,8 @@ class Contacts {
   int64_t add(Contact c, const std::string& by);
   void update(const Contact& c, const std::string& by);
   std::optional<Contact> get(int64_t id);
+  // The contact (not erased) with this normalised e-mail.
+  std::optional<int64_t> find_email(const std::string& email);
   std::vector<Contact> list(const ContactFilter& f, int64_t* total = nullptr);
   // Logs a met/called/emailed/event/other on a date (YYYY-MM-DD); touches the contact.
   int64_t log(const Interaction& i);
@@ -138,7 +140,6 @@ class Events {
   void export_registrations(int64_t event_id, std::ostream& out);
 
  private:
-  Registration read(sqlite::Statement& st);
   registry::PlaceStore& store_;
 };
 

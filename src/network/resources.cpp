@@ -237,7 +237,10 @@ std::optional<Resource> Resources::get(int64_t id, bool members) {
 std::vector<Resource> Resources::search(const std::string& query, const std::string& theme, bool members) {
   auto stems = text::split_list(french_stems(query), " ");
   std::string match;
-  for (auto& s : stems) match += (match.empty() ? "" : " ") + ("\"" + s + "\"");
+  for (auto& s : stems) {
+    if (!match.empty()) match += ' ';
+    match.append("\"").append(s).append("\"");  // each stem as a phrase: no FTS5 syntax from the query
+  }
   auto st = match.empty()
                 ? store_.db().prepare(fmt::format("SELECT {} FROM library_resources r ORDER BY r.updated_at DESC, r.id DESC", kColumns))
                 : store_.db().prepare(fmt::format(

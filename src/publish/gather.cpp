@@ -22,11 +22,9 @@ nlohmann::json departments_geojson() {
 }
 
 moderation::QualityReport quality(registry::PlaceStore& store, const std::string& date) {
-  auto published = moderation::read_published_counts(paths::data_dir() + "/tiers_lieux/sources/published_counts.csv");
-  std::map<std::string, std::string> confirmations;
-  auto st = store.db().prepare("SELECT place_id, max(at) FROM place_confirmations GROUP BY place_id");
-  while (st.step()) confirmations[st.text(0)] = st.text(1);
-  return moderation::quality_report(store.list({}), confirmations, territory::CommuneTable::bundled(), published, date);
+  auto confirmations = moderation::last_confirmations(store.db());
+  return moderation::quality_report(store.list({}), confirmations, territory::CommuneTable::bundled(),
+                                    moderation::bundled_published_counts(), date);
 }
 
 }  // namespace

@@ -71,8 +71,7 @@ Listing listing(const Place& p, const std::string& date, const std::string& curr
   return out;
 }
 
-std::vector<CriterionStatement> criteria_provenance(PlaceStore& store, const Place& p) {
-  auto history = store.history(p.id);
+std::vector<CriterionStatement> criteria_provenance(const std::vector<HistoryEntry>& history, const Place& p) {
   auto& items = criterion_items();
   std::vector<CriterionStatement> out;
   for (size_t c = 0; c < kCriteria; ++c) {

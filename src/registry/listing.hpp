@@ -11,6 +11,7 @@
 namespace maillage::registry {
 
 class PlaceStore;
+struct HistoryEntry;
 
 struct CharterVersion {
   std::string version, adopted_on, text, created_at, created_by;
@@ -40,6 +41,7 @@ Listing listing(const Place& p, const std::string& date, const std::string& curr
 struct CriterionStatement {
   std::string criterion, value, said_by, said_at;
 };
-std::vector<CriterionStatement> criteria_provenance(PlaceStore& store, const Place& p);
+// `history`: the place's (PlaceStore::history), oldest first.
+std::vector<CriterionStatement> criteria_provenance(const std::vector<HistoryEntry>& history, const Place& p);
 
 }  // namespace maillage::registry

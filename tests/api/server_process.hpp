@@ -14,6 +14,7 @@
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -78,6 +79,13 @@ class Server {
   httplib::Client& http() { return *client_; }
   int port() const { return port_; }
   std::string cli(const std::string& args) { return run_cli(base_ + args).out; }
+  // A bearer token made by `maillage tokens create ARGS` ("--role editor --label x"): its secret.
+  std::string token(const std::string& create_args) {
+    auto out = cli("tokens create " + create_args);
+    auto at = out.rfind("mlg_");
+    if (at == std::string::npos) throw std::runtime_error("no token made: " + out);
+    return out.substr(at, out.find('\n', at) - at);
+  }
   std::string log() { return slurp(dir_.file("server.log")); }
   pid_t pid() const { return pid_; }
   // Resident memory of the server process, in MiB (from /proc).

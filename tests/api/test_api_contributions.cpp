@@ -23,8 +23,7 @@ struct World {
     maillage::test::TempDir d;
     auto pw = d.write("pw", "le-mot-de-passe-moderation\n");
     server->cli("users add --email moderation@maillage.test --name 'Marie Modération' --role editor --password-stdin < " + pw);
-    auto out = server->cli("tokens create --role editor --label 'équipe du réseau'");
-    editor = out.substr(out.rfind("mlg_"), out.find('\n', out.rfind("mlg_")) - out.rfind("mlg_"));
+    editor = server->token("--role editor --label 'équipe du réseau'");
   }
 };
 World& world() {
@@ -180,8 +179,7 @@ TEST(ApiContributions, TheContributorWithdrawsAndTheManagerConfirmsTheSheet) {
   // A manager confirms their sheet in one request; another place is not theirs.
   auto places = body(h.Get("/api/v1/places?limit=2"))["items"];
   std::string mine = places[0]["id"], other = places[1]["id"];
-  auto out = world().server->cli("tokens create --role manager --place " + mine + " --label gérante");
-  auto tok = out.substr(out.rfind("mlg_"), out.find('\n', out.rfind("mlg_")) - out.rfind("mlg_"));
+  auto tok = world().server->token("--role manager --place " + mine + " --label gérante");
   EXPECT_TRUE(body(h.Get("/api/v1/places/" + mine))["confirmation_due"].get<bool>());
   auto ok = h.Post("/api/v1/places/" + mine + "/confirm", {{"Authorization", "Bearer " + tok}}, "", "application/json");
   ASSERT_EQ(ok->status, 200) << ok->body;

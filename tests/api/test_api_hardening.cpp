@@ -95,10 +95,7 @@ void raise_fd_limit() {
   setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-std::string token(Server& s, const std::string& role) {
-  auto out = s.cli("tokens create --role " + role + " --label test");
-  return out.substr(out.rfind("mlg_"), out.find('\n', out.rfind("mlg_")) - out.rfind("mlg_"));
-}
+std::string token(Server& s, const std::string& role) { return s.token("--role " + role + " --label test"); }
 
 }  // namespace
 

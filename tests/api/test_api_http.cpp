@@ -39,8 +39,7 @@ json body(const httplib::Result& r) {
 }
 httplib::Headers bearer(const std::string& t) { return {{"Authorization", "Bearer " + t}}; }
 std::string token(const std::string& role) {
-  auto out = server().cli("tokens create --role " + role + " --label test");
-  return out.substr(out.rfind("mlg_"), out.find('\n', out.rfind("mlg_")) - out.rfind("mlg_"));
+  return server().token("--role " + role + " --label test");
 }
 }  // namespace
 
@@ -231,13 +230,10 @@ TEST(ApiHttp, BookingAccessRulesAndRace) {
   for (int i = 1; i <= n; ++i) {
     s.cli("booking add-member --name M" + std::to_string(i) + " --email m" + std::to_string(i) + "@example.org");
     s.cli("booking membership --member " + std::to_string(i) + " --place " + p0);
-    auto out = s.cli("tokens create --role member --member " + std::to_string(i));
-    member_tokens.push_back(out.substr(out.rfind("mlg_"), out.find('\n', out.rfind("mlg_")) - out.rfind("mlg_")));
+    member_tokens.push_back(s.token("--role member --member " + std::to_string(i)));
   }
-  auto mgr = s.cli("tokens create --role manager --place " + p0);
-  mgr = mgr.substr(mgr.rfind("mlg_"), mgr.find('\n', mgr.rfind("mlg_")) - mgr.rfind("mlg_"));
-  auto other = s.cli("tokens create --role manager --place " + p1);
-  other = other.substr(other.rfind("mlg_"), other.find('\n', other.rfind("mlg_")) - other.rfind("mlg_"));
+  auto mgr = s.token("--role manager --place " + p0);
+  auto other = s.token("--role manager --place " + p1);
   auto post = [&](const std::string& tok, const std::string& path, const std::string& b) {
     return h.Post(("/api/v1" + path).c_str(), bearer(tok), b, "application/json");
   };

@@ -25,13 +25,9 @@ struct World {
     sink.use_for_servers();
     server = std::make_unique<Server>(std::vector<std::string>{"--mail-interval", "0.2", "--behind-proxy",
                                                                "--registrations-per-hour", "3"});
-    editor = token("editor");
-    auto m = server->cli("booking add-member --name Membre --email membre@maillage.test");
-    member = token("member --member " + m.substr(m.find("member ") + 7, m.find_first_not_of("0123456789", m.find("member ") + 7) - m.find("member ") - 7));
-  }
-  std::string token(const std::string& role) {
-    auto out = server->cli("tokens create --role " + role + " --label test");
-    return out.substr(out.rfind("mlg_"), out.find('\n', out.rfind("mlg_")) - out.rfind("mlg_"));
+    editor = server->token("--role editor --label test");
+    auto m = server->cli("booking add-member --name Membre --email membre@maillage.test");  // "member N added"
+    member = server->token("--role member --label test --member " + std::to_string(std::stoll(m.substr(m.find("member ") + 7))));
   }
 };
 World& world() {
@@ -109,6 +105,25 @@ TEST(ApiNetwork, ThirtyTwoConcurrentRegistrationsForTenSeats) {
   EXPECT_EQ(ev["waiting"], 21);
   EXPECT_FALSE(world().sink.wait_for(first_waiting_email, "event_promoted").is_null()) << world().server->log();
   // CSV of the registrations, and the public calendar.
+  // Hostile input is a 400 naming the field, and registers nobody.
+  auto hostile = [&](const std::string& path, const std::string& b, const std::string& token = {}) {
+    httplib::Headers hs{{"X-Forwarded-For", "198.51.100.66"}};
+    if (!token.empty()) hs.emplace("Authorization", "Bearer " + token);
+    return world().server->http().Post(path, hs, b, "application/json");
+  };
+  auto reg = fmt::format("/api/v1/events/{}/registrations", id);
+  auto r1 = hostile(reg, R"({"name":"A","email":"pas une adresse","consent":true})");
+  EXPECT_EQ(r1->status, 400);
+  EXPECT_EQ(body(r1)["field"], "email");
+  auto r2 = hostile(reg, R"({"name":"A\u0007","email":"a@maillage.test","consent":true})");
+  EXPECT_EQ(r2->status, 400);
+  EXPECT_EQ(body(r2)["field"], "name");
+  auto r3 = hostile("/api/v1/events", R"({"title":"T","starts_at":"2030-01-01T09:00","ends_at":"2030-01-01T10:00",)"
+                                      R"("insee_code":"23096","capacity":1e999})", world().editor);
+  EXPECT_EQ(r3->status, 400);
+  EXPECT_EQ(body(hostile("/api/v1/events", R"({"title":"T","starts_at":"2030-13-01T09:00","ends_at":"2030-01-01T10:00",)"
+                                             R"("insee_code":"23096","capacity":5})", world().editor))["field"], "starts_at");
+  EXPECT_EQ(body(world().server->http().Get(fmt::format("/api/v1/events/{}", id)))["waiting"], 21);
   // One address registers at most --registrations-per-hour people an hour (3 here).
   auto again = [&](int i) {
     return world().server->http().Post(fmt::format("/api/v1/events/{}/registrations", id), {{"X-Forwarded-For", "198.51.100.77"}},
@@ -191,7 +206,9 @@ TEST(ApiNetwork, ThePlaceThatHasNotSignedTheCharterIsNotEligibleForDevelopment) 
   EXPECT_EQ(h.Get("/api/v1/places?listed=peut-etre")->status, 400);
   auto after = body(h.Get("/api/v1/eligibility/development?place=" + id));
   for (auto& c : after["criteria"])
-    if (c["name"] == "listed") EXPECT_EQ(c["verdict"], "met");
+    if (c["name"] == "listed") {
+      EXPECT_EQ(c["verdict"], "met");
+    }
   // Only the place's managers and the network sign for it.
   EXPECT_EQ(h.Post("/api/v1/places/" + id + "/charter", as(world().member), json{{"signatory", "X"}}.dump(),
                    "application/json")->status,

@@ -209,7 +209,7 @@ TEST_F(Mod, ConfirmationsAndTheQualityReport) {
   auto q = store->ids_by_name_commune("La Quincaillerie", "23096")[0];
   mod.confirm(q, "user:3", "Gérante");
   EXPECT_THROW(mod.confirm("nowhere", "user:3", ""), NotFound);
-  auto conf = mod.last_confirmations();
+  auto conf = last_confirmations(store->db());
   ASSERT_EQ(conf.size(), 1u);
   auto published = read_published_counts(paths::data_dir() + "/tiers_lieux/sources/published_counts.csv");
   auto today = conf[q].substr(0, 10);

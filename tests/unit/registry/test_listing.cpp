@@ -130,7 +130,7 @@ TEST_F(Listed, WhoStatedEachCriterionAndWhenComesFromTheHistory) {
                         {F::criterion_collective_governance, "yes"}}, "import visite 2024").committed);
   ASSERT_TRUE(set("a", {{F::criterion_broadband, "yes"}}, "api user:7 (Gérante)").committed);
   ASSERT_TRUE(set("a", {{F::criterion_open_to_all, "no"}}, "import visite 2025").committed);
-  auto said = criteria_provenance(store, *store.get("a"));
+  auto said = criteria_provenance(store.history("a"), *store.get("a"));
   ASSERT_EQ(said.size(), 5u);
   EXPECT_EQ(said[0].criterion, "open_to_all");
   EXPECT_EQ(said[0].value, "no");
@@ -140,7 +140,7 @@ TEST_F(Listed, WhoStatedEachCriterionAndWhenComesFromTheHistory) {
   EXPECT_EQ(said[2].said_by, "api user:7 (Gérante)");
   EXPECT_FALSE(said[2].said_at.empty());
   // Never stated: no one said it.
-  auto b = criteria_provenance(store, *store.get("b"));
+  auto b = criteria_provenance(store.history("b"), *store.get("b"));
   EXPECT_EQ(b[0].value, "unknown");
   EXPECT_EQ(b[0].said_by, "");
 }
