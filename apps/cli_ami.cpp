@@ -55,6 +55,7 @@ CheckerContext make_checker(const Globals& g, const std::string& call_id, const 
   c.call = ami::get_call(c.store->db(), call_id);
   registry::PlaceFilter f;
   f.open_on = d;
+  f.fixed_only = true;
   c.graph = std::make_unique<roads::RoadGraph>(open_graph(g));
   auto profile = graph_profile(*c.graph);
   c.snapper = std::make_unique<routing::Snapper>(*c.graph, routing::SnapOptions::from(profile));

@@ -103,6 +103,7 @@ OpenPlaces open_places_engine(const Globals& g, const std::string& d) {
   c.store = open_store(g);
   registry::PlaceFilter f;
   f.open_on = c.date;
+  f.fixed_only = true;
   c.open = c.store->list(f);
   for (auto& p : c.open) c.places.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
   c.graph = std::make_unique<roads::RoadGraph>(open_graph(g));

@@ -48,6 +48,7 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     auto store = open_store(g);
     registry::PlaceFilter f;
     f.open_on = d;
+    f.fixed_only = true;
     std::vector<coverage::Place> places;
     for (auto& p : store->list(f)) places.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
     auto graph = open_graph(g);

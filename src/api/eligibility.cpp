@@ -44,6 +44,7 @@ std::unique_ptr<ami::CreationChecker> take_checker(State& s, const ami::Call& ca
   }
   registry::PlaceFilter f;
   f.open_on = d;
+  f.fixed_only = true;
   std::vector<registry::Place> places;
   {
     std::lock_guard l(s.store_mu);

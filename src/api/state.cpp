@@ -69,6 +69,7 @@ std::shared_ptr<const std::string> cached(State& s, const std::string& key, cons
 std::vector<coverage::Place> open_places(State& s, const std::string& d) {
   registry::PlaceFilter f;
   f.open_on = d;
+  f.fixed_only = true;
   std::vector<registry::Place> ps;
   {
     std::lock_guard l(s.store_mu);

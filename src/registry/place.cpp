@@ -15,7 +15,8 @@ const std::vector<EnumItem>& place_types() {
       {"coworking", "Coworking"},           {"fablab", "Fablab"},
       {"atelier_partage", "Atelier partagé"}, {"hybride", "Hybride"},
       {"terres_agricoles", "Terres agricoles"}, {"telecentre", "Télécentre"},
-      {"mediation_numerique", "Médiation numérique"}};
+      {"mediation_numerique", "Médiation numérique"},
+      {"itinerant", "Itinérant"}};
   return v;
 }
 
@@ -84,10 +85,18 @@ int find_item(std::string_view text, const std::vector<EnumItem>& items) {
     if (f == "fab lab" || f == "mini fab lab") return 1;
     if (f == "tiers lieu hybride") return 3;
     if (f == "espace de coworking") return 0;
+    if (f == "tiers lieu itinerant" || f == "itinerance") return 7;
   }
   return -1;
 }
 }  // namespace
+
+uint32_t type_bit(std::string_view key) {
+  auto& items = place_types();
+  for (size_t i = 0; i < items.size(); ++i)
+    if (items[i].key == key) return 1u << i;
+  return 0;
+}
 
 std::string accepted_values(const std::vector<EnumItem>& items) {
   std::vector<std::string> keys;
@@ -135,7 +144,7 @@ const std::vector<FieldDef>& fields() {
       {F::name, "name", false, true, "name of the place (required)"},
       {F::siret, "siret", false, true, "SIRET of the operating structure (14 digits, check digit verified)"},
       {F::legal_form, "legal_form", false, true, "legal form (Association, SCIC, SAS...)"},
-      {F::types, "types", false, true, "types, separated by ';': coworking, fablab, atelier_partage, hybride, terres_agricoles, telecentre, mediation_numerique"},
+      {F::types, "types", false, true, "types, separated by ';': coworking, fablab, atelier_partage, hybride, terres_agricoles, telecentre, mediation_numerique, itinerant (a vehicle with stops: maillage itinerant)"},
       {F::status, "status", false, true, "open, project or closed"},
       {F::opening_date, "opening_date", false, true, "opening date YYYY-MM-DD (YYYY-MM or YYYY when only that is known)"},
       {F::closing_date, "closing_date", false, true, "closing date, same format"},

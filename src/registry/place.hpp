@@ -30,6 +30,8 @@ struct EnumItem {
 // Types of places and services are small fixed sets, stored as bit masks (bit i = item i of the list).
 const std::vector<EnumItem>& place_types();
 const std::vector<EnumItem>& service_items();
+// The bit of a place type, by key ("itinerant"); 0 for an unknown key.
+uint32_t type_bit(std::string_view key);
 const std::vector<EnumItem>& status_items();
 const std::vector<EnumItem>& precision_items();
 const std::vector<EnumItem>& tri_items();        // yes, no, unknown

@@ -536,6 +536,44 @@ CREATE TABLE network_memberships (
 CREATE UNIQUE INDEX network_memberships_place ON network_memberships (place_id, year) WHERE place_id IS NOT NULL;
 CREATE UNIQUE INDEX network_memberships_contact ON network_memberships (contact_id, year) WHERE contact_id IS NOT NULL;
 )sql",
+    // 11: itinerant tiers-lieux (issue #18): a vehicle's details and its stops, each with its hours in the
+    // OpenStreetMap opening_hours syntax; every change of the timetable keeps the one before (append-only), and a
+    // funding call says whether a stop nearby makes an area ineligible for a creation.
+    R"sql(
+CREATE TABLE itinerant_places (
+  place_id TEXT PRIMARY KEY REFERENCES places(id),
+  operator TEXT NOT NULL DEFAULT '',
+  base_insee TEXT NOT NULL DEFAULT '',
+  vehicle TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE itinerant_stops (
+  place_id TEXT NOT NULL REFERENCES places(id),
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL CHECK (length(name) > 0),
+  insee_code TEXT NOT NULL,
+  address TEXT NOT NULL DEFAULT '',
+  lon REAL NOT NULL,
+  lat REAL NOT NULL,
+  hours TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (place_id, seq)
+);
+CREATE TABLE itinerant_history (
+  id INTEGER PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  place_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  before_json TEXT NOT NULL
+);
+CREATE INDEX itinerant_history_place ON itinerant_history (place_id, id);
+CREATE TRIGGER itinerant_history_no_update BEFORE UPDATE ON itinerant_history
+  BEGIN SELECT RAISE(ABORT, 'itinerant_history is append-only'); END;
+CREATE TRIGGER itinerant_history_no_delete BEFORE DELETE ON itinerant_history
+  BEGIN SELECT RAISE(ABORT, 'itinerant_history is append-only'); END;
+ALTER TABLE calls ADD COLUMN itinerant_stops TEXT NOT NULL DEFAULT 'ignore' CHECK (itinerant_stops IN ('ignore', 'block'));
+)sql",
 };
 
 constexpr const char* kColumns =
@@ -751,6 +789,7 @@ std::vector<std::string> collect_ids(sqlite::Statement& st) {
 bool matches(const PlaceFilter& f, const std::vector<std::string>& words, const Place& p, const std::string& search,
              const std::string& listing_date, const std::string& charter) {
   if (f.types_any && !(p.types & f.types_any)) return false;
+  if (f.fixed_only && (p.types & type_bit("itinerant"))) return false;
   if (f.status && p.status != *f.status) return false;
   if (!f.department.empty() && p.insee_code.compare(0, f.department.size(), f.department) != 0) return false;
   if (!f.insee_code.empty() && p.insee_code != f.insee_code) return false;

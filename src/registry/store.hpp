@@ -33,6 +33,8 @@ struct PlaceFilter {
   std::optional<BBox> bbox;
   std::optional<bool> listed;  // listed (or not) on open_on, else today: open, the charter in force signed, the
                                // five criteria met (registry/listing.hpp)
+  bool fixed_only = false;     // only places at a fixed address: itinerant places (type itinerant) left out; what
+                               // the coverage, the funding-call rules and planning count as open places
   int limit = 0;  // 0 = no limit
   int offset = 0;
 };
@@ -45,7 +47,7 @@ struct HistoryEntry {
 
 class PlaceStore {
  public:
-  static constexpr int kSchemaVersion = 10;
+  static constexpr int kSchemaVersion = 11;
   // Opens (creating when allowed) and migrates the database. `communes` feeds the search text (commune names)
   // and may be null.
   PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create = true);
