@@ -6,8 +6,10 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "coverage/coverage.hpp"
+#include "coverage/part_time.hpp"
 #include "registry/io_formats.hpp"
 #include "registry/store.hpp"
 #include "registry/validate.hpp"
@@ -98,4 +100,28 @@ void add_publish_commands(CLI::App& app, Globals& g);
 // cli_contributions.cpp: the moderation queue
 void add_contributions_commands(CLI::App& app, Globals& g);
 
+// cli_itinerant.cpp: itinerant places, their stops and timetables; a place's timetable for `places show`.
+void add_itinerant_commands(CLI::App& app, Globals& g);
+void print_timetable(registry::PlaceStore& store, const std::string& place_id, const std::string& from, int weeks);
+nlohmann::json timetable_json(registry::PlaceStore& store, const std::string& place_id, const std::string& from, int weeks);
+// cli_tour.cpp: `plan tour`, registered under `plan`.
+void add_tour_command(CLI::App* plan, Globals& g);
+// Part-time coverage by the itinerant stops (cli_tour.cpp): the options and the section of `coverage`.
+struct PartTimeArgs {
+  int weeks = 2;
+  std::string week;
+  double min_hours = 1;
+  std::string open_at;  // "Tu 09:00-12:00": the nearest place open then (fixed places, and stops served then)
+};
+void add_part_time_options(CLI::App* c, PartTimeArgs& a);
+// The itinerant stops of the places open at `date`, as timed sites over the period the options name; with
+// --open-at, the stops served then are added to `places` (the nearest place open at that time).
+struct PartTime {
+  std::string monday;
+  int days = 14;
+  std::vector<coverage::TimedSite> sites;
+};
+PartTime part_time_sites(registry::PlaceStore& store, const std::string& date, const PartTimeArgs& a,
+                         std::vector<coverage::Place>& places);
+void print_part_time(const nlohmann::json& pt);
 }  // namespace maillage::cli

@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "core/csv.hpp"
 #include "core/date.hpp"
+#include "itinerant/sites.hpp"
 #include "registry/listing.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -61,7 +62,8 @@ CheckerContext make_checker(const Globals& g, const std::string& call_id, const 
   c.snapper = std::make_unique<routing::Snapper>(*c.graph, routing::SnapOptions::from(profile));
   ami::DataUsed used{d, c.call.id, graph_path(g) + " (" + c.graph->source + ")", c.graph->checksum, c.store->revision()};
   std::tie(used.margin_fraction, used.margin_basis) = ami::margin_of(c.call, profile.error_median, profile.error_p90);
-  c.checker = std::make_unique<ami::CreationChecker>(*c.graph, *c.snapper, c.store->list(f), c.call, used);
+  c.checker = std::make_unique<ami::CreationChecker>(*c.graph, *c.snapper, c.store->list(f), c.call, used,
+                                                     itinerant::stop_sites(itinerant::active(*c.store, d)));
   return c;
 }
 
@@ -70,6 +72,13 @@ void print_creation(const ami::CreationCheck& r) {
   if (!r.nearby.empty()) {
     std::cout << fmt::format("Open places within {:g} min (1.5 x the threshold):\n", r.threshold_min * 1.5);
     for (auto& p : r.nearby) std::cout << fmt::format("  {:>6.1f} min  {} ({}) [{}]\n", p.minutes, p.name, p.commune, p.id);
+  }
+  if (!r.stops_nearby.empty()) {
+    std::cout << fmt::format("Itinerant stops within {:g} min (the call {} them):\n", r.threshold_min * 1.5,
+                             r.itinerant_rule == "block" ? "counts" : "does not count");
+    for (auto& n : r.stops_nearby)
+      std::cout << fmt::format("  {:>6.1f} min  {} — {} ({}) [{}]\n", n.minutes, n.stop.stop_name, n.stop.place_name,
+                               n.stop.hours, n.stop.place_id);
   }
   if (!r.route.empty()) {
     std::cout << "Route to the nearest:";
@@ -114,6 +123,10 @@ void add_ami_commands(CLI::App& app, Globals& g) {
                        "creation: the drive-time error applied to verdicts: median (default), p90 or none "
                        "(a time within the margin of the threshold is 'to verify')")
       ->check(CLI::IsMember({"none", "median", "p90"}));
+  add_call->add_option("--itinerant-stops", nc->itinerant_stops,
+                       "creation: whether an itinerant stop within the threshold makes an area ineligible: ignore "
+                       "(default: a part-time stop is not a tiers-lieu open to all) or block")
+      ->check(CLI::IsMember({"ignore", "block"}));
   add_call->callback([&g, nc] {
     auto store = open_store(g);
     ami::add_call(store->db(), *nc);

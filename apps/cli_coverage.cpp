@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "coverage/coverage.hpp"
 #include "coverage/indicators.hpp"
+#include "coverage/part_time.hpp"
 #include "coverage/serialize.hpp"
 #include "territory/communes.hpp"
 
@@ -28,6 +29,7 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     std::string date, population = "grid", geojson;
     bool json = false, csv = false;
     int top = 10;
+    PartTimeArgs pt;
   };
   auto a = std::make_shared<Args>();
   auto* cov = app.add_subcommand("coverage", "drive time from every inhabitant to the nearest open tiers-lieu: share "
@@ -41,6 +43,7 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
   cov->add_option("--geojson", a->geojson, "cells: every population point with its time and place; zones: the zones blanches")
       ->check(CLI::IsMember({"cells", "zones"}));
   cov->add_option("--top", a->top, "zones blanches listed in the table (default 10)");
+  add_part_time_options(cov, a->pt);
   cov->callback([&g, a] {
     std::string d = a->date.empty() ? date::today() : a->date;
     std::string why;
@@ -51,6 +54,7 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     f.fixed_only = true;
     std::vector<coverage::Place> places;
     for (auto& p : store->list(f)) places.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
+    auto timed = part_time_sites(*store, d, a->pt, places);
     auto graph = open_graph(g);
     auto profile = graph_profile(graph);
     routing::Snapper snapper(graph, routing::SnapOptions::from(profile));
@@ -61,9 +65,18 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     auto r = coverage::build_report(engine, places, d, a->threshold, profile.error_median);
     if (source == territory::PopulationSource::Grid)
       planning::suggest_zone_sites(engine, r, coverage::threshold_ms(a->threshold));
+    json part_time = nullptr;  // permanent and part-time (not with --open-at: the stops then count as places)
+    if (a->pt.open_at.empty()) {
+      auto pt = coverage::part_time(engine, timed.sites, {coverage::threshold_ms(a->threshold), timed.days, a->pt.min_hours});
+      pt.period_from = timed.monday;
+      part_time = coverage::to_json(pt);
+    }
 
     if (a->json) {
-      std::cout << coverage::report_json(r, places, true).dump(1) << '\n';
+      auto j = coverage::report_json(r, places, true);
+      j["part_time"] = part_time;
+      if (!a->pt.open_at.empty()) j["open_at"] = a->pt.open_at;
+      std::cout << j.dump(1) << '\n';
       return;
     }
     if (a->csv) {
@@ -99,6 +112,8 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     for (auto& dd : r.departments)
       std::cout << fmt::format("{:<4}{:<24}{:>12.0f}{:>12.0f}{:>7.1f}%{:>8}\n", dd.dep, dd.name, dd.population, dd.covered,
                                dd.population > 0 ? 100 * dd.covered / dd.population : 0.0, dd.places);
+    if (!part_time.is_null()) print_part_time(part_time);
+    if (!a->pt.open_at.empty()) std::cout << fmt::format("\nOpen at {}: fixed places, and the itinerant stops served then\n", a->pt.open_at);
     std::cout << "\nDrive time deciles (min):";
     for (double m : r.deciles_min) std::cout << fmt::format(" {:.1f}", m);
     std::cout << "\nPopulation by 5-minute band:";

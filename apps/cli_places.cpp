@@ -184,6 +184,7 @@ void add_show(CLI::App* places, Globals& g) {
     if (a->json) {
       json j = to_json(p, a->include_private, commune_label(p.insee_code));
       j["open_today"] = p.open_on(date::today());
+      if (auto t = timetable_json(*store, p.id, date::today(), 2); !t.is_null()) j["itinerant"] = t;
       if (a->history) {
         json h = json::array();
         for (auto& e : store->history(a->id))
@@ -195,6 +196,7 @@ void add_show(CLI::App* places, Globals& g) {
     }
     print_place(p, a->include_private);
     print_listing(*store, p);
+    print_timetable(*store, p.id, date::today(), 2);
     if (a->history)
       for (auto& e : store->history(a->id))
         std::cout << fmt::format("history: revision {} {} {} ({})\n", e.revision, e.at, e.action, e.origin);

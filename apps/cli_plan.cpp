@@ -122,6 +122,7 @@ void add_plan_commands(CLI::App& app, Globals& g) {
   common(cover);
   sites_geojson(cover);
   cover->callback([&g, a] { run_plan(g, *a, true); });
+  add_tour_command(plan, g);
   auto* crit = plan->add_subcommand("criticality", "for each open place: the population only it covers, and the added time for its users");
   common(crit);
   crit->callback([&g, a] {

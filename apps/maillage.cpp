@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
   cli::add_publish_commands(app, g);
   cli::add_charter_commands(app, g);
   cli::add_network_commands(app, g);
+  cli::add_itinerant_commands(app, g);
   cli::add_graph_commands(app, g);
   cli::add_coverage_commands(app, g);
   cli::add_indicators_command(app, g);

@@ -20,15 +20,17 @@ using roads::kInvalid;
 
 json Call::to_json() const {
   return {{"id", id}, {"name", name}, {"opens", opens}, {"closes", closes}, {"threshold_minutes", threshold_min},
-          {"min_years_open", min_years_open}, {"min_fte", min_fte}, {"margin", margin}};
+          {"min_years_open", min_years_open}, {"min_fte", min_fte}, {"margin", margin},
+          {"itinerant_stops", itinerant_stops}};
 }
 
 std::vector<Call> list_calls(sqlite::Database& db) {
-  auto st = db.prepare("SELECT id, name, opens, closes, threshold_min, min_years_open, min_fte, margin FROM calls "
-                       "ORDER BY opens, id");
+  auto st = db.prepare("SELECT id, name, opens, closes, threshold_min, min_years_open, min_fte, margin, itinerant_stops "
+                       "FROM calls ORDER BY opens, id");
   std::vector<Call> out;
   while (st.step())
-    out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.real(4), st.real(5), st.real(6), st.text(7)});
+    out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.real(4), st.real(5), st.real(6), st.text(7),
+                   st.text(8)});
   return out;
 }
 
@@ -50,12 +52,13 @@ void add_call(sqlite::Database& db, const Call& c) {
   if (c.threshold_min <= 0 || c.min_years_open < 0 || c.min_fte < 0)
     throw Error("threshold must be > 0, minimum years and FTE >= 0");
   if (c.margin != "none" && c.margin != "median" && c.margin != "p90") throw Error("margin: none, median or p90");
+  if (c.itinerant_stops != "ignore" && c.itinerant_stops != "block") throw Error("itinerant_stops: ignore or block");
   for (auto& k : list_calls(db))
     if (k.id == c.id) throw Error(fmt::format("a call '{}' already exists", c.id));
   auto st = db.prepare("INSERT INTO calls (id, name, opens, closes, threshold_min, min_years_open, min_fte, created_at, "
-                       "margin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                       "margin, itinerant_stops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, c.id).bind(2, c.name).bind(3, c.opens).bind(4, c.closes).bind(5, c.threshold_min);
-  st.bind(6, c.min_years_open).bind(7, c.min_fte).bind(8, date::now_utc()).bind(9, c.margin);
+  st.bind(6, c.min_years_open).bind(7, c.min_fte).bind(8, date::now_utc()).bind(9, c.margin).bind(10, c.itinerant_stops);
   st.run();
 }
 
@@ -88,6 +91,13 @@ json CreationCheck::to_json() const {
   };
   json near = json::array();
   for (auto& p : nearby) near.push_back(place(p));
+  auto stop = [](const NearbyStop& n) {
+    return json{{"place_id", n.stop.place_id}, {"place", n.stop.place_name}, {"stop", n.stop.stop_name},
+                {"commune", n.stop.commune}, {"hours", n.stop.hours}, {"lon", n.stop.at.lon}, {"lat", n.stop.at.lat},
+                {"minutes", std::round(n.minutes * 100) / 100}};
+  };
+  json stops_near = json::array();
+  for (auto& n : stops_nearby) stops_near.push_back(stop(n));
   json legs = json::array();
   for (auto& l : route)
     legs.push_back({{"road", l.name}, {"class", l.road_class}, {"km", std::round(l.distance_m / 100) / 10},
@@ -100,18 +110,24 @@ json CreationCheck::to_json() const {
   return {{"verdict", verdict_name(verdict)}, {"reason", reason}, {"at", {at.lon, at.lat}},
           {"threshold_minutes", threshold_min}, {"margin_minutes", std::round(margin_min * 10) / 10},
           {"nearest", nearest ? place(*nearest) : json(nullptr)},
-          {"within_1_5_threshold", near}, {"route_to_nearest", legs}, {"route_geometry", line}, {"access_m", std::round(access_m)},
+          {"within_1_5_threshold", near},
+          {"itinerant_stops_rule", itinerant_rule}, {"nearest_itinerant_stop", nearest_stop ? stop(*nearest_stop) : json(nullptr)},
+          {"itinerant_stops_within_1_5_threshold", stops_near}, {"route_to_nearest", legs}, {"route_geometry", line}, {"access_m", std::round(access_m)},
           {"data_used", data.to_json()}};
 }
 
 CreationChecker::CreationChecker(const roads::RoadGraph& g, const routing::Snapper& snapper,
-                                 std::vector<registry::Place> open_places, const Call& call, DataUsed data)
+                                 std::vector<registry::Place> open_places, const Call& call, DataUsed data,
+                                 std::vector<StopSite> stops)
     : g_(g), snapper_(snapper), places_(std::move(open_places)), call_(call), data_(std::move(data)),
-      nearest_(g, snapper), search_(g) {
+      nearest_(g, snapper), stops_(std::move(stops)), stop_nearest_(g, snapper), search_(g) {
   std::vector<geo::LonLat> at;
   for (auto& p : places_) at.push_back({*p.lon, *p.lat});
   nearest_.compute(at);
   far_unsnapped_ = nearest_.unsnapped();
+  at.clear();
+  for (auto& s : stops_) at.push_back(s.at);
+  stop_nearest_.compute(at, static_cast<roads::Millis>(std::llround(call_.threshold_min * 60000)));
 }
 
 namespace {
@@ -123,7 +139,31 @@ NearbyPlace describe(const registry::Place& p, double minutes) {
 
 CreationCheck CreationChecker::quick(geo::LonLat at) const { return evaluate(at, snapper_.snap(at)); }
 
+// The fixed places' verdict, then the call's rule on itinerant stops, named either way.
 CreationCheck CreationChecker::evaluate(geo::LonLat at, const routing::Snap& snap) const {
+  CreationCheck r = evaluate_fixed(at, snap);
+  r.itinerant_rule = call_.itinerant_stops;
+  if (!snap.ok || stops_.empty()) return r;
+  auto n = stop_nearest_.from(snap);
+  if (!n.reachable || n.ms > call_.threshold_min * 60000) return r;
+  r.nearest_stop = NearbyStop{stops_[n.place], n.ms / 60000.0};
+  auto& s = r.nearest_stop->stop;
+  std::string stop = fmt::format("the itinerant stop '{}' of '{}' ({}, {}) is {:.1f} min away by car", s.stop_name,
+                                 s.place_name, s.commune, s.hours, r.nearest_stop->minutes);
+  if (call_.itinerant_stops == "block" && r.verdict == CreationCheck::Verdict::Eligible) {
+    r.verdict = CreationCheck::Verdict::NotEligible;
+    r.reason = fmt::format("{}, within the {:g} minutes, and this call counts itinerant stops (itinerant_stops = "
+                           "block). Without it: {}", stop, call_.threshold_min, r.reason);
+  } else if (r.verdict == CreationCheck::Verdict::Eligible) {
+    r.reason += fmt::format("; {}, but this call does not count itinerant stops (a part-time stop is not a tiers-lieu "
+                            "open to all: itinerant_stops = ignore)", stop);
+  } else {
+    r.reason += fmt::format("; also, {}", stop);
+  }
+  return r;
+}
+
+CreationCheck CreationChecker::evaluate_fixed(geo::LonLat at, const routing::Snap& snap) const {
   CreationCheck r;
   r.at = at;
   r.threshold_min = call_.threshold_min;
@@ -191,6 +231,13 @@ CreationCheck CreationChecker::explain(geo::LonLat at) {
     if (best <= limit) r.nearby.push_back(describe(places_[i], best / 60000.0));
   }
   std::sort(r.nearby.begin(), r.nearby.end(), [](auto& a, auto& b) { return a.minutes != b.minutes ? a.minutes < b.minutes : a.id < b.id; });
+  const auto& ss = stop_nearest_.place_snaps();
+  for (size_t i = 0; i < stops_.size() && i < ss.size(); ++i) {
+    if (!ss[i].ok) continue;
+    roads::Millis best = routing::arrival(g_, search_, snap, ss[i]);
+    if (best <= limit) r.stops_nearby.push_back({stops_[i], best / 60000.0});
+  }
+  std::sort(r.stops_nearby.begin(), r.stops_nearby.end(), [](auto& a, auto& b) { return a.minutes < b.minutes; });
   auto& target = places_[std::find_if(places_.begin(), places_.end(), [&](auto& p) { return p.id == r.nearest->id; }) - places_.begin()];
   auto route = routing::route(snapper_, search_, at, {*target.lon, *target.lat});
   if (route.ok) r.route = route.legs, r.route_geometry = route.geometry;

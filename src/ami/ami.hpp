@@ -22,6 +22,9 @@ struct Call {
   // How the drive time's error is applied to a creation verdict: "median" (the profile's cross-validated median
   // error), "p90" (its 90th percentile: more verdicts to verify), "none" (the time as computed).
   std::string margin = "median";
+  // Whether an itinerant stop within the threshold makes an area ineligible for a creation: "ignore" (the default:
+  // a part-time stop is not a tiers-lieu open to all) or "block". Either way the explanation names the stops nearby.
+  std::string itinerant_stops = "ignore";
   bool open_on(const std::string& date) const { return opens <= date && date <= closes; }
   nlohmann::json to_json() const;
 };
@@ -46,6 +49,16 @@ struct NearbyPlace {
   double minutes = 0;
 };
 
+// A stop of an itinerant place, as the rules see it (plain data: the itinerant stage fills it).
+struct StopSite {
+  std::string place_id, place_name, stop_name, commune, hours;
+  geo::LonLat at;
+};
+struct NearbyStop {
+  StopSite stop;
+  double minutes = 0;
+};
+
 // The relative error the call applies to drive times, from the profile's calibration, and its description.
 std::pair<double, std::string> margin_of(const Call& call, double error_median, double error_p90);
 
@@ -59,6 +72,9 @@ struct CreationCheck {
   double threshold_min = 20;
   std::optional<NearbyPlace> nearest;  // the nearest open place (when reachable)
   std::vector<NearbyPlace> nearby;     // open places within 1.5 x the threshold, nearest first
+  std::optional<NearbyStop> nearest_stop;  // the nearest itinerant stop within the threshold
+  std::vector<NearbyStop> stops_nearby;    // itinerant stops within 1.5 x the threshold (explain), nearest first
+  std::string itinerant_rule;              // the call's itinerant_stops
   std::vector<routing::RouteLeg> route;  // roads to the nearest place
   std::vector<geo::LonLat> route_geometry;  // its line, from the point to the place
   double access_m = 0;                 // straight distance from the point to the road
@@ -71,7 +87,7 @@ const char* verdict_name(CreationCheck::Verdict v);  // eligible, not_eligible, 
 class CreationChecker {
  public:
   CreationChecker(const roads::RoadGraph& g, const routing::Snapper& snapper, std::vector<registry::Place> open_places,
-                  const Call& call, DataUsed data);
+                  const Call& call, DataUsed data, std::vector<StopSite> stops = {});
   // Verdict, nearest place and time (from the sweep: cheap, what batches use).
   CreationCheck quick(geo::LonLat at) const;
   // Same, plus the places within 1.5 x the threshold and the route to the nearest (explanations).
@@ -80,12 +96,15 @@ class CreationChecker {
 
  private:
   CreationCheck evaluate(geo::LonLat at, const routing::Snap& snap) const;
+  CreationCheck evaluate_fixed(geo::LonLat at, const routing::Snap& snap) const;
   const roads::RoadGraph& g_;
   const routing::Snapper& snapper_;
   std::vector<registry::Place> places_;
   Call call_;
   DataUsed data_;
   routing::NearestPlaces nearest_;
+  std::vector<StopSite> stops_;
+  routing::NearestPlaces stop_nearest_;
   routing::Search search_;
   std::vector<uint32_t> far_unsnapped_;  // open places that could not be snapped
 };

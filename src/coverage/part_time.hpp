@@ -23,7 +23,7 @@ struct Window {
 };
 
 struct TimedSite {
-  std::string id, name;  // "place_id#seq", the stop's name
+  std::string id, name, insee;  // "place_id#seq", the stop's name, its commune
   geo::LonLat at;
   std::vector<Window> windows;
 };

@@ -119,7 +119,12 @@ ImportedTimetable read_mednum_stops(const std::string& content, const std::strin
     s.note = cell(row, "presentation_resume");
     if (out.name.empty()) {
       out.name = service;
-      out.siret = cell(row, "SIRET");
+      for (char ch : cell(row, "SIRET"))
+        if (ch >= '0' && ch <= '9') out.siret += ch;
+      if (!out.siret.empty() && out.siret.size() != 14) {
+        out.warnings.push_back(fmt::format("SIRET '{}' left out: not 14 digits", cell(row, "SIRET")));
+        out.siret.clear();
+      }
       out.website = cell(row, "site_web");
       out.phone = phone_of(cell(row, "telephone"));
       out.parent = cell(row, "structure_parente");

@@ -19,7 +19,6 @@ namespace {
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
-int round_up_5(double minutes) { return static_cast<int>(std::ceil(minutes / 5 - 1e-9)) * 5; }
 std::string hm(int m) { return fmt::format("{:02}:{:02}", m / 60, m % 60); }
 const char* kDays[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
 
@@ -43,8 +42,8 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
   r.request = q;
   auto& communes = engine.communes();
   const Millis threshold = coverage::threshold_ms(q.threshold_min);
-  const Millis day = static_cast<Millis>(std::llround(q.day_hours * 3600000)),
-               stop = static_cast<Millis>(std::llround(q.stop_hours * 3600000));
+  const Millis day = static_cast<Millis>(std::llround(q.day_hours * 60) * 60000),
+               stop = static_cast<Millis>(std::llround(q.stop_hours * 60) * 60000);
   if (q.stop_hours / q.weeks + 1e-9 < q.min_hours_week)
     r.warnings.push_back(fmt::format("a stop of {:g} h every {} weeks is {:.2f} h a week, less than the {:g} h a week "
                                      "part-time coverage asks",
@@ -102,6 +101,9 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
   r.matrix_seconds = since(t2) + since(t0) - since(t1) - r.sets_seconds;  // tables only
   TourInstance& in = r.instance;
   in.n = r.candidates.size();
+  // Legs rounded up to 5 minutes: the timetable then reads in round times and still fits the day exactly.
+  for (auto& x : matrix)
+    if (x != kInfinity) x = (x + 299999) / 300000 * 300000;
   in.time = std::move(matrix);
   in.covers = std::move(covers);
   in.weight = std::move(weight);
@@ -127,8 +129,8 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
       uint32_t c = dt.stops[k];
       TourStop s;
       s.candidate = c, s.day = td.day, s.order = static_cast<int>(k), s.week = td.week, s.weekday = td.weekday;
-      s.arrive = round_up_5(clock + in.t(prev, c + 1) / 60000.0);
-      s.depart = s.arrive + static_cast<int>(std::lround(q.stop_hours * 60));
+      s.arrive = clock + static_cast<int>(in.t(prev, c + 1) / 60000);
+      s.depart = s.arrive + static_cast<int>(stop / 60000);
       clock = s.depart;
       prev = c + 1;
       for (auto e : in.covers[c])
@@ -138,9 +140,7 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
       td.stops.push_back(static_cast<uint32_t>(r.stops.size()));
       r.stops.push_back(s);
     }
-    td.back = dt.stops.empty() ? q.start_minute : clock + static_cast<int>(std::ceil(in.t(prev, 0) / 60000.0));
-    if (td.back - td.leave > q.day_hours * 60 + 1e-9)  // rounding to 5 minutes may add a few minutes
-      r.warnings.push_back(fmt::format("day {}: back at {} once the arrivals are rounded to 5 minutes", d + 1, hm(td.back)));
+    td.back = dt.stops.empty() ? q.start_minute : clock + static_cast<int>(in.t(prev, 0) / 60000);
     r.days.push_back(td);
   }
   return r;

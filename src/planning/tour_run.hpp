@@ -1,7 +1,9 @@
 #pragma once
 // One tour-planning run on the region: candidates (commune centres whose round trip from the base fits a day),
 // their coverage sets over the population not covered permanently, the time matrix on the road graph, the
-// heuristic (and the exact method on request), and the timetable that results (clock times, opening_hours).
+// heuristic (and the exact method on request), and the timetable that results (clock times, opening_hours). Each
+// leg's drive time is rounded up to 5 minutes, so the timetable reads in round times and each day still ends back
+// at the base within its length.
 // Used by the CLI and the HTTP API alike.
 #include <optional>
 #include <string>
