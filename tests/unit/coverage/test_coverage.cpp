@@ -7,6 +7,8 @@
 #include "../roads/graph_helpers.hpp"
 #include "core/paths.hpp"
 #include "coverage/coverage.hpp"
+#include "coverage/part_time.hpp"
+#include "core/error.hpp"
 #include "roads/builder.hpp"
 #include "roads/importers.hpp"
 #include "territory/communes.hpp"
@@ -187,4 +189,33 @@ TEST(Coverage, BundledRegionTotalsEqualInputTotals) {
     EXPECT_GT(r.share(), 0.2);
     EXPECT_LT(r.share(), 0.9);
   }
+}
+
+TEST(PartTime, ToyHandChecked) {
+  // Permanent: A (5 min) and B (10 min) with a 10-minute threshold. Two stops at n3 (C and E), served on the
+  // first Tuesday 09:00-12:00 and 10:00-13:00: their union is 4 hours in a fortnight, 2 hours a week.
+  Toy toy;
+  Engine engine(toy.graph, *toy.snapper, toy.points, territory::CommuneTable::bundled());
+  engine.compute(toy.places);
+  std::vector<TimedSite> sites = {{"bus#1", "C1", "33063", {-0.45, 44.80}, {{1, 540, 720}}},
+                                  {"bus#2", "C2", "33063", {-0.45, 44.80}, {{1, 600, 780}}},
+                                  {"bus#3", "C3", "33063", {-0.45, 44.80}, {{1, 540, 720}}}};  // same windows as #1
+  auto r = part_time(engine, sites, {threshold_ms(10), 14, 1.0});
+  EXPECT_EQ(r.sweeps, 2u);  // one per distinct set of windows, not per stop
+  EXPECT_DOUBLE_EQ(r.population, 720);
+  EXPECT_DOUBLE_EQ(r.permanent, 300);
+  EXPECT_DOUBLE_EQ(r.part_time, 370);  // C and E
+  EXPECT_FLOAT_EQ(r.hours_week[2], 2.0f);
+  EXPECT_EQ(r.state[3], 0);  // D: no road
+  EXPECT_DOUBLE_EQ(r.by_weekday[1], 670);
+  EXPECT_DOUBLE_EQ(r.by_weekday[0], 300);
+  auto strict = part_time(engine, sites, {threshold_ms(10), 14, 2.5});
+  EXPECT_DOUBLE_EQ(strict.part_time, 0);
+  EXPECT_DOUBLE_EQ(strict.reached_below_h, 370);
+  // A stop open on Tuesday morning, as a place: "the nearest place open then".
+  EXPECT_EQ(open_during(sites, parse_day_time("Tu 11:00-12:00")).size(), 3u);
+  EXPECT_EQ(open_during(sites, parse_day_time("Tu 12:30-14:00")).size(), 1u);
+  EXPECT_TRUE(open_during(sites, parse_day_time("We 09:00-12:00")).empty());
+  EXPECT_THROW(parse_day_time("mardi"), Error);
+  EXPECT_THROW(parse_day_time("Tu 12:00-09:00"), Error);
 }
