@@ -7,18 +7,61 @@
 #include "api/state.hpp"
 #include "coverage/service_areas.hpp"
 #include "planning/run.hpp"
+#include "coverage/part_time.hpp"
 #include "coverage/serialize.hpp"
+#include "itinerant/sites.hpp"
 
 namespace maillage::api::coverage_api {
 
 namespace {
 
+// The itinerant stops of the places open at `d` over the period the request names (weeks, or one ISO week).
+struct Timed {
+  itinerant::Period period;
+  std::vector<coverage::TimedSite> sites;
+};
+Timed timed_sites(const Call& c, const std::string& d) {
+  auto week = q(c.r, "week");
+  itinerant::Period period;
+  try {
+    period = week.empty() ? itinerant::period_of(d, static_cast<int>(q_number(c.r, "weeks", 2, 1, 8)))
+                          : itinerant::period_of_week(week);
+  } catch (const Error& e) {
+    throw bad("week", e.what());
+  }
+  std::lock_guard l(c.s.store_mu);
+  return {period, itinerant::timed_sites(itinerant::active(*c.s.store, d), period)};
+}
+
 Response geojson(const Call& c, bool zones) {
   auto& s = c.s;
-  only(c.r, {"date", "threshold"});
+  only(c.r, {"date", "threshold", "open_at", "weeks", "week"});
   auto d = q_date(c.r);
   double t = q_number(c.r, "threshold", 20, 1, 600);
   auto rev = s.revision();
+  auto open_at = q(c.r, "open_at");
+  if (!open_at.empty()) {  // the nearest place open then: fixed places and the stops served that weekday and time
+    if (zones) throw bad("open_at", "only for cells.geojson");
+    coverage::DayTime when;
+    try {
+      when = coverage::parse_day_time(open_at);
+    } catch (const Error& e) {
+      throw bad("open_at", e.what());
+    }
+    auto key = fmt::format("cells-open|{}|{}|{}|{}|{}|{}", rev, d, coverage::threshold_ms(t), open_at, q(c.r, "weeks"),
+                           q(c.r, "week"));
+    auto body = cached(s, key, [&] {
+      auto timed = timed_sites(c, d);
+      auto places = open_places(s, d);
+      for (auto i : coverage::open_during(timed.sites, when))
+        places.push_back({timed.sites[i].id, timed.sites[i].name, timed.sites[i].insee, timed.sites[i].at});
+      std::lock_guard l(s.engine_mu);
+      s.engine->compute(places);
+      s.engine_key = key;  // not the plain engine of the date: the next with_engine recomputes
+      return coverage::cells_geojson(*s.engine, places, t).dump();
+    });
+    return {200, "application/json", *body, {}};
+  }
   auto body = cached(s, fmt::format("{}|{}|{}|{}", zones ? "zones" : "cells", rev, d, coverage::threshold_ms(t)), [&] {
     return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
       if (!zones) return coverage::cells_geojson(e, places, t).dump();
@@ -56,16 +99,23 @@ Response isochrones(const Call& c) {
 
 Response summary(const Call& c) {
   auto& s = c.s;
-  only(c.r, {"date", "threshold", "communes"});
+  only(c.r, {"date", "threshold", "communes", "weeks", "week", "min_hours"});
   auto d = q_date(c.r);
   double t = q_number(c.r, "threshold", 20, 1, 600);
   bool communes = q_bool(c.r, "communes");
+  double min_hours = q_number(c.r, "min_hours", 1, 0, 168);
   auto rev = s.revision();
-  auto body = cached(s, fmt::format("coverage|{}|{}|{}|{}", rev, d, coverage::threshold_ms(t), communes), [&] {
+  auto key = fmt::format("coverage|{}|{}|{}|{}|{}|{}|{}", rev, d, coverage::threshold_ms(t), communes, q(c.r, "weeks"),
+                         q(c.r, "week"), min_hours);
+  auto body = cached(s, key, [&] {
+    auto timed = timed_sites(c, d);
     return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
       auto rep = coverage::build_report(e, places, d, t, s.error_median);
       planning::suggest_zone_sites(e, rep, coverage::threshold_ms(t));
       auto j = coverage::report_json(rep, places, communes);
+      auto pt = coverage::part_time(e, timed.sites, {coverage::threshold_ms(t), timed.period.days, min_hours});
+      pt.period_from = timed.period.monday;
+      j["part_time"] = coverage::to_json(pt);
       j["registry_revision"] = rev;
       return j.dump();
     });

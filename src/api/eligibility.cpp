@@ -8,6 +8,7 @@
 #include "api/handlers.hpp"
 #include "api/request.hpp"
 #include "api/state.hpp"
+#include "itinerant/sites.hpp"
 #include "core/date.hpp"
 #include "registry/listing.hpp"
 #include "core/error.hpp"
@@ -46,13 +47,15 @@ std::unique_ptr<ami::CreationChecker> take_checker(State& s, const ami::Call& ca
   f.open_on = d;
   f.fixed_only = true;
   std::vector<registry::Place> places;
+  std::vector<ami::StopSite> stops;
   {
     std::lock_guard l(s.store_mu);
     places = s.store->list(f);
+    stops = itinerant::stop_sites(itinerant::active(*s.store, d));
   }
   ami::DataUsed used{d, call.id, s.graph_label, s.graph.checksum, rev};
   std::tie(used.margin_fraction, used.margin_basis) = ami::margin_of(call, s.error_median, s.error_p90);
-  return std::make_unique<ami::CreationChecker>(s.graph, *s.snapper, std::move(places), call, used);
+  return std::make_unique<ami::CreationChecker>(s.graph, *s.snapper, std::move(places), call, used, std::move(stops));
 }
 
 json creation_json(State& s, const Request& r) {

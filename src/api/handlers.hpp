@@ -50,6 +50,17 @@ Response cover(const Call&);
 Response criticality(const Call&);
 }  // namespace planning_api
 
+namespace itinerant_api {  // itinerant.cpp: itinerant places, their timetables, the tour planner
+Response list(const Call&);
+Response stops_geojson(const Call&);
+Response stops_csv(const Call&);
+Response timetable(const Call&);
+Response timetable_ics(const Call&);
+Response put(const Call&);
+Response day_route(const Call&);
+Response tour(const Call&);
+}  // namespace itinerant_api
+
 namespace booking_api {  // booking.cpp: resources, free desks, bookings and their calendars
 Response resources(const Call&);
 Response search(const Call&);

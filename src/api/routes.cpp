@@ -12,6 +12,7 @@ const std::vector<Route>& Service::routes() {
   namespace e = eligibility_api;
   namespace b = booking_api;
   namespace pl = planning_api;
+  namespace it = itinerant_api;
   namespace au = auth_api;
   namespace ad = admin_api;
   namespace co = contributions_api;
@@ -169,6 +170,24 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/plan/best", A::Public, "best k new sites (k, exact, time_limit, format=json|geojson)", pl::best, Cost::Heavy},
       {"GET", "/plan/cover", A::Public, "fewest new sites covering every coverable inhabitant", pl::cover, Cost::Heavy},
       {"GET", "/plan/criticality", A::Public, "what each open place is worth to coverage", pl::criticality, Cost::Heavy},
+      {"GET", "/plan/tour", A::Public,
+       "tours of an itinerant tiers-lieu from a base (base, days, weeks, day_hours, stop_hours, start, threshold, exact, "
+       "time_limit, max_candidates, format=json|geojson): the stops and days that bring the most people not covered "
+       "permanently within the threshold",
+       it::tour, Cost::Heavy},
+
+      {"GET", "/itinerant", A::Public, "itinerant places open at the date with their stops and next passage", it::list},
+      {"GET", "/itinerant/stops.geojson", A::Public, "every stop of every itinerant place (points)", it::stops_geojson},
+      {"GET", "/itinerant/stops.csv", A::Public, "every stop (place_id, seq, name, insee_code, lon, lat, hours, ...)",
+       it::stops_csv},
+      {"GET", "/places/{id}/timetable", A::Public, "an itinerant place's stops and passages (from, weeks)", it::timetable},
+      {"GET", "/places/{id}/timetable.ics", A::Public, "its passages as iCalendar (from, days)", it::timetable_ics},
+      {"PUT", "/places/{id}/timetable", A::Signed,
+       "replace the timetable (operator, base_insee, vehicle, stops: name, insee_code, address, lon, lat, hours in the "
+       "opening_hours syntax, note): editors and the place's managers",
+       it::put},
+      {"GET", "/places/{id}/route.geojson", A::Public, "the route of one day (date): base, stops served, base",
+       it::day_route, Cost::Heavy},
 
       {"GET", "/auth/session", A::Public, "who is signed in (and the CSRF token for state-changing requests)",
        au::session_get},

@@ -1,6 +1,7 @@
 // The service: data loaded once, and `handle`, which finds the route, checks the token against the route's
 // access, calls the handler and maps every error to its status and JSON body.
 #include "api/service.hpp"
+#include "itinerant/itinerant.hpp"
 
 #include <fmt/format.h>
 
@@ -189,6 +190,9 @@ Response Service::handle(const Request& r) {
     // A decision that no longer applies (already decided, a likely duplicate) is a conflict; a value is a 400.
     bool conflict = e.field == "status" || e.field == "distinct";
     return error_response(conflict ? 409 : 400, conflict ? "conflict" : "bad_request", e.what(), e.field);
+  } catch (const itinerant::StopError& e) {  // the stop (1-based) and its field: stops[3].hours
+    return error_response(400, "bad_request", e.what(),
+                          e.index == 0 ? e.field : fmt::format("stops[{}].{}", e.index, e.field));
   } catch (const NotFound& e) {
     return error_response(404, "not_found", e.what());
   } catch (const InputError& e) {
