@@ -699,3 +699,51 @@ test('the network: register for an event, find a resource by a word of its text,
   assert.deepEqual(p.errors, []);
   await p.close();
 });
+
+test('an itinerant bus: its stops and a day route on the map, its timetable on the sheet, a planned tour', async () => {
+  const file = join(here, '..', '..', 'data', 'itinerant', 'bus-france-services-charente.json');
+  const out = cli('itinerant', 'import', file);
+  assert.match(out, /with 12 stops/);
+  const id = '16292-bus-france-services-emmaus-ruffec';
+  const p = await page();
+  await p.goto(base + '/#carte');
+  await p.waitForFunction(() => document.querySelector('#map')?.dataset.stops === '12');
+  assert.equal(await p.locator('#map .stop').count(), 12);
+  assert.match(await p.textContent('#itinerant-count'), /12 arrêts/);
+  // The stop of the next passage: its popup offers the route of that day.
+  const list = await api('/itinerant');
+  const next = list.items[0].next_passage;
+  await p.locator('#map .stop').nth(next.stop - 1).dispatchEvent('click'); // stops overlap at the region's zoom
+  await p.click('.leaflet-popup button:has-text("Trajet du prochain jour")');
+  await p.waitForFunction((d) => document.querySelector('#map').dataset.route === d, next.date);
+  assert.match(await p.textContent('#itinerant-route'), new RegExp(`Trajet du ${next.date}`));
+  assert.ok(Number(await p.getAttribute('#map', 'data-route-points')) > 10, 'the route follows the roads');
+  // The coverage layer "open on Tuesday morning": its legend says so.
+  await p.selectOption('#cells-open-at', 'Tu 09:00-12:00');
+  await p.check('#layer-cells');
+  await p.waitForFunction(() => document.querySelector('#map').dataset.cellsOpenAt === 'Tu 09:00-12:00');
+  assert.match(await p.textContent('#legend'), /mardi matin/);
+  await shot(p, 'itinerant-map');
+  // The sheet: the next passage and two weeks of passages.
+  await p.goto(base + `/#lieu/${id}`);
+  await p.waitForSelector('#timetable tr td');
+  const t = await api(`/places/${id}/timetable`);
+  assert.equal(await p.locator('#timetable tr').count(), t.passages.length + 1);
+  assert.match(await p.textContent('#next-passage'), new RegExp(t.next_passage.name.replace(/[()]/g, '.')));
+  await shot(p, 'itinerant-sheet');
+  // The tour planner: two days from Ruffec, on the planning map.
+  await p.goto(base + '/#planification');
+  await p.waitForSelector('#plan-list li');
+  await p.fill('#tour-form input[name=base]', 'Ruffec (16292)');
+  await p.fill('#tour-form input[name=days]', '2');
+  await p.click('#tour-form button');
+  await p.waitForSelector('#tour-table tr td', { timeout: 60000 });
+  const r = await api('/plan/tour?base=16292&days=2');
+  assert.equal(Number(await p.getAttribute('#tour-table', 'data-served')), r.population_served);
+  assert.equal(await p.locator('#tour-table tr').count(), r.stops.length + 1);
+  assert.ok((await p.locator('#plan-map .stop').count()) === r.stops.length);
+  assert.match(await p.textContent('#tour-status'), /Depuis Ruffec/);
+  await shot(p, 'itinerant-tour');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});

@@ -68,7 +68,11 @@ export function coverageLayers(map, placesLayer) {
   const drawLegend = () => {
     const parts = [];
     if (shown.cells) {
-      parts.push(el('strong', {}, 'Temps de trajet en voiture vers le tiers-lieu ouvert le plus proche'));
+      const when = byId('cells-open-at');
+      const at = when.value
+        ? ` ${when.selectedOptions[0].textContent} (lieux fixes et arrêts itinérants présents)`
+        : '';
+      parts.push(el('strong', {}, `Temps de trajet en voiture vers le tiers-lieu ouvert le plus proche${at}`));
       BANDS.forEach(([, col], i) =>
         parts.push(el('div', { class: 'key' }, el('span', { style: `background:${col}` }), bandLabel(i))),
       );
@@ -89,7 +93,9 @@ export function coverageLayers(map, placesLayer) {
     shown.cells = on;
     if (!on) cells?.remove();
     else {
-      cells ||= cellsImage(await api('/coverage/cells.geojson'));
+      const when = byId('cells-open-at').value;
+      cells ||= cellsImage(await api(`/coverage/cells.geojson${when ? `?open_at=${encodeURIComponent(when)}` : ''}`));
+      map.getContainer().dataset.cellsOpenAt = when;
       if (shown.cells) cells.addTo(map);
     }
     drawLegend();
@@ -120,4 +126,9 @@ export function coverageLayers(map, placesLayer) {
 
   byId('layer-cells').addEventListener('change', (e) => toggleCells(e.target.checked));
   byId('layer-zones').addEventListener('change', (e) => toggleZones(e.target.checked));
+  byId('cells-open-at').addEventListener('change', () => {
+    cells?.remove();
+    cells = null;
+    if (shown.cells) toggleCells(true);
+  });
 }

@@ -8,6 +8,7 @@ import { STATUS, STATUS_COLOUR, inseeOf, plural, typesLabel } from '../lib/forma
 import { getPref, setPref } from '../lib/prefs.js';
 import { coverageLayers } from './coverage_layers.js';
 import { checkEligibility } from './eligibility.js';
+import { itinerantLayer } from './itinerant.js';
 
 let map;
 let placesLayer;
@@ -97,6 +98,7 @@ export async function initMap() {
   });
   initCommuneSearch();
   await loadPlaces();
+  await itinerantLayer(map);
 }
 
 export function showMap() {

@@ -3,6 +3,7 @@ import { api, send } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
 import { STATUS, typesLabel } from '../lib/format.js';
 import { isEditor, manages, refreshSession } from '../lib/session.js';
+import { showTimetable } from './itinerant.js';
 
 const LABELS = {
   name: 'Nom',
@@ -156,6 +157,7 @@ export async function showPlace(id) {
     ),
   );
   confirmation(p);
+  await showTimetable(p);
   byId('history').replaceChildren(...history);
   if (isEditor() || manages(p.id)) editForm(p);
   else byId('place-edit').hidden = true;

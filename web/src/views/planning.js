@@ -5,6 +5,7 @@ import { baseMap } from '../lib/basemap.js';
 import { Chart } from '../lib/charts.js';
 import { byId, el } from '../lib/dom.js';
 import { fmtInt, fmtPct } from '../lib/format.js';
+import { initTourPlanner } from './itinerant.js';
 
 let planMap;
 let planLayer;
@@ -56,6 +57,7 @@ async function runPlan(k) {
 }
 
 export function initPlanning() {
+  initTourPlanner(() => planMap);
   byId('plan-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const k = Math.max(1, Math.min(100, Number(new FormData(e.target).get('k')) || 10));
