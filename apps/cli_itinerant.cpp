@@ -105,6 +105,14 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
     auto rev = store->next_revision();
     std::string origin = fmt::format("itinerant import {} by {}", ia->file, cli_actor());
     registry::Place p;
+    // Without --id, a second import of the same timetable updates the place it made (same name and base).
+    if (ia->id.empty()) {
+      auto* base = communes.find(t.timetable.base_insee.empty() ? t.timetable.stops.front().insee_code
+                                                                : t.timetable.base_insee);
+      std::string name = !ia->name.empty() ? ia->name : t.parent.empty() ? t.name : fmt::format("{} ({})", t.name, t.parent);
+      for (auto& id : store->ids_by_name_commune(name, base->code))
+        if (auto q = store->get(id); q && (q->types & registry::type_bit("itinerant"))) ia->id = id;
+    }
     if (!ia->id.empty()) {
       auto existing = store->get(ia->id);
       if (!existing) throw NotFound(fmt::format("no place with id '{}'", ia->id));

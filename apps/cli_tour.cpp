@@ -99,6 +99,8 @@ void add_tour_command(CLI::App* plan, Globals& g) {
   t->add_flag("--exact", a->q.exact, "also solve exactly (every feasible day enumerated, then CBC): small instances");
   t->add_option("--time-limit", a->q.time_limit_s, "seconds for the heuristic (default 10; the exact method 6x)");
   t->add_option("--max-candidates", a->q.max_candidates, "commune centres considered, nearest first (default 400)");
+  t->add_option("--department", a->q.departments, "stops only in these departments (repeat or comma-separated: 16,86)")
+      ->delimiter(',');
   t->add_option("--compare", a->compare, "an itinerant place: the population its timetable serves today, beside the plan's");
   t->add_flag("--json", a->json, "JSON output");
   t->add_flag("--geojson", a->geojson, "GeoJSON: the base, the stops and each day's route on the road graph");

@@ -11,7 +11,11 @@ bash scripts/build_web.sh
 source scripts/steps.sh
 M=build/release/apps/maillage
 mkdir -p out
+BUS=16292-bus-france-services-emmaus-ruffec
 reports() {
+  # The Charente France Services bus (a real two-week timetable): imported once, updated on later runs.
+  $M itinerant import data/itinerant/bus-france-services-charente.json >out/itinerant-import.txt 2>&1
+  $M itinerant show $BUS >out/itinerant-bus.txt
   $M places summary >out/registry-summary.txt
   $M graph info >out/graph-info.txt
   $M plan best --k 10 >out/plan-best10.txt
@@ -27,6 +31,8 @@ reports() {
   $M indicators >out/indicators.txt
   $M ami check-creation --commune Aubusson >out/ami-check-aubusson.txt
   $M places quality >out/quality.txt
+  $M plan tour --base Ruffec --days 5 --weeks 2 --compare $BUS >out/plan-tour-ruffec.txt
+  $M plan tour --base Ruffec --days 5 --weeks 2 --geojson >out/plan-tour-ruffec.geojson
   $M publish bottin -o out/bottin.pdf
   $M publish panorama -o out/panorama.pdf
 }
@@ -37,6 +43,8 @@ echo "Coverage: $(grep -m1 'inhabitants within' out/coverage.txt)"
 echo "Reports:   out/coverage.txt, out/indicators.txt, out/plan-best10.txt (10 new sites closing the most gaps),"
 echo "           out/quality.txt (data quality against the published counts), out/registry-summary.txt,"
 echo "           out/calibration.txt (engine vs real trip times), out/graph-info.txt"
+echo "Itinerant: out/itinerant-bus.txt (the Charente bus's timetable), out/plan-tour-ruffec.txt (tours planned from"
+echo "           its base, beside the population it serves today; its GeoJSON too)"
 echo "Printed:   out/bottin.pdf (the directory), out/panorama.pdf (figures and charts)"
 echo "Exports:   out/places.geojson, out/places_annuaire.csv, out/places_mednum.csv, out/zones_blanches.geojson"
 echo "Try:       $M places list --department 23    or    $M --help"

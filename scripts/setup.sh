@@ -25,6 +25,7 @@ PACKAGES=(
   libsodium-dev                 # accounts: Argon2id password hashes, random keys and their hashes
   libstemmer-dev                # the resources' search in French (Snowball stems)
   libmagic-dev                  # the resources' file types, told by their content
+  libkopeninghours-dev qtbase5-dev   # itinerant stops: opening_hours parsed and evaluated (KDE KOpeningHours, Qt5 core)
   python3-vobject               # tests: the contacts' vCard read back by a reference reader
   libical-dev                   # tests: the iCalendar feeds parsed by a real parser
   chromium                      # browser tests of the web application (driven by playwright-core); prints the bottin and the panorama

@@ -6,6 +6,7 @@
 #include "api/request.hpp"
 #include "api/state.hpp"
 #include "core/date.hpp"
+#include "core/text.hpp"
 #include "itinerant/itinerant.hpp"
 #include "itinerant/sites.hpp"
 #include "planning/tour_run.hpp"
@@ -160,7 +161,7 @@ Response day_route(const Call& c) {
 Response tour(const Call& c) {
   auto& s = c.s;
   only(c.r, {"base", "days", "weeks", "day_hours", "stop_hours", "start", "threshold", "exact", "time_limit",
-             "max_candidates", "date", "format"});
+             "max_candidates", "date", "format", "department"});
   planning::TourRequest tq;
   auto base = q(c.r, "base");
   if (base.empty()) throw bad("base", "a commune (name or INSEE code) or lon,lat is required");
@@ -186,6 +187,11 @@ Response tour(const Call& c) {
   tq.exact = q_bool(c.r, "exact");
   tq.time_limit_s = q_number(c.r, "time_limit", 5, 1, c.limits.max_time_limit_s);
   tq.max_candidates = static_cast<size_t>(q_number(c.r, "max_candidates", 400, 1, 2000));
+  for (auto& d : text::split_list(q(c.r, "department"), ",")) {
+    if (d.size() != 2 || !std::isdigit(static_cast<unsigned char>(d[0])) || !std::isdigit(static_cast<unsigned char>(d[1])))
+      throw bad("department", fmt::format("'{}' is not a department code (16, 86...)", d));
+    tq.departments.push_back(d);
+  }
   auto start = q(c.r, "start", "09:00");
   int h = 0, m = 0;
   if (std::sscanf(start.c_str(), "%d:%d%c", &h, &m, &tail) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
@@ -197,7 +203,7 @@ Response tour(const Call& c) {
   if (format != "json" && format != "geojson") throw bad("format", "expected json or geojson");
   auto d = q_date(c.r);
   auto rev = s.revision();
-  auto key = fmt::format("tour|{}|{}|{:.5f},{:.5f}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", rev, d, tq.base.lon, tq.base.lat,
+  auto key = fmt::format("tour|{}|{}|{}|{:.5f},{:.5f}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", rev, d, q(c.r, "department"), tq.base.lon, tq.base.lat,
                          tq.days_per_week, tq.weeks, tq.day_hours, tq.stop_hours, tq.start_minute, tq.threshold_min, tq.exact,
                          tq.time_limit_s, tq.max_candidates, format);
   auto body = cached(s, key, [&] {

@@ -68,7 +68,12 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
   routing::Search search(engine.graph());
   std::vector<Candidate> all;
   std::vector<geo::LonLat> at;
-  for (auto& c : communes.all()) all.push_back({c.code, c.name, c.code, c.centre}), at.push_back(c.centre);
+  for (auto& c : communes.all()) {
+    if (!q.departments.empty() && std::find(q.departments.begin(), q.departments.end(), c.dep) == q.departments.end())
+      continue;
+    all.push_back({c.code, c.name, c.code, c.centre}), at.push_back(c.centre);
+  }
+  if (all.empty()) throw Error("departments: no commune in these departments");
   auto out_t = routing::table(engine.snapper(), search, {q.base}, at);
   auto back_t = routing::table(engine.snapper(), search, at, {q.base});
   if (std::all_of(out_t.begin(), out_t.end(), [](Millis x) { return x == kInfinity; }))
@@ -167,7 +172,7 @@ json to_json(const TourReport& r) {
             {"stop_hours", q.stop_hours}, {"start", hm(q.start_minute)}, {"threshold_minutes", q.threshold_min},
             {"population", std::round(r.population)}, {"covered_permanently", std::round(r.permanent)},
             {"not_covered_permanently", std::round(r.not_permanent)}, {"population_served", std::round(r.served)},
-            {"candidates", r.candidates.size()}, {"stops", stops}, {"days", days}, {"warnings", r.warnings},
+            {"candidates", r.candidates.size()}, {"departments", q.departments}, {"stops", stops}, {"days", days}, {"warnings", r.warnings},
             {"seconds", {{"matrix", r.matrix_seconds}, {"coverage_sets", r.sets_seconds},
                          {"heuristic", r.solution.seconds}}}};
   if (r.exact)

@@ -30,6 +30,7 @@ struct TourRequest {
   bool exact = false;
   double time_limit_s = 10;
   size_t max_candidates = 400;  // the nearest to the base among those that reach someone
+  std::vector<std::string> departments;  // stops only in these departments ("16"); empty: anywhere
 };
 
 struct TourStop {

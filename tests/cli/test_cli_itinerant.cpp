@@ -81,7 +81,8 @@ TEST(CliItinerant, TheCharenteBusEndToEnd) {
   EXPECT_TRUE(tour["exact"]["optimal"].get<bool>());
   for (auto& d : tour["days"]) EXPECT_LE(d["back"].get<std::string>(), "17:00") << d;
   auto cmp = json_of("plan tour --base Ruffec --days 5 --weeks 2 --max-candidates 60 --time-limit 2 --date 2026-06-01 "
-                     "--compare " + kBusId + " --json" + db);
+                     "--department 16 --compare " + kBusId + " --json" + db);
+  for (auto& st : cmp["stops"]) EXPECT_EQ(st["insee"].get<std::string>().substr(0, 2), "16") << st;
   EXPECT_GT(cmp["compare"]["part_time"]["part_time"]["population"].get<double>(), 0);
   EXPECT_EQ(cmp["stops"][0]["opening_hours"].get<std::string>().substr(0, 13), "week 01-53/2 ");
   auto gj = json_of("plan tour --base Ruffec --days 2 --max-candidates 10 --geojson" + db);
