@@ -10,6 +10,9 @@
 #include "core/io.hpp"
 #include "core/paths.hpp"
 #include "fuzz_common.hpp"
+#include "itinerant/itinerant.hpp"
+#include "registry/sqlite.hpp"
+#include "territory/communes.hpp"
 #include "roads/importers.hpp"
 #include "server/http_server.hpp"
 
@@ -18,7 +21,7 @@ using namespace maillage;
 namespace {
 struct World {
   std::unique_ptr<api::Service> service;
-  std::string editor, member, place;
+  std::string editor, member, place, bus = "16292-bus";
   World() {
     auto& store = fuzz::seeded_store();
     place = store.list({}).at(0).id;
@@ -31,6 +34,19 @@ struct World {
     auto m = b.add_member("Fuzz", "fuzz@example.org");
     b.add_membership(m, place, "", 0);
     member = api::create_token(store.db(), "member", "fuzz", nullptr, std::to_string(m));
+    {  // an itinerant place with the Charente bus's timetable
+      registry::Place p;
+      p.id = bus, p.name = "Bus", p.insee_code = "16292", p.types = registry::type_bit("itinerant");
+      p.lon = 0.196, p.lat = 46.03;
+      sqlite::Transaction tx(store.db());
+      auto rev = store.next_revision();
+      store.insert(p, rev, "fuzz");
+      auto t = itinerant::read_mednum_stops(io::read_file(paths::data_file("itinerant/bus-france-services-charente.json")),
+                                            "bus.json", territory::CommuneTable::bundled());
+      t.timetable.place_id = bus;
+      itinerant::put(store, t.timetable, rev, "fuzz");
+      tx.commit();
+    }
     auto profile_path = paths::data_file("profiles/car.json");
     auto profile = roads::Profile::load(profile_path);
     auto graph = roads::build_from_skeleton({paths::data_file("roads/tm_fra_naq_waypoints.csv.gz")}, profile,
@@ -64,7 +80,8 @@ const Template kTemplates[] = {
     {"POST", "/events/1/registrations", false, false}, {"POST", "/events", true, false},
     {"POST", "/contacts", true, false},         {"GET", "/resources", false, false},
     {"POST", "/places/{place}/charter", true, false}, {"POST", "/registrations/cancel", false, false},
-    {"POST", "/contacts/import", true, false},
+    {"POST", "/contacts/import", true, false},  {"PUT", "/places/{bus}/timetable", true, false},
+    {"GET", "/places/{bus}/timetable", false, false}, {"GET", "/itinerant", false, false},
 };
 }  // namespace
 
@@ -92,6 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     query = q == std::string_view::npos ? std::string_view() : first.substr(q + 1);
   }
   if (auto at = path.find("{place}"); at != std::string::npos) path.replace(at, 7, world.place);
+  if (auto at = path.find("{bus}"); at != std::string::npos) path.replace(at, 5, world.bus);
   r.path = path;
   r.query = server::parse_query(query);
   r.body = std::string(body);
