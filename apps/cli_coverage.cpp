@@ -174,6 +174,7 @@ void add_indicators_command(CLI::App& app, Globals& g) {
       return;
     }
     std::cout << fmt::format("Indicators on {} (registry revision {}): {} open places", r.date, store->revision(), r.open_places);
+    if (r.itinerant_places > 0) std::cout << fmt::format(" (and {} itinerant)", r.itinerant_places);
     if (r.open_without_opening_date) std::cout << fmt::format(" ({} with no known opening date)", r.open_without_opening_date);
     std::cout << fmt::format("\nInhabitants per open place: {} (population: {})\n",
                              r.inhabitants_per_place < 0 ? std::string("-") : fmt::format("{:.0f}", r.inhabitants_per_place),

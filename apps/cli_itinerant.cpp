@@ -78,7 +78,7 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
   it->require_subcommand(1);
 
   struct ImportArgs {
-    std::string file, id, name, base;
+    std::string file, id, name, base, vehicle, operator_name;
     bool dry_run = false;
   };
   auto ia = std::make_shared<ImportArgs>();
@@ -88,6 +88,8 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
   imp->add_option("--id", ia->id, "replace the timetable of this itinerant place (default: create the place)");
   imp->add_option("--name", ia->name, "the new place's name (default: the rows' service and operator)");
   imp->add_option("--base", ia->base, "the base's commune (name or INSEE code; default: named by the operator)");
+  imp->add_option("--vehicle", ia->vehicle, "the vehicle (\"minibus aménagé, 6 postes\")");
+  imp->add_option("--operator", ia->operator_name, "who runs it (default: the rows' parent structure)");
   imp->add_flag("--dry-run", ia->dry_run, "check and report, write nothing");
   imp->callback([&g, ia] {
     auto t = read_timetable(ia->file);
@@ -145,6 +147,9 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
       store->insert(p, rev, origin);
     }
     t.timetable.place_id = p.id;
+    if (!ia->vehicle.empty()) t.timetable.vehicle = ia->vehicle;
+    else if (auto old = itinerant::get(store->db(), p.id)) t.timetable.vehicle = old->vehicle;
+    if (!ia->operator_name.empty()) t.timetable.operator_name = ia->operator_name;
     itinerant::put(*store, t.timetable, rev, origin);
     if (ia->dry_run) {
       tx.rollback();

@@ -1,5 +1,7 @@
 // Coverage and indicators over HTTP: the summary, the cells and zones blanches as GeoJSON, the indicators with
 // their history. Bodies are cached by (registry revision, parameters).
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "api/handlers.hpp"
@@ -35,7 +37,7 @@ Timed timed_sites(const Call& c, const std::string& d) {
 
 Response geojson(const Call& c, bool zones) {
   auto& s = c.s;
-  only(c.r, {"date", "threshold", "open_at", "weeks", "week"});
+  only(c.r, {"date", "threshold", "open_at", "weeks", "week", "part_time", "min_hours"});
   auto d = q_date(c.r);
   double t = q_number(c.r, "threshold", 20, 1, 600);
   auto rev = s.revision();
@@ -62,8 +64,27 @@ Response geojson(const Call& c, bool zones) {
     });
     return {200, "application/json", *body, {}};
   }
-  auto body = cached(s, fmt::format("{}|{}|{}|{}", zones ? "zones" : "cells", rev, d, coverage::threshold_ms(t)), [&] {
+  // part_time=true: each cell also says how it is covered (permanent, part_time, none) and the hours a week of
+  // the stops within the threshold.
+  bool in_time = !zones && q_bool(c.r, "part_time");
+  double min_hours = q_number(c.r, "min_hours", 1, 0, 168);
+  auto key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", zones ? "zones" : "cells", rev, d, coverage::threshold_ms(t), in_time,
+                         min_hours, q(c.r, "weeks"), q(c.r, "week"));
+  auto body = cached(s, key, [&] {
+    Timed timed;
+    if (in_time) timed = timed_sites(c, d);
     return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
+      if (in_time) {
+        auto fc = coverage::cells_geojson(e, places, t);
+        auto pt = coverage::part_time(e, timed.sites, {coverage::threshold_ms(t), timed.period.days, min_hours});
+        static const char* kState[] = {"none", "part_time", "permanent"};
+        auto& features = fc["features"];
+        for (size_t i = 0; i < features.size() && i < pt.state.size(); ++i) {
+          features[i]["properties"]["coverage"] = kState[pt.state[i]];
+          features[i]["properties"]["hours_week"] = std::round(pt.hours_week[i] * 100) / 100;
+        }
+        return fc.dump();
+      }
       if (!zones) return coverage::cells_geojson(e, places, t).dump();
       auto rep = coverage::build_report(e, places, d, t, s.error_median);
       planning::suggest_zone_sites(e, rep, coverage::threshold_ms(t));

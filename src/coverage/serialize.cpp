@@ -126,7 +126,7 @@ json indicators_json(const Indicators& r, int64_t registry_revision) {
   for (auto& y : r.history)
     hist.push_back({{"date", y.date}, {"open_places", y.open_places}, {"inhabitants_per_place", per(y.inhabitants_per_place)},
                     {"coverage_share", y.coverage_share < 0 ? json(nullptr) : json(y.coverage_share)}});
-  return json{{"date", r.date}, {"registry_revision", registry_revision}, {"open_places", r.open_places},
+  return json{{"date", r.date}, {"registry_revision", registry_revision}, {"open_places", r.open_places}, {"itinerant_places", r.itinerant_places},
               {"open_places_without_opening_date", r.open_without_opening_date}, {"by_type", r.by_type},
               {"population", r.population}, {"population_source", r.population_source},
               {"inhabitants_per_place", per(r.inhabitants_per_place)}, {"departments", deps},

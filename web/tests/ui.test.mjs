@@ -724,6 +724,18 @@ test('an itinerant bus: its stops and a day route on the map, its timetable on t
   await p.waitForFunction(() => document.querySelector('#map').dataset.cellsOpenAt === 'Tu 09:00-12:00');
   assert.match(await p.textContent('#legend'), /mardi matin/);
   await shot(p, 'itinerant-map');
+  // Coverage in time: cells reached only by a stop, painted apart.
+  await p.uncheck('#layer-cells');
+  await p.check('#layer-time');
+  await p.waitForFunction(() => Number(document.querySelector('#map').dataset.partTime) > 0);
+  assert.match(await p.textContent('#legend'), /seulement un arrêt itinérant/);
+  await shot(p, 'itinerant-coverage-in-time');
+  // The indicators: the part-time share beside the permanent one.
+  await p.goto(base + '/#indicateurs');
+  await p.waitForSelector('#kpi-part-time');
+  const cov = await api('/coverage');
+  assert.match(await p.textContent('#kpi-part-time'), /arrêt itinérant/);
+  assert.ok(cov.part_time.part_time.share > 0);
   // The sheet: the next passage and two weeks of passages.
   await p.goto(base + `/#lieu/${id}`);
   await p.waitForSelector('#timetable tr td');

@@ -23,8 +23,17 @@ function bandLabel(i) {
   return `${BANDS[i - 1][0]}–${lim} min`;
 }
 
-// One cell per 1 km square, coloured by drive time, drawn once into a canvas turned into an image overlay.
-function cellsImage(gj) {
+// Coverage in time: a fixed place within 20 min, only an itinerant stop (part-time), or neither.
+const IN_TIME = { permanent: '#1a9850', part_time: '#f4a30b', none: '#d73027' };
+const IN_TIME_LABEL = {
+  permanent: 'un lieu fixe à 20 min ou moins',
+  part_time: 'seulement un arrêt itinérant (au moins 1 h par semaine)',
+  none: "ni l'un ni l'autre",
+};
+
+// One cell per 1 km square, coloured by drive time (or by `colour`), drawn once into a canvas turned into an
+// image overlay.
+function cellsImage(gj, colour = (p) => bandColour(p.minutes)) {
   let minX = 180;
   let minY = 90;
   let maxX = -180;
@@ -35,7 +44,7 @@ function cellsImage(gj) {
     const xs = ring.map((c) => c[0]);
     const ys = ring.map((c) => c[1]);
     const c = { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
-    c.m = f.properties.minutes;
+    c.colour = colour(f.properties);
     minX = Math.min(minX, c.x0);
     maxX = Math.max(maxX, c.x1);
     minY = Math.min(minY, c.y0);
@@ -49,7 +58,7 @@ function cellsImage(gj) {
   const X = (x) => ((x - minX) / (maxX - minX)) * W;
   const Y = (y) => ((maxY - y) / (maxY - minY)) * H;
   for (const c of cells) {
-    ctx.fillStyle = bandColour(c.m);
+    ctx.fillStyle = c.colour;
     ctx.fillRect(X(c.x0), Y(c.y1), Math.max(1, X(c.x1) - X(c.x0)), Math.max(1, Y(c.y0) - Y(c.y1)));
   }
   const bounds = [
@@ -63,7 +72,8 @@ export function coverageLayers(map, placesLayer) {
   const legend = byId('legend');
   let cells = null;
   let zones = null;
-  const shown = { cells: false, zones: false };
+  let inTime = null;
+  const shown = { cells: false, zones: false, time: false };
 
   const drawLegend = () => {
     const parts = [];
@@ -78,6 +88,11 @@ export function coverageLayers(map, placesLayer) {
       );
       const swatch = el('span', { style: `background:${UNREACHABLE}` });
       parts.push(el('div', { class: 'key' }, swatch, 'non relié au réseau routier'));
+    }
+    if (shown.time) {
+      parts.push(el('strong', {}, 'Couverture dans le temps (deux semaines) : à 20 min ou moins de…'));
+      for (const [k, col] of Object.entries(IN_TIME))
+        parts.push(el('div', { class: 'key' }, el('span', { style: `background:${col}` }), IN_TIME_LABEL[k]));
     }
     if (shown.zones) {
       const swatch = el('span', { class: 'zone-swatch' });
@@ -124,7 +139,23 @@ export function coverageLayers(map, placesLayer) {
     drawLegend();
   };
 
+  const toggleTime = async (on) => {
+    shown.time = on;
+    if (!on) inTime?.remove();
+    else {
+      const gj = await api('/coverage/cells.geojson?part_time=true');
+      inTime ||= cellsImage(gj, (p) => IN_TIME[p.coverage] || UNREACHABLE);
+      if (shown.time) inTime.addTo(map);
+      map.getContainer().dataset.partTime = String(
+        gj.features.filter((f) => f.properties.coverage === 'part_time').length,
+      );
+    }
+    drawLegend();
+    placesLayer.bringToFront?.();
+  };
+
   byId('layer-cells').addEventListener('change', (e) => toggleCells(e.target.checked));
+  byId('layer-time').addEventListener('change', (e) => toggleTime(e.target.checked));
   byId('layer-zones').addEventListener('change', (e) => toggleZones(e.target.checked));
   byId('cells-open-at').addEventListener('change', () => {
     cells?.remove();

@@ -14,6 +14,13 @@ function kpis(ind, cov) {
     [per, 'habitants par lieu ouvert', 'kpi-per'],
     [fmtPct.format(ind.rural_share), 'des lieux en commune rurale', 'kpi-rural'],
   ];
+  const pt = cov.part_time;
+  if (pt && (pt.stops > 0 || ind.itinerant_places > 0))
+    items.push([
+      fmtPct.format(pt.part_time.share),
+      `en plus à 20 min d'un arrêt itinérant au moins ${pt.min_hours_week} h par semaine (${ind.itinerant_places} lieu(x) itinérant(s))`,
+      'kpi-part-time',
+    ]);
   return items.map(([v, l, id]) => el('div', { class: 'kpi', id }, el('strong', {}, v), el('span', {}, l)));
 }
 
