@@ -1,8 +1,6 @@
 #include "planning/exact.hpp"
+#include "planning/mip.hpp"
 
-#include <coin/CbcModel.hpp>
-#include <coin/CoinPackedMatrix.hpp>
-#include <coin/OsiClpSolverInterface.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -271,39 +269,24 @@ ExactResult best_k_exact(const CoverageSets& sets, const std::vector<double>& po
   }
   const int nx = static_cast<int>(free_cands.size()), ny = static_cast<int>(rows.size()), ncols = nx + ny;
   r.variables = static_cast<size_t>(ncols);
-  std::vector<double> collb(ncols, 0), colub(ncols, 1), obj(ncols, 0), rowlb, rowub;
-  std::vector<int> starts{0}, index;
-  std::vector<double> values;
+  RowMip mip(ncols);
   for (int j = 0; j < nx; ++j) {
-    obj[j] = -single[static_cast<size_t>(j)];  // CBC minimises
-    if (fixed[free_cands[static_cast<size_t>(j)]] > 0) collb[j] = 1;
+    mip.obj[j] = -single[static_cast<size_t>(j)];  // CBC minimises
+    if (fixed[free_cands[static_cast<size_t>(j)]] > 0) mip.collb[j] = 1;
   }
   int y = nx;
   for (auto& [cols, w] : rows) {  // y_e - sum of x over its candidates <= 0
-    obj[y] = -w;
-    index.push_back(y), values.push_back(1.0);
-    for (int j : cols) index.push_back(j), values.push_back(-1.0);
-    starts.push_back(static_cast<int>(index.size()));
-    rowlb.push_back(-COIN_DBL_MAX), rowub.push_back(0.0);
+    mip.obj[y] = -w;
+    mip.add(y, 1.0);
+    for (int j : cols) mip.add(j, -1.0);
+    mip.end_row(-COIN_DBL_MAX, 0.0);
     ++y;
   }
-  for (int j = 0; j < nx; ++j) index.push_back(j), values.push_back(1.0);  // at most k sites
-  starts.push_back(static_cast<int>(index.size()));
-  rowlb.push_back(0.0), rowub.push_back(static_cast<double>(k));
-  std::vector<int> lengths(starts.size() - 1);
-  for (size_t i = 0; i + 1 < starts.size(); ++i) lengths[i] = starts[i + 1] - starts[i];
-  CoinPackedMatrix m(false, ncols, static_cast<int>(lengths.size()), static_cast<CoinBigIndex>(index.size()),
-                     values.data(), index.data(), starts.data(), lengths.data());
-  OsiClpSolverInterface solver;
-  solver.messageHandler()->setLogLevel(0);
-  solver.loadProblem(m, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
-  for (int j = 0; j < nx; ++j) solver.setInteger(j);
-  const double left = std::max(1.0, time_limit_s - since(t0));
-  solver.getModelPtr()->setMaximumSeconds(left);  // the root LP is Clp's: it gets the same limit
-  CbcModel model(solver);
-  model.setLogLevel(0);
-  model.messageHandler()->setLogLevel(0);
-  model.setMaximumSeconds(left);
+  for (int j = 0; j < nx; ++j) mip.add(j, 1.0);  // at most k sites
+  mip.end_row(0.0, static_cast<double>(k));
+  const auto& obj = mip.obj;
+  auto model_ptr = cbc_model(mip, nx, std::max(1.0, time_limit_s - since(t0)));
+  auto& model = *model_ptr;
   // The incumbent as CBC's start when it lies within the kept candidates.
   bool inside = std::all_of(incumbent_set.begin(), incumbent_set.end(), [&](uint32_t c) { return col_of[c] >= 0; }) &&
                 ones <= incumbent_set.size();

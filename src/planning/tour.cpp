@@ -144,15 +144,13 @@ struct Search {
     day_of[c] = -1;
     cover(c, -1);
   }
-  // Back to the saved days with c taken out of day d (to try the next relocation).
-  void erase_all_but(const std::vector<DayTour>& saved, const std::vector<int>& saved_day, uint32_t c, size_t d) {
-    (void)d;
+  // Back to saved days (the counts follow).
+  void restore(const std::vector<DayTour>& saved, const std::vector<int>& saved_day) {
     for (auto& x : days)
       for (auto st : x.stops) cover(st, -1);
     days = saved, day_of = saved_day;
     for (auto& x : days)
       for (auto st : x.stops) cover(st, +1);
-    erase(c);
   }
   // Greedy filling: by gain (ratio = false) or by gain per added minute of the day (ratio = true).
   void fill(bool ratio, std::mt19937* noise = nullptr) {
@@ -203,11 +201,7 @@ struct Search {
       if (best_c != c) insert(best_c, d, best_pos);
       fill(false);
       if (value <= before + 1e-9 && best_c != c) {  // or: the stop moved to another day, room made for others
-        for (auto& x : days)
-          for (auto st : x.stops) cover(st, -1);
-        days = saved, day_of = saved_day;
-        for (auto& x : days)
-          for (auto st : x.stops) cover(st, +1);
+        restore(saved, saved_day);
         erase(c);
         for (size_t d2 = 0; d2 < days.size() && value <= before + 1e-9; ++d2) {
           if (d2 == d) continue;
@@ -215,17 +209,13 @@ struct Search {
           if (added == kInfinity) continue;
           insert(c, d2, pos);
           fill(false);
-          if (value <= before + 1e-9) erase_all_but(saved, saved_day, c, d);
+          if (value <= before + 1e-9) restore(saved, saved_day), erase(c);
         }
       }
       if (value > before + 1e-9) {
         any = true;
       } else {  // undo
-        for (auto& x : days)
-          for (auto s : x.stops) cover(s, -1);
-        days = saved, day_of = saved_day;
-        for (auto& x : days)
-          for (auto s : x.stops) cover(s, +1);
+        restore(saved, saved_day);
       }
     }
     return any;
@@ -269,13 +259,7 @@ TourSolution plan_tours(const TourInstance& in, double time_limit_s) {
       idle = 0;
     } else {
       ++idle;
-      if (s.value < before - 1e-9) {
-        for (auto& x : s.days)
-          for (auto c : x.stops) s.cover(c, -1);
-        s.days = saved, s.day_of = saved_day;
-        for (auto& x : s.days)
-          for (auto c : x.stops) s.cover(c, +1);
-      }
+      if (s.value < before - 1e-9) s.restore(saved, saved_day);
     }
     if (s.value > best.value + 1e-9) best.days = s.days, best.value = s.value;
   }

@@ -1,8 +1,4 @@
 // Exact tours: every feasible day enumerated, then CBC picks at most `days` of them.
-#include <coin/CbcModel.hpp>
-#include <coin/CoinPackedMatrix.hpp>
-#include <coin/OsiClpSolverInterface.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -11,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "planning/mip.hpp"
 #include "planning/tour.hpp"
 
 namespace maillage::planning {
@@ -79,44 +76,27 @@ TourSolution plan_tours_exact(const TourInstance& in, double time_limit_s) {
       }
   }
   const int nz = static_cast<int>(elements.size()), ncols = nr + ny + nz;
-  std::vector<double> collb(ncols, 0), colub(ncols, 1), obj(ncols, 0), rowlb, rowub, values;
-  std::vector<int> starts{0}, index;
-  auto end_row = [&](double lo, double hi) {
-    starts.push_back(static_cast<int>(index.size()));
-    rowlb.push_back(lo), rowub.push_back(hi);
-  };
-  for (int r = 0; r < nr; ++r) index.push_back(r), values.push_back(1);
-  end_row(0, in.days);
+  RowMip mip(ncols);
+  for (int r = 0; r < nr; ++r) mip.add(r, 1);
+  mip.end_row(0, in.days);
   std::vector<std::vector<int>> routes_of(in.n);
   for (int r = 0; r < nr; ++r)
     for (auto c : routes[r].order) routes_of[c].push_back(r);
   for (auto c : pool) {
-    index.push_back(col_y[c]), values.push_back(1);
-    for (int r : routes_of[c]) index.push_back(r), values.push_back(-1);
-    end_row(-COIN_DBL_MAX, 0);
+    mip.add(col_y[c], 1);
+    for (int r : routes_of[c]) mip.add(r, -1);
+    mip.end_row(-COIN_DBL_MAX, 0);
   }
   int z = nr + ny;
   for (auto& [cols, w] : elements) {
-    obj[z] = -w;
-    index.push_back(z), values.push_back(1);
-    for (int c : cols) index.push_back(c), values.push_back(-1);
-    end_row(-COIN_DBL_MAX, 0);
+    mip.obj[z] = -w;
+    mip.add(z, 1);
+    for (int c : cols) mip.add(c, -1);
+    mip.end_row(-COIN_DBL_MAX, 0);
     ++z;
   }
-  std::vector<int> lengths(starts.size() - 1);
-  for (size_t i = 0; i + 1 < starts.size(); ++i) lengths[i] = starts[i + 1] - starts[i];
-  CoinPackedMatrix m(false, ncols, static_cast<int>(lengths.size()), static_cast<CoinBigIndex>(index.size()),
-                     values.data(), index.data(), starts.data(), lengths.data());
-  OsiClpSolverInterface solver;
-  solver.messageHandler()->setLogLevel(0);
-  solver.loadProblem(m, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
-  for (int r = 0; r < nr; ++r) solver.setInteger(r);
-  double left = std::max(1.0, time_limit_s - elapsed());
-  solver.getModelPtr()->setMaximumSeconds(left);
-  CbcModel model(solver);
-  model.setLogLevel(0);
-  model.messageHandler()->setLogLevel(0);
-  model.setMaximumSeconds(left);
+  auto model_ptr = cbc_model(mip, nr, std::max(1.0, time_limit_s - elapsed()));
+  auto& model = *model_ptr;
   model.branchAndBound();
   std::vector<DayTour> days;
   if (const double* best = model.bestSolution()) {
