@@ -44,6 +44,8 @@ const char* error_words(KOpeningHours::OpeningHours::Error e) {
   return "invalid";
 }
 
+std::vector<Slot> slots_of(const KOpeningHours::OpeningHours& oh, const std::string& from, int days);
+
 KOpeningHours::OpeningHours make(std::string_view expr) {
   KOpeningHours::OpeningHours oh(expr.data(), expr.size());
   oh.setRegion(QStringLiteral("fr"));
@@ -111,21 +113,27 @@ std::string hours_error(std::string_view expr) {
   auto again = make(with_french_holidays(expr, 2026, 2026));
   if (again.error() != KOpeningHours::OpeningHours::NoError)
     return "holiday rules (PH) must stand as a day selector, e.g. 'PH off'";
+  try {  // it must also evaluate: a week of windows, with progress
+    (void)slots_of(again, "2026-06-01", 7);
+  } catch (const Error& e) {
+    return e.what();
+  }
   return "";
 }
 
-std::vector<Slot> open_slots(std::string_view expr, const std::string& from, int days) {
-  if (auto why = hours_error(expr); !why.empty()) throw Error(fmt::format("hours '{}': {}", expr, why));
-  auto first = parse_day(from);
-  int y0 = static_cast<int>(chr::year_month_day{first}.year());
-  int y1 = static_cast<int>(chr::year_month_day{first + chr::days{days}}.year());
-  auto oh = make(with_french_holidays(expr, y0, y1));
+namespace {
+// The open windows of a compiled expression; Error when the library makes no progress (KOpeningHours 22.12 returns
+// empty intervals forever for "24:00-24:00") or when the windows exceed 200 a day.
+std::vector<Slot> slots_of(const KOpeningHours::OpeningHours& oh, const std::string& from, int days) {
   QTimeZone tz = QTimeZone::utc();
   QDate d0 = QDate::fromString(QString::fromStdString(from), Qt::ISODate);
   QDateTime begin(d0, QTime(0, 0), tz), end(d0.addDays(days), QTime(0, 0), tz);
   std::vector<Slot> out;
   auto iv = oh.interval(begin);
-  for (int guard = 0; iv.isValid() && guard < 100000; ++guard) {
+  const int max_steps = 200 * std::max(days, 1);
+  QDateTime last = begin;
+  for (int step = 0; iv.isValid(); ++step) {
+    if (step > max_steps) throw Error("more than 200 windows a day: not a timetable");
     if (iv.hasOpenBegin() == false && iv.begin().isValid() && iv.begin() >= end) break;
     if (iv.state() == KOpeningHours::Interval::Open) {
       QDateTime a = iv.begin().isValid() && iv.begin() > begin ? iv.begin().toTimeZone(tz) : begin;
@@ -143,9 +151,20 @@ std::vector<Slot> open_slots(std::string_view expr, const std::string& from, int
       }
     }
     if (iv.hasOpenEnd() || !iv.end().isValid() || iv.end() >= end) break;
+    if (iv.end() <= last) throw Error("cannot be evaluated: the parser's intervals make no progress");
+    last = iv.end();
     iv = oh.nextInterval(iv);
   }
   return out;
+}
+}  // namespace
+
+std::vector<Slot> open_slots(std::string_view expr, const std::string& from, int days) {
+  if (auto why = hours_error(expr); !why.empty()) throw Error(fmt::format("hours '{}': {}", expr, why));
+  auto first = parse_day(from);
+  int y0 = static_cast<int>(chr::year_month_day{first}.year());
+  int y1 = static_cast<int>(chr::year_month_day{first + chr::days{days}}.year());
+  return slots_of(make(with_french_holidays(expr, y0, y1)), from, days);
 }
 
 std::string normalized_hours(std::string_view expr) {
