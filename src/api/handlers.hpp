@@ -61,6 +61,16 @@ Response day_route(const Call&);
 Response tour(const Call&);
 }  // namespace itinerant_api
 
+namespace scenarios_api {  // scenarios.cpp: what-if scenarios (live in memory, saved by key)
+Response create(const Call&);
+Response get(const Call&);
+Response change(const Call&);
+Response sites_csv(const Call&);
+Response save(const Call&);
+Response saved(const Call&);
+Response open_saved(const Call&);
+}  // namespace scenarios_api
+
 namespace booking_api {  // booking.cpp: resources, free desks, bookings and their calendars
 Response resources(const Call&);
 Response search(const Call&);

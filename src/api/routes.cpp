@@ -13,6 +13,7 @@ const std::vector<Route>& Service::routes() {
   namespace b = booking_api;
   namespace pl = planning_api;
   namespace it = itinerant_api;
+  namespace sc = scenarios_api;
   namespace au = auth_api;
   namespace ad = admin_api;
   namespace co = contributions_api;
@@ -175,6 +176,23 @@ const std::vector<Route>& Service::routes() {
        "time_limit, max_candidates, format=json|geojson): the stops and days that bring the most people not covered "
        "permanently within the threshold",
        it::tour, Cost::Heavy},
+
+      {"POST", "/scenarios", A::Editor,
+       "start a what-if scenario on the registry at a date (date): the open places, their coverage", sc::create,
+       Cost::Heavy},
+      {"GET", "/scenarios/saved", A::Editor, "the saved scenarios (name, key, date, changes)", sc::saved},
+      {"GET", "/scenarios/shared/{key}", A::Editor, "a saved scenario, replayed into a new live one", sc::open_saved,
+       Cost::Heavy},
+      {"GET", "/scenarios/{id}", A::Editor, "a live scenario: its figures, changes and sites", sc::get},
+      {"POST", "/scenarios/{id}/changes", A::Editor,
+       "one change (op = add with lon, lat, name; close with id; move with id, lon, lat): the new coverage, its "
+       "difference from the start and from before, the departments and the cells that crossed the threshold",
+       sc::change},
+      {"POST", "/scenarios/{id}/save", A::Editor, "save the scenario under a name: its key and shareable link",
+       sc::save},
+      {"GET", "/scenarios/{id}/sites.csv", A::Editor,
+       "the scenario's hypothetical sites (id, name, lon, lat): candidates for plan best, sites for an AMI check",
+       sc::sites_csv},
 
       {"GET", "/itinerant", A::Public, "itinerant places open at the date with their stops and next passage", it::list},
       {"GET", "/itinerant/stops.geojson", A::Public, "every stop of every itinerant place (points)", it::stops_geojson},

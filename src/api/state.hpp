@@ -21,6 +21,7 @@
 #include "registry/validate.hpp"
 #include "routing/search.hpp"
 #include "routing/snap.hpp"
+#include "scenario/whatif.hpp"
 
 namespace maillage::api {
 
@@ -59,6 +60,16 @@ struct State {
   std::unique_ptr<accounts::RateLimiter> mail_by_address, mail_by_recipient;
   std::unique_ptr<accounts::RateLimiter> contributions_by_address, registrations_by_address;
   std::function<void()> on_mail;
+
+  // What-if scenarios (issue #19): the live ones by id, each with its own lock; at most kMaxScenarios (the least
+  // recently used goes). The base (the open places of a date, searched once) is copied into each new scenario.
+  static constexpr size_t kMaxScenarios = 16;
+  struct LiveScenario;
+  std::mutex scenarios_mu;
+  std::map<int64_t, std::shared_ptr<LiveScenario>> scenarios;
+  int64_t next_scenario = 1;
+  std::string scenario_base_key;
+  std::shared_ptr<const scenario::WhatIf> scenario_base;
 
   State(const Limits& limits, const AuthOptions& auth);
   int64_t revision();

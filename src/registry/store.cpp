@@ -574,6 +574,19 @@ CREATE TRIGGER itinerant_history_no_delete BEFORE DELETE ON itinerant_history
   BEGIN SELECT RAISE(ABORT, 'itinerant_history is append-only'); END;
 ALTER TABLE calls ADD COLUMN itinerant_stops TEXT NOT NULL DEFAULT 'ignore' CHECK (itinerant_stops IN ('ignore', 'block'));
 )sql",
+    // 12: what-if scenarios saved under a name (issue #19): the date and the list of changes, replayed on opening;
+    // shared by an unguessable key.
+    R"sql(
+CREATE TABLE scenarios (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  date TEXT NOT NULL,
+  changes_json TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql",
 };
 
 constexpr const char* kColumns =

@@ -13,6 +13,7 @@ import { initDirectory, showDirectory } from './views/directory.js';
 import { showEvents, showRegistration } from './views/events.js';
 import { showIndicators } from './views/indicators.js';
 import { initMap, showMap } from './views/map.js';
+import { showSharedScenario } from './views/scenario.js';
 import { initModeration, showModeration } from './views/moderation.js';
 import { initNetwork, showNetwork } from './views/network.js';
 import { initKeys, showKey } from './views/keys.js';
@@ -42,13 +43,20 @@ const VIEWS = {
   inscription: showRegistration,
   ressources: showResources,
   reseau: showNetwork,
+  scenario: async (key) => {
+    showMap();
+    await showSharedScenario(decodeURIComponent(key || ''));
+  },
 };
+// Views shown in another view's section (a shared scenario is the map).
+const SECTION = { scenario: 'carte' };
 
 async function route() {
   const [view, ...rest] = (location.hash.slice(1) || 'carte').split('/');
   const arg = rest.join('/');
   const name = view in VIEWS ? view : 'carte';
-  for (const s of document.querySelectorAll('.view')) s.hidden = s.id !== `view-${name}`;
+  const section = SECTION[name] || name;
+  for (const s of document.querySelectorAll('.view')) s.hidden = s.id !== `view-${section}`;
   for (const a of document.querySelectorAll('nav a')) a.toggleAttribute('aria-current', a.dataset.view === name);
   await VIEWS[name](arg);
 }

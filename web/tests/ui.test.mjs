@@ -759,3 +759,50 @@ test('an itinerant bus: its stops and a day route on the map, its timetable on t
   assert.deepEqual(p.errors, []);
   await p.close();
 });
+
+test('a planner drops a hypothetical place, drags it, reads the share; saves and shares the scenario', async () => {
+  account('planif@maillage.test', 'Planificatrice Région', ['editor']);
+  const p = await page();
+  await signIn(p, 'planif@maillage.test');
+  await p.goto(base + '/#carte');
+  await p.waitForSelector('#scenario-panel:not([hidden])');
+  await p.click('#scenario-start');
+  await p.waitForFunction(() => document.querySelector('#map').dataset.scenario);
+  const id = await p.getAttribute('#map', 'data-scenario');
+  const box = await p.locator('#map').boundingBox();
+  // A click on the map: a hypothetical place there, and the figures of the API's answer.
+  await p.mouse.click(box.x + box.width / 2 - 30, box.y + box.height / 2 - 90);
+  await p.waitForFunction(() => document.querySelector('#scenario-figures').dataset.changes === '1');
+  await p.waitForSelector('#map .hypo');
+  const cookie = (await p.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const live = async () => (await fetch(`${base}/api/v1/scenarios/${id}`, { headers: { cookie } })).json();
+  let s = await live();
+  assert.equal(s.changes.length, 1);
+  assert.equal(Number(await p.getAttribute('#scenario-figures', 'data-covered')), s.figures.covered);
+  // Drag it: the figures follow the pointer (a move per step of the drag, the last one wins).
+  const m = await p.locator('#map .hypo').boundingBox();
+  await p.mouse.move(m.x + m.width / 2, m.y + m.height / 2);
+  await p.mouse.down();
+  for (let i = 1; i <= 6; i++) await p.mouse.move(m.x + m.width / 2 - 15 * i, m.y + m.height / 2 + 10 * i, { steps: 2 });
+  await p.mouse.up();
+  await p.waitForFunction(() => Number(document.querySelector('#scenario-figures').dataset.changes) >= 2);
+  await p.waitForTimeout(500);
+  s = await live();
+  assert.ok(s.changes.some((c) => c.op === 'move'), 'the drag moved the place');
+  assert.equal(Number(await p.getAttribute('#scenario-figures', 'data-covered')), s.figures.covered);
+  const shown = await p.textContent('#scenario-figures');
+  assert.match(shown, /Part à 20 min/);
+  await shot(p, 'scenario');
+  // Saved under a name; the link opens the same scenario, replayed.
+  await p.fill('#scenario-save input[name=name]', 'Essai <script>alert(1)</script>');
+  await p.click('#scenario-save button');
+  await p.waitForFunction(() => document.querySelector('#scenario-link').dataset.key);
+  const key = await p.getAttribute('#scenario-link', 'data-key');
+  assert.match(await p.textContent('#scenario-link'), /Essai <script>/);
+  await p.goto(base + `/#scenario/${key}`);
+  await p.waitForFunction((prev) => document.querySelector('#map').dataset.scenario !== prev, id);
+  await p.waitForSelector('#map .hypo');
+  assert.equal(Number(await p.getAttribute('#scenario-figures', 'data-covered')), s.figures.covered);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});

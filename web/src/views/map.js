@@ -9,6 +9,7 @@ import { getPref, setPref } from '../lib/prefs.js';
 import { coverageLayers } from './coverage_layers.js';
 import { checkEligibility } from './eligibility.js';
 import { itinerantLayer } from './itinerant.js';
+import { closeInScenario, initScenario, scenarioActive, scenarioClick, showScenarioPanel } from './scenario.js';
 
 let map;
 let placesLayer;
@@ -25,6 +26,13 @@ function popup(p) {
     `${p.commune || ''}${opened}`,
     el('br'),
     el('a', { href: `#lieu/${encodeURIComponent(p.id)}` }, 'Voir la fiche'),
+    scenarioActive() && p.status === 'open'
+      ? el(
+          'button',
+          { type: 'button', class: 'scenario-close', onclick: () => closeInScenario(p.id).catch(() => {}) },
+          'Fermer dans le scénario',
+        )
+      : '',
   );
 }
 
@@ -76,6 +84,12 @@ export async function initMap() {
   map = baseMap('map');
   placesLayer = L.layerGroup().addTo(map);
   map.on('click', (e) => {
+    if (scenarioActive()) {
+      scenarioClick(e.latlng).catch((err) => {
+        byId('scenario-figures').textContent = err.message;
+      });
+      return;
+    }
     const { lat, lng } = e.latlng;
     const at = new URLSearchParams({ lon: lng.toFixed(5), lat: lat.toFixed(5) });
     const propose = byId('propose-link');
@@ -97,10 +111,12 @@ export async function initMap() {
     location.reload();
   });
   initCommuneSearch();
+  initScenario(map);
   await loadPlaces();
   await itinerantLayer(map);
 }
 
 export function showMap() {
+  showScenarioPanel();
   map.invalidateSize();
 }
