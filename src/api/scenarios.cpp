@@ -47,9 +47,10 @@ std::shared_ptr<const scenario::WhatIf> base_for(State& s, const std::string& d)
   }
   auto places = open_places(s, d);
   auto& points = territory::bundled_points(territory::PopulationSource::Grid);
+  std::vector<scenario::Site> sites;
+  for (auto& p : places) sites.push_back({p.id, p.name, p.insee, p.at, false});
   auto w = std::make_shared<scenario::WhatIf>(s.graph, *s.snapper, points, s.engine->point_snaps(),
-                                              coverage::threshold_ms(kThresholdMin), coverage::threshold_ms(kCapMin));
-  for (auto& p : places) w->add({p.id, p.name, p.insee, p.at, false});
+                                              coverage::threshold_ms(kThresholdMin), coverage::threshold_ms(kCapMin), sites);
   std::lock_guard l(s.scenarios_mu);
   s.scenario_base_key = key, s.scenario_base = w;
   return w;

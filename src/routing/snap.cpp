@@ -1,5 +1,7 @@
 #include "routing/snap.hpp"
 
+#include <thread>
+
 #include "roads/builder.hpp"
 
 #include <algorithm>
@@ -81,9 +83,24 @@ Snapper::Snapper(const RoadGraph& g, SnapOptions options) : g_(g), opt_(options)
 Snap Snapper::snap(geo::LonLat p) const { return snap_xy(l93_.forward(p)); }
 
 std::vector<Snap> Snapper::snap_all(const std::vector<geo::LonLat>& points) const {
-  std::vector<Snap> out;
-  out.reserve(points.size());
-  for (auto& p : points) out.push_back(snap_xy(l93_.forward(p)));
+  std::vector<Snap> out(points.size());
+  // Large batches on every hardware thread, each with its own projection (PROJ objects are not shared).
+  unsigned threads = points.size() < 200000 ? 1 : std::max(1u, std::thread::hardware_concurrency());
+  auto work = [&](size_t from, size_t to, const geo::Projection& l93) {
+    for (size_t i = from; i < to; ++i) out[i] = snap_xy(l93.forward(points[i]));
+  };
+  if (threads == 1) {
+    work(0, points.size(), l93_);
+    return out;
+  }
+  std::vector<std::thread> pool;
+  size_t chunk = (points.size() + threads - 1) / threads;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      geo::Projection l93("EPSG:2154");
+      work(std::min(points.size(), t * chunk), std::min(points.size(), (t + 1) * chunk), l93);
+    });
+  for (auto& th : pool) th.join();
   return out;
 }
 

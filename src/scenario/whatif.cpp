@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -17,67 +18,87 @@ namespace {
 Millis plus(Millis a, Millis b) { return a == kInfinity || b == kInfinity ? kInfinity : a + b; }
 }  // namespace
 
-WhatIf::WhatIf(const roads::RoadGraph& g, const routing::Snapper& snapper, const territory::PopulationPoints& points,
-               const std::vector<routing::Snap>& point_snaps, Millis threshold, Millis cap)
-    : g_(g), snapper_(snapper), points_(points), snaps_(point_snaps), threshold_(threshold),
-      cap_(std::max(cap, threshold)), search_(g) {
-  const size_t n = points.points.size();
-  points_of_node_.resize(g.node_count());
-  for (uint32_t i = 0; i < n; ++i) {
-    auto& s = snaps_[i];
-    if (!s.ok) continue;
-    auto a = g.edge_from[s.edge], b = g.edge_to[s.edge];
-    points_of_node_[a].push_back(i);
-    if (b != a) points_of_node_[b].push_back(i);
-    points_on_edge_.emplace(s.edge, i);
+// A worker taken from the shared pool for one change, given back after.
+struct WhatIf::Lease {
+  const Index& ix;
+  std::unique_ptr<Index::Worker> w;
+  Lease(const Index& index, const roads::RoadGraph& g, const routing::Snapper& snapper) : ix(index) {
+    std::lock_guard l(ix.mu);
+    if (!ix.free.empty()) {
+      w = std::move(ix.free.back());
+      ix.free.pop_back();
+    }
+    if (!w) w.reset(new Index::Worker{routing::Search(g), routing::NearestPlaces(g, snapper)});
   }
-  at_point_.resize(n);
+  ~Lease() {
+    std::lock_guard l(ix.mu);
+    ix.free.push_back(std::move(w));
+  }
+};
+
+WhatIf::WhatIf(const roads::RoadGraph& g, const routing::Snapper& snapper, const territory::PopulationPoints& points,
+               const std::vector<routing::Snap>& point_snaps, Millis threshold, Millis cap,
+               const std::vector<Site>& sites)
+    : g_(g), snapper_(snapper), points_(points), snaps_(point_snaps), threshold_(threshold),
+      cap_(std::max(cap, threshold)) {
+  const size_t n = points.points.size();
+  auto ix = std::make_shared<Index>();
+  // Points by the nodes of their snapped edge (CSR), and by edge.
+  ix->first.assign(g.node_count() + 1, 0);
+  for (uint32_t i = 0; i < n; ++i)
+    if (snaps_[i].ok) {
+      ++ix->first[g.edge_from[snaps_[i].edge] + 1];
+      if (g.edge_to[snaps_[i].edge] != g.edge_from[snaps_[i].edge]) ++ix->first[g.edge_to[snaps_[i].edge] + 1];
+    }
+  for (size_t v = 0; v < g.node_count(); ++v) ix->first[v + 1] += ix->first[v];
+  ix->point.resize(ix->first.back());
+  std::vector<uint32_t> fill(ix->first.begin(), ix->first.end() - 1);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!snaps_[i].ok) continue;
+    auto a = g.edge_from[snaps_[i].edge], b = g.edge_to[snaps_[i].edge];
+    ix->point[fill[a]++] = i;
+    if (b != a) ix->point[fill[b]++] = i;
+    ix->on_edge.emplace(snaps_[i].edge, i);
+  }
+  for (auto& p : points.points) ix->deps.push_back(p.dep);
+  std::sort(ix->deps.begin(), ix->deps.end());
+  ix->deps.erase(std::unique(ix->deps.begin(), ix->deps.end()), ix->deps.end());
+  ix->dep_of.resize(n);
+  ix->population_dep.assign(ix->deps.size(), 0);
+  for (uint32_t i = 0; i < n; ++i) {
+    ix->dep_of[i] = static_cast<uint16_t>(std::lower_bound(ix->deps.begin(), ix->deps.end(), points.points[i].dep) -
+                                          ix->deps.begin());
+    ix->population_dep[ix->dep_of[i]] += points.points[i].population;
+    ix->population += points.points[i].population;
+  }
+  for (size_t e = 0; e < g.edge_count(); ++e) {
+    Millis t = std::min(g.edge_time_fwd[e], g.edge_time_bwd[e]);
+    if (t != kInfinity && t > 0) ix->vmax_mps = std::max(ix->vmax_mps, g.edge_length_m[e] / (t / 1000.0));
+  }
+  ix->vmax_mps = std::max(ix->vmax_mps * 1.05, 1.0);  // a margin for rounding
+  ix_ = ix;
   best_.assign(n, kInfinity);
   best_slot_.assign(n, kInvalid);
   stamp_.assign(n, 0);
   before_.assign(n, kInfinity);
-  for (auto& p : points.points) deps_.push_back(p.dep);
-  std::sort(deps_.begin(), deps_.end());
-  deps_.erase(std::unique(deps_.begin(), deps_.end()), deps_.end());
-  dep_of_.resize(n);
-  population_dep_.assign(deps_.size(), 0);
-  covered_dep_.assign(deps_.size(), 0);
-  for (uint32_t i = 0; i < n; ++i) {
-    dep_of_[i] = static_cast<uint16_t>(std::lower_bound(deps_.begin(), deps_.end(), points.points[i].dep) - deps_.begin());
-    population_dep_[dep_of_[i]] += points.points[i].population;
-    population_ += points.points[i].population;
+  seen_.assign(n, 0);
+  covered_dep_.assign(ix_->deps.size(), 0);
+  // The start: one multi-source sweep over the open places.
+  std::vector<routing::Snap> site_snaps;
+  for (auto& s : sites) {
+    if (index_.count(s.id)) throw Error(fmt::format("place '{}' given twice", s.id));
+    index_[s.id] = static_cast<uint32_t>(slots_.size());
+    slots_.push_back({s, snapper_.snap(s.at), true, {}});
+    site_snaps.push_back(slots_.back().snap);
   }
-}
-
-void WhatIf::reach_of(Slot& slot) {
-  slot.reach.clear();
-  auto site = snapper_.snap(slot.site.at);
-  if (!site.ok) return;
-  std::vector<roads::NodeId> settled;
-  search_.run_until(routing::snap_sources(g_, site, routing::Direction::Backward, 0), routing::Direction::Backward, cap_,
-                    false, [&](roads::NodeId v, Millis) {
-                      settled.push_back(v);
-                      return true;
-                    });
-  ++epoch_;
-  std::vector<uint32_t> candidates;
-  auto consider = [&](uint32_t p) {
-    if (stamp_[p] != epoch_) stamp_[p] = epoch_, candidates.push_back(p);
-  };
-  for (auto v : settled)
-    for (auto p : points_of_node_[v]) consider(p);
-  auto same = points_on_edge_.equal_range(site.edge);
-  for (auto it = same.first; it != same.second; ++it) consider(it->second);
-  for (auto p : candidates) {
-    auto& s = snaps_[p];
-    Millis t = kInfinity;
-    auto to = g_.edge_to[s.edge], from = g_.edge_from[s.edge];
-    // As NearestPlaces::from: via the edge's ends, or directly along a shared edge.
-    if (search_.time(to) <= cap_) t = std::min(t, plus(s.to_to, search_.time(to)));
-    if (search_.time(from) <= cap_) t = std::min(t, plus(s.to_from, search_.time(from)));
-    if (s.edge == site.edge) t = std::min(t, plus(routing::along_edge(g_, s.edge, s.t, site.t), site.access_ms));
-    t = plus(t, s.access_ms);
-    if (t <= cap_) slot.reach.push_back({p, t});
+  Lease lease(*ix_, g_, snapper_);
+  lease.w->nearest.compute_snapped(site_snaps, cap_);
+  for (uint32_t p = 0; p < n; ++p) {
+    auto r = lease.w->nearest.from(snaps_[p]);
+    if (!r.reachable) continue;
+    best_[p] = r.ms, best_slot_[p] = r.place;
+    slots_[r.place].served.push_back(p);
+    if (r.ms <= threshold_) covered_ += points.points[p].population, covered_dep_[ix_->dep_of[p]] += points.points[p].population;
   }
 }
 
@@ -86,38 +107,97 @@ void WhatIf::begin() {
   touched_.clear();
 }
 
-void WhatIf::record(uint32_t p) {
-  if (stamp_[p] == epoch_) return;
-  stamp_[p] = epoch_;
-  before_[p] = best_[p];
-  touched_.push_back(p);
+void WhatIf::set(uint32_t p, Millis t, uint32_t slot) {
+  if (stamp_[p] != epoch_) stamp_[p] = epoch_, before_[p] = best_[p], touched_.push_back(p);
+  best_[p] = t, best_slot_[p] = slot;
+  if (slot != kInvalid) slots_[slot].served.push_back(p);
 }
 
-void WhatIf::open_slot(uint32_t k) {
-  auto& slot = slots_[k];
-  reach_of(slot);  // uses its own epoch: begin() after it
-  slot.open = true;
-}
-
-void WhatIf::close_slot(uint32_t k) {
-  auto& slot = slots_[k];
-  for (auto [p, t] : slot.reach) {
-    auto& v = at_point_[p];
-    v.erase(std::find_if(v.begin(), v.end(), [&](auto& e) { return e.second == k; }));
-    if (best_slot_[p] != k) continue;
-    record(p);
-    best_[p] = kInfinity, best_slot_[p] = kInvalid;
-    for (auto& [tt, kk] : v)
-      if (tt < best_[p] || (tt == best_[p] && kk < best_slot_[p])) best_[p] = tt, best_slot_[p] = kk;
+uint32_t WhatIf::open_new(const Site& s) {
+  auto k = static_cast<uint32_t>(slots_.size());
+  slots_.push_back({s, snapper_.snap(s.at), true, {}});
+  index_[s.id] = k;
+  auto site = slots_[k].snap;
+  if (!site.ok) return k;
+  Lease lease(*ix_, g_, snapper_);
+  auto& search = lease.w->search;
+  std::vector<roads::NodeId> settled;
+  search.run_until(routing::snap_sources(g_, site, routing::Direction::Backward, 0), routing::Direction::Backward, cap_,
+                   false, [&](roads::NodeId v, Millis) {
+                     settled.push_back(v);
+                     return true;
+                   });
+  std::vector<uint32_t> candidates;
+  const uint32_t mark = ++seen_epoch_;  // candidates deduplicated (not the change's own stamps)
+  auto consider = [&](uint32_t p) {
+    if (seen_[p] != mark) seen_[p] = mark, candidates.push_back(p);
+  };
+  for (auto v : settled)
+    for (uint32_t i = ix_->first[v]; i < ix_->first[v + 1]; ++i) consider(ix_->point[i]);
+  auto same = ix_->on_edge.equal_range(site.edge);
+  for (auto it = same.first; it != same.second; ++it) consider(it->second);
+  for (auto p : candidates) {
+    auto& sp = snaps_[p];
+    Millis t = kInfinity;
+    auto to = g_.edge_to[sp.edge], from = g_.edge_from[sp.edge];
+    // As NearestPlaces::from: via the edge's ends, or directly along a shared edge.
+    if (search.time(to) <= cap_) t = std::min(t, plus(sp.to_to, search.time(to)));
+    if (search.time(from) <= cap_) t = std::min(t, plus(sp.to_from, search.time(from)));
+    if (sp.edge == site.edge) t = std::min(t, plus(routing::along_edge(g_, sp.edge, sp.t, site.t), site.access_ms));
+    t = plus(t, sp.access_ms);
+    if (t <= cap_ && (t < best_[p] || (t == best_[p] && k < best_slot_[p]))) set(p, t, k);
   }
-  slot.reach.clear();
-  slot.reach.shrink_to_fit();
+  return k;
+}
+
+void WhatIf::repair(uint32_t closed) {
+  auto& slot = slots_[closed];
   slot.open = false;
+  std::vector<uint32_t> lost;
+  for (auto p : slot.served)
+    if (best_slot_[p] == closed) lost.push_back(p);
+  std::sort(lost.begin(), lost.end());
+  lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
+  slot.served.clear();
+  slot.served.shrink_to_fit();
+  for (auto p : lost) set(p, kInfinity, kInvalid);
+  if (lost.empty()) return;
+  // Open places by straight distance from the closed one.
+  std::vector<std::pair<double, uint32_t>> near;
+  for (uint32_t k = 0; k < slots_.size(); ++k)
+    if (slots_[k].open && slots_[k].snap.ok) near.push_back({geo::haversine_m(slot.site.at, slots_[k].site.at), k});
+  std::sort(near.begin(), near.end());
+  double dmax = 0;
+  for (auto p : lost) dmax = std::max(dmax, geo::haversine_m(points_.points[p].at, slot.site.at));
+  Lease lease(*ix_, g_, snapper_);
+  auto& nearest = lease.w->nearest;
+  std::vector<uint8_t> done(lost.size(), 0);
+  size_t left = lost.size();
+  for (size_t k = std::min<size_t>(8, near.size());; k = std::min(near.size(), 2 * k)) {
+    // A place beyond the first k is at least d_out away from the closed one, so at least d_out - d_p from a point
+    // p it served: it needs at least that / v_max. Within that bound (and the cap) the first k decide.
+    const bool all = k == near.size();
+    double d_out = all ? std::numeric_limits<double>::infinity() : near[k].first;
+    double bound_ms = (d_out - dmax) / ix_->vmax_mps * 1000;
+    Millis limit = all || bound_ms > cap_ ? cap_ : static_cast<Millis>(std::max(0.0, bound_ms));
+    std::vector<routing::Snap> sources;
+    for (size_t i = 0; i < k; ++i) sources.push_back(slots_[near[i].second].snap);
+    nearest.compute_snapped(sources, limit);
+    for (size_t i = 0; i < lost.size(); ++i) {
+      if (done[i]) continue;
+      auto r = nearest.from(snaps_[lost[i]]);
+      if (!r.reachable && !all && bound_ms <= cap_) continue;  // not proven yet: widen
+      done[i] = 1, --left;
+      if (r.reachable) set(lost[i], r.ms, near[r.place].second);
+    }
+    last_sources_ = k;
+    if (left == 0 || all) break;
+  }
 }
 
 Delta WhatIf::finish(std::chrono::steady_clock::time_point t0) {
   Delta d;
-  std::vector<double> dep_change(deps_.size(), 0);
+  std::vector<double> dep_change(ix_->deps.size(), 0);
   for (auto p : touched_) {
     Millis old = before_[p], now = best_[p];
     if (old == now) continue;
@@ -125,11 +205,11 @@ Delta WhatIf::finish(std::chrono::steady_clock::time_point t0) {
     bool was = old <= threshold_, is = now <= threshold_;
     if (was == is) continue;
     double pop = points_.points[p].population * (is ? 1 : -1);
-    covered_ += pop, covered_dep_[dep_of_[p]] += pop, dep_change[dep_of_[p]] += pop, d.covered_change += pop;
+    covered_ += pop, covered_dep_[ix_->dep_of[p]] += pop, dep_change[ix_->dep_of[p]] += pop, d.covered_change += pop;
     (is ? d.gained : d.lost).push_back(p);
   }
-  for (size_t k = 0; k < deps_.size(); ++k)
-    if (dep_change[k] != 0) d.by_department.push_back({deps_[k], dep_change[k]});
+  for (size_t k = 0; k < ix_->deps.size(); ++k)
+    if (dep_change[k] != 0) d.by_department.push_back({ix_->deps[k], dep_change[k]});
   d.microseconds = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
   return d;
 }
@@ -137,15 +217,8 @@ Delta WhatIf::finish(std::chrono::steady_clock::time_point t0) {
 Delta WhatIf::add(const Site& s) {
   auto t0 = std::chrono::steady_clock::now();
   if (index_.count(s.id)) throw Error(fmt::format("a place '{}' is already in the scenario", s.id));
-  auto k = static_cast<uint32_t>(slots_.size());
-  slots_.push_back({s, false, {}});
-  open_slot(k);
-  index_[s.id] = k;
   begin();
-  for (auto [p, t] : slots_[k].reach) {
-    at_point_[p].push_back({t, k});
-    if (t < best_[p] || (t == best_[p] && k < best_slot_[p])) record(p), best_[p] = t, best_slot_[p] = k;
-  }
+  open_new(s);
   return finish(t0);
 }
 
@@ -156,8 +229,11 @@ Delta WhatIf::close(const std::string& id) {
   auto k = it->second;
   index_.erase(it);
   begin();
-  close_slot(k);
-  return finish(t0);
+  last_sources_ = 0;
+  repair(k);
+  auto d = finish(t0);
+  d.repair_sources = last_sources_;
+  return d;
 }
 
 Delta WhatIf::move(const std::string& id, geo::LonLat at) {
@@ -167,23 +243,20 @@ Delta WhatIf::move(const std::string& id, geo::LonLat at) {
   auto old = it->second;
   Site site = slots_[old].site;
   site.at = at;
-  auto k = static_cast<uint32_t>(slots_.size());
-  slots_.push_back({site, false, {}});
-  open_slot(k);  // the search first (its own epoch), then the bookkeeping of this change
-  begin();
-  close_slot(old);
-  for (auto [p, t] : slots_[k].reach) {
-    at_point_[p].push_back({t, k});
-    if (t < best_[p] || (t == best_[p] && k < best_slot_[p])) record(p), best_[p] = t, best_slot_[p] = k;
-  }
-  index_[site.id] = k;
-  return finish(t0);
+  index_.erase(it);
+  begin();  // one change: a point's time before is the one before both steps
+  last_sources_ = 0;
+  repair(old);
+  open_new(site);
+  auto d = finish(t0);
+  d.repair_sources = last_sources_;
+  return d;
 }
 
 Figures WhatIf::figures() const {
   Figures f;
-  f.population = population_, f.covered = covered_;
-  for (size_t k = 0; k < deps_.size(); ++k) f.by_department.push_back({deps_[k], covered_dep_[k]});
+  f.population = ix_->population, f.covered = covered_;
+  for (size_t k = 0; k < ix_->deps.size(); ++k) f.by_department.push_back({ix_->deps[k], covered_dep_[k]});
   return f;
 }
 
@@ -197,7 +270,6 @@ std::vector<Site> WhatIf::sites() const {
     if (s.open) out.push_back(s.site);
   return out;
 }
-
 nlohmann::json figures_json(const Figures& f, const Figures& start) {
   nlohmann::json deps = nlohmann::json::array();
   for (size_t k = 0; k < f.by_department.size(); ++k) {
