@@ -21,7 +21,7 @@ using namespace maillage;
 namespace {
 struct World {
   std::unique_ptr<api::Service> service;
-  std::string editor, member, place, bus = "16292-bus";
+  std::string editor, member, place, bus = "16292-bus", scenario;
   World() {
     auto& store = fuzz::seeded_store();
     place = store.list({}).at(0).id;
@@ -52,6 +52,10 @@ struct World {
     auto graph = roads::build_from_skeleton({paths::data_file("roads/tm_fra_naq_waypoints.csv.gz")}, profile,
                                             io::read_file(profile_path));
     service = std::make_unique<api::Service>(fuzz::scratch() + "/seeded.db", std::move(graph), profile, "fuzz");
+    api::Request start;  // one live what-if scenario for the change template
+    start.method = "POST", start.path = "/scenarios", start.body = "{}", start.authorization = "Bearer " + editor;
+    auto made = service->handle(start);
+    scenario = std::to_string(nlohmann::json::parse(made.body).value("id", 0));
   }
 };
 
@@ -82,6 +86,7 @@ const Template kTemplates[] = {
     {"POST", "/places/{place}/charter", true, false}, {"POST", "/registrations/cancel", false, false},
     {"POST", "/contacts/import", true, false},  {"PUT", "/places/{bus}/timetable", true, false},
     {"GET", "/places/{bus}/timetable", false, false}, {"GET", "/itinerant", false, false},
+    {"POST", "/scenarios/{scenario}/changes", true, false},
 };
 }  // namespace
 
@@ -110,6 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (auto at = path.find("{place}"); at != std::string::npos) path.replace(at, 7, world.place);
   if (auto at = path.find("{bus}"); at != std::string::npos) path.replace(at, 5, world.bus);
+  if (auto at = path.find("{scenario}"); at != std::string::npos) path.replace(at, 10, world.scenario);
   r.path = path;
   r.query = server::parse_query(query);
   r.body = std::string(body);

@@ -265,7 +265,7 @@ Response open_saved(const Call& c) {
       // a place closed in the scenario that the registry no longer has open: the change no longer applies
     }
   }
-  return json_response(state_json(id, *live), 201);
+  return json_response(state_json(id, *live));
 }
 
 }  // namespace scenarios_api
