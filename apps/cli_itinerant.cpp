@@ -20,7 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string hm(int m) { return fmt::format("{:02}:{:02}", m / 60, m % 60); }
 
 itinerant::ImportedTimetable read_timetable(const std::string& path) {
   auto content = io::read_file(path, size_t{16} << 20);
@@ -51,11 +50,10 @@ void print_timetable(registry::PlaceStore& store, const std::string& place_id, c
   std::cout << fmt::format("timetable, {} weeks from {} (ISO week {}):\n", weeks, monday, itinerant::iso_week(monday));
   for (auto& p : itinerant::passages(*t, monday, 7 * weeks))
     std::cout << fmt::format("  {} {:<9} {}-{}  {}\n", p.slot.date, itinerant::day_name_fr(p.slot.weekday),
-                             hm(p.slot.start), hm(p.slot.end), t->stops[p.stop].name);
-  auto now = date::now_utc();  // UTC; the hours are Paris's: close enough to say which passage comes next
-  if (auto n = itinerant::next_passage(*t, date::today(), std::stoi(now.substr(11, 2)) * 60 + std::stoi(now.substr(14, 2))))
+                             date::clock_text(p.slot.start), date::clock_text(p.slot.end), t->stops[p.stop].name);
+  if (auto n = itinerant::next_passage(*t, date::today(), itinerant::minute_now_in_paris()))
     std::cout << fmt::format("next passage: {} {} {}-{} at {}\n", itinerant::day_name_fr(n->slot.weekday), n->slot.date,
-                             hm(n->slot.start), hm(n->slot.end), t->stops[n->stop].name);
+                             date::clock_text(n->slot.start), date::clock_text(n->slot.end), t->stops[n->stop].name);
 }
 
 json timetable_json(registry::PlaceStore& store, const std::string& place_id, const std::string& from, int weeks) {
@@ -65,7 +63,7 @@ json timetable_json(registry::PlaceStore& store, const std::string& place_id, co
   json ps = json::array();
   auto monday = itinerant::monday_of(from);
   for (auto& p : itinerant::passages(*t, monday, 7 * weeks))
-    ps.push_back({{"stop", p.stop + 1}, {"date", p.slot.date}, {"start", hm(p.slot.start)}, {"end", hm(p.slot.end)}});
+    ps.push_back({{"stop", p.stop + 1}, {"date", p.slot.date}, {"start", date::clock_text(p.slot.start)}, {"end", date::clock_text(p.slot.end)}});
   j["passages"] = ps;
   j["period_from"] = monday;
   j["weekly_hours"] = itinerant::weekly_hours(*t, monday, weeks);
@@ -113,7 +111,7 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
                                                                 : t.timetable.base_insee);
       std::string name = !ia->name.empty() ? ia->name : t.parent.empty() ? t.name : fmt::format("{} ({})", t.name, t.parent);
       for (auto& id : store->ids_by_name_commune(name, base->code))
-        if (auto q = store->get(id); q && (q->types & registry::type_bit("itinerant"))) ia->id = id;
+        if (auto q = store->get(id); q && registry::is_itinerant(*q)) ia->id = id;
     }
     if (!ia->id.empty()) {
       auto existing = store->get(ia->id);

@@ -78,7 +78,6 @@ geo::LonLat resolve_base(registry::PlaceStore& store, const std::string& text, s
                           named.size() > 1 ? " (several communes have that name: give the INSEE code)" : ""));
 }
 
-std::string hm(int m) { return fmt::format("{:02}:{:02}", m / 60, m % 60); }
 
 }  // namespace
 
@@ -169,11 +168,11 @@ void add_tour_command(CLI::App* plan, Globals& g) {
       for (auto i : d.stops) {
         auto& s = r.stops[i];
         std::cout << fmt::format("{:>3} {:>4} {:<3} {:<5} {:<5}  {:<32}{:>10.0f}\n", d.day + 1, d.week + 1,
-                                 std::string(itinerant::day_code(d.weekday)), hm(s.arrive), hm(s.depart),
+                                 std::string(itinerant::day_code(d.weekday)), date::clock_text(s.arrive), date::clock_text(s.depart),
                                  r.candidates[s.candidate].name, s.gain);
       }
-      std::cout << fmt::format("    day {}: leaves {} , back {} , {:.0f} min driving\n", d.day + 1, hm(d.leave),
-                               hm(d.back), d.drive_min);
+      std::cout << fmt::format("    day {}: leaves {} , back {} , {:.0f} min driving\n", d.day + 1, date::clock_text(d.leave),
+                               date::clock_text(d.back), d.drive_min);
     }
     std::cout << fmt::format("\nPopulation brought within {:g} min of a stop: {:.0f} ({:.1f} % of those not covered "
                              "permanently); heuristic {:.2f} s, time matrix {:.2f} s, coverage sets {:.2f} s\n",

@@ -19,12 +19,11 @@ using nlohmann::json;
 
 namespace {
 
-std::string hm(int m) { return fmt::format("{:02}:{:02}", m / 60, m % 60); }
 
 json passage_json(const itinerant::Itinerant& t, const itinerant::Passage& p) {
   return {{"stop", p.stop + 1}, {"name", t.stops[p.stop].name}, {"date", p.slot.date},
-          {"weekday", std::string(itinerant::day_name_fr(p.slot.weekday))}, {"start", hm(p.slot.start)},
-          {"end", hm(p.slot.end)}};
+          {"weekday", std::string(itinerant::day_name_fr(p.slot.weekday))}, {"start", date::clock_text(p.slot.start)},
+          {"end", date::clock_text(p.slot.end)}};
 }
 
 json with_communes(const itinerant::Itinerant& t) {
@@ -44,12 +43,6 @@ itinerant::Itinerant require_timetable(State& s, const std::string& id) {
   return *t;
 }
 
-// Minutes of the day now, in Paris (close enough: UTC + 1, the hours are wall-clock).
-int minute_now() {
-  auto now = date::now_utc();
-  return (std::stoi(now.substr(11, 2)) * 60 + std::stoi(now.substr(14, 2)) + 60) % (24 * 60);
-}
-
 }  // namespace
 
 Response list(const Call& c) {
@@ -64,7 +57,7 @@ Response list(const Call& c) {
   for (auto& a : active) {
     auto j = with_communes(a.timetable);
     j["name"] = a.place.name;
-    if (auto n = itinerant::next_passage(a.timetable, d, d == date::today() ? minute_now() : 0))
+    if (auto n = itinerant::next_passage(a.timetable, d, d == date::today() ? itinerant::minute_now_in_paris() : 0))
       j["next_passage"] = passage_json(a.timetable, *n);
     items.push_back(j);
   }
@@ -96,7 +89,7 @@ Response timetable(const Call& c) {
   j["period_from"] = monday, j["weeks"] = weeks, j["passages"] = ps;
   j["weekly_hours"] = itinerant::weekly_hours(t, monday, weeks);
   auto today = date::today();
-  if (auto n = itinerant::next_passage(t, today, minute_now())) j["next_passage"] = passage_json(t, *n);
+  if (auto n = itinerant::next_passage(t, today, itinerant::minute_now_in_paris())) j["next_passage"] = passage_json(t, *n);
   return json_response(j);
 }
 

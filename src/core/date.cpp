@@ -87,6 +87,8 @@ std::optional<Parsed> parse(std::string_view s, std::string& why, bool allow_par
   return p;
 }
 
+std::string clock_text(int minutes) { return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60); }
+
 std::string today() {
   if (const char* t = std::getenv("MAILLAGE_TODAY"); t && *t) return t;
   auto now = std::chrono::system_clock::now();

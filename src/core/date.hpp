@@ -26,6 +26,8 @@ std::string today();
 std::string now_utc();
 // The UTC time `seconds` from now, as now_utc writes it (the texts compare in time order).
 std::string utc_after(int64_t seconds);
+// "HH:MM" for minutes since midnight (0 to 1440).
+std::string clock_text(int minutes);
 // Seconds since 1970-01-01T00:00:00Z.
 int64_t unix_now();
 

@@ -13,7 +13,7 @@ namespace {
 std::vector<Place> open_at(const std::vector<registry::Place>& all, const std::string& date) {
   std::vector<Place> out;
   for (auto& p : all)
-    if (p.open_on(date) && p.lon && !(p.types & registry::type_bit("itinerant"))) out.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
+    if (p.open_on(date) && p.lon && !registry::is_itinerant(p)) out.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
   return out;
 }
 }  // namespace
@@ -35,7 +35,7 @@ Indicators compute_indicators(const std::vector<registry::Place>& all, const std
   for (auto k : {"city", "town_suburb", "rural"}) r.by_urbanisation[k] = 0;
   for (auto& p : all) {
     if (!p.open_on(date)) continue;
-    if (p.types & registry::type_bit("itinerant")) {  // counted apart: not a place open to all at one address
+    if (registry::is_itinerant(p)) {  // counted apart: not a place open to all at one address
       ++r.itinerant_places;
       continue;
     }

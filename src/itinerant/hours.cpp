@@ -215,6 +215,13 @@ int iso_week(const std::string& iso) {
   return QDate::fromString(QString::fromStdString(iso), Qt::ISODate).weekNumber();
 }
 std::string monday_of(const std::string& iso) { return add_days(iso, -weekday_of(iso)); }
+int days_between(const std::string& from, const std::string& to) {
+  return static_cast<int>((parse_day(to) - parse_day(from)).count());
+}
+int minute_now_in_paris() {
+  auto t = QDateTime::currentDateTimeUtc().toTimeZone(QTimeZone("Europe/Paris")).time();
+  return t.hour() * 60 + t.minute();
+}
 std::string_view day_code(int weekday) {
   static const char* v[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
   return v[weekday];

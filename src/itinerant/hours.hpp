@@ -45,6 +45,10 @@ std::string add_days(const std::string& iso, int n);
 int weekday_of(const std::string& iso);
 int iso_week(const std::string& iso);
 std::string monday_of(const std::string& iso);
+// Minutes since midnight now on the Paris wall clock (daylight saving included): where "the next passage" starts.
+int minute_now_in_paris();
+// Whole days from one ISO date to another (negative when `to` comes first).
+int days_between(const std::string& from, const std::string& to);
 // "Mo".."Su" and "lundi".."dimanche".
 std::string_view day_code(int weekday);
 std::string_view day_name_fr(int weekday);

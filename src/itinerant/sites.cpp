@@ -44,11 +44,8 @@ std::vector<coverage::TimedSite> timed_sites(const std::vector<Active>& places, 
     std::vector<coverage::TimedSite> sites(t.stops.size());
     for (size_t i = 0; i < t.stops.size(); ++i)
       sites[i] = {fmt::format("{}#{}", t.place_id, i + 1), t.stops[i].name, t.stops[i].insee_code, t.stops[i].at(), {}};
-    for (auto& p : passages(t, period.monday, period.days)) {
-      int day = 0;
-      for (std::string d = period.monday; d < p.slot.date; d = add_days(d, 1)) ++day;
-      sites[p.stop].windows.push_back({day, p.slot.start, p.slot.end});
-    }
+    for (auto& p : passages(t, period.monday, period.days))
+      sites[p.stop].windows.push_back({days_between(period.monday, p.slot.date), p.slot.start, p.slot.end});
     out.insert(out.end(), sites.begin(), sites.end());
   }
   return out;

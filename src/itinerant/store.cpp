@@ -138,7 +138,7 @@ std::vector<Itinerant> all(sqlite::Database& db) {
 void put(registry::PlaceStore& store, Itinerant it, int64_t revision, const std::string& origin) {
   auto place = store.get(it.place_id);
   if (!place) throw NotFound(fmt::format("no place with id '{}'", it.place_id));
-  if (!(place->types & registry::type_bit("itinerant")))
+  if (!registry::is_itinerant(*place))
     throw StopError(0, "", "types", fmt::format("place '{}' is not of type itinerant", it.place_id));
   validate(it, territory::CommuneTable::bundled());
   for (auto& s : it.stops) s.hours = normalized_hours(s.hours);

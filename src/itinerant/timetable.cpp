@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/csv.hpp"
+#include "core/date.hpp"
 #include "core/ical.hpp"
 #include "itinerant/itinerant.hpp"
 #include "territory/communes.hpp"
@@ -73,11 +74,10 @@ std::string stops_ical(const Itinerant& it, const std::string& place_name, const
   ical::Calendar cal(place_name);
   for (auto& p : passages(it, from, days)) {
     auto& s = it.stops[p.stop];
-    auto hm = [](int m) { return fmt::format("{:02}:{:02}", m / 60, m % 60); };
     ical::Event e;
     e.uid = fmt::format("stop-{}-{}-{}-{}@maillage", it.place_id, p.stop + 1, p.slot.date, p.slot.start);
-    e.starts = p.slot.date + "T" + hm(p.slot.start);
-    e.ends = p.slot.date + "T" + hm(p.slot.end);
+    e.starts = p.slot.date + "T" + date::clock_text(p.slot.start);
+    e.ends = p.slot.date + "T" + date::clock_text(p.slot.end);
     e.summary = fmt::format("{} à {}", place_name, s.name);
     e.location = s.address.empty() ? s.name : s.address;
     e.description = "Horaires : " + s.hours;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/date.hpp"
 #include "core/error.hpp"
 #include "territory/communes.hpp"
 
@@ -19,7 +20,6 @@ namespace {
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
-std::string hm(int m) { return fmt::format("{:02}:{:02}", m / 60, m % 60); }
 const char* kDays[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
 
 void check(const TourRequest& q) {
@@ -85,6 +85,7 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
   std::sort(near.begin(), near.end());
   std::vector<Candidate> reachable;
   for (auto& [t, i] : near) reachable.push_back(all[i]);
+  const double base_tables_s = since(t0);  // from and to the base
   auto t1 = std::chrono::steady_clock::now();
   auto sets = coverage_sets(engine.graph(), engine.snapper(), engine.point_snaps(), reachable, threshold);
   r.sets_seconds = since(t1);
@@ -103,7 +104,7 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
   for (auto& c : r.candidates) nodes.push_back(c.at);
   auto t2 = std::chrono::steady_clock::now();
   auto matrix = routing::table(engine.snapper(), search, nodes, nodes);
-  r.matrix_seconds = since(t2) + since(t0) - since(t1) - r.sets_seconds;  // tables only
+  r.matrix_seconds = base_tables_s + since(t2);  // the time tables only
   TourInstance& in = r.instance;
   in.n = r.candidates.size();
   // Legs rounded up to 5 minutes: the timetable then reads in round times and still fits the day exactly.
@@ -141,7 +142,7 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
       for (auto e : in.covers[c])
         if (!hit[e]) hit[e] = 1, s.gain += in.weight[e];
       std::string week = q.weeks == 1 ? "" : fmt::format("week {:02}-53/{} ", td.week + 1, q.weeks);
-      s.hours = fmt::format("{}{} {}-{}; PH off", week, kDays[td.weekday], hm(s.arrive), hm(s.depart));
+      s.hours = fmt::format("{}{} {}-{}; PH off", week, kDays[td.weekday], date::clock_text(s.arrive), date::clock_text(s.depart));
       td.stops.push_back(static_cast<uint32_t>(r.stops.size()));
       r.stops.push_back(s);
     }
@@ -158,18 +159,18 @@ json to_json(const TourReport& r) {
     auto& c = r.candidates[s.candidate];
     stops.push_back({{"commune", c.name}, {"insee", c.insee}, {"lon", c.at.lon}, {"lat", c.at.lat}, {"day", s.day + 1},
                      {"week", s.week + 1}, {"weekday", kDays[s.weekday]}, {"order", s.order + 1},
-                     {"arrive", hm(s.arrive)}, {"depart", hm(s.depart)}, {"population_gained", std::round(s.gain)},
+                     {"arrive", date::clock_text(s.arrive)}, {"depart", date::clock_text(s.depart)}, {"population_gained", std::round(s.gain)},
                      {"opening_hours", s.hours}});
   }
   for (auto& d : r.days) {
     json ids = json::array();
     for (auto i : d.stops) ids.push_back(i);
-    days.push_back({{"day", d.day + 1}, {"week", d.week + 1}, {"weekday", kDays[d.weekday]}, {"leave", hm(d.leave)},
-                    {"back", hm(d.back)}, {"drive_minutes", std::round(d.drive_min * 10) / 10}, {"stops", ids}});
+    days.push_back({{"day", d.day + 1}, {"week", d.week + 1}, {"weekday", kDays[d.weekday]}, {"leave", date::clock_text(d.leave)},
+                    {"back", date::clock_text(d.back)}, {"drive_minutes", std::round(d.drive_min * 10) / 10}, {"stops", ids}});
   }
   json j = {{"base", {{"label", q.base_label}, {"lon", q.base.lon}, {"lat", q.base.lat}}},
             {"days_per_week", q.days_per_week}, {"weeks", q.weeks}, {"day_hours", q.day_hours},
-            {"stop_hours", q.stop_hours}, {"start", hm(q.start_minute)}, {"threshold_minutes", q.threshold_min},
+            {"stop_hours", q.stop_hours}, {"start", date::clock_text(q.start_minute)}, {"threshold_minutes", q.threshold_min},
             {"population", std::round(r.population)}, {"covered_permanently", std::round(r.permanent)},
             {"not_covered_permanently", std::round(r.not_permanent)}, {"population_served", std::round(r.served)},
             {"candidates", r.candidates.size()}, {"departments", q.departments}, {"stops", stops}, {"days", days}, {"warnings", r.warnings},
@@ -208,7 +209,7 @@ json to_geojson(const TourReport& r, const roads::RoadGraph& g, const routing::S
     features.push_back({{"type", "Feature"},
                         {"geometry", {{"type", "Point"}, {"coordinates", {c.at.lon, c.at.lat}}}},
                         {"properties", {{"kind", "stop"}, {"name", c.name}, {"insee", c.insee}, {"day", s.day + 1},
-                                        {"order", s.order + 1}, {"arrive", hm(s.arrive)}, {"depart", hm(s.depart)},
+                                        {"order", s.order + 1}, {"arrive", date::clock_text(s.arrive)}, {"depart", date::clock_text(s.depart)},
                                         {"population_gained", std::round(s.gain)}, {"opening_hours", s.hours}}}});
   }
   return {{"type", "FeatureCollection"}, {"features", features}};

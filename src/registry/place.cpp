@@ -98,6 +98,11 @@ uint32_t type_bit(std::string_view key) {
   return 0;
 }
 
+bool is_itinerant(const Place& p) {
+  static const uint32_t bit = type_bit("itinerant");
+  return (p.types & bit) != 0;
+}
+
 std::string accepted_values(const std::vector<EnumItem>& items) {
   std::vector<std::string> keys;
   for (auto& i : items) keys.emplace_back(i.key);

@@ -32,6 +32,9 @@ const std::vector<EnumItem>& place_types();
 const std::vector<EnumItem>& service_items();
 // The bit of a place type, by key ("itinerant"); 0 for an unknown key.
 uint32_t type_bit(std::string_view key);
+struct Place;
+// An itinerant place (type itinerant): a vehicle with stops (itinerant/), not a place open to all at one address.
+bool is_itinerant(const Place& p);
 const std::vector<EnumItem>& status_items();
 const std::vector<EnumItem>& precision_items();
 const std::vector<EnumItem>& tri_items();        // yes, no, unknown

@@ -802,7 +802,7 @@ std::vector<std::string> collect_ids(sqlite::Statement& st) {
 bool matches(const PlaceFilter& f, const std::vector<std::string>& words, const Place& p, const std::string& search,
              const std::string& listing_date, const std::string& charter) {
   if (f.types_any && !(p.types & f.types_any)) return false;
-  if (f.fixed_only && (p.types & type_bit("itinerant"))) return false;
+  if (f.fixed_only && is_itinerant(p)) return false;
   if (f.status && p.status != *f.status) return false;
   if (!f.department.empty() && p.insee_code.compare(0, f.department.size(), f.department) != 0) return false;
   if (!f.insee_code.empty() && p.insee_code != f.insee_code) return false;

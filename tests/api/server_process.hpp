@@ -40,6 +40,14 @@ inline int free_port() {
   return ntohs(a.sin_port);
 }
 
+// A response's body as JSON; a request that got no response throws, saying why.
+inline nlohmann::json body(const httplib::Result& r) {
+  if (!r) throw std::runtime_error("no HTTP response: " + httplib::to_string(r.error()));
+  return nlohmann::json::parse(r->body);
+}
+// The header of a request made with a bearer token.
+inline httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
 class Server {
  public:
   explicit Server(const std::vector<std::string>& extra = {}) {

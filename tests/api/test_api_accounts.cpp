@@ -11,6 +11,7 @@ using maillage::test::link_key;
 using maillage::test::Server;
 using maillage::test::SmtpSink;
 using nlohmann::json;
+using maillage::test::body;
 
 namespace {
 
@@ -71,7 +72,6 @@ struct Client {
   }
 };
 
-json body(const httplib::Result& r) { return json::parse(r->body); }
 
 Client admin() {
   Client c(world().server->http());

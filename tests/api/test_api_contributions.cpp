@@ -10,6 +10,7 @@
 using maillage::test::Server;
 using maillage::test::SmtpSink;
 using nlohmann::json;
+using maillage::test::body;
 
 namespace {
 
@@ -31,10 +32,6 @@ World& world() {
   return w;
 }
 
-json body(const httplib::Result& r) {
-  if (!r) throw std::runtime_error("no HTTP response: " + httplib::to_string(r.error()));
-  return json::parse(r->body);
-}
 // Each test speaks from its own client address (the server is behind a proxy), so the rate limits stay apart.
 httplib::Result propose(const json& b, const std::string& from) {
   return world().server->http().Post("/api/v1/contributions", {{"X-Forwarded-For", from}}, b.dump(), "application/json");

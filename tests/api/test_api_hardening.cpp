@@ -21,6 +21,7 @@
 
 using maillage::test::Server;
 using nlohmann::json;
+using maillage::test::body;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -83,10 +84,6 @@ size_t count(const std::string& s, const std::string& what) {
   return n;
 }
 
-json body(const httplib::Result& r) {
-  if (!r) throw std::runtime_error("no HTTP response");
-  return json::parse(r->body);
-}
 
 void raise_fd_limit() {
   rlimit rl{};

@@ -23,6 +23,7 @@
 
 extern char** environ;
 using nlohmann::json;
+using maillage::test::body;
 using maillage::test::run_cli;
 using maillage::test::TempDir;
 
@@ -32,10 +33,6 @@ using maillage::test::Server;
 Server& server() {
   static Server s;
   return s;
-}
-json body(const httplib::Result& r) {
-  if (!r) throw std::runtime_error("no HTTP response: " + httplib::to_string(r.error()));
-  return json::parse(r->body);
 }
 httplib::Headers bearer(const std::string& t) { return {{"Authorization", "Bearer " + t}}; }
 std::string token(const std::string& role) {

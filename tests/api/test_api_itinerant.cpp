@@ -7,15 +7,12 @@
 
 using maillage::test::Server;
 using nlohmann::json;
+using maillage::test::body;
+using maillage::test::bearer;
 
 namespace {
 const std::string kBus = std::string(MAILLAGE_TEST_DATA) + "/../../data/itinerant/bus-france-services-charente.json";
 const std::string kId = "16292-bus-france-services-emmaus-ruffec";
-json body(const httplib::Result& r) {
-  if (!r) throw std::runtime_error("no HTTP response: " + httplib::to_string(r.error()));
-  return json::parse(r->body);
-}
-httplib::Headers as(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 }  // namespace
 
 TEST(ApiItinerant, TimetablesCoverageRulesAndTours) {
@@ -48,19 +45,19 @@ TEST(ApiItinerant, TimetablesCoverageRulesAndTours) {
   EXPECT_EQ(anon->status, 401) << anon->body;
   auto bad = put;
   bad["stops"][2]["hours"] = "<script>alert(1)</script>";
-  auto refused = http.Put(path.c_str(), as(editor), bad.dump(), "application/json");
+  auto refused = http.Put(path.c_str(), bearer(editor), bad.dump(), "application/json");
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 400) << refused->body;
   EXPECT_EQ(body(refused)["field"], "stops[3].hours") << refused->body;
   bad = put;
   bad["stops"][0]["lat"] = 1e308;
-  EXPECT_EQ(http.Put(path.c_str(), as(editor), bad.dump(), "application/json")->status, 400);
+  EXPECT_EQ(http.Put(path.c_str(), bearer(editor), bad.dump(), "application/json")->status, 400);
   bad = put;
   bad["stops"][0]["colour"] = "red";
-  EXPECT_EQ(http.Put(path.c_str(), as(editor), bad.dump(), "application/json")->status, 400);
+  EXPECT_EQ(http.Put(path.c_str(), bearer(editor), bad.dump(), "application/json")->status, 400);
   put["stops"].erase(put["stops"].size() - 1);
   put["stops"][0]["hours"] = "Mo 10:00-12:00";
-  auto ok = http.Put(path.c_str(), as(editor), put.dump(), "application/json");
+  auto ok = http.Put(path.c_str(), bearer(editor), put.dump(), "application/json");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200) << ok->body;
   tt = body(http.Get(("/api/v1/places/" + kId + "/timetable?from=2026-06-01").c_str()));

@@ -14,6 +14,8 @@
 using maillage::test::Server;
 using maillage::test::SmtpSink;
 using nlohmann::json;
+using maillage::test::body;
+using maillage::test::bearer;
 
 namespace {
 
@@ -34,16 +36,11 @@ World& world() {
   static World w;
   return w;
 }
-json body(const httplib::Result& r) {
-  if (!r) throw std::runtime_error("no HTTP response: " + httplib::to_string(r.error()));
-  return json::parse(r->body);
-}
-httplib::Headers as(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 std::string soon() { return maillage::date::utc_after(20 * 24 * 3600).substr(0, 10); }
 
 int64_t make_event(int capacity) {
   auto r = world().server->http().Post(
-      "/api/v1/events", as(world().editor),
+      "/api/v1/events", bearer(world().editor),
       json{{"title", "Journée d'information : créer un tiers-lieu"}, {"kind", "information_day"},
            {"starts_at", soon() + "T09:30"}, {"ends_at", soon() + "T12:30"}, {"insee_code", "23096"},
            {"capacity", capacity}}.dump(),
@@ -78,7 +75,7 @@ TEST(ApiNetwork, ThirtyTwoConcurrentRegistrationsForTenSeats) {
   EXPECT_EQ(registered, 10);
   EXPECT_EQ(waiting, 22);
   // The waiting list is in the order of arrival: positions 1 ... 22, each once.
-  auto regs = body(world().server->http().Get(fmt::format("/api/v1/events/{}/registrations", id), as(world().editor)));
+  auto regs = body(world().server->http().Get(fmt::format("/api/v1/events/{}/registrations", id), bearer(world().editor)));
   std::vector<int> positions;
   int64_t last_id = 0;
   for (auto& r : regs["items"]) {
@@ -132,7 +129,7 @@ TEST(ApiNetwork, ThirtyTwoConcurrentRegistrationsForTenSeats) {
   };
   for (int i = 0; i < 3; ++i) EXPECT_EQ(again(i)->status, 201);
   EXPECT_EQ(again(3)->status, 429);
-  auto csv = world().server->http().Get(fmt::format("/api/v1/events/{}/registrations?format=csv", id), as(world().editor));
+  auto csv = world().server->http().Get(fmt::format("/api/v1/events/{}/registrations?format=csv", id), bearer(world().editor));
   EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
   EXPECT_NE(csv->body.find("p0@maillage.test"), std::string::npos);
   auto ics = world().server->http().Get("/api/v1/events.ics");
@@ -141,45 +138,45 @@ TEST(ApiNetwork, ThirtyTwoConcurrentRegistrationsForTenSeats) {
 
 TEST(ApiNetwork, OnlyEditorsSeeAndChangeContacts) {
   auto& h = world().server->http();
-  auto add = h.Post("/api/v1/contacts", as(world().editor),
+  auto add = h.Post("/api/v1/contacts", bearer(world().editor),
                     json{{"first_name", "Anne"}, {"last_name", "Martin"}, {"email", "anne.martin@maillage.test"},
                          {"insee_code", "Aubusson"}, {"tags", {"élus"}}}.dump(),
                     "application/json");
   ASSERT_EQ(add->status, 201) << add->body;
   auto id = body(add)["id"].get<int64_t>();
   EXPECT_EQ(h.Get("/api/v1/contacts")->status, 401);
-  EXPECT_EQ(h.Get("/api/v1/contacts", as(world().member))->status, 403);
+  EXPECT_EQ(h.Get("/api/v1/contacts", bearer(world().member))->status, 403);
   EXPECT_EQ(h.Get(fmt::format("/api/v1/contacts/{}", id))->status, 401);
-  EXPECT_EQ(h.Post("/api/v1/contacts", as(world().member), "{}", "application/json")->status, 403);
+  EXPECT_EQ(h.Post("/api/v1/contacts", bearer(world().member), "{}", "application/json")->status, 403);
   EXPECT_EQ(h.Get("/api/v1/contacts.csv")->status, 401);
-  auto list = body(h.Get("/api/v1/contacts?tag=%C3%A9lus", as(world().editor)));
+  auto list = body(h.Get("/api/v1/contacts?tag=%C3%A9lus", bearer(world().editor)));
   EXPECT_EQ(list["total"], 1);
-  auto bad = h.Post("/api/v1/contacts", as(world().editor), json{{"last_name", "X"}, {"email", "nope"}}.dump(),
+  auto bad = h.Post("/api/v1/contacts", bearer(world().editor), json{{"last_name", "X"}, {"email", "nope"}}.dump(),
                     "application/json");
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(body(bad)["field"], "email");
   // The invitation list of an event in Guéret within 60 minutes holds Aubusson (about 40 min), with its time.
   auto ev = make_event(30);
-  auto inv = body(h.Get(fmt::format("/api/v1/events/{}/invitations?minutes=60", ev), as(world().editor)));
+  auto inv = body(h.Get(fmt::format("/api/v1/events/{}/invitations?minutes=60", ev), bearer(world().editor)));
   ASSERT_GE(inv["items"].size(), 1u);
   EXPECT_EQ(inv["items"][0]["email"], "anne.martin@maillage.test");
   EXPECT_GT(inv["items"][0]["minutes"].get<double>(), 10);
-  auto near = body(h.Get(fmt::format("/api/v1/events/{}/invitations?minutes=5", ev), as(world().editor)));
+  auto near = body(h.Get(fmt::format("/api/v1/events/{}/invitations?minutes=5", ev), bearer(world().editor)));
   EXPECT_TRUE(near["items"].empty());
   EXPECT_EQ(h.Get(fmt::format("/api/v1/events/{}/invitations", ev))->status, 401);
-  auto gaps = body(h.Get("/api/v1/events/gaps?minutes=30", as(world().editor)));
+  auto gaps = body(h.Get("/api/v1/events/gaps?minutes=30", bearer(world().editor)));
   EXPECT_GT(gaps["uncovered_share"].get<double>(), 0.5);
   // GDPR over HTTP.
-  auto pd = body(h.Get(fmt::format("/api/v1/contacts/{}/personal-data", id), as(world().editor)));
+  auto pd = body(h.Get(fmt::format("/api/v1/contacts/{}/personal-data", id), bearer(world().editor)));
   EXPECT_EQ(pd["contact"]["last_name"], "Martin");
-  auto er = h.Post(fmt::format("/api/v1/contacts/{}/erase", id), as(world().editor), "", "application/json");
+  auto er = h.Post(fmt::format("/api/v1/contacts/{}/erase", id), bearer(world().editor), "", "application/json");
   ASSERT_EQ(er->status, 200) << er->body;
-  EXPECT_EQ(body(h.Get(fmt::format("/api/v1/contacts/{}", id), as(world().editor)))["last_name"], "");
+  EXPECT_EQ(body(h.Get(fmt::format("/api/v1/contacts/{}", id), bearer(world().editor)))["last_name"], "");
 }
 
 TEST(ApiNetwork, ThePlaceThatHasNotSignedTheCharterIsNotEligibleForDevelopment) {
   auto& h = world().server->http();
-  auto a = h.Post("/api/v1/charter", as(world().editor),
+  auto a = h.Post("/api/v1/charter", bearer(world().editor),
                   json{{"version", "2026"}, {"adopted_on", "2026-01-01"}, {"text", "Charte du réseau."}}.dump(),
                   "application/json");
   ASSERT_EQ(a->status, 201) << a->body;
@@ -190,13 +187,13 @@ TEST(ApiNetwork, ThePlaceThatHasNotSignedTheCharterIsNotEligibleForDevelopment) 
   EXPECT_EQ(v["verdict"], "not_eligible");
   EXPECT_NE(v["reason"].get<std::string>().find("charte"), std::string::npos) << v.dump();
   // Signed, the five criteria stated: listed, shown on the sheet and filterable.
-  auto s = h.Post("/api/v1/places/" + id + "/charter", as(world().editor), json{{"signatory", "Anne Martin"}}.dump(),
+  auto s = h.Post("/api/v1/places/" + id + "/charter", bearer(world().editor), json{{"signatory", "Anne Martin"}}.dump(),
                   "application/json");
   ASSERT_EQ(s->status, 200) << s->body;
   EXPECT_FALSE(body(s)["listed"].get<bool>());
   auto crit = json{{"criterion_open_to_all", "yes"}, {"criterion_flexible", "yes"}, {"criterion_broadband", "yes"},
                    {"criterion_human_welcome", "yes"}, {"criterion_collective_governance", "yes"}};
-  ASSERT_EQ(h.Patch("/api/v1/places/" + id, as(world().editor), crit.dump(), "application/json")->status, 200);
+  ASSERT_EQ(h.Patch("/api/v1/places/" + id, bearer(world().editor), crit.dump(), "application/json")->status, 200);
   auto sheet = body(h.Get("/api/v1/places/" + id));
   EXPECT_TRUE(sheet["listed"].get<bool>());
   EXPECT_EQ(sheet["listing"]["criteria"][2]["value"], "yes");
@@ -210,24 +207,24 @@ TEST(ApiNetwork, ThePlaceThatHasNotSignedTheCharterIsNotEligibleForDevelopment) 
       EXPECT_EQ(c["verdict"], "met");
     }
   // Only the place's managers and the network sign for it.
-  EXPECT_EQ(h.Post("/api/v1/places/" + id + "/charter", as(world().member), json{{"signatory", "X"}}.dump(),
+  EXPECT_EQ(h.Post("/api/v1/places/" + id + "/charter", bearer(world().member), json{{"signatory", "X"}}.dump(),
                    "application/json")->status,
             403);
 }
 
 TEST(ApiNetwork, ResourcesForThePublicAndForMembersAndTheCensus) {
   auto& h = world().server->http();
-  auto pub = h.Post("/api/v1/resources", as(world().editor),
+  auto pub = h.Post("/api/v1/resources", bearer(world().editor),
                     json{{"title", "Guide : piloter un tiers-lieu"}, {"summary", "Gouvernance et modèle économique"},
                          {"themes", "gestion"}}.dump(),
                     "application/json");
   ASSERT_EQ(pub->status, 201) << pub->body;
   auto pid = body(pub)["id"].get<int64_t>();
-  auto up = h.Post(fmt::format("/api/v1/resources/{}/versions?filename=guide.txt", pid), as(world().editor),
+  auto up = h.Post(fmt::format("/api/v1/resources/{}/versions?filename=guide.txt", pid), bearer(world().editor),
                    "Le budget prévisionnel et les subventions de fonctionnement.", "application/octet-stream");
   ASSERT_EQ(up->status, 201) << up->body;
   EXPECT_EQ(body(up)["content_type"], "text/plain");
-  auto mem = h.Post("/api/v1/resources", as(world().editor),
+  auto mem = h.Post("/api/v1/resources", bearer(world().editor),
                     json{{"title", "Modèle de statuts de SCIC"}, {"audience", "members"}}.dump(), "application/json");
   auto mid = body(mem)["id"].get<int64_t>();
   // Anonymous: never the members-only one, in a list, a search, a sheet or a download.
@@ -236,7 +233,7 @@ TEST(ApiNetwork, ResourcesForThePublicAndForMembersAndTheCensus) {
   EXPECT_EQ(h.Get(fmt::format("/api/v1/resources/{}", mid))->status, 404);
   EXPECT_EQ(h.Get(fmt::format("/api/v1/resources/{}/file", mid))->status, 404);
   // A member sees it.
-  auto seen = body(h.Get("/api/v1/resources?q=statuts", as(world().member)));
+  auto seen = body(h.Get("/api/v1/resources?q=statuts", bearer(world().member)));
   ASSERT_EQ(seen["items"].size(), 1u);
   EXPECT_EQ(seen["items"][0]["id"], mid);
   // A word of the file's text, in another form, finds the public guide; the file comes with its type.
@@ -247,15 +244,15 @@ TEST(ApiNetwork, ResourcesForThePublicAndForMembersAndTheCensus) {
   EXPECT_EQ(f->get_header_value("Content-Type"), "text/plain; charset=utf-8");
   EXPECT_NE(f->get_header_value("Content-Disposition").find("guide.txt"), std::string::npos);
   // Uploads are for editors; a refused type names the file.
-  EXPECT_EQ(h.Post(fmt::format("/api/v1/resources/{}/versions", pid), as(world().member), "x", "text/plain")->status, 403);
+  EXPECT_EQ(h.Post(fmt::format("/api/v1/resources/{}/versions", pid), bearer(world().member), "x", "text/plain")->status, 403);
   std::string elf("\x7f" "ELF\x02\x01\x01", 7);
   elf.resize(100, '\0');
-  auto refused = h.Post(fmt::format("/api/v1/resources/{}/versions", pid), as(world().editor), elf, "application/octet-stream");
+  auto refused = h.Post(fmt::format("/api/v1/resources/{}/versions", pid), bearer(world().editor), elf, "application/octet-stream");
   EXPECT_EQ(refused->status, 400);
   EXPECT_EQ(body(refused)["field"], "file");
   // Members of the network and their census (public, aggregated).
   auto place = body(h.Get("/api/v1/places?limit=1&department=23"))["items"][0]["id"].get<std::string>();
-  ASSERT_EQ(h.Post("/api/v1/members", as(world().editor), json{{"place_id", place}, {"year", 2026}, {"fee_paid", true}}.dump(),
+  ASSERT_EQ(h.Post("/api/v1/members", bearer(world().editor), json{{"place_id", place}, {"year", 2026}, {"fee_paid", true}}.dump(),
                    "application/json")->status, 201);
   EXPECT_EQ(h.Post("/api/v1/members", json{{"place_id", place}, {"year", 2026}}.dump(), "application/json")->status, 401);
   auto census = body(h.Get("/api/v1/members/census?year=2026"));

@@ -7,21 +7,15 @@
 
 using maillage::test::Server;
 using nlohmann::json;
-
-namespace {
-json body(const httplib::Result& r) {
-  if (!r) throw std::runtime_error("no HTTP response: " + httplib::to_string(r.error()));
-  return json::parse(r->body);
-}
-httplib::Headers as(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-}  // namespace
+using maillage::test::body;
+using maillage::test::bearer;
 
 TEST(ApiScenarios, ChangesFiguresSaveAndShare) {
   Server server;
   auto editor = server.token("--role editor --label test");
   auto& http = server.http();
   auto post = [&](const std::string& path, const json& b) {
-    return http.Post(("/api/v1" + path).c_str(), as(editor), b.dump(), "application/json");
+    return http.Post(("/api/v1" + path).c_str(), bearer(editor), b.dump(), "application/json");
   };
   EXPECT_EQ(http.Post("/api/v1/scenarios", "{}", "application/json")->status, 401);
   auto made = post("/scenarios", json::object());
@@ -64,20 +58,20 @@ TEST(ApiScenarios, ChangesFiguresSaveAndShare) {
   refuse({{"op", "add"}, {"lon", 0}, {"lat", 46}, {"colour", "red"}}, "colour");
   auto unknown = post(path, {{"op", "close"}, {"id", "nulle-part"}});
   EXPECT_EQ(unknown->status, 404);
-  auto now = body(http.Get(fmt::format("/api/v1/scenarios/{}", id).c_str(), as(editor)));
+  auto now = body(http.Get(fmt::format("/api/v1/scenarios/{}", id).c_str(), bearer(editor)));
   EXPECT_EQ(now["changes"].size(), 4u);
   EXPECT_EQ(now["figures"]["covered"], closed["covered"]);
   // Saved, shared by its key, replayed with the same figures; the hypothetical site as CSV.
   auto saved = body(post(fmt::format("/scenarios/{}/save", id), {{"name", "Essai Gâtine"}}));
   ASSERT_TRUE(saved.contains("key")) << saved.dump();
   EXPECT_NE(saved["link"].get<std::string>().find("#scenario/"), std::string::npos);
-  auto shared = body(http.Get(("/api/v1/scenarios/shared/" + saved["key"].get<std::string>()).c_str(), as(editor)));
+  auto shared = body(http.Get(("/api/v1/scenarios/shared/" + saved["key"].get<std::string>()).c_str(), bearer(editor)));
   EXPECT_EQ(shared["figures"]["covered"], now["figures"]["covered"]);
   EXPECT_EQ(shared["name"], "Essai Gâtine");
-  auto csv = http.Get(fmt::format("/api/v1/scenarios/{}/sites.csv", id).c_str(), as(editor));
+  auto csv = http.Get(fmt::format("/api/v1/scenarios/{}/sites.csv", id).c_str(), bearer(editor));
   ASSERT_TRUE(csv);
   EXPECT_NE(csv->body.find(hypo), std::string::npos) << csv->body;
   EXPECT_NE(csv->body.find("id,name,lon,lat"), std::string::npos);
-  EXPECT_EQ(body(http.Get("/api/v1/scenarios/saved", as(editor)))["items"].size(), 1u);
-  EXPECT_EQ(http.Get("/api/v1/scenarios/999", as(editor))->status, 404);
+  EXPECT_EQ(body(http.Get("/api/v1/scenarios/saved", bearer(editor)))["items"].size(), 1u);
+  EXPECT_EQ(http.Get("/api/v1/scenarios/999", bearer(editor))->status, 404);
 }
