@@ -68,6 +68,7 @@ void print_problems(const registry::ImportReport& rep, size_t max_lines = 200);
 
 // Registers `graph build|info|calibrate` and `route`.
 void add_graph_commands(CLI::App& app, Globals& g);
+void add_territory_commands(CLI::App& app, Globals& g);
 // Registers `graph calibrate` under the graph command (cli_calibrate.cpp).
 void add_calibrate_command(CLI::App* graph, Globals& g);
 // Registers `coverage` and `indicators`.

@@ -14,6 +14,7 @@
 #include "core/text.hpp"
 #include "registry/io_formats.hpp"
 #include "roads/importers.hpp"
+#include "territory/config.hpp"
 #include "territory/communes.hpp"
 #include "territory/neighbours.hpp"
 #include "territory/population.hpp"
@@ -51,11 +52,11 @@ std::unique_ptr<registry::PlaceStore> open_store(const Globals& g) {
   auto path = db_path(g);
   bool fresh = !std::filesystem::exists(path);
   auto store = std::make_unique<registry::PlaceStore>(path, &territory::CommuneTable::bundled());
-  if (fresh && !g.no_seed) {
-    auto bundled = paths::data_file("tiers_lieux/places_na.csv");
+  if (fresh && !g.no_seed && !territory::config().places_seed.empty()) {
+    auto bundled = territory::data_path(territory::config().places_seed, "places_seed");
     std::cerr << fmt::format("maillage: creating {} from the bundled data ({})...\n", path, bundled);
     registry::ImportOptions o;
-    o.origin = "bundled data: data/tiers_lieux/places_na.csv";
+    o.origin = "bundled data: data/" + territory::config().places_seed;
     auto rep = registry::import_file(*store, validator(), bundled, o);
     if (!rep.committed) {
       print_problems(rep, 200);
@@ -71,8 +72,7 @@ std::unique_ptr<registry::PlaceStore> open_store(const Globals& g) {
 std::string bundled_profile_path() { return paths::data_file("profiles/car.json"); }
 
 std::vector<std::string> bundled_skeleton() {
-  return {paths::data_file("roads/tm_fra_naq_waypoints.csv.gz"),
-          paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")};
+  return territory::road_skeleton_paths();
 }
 
 std::string graph_path(const Globals& g) {
@@ -118,9 +118,9 @@ OpenPlaces open_places_engine(const Globals& g, const std::string& d) {
 
 roads::LocalLayer bundled_local_layer() {
   // The outlines are read once: their shared edges make the neighbours, their unshared ones the shore.
-  auto edges = territory::read_outline_edges(paths::data_file("communes/communes_na_contours_2018.geojson.gz"));
+  auto edges = territory::read_outline_edges(territory::data_path(territory::config().commune_outlines, "commune_outlines"));
   auto n = territory::commune_neighbours(territory::CommuneTable::bundled(), edges);
-  auto land = std::make_shared<territory::LandMask>(edges, paths::data_file("roads/water_barriers.geojson"));
+  auto land = std::make_shared<territory::LandMask>(edges, territory::water_barriers_path());
   return {std::move(n.centres), std::move(n.adjacent), [land](geo::LonLat a, geo::LonLat b) { return land->on_land(a, b); }};
 }
 

@@ -36,7 +36,7 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
                                              "within the threshold, departments, distribution, zones blanches, communes");
   cov->add_option("--threshold", a->threshold, "minutes (default 20; a time equal to it is within)")->check(CLI::Range(1.0, 600.0));
   cov->add_option("--date", a->date, "places open at this date (default: today)");
-  cov->add_option("--population", a->population, "grid (1 km census cells, default) or communes (legal population at commune centres)")
+  cov->add_option("--population", a->population, "grid (the territory's population grid cells, default) or communes (legal population at commune centres)")
       ->check(CLI::IsMember({"grid", "communes"}));
   cov->add_flag("--json", a->json, "the whole report as JSON (communes included)");
   cov->add_flag("--csv", a->csv, "one row per commune (CSV)");

@@ -13,7 +13,8 @@ using namespace maillage;
 namespace {
 
 int run(int argc, char** argv) {
-  CLI::App app{"Maillage: the tiers-lieux of Nouvelle-Aquitaine, their directory and their territorial coverage.\n"
+  CLI::App app{"Maillage: the tiers-lieux of a French region (Nouvelle-Aquitaine as bundled; any region with `territory\n"
+               "setup`), their directory and their territorial coverage.\n"
                "With no flags every command works on the bundled regional data (see README.md).\n"
                "The global options (--db, --graph, --no-seed) may come before or after the command.",
                "maillage"};
@@ -38,6 +39,7 @@ int run(int argc, char** argv) {
   cli::add_network_commands(app, g);
   cli::add_itinerant_commands(app, g);
   cli::add_graph_commands(app, g);
+  cli::add_territory_commands(app, g);
   cli::add_coverage_commands(app, g);
   cli::add_indicators_command(app, g);
   cli::add_ami_commands(app, g);

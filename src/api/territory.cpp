@@ -9,6 +9,7 @@
 #include "core/io.hpp"
 #include "core/paths.hpp"
 #include "roads/importers.hpp"
+#include "territory/config.hpp"
 #include "territory/communes.hpp"
 #include "territory/sea.hpp"
 
@@ -39,13 +40,13 @@ Response openapi(const Call&) {
 
 Response departments(const Call& c) {
   only(c.r, {});
-  static const std::string doc = io::read_file(paths::data_file("communes/departements-nouvelle-aquitaine_2018.geojson.gz"));
+  static const std::string doc = io::read_file(territory::data_path(territory::config().department_outlines, "department_outlines"));
   return static_json(doc);
 }
 
 Response communes_geojson(const Call& c) {
   only(c.r, {});
-  static const std::string doc = io::read_file(paths::data_file("communes/communes_na_contours_2018.geojson.gz"));
+  static const std::string doc = io::read_file(territory::data_path(territory::config().commune_outlines, "commune_outlines"));
   return static_json(doc);
 }
 
@@ -66,8 +67,11 @@ Response roads(const Call& c) {
   auto level = q(c.r, "level", "main");
   if (level != "main" && level != "local") throw bad("level", "expected main (A, N and E roads) or local (D roads)");
   static const auto bodies = [] {
-    auto routes = roads::read_skeleton({paths::data_file("roads/tm_fra_naq_waypoints.csv.gz"),
-                                        paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")});
+    if (territory::config().road_skeleton.empty()) {  // a territory set up from national files has none
+      std::string empty = R"({"type":"FeatureCollection","features":[]})";
+      return std::pair{empty, empty};
+    }
+    auto routes = roads::read_skeleton(territory::road_skeleton_paths());
     auto profile = roads::Profile::load(paths::data_file("profiles/car.json"));
     return std::pair{roads::skeleton_geojson(routes, profile, true).dump(),
                      roads::skeleton_geojson(routes, profile, false).dump()};

@@ -121,8 +121,9 @@ Report build_report(const Engine& engine, const std::vector<Place>& places, cons
     auto key = [](int x, int y) { return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y); };
     for (uint32_t i = 0; i < pts.size(); ++i)
       if (!covered(times[i])) at[key(pts[i].gx, pts[i].gy)] = i;
-    auto square = [](const territory::PopulationPoint& p) {
-      auto f = [](int g) { return static_cast<int>(std::floor(g / static_cast<double>(kZoneSquareKm))); };
+    const double cells_per_square = kZoneSquareKm * 1000.0 / engine.points().cell_m;
+    auto square = [cells_per_square](const territory::PopulationPoint& p) {
+      auto f = [&](int g) { return static_cast<int>(std::floor(g / cells_per_square)); };
       return std::pair{f(p.gx), f(p.gy)};
     };
     std::vector<uint8_t> seen(pts.size(), 0);

@@ -80,11 +80,12 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
 json cells_geojson(const Engine& engine, const std::vector<Place>& places, double threshold_min) {
   json fc{{"type", "FeatureCollection"}, {"features", json::array()}};
   const auto& points = engine.points();
+  const geo::Projection grid_crs(points.crs);
+  const double cell = points.cell_m;
   auto cell_polygon = [&](const territory::PopulationPoint& p) {
-    static const geo::Projection laea("EPSG:3035");
     json ring = json::array();
     for (auto [dx, dy] : {std::pair{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}) {
-      auto ll = laea.inverse({(p.gx + dx) * 1000.0, (p.gy + dy) * 1000.0});
+      auto ll = grid_crs.inverse({(p.gx + dx) * cell, (p.gy + dy) * cell});
       ring.push_back({std::round(ll.lon * 1e6) / 1e6, std::round(ll.lat * 1e6) / 1e6});
     }
     return json::array({ring});

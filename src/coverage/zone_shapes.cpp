@@ -32,9 +32,9 @@ nlohmann::json cells_outline(const territory::PopulationPoints& grid, const std:
   std::vector<GEOSGeometry*> squares;
   squares.reserve(idx.size());
   for (auto i : idx) {
-    double x = grid.points[i].gx * 1000.0, y = grid.points[i].gy * 1000.0;
+    const double c = grid.cell_m, x = grid.points[i].gx * c, y = grid.points[i].gy * c;
     GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, 5, 2);
-    const double xs[] = {x, x + 1000, x + 1000, x, x}, ys[] = {y, y, y + 1000, y + 1000, y};
+    const double xs[] = {x, x + c, x + c, x, x}, ys[] = {y, y, y + c, y + c, y};
     for (unsigned k = 0; k < 5; ++k) GEOSCoordSeq_setXY_r(h, seq, k, xs[k], ys[k]);
     squares.push_back(GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, seq), nullptr, 0));
   }
@@ -44,7 +44,9 @@ nlohmann::json cells_outline(const territory::PopulationPoints& grid, const std:
   Geom u(GEOSUnaryUnion_r(h, all.get()), GeomDeleter{h});
   if (!u) throw Error("GEOS: union of the cells of a zone failed");
 
-  static thread_local geo::Projection laea("EPSG:3035");
+  static thread_local std::unique_ptr<geo::Projection> proj;  // the grid's CRS (EPSG:3035 for Eurostat and INSEE)
+  if (!proj || proj->target() != grid.crs) proj = std::make_unique<geo::Projection>(grid.crs);
+  auto& laea = *proj;
   auto ring_json = [&](const GEOSGeometry* ring) {
     const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, ring);
     unsigned n = 0;

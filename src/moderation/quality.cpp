@@ -11,10 +11,12 @@
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "core/geo.hpp"
+#include "core/io.hpp"
 #include "core/paths.hpp"
 #include "core/text.hpp"
 #include "moderation/moderation.hpp"
 #include "territory/communes.hpp"
+#include "territory/config.hpp"
 
 namespace maillage::moderation {
 
@@ -95,7 +97,11 @@ std::vector<PublishedCount> read_published_counts(const std::string& path) {
 }
 
 const std::vector<PublishedCount>& bundled_published_counts() {
-  static const auto counts = read_published_counts(paths::data_dir() + "/tiers_lieux/sources/published_counts.csv");
+  // A territory set up from national files has no published counts: the quality report then has none to compare.
+  static const auto counts = [] {
+    auto path = paths::data_dir() + "/tiers_lieux/sources/published_counts.csv";
+    return io::exists(path) ? read_published_counts(path) : std::vector<PublishedCount>{};
+  }();
   return counts;
 }
 
@@ -104,7 +110,7 @@ std::optional<PublishedCount> reference_count(const std::vector<PublishedCount>&
   for (auto& c : counts) {
     if (c.year == 0) continue;
     if (dep.empty()) {
-      if (c.scope != "Nouvelle-Aquitaine" || c.figure.find("open") == std::string::npos) continue;
+      if (c.scope != territory::config().name || c.figure.find("open") == std::string::npos) continue;
     } else if (c.department != dep) {
       continue;
     }
@@ -176,7 +182,7 @@ QualityReport quality_report(const std::vector<registry::Place>& places,
     row.department = dep;
     row.name = std::string(territory::department_name(dep));
   }
-  r.region.name = "Nouvelle-Aquitaine";
+  r.region.name = territory::config().name;
   for (auto& p : places) {
     auto* c = communes.find(p.insee_code);
     auto dep = c ? c->dep : p.insee_code.substr(0, 2);

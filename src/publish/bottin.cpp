@@ -12,6 +12,7 @@
 #include "publish/publish.hpp"
 #include "publish/style.hpp"
 #include "territory/communes.hpp"
+#include "territory/config.hpp"
 
 namespace maillage::publish {
 
@@ -109,8 +110,8 @@ std::string bottin_html(const BottinData& d) {
   // Cover.
   auto region = outline(d.departments, "", 800);
   body += fmt::format(
-      R"(<section class="cover"><div><p class="kicker">Réseau des tiers-lieux de Nouvelle-Aquitaine</p><h1>Bottin des tiers-lieux</h1><p class="subtitle">{}{}tiers-lieux ouverts, département par département</p></div>{}<p class="edition">Édition du {} · {} départements</p></section>)",
-      fr_int(numbered.size()), "\u00A0", places_map(region, {}, numbered, 520, 560, false, "Carte des tiers-lieux ouverts"),
+      R"(<section class="cover"><div><p class="kicker">Réseau des tiers-lieux de {}</p><h1>Bottin des tiers-lieux</h1><p class="subtitle">{}{}tiers-lieux ouverts, département par département</p></div>{}<p class="edition">Édition du {} · {} départements</p></section>)",
+      fr(territory::config().name), fr_int(numbered.size()), "\u00A0", places_map(region, {}, numbered, 520, 560, false, "Carte des tiers-lieux ouverts"),
       fr_date(d.date), by_dep.size());
   // Contents.
   body += R"(<section class="contents"><h2>Sommaire</h2><table><thead><tr><th>Département</th><th>Tiers-lieux</th><th>Numéros</th></tr></thead><tbody>)";
@@ -152,7 +153,8 @@ std::string bottin_html(const BottinData& d) {
   body += fmt::format(
       R"(<section class="colophon"><h2>À propos de ce bottin</h2><p>Les lieux ouverts au {} dans l’annuaire du réseau (registre Maillage, révision {}). Un lieu manque, une information a changé{}? Chacun peut proposer un ajout ou une correction depuis la carte en ligne{}; l’équipe du réseau la relit avant publication, et chaque lieu confirme sa fiche une fois par an.</p><p>Sources des données et licences{}: voir le fichier ATTRIBUTION de Maillage (annuaire compilé de sources publiques citées lieu par lieu, contours des départements IGN 2018). Carte en projection Lambert-93.</p></section>)",
       fr_date(d.date), d.registry_revision, "\u202F", "\u202F", "\u00A0");
-  return document("Bottin des tiers-lieux de Nouvelle-Aquitaine", "Bottin des tiers-lieux · Nouvelle-Aquitaine", body);
+  const auto& name = territory::config().name;
+  return document("Bottin des tiers-lieux de " + name, "Bottin des tiers-lieux · " + name, body);
 }
 
 }  // namespace maillage::publish

@@ -8,6 +8,7 @@
 #include "moderation/moderation.hpp"
 #include "publish/publish.hpp"
 #include "registry/validate.hpp"
+#include "territory/config.hpp"
 #include "territory/communes.hpp"
 #include "territory/population.hpp"
 
@@ -17,7 +18,7 @@ namespace {
 
 nlohmann::json departments_geojson() {
   static const auto doc =
-      nlohmann::json::parse(io::read_file(paths::data_file("communes/departements-nouvelle-aquitaine_2018.geojson.gz")));
+      nlohmann::json::parse(io::read_file(territory::data_path(territory::config().department_outlines, "department_outlines")));
   return doc;
 }
 

@@ -12,6 +12,7 @@
 #include "publish/publish.hpp"
 #include "publish/style.hpp"
 #include "territory/communes.hpp"
+#include "territory/config.hpp"
 
 namespace maillage::publish {
 
@@ -62,8 +63,8 @@ std::string panorama_html(const PanoramaData& d) {
   for (auto& p : d.open)
     if (p.lon && p.lat) cover.dot({*p.lon, *p.lat}, 2.8, "place");
   body += fmt::format(
-      R"(<section class="cover"><div><p class="kicker">Réseau des tiers-lieux de Nouvelle-Aquitaine</p><h1>Panorama des tiers-lieux</h1><p class="subtitle">en chiffres et en graphiques · {}</p></div>{}<p class="edition">{}{}tiers-lieux ouverts au {} · registre Maillage, révision {}</p></section>)",
-      fr_date(d.date), cover.finish("Les tiers-lieux ouverts"), fr_int(ind.open_places), "\u00A0", fr_date(d.date),
+      R"(<section class="cover"><div><p class="kicker">Réseau des tiers-lieux de {}</p><h1>Panorama des tiers-lieux</h1><p class="subtitle">en chiffres et en graphiques · {}</p></div>{}<p class="edition">{}{}tiers-lieux ouverts au {} · registre Maillage, révision {}</p></section>)",
+      fr(territory::config().name), fr_date(d.date), cover.finish("Les tiers-lieux ouverts"), fr_int(ind.open_places), "\u00A0", fr_date(d.date),
       d.registry_revision);
 
   // Key figures.
@@ -140,8 +141,8 @@ std::string panorama_html(const PanoramaData& d) {
                         c && c->population > 0 ? fr_pct(c->covered / c->population) : "–", published,
                         q && q->coverage_of_published >= 0 ? fr_pct(q->coverage_of_published, 0) : "–");
   }
-  body += fmt::format(R"(<tr class="total"><td>Nouvelle-Aquitaine</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr></tbody></table>)",
-                      fr_int(ind.population), fr_int(ind.open_places),
+  body += fmt::format(R"(<tr class="total"><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr></tbody></table>)",
+                      fr(territory::config().name), fr_int(ind.population), fr_int(ind.open_places),
                       ind.inhabitants_per_place > 0 ? fr_int(ind.inhabitants_per_place) : "–", fr_pct(share),
                       d.quality.region.published ? fmt::format("{} ({})", fr_int(d.quality.region.published->value), d.quality.region.published->year) : "–",
                       d.quality.region.coverage_of_published >= 0 ? fr_pct(d.quality.region.coverage_of_published, 0) : "–");
@@ -170,7 +171,8 @@ std::string panorama_html(const PanoramaData& d) {
   body += fmt::format(
       R"(<section class="colophon"><h2>Méthode et sources</h2><p><b>Lieux</b> : les tiers-lieux ouverts au {} dans l’annuaire du réseau (registre Maillage, révision {}), compilé de sources publiques citées lieu par lieu et tenu à jour par les contributions modérées et la confirmation annuelle des fiches.</p><p><b>Population</b> : {}.</p><p><b>Temps de trajet</b> : en voiture, sur le réseau routier, du carreau d’habitation au lieu le plus proche. {}</p><p><b>Zones blanches</b> : carreaux d’habitation contigus à plus de {} minutes du lieu le plus proche, découpés par département et par carrés de 30 km.</p><p><b>Recensements publiés</b> : le plus récent chiffre daté publié pour chaque département (source citée dans <i>published_counts.csv</i>).</p></section>)",
       fr_date(d.date), d.registry_revision, fr(d.population_source), fr(d.profile_note), fr_int(cov.threshold_min));
-  return document("Panorama des tiers-lieux de Nouvelle-Aquitaine", "Panorama des tiers-lieux · Nouvelle-Aquitaine", body);
+  const auto& name = territory::config().name;
+  return document("Panorama des tiers-lieux de " + name, "Panorama des tiers-lieux · " + name, body);
 }
 
 }  // namespace maillage::publish

@@ -7,6 +7,7 @@
 #include "core/geo.hpp"
 #include "core/text.hpp"
 #include "territory/communes.hpp"
+#include "territory/config.hpp"
 #include "territory/outline.hpp"
 
 namespace maillage::registry {
@@ -51,7 +52,7 @@ void Validator::check(Record& r, std::vector<Problem>& out) const {
     auto current = communes_.current_code(p.insee_code);
     if (current.empty()) {
       error(Field::insee_code,
-            fmt::format("'{}' is not a commune of Nouvelle-Aquitaine (COG 2026 commune table)", p.insee_code));
+            fmt::format("'{}' is not a commune of {} (COG 2026 commune table)", p.insee_code, territory::config().name));
     } else {
       warn(Field::insee_code, fmt::format("former commune code {} replaced by its COG 2026 code {} ({})",
                                           p.insee_code, current, communes_.find(current)->name));

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/paths.hpp"
 #include "core/text.hpp"
+#include "territory/config.hpp"
 
 namespace maillage::territory {
 
@@ -26,14 +27,6 @@ std::string name_key(std::string_view name) {
   }
   return text::join(words, " ");
 }
-std::string pick(const std::string& dir, const std::string& stem) {
-  for (auto ext : {".csv.gz", ".csv"}) {
-    std::string p = dir + "/communes/" + stem + ext;
-    if (std::filesystem::exists(p)) return p;
-  }
-  throw Error(dir + "/communes/" + stem + ".csv.gz: commune table not found");
-}
-
 int require(const csv::Table& t, const char* name) {
   int i = t.column(name);
   if (i < 0) throw InputError(Location{t.file, 1, 0, name}, std::string("missing column '") + name + "'");
@@ -43,7 +36,8 @@ int require(const csv::Table& t, const char* name) {
 
 CommuneTable CommuneTable::load(const std::string& dir) {
   CommuneTable table;
-  auto t = csv::read(pick(dir, "communes_na_cog2026"));
+  auto cfg = Config::load(dir);
+  auto t = csv::read(dir + "/" + cfg.communes);
   int c_code = require(t, "code_insee"), c_nom = require(t, "nom"), c_dep = require(t, "dep"),
       c_pop = require(t, "population_legale"), c_lat = require(t, "lat"), c_lon = require(t, "lon"),
       c_area = require(t, "superficie_km2"), c_pc = require(t, "codes_postaux");
@@ -70,7 +64,7 @@ CommuneTable CommuneTable::load(const std::string& dir) {
   std::set<std::string> deps;
   for (auto& c : table.communes_) deps.insert(c.dep);
   table.departments_.assign(deps.begin(), deps.end());
-  auto h = csv::read(pick(dir, "communes_na_code_history"));
+  auto h = csv::read(dir + "/" + cfg.code_history);
   int h_any = require(h, "code_insee_any"), h_cur = require(h, "code_insee_2026");
   for (auto& r : h.rows) table.history_[r.fields[h_any]] = r.fields[h_cur];
   return table;
@@ -149,14 +143,6 @@ std::string CommuneTable::locate(std::string_view name, std::string_view postcod
   return {};
 }
 
-std::string_view department_name(std::string_view dep) {
-  static const std::pair<std::string_view, std::string_view> names[] = {
-      {"16", "Charente"}, {"17", "Charente-Maritime"}, {"19", "Corrèze"}, {"23", "Creuse"},
-      {"24", "Dordogne"}, {"33", "Gironde"}, {"40", "Landes"}, {"47", "Lot-et-Garonne"},
-      {"64", "Pyrénées-Atlantiques"}, {"79", "Deux-Sèvres"}, {"86", "Vienne"}, {"87", "Haute-Vienne"}};
-  for (auto& [code, name] : names)
-    if (code == dep) return name;
-  return {};
-}
+std::string_view department_name(std::string_view dep) { return config().department_name(dep); }
 
 }  // namespace maillage::territory

@@ -22,7 +22,7 @@ struct Commune {
 
 class CommuneTable {
  public:
-  // Reads communes_na_cog2026.csv(.gz) and communes_na_code_history.csv(.gz) from a data folder.
+  // Reads the commune table and the former codes a data folder's territory.json names (territory/config.hpp).
   static CommuneTable load(const std::string& data_dir);
   static const CommuneTable& bundled();  // loaded once from paths::data_dir()
 
@@ -50,7 +50,7 @@ class CommuneTable {
   std::unordered_multimap<std::string, size_t> by_name_;
 };
 
-// Department names of the region (code -> name).
+// Department names of the territory in use (code -> name; territory.json).
 std::string_view department_name(std::string_view dep);
 
 }  // namespace maillage::territory

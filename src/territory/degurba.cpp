@@ -3,6 +3,8 @@
 #include <cmath>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 #include "core/geo.hpp"
 #include "territory/communes.hpp"
@@ -46,8 +48,41 @@ std::vector<int> clusters(const PopulationPoints& g, const std::unordered_map<ui
 }
 }  // namespace
 
+namespace {
+std::vector<CellClass> classify_km_cells(const PopulationPoints& g, DegurbaThresholds t);
+}
+
 std::vector<CellClass> classify_cells(const PopulationPoints& g, DegurbaThresholds t) {
-  if (g.source != PopulationSource::Grid) throw Error("the degree of urbanisation needs the 1 km grid");
+  if (g.source != PopulationSource::Grid) throw Error("the degree of urbanisation needs a population grid");
+  if (g.cell_m == 1000) return classify_km_cells(g, t);
+  if (g.cell_m > 1000 || 1000 % g.cell_m != 0)
+    throw Error(fmt::format("the degree of urbanisation needs a grid of 1 km or of a divisor of 1 km, not {} m", g.cell_m));
+  // A finer grid (INSEE 200 m): the method is defined on 1 km cells, so the cells are summed into the 1 km cells
+  // that hold them, classified, and each fine cell takes the class of its 1 km cell.
+  const int k = 1000 / g.cell_m;
+  auto floor_div = [k](int v) { return v >= 0 ? v / k : -((-v + k - 1) / k); };
+  PopulationPoints km;
+  std::unordered_map<uint64_t, uint32_t> at;
+  std::vector<uint32_t> of(g.points.size());
+  for (uint32_t i = 0; i < g.points.size(); ++i) {
+    int x = floor_div(g.points[i].gx), y = floor_div(g.points[i].gy);
+    auto [it, fresh] = at.emplace(key(x, y), static_cast<uint32_t>(km.points.size()));
+    if (fresh) {
+      PopulationPoint p;
+      p.gx = x, p.gy = y;
+      km.points.push_back(std::move(p));
+    }
+    km.points[it->second].population += g.points[i].population;
+    of[i] = it->second;
+  }
+  auto classes = classify_km_cells(km, t);
+  std::vector<CellClass> out(g.points.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = classes[of[i]];
+  return out;
+}
+
+namespace {
+std::vector<CellClass> classify_km_cells(const PopulationPoints& g, DegurbaThresholds t) {
   const size_t n = g.points.size();
   std::unordered_map<uint64_t, uint32_t> at;
   for (uint32_t i = 0; i < n; ++i) at[key(g.points[i].gx, g.points[i].gy)] = i;
@@ -93,6 +128,7 @@ std::vector<CellClass> classify_cells(const PopulationPoints& g, DegurbaThreshol
     if (centre[i] >= 0) out[i] = CellClass::UrbanCentre;
   return out;
 }
+}  // namespace
 
 std::map<std::string, CommuneClass> classify_communes(const PopulationPoints& g, const std::vector<CellClass>& cells,
                                                       const CommuneTable& communes) {
@@ -108,13 +144,13 @@ std::map<std::string, CommuneClass> classify_communes(const PopulationPoints& g,
     if (cells[i] == CellClass::UrbanCentre) s.centre += g.points[i].population;
     if (cells[i] == CellClass::Rural) s.rural += g.points[i].population;
   }
-  geo::Projection laea("EPSG:3035");
+  geo::Projection laea(g.crs);
   std::map<std::string, CommuneClass> out;
   for (auto& c : communes.all()) {
     auto it = sums.find(c.code);
     if (it == sums.end() || it->second.total <= 0) {
       auto p = laea.forward(c.centre);
-      auto cell = at.find(key(static_cast<int>(std::floor(p.x / 1000)), static_cast<int>(std::floor(p.y / 1000))));
+      auto cell = at.find(key(static_cast<int>(std::floor(p.x / g.cell_m)), static_cast<int>(std::floor(p.y / g.cell_m))));
       CellClass k = cell == at.end() ? CellClass::Rural : cells[cell->second];
       out[c.code] = k == CellClass::UrbanCentre ? CommuneClass::City
                     : k == CellClass::UrbanCluster ? CommuneClass::TownSuburb

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/io.hpp"
 #include "core/paths.hpp"
+#include "territory/config.hpp"
 
 namespace maillage::territory {
 
@@ -106,6 +107,7 @@ LandMask::LandMask(const OutlineEdges& edges, const std::string& barriers_path)
   auto xy = [&](const Key& k) { return proj_->forward({k.first * 1e-7, k.second * 1e-7}); };
   for (auto& [edge, features] : edges.owners)
     if (features.size() == 1) add(xy(edge.first), xy(edge.second)), ++shore_;
+  if (barriers_path.empty()) return;  // a territory without water barriers: the shore only
   auto doc = json::parse(io::read_file(barriers_path));
   for (auto& f : doc.at("features")) {
     auto& g = f.at("geometry");
@@ -119,8 +121,8 @@ LandMask::LandMask(const OutlineEdges& edges, const std::string& barriers_path)
 }
 
 const LandMask& LandMask::bundled() {
-  static const LandMask m(read_outline_edges(paths::data_file("communes/communes_na_contours_2018.geojson.gz")),
-                          paths::data_file("roads/water_barriers.geojson"));
+  static const LandMask m(read_outline_edges(data_path(config().commune_outlines, "commune_outlines")),
+                          water_barriers_path());
   return m;
 }
 

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/io.hpp"
 #include "core/paths.hpp"
+#include "territory/config.hpp"
 
 namespace maillage::territory {
 
@@ -70,7 +71,7 @@ Outline Outline::load(const std::string& path) {
 }
 
 const Outline& Outline::bundled_region() {
-  static const Outline o = load(paths::data_file("communes/region-nouvelle-aquitaine_2018.geojson.gz"));
+  static const Outline o = load(data_path(config().region_outline, "region_outline"));
   return o;
 }
 

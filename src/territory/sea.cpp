@@ -9,6 +9,7 @@
 #include "core/geo.hpp"
 #include "core/io.hpp"
 #include "core/paths.hpp"
+#include "territory/config.hpp"
 
 namespace maillage::territory {
 
@@ -126,7 +127,7 @@ json sea_geojson(const std::string& region_geojson_path) {
 }
 
 const json& bundled_sea() {
-  static const json sea = sea_geojson(paths::data_file("communes/region-nouvelle-aquitaine_2018.geojson.gz"));
+  static const json sea = sea_geojson(data_path(config().region_outline, "region_outline"));
   return sea;
 }
 
