@@ -29,12 +29,52 @@ Engine::Engine(const roads::RoadGraph& g, const routing::Snapper& snapper, const
 void Engine::compute(const std::vector<Place>& places) {
   std::vector<geo::LonLat> at;
   for (auto& p : places) at.push_back(p.at);
-  nearest_.compute(at);
+  std::vector<uint32_t> label(at.size(), kInvalid);
+  incremental_ = false;
+  // Another date is the last one with a few places opened and closed: match the places by position.
+  if (computed_ && nearest_.place_count() < 2 * at.size() + 64) {
+    std::map<std::pair<double, double>, std::vector<uint32_t>> before;
+    for (size_t i = 0; i < place_at_.size(); ++i) before[{place_at_[i].lon, place_at_[i].lat}].push_back(place_label_[i]);
+    std::vector<uint32_t> opened;
+    for (uint32_t i = 0; i < at.size(); ++i) {
+      auto it = before.find({at[i].lon, at[i].lat});
+      if (it == before.end() || it->second.empty()) {
+        opened.push_back(i);
+        continue;
+      }
+      label[i] = it->second.back();
+      it->second.pop_back();
+    }
+    std::vector<uint32_t> closed;
+    for (auto& [pos, labels] : before) closed.insert(closed.end(), labels.begin(), labels.end());
+    // Past a quarter of the places changed, one sweep costs less than the repairs.
+    if (4 * (opened.size() + closed.size()) <= at.size()) {
+      std::vector<geo::LonLat> new_at;
+      for (auto i : opened) new_at.push_back(at[i]);
+      auto first = static_cast<uint32_t>(nearest_.place_count());
+      nearest_.update(closed, snapper_.snap_all(new_at));
+      for (size_t k = 0; k < opened.size(); ++k) label[opened[k]] = first + static_cast<uint32_t>(k);
+      incremental_ = true;
+    }
+  }
+  if (!incremental_) {
+    nearest_.compute(at);
+    for (uint32_t i = 0; i < at.size(); ++i) label[i] = i;
+  }
+  computed_ = true;
+  place_at_ = at;
+  place_label_ = label;
+  std::vector<uint32_t> index_of(nearest_.place_count(), kInvalid);
+  unsnapped_.clear();
+  for (uint32_t i = 0; i < label.size(); ++i) {
+    index_of[label[i]] = i;
+    if (!nearest_.place_snaps()[label[i]].ok) unsnapped_.push_back(i);
+  }
   auto eval = [&](const std::vector<routing::Snap>& snaps, std::vector<PointTime>& out) {
     out.resize(snaps.size());
     for (size_t i = 0; i < snaps.size(); ++i) {
       auto r = nearest_.from(snaps[i]);
-      out[i] = {r.reachable ? r.ms : kInfinity, r.reachable ? r.place : kInvalid, snaps[i].ok};
+      out[i] = {r.reachable ? r.ms : kInfinity, r.reachable ? index_of[r.place] : kInvalid, snaps[i].ok};
     }
   };
   eval(point_snaps_, point_times_);

@@ -42,11 +42,15 @@ class Engine {
  public:
   Engine(const roads::RoadGraph& g, const routing::Snapper& snapper, const territory::PopulationPoints& points,
          const territory::CommuneTable& communes);
-  // Times for every population point (same order) and every commune centre (table order).
+  // Times for every population point (same order) and every commune centre (table order). When the places differ
+  // from the last call's by a few (another date: some opened, some closed; matched by position), the last search
+  // is repaired (NearestPlaces::update) instead of a new sweep: same times, a fraction of the cost.
   void compute(const std::vector<Place>& places);
+  // Whether the last compute() repaired the previous one (false: a full sweep).
+  bool last_was_incremental() const { return incremental_; }
   const std::vector<PointTime>& point_times() const { return point_times_; }
   const std::vector<PointTime>& commune_times() const { return commune_times_; }
-  const std::vector<uint32_t>& unsnapped_places() const { return nearest_.unsnapped(); }
+  const std::vector<uint32_t>& unsnapped_places() const { return unsnapped_; }
   const territory::PopulationPoints& points() const { return points_; }
   const std::vector<routing::Snap>& point_snaps() const { return point_snaps_; }
   const routing::Snapper& snapper() const { return snapper_; }
@@ -61,6 +65,10 @@ class Engine {
   std::vector<routing::Snap> point_snaps_, commune_snaps_;
   routing::NearestPlaces nearest_;
   std::vector<PointTime> point_times_, commune_times_;
+  bool computed_ = false, incremental_ = false;
+  std::vector<geo::LonLat> place_at_;    // the places of the last compute(), in their order
+  std::vector<uint32_t> place_label_;    // their index in nearest_
+  std::vector<uint32_t> unsnapped_;      // indices in the last compute()'s places
 };
 
 struct DepartmentFigures {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/error.hpp"
+
 namespace maillage::routing {
 
 using namespace roads;
@@ -51,16 +53,47 @@ void NearestPlaces::compute_snapped(const std::vector<Snap>& snaps, Millis limit
   limit_ = limit;
   unsnapped_.clear();
   places_on_edge_.clear();
-  std::vector<Source> sources;
+  sources_.clear();
+  closed_.assign(snaps.size(), 0);
   for (uint32_t i = 0; i < snaps.size(); ++i) {
     if (!snaps[i].ok) {
       unsnapped_.push_back(i);
       continue;
     }
-    for (auto& s : snap_sources(g_, snaps[i], Direction::Backward, i)) sources.push_back(s);
+    for (auto& s : snap_sources(g_, snaps[i], Direction::Backward, i)) sources_.push_back(s);
     places_on_edge_.emplace(snaps[i].edge, i);
   }
-  search_.run(sources, Direction::Backward, limit);
+  search_.run(sources_, Direction::Backward, limit);
+}
+
+size_t NearestPlaces::update(const std::vector<uint32_t>& closed, const std::vector<Snap>& opened) {
+  std::vector<uint8_t> seen(closed_.size(), 0);
+  for (uint32_t c : closed)
+    if (c >= closed_.size() || closed_[c] || seen[c]++)
+      throw Error("NearestPlaces::update: place " + std::to_string(c) + " is not open (or given twice)");
+  for (uint32_t c : closed) {
+    closed_[c] = 1;
+    if (!place_snaps_[c].ok) continue;
+    auto range = places_on_edge_.equal_range(place_snaps_[c].edge);
+    for (auto it = range.first; it != range.second; ++it)
+      if (it->second == c) {
+        places_on_edge_.erase(it);
+        break;
+      }
+  }
+  std::vector<Source> added;
+  for (auto& snap : opened) {
+    auto i = static_cast<uint32_t>(place_snaps_.size());
+    place_snaps_.push_back(snap);
+    closed_.push_back(0);
+    if (!snap.ok) {
+      unsnapped_.push_back(i);
+      continue;
+    }
+    for (auto& s : snap_sources(g_, snap, Direction::Backward, i)) added.push_back(s), sources_.push_back(s);
+    places_on_edge_.emplace(snap.edge, i);
+  }
+  return search_.repair(closed_, sources_, added, Direction::Backward, limit_);
 }
 
 NearestResult NearestPlaces::from(const Snap& p) const {

@@ -26,6 +26,11 @@ class NearestPlaces {
   // listed in unsnapped(). `limit`: stop the search there (times beyond are "not within limit").
   void compute(const std::vector<geo::LonLat>& places, Millis limit = kInfinity);
   void compute_snapped(const std::vector<Snap>& place_snaps, Millis limit = kInfinity);
+  // Another set of places from the present one: the places `closed` (indices) leave, those `opened` join with the
+  // next indices (from place_count() on). One repair of the search (Search::repair) instead of a new sweep: it costs
+  // the area whose nearest place changes. Returns the nodes settled.
+  size_t update(const std::vector<uint32_t>& closed, const std::vector<Snap>& opened);
+  size_t place_count() const { return place_snaps_.size(); }
   NearestResult from(const Snap& point) const;
   NearestResult from(geo::LonLat point) const { return from(snapper_.snap(point)); }
   const std::vector<uint32_t>& unsnapped() const { return unsnapped_; }
@@ -40,6 +45,8 @@ class NearestPlaces {
   Search search_;
   Millis limit_ = kInfinity;
   std::vector<Snap> place_snaps_;
+  std::vector<Source> sources_;     // of every place given (closed ones included; repair skips them)
+  std::vector<uint8_t> closed_;     // per place index
   std::vector<uint32_t> unsnapped_;
   std::unordered_multimap<roads::EdgeId, uint32_t> places_on_edge_;
 };

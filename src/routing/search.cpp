@@ -109,4 +109,58 @@ void Search::start(const std::vector<Source>& sources, bool track_parents) {
       heap_.push(s.offset, s.node);
 }
 
+size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept,
+                      const std::vector<Source>& added, Direction dir, Millis limit) {
+  heap_.clear();
+  settled_ = 0;
+  const size_t n = state_.size();
+  // 1. Reset the nodes whose label is withdrawn (only blocks a run touched can hold a label).
+  std::vector<NodeId> reset;
+  for (size_t b = 0; b < dirty_.size(); ++b) {
+    if (!dirty_[b]) continue;
+    size_t lo = b << kBlockShift, hi = std::min(n, lo + (size_t{1} << kBlockShift));
+    for (size_t v = lo; v < hi; ++v) {
+      uint32_t l = state_[v].label;
+      if (state_[v].dist != kInfinity && l < withdrawn.size() && withdrawn[l]) {
+        state_[v] = {kInfinity, kInvalid};
+        reset.push_back(static_cast<NodeId>(v));
+      }
+    }
+  }
+  // 2. Re-seed them from their neighbours that kept a label: a Backward time at v comes through an arc v -> w
+  //    (forward CSR), a Forward one through w -> v (reverse CSR).
+  const bool fwd = dir == Direction::Forward;
+  const uint32_t* first = fwd ? g_.first_in.data() : g_.first_out.data();
+  const roads::RoadGraph::Arc* arcs = fwd ? g_.in.data() : g_.out.data();
+  for (NodeId v : reset) {
+    NodeState best{kInfinity, kInvalid};
+    for (uint32_t a = first[v]; a < first[v + 1]; ++a) {
+      const NodeState& w = state_[arcs[a].node];
+      if (w.dist == kInfinity || w.dist > limit) continue;  // beyond the limit a time is not final
+      Millis d = w.dist + arcs[a].weight;
+      if (d < best.dist || (d == best.dist && w.label < best.label)) best = {d, w.label};
+    }
+    if (best.dist != kInfinity) {
+      state_[v] = best;
+      heap_.push(best.dist, v);
+    }
+  }
+  // 3. The sources: the remaining ones at reset nodes, and the new ones wherever they improve.
+  auto seed = [&](const std::vector<Source>& sources) {
+    for (auto& s : sources) {
+      if (s.node >= n || s.offset == kInfinity) continue;
+      if (s.label < withdrawn.size() && withdrawn[s.label]) continue;
+      NodeState& st = state_[s.node];
+      if (st.dist <= s.offset) continue;
+      dirty_[s.node >> kBlockShift] = 1;
+      st = {s.offset, s.label};
+      heap_.push(s.offset, s.node);
+    }
+  };
+  seed(kept);
+  seed(added);
+  settle(dir, limit, false, [](NodeId, Millis) { return true; });
+  return settled_;
+}
+
 }  // namespace maillage::routing

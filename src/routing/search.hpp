@@ -153,6 +153,14 @@ class Search {
   void run_until(const std::vector<Source>& sources, Direction dir, Millis limit, bool track_parents,
                  OnSettle&& on_settle);
 
+  // Brings the last run up to date as if it had been run again without the sources whose label is withdrawn
+  // (withdrawn[label] != 0) and with `added` more: the nodes that held a withdrawn label are reset and re-seeded
+  // from their neighbours outside that set and from `kept` (the sources of the remaining labels), then `added`
+  // relax only where they improve. Exact for every node whose time is within `limit` (same `dir` and `limit` as
+  // the run); costs what changed, not the graph. Returns the nodes settled.
+  size_t repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept, const std::vector<Source>& added,
+                Direction dir, Millis limit);
+
   Millis time(NodeId v) const { return state_[v].dist; }
   uint32_t label(NodeId v) const { return state_[v].dist == kInfinity ? kInvalid : state_[v].label; }
   // The arc that reached v in the last run (forward arc index, or reverse arc index for Backward); kInvalid
@@ -164,6 +172,8 @@ class Search {
 
  private:
   void start(const std::vector<Source>& sources, bool track_parents);
+  template <class OnSettle>
+  void settle(Direction dir, Millis limit, bool track_parents, OnSettle&& on_settle);
   const roads::RoadGraph& g_;
   // Per node, what a relaxation touches together, in 8 bytes. A run marks the blocks of 64 nodes it touches
   // and the next run resets only those, so a small query costs what it explores.
@@ -183,6 +193,11 @@ template <class OnSettle>
 void Search::run_until(const std::vector<Source>& sources, Direction dir, Millis limit, bool track_parents,
                        OnSettle&& on_settle) {
   start(sources, track_parents);
+  settle(dir, limit, track_parents, on_settle);
+}
+
+template <class OnSettle>
+void Search::settle(Direction dir, Millis limit, bool track_parents, OnSettle&& on_settle) {
   const bool fwd = dir == Direction::Forward;
   const uint32_t* first = fwd ? g_.first_out.data() : g_.first_in.data();
   const roads::RoadGraph::Arc* arcs = fwd ? g_.out.data() : g_.in.data();
