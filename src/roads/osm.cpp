@@ -106,12 +106,17 @@ WayAttributes way_attributes(const TagLookup& t, const Profile& profile, OsmImpo
 RoadGraph build_from_osm(const std::string& path, const Profile& profile, const std::string& profile_json,
                          BuildReport* report, OsmImportStats* stats_out) {
   OsmImportStats stats;
+  // Memory (measured on a generated France-size extract, docs/scale.md): the car ways' node references are kept
+  // flat (8 bytes each, no vector per way), their sorted copy gives the referenced ids and their use counts, then
+  // the locations of those nodes only (the other nodes of the file are read and skipped); every working array is
+  // freed before the graph is finished.
   struct CarWay {
     WayAttributes attr;
-    std::vector<osmium::object_id_type> refs;
+    size_t first = 0;  // in refs
+    uint32_t count = 0;
   };
   std::vector<CarWay> ways;
-  std::vector<osmium::object_id_type> all_refs;
+  std::vector<osmium::object_id_type> refs;
   try {
     osmium::io::Reader reader{path, osmium::osm_entity_bits::way};
     while (osmium::memory::Buffer buffer = reader.read()) {
@@ -121,12 +126,8 @@ RoadGraph build_from_osm(const std::string& path, const Profile& profile, const 
         if (!attr.usable || way.nodes().size() < 2) continue;
         ++stats.car_ways;
         stats.ferry_ways += attr.ferry;
-        CarWay w{std::move(attr), {}};
-        for (auto& nr : way.nodes()) {
-          w.refs.push_back(nr.ref());
-          all_refs.push_back(nr.ref());
-        }
-        ways.push_back(std::move(w));
+        ways.push_back({std::move(attr), refs.size(), static_cast<uint32_t>(way.nodes().size())});
+        for (auto& nr : way.nodes()) refs.push_back(nr.ref());
       }
     }
     reader.close();
@@ -134,18 +135,23 @@ RoadGraph build_from_osm(const std::string& path, const Profile& profile, const 
     throw Error(path + ": cannot read OSM data: " + e.what());
   }
   // Node use counts: a node used twice (by two ways, or twice by one) or ending a way is a graph node.
-  std::sort(all_refs.begin(), all_refs.end());
   std::vector<osmium::object_id_type> ids;
   std::vector<uint32_t> uses;
-  for (size_t i = 0; i < all_refs.size();) {
-    size_t j = i;
-    while (j < all_refs.size() && all_refs[j] == all_refs[i]) ++j;
-    ids.push_back(all_refs[i]);
-    uses.push_back(static_cast<uint32_t>(j - i));
-    i = j;
+  {
+    std::vector<osmium::object_id_type> sorted(refs);
+    std::sort(sorted.begin(), sorted.end());
+    size_t unique = sorted.empty() ? 0 : 1;
+    for (size_t i = 1; i < sorted.size(); ++i) unique += sorted[i] != sorted[i - 1];
+    ids.reserve(unique);
+    uses.reserve(unique);
+    for (size_t i = 0; i < sorted.size();) {
+      size_t j = i;
+      while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+      ids.push_back(sorted[i]);
+      uses.push_back(static_cast<uint32_t>(j - i));
+      i = j;
+    }
   }
-  all_refs.clear();
-  all_refs.shrink_to_fit();
   auto index_of = [&](osmium::object_id_type id) {
     auto it = std::lower_bound(ids.begin(), ids.end(), id);
     return static_cast<size_t>(it - ids.begin());
@@ -167,18 +173,25 @@ RoadGraph build_from_osm(const std::string& path, const Profile& profile, const 
   } catch (const std::exception& e) {
     throw Error(path + ": cannot read OSM data: " + e.what());
   }
+  // The references become indices in ids once, and the ids go.
+  std::vector<uint32_t> ref_index(refs.size());
+  for (size_t r = 0; r < refs.size(); ++r) ref_index[r] = static_cast<uint32_t>(index_of(refs[r]));
+  std::vector<osmium::object_id_type>().swap(refs);
+  std::vector<osmium::object_id_type>().swap(ids);
 
   GraphBuilder b;
-  std::vector<NodeId> graph_node(ids.size(), kInvalid);
+  std::vector<NodeId> graph_node(loc.size(), kInvalid);
   auto node_for = [&](size_t i) {
     if (graph_node[i] == kInvalid) graph_node[i] = b.add_node(loc[i]);
     return graph_node[i];
   };
+  std::vector<size_t> idx;
+  std::vector<geo::LonLat> shape;
   for (auto& w : ways) {
     // Drop references to nodes the extract does not contain (ways cut at the extract border).
-    std::vector<size_t> idx;
-    for (auto r : w.refs) {
-      size_t i = index_of(r);
+    idx.clear();
+    for (uint32_t k = 0; k < w.count; ++k) {
+      size_t i = ref_index[w.first + k];
       if (have[i]) idx.push_back(i);
       else ++stats.missing_nodes;
     }
@@ -186,7 +199,7 @@ RoadGraph build_from_osm(const std::string& path, const Profile& profile, const 
     double way_len = 0;
     for (size_t k = 0; k + 1 < idx.size(); ++k) way_len += geo::haversine_m(loc[idx[k]], loc[idx[k + 1]]);
     size_t start = 0;
-    std::vector<geo::LonLat> shape;
+    shape.clear();
     double len = 0;
     for (size_t k = 1; k < idx.size(); ++k) {
       len += geo::haversine_m(loc[idx[k - 1]], loc[idx[k]]);
@@ -210,6 +223,12 @@ RoadGraph build_from_osm(const std::string& path, const Profile& profile, const 
       len = 0;
     }
   }
+  std::vector<CarWay>().swap(ways);
+  std::vector<uint32_t>().swap(ref_index);
+  std::vector<uint32_t>().swap(uses);
+  std::vector<geo::LonLat>().swap(loc);
+  std::vector<uint8_t>().swap(have);
+  std::vector<NodeId>().swap(graph_node);
   auto g = b.finish(report);
   g.source = "OpenStreetMap: " + path;
   g.profile_name = profile.name;
