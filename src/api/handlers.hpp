@@ -8,6 +8,7 @@ namespace maillage::api {
 namespace territory_api {  // territory.cpp: health, the OpenAPI document, outlines, communes and the base map
 Response health(const Call&);
 Response openapi(const Call&);
+Response territory_info(const Call&);
 Response departments(const Call&);
 Response communes_geojson(const Call&);
 Response communes(const Call&);

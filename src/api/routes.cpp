@@ -26,6 +26,8 @@ const std::vector<Route>& Service::routes() {
   static const std::vector<Route> r = {
       {"GET", "/health", A::Public, "liveness, data versions", t::health},
       {"GET", "/openapi.json", A::Public, "this API's OpenAPI 3 document", t::openapi},
+      {"GET", "/territory", A::Public, "the territory served: name, region, departments, population grid (territory.json)",
+       t::territory_info},
       {"GET", "/territory/departments.geojson", A::Public,
        "outlines of the region's departments (IGN 2018, see data/ATTRIBUTION.md)", t::departments},
       {"GET", "/territory/communes.geojson", A::Public,

@@ -9,8 +9,9 @@
 #include "core/io.hpp"
 #include "core/paths.hpp"
 #include "roads/importers.hpp"
-#include "territory/config.hpp"
 #include "territory/communes.hpp"
+#include "territory/config.hpp"
+#include "territory/population.hpp"
 #include "territory/sea.hpp"
 
 namespace maillage::api::territory_api {
@@ -35,6 +36,20 @@ Response health(const Call& c) {
 
 Response openapi(const Call&) {
   static const std::string doc = io::read_file(paths::data_file("api/openapi.json"));
+  return static_json(doc);
+}
+
+Response territory_info(const Call& c) {
+  only(c.r, {});
+  static const std::string doc = [] {
+    const auto& cfg = territory::config();
+    json deps = json::array();
+    for (auto& [code, name] : cfg.departments) deps.push_back({{"code", code}, {"name", name}});
+    json grid = nullptr;
+    if (!cfg.population_grid.empty())
+      grid = territory::population_source_description(territory::PopulationSource::Grid);
+    return json{{"name", cfg.name}, {"region", cfg.region}, {"departments", deps}, {"population_grid", grid}}.dump();
+  }();
   return static_json(doc);
 }
 

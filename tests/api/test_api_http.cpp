@@ -171,6 +171,18 @@ TEST(ApiHttp, CoverageEligibilityPlanningAgreeWithTheCli) {
   EXPECT_EQ(zones["features"].size(), cov["zones_blanches"].size());
 }
 
+TEST(ApiHttp, TheTerritoryServedIsItsConfiguration) {
+  auto& h = server().http();
+  auto t = body(h.Get("/api/v1/territory"));
+  EXPECT_EQ(t["name"], "Nouvelle-Aquitaine");
+  EXPECT_EQ(t["region"], "75");
+  ASSERT_EQ(t["departments"].size(), 12u);
+  EXPECT_EQ(t["departments"][0]["code"], "16");
+  EXPECT_EQ(t["departments"][11]["name"], "Haute-Vienne");
+  EXPECT_NE(t["population_grid"].get<std::string>().find("Eurostat"), std::string::npos);
+  EXPECT_EQ(h.Get("/api/v1/territory?x=1")->status, 400);
+}
+
 TEST(ApiHttp, OpenApiDocumentsExactlyTheRoutesServed) {
   auto& h = server().http();
   auto doc = body(h.Get("/api/v1/openapi.json"));

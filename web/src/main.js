@@ -3,6 +3,7 @@
 // views are chosen by the address's fragment (#carte, #annuaire, #lieu/ID, ...).
 import 'leaflet/dist/leaflet.css';
 import './style.css';
+import { api } from './lib/api.js';
 import { fillSelects } from './lib/dom.js';
 import { refreshSession } from './lib/session.js';
 import { initAccount, showAccount } from './views/account.js';
@@ -61,7 +62,12 @@ async function route() {
   await VIEWS[name](arg);
 }
 
-fillSelects();
+// The territory is configuration (territory.json): its name in the title, its departments in the selects.
+const territory = api('/territory').then((t) => {
+  document.title = `Maillage — tiers-lieux de ${t.name}`;
+  document.querySelector('header h1 span').textContent = `tiers-lieux de ${t.name}`;
+  fillSelects(t.departments);
+});
 initDirectory();
 initPlanning();
 initBooking();
@@ -74,5 +80,5 @@ initContribute();
 initModeration();
 initResources();
 initNetwork();
-refreshSession().then(initMap).then(route);
+Promise.all([territory, refreshSession()]).then(initMap).then(route);
 window.addEventListener('hashchange', route);

@@ -109,6 +109,11 @@ test('the map shows every place of the registry, and a filter narrows them', asy
   assert.equal(Number(await p.getAttribute('#map', 'data-places')), all.total);
   assert.ok(all.total > 100);
   await shot(p, 'map');
+  // The territory's name and departments come from GET /territory (territory.json), not from the page.
+  const territory = await api('/territory');
+  assert.equal(await p.title(), `Maillage — tiers-lieux de ${territory.name}`);
+  const options = '#filters select[name=department] option:not([value=""])';
+  assert.equal(await p.locator(options).count(), territory.departments.length);
   await p.selectOption('#filters select[name=department]', '33');
   const gironde = await api('/places?limit=1&department=33');
   await p.waitForFunction((n) => document.querySelector('#map').dataset.places === String(n), gironde.total);

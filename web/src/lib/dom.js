@@ -1,6 +1,6 @@
 // DOM helpers: elements are built from text nodes only (no HTML strings), so no text from the data can become
 // markup.
-import { DEPARTMENTS, TYPES } from './format.js';
+import { TYPES } from './format.js';
 
 // el('a', { href: '#x', class: 'c', onclick: f }, 'text', child, ...)
 export function el(tag, attrs = {}, ...children) {
@@ -35,10 +35,10 @@ export function debounce(f, ms = 200) {
 }
 
 // The department and type choices of every filter form.
-export function fillSelects() {
+// The department selects from the territory served (GET /territory: its departments, in order).
+export function fillSelects(departments) {
   for (const sel of document.querySelectorAll('select[name=department]'))
-    for (const [code, name] of Object.entries(DEPARTMENTS))
-      sel.append(el('option', { value: code }, `${code} ${name}`));
+    for (const { code, name } of departments) sel.append(el('option', { value: code }, `${code} ${name}`));
   for (const sel of document.querySelectorAll('select[name=type]'))
     for (const [k, v] of Object.entries(TYPES)) sel.append(el('option', { value: k }, v));
 }

@@ -10,20 +10,6 @@ export const TYPES = {
 };
 export const STATUS = { open: 'ouvert', project: 'en projet', closed: 'fermé' };
 export const STATUS_COLOUR = { open: '#0b6e4f', project: '#b35c00', closed: '#6b6b6b' };
-export const DEPARTMENTS = {
-  16: 'Charente',
-  17: 'Charente-Maritime',
-  19: 'Corrèze',
-  23: 'Creuse',
-  24: 'Dordogne',
-  33: 'Gironde',
-  40: 'Landes',
-  47: 'Lot-et-Garonne',
-  64: 'Pyrénées-Atlantiques',
-  79: 'Deux-Sèvres',
-  86: 'Vienne',
-  87: 'Haute-Vienne',
-};
 
 export const fmtInt = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 export const fmtPct = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 1 });
