@@ -56,18 +56,27 @@ void BM_CoverageReportGrid(benchmark::State& state) {
 }
 BENCHMARK(BM_CoverageReportGrid)->Unit(benchmark::kMillisecond);
 
-// A second date with the points already snapped (what-if, history step).
+// Another date with the points already snapped (what-if, history step): the 300 places and the same less 15
+// (every 20th), in turn. state.range(0) = 1: the engine repairs its last search (what compute() does); 0: one full
+// sweep each time (compute_full), the baseline of the same run.
 void BM_CoverageAnotherDate(benchmark::State& state) {
   auto& pts = territory::bundled_points(territory::PopulationSource::Grid);
-  std::vector<coverage::Place> places;
+  std::vector<coverage::Place> places, fewer;
   for (auto& p : places300()) places.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
+  for (size_t i = 0; i < places.size(); ++i)
+    if (i % 20 != 0) fewer.push_back(places[i]);
   coverage::Engine engine(graph(), snapper(), pts, territory::CommuneTable::bundled());
+  engine.compute(places);
+  bool odd = false;
   for (auto _ : state) {
-    engine.compute(places);
-    benchmark::DoNotOptimize(coverage::build_report(engine, places, "2026-01-01", 20));
+    odd = !odd;
+    auto& now = odd ? fewer : places;
+    if (state.range(0)) engine.compute(now);
+    else engine.compute_full(now);
+    benchmark::DoNotOptimize(coverage::build_report(engine, now, "2026-01-01", 20));
   }
 }
-BENCHMARK(BM_CoverageAnotherDate)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CoverageAnotherDate)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 
 // Indicators with the history over 15 years (2011-2025 plus the date) and the coverage share each year.
 void BM_IndicatorsHistory15Years(benchmark::State& state) {

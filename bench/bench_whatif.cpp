@@ -81,7 +81,7 @@ int main() {
     }
     if (step % 10 == 0) {  // the baseline: a full recomputation of the same state
       auto f0 = std::chrono::steady_clock::now();
-      engine.compute(open);
+      engine.compute_full(open);
       double covered = 0;
       for (size_t p = 0; p < grid.points.size(); ++p)
         if (engine.point_times()[p].within(threshold)) covered += grid.points[p].population;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -57,12 +58,23 @@ void Engine::compute(const std::vector<Place>& places) {
       incremental_ = true;
     }
   }
-  if (!incremental_) {
-    nearest_.compute(at);
-    for (uint32_t i = 0; i < at.size(); ++i) label[i] = i;
-  }
+  if (!incremental_) return compute_full(places);
+  place_at_ = std::move(at);
+  evaluate(label);
+}
+
+void Engine::compute_full(const std::vector<Place>& places) {
+  place_at_.clear();
+  for (auto& p : places) place_at_.push_back(p.at);
+  nearest_.compute(place_at_);
+  incremental_ = false;
   computed_ = true;
-  place_at_ = at;
+  std::vector<uint32_t> label(places.size());
+  for (uint32_t i = 0; i < label.size(); ++i) label[i] = i;
+  evaluate(label);
+}
+
+void Engine::evaluate(const std::vector<uint32_t>& label) {
   place_label_ = label;
   std::vector<uint32_t> index_of(nearest_.place_count(), kInvalid);
   unsnapped_.clear();
@@ -72,10 +84,17 @@ void Engine::compute(const std::vector<Place>& places) {
   }
   auto eval = [&](const std::vector<routing::Snap>& snaps, std::vector<PointTime>& out) {
     out.resize(snaps.size());
-    for (size_t i = 0; i < snaps.size(); ++i) {
-      auto r = nearest_.from(snaps[i]);
-      out[i] = {r.reachable ? r.ms : kInfinity, r.reachable ? index_of[r.place] : kInvalid, snaps[i].ok};
-    }
+    auto range = [&](size_t lo, size_t hi) {
+      for (size_t i = lo; i < hi; ++i) {
+        auto r = nearest_.from(snaps[i]);
+        out[i] = {r.reachable ? r.ms : kInfinity, r.reachable ? index_of[r.place] : kInvalid, snaps[i].ok};
+      }
+    };
+    // Reading millions of points (France: 2.3 M, 0.35 s) is a random walk over the node times: two threads.
+    if (snaps.size() < 200000) return range(0, snaps.size());
+    std::thread half(range, 0, snaps.size() / 2);
+    range(snaps.size() / 2, snaps.size());
+    half.join();
   };
   eval(point_snaps_, point_times_);
   eval(commune_snaps_, commune_times_);

@@ -46,6 +46,8 @@ class Engine {
   // from the last call's by a few (another date: some opened, some closed; matched by position), the last search
   // is repaired (NearestPlaces::update) instead of a new sweep: same times, a fraction of the cost.
   void compute(const std::vector<Place>& places);
+  // Always one full sweep (the baseline the benchmarks and tests compare the repairs with).
+  void compute_full(const std::vector<Place>& places);
   // Whether the last compute() repaired the previous one (false: a full sweep).
   bool last_was_incremental() const { return incremental_; }
   const std::vector<PointTime>& point_times() const { return point_times_; }
@@ -65,6 +67,7 @@ class Engine {
   std::vector<routing::Snap> point_snaps_, commune_snaps_;
   routing::NearestPlaces nearest_;
   std::vector<PointTime> point_times_, commune_times_;
+  void evaluate(const std::vector<uint32_t>& label);  // point and commune times from nearest_
   bool computed_ = false, incremental_ = false;
   std::vector<geo::LonLat> place_at_;    // the places of the last compute(), in their order
   std::vector<uint32_t> place_label_;    // their index in nearest_

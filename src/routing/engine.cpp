@@ -49,6 +49,11 @@ void NearestPlaces::compute(const std::vector<geo::LonLat>& places, Millis limit
 }
 
 void NearestPlaces::compute_snapped(const std::vector<Snap>& snaps, Millis limit) {
+  static const std::vector<NodeId> none;
+  compute_snapped(snaps, limit, none);
+}
+
+void NearestPlaces::compute_snapped(const std::vector<Snap>& snaps, Millis limit, const std::vector<NodeId>& targets) {
   place_snaps_ = snaps;
   limit_ = limit;
   unsnapped_.clear();
@@ -63,7 +68,14 @@ void NearestPlaces::compute_snapped(const std::vector<Snap>& snaps, Millis limit
     for (auto& s : snap_sources(g_, snaps[i], Direction::Backward, i)) sources_.push_back(s);
     places_on_edge_.emplace(snaps[i].edge, i);
   }
-  search_.run(sources_, Direction::Backward, limit);
+  if (targets.empty()) {
+    search_.run(sources_, Direction::Backward, limit);
+    return;
+  }
+  size_t left = targets.size();
+  search_.run_until(sources_, Direction::Backward, limit, false, [&](NodeId v, Millis) {
+    return !std::binary_search(targets.begin(), targets.end(), v) || --left > 0;
+  });
 }
 
 size_t NearestPlaces::update(const std::vector<uint32_t>& closed, const std::vector<Snap>& opened) {

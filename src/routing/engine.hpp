@@ -26,6 +26,9 @@ class NearestPlaces {
   // listed in unsnapped(). `limit`: stop the search there (times beyond are "not within limit").
   void compute(const std::vector<geo::LonLat>& places, Millis limit = kInfinity);
   void compute_snapped(const std::vector<Snap>& place_snaps, Millis limit = kInfinity);
+  // Same, stopping as soon as every node of `targets` (sorted) is settled: from() is then exact for the points
+  // on edges between targets, and only for them (what-if repairs: the points a closed place served).
+  void compute_snapped(const std::vector<Snap>& place_snaps, Millis limit, const std::vector<NodeId>& targets);
   // Another set of places from the present one: the places `closed` (indices) leave, those `opened` join with the
   // next indices (from place_count() on). One repair of the search (Search::repair) instead of a new sweep: it costs
   // the area whose nearest place changes. Returns the nodes settled.

@@ -169,6 +169,12 @@ void WhatIf::repair(uint32_t closed) {
   std::sort(near.begin(), near.end());
   double dmax = 0;
   for (auto p : lost) dmax = std::max(dmax, geo::haversine_m(points_.points[p].at, slot.site.at));
+  // The searches stop once the ends of every lost point's edge are settled: nothing farther changes an answer.
+  std::vector<roads::NodeId> targets;
+  for (auto p : lost)
+    if (snaps_[p].ok) targets.push_back(g_.edge_from[snaps_[p].edge]), targets.push_back(g_.edge_to[snaps_[p].edge]);
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
   Lease lease(*ix_, g_, snapper_);
   auto& nearest = lease.w->nearest;
   std::vector<uint8_t> done(lost.size(), 0);
@@ -182,7 +188,7 @@ void WhatIf::repair(uint32_t closed) {
     Millis limit = all || bound_ms > cap_ ? cap_ : static_cast<Millis>(std::max(0.0, bound_ms));
     std::vector<routing::Snap> sources;
     for (size_t i = 0; i < k; ++i) sources.push_back(slots_[near[i].second].snap);
-    nearest.compute_snapped(sources, limit);
+    nearest.compute_snapped(sources, limit, targets);
     for (size_t i = 0; i < lost.size(); ++i) {
       if (done[i]) continue;
       auto r = nearest.from(snaps_[lost[i]]);
