@@ -1,5 +1,7 @@
 #include "core/csv.hpp"
 
+#include <cctype>
+
 #include <csv.h>
 
 #include <fmt/format.h>
@@ -13,6 +15,18 @@ namespace maillage::csv {
 int Table::column(std::string_view name) const {
   for (size_t i = 0; i < header.size(); ++i)
     if (header[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+int Table::column_any_case(std::string_view name) const {
+  auto same = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    return true;
+  };
+  for (size_t i = 0; i < header.size(); ++i)
+    if (same(header[i], name)) return static_cast<int>(i);
   return -1;
 }
 

@@ -21,6 +21,8 @@ struct Table {
   std::vector<Row> rows;
   // Index of a header column, or -1.
   int column(std::string_view name) const;
+  // Same, ignoring ASCII case (INSEE spells one column Idcar_200m, IdCar_200m or idcar_200m across editions).
+  int column_any_case(std::string_view name) const;
 };
 
 // Throws InputError (file:line: reason) on malformed quoting, a row whose field count differs from the

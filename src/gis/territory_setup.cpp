@@ -327,9 +327,9 @@ TerritorySetupReport setup_territory(const TerritorySetupOptions& o) {
       if (csv_file) {
         auto t = csv::read(o.grid, size_t{4} << 30);
         auto col = [&](const char* name) {
-          for (size_t i = 0; i < t.header.size(); ++i)
-            if (text::fold(t.header[i]) == text::fold(name)) return static_cast<int>(i);
-          throw InputError(Location{o.grid, 1, 0, name}, fmt::format("missing column '{}'", name));
+          int c = t.column_any_case(name);
+          if (c < 0) throw InputError(Location{o.grid, 1, 0, name}, fmt::format("missing column '{}'", name));
+          return c;
         };
         int c_id = col("Idcar_200m"), c_ind = col("Ind"), c_cog = col("lcog_geo");
         for (auto& r : t.rows) keep(r.fields[c_id], r.fields[c_ind], r.fields[c_cog]);

@@ -29,15 +29,8 @@ namespace {
 
 std::string clip(std::string_view s, size_t n) { return std::string(s.substr(0, n)); }
 
-// A column by any of its spellings (Filosofi files spell the same column Idcar_200m, IdCar_200m or idcar_200m).
-int find_column(const csv::Table& t, std::string_view name) {
-  auto lower = text::fold(name);
-  for (size_t i = 0; i < t.header.size(); ++i)
-    if (text::fold(t.header[i]) == lower) return static_cast<int>(i);
-  return -1;
-}
 int need_column(const csv::Table& t, const std::string& path, const char* name) {
-  int c = find_column(t, name);
+  int c = t.column_any_case(name);
   if (c < 0) throw InputError(Location{path, 1, 0, name}, fmt::format("missing column '{}'", name));
   return c;
 }
@@ -146,8 +139,8 @@ PopulationPoints read_filosofi(const csv::Table& t, const std::string& path, con
 
 PopulationPoints load_grid(const std::string& path, const CommuneTable& communes) {
   auto t = csv::read(path, size_t{4} << 30);
-  if (find_column(t, "Idcar_200m") >= 0) return read_filosofi(t, path, communes);
-  if (find_column(t, "grd_id") >= 0) return read_eurostat(t, path, communes);
+  if (t.column_any_case("Idcar_200m") >= 0) return read_filosofi(t, path, communes);
+  if (t.column_any_case("grd_id") >= 0) return read_eurostat(t, path, communes);
   throw InputError(Location{path, 1, 0, {}},
                    "not a population grid: expected the columns of the INSEE Filosofi grid (Idcar_200m, Ind, "
                    "lcog_geo) or of the Eurostat Census 2021 grid (grd_id, pop_t, ...)");

@@ -121,3 +121,11 @@ TEST(Csv, DecompressedSizeIsBounded) {
     EXPECT_NE(std::string(e.what()).find("more than 1 MiB once decompressed"), std::string::npos) << e.what();
   }
 }
+
+TEST(Csv, ColumnAnyCase) {
+  auto t = maillage::csv::parse("IdCar_200m,Ind,lcog_geo\nx,1,33522\n", "t.csv");
+  EXPECT_EQ(t.column("Idcar_200m"), -1);
+  EXPECT_EQ(t.column_any_case("Idcar_200m"), 0);
+  EXPECT_EQ(t.column_any_case("IND"), 1);
+  EXPECT_EQ(t.column_any_case("lcog"), -1);
+}
