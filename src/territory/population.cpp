@@ -49,7 +49,8 @@ PopulationPoints read_eurostat(const csv::Table& t, const std::string& path, con
     double pop = 0;
     if (!text::parse_int(r.fields[c_x], x) || !text::parse_int(r.fields[c_y], y) ||
         !text::parse_double(r.fields[c_lon], p.at.lon) || !text::parse_double(r.fields[c_lat], p.at.lat) ||
-        !text::parse_double(r.fields[c_pop], pop) || !std::isfinite(pop) || pop < 0)
+        !text::parse_double(r.fields[c_pop], pop) || !std::isfinite(pop) || pop < 0 || !std::isfinite(p.at.lon) ||
+        !std::isfinite(p.at.lat) || std::abs(p.at.lon) > 180 || std::abs(p.at.lat) > 90)
       throw InputError(Location{path, r.line, 0, {}}, "bad coordinates or population");
     p.population = pop;
     p.gx = static_cast<int>(x / 1000);
@@ -123,6 +124,9 @@ PopulationPoints read_filosofi(const csv::Table& t, const std::string& path, con
     PopulationPoint p;
     p.population = pop;
     p.at = proj->inverse({cell.x_m + cell.size_m / 2.0, cell.y_m + cell.size_m / 2.0});
+    if (!std::isfinite(p.at.lon) || !std::isfinite(p.at.lat) || std::abs(p.at.lat) > 90 || std::abs(p.at.lon) > 180)
+      throw InputError(Location{path, r.line, c_id + 1, t.header[c_id]},
+                       fmt::format("cell {} lies outside the area of {}", r.fields[c_id], out.crs));
     p.gx = static_cast<int>(cell.x_m / cell.size_m);
     p.gy = static_cast<int>(cell.y_m / cell.size_m);
     p.id = r.fields[c_id];
@@ -138,7 +142,10 @@ PopulationPoints read_filosofi(const csv::Table& t, const std::string& path, con
 }  // namespace
 
 PopulationPoints load_grid(const std::string& path, const CommuneTable& communes) {
-  auto t = csv::read(path, size_t{4} << 30);
+  return grid_from_table(csv::read(path, size_t{4} << 30), path, communes);
+}
+
+PopulationPoints grid_from_table(const csv::Table& t, const std::string& path, const CommuneTable& communes) {
   if (t.column_any_case("Idcar_200m") >= 0) return read_filosofi(t, path, communes);
   if (t.column_any_case("grd_id") >= 0) return read_eurostat(t, path, communes);
   throw InputError(Location{path, 1, 0, {}},

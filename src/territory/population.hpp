@@ -9,6 +9,10 @@
 
 #include "core/geo.hpp"
 
+namespace maillage::csv {
+struct Table;
+}
+
 namespace maillage::territory {
 
 class CommuneTable;
@@ -43,6 +47,8 @@ struct PopulationPoints {
 //    lcog_geo (the communes the cell touches), its department from the commune table.
 // Commune codes of former communes are mapped to the table's. InputError names the file, line and column.
 PopulationPoints load_grid(const std::string& path, const CommuneTable& communes);
+// The same from a table already read (`path` names it in errors).
+PopulationPoints grid_from_table(const csv::Table& t, const std::string& path, const CommuneTable& communes);
 // A grid cell id as INSPIRE and INSEE spell it: CRS{epsg}RES{size}mN{y}E{x}, (x, y) its lower-left corner.
 struct GridCellId {
   int epsg = 0, size_m = 0;
