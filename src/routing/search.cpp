@@ -1,7 +1,10 @@
 #include "routing/search.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <limits>
+#include <thread>
 
 namespace maillage::routing {
 
@@ -76,7 +79,7 @@ roads::Millis max_weight(const roads::RoadGraph& g) {
 }
 }  // namespace
 
-Search::Search(const roads::RoadGraph& g) : g_(g), heap_(max_weight(g)) {
+Search::Search(const roads::RoadGraph& g) : g_(g), max_arc_weight_(max_weight(g)), heap_(max_arc_weight_) {
   size_t n = g.node_count();
   state_.assign(n, {kInfinity, kInvalid});
   parent_.resize(n);
@@ -107,6 +110,75 @@ void Search::start(const std::vector<Source>& sources, bool track_parents) {
     if (s.node < state_.size() && s.offset != kInfinity && state_[s.node].dist == s.offset &&
         state_[s.node].label == s.label)
       heap_.push(s.offset, s.node);
+}
+
+void Search::run_parallel(const std::vector<Source>& sources, Direction dir, Millis limit) {
+  // Reset what the last run touched, then every block counts as touched (a sweep reaches most of them).
+  const size_t n = state_.size();
+  for (size_t b = 0; b < dirty_.size(); ++b) {
+    if (!dirty_[b]) continue;
+    size_t lo = b << kBlockShift, hi = std::min(n, lo + (size_t{1} << kBlockShift));
+    std::fill(state_.begin() + lo, state_.begin() + hi, NodeState{kInfinity, kInvalid});
+  }
+  std::fill(dirty_.begin(), dirty_.end(), 1);
+  heap_.clear();
+  std::vector<Source> sorted;
+  for (auto& s : sources)
+    if (s.node < n && s.offset != kInfinity) sorted.push_back(s);
+  std::sort(sorted.begin(), sorted.end(), [](const Source& a, const Source& b) { return a.node < b.node; });
+  // A node state is 8 bytes, read and swapped whole.
+  auto pack = [](NodeState st) { return static_cast<uint64_t>(st.dist) << 32 | st.label; };
+  static_assert(sizeof(NodeState) == 8 && alignof(NodeState) == 8);
+  auto cell = [&](NodeId v) { return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&state_[v])); };
+  // The state in memory is {dist, label} (dist in the low half on x86): kept as such, compared as (dist, label).
+  auto load = [&](NodeId v) {
+    NodeState st;
+    uint64_t raw = cell(v).load(std::memory_order_relaxed);
+    std::memcpy(&st, &raw, 8);
+    return st;
+  };
+  auto improve = [&](NodeId v, NodeState want) {  // true when `want` is now the node's state
+    auto c = cell(v);
+    uint64_t raw = c.load(std::memory_order_relaxed);
+    for (;;) {
+      NodeState now;
+      std::memcpy(&now, &raw, 8);
+      if (pack(now) <= pack(want)) return false;
+      uint64_t next;
+      std::memcpy(&next, &want, 8);
+      if (c.compare_exchange_weak(raw, next, std::memory_order_relaxed)) return true;
+    }
+  };
+  const bool fwd = dir == Direction::Forward;
+  const uint32_t* first = fwd ? g_.first_out.data() : g_.first_in.data();
+  const roads::RoadGraph::Arc* arcs = fwd ? g_.out.data() : g_.in.data();
+  std::atomic<size_t> settled{0};
+  auto work = [&](size_t lo, size_t hi, BucketQueue& q) {
+    for (size_t i = lo; i < hi; ++i)
+      if (improve(sorted[i].node, {sorted[i].offset, sorted[i].label})) q.push(sorted[i].offset, sorted[i].node);
+    size_t mine = 0;
+    while (!q.empty()) {
+      auto [d, v] = q.pop();
+      if (d > limit) break;
+      NodeState sv = load(v);
+      if (sv.dist < d) continue;  // stale, or the other thread did better
+      ++mine;
+      for (uint32_t a = first[v]; a < first[v + 1]; ++a) __builtin_prefetch(&state_[arcs[a].node], 1);
+      for (uint32_t a = first[v]; a < first[v + 1]; ++a) {
+        NodeId u = arcs[a].node;
+        Millis nd = d + arcs[a].weight;
+        if (load(u).dist <= nd) continue;
+        if (improve(u, {nd, sv.label})) q.push(nd, u);
+      }
+    }
+    settled += mine;
+  };
+  BucketQueue other(max_arc_weight_);
+  const size_t half = sorted.size() / 2;
+  std::thread t([&] { work(0, half, other); });
+  work(half, sorted.size(), heap_);
+  t.join();
+  settled_ = settled;
 }
 
 size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept,

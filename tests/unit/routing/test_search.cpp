@@ -78,6 +78,41 @@ TEST_P(RandomGraphs, NearestSourceSweepMatchesReference) {
   }
 }
 
+// The sweep on two cores against the reference, on graphs large enough for both threads to meet (up to 40,000
+// nodes, up to 200 sources), limited and not, both directions; the label names a source achieving the time.
+TEST_P(RandomGraphs, ParallelSweepMatchesReference) {
+  auto g = test::random_graph(GetParam(), 40 + 40 * static_cast<int>(GetParam() % 5));
+  std::mt19937 rng(GetParam() * 13 + 5);
+  Search search(g);
+  for (auto dir : {Direction::Backward, Direction::Forward}) {
+    test::ReferenceGraph ref(g, /*reverse=*/dir == Direction::Backward);
+    for (int trial = 0; trial < 3; ++trial) {
+      std::vector<Source> sources;
+      for (uint32_t k = 0; k < 2 + rng() % 200; ++k)
+        sources.push_back({static_cast<NodeId>(rng() % g.node_count()), static_cast<Millis>(rng() % 20000), k});
+      const Millis limit = trial == 2 ? 300000 : kInfinity;
+      search.run_parallel(sources, dir, limit);
+      std::vector<Millis> par(g.node_count());
+      std::vector<uint32_t> lab(g.node_count());
+      for (NodeId v = 0; v < g.node_count(); ++v) par[v] = search.time(v), lab[v] = search.label(v);
+      search.run(sources, dir, limit);
+      std::vector<std::vector<uint64_t>> per;
+      for (auto& src : sources) per.push_back(ref.dijkstra({{src.node, src.offset}}));
+      for (NodeId v = 0; v < g.node_count(); ++v) {
+        if (search.time(v) == kInfinity) {
+          ASSERT_EQ(par[v], kInfinity) << "node " << v;
+        } else if (search.time(v) <= limit) {
+          ASSERT_EQ(par[v], search.time(v)) << "node " << v << " trial " << trial;
+          ASSERT_LT(lab[v], per.size()) << "node " << v << " time " << par[v];
+          ASSERT_EQ(per[lab[v]][v], par[v]) << "the label's source does not achieve the time, node " << v;
+        } else {
+          ASSERT_TRUE(par[v] > limit) << "node " << v;
+        }
+      }
+    }
+  }
+}
+
 TEST_P(RandomGraphs, BoundedSearchIsExactWithinTheLimit) {
   auto g = test::random_graph(GetParam());
   test::ReferenceGraph fwd(g);
