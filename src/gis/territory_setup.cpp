@@ -135,7 +135,8 @@ void write_geojson(const std::string& path, const json& features) {
 
 TerritorySetupReport setup_territory(const TerritorySetupOptions& o) {
   TerritorySetupReport rep;
-  if (o.region.empty() || o.region.size() > 3 || !std::all_of(o.region.begin(), o.region.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (o.region.empty() || o.region.size() > 3 || !std::all_of(o.region.begin(), o.region.end(), digit))
     throw Error(fmt::format("--region: '{}' is not an INSEE region code (\"52\", \"75\")", o.region));
   if (fs::exists(o.out)) throw Error(o.out + ": exists already (give a new folder)");
 
