@@ -127,7 +127,17 @@ json sea_geojson(const std::string& region_geojson_path) {
 }
 
 const json& bundled_sea() {
-  static const json sea = sea_geojson(data_path(config().region_outline, "region_outline"));
+  // The band is drawn for the Atlantic coast of Nouvelle-Aquitaine only; another territory's outline has no such
+  // coastline and its base map gets no sea (tiles, when configured, show it).
+  static const json sea = [] {
+    try {
+      return sea_geojson(data_path(config().region_outline, "region_outline"));
+    } catch (const InputError&) {
+      throw;
+    } catch (const Error&) {
+      return json{{"type", "FeatureCollection"}, {"features", json::array()}};
+    }
+  }();
   return sea;
 }
 

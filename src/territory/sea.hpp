@@ -12,6 +12,7 @@ namespace maillage::territory {
 // A FeatureCollection with one Polygon feature (properties: kind = "sea"); Error when the outline has no
 // coastline between the two borders (another territory's outline).
 nlohmann::json sea_geojson(const std::string& region_geojson_path);
-const nlohmann::json& bundled_sea();  // from data/communes/region-nouvelle-aquitaine_2018.geojson.gz
+// From the configured region outline; an empty collection for a territory without that coast.
+const nlohmann::json& bundled_sea();
 
 }  // namespace maillage::territory

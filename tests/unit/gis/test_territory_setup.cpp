@@ -23,6 +23,7 @@
 #include "territory/config.hpp"
 #include "territory/degurba.hpp"
 #include "territory/population.hpp"
+#include "territory/sea.hpp"
 
 using nlohmann::json;
 using namespace maillage;
@@ -141,6 +142,9 @@ TEST(TerritorySetup, GirondeCommunesFromNationalFiles) {
   EXPECT_EQ(outlines["features"].size(), 6u);
   auto region = json::parse(io::read_file(o.out + "/" + cfg.region_outline));
   EXPECT_EQ(region["features"][0]["properties"]["nom"], "Nouvelle-Aquitaine");
+  // An inland outline has no Atlantic coastline: the sea layer's builder says so (bundled_sea() then serves an
+  // empty layer for such a territory).
+  EXPECT_THROW(territory::sea_geojson(o.out + "/" + cfg.region_outline), Error);
 
   // The grid: Filosofi columns, 200 m cells, centres from the cell ids, communes and departments from the table.
   auto grid = territory::load_grid(o.out + "/" + cfg.population_grid, table);
