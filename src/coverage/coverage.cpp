@@ -31,6 +31,7 @@ void Engine::compute(const std::vector<Place>& places) {
   std::vector<geo::LonLat> at;
   for (auto& p : places) at.push_back(p.at);
   std::vector<uint32_t> label(at.size(), kInvalid);
+  std::vector<roads::NodeId> changed;
   incremental_ = false;
   // Another date is the last one with a few places opened and closed: match the places by position.
   if (computed_ && nearest_.place_count() < 2 * at.size() + 64) {
@@ -53,14 +54,14 @@ void Engine::compute(const std::vector<Place>& places) {
       std::vector<geo::LonLat> new_at;
       for (auto i : opened) new_at.push_back(at[i]);
       auto first = static_cast<uint32_t>(nearest_.place_count());
-      nearest_.update(closed, snapper_.snap_all(new_at));
+      nearest_.update(closed, snapper_.snap_all(new_at), &changed);
       for (size_t k = 0; k < opened.size(); ++k) label[opened[k]] = first + static_cast<uint32_t>(k);
       incremental_ = true;
     }
   }
   if (!incremental_) return compute_full(places);
   place_at_ = std::move(at);
-  evaluate(label);
+  evaluate(label, &changed);
 }
 
 void Engine::compute_full(const std::vector<Place>& places) {
@@ -74,7 +75,7 @@ void Engine::compute_full(const std::vector<Place>& places) {
   evaluate(label);
 }
 
-void Engine::evaluate(const std::vector<uint32_t>& label) {
+void Engine::evaluate(const std::vector<uint32_t>& label, const std::vector<roads::NodeId>* changed) {
   place_label_ = label;
   std::vector<uint32_t> index_of(nearest_.place_count(), kInvalid);
   unsnapped_.clear();
@@ -82,11 +83,27 @@ void Engine::evaluate(const std::vector<uint32_t>& label) {
     index_of[label[i]] = i;
     if (!nearest_.place_snaps()[label[i]].ok) unsnapped_.push_back(i);
   }
-  auto eval = [&](const std::vector<routing::Snap>& snaps, std::vector<PointTime>& out) {
+  // After a repair only the points on an edge with a changed end are read again (a bitmap of the nodes).
+  std::vector<uint64_t> bits;
+  if (changed) {
+    bits.assign(graph_.node_count() / 64 + 1, 0);
+    for (auto v : *changed) bits[v >> 6] |= uint64_t{1} << (v & 63);
+  }
+  auto marked = [&](roads::NodeId v) { return (bits[v >> 6] >> (v & 63)) & 1; };
+  auto eval = [&](const std::vector<routing::Snap>& snaps, std::vector<PointTime>& out, std::vector<uint32_t>& labels) {
+    const bool all = !changed || out.size() != snaps.size() || labels.size() != snaps.size();
     out.resize(snaps.size());
+    labels.resize(snaps.size(), kInvalid);
     auto range = [&](size_t lo, size_t hi) {
       for (size_t i = lo; i < hi; ++i) {
+        const bool keep = !all && (!snaps[i].ok || (!marked(graph_.edge_from[snaps[i].edge]) &&
+                                                     !marked(graph_.edge_to[snaps[i].edge])));
+        if (keep) {
+          if (labels[i] != kInvalid) out[i].place = index_of[labels[i]];
+          continue;
+        }
         auto r = nearest_.from(snaps[i]);
+        labels[i] = r.reachable ? r.place : kInvalid;
         out[i] = {r.reachable ? r.ms : kInfinity, r.reachable ? index_of[r.place] : kInvalid, snaps[i].ok};
       }
     };
@@ -96,8 +113,8 @@ void Engine::evaluate(const std::vector<uint32_t>& label) {
     range(snaps.size() / 2, snaps.size());
     half.join();
   };
-  eval(point_snaps_, point_times_);
-  eval(commune_snaps_, commune_times_);
+  eval(point_snaps_, point_times_, point_label_);
+  eval(commune_snaps_, commune_times_, commune_label_);
 }
 
 namespace {

@@ -67,11 +67,14 @@ class Engine {
   std::vector<routing::Snap> point_snaps_, commune_snaps_;
   routing::NearestPlaces nearest_;
   std::vector<PointTime> point_times_, commune_times_;
-  void evaluate(const std::vector<uint32_t>& label);  // point and commune times from nearest_
+  // Point and commune times from nearest_: all of them, or (`changed`: the nodes a repair touched) only the points
+  // on an edge with a changed end, the others keeping their time and taking their place's new index.
+  void evaluate(const std::vector<uint32_t>& label, const std::vector<roads::NodeId>* changed = nullptr);
   bool computed_ = false, incremental_ = false;
   std::vector<geo::LonLat> place_at_;    // the places of the last compute(), in their order
   std::vector<uint32_t> place_label_;    // their index in nearest_
   std::vector<uint32_t> unsnapped_;      // indices in the last compute()'s places
+  std::vector<uint32_t> point_label_, commune_label_;  // each point's place as nearest_ numbers it (kInvalid: none)
 };
 
 struct DepartmentFigures {

@@ -80,7 +80,8 @@ void NearestPlaces::compute_snapped(const std::vector<Snap>& snaps, Millis limit
   });
 }
 
-size_t NearestPlaces::update(const std::vector<uint32_t>& closed, const std::vector<Snap>& opened) {
+size_t NearestPlaces::update(const std::vector<uint32_t>& closed, const std::vector<Snap>& opened,
+                             std::vector<NodeId>* changed) {
   std::vector<uint8_t> seen(closed_.size(), 0);
   for (uint32_t c : closed)
     if (c >= closed_.size() || closed_[c] || seen[c]++)
@@ -107,7 +108,15 @@ size_t NearestPlaces::update(const std::vector<uint32_t>& closed, const std::vec
     for (auto& s : snap_sources(g_, snap, Direction::Backward, i)) added.push_back(s), sources_.push_back(s);
     places_on_edge_.emplace(snap.edge, i);
   }
-  return search_.repair(closed_, sources_, added, Direction::Backward, limit_);
+  size_t settled = search_.repair(closed_, sources_, added, Direction::Backward, limit_, changed);
+  if (changed) {
+    auto ends = [&](const Snap& s) {
+      if (s.ok) changed->push_back(g_.edge_from[s.edge]), changed->push_back(g_.edge_to[s.edge]);
+    };
+    for (uint32_t c : closed) ends(place_snaps_[c]);
+    for (auto& s : opened) ends(s);
+  }
+  return settled;
 }
 
 NearestResult NearestPlaces::from(const Snap& p) const {

@@ -33,8 +33,11 @@ class NearestPlaces {
   void compute_snapped(const std::vector<Snap>& place_snaps, Millis limit, const std::vector<NodeId>& targets);
   // Another set of places from the present one: the places `closed` (indices) leave, those `opened` join with the
   // next indices (from place_count() on). One repair of the search (Search::repair) instead of a new sweep: it costs
-  // the area whose nearest place changes. Returns the nodes settled.
-  size_t update(const std::vector<uint32_t>& closed, const std::vector<Snap>& opened);
+  // the area whose nearest place changes. Returns the nodes settled. `changed`, when given, receives the nodes
+  // whose time or place may differ and the ends of the edges of the places closed and opened: a point whose edge
+  // has neither end among them keeps its answer.
+  size_t update(const std::vector<uint32_t>& closed, const std::vector<Snap>& opened,
+                std::vector<NodeId>* changed = nullptr);
   size_t place_count() const { return place_snaps_.size(); }
   NearestResult from(const Snap& point) const;
   NearestResult from(geo::LonLat point) const { return from(snapper_.snap(point)); }

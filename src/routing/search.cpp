@@ -182,7 +182,7 @@ void Search::run_parallel(const std::vector<Source>& sources, Direction dir, Mil
 }
 
 size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept,
-                      const std::vector<Source>& added, Direction dir, Millis limit) {
+                      const std::vector<Source>& added, Direction dir, Millis limit, std::vector<NodeId>* changed) {
   heap_.clear();
   settled_ = 0;
   const size_t n = state_.size();
@@ -231,7 +231,15 @@ size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<S
   };
   seed(kept);
   seed(added);
-  settle(dir, limit, false, [](NodeId, Millis) { return true; });
+  if (changed) {
+    *changed = reset;
+    settle(dir, limit, false, [changed](NodeId v, Millis) {
+      changed->push_back(v);
+      return true;
+    });
+  } else {
+    settle(dir, limit, false, [](NodeId, Millis) { return true; });
+  }
   return settled_;
 }
 

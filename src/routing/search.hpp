@@ -163,9 +163,10 @@ class Search {
   // (withdrawn[label] != 0) and with `added` more: the nodes that held a withdrawn label are reset and re-seeded
   // from their neighbours outside that set and from `kept` (the sources of the remaining labels), then `added`
   // relax only where they improve. Exact for every node whose time is within `limit` (same `dir` and `limit` as
-  // the run); costs what changed, not the graph. Returns the nodes settled.
+  // the run); costs what changed, not the graph. Returns the nodes settled; `changed`, when given, receives every
+  // node whose state may differ (the reset ones and those settled again).
   size_t repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept, const std::vector<Source>& added,
-                Direction dir, Millis limit);
+                Direction dir, Millis limit, std::vector<NodeId>* changed = nullptr);
 
   Millis time(NodeId v) const { return state_[v].dist; }
   uint32_t label(NodeId v) const { return state_[v].dist == kInfinity ? kInvalid : state_[v].label; }
