@@ -98,7 +98,7 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     // Human-readable summary.
     std::cout << fmt::format("Coverage on {}: {} open places, threshold {:g} min (a time equal to it is within)\n", d,
                              r.places_open, r.threshold_min);
-    std::cout << fmt::format("Population: {}\n", territory::population_source_description(r.source));
+    std::cout << fmt::format("Population: {}\n", r.population_description);
     if (!r.unsnapped_places.empty())
       std::cout << fmt::format("Places too far from the road network (left out): {}\n", fmt::join(r.unsnapped_places, ", "));
     std::cout << fmt::format("\n{:.0f} of {:.0f} inhabitants within {:g} min: {:.1f} %; {:.0f} cannot reach any place by road\n\n",

@@ -147,6 +147,7 @@ Report build_report(const Engine& engine, const std::vector<Place>& places, cons
 
   Report r;
   r.source = engine.points().source;
+  r.population_description = engine.points().description;
   r.date = date;
   r.threshold_min = threshold_min;
   r.margin_fraction = margin_fraction;

@@ -117,6 +117,7 @@ struct CommuneFigures {
 
 struct Report {
   territory::PopulationSource source;
+  std::string population_description;  // of the points the engine used (PopulationPoints::description)
   std::string date;
   double threshold_min = 20;
   int places_open = 0;

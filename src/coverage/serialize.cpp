@@ -51,7 +51,7 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
          {"threshold_minutes", r.threshold_min},
          {"within_rule", "time <= threshold"},
          {"population_source", territory::population_source_name(r.source)},
-         {"population_source_description", territory::population_source_description(r.source)},
+         {"population_source_description", r.population_description},
          {"places_open", r.places_open},
          {"places_not_snapped", r.unsnapped_places},
          {"population", r.population},

@@ -65,7 +65,7 @@ PanoramaData gather_panorama(registry::PlaceStore& store, coverage::Engine& engi
   d.open = store.list(f);
   d.coverage = coverage::build_report(engine, places, date, threshold, error_median);
   d.zones = coverage::zones_geojson(engine, d.coverage);
-  d.population_source = territory::population_source_description(d.coverage.source);
+  d.population_source = d.coverage.population_description;
   d.profile_note =
       error_median > 0
           ? fmt::format("Le profil routier est calé sur des temps réels ; son écart médian en validation croisée est "

@@ -86,8 +86,7 @@ Search::Search(const roads::RoadGraph& g) : g_(g), max_arc_weight_(max_weight(g)
   dirty_.assign((n >> kBlockShift) + 1, 0);
 }
 
-void Search::start(const std::vector<Source>& sources, bool track_parents) {
-  // Reset the blocks the last run touched.
+void Search::reset_touched() {
   const size_t n = state_.size();
   for (size_t b = 0; b < dirty_.size(); ++b) {
     if (!dirty_[b]) continue;
@@ -95,6 +94,10 @@ void Search::start(const std::vector<Source>& sources, bool track_parents) {
     size_t lo = b << kBlockShift, hi = std::min(n, lo + (size_t{1} << kBlockShift));
     std::fill(state_.begin() + lo, state_.begin() + hi, NodeState{kInfinity, kInvalid});
   }
+}
+
+void Search::start(const std::vector<Source>& sources, bool track_parents) {
+  reset_touched();
   heap_.clear();
   settled_ = 0;
   for (auto& s : sources) {
@@ -114,13 +117,9 @@ void Search::start(const std::vector<Source>& sources, bool track_parents) {
 
 void Search::run_parallel(const std::vector<Source>& sources, Direction dir, Millis limit) {
   // Reset what the last run touched, then every block counts as touched (a sweep reaches most of them).
-  const size_t n = state_.size();
-  for (size_t b = 0; b < dirty_.size(); ++b) {
-    if (!dirty_[b]) continue;
-    size_t lo = b << kBlockShift, hi = std::min(n, lo + (size_t{1} << kBlockShift));
-    std::fill(state_.begin() + lo, state_.begin() + hi, NodeState{kInfinity, kInvalid});
-  }
+  reset_touched();
   std::fill(dirty_.begin(), dirty_.end(), 1);
+  const size_t n = state_.size();
   heap_.clear();
   std::vector<Source> sorted;
   for (auto& s : sources)

@@ -178,6 +178,7 @@ class Search {
   const roads::RoadGraph& graph() const { return g_; }
 
  private:
+  void reset_touched();  // the blocks the last run touched back to "not reached"
   void start(const std::vector<Source>& sources, bool track_parents);
   template <class OnSettle>
   void settle(Direction dir, Millis limit, bool track_parents, OnSettle&& on_settle);
