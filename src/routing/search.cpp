@@ -166,7 +166,9 @@ void Search::run_parallel(const std::vector<Source>& sources, Direction dir, Mil
       for (uint32_t a = first[v]; a < first[v + 1]; ++a) {
         NodeId u = arcs[a].node;
         Millis nd = d + arcs[a].weight;
-        if (load(u).dist <= nd) continue;
+        // On a tie the smaller label wins and spreads, so that every node keeps a neighbour of its label that
+        // gives its time (what-if closures walk a place's area that way).
+        if (load(u).dist < nd) continue;
         if (improve(u, {nd, sv.label})) q.push(nd, u);
       }
     }

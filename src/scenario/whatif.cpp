@@ -18,29 +18,53 @@ namespace {
 Millis plus(Millis a, Millis b) { return a == kInfinity || b == kInfinity ? kInfinity : a + b; }
 }  // namespace
 
-// A worker taken from the shared pool for one change, given back after.
+// A working array taken from the shared pool for one change, given back after (empty again).
 struct WhatIf::Lease {
   const Index& ix;
-  std::unique_ptr<Index::Worker> w;
-  Lease(const Index& index, const roads::RoadGraph& g, const routing::Snapper& snapper) : ix(index) {
-    std::lock_guard l(ix.mu);
-    if (!ix.free.empty()) {
-      w = std::move(ix.free.back());
-      ix.free.pop_back();
+  std::unique_ptr<Patch> patch;
+  Lease(const Index& index, const roads::RoadGraph& g, NodeLabels& labels) : ix(index) {
+    {
+      std::lock_guard l(ix.mu);
+      if (!ix.free.empty()) {
+        patch = std::move(ix.free.back());
+        ix.free.pop_back();
+      }
     }
-    if (!w) w.reset(new Index::Worker{routing::Search(g), routing::NearestPlaces(g, snapper)});
+    if (!patch) patch = std::make_unique<Patch>(g);
+    patch->begin(labels);
   }
   ~Lease() {
+    patch->abandon();  // nothing left after a commit; a change that threw leaves the labels as they were
     std::lock_guard l(ix.mu);
-    ix.free.push_back(std::move(w));
+    ix.free.push_back(std::move(patch));
   }
 };
+
+namespace {
+// The start's node states: one sweep towards the places (labels = their index).
+std::shared_ptr<const std::vector<NodeLabel>> sweep(const roads::RoadGraph& g, const std::vector<routing::Snap>& snaps,
+                                                    Millis cap) {
+  std::vector<routing::Source> sources;
+  for (uint32_t k = 0; k < snaps.size(); ++k)
+    for (auto& s : routing::snap_sources(g, snaps[k], routing::Direction::Backward, k)) sources.push_back(s);
+  routing::Search search(g);
+  // Every node of a place's area must be reached from a neighbour of the same area (closing walks it): both runs
+  // keep that (on a tie, run_parallel keeps the smaller label and spreads it).
+  if (g.node_count() >= routing::NearestPlaces::kParallelSweepNodes)
+    search.run_parallel(sources, routing::Direction::Backward, cap);
+  else
+    search.run(sources, routing::Direction::Backward, cap);
+  auto out = std::make_shared<std::vector<NodeLabel>>(g.node_count());
+  for (NodeId v = 0; v < g.node_count(); ++v) (*out)[v] = {search.time(v), search.label(v)};
+  return out;
+}
+}  // namespace
 
 WhatIf::WhatIf(const roads::RoadGraph& g, const routing::Snapper& snapper, const territory::PopulationPoints& points,
                const std::vector<routing::Snap>& point_snaps, Millis threshold, Millis cap,
                const std::vector<Site>& sites)
     : g_(g), snapper_(snapper), points_(points), snaps_(point_snaps), threshold_(threshold),
-      cap_(std::max(cap, threshold)) {
+      cap_(std::max(cap, threshold)), labels_(nullptr) {
   const size_t n = points.points.size();
   auto ix = std::make_shared<Index>();
   // Points by the nodes of their snapped edge (CSR), and by edge.
@@ -71,11 +95,6 @@ WhatIf::WhatIf(const roads::RoadGraph& g, const routing::Snapper& snapper, const
     ix->population_dep[ix->dep_of[i]] += points.points[i].population;
     ix->population += points.points[i].population;
   }
-  for (size_t e = 0; e < g.edge_count(); ++e) {
-    Millis t = std::min(g.edge_time_fwd[e], g.edge_time_bwd[e]);
-    if (t != kInfinity && t > 0) ix->vmax_mps = std::max(ix->vmax_mps, g.edge_length_m[e] / (t / 1000.0));
-  }
-  ix->vmax_mps = std::max(ix->vmax_mps * 1.05, 1.0);  // a margin for rounding
   ix_ = ix;
   best_.assign(n, kInfinity);
   best_slot_.assign(n, kInvalid);
@@ -83,122 +102,111 @@ WhatIf::WhatIf(const roads::RoadGraph& g, const routing::Snapper& snapper, const
   before_.assign(n, kInfinity);
   seen_.assign(n, 0);
   covered_dep_.assign(ix_->deps.size(), 0);
-  // The start: one multi-source sweep over the open places.
+  // The start: one sweep over the open places; a point's time as NearestPlaces::from gives it.
   std::vector<routing::Snap> site_snaps;
   for (auto& s : sites) {
     if (index_.count(s.id)) throw Error(fmt::format("place '{}' given twice", s.id));
-    index_[s.id] = static_cast<uint32_t>(slots_.size());
-    slots_.push_back({s, snapper_.snap(s.at), true, {}});
+    auto k = static_cast<uint32_t>(slots_.size());
+    index_[s.id] = k;
+    slots_.push_back({s, snapper_.snap(s.at), true});
     site_snaps.push_back(slots_.back().snap);
+    for (auto& src : sources(k)) sources_at_.emplace(src.node, src);
+    if (slots_.back().snap.ok) on_edge_.emplace(slots_.back().snap.edge, k);
   }
-  Lease lease(*ix_, g_, snapper_);
-  lease.w->nearest.compute_snapped(site_snaps, cap_);
-  for (uint32_t p = 0; p < n; ++p) {
-    auto r = lease.w->nearest.from(snaps_[p]);
-    if (!r.reachable) continue;
-    best_[p] = r.ms, best_slot_[p] = r.place;
-    slots_[r.place].served.push_back(p);
-    if (r.ms <= threshold_) covered_ += points.points[p].population, covered_dep_[ix_->dep_of[p]] += points.points[p].population;
-  }
+  labels_ = NodeLabels(sweep(g_, site_snaps, cap_));
+  Lease lease(*ix_, g_, labels_);
+  begin();
+  reread(*lease.patch, {}, true);
+  lease.patch->commit();
+  for (auto p : touched_)
+    if (best_[p] <= threshold_)
+      covered_ += points.points[p].population, covered_dep_[ix_->dep_of[p]] += points.points[p].population;
+  touched_.clear();
+}
+
+std::vector<routing::Source> WhatIf::sources(uint32_t slot) const {
+  return routing::snap_sources(g_, slots_[slot].snap, routing::Direction::Backward, slot);
 }
 
 void WhatIf::begin() {
   ++epoch_;
   touched_.clear();
+  nodes_ = 0;
 }
 
 void WhatIf::set(uint32_t p, Millis t, uint32_t slot) {
   if (stamp_[p] != epoch_) stamp_[p] = epoch_, before_[p] = best_[p], touched_.push_back(p);
   best_[p] = t, best_slot_[p] = slot;
-  if (slot != kInvalid) slots_[slot].served.push_back(p);
 }
 
-uint32_t WhatIf::open_new(const Site& s) {
-  auto k = static_cast<uint32_t>(slots_.size());
-  slots_.push_back({s, snapper_.snap(s.at), true, {}});
-  index_[s.id] = k;
-  auto site = slots_[k].snap;
-  if (!site.ok) return k;
-  Lease lease(*ix_, g_, snapper_);
-  auto& search = lease.w->search;
-  std::vector<roads::NodeId> settled;
-  search.run_until(routing::snap_sources(g_, site, routing::Direction::Backward, 0), routing::Direction::Backward, cap_,
-                   false, [&](roads::NodeId v, Millis) {
-                     settled.push_back(v);
-                     return true;
-                   });
-  std::vector<uint32_t> candidates;
-  const uint32_t mark = ++seen_epoch_;  // candidates deduplicated (not the change's own stamps)
-  auto consider = [&](uint32_t p) {
-    if (seen_[p] != mark) seen_[p] = mark, candidates.push_back(p);
-  };
-  for (auto v : settled)
-    for (uint32_t i = ix_->first[v]; i < ix_->first[v + 1]; ++i) consider(ix_->point[i]);
-  auto same = ix_->on_edge.equal_range(site.edge);
-  for (auto it = same.first; it != same.second; ++it) consider(it->second);
-  for (auto p : candidates) {
-    auto& sp = snaps_[p];
+void WhatIf::reread(Patch& patch, std::vector<roads::EdgeId> edges, bool everyone) {
+  const uint32_t mark = ++seen_epoch_;
+  auto read = [&](uint32_t p) {
+    if (seen_[p] == mark) return;
+    seen_[p] = mark;
+    const auto& sp = snaps_[p];
+    // As NearestPlaces::from: through either end of the point's edge, or directly along it to a place on it.
     Millis t = kInfinity;
-    auto to = g_.edge_to[sp.edge], from = g_.edge_from[sp.edge];
-    // As NearestPlaces::from: via the edge's ends, or directly along a shared edge.
-    if (search.time(to) <= cap_) t = std::min(t, plus(sp.to_to, search.time(to)));
-    if (search.time(from) <= cap_) t = std::min(t, plus(sp.to_from, search.time(from)));
-    if (sp.edge == site.edge) t = std::min(t, plus(routing::along_edge(g_, sp.edge, sp.t, site.t), site.access_ms));
+    uint32_t slot = kInvalid;
+    auto consider = [&](Millis ms, uint32_t k) {
+      if (ms < t || (ms == t && k < slot)) t = ms, slot = k;
+    };
+    const NodeLabel to = patch.get(g_.edge_to[sp.edge]), from = patch.get(g_.edge_from[sp.edge]);
+    if (to.dist <= cap_) consider(plus(sp.to_to, to.dist), to.label);
+    if (from.dist <= cap_) consider(plus(sp.to_from, from.dist), from.label);
+    auto range = on_edge_.equal_range(sp.edge);
+    for (auto it = range.first; it != range.second; ++it) {
+      const auto& q = slots_[it->second].snap;
+      consider(plus(routing::along_edge(g_, sp.edge, sp.t, q.t), q.access_ms), it->second);
+    }
     t = plus(t, sp.access_ms);
-    if (t <= cap_ && (t < best_[p] || (t == best_[p] && k < best_slot_[p]))) set(p, t, k);
+    if (t > cap_) t = kInfinity, slot = kInvalid;
+    if (t != best_[p] || slot != best_slot_[p]) set(p, t, slot);
+  };
+  if (everyone) {
+    for (uint32_t p = 0; p < snaps_.size(); ++p)
+      if (snaps_[p].ok) read(p);
+    return;
   }
-  return k;
+  for (NodeId v : patch.changed())
+    for (uint32_t i = ix_->first[v]; i < ix_->first[v + 1]; ++i) read(ix_->point[i]);
+  for (auto e : edges) {
+    auto range = ix_->on_edge.equal_range(e);
+    for (auto it = range.first; it != range.second; ++it) read(it->second);
+  }
 }
 
-void WhatIf::repair(uint32_t closed) {
+void WhatIf::open_new(Patch& patch, const Site& s) {
+  auto k = static_cast<uint32_t>(slots_.size());
+  slots_.push_back({s, snapper_.snap(s.at), true});
+  index_[s.id] = k;
+  if (!slots_[k].snap.ok) return;
+  auto own = sources(k);
+  for (auto& src : own) sources_at_.emplace(src.node, src);
+  on_edge_.emplace(slots_[k].snap.edge, k);
+  patch.add(own, cap_);
+}
+
+void WhatIf::withdraw(Patch& patch, uint32_t closed) {
   auto& slot = slots_[closed];
   slot.open = false;
-  std::vector<uint32_t> lost;
-  for (auto p : slot.served)
-    if (best_slot_[p] == closed) lost.push_back(p);
-  std::sort(lost.begin(), lost.end());
-  lost.erase(std::unique(lost.begin(), lost.end()), lost.end());
-  slot.served.clear();
-  slot.served.shrink_to_fit();
-  for (auto p : lost) set(p, kInfinity, kInvalid);
-  if (lost.empty()) return;
-  // Open places by straight distance from the closed one.
-  std::vector<std::pair<double, uint32_t>> near;
-  for (uint32_t k = 0; k < slots_.size(); ++k)
-    if (slots_[k].open && slots_[k].snap.ok) near.push_back({geo::haversine_m(slot.site.at, slots_[k].site.at), k});
-  std::sort(near.begin(), near.end());
-  double dmax = 0;
-  for (auto p : lost) dmax = std::max(dmax, geo::haversine_m(points_.points[p].at, slot.site.at));
-  // The searches stop once the ends of every lost point's edge are settled: nothing farther changes an answer.
-  std::vector<roads::NodeId> targets;
-  for (auto p : lost)
-    if (snaps_[p].ok) targets.push_back(g_.edge_from[snaps_[p].edge]), targets.push_back(g_.edge_to[snaps_[p].edge]);
-  std::sort(targets.begin(), targets.end());
-  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-  Lease lease(*ix_, g_, snapper_);
-  auto& nearest = lease.w->nearest;
-  std::vector<uint8_t> done(lost.size(), 0);
-  size_t left = lost.size();
-  for (size_t k = std::min<size_t>(8, near.size());; k = std::min(near.size(), 2 * k)) {
-    // A place beyond the first k is at least d_out away from the closed one, so at least d_out - d_p from a point
-    // p it served: it needs at least that / v_max. Within that bound (and the cap) the first k decide.
-    const bool all = k == near.size();
-    double d_out = all ? std::numeric_limits<double>::infinity() : near[k].first;
-    double bound_ms = (d_out - dmax) / ix_->vmax_mps * 1000;
-    Millis limit = all || bound_ms > cap_ ? cap_ : static_cast<Millis>(std::max(0.0, bound_ms));
-    std::vector<routing::Snap> sources;
-    for (size_t i = 0; i < k; ++i) sources.push_back(slots_[near[i].second].snap);
-    nearest.compute_snapped(sources, limit, targets);
-    for (size_t i = 0; i < lost.size(); ++i) {
-      if (done[i]) continue;
-      auto r = nearest.from(snaps_[lost[i]]);
-      if (!r.reachable && !all && bound_ms <= cap_) continue;  // not proven yet: widen
-      done[i] = 1, --left;
-      if (r.reachable) set(lost[i], r.ms, near[r.place].second);
-    }
-    last_sources_ = k;
-    if (left == 0 || all) break;
+  if (!slot.snap.ok) return;
+  auto own = sources(closed);
+  for (auto& src : own) {
+    auto range = sources_at_.equal_range(src.node);
+    for (auto it = range.first; it != range.second; ++it)
+      if (it->second.label == closed) {
+        sources_at_.erase(it);
+        break;
+      }
   }
+  auto range = on_edge_.equal_range(slot.snap.edge);
+  for (auto it = range.first; it != range.second; ++it)
+    if (it->second == closed) {
+      on_edge_.erase(it);
+      break;
+    }
+  patch.withdraw(closed, own, sources_at_, cap_);
 }
 
 Delta WhatIf::finish(std::chrono::steady_clock::time_point t0) {
@@ -223,9 +231,10 @@ Delta WhatIf::finish(std::chrono::steady_clock::time_point t0) {
 Delta WhatIf::add(const Site& s) {
   auto t0 = std::chrono::steady_clock::now();
   if (index_.count(s.id)) throw Error(fmt::format("a place '{}' is already in the scenario", s.id));
+  Lease lease(*ix_, g_, labels_);
   begin();
-  open_new(s);
-  return finish(t0);
+  open_new(*lease.patch, s);
+  return change_done(*lease.patch, {slots_.back().snap}, t0);
 }
 
 Delta WhatIf::close(const std::string& id) {
@@ -234,12 +243,10 @@ Delta WhatIf::close(const std::string& id) {
   if (it == index_.end()) throw NotFound(fmt::format("no open place '{}' in the scenario", id));
   auto k = it->second;
   index_.erase(it);
+  Lease lease(*ix_, g_, labels_);
   begin();
-  last_sources_ = 0;
-  repair(k);
-  auto d = finish(t0);
-  d.repair_sources = last_sources_;
-  return d;
+  withdraw(*lease.patch, k);
+  return change_done(*lease.patch, {slots_[k].snap}, t0);
 }
 
 Delta WhatIf::move(const std::string& id, geo::LonLat at) {
@@ -250,12 +257,23 @@ Delta WhatIf::move(const std::string& id, geo::LonLat at) {
   Site site = slots_[old].site;
   site.at = at;
   index_.erase(it);
+  Lease lease(*ix_, g_, labels_);
   begin();  // one change: a point's time before is the one before both steps
-  last_sources_ = 0;
-  repair(old);
-  open_new(site);
+  withdraw(*lease.patch, old);
+  open_new(*lease.patch, site);
+  return change_done(*lease.patch, {slots_[old].snap, slots_.back().snap}, t0);
+}
+
+Delta WhatIf::change_done(Patch& patch, const std::vector<routing::Snap>& places,
+                          std::chrono::steady_clock::time_point t0) {
+  std::vector<roads::EdgeId> edges;  // a point on a place's own edge may have used the direct way along it
+  for (auto& s : places)
+    if (s.ok) edges.push_back(s.edge);
+  reread(patch, edges, false);
+  nodes_ = patch.changed().size();
+  patch.commit();
   auto d = finish(t0);
-  d.repair_sources = last_sources_;
+  d.nodes = nodes_;
   return d;
 }
 

@@ -1,12 +1,13 @@
 #pragma once
-// What-if coverage, changed one place at a time (issue #19). Per population point the scenario keeps only its
-// nearest place and time (8 bytes a point: a new scenario is a copy of a few megabytes, even for France). The start
-// is one multi-source sweep. Adding a place runs one search bounded at the cap from it and touches only the points
-// it reaches sooner. Closing a place repairs only the points it served: one multi-source search, bounded at the cap,
-// from the open places nearest to it, widened (8, 16, 32 ... places) until a speed bound proves that no place
-// further away could do better (a place at straight distance d needs at least d / v_max, v_max the graph's fastest
-// speed). Moving is closing then adding. After any sequence of changes the times equal a full recomputation
-// (coverage::Engine) wherever they are within the cap; a property test checks it on random sequences.
+// What-if coverage, changed one place at a time (issue #19). The start is one multi-source sweep towards the open
+// places; its node states (time to the nearest place and which) are kept, shared by every scenario copied from the
+// start, and each scenario owns only the blocks of nodes its changes rewrote (scenario/labels.hpp). Per population
+// point a scenario keeps its nearest place and time (8 bytes a point). Adding a place runs one search from it that
+// goes on only where it improves a node; closing a place resets the nodes whose nearest place it was and settles
+// them again from the border of that area. Either way the work is the area whose nearest place changes, and only
+// the points on an edge with a changed end are read again. Moving is closing then adding. After any sequence of
+// changes the times equal a full recomputation (coverage::Engine) wherever they are within the cap; a property test
+// checks it on random sequences.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "routing/engine.hpp"
+#include "scenario/labels.hpp"
 #include "territory/population.hpp"
 
 namespace maillage::scenario {
@@ -40,7 +42,7 @@ struct Delta {  // what one change did
   std::vector<std::pair<std::string, double>> by_department;  // departments whose covered population moved
   std::vector<uint32_t> gained, lost;                          // points that crossed the threshold
   std::vector<uint32_t> changed;                               // points whose time moved (within the cap)
-  size_t repair_sources = 0;                                   // close/move: places searched from to repair
+  size_t nodes = 0;                                            // nodes whose nearest place was searched again
   double microseconds = 0;
 };
 
@@ -69,9 +71,8 @@ class WhatIf {
     Site site;
     routing::Snap snap;
     bool open = false;
-    std::vector<uint32_t> served;  // points it was made nearest to (some may have moved on since: checked on use)
   };
-  // What never changes in a scenario, shared by its copies: points by node, by edge, departments, v_max.
+  // What never changes in a scenario, shared by its copies: points by node, by edge, departments.
   struct Index {
     std::vector<uint32_t> first, point;  // CSR: node -> points whose snapped edge ends at it
     std::unordered_multimap<roads::EdgeId, uint32_t> on_edge;
@@ -79,21 +80,20 @@ class WhatIf {
     std::vector<uint16_t> dep_of;
     std::vector<double> population_dep;
     double population = 0;
-    double vmax_mps = 0;  // the fastest speed on the graph (the bound used to stop widening)
-    // Searches are big (8 bytes a node): a few are shared by every copy, leased one change at a time.
-    struct Worker {
-      routing::Search search;
-      routing::NearestPlaces nearest;
-    };
+    // Working arrays are big (8 bytes a node): a few are shared by every copy, leased one change at a time.
     mutable std::mutex mu;
-    mutable std::vector<std::unique_ptr<Worker>> free;
+    mutable std::vector<std::unique_ptr<Patch>> free;
   };
   struct Lease;
   void begin();
   void set(uint32_t point, Millis t, uint32_t slot);
   Delta finish(std::chrono::steady_clock::time_point t0);
-  uint32_t open_new(const Site& s);   // a slot, searched from, its better points set
-  void repair(uint32_t closed);       // the points a closed slot served
+  void open_new(Patch& patch, const Site& s);  // a slot, its sources relaxed where they improve
+  void withdraw(Patch& patch, uint32_t slot);  // the nodes a closed slot was nearest to, settled again
+  // The points on an edge with a changed end, and on these edges (or every point), read again from the nodes.
+  void reread(Patch& patch, std::vector<roads::EdgeId> edges, bool everyone);
+  Delta change_done(Patch& patch, const std::vector<routing::Snap>& places, std::chrono::steady_clock::time_point t0);
+  std::vector<routing::Source> sources(uint32_t slot) const;
 
   const roads::RoadGraph& g_;
   const routing::Snapper& snapper_;
@@ -101,8 +101,11 @@ class WhatIf {
   const std::vector<routing::Snap>& snaps_;
   Millis threshold_, cap_;
   std::shared_ptr<const Index> ix_;
+  NodeLabels labels_;
   std::vector<Slot> slots_;
   std::unordered_map<std::string, uint32_t> index_;  // open sites by id
+  SourcesAt sources_at_;                              // the open slots' sources by node
+  std::unordered_multimap<roads::EdgeId, uint32_t> on_edge_;  // the open slots by edge
   std::vector<Millis> best_;
   std::vector<uint32_t> best_slot_;
   std::vector<double> covered_dep_;
@@ -112,9 +115,9 @@ class WhatIf {
   uint32_t epoch_ = 0;
   std::vector<Millis> before_;
   std::vector<uint32_t> touched_;
-  std::vector<uint32_t> seen_;  // candidates of one search, deduplicated
+  std::vector<uint32_t> seen_;  // points read again in one change, deduplicated
   uint32_t seen_epoch_ = 0;
-  size_t last_sources_ = 0;
+  size_t nodes_ = 0;
 };
 
 // JSON of a change's result: the figures, the difference from the start and from the previous state, the

@@ -12,20 +12,25 @@
 using namespace maillage;
 using namespace maillage::scenario;
 
-TEST(WhatIf, RandomSequencesEqualFullRecomputation) {
-  for (unsigned seed = 1; seed <= 24; ++seed) {
-    auto g = test::random_graph(seed, 12);
+namespace {
+// Random sequences of changes on random graphs of side x side nodes; after each, every point's time equals the
+// engine's full recomputation. Halfway, a copy of the scenario is taken: it must keep its times while the original
+// goes on (the copies share the start's node states and own their rewritten blocks).
+void random_sequences(unsigned seeds, int side, int n_points, int steps, int max_start) {
+  for (unsigned seed = 1; seed <= seeds; ++seed) {
+    auto g = test::random_graph(seed, side);
     routing::Snapper snapper(g, {20000, 30, 1.3});
     std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> lon(-0.605, -0.49), lat(44.795, 44.91), pop(0, 100);
+    const double span = 0.01 * side;
+    std::uniform_real_distribution<double> lon(-0.605, -0.61 + span), lat(44.795, 44.79 + span), pop(0, 100);
     territory::PopulationPoints points;
-    for (int i = 0; i < 150; ++i)
+    for (int i = 0; i < n_points; ++i)
       points.points.push_back({{lon(rng), lat(rng)}, std::floor(pop(rng)), i % 3 ? "33" : "40", "33063", "c" + std::to_string(i), i, 0});
     coverage::Engine engine(g, snapper, points, territory::CommuneTable::bundled());
     const Millis threshold = 120000, cap = 200000;
     std::vector<Site> open;
     int next = 0;
-    for (int k = 0; k < static_cast<int>(seed % 4) * 6; ++k)  // places open at the start (the base sweep), up to 18
+    for (int k = 0; k < static_cast<int>(seed % 4) * max_start / 3; ++k)  // places open at the start (the sweep)
       open.push_back({"s" + std::to_string(next++), "site", "33063", {lon(rng), lat(rng)}, false});
     WhatIf w(g, snapper, points, engine.point_snaps(), threshold, cap, open);
     auto check = [&](int step) {
@@ -42,8 +47,15 @@ TEST(WhatIf, RandomSequencesEqualFullRecomputation) {
       ASSERT_NEAR(w.figures().covered, covered, 1e-6) << "seed " << seed << " step " << step;
     };
     check(-1);
-    for (int step = 0; step < 40; ++step) {
+    std::unique_ptr<WhatIf> copy;
+    std::vector<Millis> copy_times;
+    for (int step = 0; step < steps; ++step) {
+      if (step == steps / 2) {
+        copy = std::make_unique<WhatIf>(w);
+        for (size_t p = 0; p < points.points.size(); ++p) copy_times.push_back(copy->time(static_cast<uint32_t>(p)));
+      }
       int op = open.empty() ? 0 : static_cast<int>(rng() % 3);
+      if (getenv("DBG")) fprintf(stderr, "seed %u step %d op %d open %zu\n", seed, step, op, open.size());
       if (op == 0) {
         Site s{"s" + std::to_string(next++), "site", "33063", {lon(rng), lat(rng)}, true};
         auto d = w.add(s);
@@ -61,12 +73,20 @@ TEST(WhatIf, RandomSequencesEqualFullRecomputation) {
       }
       check(step);
     }
+    for (size_t p = 0; p < points.points.size(); ++p)
+      ASSERT_EQ(copy->time(static_cast<uint32_t>(p)), copy_times[p]) << "seed " << seed << " copy, point " << p;
     EXPECT_THROW(w.close("nobody"), Error);
     if (!open.empty()) {
       EXPECT_THROW(w.add(open[0]), Error);
     }
   }
 }
+}  // namespace
+
+TEST(WhatIf, RandomSequencesEqualFullRecomputation) { random_sequences(24, 12, 150, 40, 18); }
+
+// Larger graphs (1,600 nodes: 25 blocks of node states, so changes load and rewrite some blocks and not others).
+TEST(WhatIf, RandomSequencesOnLargerGraphs) { random_sequences(6, 40, 600, 60, 60); }
 
 TEST(WhatIf, DeltaNamesTheCellsAndDepartments) {
   auto g = test::random_graph(7, 12);
