@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
   t0 = Clock::now();
   routing::Snapper snapper(g, routing::SnapOptions{2000, 30, 1.3});
   report("snapping index (every segment of the graph)", secs(t0));
+  std::printf("  %zu segments, cells of %.0f m\n", snapper.segment_count(), snapper.cell_size_m());
   // The coverage engine, as the CLI and the API use it: it snaps the points once (both cores).
   const territory::CommuneTable no_communes;
   t0 = Clock::now();

@@ -1,5 +1,7 @@
 #include "roads/graph.hpp"
 
+#include "core/memory.hpp"
+
 #include <zlib.h>
 
 #include <cstdio>
@@ -149,6 +151,11 @@ RoadGraph RoadGraph::load(const std::string& path) {
   if (pos != file_size) throw Error(path + ": graph file has trailing bytes (damaged?)");
   g.checksum = stored;
   g.validate();
+  // What the searches read in random order, on 2 MB pages (a France graph: 1 GB).
+  huge_pages(g.first_out.data(), g.first_out.size() * sizeof(uint32_t));
+  huge_pages(g.first_in.data(), g.first_in.size() * sizeof(uint32_t));
+  huge_pages(g.out.data(), g.out.size() * sizeof(Arc));
+  huge_pages(g.in.data(), g.in.size() * sizeof(Arc));
   return g;
 }
 

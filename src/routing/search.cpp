@@ -1,5 +1,7 @@
 #include "routing/search.hpp"
 
+#include "core/memory.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -83,6 +85,8 @@ Search::Search(const roads::RoadGraph& g) : g_(g), max_arc_weight_(max_weight(g)
   size_t n = g.node_count();
   state_.assign(n, {kInfinity, kInvalid});
   parent_.resize(n);
+  huge_pages(state_.data(), n * sizeof(NodeState));  // read in random order by every search
+  huge_pages(parent_.data(), n * sizeof(uint32_t));
   dirty_.assign((n >> kBlockShift) + 1, 0);
 }
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <random>
 
 #include "../roads/graph_helpers.hpp"
@@ -74,3 +76,31 @@ TEST_P(SnapRandom, GridIndexFindsTheSameDistanceAsBruteForce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, SnapRandom, ::testing::Values(11u, 12u, 13u));
+
+// A batch (reordered by grid block and split across threads past 200,000 points) gives each point what snapping it
+// alone gives, including points off the grid, far away and not numbers.
+TEST(Snap, BatchEqualsOneByOne) {
+  auto g = test::random_graph(5, 30);
+  Snapper s(g, {1500, 30, 1.3});
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> lon(-0.65, -0.25), lat(44.75, 45.15);
+  for (size_t count : {size_t{1000}, size_t{210000}}) {
+    std::vector<geo::LonLat> pts;
+    for (size_t i = 0; i < count; ++i) pts.push_back({lon(rng), lat(rng)});
+    pts[0] = {std::nan(""), 44.8};
+    pts[1] = {2.35, 48.85};  // Paris: far from this graph
+    pts[2] = {-0.6, std::numeric_limits<double>::infinity()};
+    auto all = s.snap_all(pts);
+    ASSERT_EQ(all.size(), count);
+    for (size_t i = 0; i < count; i += (i < 100 ? 1 : 97)) {
+      auto one = s.snap(pts[i]);
+      ASSERT_EQ(all[i].ok, one.ok) << i;
+      ASSERT_EQ(all[i].edge, one.edge) << i;
+      ASSERT_EQ(all[i].t, one.t) << i;
+      ASSERT_EQ(all[i].access_ms, one.access_ms) << i;
+      ASSERT_EQ(all[i].why, one.why) << i;
+    }
+    EXPECT_FALSE(all[0].ok);
+    EXPECT_FALSE(all[1].ok);
+  }
+}
