@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -161,14 +162,6 @@ int main(int argc, char** argv) {
   routing::Snapper snapper(g, routing::SnapOptions{2000, 30, 1.3});
   report("snapping index (every segment of the graph)", secs(t0));
   std::printf("  %zu segments, cells of %.0f m\n", snapper.segment_count(), snapper.cell_size_m());
-  // The coverage engine, as the CLI and the API use it: it snaps the points once (both cores).
-  const territory::CommuneTable no_communes;
-  t0 = Clock::now();
-  coverage::Engine engine(g, snapper, points, no_communes);
-  const auto& snaps = engine.point_snaps();
-  double snap_s = secs(t0);
-  report("snap the 2.3 M points (coverage::Engine)", snap_s);
-
   // Places: 3,500 + 20,000 among the points, by population.
   std::vector<double> popw;
   for (auto& p : points.points) popw.push_back(p.population);
@@ -181,6 +174,29 @@ int main(int argc, char** argv) {
     for (size_t k = 0; k < at.size(); ++k) out.push_back({std::to_string(k), "p", "", at[k]});
     return out;
   };
+  // The first coverage, as the CLI and the API do it: the coverage engine snaps the points (both cores), then one
+  // sweep from the places and every point read. Three times (a new engine each time): the machine is noisy.
+  const territory::CommuneTable no_communes;
+  std::optional<coverage::Engine> engine_holder;
+  std::vector<double> snap_runs, cov_runs, first_runs;
+  for (int r = 0; r < 3; ++r) {
+    engine_holder.reset();
+    t0 = Clock::now();
+    engine_holder.emplace(g, snapper, points, no_communes);
+    snap_runs.push_back(secs(t0));
+    t0 = Clock::now();
+    engine_holder->compute_full(as_places(places));
+    cov_runs.push_back(secs(t0));
+    first_runs.push_back(snap_runs.back() + cov_runs.back());
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  coverage::Engine& engine = *engine_holder;
+  const auto& snaps = engine.point_snaps();
+  const double snap_s = median(snap_runs), cov_s = median(cov_runs);
+  report("snap the 2.3 M points (coverage::Engine), median of 3", snap_s);
   auto covered_by = [&](std::vector<uint8_t>* covered) {
     double c = 0;
     if (covered) covered->assign(points.points.size(), 0);
@@ -192,13 +208,11 @@ int main(int argc, char** argv) {
     return c;
   };
   std::vector<uint8_t> covered;
-  t0 = Clock::now();
-  engine.compute_full(as_places(places));
-  double cov_s = secs(t0);
   double cov = covered_by(&covered);
-  report("coverage: one sweep from 23,500 places, 2.3 M points", cov_s);
-  std::printf("  covered within 20 min: %.1f %%; with the snapping: %.2f s (target <= 3 s)\n", 100 * cov / points.total(),
-              cov_s + snap_s);
+  report("coverage: one sweep from 23,500 places, 2.3 M points, median of 3", cov_s);
+  std::sort(first_runs.begin(), first_runs.end());
+  std::printf("  covered within 20 min: %.1f %%; with the snapping: median %.2f s (%.2f, %.2f, %.2f) (target <= 3 s)\n",
+              100 * cov / points.total(), first_runs[1], first_runs[0], first_runs[1], first_runs[2]);
   // Another date: coverage::Engine::compute with the date's places repairs its last search (the places differ by
   // up to a quarter) and reads again only the points on edges the repair touched; the baseline of the same run is
   // the sweep again (compute_full); the covered totals must agree.

@@ -1,6 +1,7 @@
 // The nearest-place sweep alone on a saved graph (issue #19): one multi-source search from N random nodes over the
-// whole graph, on one core (Search::run) and on two (Search::run_parallel), each 5 times; prints the medians, the
-// nodes settled per second and checks that both give the same times.
+// whole graph, by one Dijkstra (Search::run) and region by region (Search::run_regions: regions of 2^16 to 2^20 nodes,
+// two threads), each 5 times; prints the medians, the rounds, the nodes settled per node and checks that both give
+// the same times.
 // Usage: bench_sweep GRAPH [sources (default 23500)]   (e.g. build/bench-data/france-25000000.graph from bench_france)
 #include <algorithm>
 #include <chrono>
@@ -46,12 +47,19 @@ int main(int argc, char** argv) {
     if (f) std::fclose(f);
   }
   auto one = time([&] { search.run(sources, routing::Direction::Backward); });
-  auto two = time([&] { other.run_parallel(sources, routing::Direction::Backward); });
+  std::printf("sweep from %zu sources, one Dijkstra: median %.2f s (min %.2f, max %.2f), %.1f M nodes/s\n", n_sources,
+              one[2], one[0], one[4], search.settled() / one[2] / 1e6);
   size_t differ = 0;
-  for (roads::NodeId v = 0; v < g.node_count(); ++v) differ += search.time(v) != other.time(v);
-  std::printf("sweep from %zu sources, one core:  median %.2f s (min %.2f, max %.2f), %.1f M nodes/s\n", n_sources, one[2],
-              one[0], one[4], search.settled() / one[2] / 1e6);
-  std::printf("sweep from %zu sources, two cores: median %.2f s (min %.2f, max %.2f), %.2fx; times %s\n", n_sources, two[2],
-              two[0], two[4], one[2] / two[2], differ ? "DIFFER" : "equal");
+  for (size_t region : {size_t{1} << 14, size_t{1} << 15, size_t{1} << 16, size_t{1} << 17, size_t{1} << 19}) {
+    for (unsigned threads : {2u}) {
+      auto by = time([&] { other.run_regions(sources, routing::Direction::Backward, roads::kInfinity, region, threads); });
+      size_t d = 0;
+      for (roads::NodeId v = 0; v < g.node_count(); ++v) d += search.time(v) != other.time(v);
+      differ += d;
+      std::printf("by regions of %zu nodes, %u thread(s): median %.2f s (min %.2f), %zu rounds, %.2f settled per node, "
+                  "%.2fx; times %s\n", region, threads, by[2], by[0], other.rounds(),
+                  static_cast<double>(other.settled()) / g.node_count(), one[2] / by[2], d ? "DIFFER" : "equal");
+    }
+  }
   return differ ? 1 : 0;
 }

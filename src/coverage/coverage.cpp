@@ -25,6 +25,21 @@ Engine::Engine(const roads::RoadGraph& g, const routing::Snapper& snapper, const
   at.clear();
   for (auto& c : communes.all()) at.push_back(c.centre);
   commune_snaps_ = snapper.snap_all(at);
+  point_order_ = node_order(point_snaps_);
+  commune_order_ = node_order(commune_snaps_);
+}
+
+std::vector<uint32_t> Engine::node_order(const std::vector<routing::Snap>& snaps) const {
+  constexpr int kShift = 10;  // blocks of 1,024 nodes
+  const size_t blocks = (graph_.node_count() >> kShift) + 2;
+  auto block = [&](const routing::Snap& s) {
+    return s.ok ? (std::min(graph_.edge_from[s.edge], graph_.edge_to[s.edge]) >> kShift) : blocks - 1;
+  };
+  std::vector<uint32_t> first(blocks + 1, 0), order(snaps.size());
+  for (auto& s : snaps) ++first[block(s) + 1];
+  for (size_t b = 1; b < first.size(); ++b) first[b] += first[b - 1];
+  for (uint32_t i = 0; i < snaps.size(); ++i) order[first[block(snaps[i])]++] = i;
+  return order;
 }
 
 void Engine::compute(const std::vector<Place>& places) {
@@ -90,12 +105,14 @@ void Engine::evaluate(const std::vector<uint32_t>& label, const std::vector<road
     for (auto v : *changed) bits[v >> 6] |= uint64_t{1} << (v & 63);
   }
   auto marked = [&](roads::NodeId v) { return (bits[v >> 6] >> (v & 63)) & 1; };
-  auto eval = [&](const std::vector<routing::Snap>& snaps, std::vector<PointTime>& out, std::vector<uint32_t>& labels) {
+  auto eval = [&](const std::vector<routing::Snap>& snaps, const std::vector<uint32_t>& order, std::vector<PointTime>& out,
+                  std::vector<uint32_t>& labels) {
     const bool all = !changed || out.size() != snaps.size() || labels.size() != snaps.size();
     out.resize(snaps.size());
     labels.resize(snaps.size(), kInvalid);
     auto range = [&](size_t lo, size_t hi) {
-      for (size_t i = lo; i < hi; ++i) {
+      for (size_t k = lo; k < hi; ++k) {
+        const size_t i = order[k];
         const bool keep = !all && (!snaps[i].ok || (!marked(graph_.edge_from[snaps[i].edge]) &&
                                                      !marked(graph_.edge_to[snaps[i].edge])));
         if (keep) {
@@ -113,8 +130,8 @@ void Engine::evaluate(const std::vector<uint32_t>& label, const std::vector<road
     range(snaps.size() / 2, snaps.size());
     half.join();
   };
-  eval(point_snaps_, point_times_, point_label_);
-  eval(commune_snaps_, commune_times_, commune_label_);
+  eval(point_snaps_, point_order_, point_times_, point_label_);
+  eval(commune_snaps_, commune_order_, commune_times_, commune_label_);
 }
 
 namespace {

@@ -65,11 +65,15 @@ class Engine {
   const territory::PopulationPoints& points_;
   const territory::CommuneTable& communes_;
   std::vector<routing::Snap> point_snaps_, commune_snaps_;
+  // The points in the order of the nodes of their edges (a counting sort by blocks of nodes): reading them so
+  // walks the node times forwards instead of at random (France: 2.3 M points).
+  std::vector<uint32_t> point_order_, commune_order_;
   routing::NearestPlaces nearest_;
   std::vector<PointTime> point_times_, commune_times_;
   // Point and commune times from nearest_: all of them, or (`changed`: the nodes a repair touched) only the points
   // on an edge with a changed end, the others keeping their time and taking their place's new index.
   void evaluate(const std::vector<uint32_t>& label, const std::vector<roads::NodeId>* changed = nullptr);
+  std::vector<uint32_t> node_order(const std::vector<routing::Snap>& snaps) const;
   bool computed_ = false, incremental_ = false;
   std::vector<geo::LonLat> place_at_;    // the places of the last compute(), in their order
   std::vector<uint32_t> place_label_;    // their index in nearest_

@@ -21,8 +21,8 @@ struct NearestResult {
 
 class NearestPlaces {
  public:
-  // From this many nodes on, a full sweep runs on two cores (Search::run_parallel).
-  static constexpr size_t kParallelSweepNodes = 1'000'000;
+  // From this many nodes on, a full sweep runs region by region on every core (Search::run_regions).
+  static constexpr size_t kRegionSweepNodes = 1'000'000;
   NearestPlaces(const roads::RoadGraph& g, const Snapper& snapper);
   // One multi-source search towards the places (reverse graph). Places that cannot be snapped are skipped and
   // listed in unsnapped(). `limit`: stop the search there (times beyond are "not within limit").

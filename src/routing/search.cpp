@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <thread>
 
 namespace maillage::routing {
@@ -83,10 +84,7 @@ roads::Millis max_weight(const roads::RoadGraph& g) {
 
 Search::Search(const roads::RoadGraph& g) : g_(g), max_arc_weight_(max_weight(g)), heap_(max_arc_weight_) {
   size_t n = g.node_count();
-  state_.assign(n, {kInfinity, kInvalid});
-  parent_.resize(n);
-  huge_pages(state_.data(), n * sizeof(NodeState));  // read in random order by every search
-  huge_pages(parent_.data(), n * sizeof(uint32_t));
+  assign_huge(state_, n, NodeState{kInfinity, kInvalid});  // read in random order by every search
   dirty_.assign((n >> kBlockShift) + 1, 0);
 }
 
@@ -101,6 +99,8 @@ void Search::reset_touched() {
 }
 
 void Search::start(const std::vector<Source>& sources, bool track_parents) {
+  // Parents only for the searches that ask (routes): a sweep over France does without 100 MB.
+  if (track_parents && parent_.size() != state_.size()) assign_huge(parent_, state_.size(), uint32_t{kInvalid});
   reset_touched();
   heap_.clear();
   settled_ = 0;
@@ -119,70 +119,99 @@ void Search::start(const std::vector<Source>& sources, bool track_parents) {
       heap_.push(s.offset, s.node);
 }
 
-void Search::run_parallel(const std::vector<Source>& sources, Direction dir, Millis limit) {
-  // Reset what the last run touched, then every block counts as touched (a sweep reaches most of them).
+unsigned sweep_threads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 16u); }
+
+void Search::run_regions(const std::vector<Source>& sources, Direction dir, Millis limit, size_t region_nodes,
+                         unsigned threads) {
   reset_touched();
   std::fill(dirty_.begin(), dirty_.end(), 1);
-  const size_t n = state_.size();
   heap_.clear();
-  std::vector<Source> sorted;
+  const size_t n = state_.size();
+  region_nodes = std::max<size_t>(region_nodes, 1);
+  threads = std::max(1u, threads);
+  const size_t regions = (n + region_nodes - 1) / region_nodes;
+  struct Seed {
+    Millis dist;
+    uint32_t label;
+    NodeId node;
+  };
+  std::vector<std::vector<Seed>> seeds(regions);
   for (auto& s : sources)
-    if (s.node < n && s.offset != kInfinity) sorted.push_back(s);
-  std::sort(sorted.begin(), sorted.end(), [](const Source& a, const Source& b) { return a.node < b.node; });
-  // A node state is 8 bytes, read and swapped whole.
-  auto pack = [](NodeState st) { return static_cast<uint64_t>(st.dist) << 32 | st.label; };
-  static_assert(sizeof(NodeState) == 8 && alignof(NodeState) == 8);
-  auto cell = [&](NodeId v) { return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(&state_[v])); };
-  // The state in memory is {dist, label} (dist in the low half on x86): kept as such, compared as (dist, label).
-  auto load = [&](NodeId v) {
-    NodeState st;
-    uint64_t raw = cell(v).load(std::memory_order_relaxed);
-    std::memcpy(&st, &raw, 8);
-    return st;
-  };
-  auto improve = [&](NodeId v, NodeState want) {  // true when `want` is now the node's state
-    auto c = cell(v);
-    uint64_t raw = c.load(std::memory_order_relaxed);
-    for (;;) {
-      NodeState now;
-      std::memcpy(&now, &raw, 8);
-      if (pack(now) <= pack(want)) return false;
-      uint64_t next;
-      std::memcpy(&next, &want, 8);
-      if (c.compare_exchange_weak(raw, next, std::memory_order_relaxed)) return true;
-    }
-  };
+    if (s.node < n && s.offset != kInfinity) seeds[s.node / region_nodes].push_back({s.offset, s.label, s.node});
+  // Per thread: its queue and what it found for other regions.
+  std::vector<std::vector<std::vector<Seed>>> outbox(threads, std::vector<std::vector<Seed>>(regions));
+  std::vector<std::unique_ptr<BucketQueue>> queues;
+  for (unsigned t = 1; t < threads; ++t) queues.push_back(std::make_unique<BucketQueue>(max_arc_weight_));
   const bool fwd = dir == Direction::Forward;
   const uint32_t* first = fwd ? g_.first_out.data() : g_.first_in.data();
   const roads::RoadGraph::Arc* arcs = fwd ? g_.out.data() : g_.in.data();
+  NodeState* state = state_.data();
   std::atomic<size_t> settled{0};
-  auto work = [&](size_t lo, size_t hi, BucketQueue& q) {
-    for (size_t i = lo; i < hi; ++i)
-      if (improve(sorted[i].node, {sorted[i].offset, sorted[i].label})) q.push(sorted[i].offset, sorted[i].node);
+  auto region = [&](uint32_t r, BucketQueue& q, std::vector<std::vector<Seed>>& out) {
+    const NodeId lo = static_cast<NodeId>(r * region_nodes), hi = static_cast<NodeId>(std::min(n, lo + region_nodes));
+    q.clear();
+    if (rounds_ == 1) {
+      // The first round goes over (nearly) the whole region in the order of times, which is random in memory: read
+      // its arcs, first arc indices and states once in memory order, so that the search finds them in cache
+      // (France: 1.3 -> see docs/scale.md).
+      uint64_t sink = 0;
+      const auto* a0 = reinterpret_cast<const uint64_t*>(arcs + first[lo]);
+      const auto* a1 = reinterpret_cast<const uint64_t*>(arcs + first[hi]);
+      for (const uint64_t* p = a0; p < a1; p += 8) sink += *p;
+      for (NodeId v = lo; v < hi; v += 16) sink += first[v];
+      for (NodeId v = lo; v < hi; v += 8) sink += state[v].dist;
+      warm_sink_ += sink;
+    }
+    for (auto& sd : seeds[r])
+      if (sd.dist < state[sd.node].dist) state[sd.node] = {sd.dist, sd.label}, q.push(sd.dist, sd.node);
+    seeds[r].clear();
     size_t mine = 0;
     while (!q.empty()) {
       auto [d, v] = q.pop();
+      if (d != state[v].dist) continue;  // stale
       if (d > limit) break;
-      NodeState sv = load(v);
-      if (sv.dist < d) continue;  // stale, or the other thread did better
       ++mine;
-      for (uint32_t a = first[v]; a < first[v + 1]; ++a) __builtin_prefetch(&state_[arcs[a].node], 1);
+      const uint32_t lv = state[v].label;
       for (uint32_t a = first[v]; a < first[v + 1]; ++a) {
-        NodeId u = arcs[a].node;
-        Millis nd = d + arcs[a].weight;
-        // On a tie the smaller label wins and spreads, so that every node keeps a neighbour of its label that
-        // gives its time (what-if closures walk a place's area that way).
-        if (load(u).dist < nd) continue;
-        if (improve(u, {nd, sv.label})) q.push(nd, u);
+        const NodeId u = arcs[a].node;
+        const Millis nd = d + arcs[a].weight;
+        if (u >= lo && u < hi) {
+          if (nd >= state[u].dist) continue;
+          state[u] = {nd, lv};
+          q.push(nd, u);
+        } else {
+          out[u / region_nodes].push_back({nd, lv, u});
+        }
       }
     }
     settled += mine;
   };
-  BucketQueue other(max_arc_weight_);
-  const size_t half = sorted.size() / 2;
-  std::thread t([&] { work(0, half, other); });
-  work(half, sorted.size(), heap_);
-  t.join();
+  std::vector<uint32_t> active;
+  rounds_ = 0;
+  for (;;) {
+    active.clear();
+    for (uint32_t r = 0; r < regions; ++r)
+      if (!seeds[r].empty()) active.push_back(r);
+    if (active.empty()) break;
+    ++rounds_;
+    std::atomic<size_t> next{0};
+    auto work = [&](unsigned t) {
+      BucketQueue& q = t == 0 ? heap_ : *queues[t - 1];
+      for (size_t i; (i = next++) < active.size();) region(active[i], q, outbox[t]);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads && t < active.size(); ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    // Between rounds the states are still: what does not improve a node is dropped here.
+    for (auto& per_thread : outbox)
+      for (uint32_t r = 0; r < regions; ++r) {
+        for (auto& sd : per_thread[r])
+          if (sd.dist < state[sd.node].dist && sd.dist <= limit) seeds[r].push_back(sd);
+        per_thread[r].clear();
+      }
+  }
+  heap_.clear();
   settled_ = settled;
 }
 

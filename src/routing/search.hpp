@@ -8,6 +8,7 @@
 //  - early stop: a callback on each settled node may end the search (point-to-point, tables).
 // The priority queue is a two-level bucket queue (see BucketQueue) with lazy deletion.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -140,6 +141,9 @@ class BucketQueue {
   size_t size_ = 0, in_ring_ = 0;
 };
 
+// Threads for a whole-graph sweep: the machine's cores (at least 1, at most 16).
+unsigned sweep_threads();
+
 class Search {
  public:
   explicit Search(const roads::RoadGraph& g);
@@ -153,11 +157,16 @@ class Search {
   void run_until(const std::vector<Source>& sources, Direction dir, Millis limit, bool track_parents,
                  OnSettle&& on_settle);
 
-  // run() on two cores: the sources are split in two halves of the node order (the graph's nodes are in Hilbert
-  // order, so each half is a region) and each thread runs its own queue over the shared node states, a node taken
-  // by the smaller (time, label) whichever thread finds it (compare-and-swap); a thread skips what the other has
-  // done better. Same times as run(); on an exact tie the label kept is the smaller one. No parents.
-  void run_parallel(const std::vector<Source>& sources, Direction dir, Millis limit = kInfinity);
+  // run() for a whole large graph, region by region: the node order (Hilbert) is cut into regions of
+  // `region_nodes`; each region runs its own search over its own nodes, whose arrays stay in cache, from its sources
+  // and from what its neighbours found; a time found for a node of another region is sent there for the next
+  // round; rounds go on until no region has anything better to take (label-correcting between regions, exact:
+  // every time is a real path and at the end no arc can improve one). Regions of a round run on `threads` cores.
+  // Same times as run(); on a tie the label may be another of the tied ones. No parents.
+  static constexpr size_t kRegionNodes = 1 << 16;  // measured on France: 2^15-2^17 alike (bench_sweep)
+  void run_regions(const std::vector<Source>& sources, Direction dir, Millis limit = kInfinity,
+                   size_t region_nodes = kRegionNodes, unsigned threads = 2);
+  size_t rounds() const { return rounds_; }  // of the last run_regions
 
   // Brings the last run up to date as if it had been run again without the sources whose label is withdrawn
   // (withdrawn[label] != 0) and with `added` more: the nodes that held a withdrawn label are reset and re-seeded
@@ -171,8 +180,10 @@ class Search {
   Millis time(NodeId v) const { return state_[v].dist; }
   uint32_t label(NodeId v) const { return state_[v].dist == kInfinity ? kInvalid : state_[v].label; }
   // The arc that reached v in the last run (forward arc index, or reverse arc index for Backward); kInvalid
-  // for a source.
-  uint32_t parent_arc(NodeId v) const { return state_[v].dist == kInfinity ? kInvalid : parent_[v]; }
+  // for a source, or when no run has tracked parents.
+  uint32_t parent_arc(NodeId v) const {
+    return state_[v].dist == kInfinity || parent_.empty() ? kInvalid : parent_[v];
+  }
   // Nodes settled by the last run, in settling order.
   size_t settled() const { return settled_; }
   const roads::RoadGraph& graph() const { return g_; }
@@ -193,7 +204,8 @@ class Search {
   std::vector<NodeState> state_;
   std::vector<uint32_t> parent_;
   std::vector<uint8_t> dirty_;
-  size_t settled_ = 0;
+  size_t settled_ = 0, rounds_ = 0;
+  std::atomic<uint64_t> warm_sink_{0};  // keeps run_regions' warming reads from being optimised away
   Millis max_arc_weight_;
   BucketQueue heap_;
 };

@@ -18,17 +18,19 @@ using namespace roads;
 Snapper::Snapper(const RoadGraph& g, SnapOptions options) : g_(g), opt_(options) {
   const size_t e = g.edge_count();
   edge_len_xy_.assign(e, 0);
-  // Project shape points (node coordinates are already projected in the graph).
+  // Projected segments (node coordinates are already projected in the graph; shape points are projected here),
+  // kept only while the grid is built.
+  std::vector<double> sx1, sy1, sx2, sy2;
   for (EdgeId i = 0; i < e; ++i) {
     if (!g.in_main_component[g.edge_from[i]] || !g.in_main_component[g.edge_to[i]]) continue;
     if (g.edge_time_fwd[i] == kInfinity && g.edge_time_bwd[i] == kInfinity) continue;
     double px = g.x[g.edge_from[i]], py = g.y[g.edge_from[i]], before = 0;
     uint32_t index_in_edge = 0;
     auto add = [&](double qx, double qy) {
-      sx1_.push_back(px), sy1_.push_back(py), sx2_.push_back(qx), sy2_.push_back(qy);
+      sx1.push_back(px), sy1.push_back(py), sx2.push_back(qx), sy2.push_back(qy);
       seg_edge_.push_back(i);
       seg_index_.push_back(index_in_edge++);
-      seg_before_m_.push_back(before);
+      seg_before_m_.push_back(static_cast<float>(before));
       before += std::hypot(qx - px, qy - py);
       px = qx, py = qy;
     };
@@ -44,42 +46,44 @@ Snapper::Snapper(const RoadGraph& g, SnapOptions options) : g_(g), opt_(options)
   double maxx = -1e300, maxy = -1e300, total = 0;
   minx_ = miny_ = 1e300;
   for (size_t k = 0; k < s; ++k) {
-    minx_ = std::min({minx_, sx1_[k], sx2_[k]}), miny_ = std::min({miny_, sy1_[k], sy2_[k]});
-    maxx = std::max({maxx, sx1_[k], sx2_[k]}), maxy = std::max({maxy, sy1_[k], sy2_[k]});
-    total += std::hypot(sx2_[k] - sx1_[k], sy2_[k] - sy1_[k]);
+    minx_ = std::min({minx_, sx1[k], sx2[k]}), miny_ = std::min({miny_, sy1[k], sy2[k]});
+    maxx = std::max({maxx, sx1[k], sx2[k]}), maxy = std::max({maxy, sy1[k], sy2[k]});
+    total += std::hypot(sx2[k] - sx1[k], sy2[k] - sy1[k]);
   }
-  // Cells about half the mean segment length (measured best on the skeleton), at least 100 m, at most ~8M.
+  // Cells about half the mean segment length (measured best on the skeleton), at least 100 m, at most 64 M cells
+  // (France on a 148 m road grid: cells of 150 m, 31 M cells; fewer segments to test per point than with coarser
+  // cells: see docs/scale.md).
   cell_ = std::max(100.0, 0.5 * total / s);
-  while (((maxx - minx_) / cell_ + 1) * ((maxy - miny_) / cell_ + 1) > 8e6) cell_ *= 1.5;
+  while (((maxx - minx_) / cell_ + 1) * ((maxy - miny_) / cell_ + 1) > 64e6) cell_ *= 1.5;
   nx_ = static_cast<int>((maxx - minx_) / cell_) + 1;
   ny_ = static_cast<int>((maxy - miny_) / cell_) + 1;
   // A segment goes into the cells it crosses: those of its bounding box whose centre lies within half a cell
   // diagonal of the segment.
   const double reach2 = cell_ * cell_ / 2;
   auto cells_of = [&](size_t k, auto&& f) {
-    int x0 = static_cast<int>((std::min(sx1_[k], sx2_[k]) - minx_) / cell_);
-    int x1 = static_cast<int>((std::max(sx1_[k], sx2_[k]) - minx_) / cell_);
-    int y0 = static_cast<int>((std::min(sy1_[k], sy2_[k]) - miny_) / cell_);
-    int y1 = static_cast<int>((std::max(sy1_[k], sy2_[k]) - miny_) / cell_);
-    double dx = sx2_[k] - sx1_[k], dy = sy2_[k] - sy1_[k], len2 = dx * dx + dy * dy;
+    int x0 = static_cast<int>((std::min(sx1[k], sx2[k]) - minx_) / cell_);
+    int x1 = static_cast<int>((std::max(sx1[k], sx2[k]) - minx_) / cell_);
+    int y0 = static_cast<int>((std::min(sy1[k], sy2[k]) - miny_) / cell_);
+    int y1 = static_cast<int>((std::max(sy1[k], sy2[k]) - miny_) / cell_);
+    double dx = sx2[k] - sx1[k], dy = sy2[k] - sy1[k], len2 = dx * dx + dy * dy;
     for (int cy = y0; cy <= y1; ++cy)
       for (int cx = x0; cx <= x1; ++cx) {
         double px = minx_ + (cx + 0.5) * cell_, py = miny_ + (cy + 0.5) * cell_;
-        double u = len2 > 0 ? std::clamp(((px - sx1_[k]) * dx + (py - sy1_[k]) * dy) / len2, 0.0, 1.0) : 0.0;
-        double ex = sx1_[k] + u * dx - px, ey = sy1_[k] + u * dy - py;
+        double u = len2 > 0 ? std::clamp(((px - sx1[k]) * dx + (py - sy1[k]) * dy) / len2, 0.0, 1.0) : 0.0;
+        double ex = sx1[k] + u * dx - px, ey = sy1[k] + u * dy - py;
         if (ex * ex + ey * ey <= reach2 * 1.0001) f(static_cast<size_t>(cy) * nx_ + cx);
       }
   };
-  cell_first_.assign(static_cast<size_t>(nx_) * ny_ + 1, 0);
+  assign_huge(cell_first_, static_cast<size_t>(nx_) * ny_ + 1, uint32_t{0});
   for (size_t k = 0; k < s; ++k) cells_of(k, [&](size_t c) { ++cell_first_[c + 1]; });
   for (size_t c = 1; c < cell_first_.size(); ++c) cell_first_[c] += cell_first_[c - 1];
-  huge_pages(cell_first_.data(), cell_first_.size() * sizeof(uint32_t));
-  cell_items_.resize(cell_first_.back());
-  huge_pages(cell_items_.data(), cell_items_.size() * sizeof(Item));  // read at random by every point
+  assign_huge(cell_items_, cell_first_.back(), Item{});  // read at random by every point
   std::vector<uint32_t> fill(cell_first_.begin(), cell_first_.end() - 1);
+  auto rel = [](double v, double origin) { return static_cast<float>(v - origin); };
   for (size_t k = 0; k < s; ++k)
     cells_of(k, [&](size_t c) {
-      cell_items_[fill[c]++] = {sx1_[k], sy1_[k], sx2_[k], sy2_[k], static_cast<uint32_t>(k)};
+      cell_items_[fill[c]++] = {rel(sx1[k], minx_), rel(sy1[k], miny_), rel(sx2[k], minx_), rel(sy2[k], miny_),
+                                static_cast<uint32_t>(k)};
     });
 }
 
@@ -145,9 +149,10 @@ Snap Snapper::snap_xy(geo::XY p) const {
     return r;
   }
   int cx = static_cast<int>(std::floor((p.x - minx_) / cell_)), cy = static_cast<int>(std::floor((p.y - miny_) / cell_));
+  const double qx = p.x - minx_, qy = p.y - miny_;  // the point in the items' frame
   double best = std::numeric_limits<double>::max();
   uint32_t best_seg = kInvalid;
-  double best_u = 0;
+  double best_u = 0, best_len = 0;
   const int max_ring = static_cast<int>(opt_.max_distance_m / cell_) + 2;
   // Distance from the point to the border of its own cell, and so to the border of each square ring.
   const double inner = std::min({p.x - (minx_ + cx * cell_), minx_ + (cx + 1) * cell_ - p.x,
@@ -158,13 +163,13 @@ Snap Snapper::snap_xy(geo::XY p) const {
       size_t c = static_cast<size_t>(y) * nx_ + x;
       for (uint32_t i = cell_first_[c], end = cell_first_[c + 1]; i < end; ++i) {
         const Item& it = cell_items_[i];
-        double dx = it.x2 - it.x1, dy = it.y2 - it.y1;
+        const double x1 = it.x1, y1 = it.y1, dx = double{it.x2} - x1, dy = double{it.y2} - y1;
         double len2 = dx * dx + dy * dy;
-        double u = len2 > 0 ? std::clamp(((p.x - it.x1) * dx + (p.y - it.y1) * dy) / len2, 0.0, 1.0) : 0.0;
-        double ex = it.x1 + u * dx - p.x, ey = it.y1 + u * dy - p.y;
+        double u = len2 > 0 ? std::clamp(((qx - x1) * dx + (qy - y1) * dy) / len2, 0.0, 1.0) : 0.0;
+        double ex = x1 + u * dx - qx, ey = y1 + u * dy - qy;
         double d2 = ex * ex + ey * ey;
         // Ties broken by segment index so that results do not depend on the visiting order.
-        if (d2 < best || (d2 == best && it.seg < best_seg)) best = d2, best_seg = it.seg, best_u = u;
+        if (d2 < best || (d2 == best && it.seg < best_seg)) best = d2, best_seg = it.seg, best_u = u, best_len = len2;
       }
     };
     if (ring == 0) {
@@ -186,8 +191,7 @@ Snap Snapper::snap_xy(geo::XY p) const {
     return r;
   }
   EdgeId e = seg_edge_[best_seg];
-  double seg_len = std::hypot(sx2_[best_seg] - sx1_[best_seg], sy2_[best_seg] - sy1_[best_seg]);
-  double along = seg_before_m_[best_seg] + best_u * seg_len;
+  double along = seg_before_m_[best_seg] + best_u * std::sqrt(best_len);
   r.ok = true;
   r.edge = e;
   r.t = edge_len_xy_[e] > 0 ? std::clamp(along / edge_len_xy_[e], 0.0, 1.0) : 0.0;

@@ -53,15 +53,16 @@ class Snapper {
   const roads::RoadGraph& g_;
   SnapOptions opt_;
   geo::Projection l93_{"EPSG:2154"};
-  // Segments: projected ends, owning edge, length before the segment along its edge.
-  std::vector<double> sx1_, sy1_, sx2_, sy2_;
+  // Segments: owning edge, position along it, length before the segment along its edge.
   std::vector<EdgeId> seg_edge_;
   std::vector<uint32_t> seg_index_;  // position of the segment along its edge (0 = starts at `from`)
-  std::vector<double> seg_before_m_;
+  std::vector<float> seg_before_m_;
   std::vector<double> edge_len_xy_;  // projected polyline length of each edge
-  // Grid: for each cell, copies of the segments that cross it, stored contiguously (cell-major).
+  // Grid: for each cell, copies of the segments that cross it, stored contiguously (cell-major): 20 bytes an item,
+  // coordinates relative to the grid's corner (float: within 6 cm at a country's extent, and a node shared by
+  // segments has the same coordinates in each, so that ties still go to the smaller segment index).
   struct Item {
-    double x1, y1, x2, y2;
+    float x1, y1, x2, y2;
     uint32_t seg;
   };
   double minx_ = 0, miny_ = 0, cell_ = 1000;

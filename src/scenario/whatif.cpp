@@ -49,9 +49,10 @@ std::shared_ptr<const std::vector<NodeLabel>> sweep(const roads::RoadGraph& g, c
     for (auto& s : routing::snap_sources(g, snaps[k], routing::Direction::Backward, k)) sources.push_back(s);
   routing::Search search(g);
   // Every node of a place's area must be reached from a neighbour of the same area (closing walks it): both runs
-  // keep that (on a tie, run_parallel keeps the smaller label and spreads it).
-  if (g.node_count() >= routing::NearestPlaces::kParallelSweepNodes)
-    search.run_parallel(sources, routing::Direction::Backward, cap);
+  // keep that (a node's state changes only for a strictly shorter time).
+  if (g.node_count() >= routing::NearestPlaces::kRegionSweepNodes)
+    search.run_regions(sources, routing::Direction::Backward, cap, routing::Search::kRegionNodes,
+                       routing::sweep_threads());
   else
     search.run(sources, routing::Direction::Backward, cap);
   auto out = std::make_shared<std::vector<NodeLabel>>(g.node_count());
