@@ -54,6 +54,8 @@ class Engine {
   const std::vector<PointTime>& commune_times() const { return commune_times_; }
   const std::vector<uint32_t>& unsnapped_places() const { return unsnapped_; }
   const territory::PopulationPoints& points() const { return points_; }
+  // Sweeps and repairs region by region with these regions and threads (routing::NearestPlaces::set_regions).
+  void set_regions(size_t region_nodes, unsigned threads) { nearest_.set_regions(region_nodes, threads); }
   const std::vector<routing::Snap>& point_snaps() const { return point_snaps_; }
   const routing::Snapper& snapper() const { return snapper_; }
   const roads::RoadGraph& graph() const { return graph_; }

@@ -42,7 +42,9 @@ std::vector<Source> snap_sources(const RoadGraph& g, const Snap& s, Direction di
   return out;
 }
 
-NearestPlaces::NearestPlaces(const RoadGraph& g, const Snapper& snapper) : g_(g), snapper_(snapper), search_(g) {}
+NearestPlaces::NearestPlaces(const RoadGraph& g, const Snapper& snapper)
+    : g_(g), snapper_(snapper), search_(g),
+      region_nodes_(g.node_count() >= kRegionSweepNodes ? Search::kRegionNodes : 0), threads_(sweep_threads()) {}
 
 void NearestPlaces::compute(const std::vector<geo::LonLat>& places, Millis limit) {
   compute_snapped(snapper_.snap_all(places), limit);
@@ -69,9 +71,8 @@ void NearestPlaces::compute_snapped(const std::vector<Snap>& snaps, Millis limit
     places_on_edge_.emplace(snaps[i].edge, i);
   }
   if (targets.empty()) {
-    // A large graph is swept region by region on every core (France, 25 M nodes: 5.6 -> 1.3 s; docs/scale.md).
-    if (g_.node_count() >= kRegionSweepNodes)
-      search_.run_regions(sources_, Direction::Backward, limit, Search::kRegionNodes, sweep_threads());
+    // A large graph is swept region by region on every core (France, 25 M nodes: 5.6 -> 1.1-1.3 s; docs/scale.md).
+    if (region_nodes_) search_.run_regions(sources_, Direction::Backward, limit, region_nodes_, threads_);
     else search_.run(sources_, Direction::Backward, limit);
     return;
   }
@@ -109,7 +110,7 @@ size_t NearestPlaces::update(const std::vector<uint32_t>& closed, const std::vec
     for (auto& s : snap_sources(g_, snap, Direction::Backward, i)) added.push_back(s), sources_.push_back(s);
     places_on_edge_.emplace(snap.edge, i);
   }
-  size_t settled = search_.repair(closed_, sources_, added, Direction::Backward, limit_, changed);
+  size_t settled = search_.repair(closed_, sources_, added, Direction::Backward, limit_, changed, region_nodes_, threads_);
   if (changed) {
     auto ends = [&](const Snap& s) {
       if (s.ok) changed->push_back(g_.edge_from[s.edge]), changed->push_back(g_.edge_to[s.edge]);

@@ -39,6 +39,9 @@ class NearestPlaces {
   size_t update(const std::vector<uint32_t>& closed, const std::vector<Snap>& opened,
                 std::vector<NodeId>* changed = nullptr);
   size_t place_count() const { return place_snaps_.size(); }
+  // Sweeps and repairs region by region (Search::run_regions) with these regions and threads: by default from
+  // kRegionSweepNodes nodes on; `region_nodes` = 0 never (tests force either way).
+  void set_regions(size_t region_nodes, unsigned threads) { region_nodes_ = region_nodes, threads_ = threads; }
   NearestResult from(const Snap& point) const;
   NearestResult from(geo::LonLat point) const { return from(snapper_.snap(point)); }
   const std::vector<uint32_t>& unsnapped() const { return unsnapped_; }
@@ -52,6 +55,8 @@ class NearestPlaces {
   const Snapper& snapper_;
   Search search_;
   Millis limit_ = kInfinity;
+  size_t region_nodes_;
+  unsigned threads_;
   std::vector<Snap> place_snaps_;
   std::vector<Source> sources_;     // of every place given (closed ones included; repair skips them)
   std::vector<uint8_t> closed_;     // per place index

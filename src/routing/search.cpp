@@ -126,34 +126,40 @@ void Search::run_regions(const std::vector<Source>& sources, Direction dir, Mill
   reset_touched();
   std::fill(dirty_.begin(), dirty_.end(), 1);
   heap_.clear();
+  std::vector<Seed> seeds;
+  seeds.reserve(sources.size());
+  for (auto& s : sources)
+    if (s.node < state_.size() && s.offset != kInfinity) seeds.push_back({s.offset, s.label, s.node});
+  settle_regions(seeds, dir, limit, region_nodes, threads, nullptr);
+}
+
+void Search::settle_regions(const std::vector<Seed>& initial, Direction dir, Millis limit, size_t region_nodes,
+                            unsigned threads, std::vector<NodeId>* settled_nodes) {
   const size_t n = state_.size();
-  region_nodes = std::max<size_t>(region_nodes, 1);
+  // Whole blocks of 64 nodes per region: a block's dirty mark is written by one thread only.
+  region_nodes = std::max<size_t>((region_nodes + 63) / 64 * 64, 64);
   threads = std::max(1u, threads);
   const size_t regions = (n + region_nodes - 1) / region_nodes;
-  struct Seed {
-    Millis dist;
-    uint32_t label;
-    NodeId node;
-  };
   std::vector<std::vector<Seed>> seeds(regions);
-  for (auto& s : sources)
-    if (s.node < n && s.offset != kInfinity) seeds[s.node / region_nodes].push_back({s.offset, s.label, s.node});
-  // Per thread: its queue and what it found for other regions.
+  for (auto& sd : initial) seeds[sd.node / region_nodes].push_back(sd);
+  // Per thread: its queue, what it found for other regions, the nodes it settled (when asked).
   std::vector<std::vector<std::vector<Seed>>> outbox(threads, std::vector<std::vector<Seed>>(regions));
+  std::vector<std::vector<NodeId>> done(threads);
   std::vector<std::unique_ptr<BucketQueue>> queues;
   for (unsigned t = 1; t < threads; ++t) queues.push_back(std::make_unique<BucketQueue>(max_arc_weight_));
   const bool fwd = dir == Direction::Forward;
   const uint32_t* first = fwd ? g_.first_out.data() : g_.first_in.data();
   const roads::RoadGraph::Arc* arcs = fwd ? g_.out.data() : g_.in.data();
   NodeState* state = state_.data();
+  uint8_t* dirty = dirty_.data();
   std::atomic<size_t> settled{0};
-  auto region = [&](uint32_t r, BucketQueue& q, std::vector<std::vector<Seed>>& out) {
+  auto region = [&](uint32_t r, BucketQueue& q, std::vector<std::vector<Seed>>& out, std::vector<NodeId>& mine_done) {
     const NodeId lo = static_cast<NodeId>(r * region_nodes), hi = static_cast<NodeId>(std::min(n, lo + region_nodes));
     q.clear();
-    if (rounds_ == 1) {
-      // The first round goes over (nearly) the whole region in the order of times, which is random in memory: read
-      // its arcs, first arc indices and states once in memory order, so that the search finds them in cache
-      // (France: 1.3 -> see docs/scale.md).
+    if (rounds_ == 1 && seeds[r].size() >= 16) {
+      // A first round with many seeds goes over (nearly) the whole region in the order of times, which is random
+      // in memory: read its arcs, first arc indices and states once in memory order, so that the search finds them
+      // in cache (France: 1.3 -> 1.1 s).
       uint64_t sink = 0;
       const auto* a0 = reinterpret_cast<const uint64_t*>(arcs + first[lo]);
       const auto* a1 = reinterpret_cast<const uint64_t*>(arcs + first[hi]);
@@ -163,7 +169,11 @@ void Search::run_regions(const std::vector<Source>& sources, Direction dir, Mill
       warm_sink_ += sink;
     }
     for (auto& sd : seeds[r])
-      if (sd.dist < state[sd.node].dist) state[sd.node] = {sd.dist, sd.label}, q.push(sd.dist, sd.node);
+      if (sd.dist < state[sd.node].dist) {
+        state[sd.node] = {sd.dist, sd.label};
+        dirty[sd.node >> kBlockShift] = 1;
+        q.push(sd.dist, sd.node);
+      }
     seeds[r].clear();
     size_t mine = 0;
     while (!q.empty()) {
@@ -171,6 +181,7 @@ void Search::run_regions(const std::vector<Source>& sources, Direction dir, Mill
       if (d != state[v].dist) continue;  // stale
       if (d > limit) break;
       ++mine;
+      if (settled_nodes) mine_done.push_back(v);
       const uint32_t lv = state[v].label;
       for (uint32_t a = first[v]; a < first[v + 1]; ++a) {
         const NodeId u = arcs[a].node;
@@ -178,6 +189,7 @@ void Search::run_regions(const std::vector<Source>& sources, Direction dir, Mill
         if (u >= lo && u < hi) {
           if (nd >= state[u].dist) continue;
           state[u] = {nd, lv};
+          dirty[u >> kBlockShift] = 1;
           q.push(nd, u);
         } else {
           out[u / region_nodes].push_back({nd, lv, u});
@@ -197,7 +209,7 @@ void Search::run_regions(const std::vector<Source>& sources, Direction dir, Mill
     std::atomic<size_t> next{0};
     auto work = [&](unsigned t) {
       BucketQueue& q = t == 0 ? heap_ : *queues[t - 1];
-      for (size_t i; (i = next++) < active.size();) region(active[i], q, outbox[t]);
+      for (size_t i; (i = next++) < active.size();) region(active[i], q, outbox[t], done[t]);
     };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads && t < active.size(); ++t) pool.emplace_back(work, t);
@@ -213,10 +225,13 @@ void Search::run_regions(const std::vector<Source>& sources, Direction dir, Mill
   }
   heap_.clear();
   settled_ = settled;
+  if (settled_nodes)
+    for (auto& d : done) settled_nodes->insert(settled_nodes->end(), d.begin(), d.end());
 }
 
 size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept,
-                      const std::vector<Source>& added, Direction dir, Millis limit, std::vector<NodeId>* changed) {
+                      const std::vector<Source>& added, Direction dir, Millis limit, std::vector<NodeId>* changed,
+                      size_t region_nodes, unsigned threads) {
   heap_.clear();
   settled_ = 0;
   const size_t n = state_.size();
@@ -252,6 +267,20 @@ size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<S
     }
   }
   // 3. The sources: the remaining ones at reset nodes, and the new ones wherever they improve.
+  if (region_nodes) {
+    // On a large graph, region by region (as run_regions): the reset nodes are seeds at their re-seeded times.
+    std::vector<Seed> seeds;
+    for (NodeId v : reset)
+      if (state_[v].dist != kInfinity) seeds.push_back({state_[v].dist, state_[v].label, v}), state_[v] = {kInfinity, kInvalid};
+    for (auto* sources : {&kept, &added})
+      for (auto& s : *sources)
+        if (s.node < n && s.offset != kInfinity && !(s.label < withdrawn.size() && withdrawn[s.label]))
+          seeds.push_back({s.offset, s.label, s.node});
+    heap_.clear();
+    if (changed) *changed = reset;
+    settle_regions(seeds, dir, limit, region_nodes, threads, changed);
+    return settled_;
+  }
   auto seed = [&](const std::vector<Source>& sources) {
     for (auto& s : sources) {
       if (s.node >= n || s.offset == kInfinity) continue;

@@ -174,8 +174,10 @@ class Search {
   // relax only where they improve. Exact for every node whose time is within `limit` (same `dir` and `limit` as
   // the run); costs what changed, not the graph. Returns the nodes settled; `changed`, when given, receives every
   // node whose state may differ (the reset ones and those settled again).
+  // `region_nodes` > 0: the settling goes region by region on `threads` cores, as run_regions (large graphs).
   size_t repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept, const std::vector<Source>& added,
-                Direction dir, Millis limit, std::vector<NodeId>* changed = nullptr);
+                Direction dir, Millis limit, std::vector<NodeId>* changed = nullptr, size_t region_nodes = 0,
+                unsigned threads = 1);
 
   Millis time(NodeId v) const { return state_[v].dist; }
   uint32_t label(NodeId v) const { return state_[v].dist == kInfinity ? kInvalid : state_[v].label; }
@@ -190,6 +192,15 @@ class Search {
 
  private:
   void reset_touched();  // the blocks the last run touched back to "not reached"
+  struct Seed {
+    Millis dist;
+    uint32_t label;
+    NodeId node;
+  };
+  // From the present states, the seeds taken where they improve, region by region (run_regions, repair); the nodes
+  // settled are appended to `settled_nodes` when given.
+  void settle_regions(const std::vector<Seed>& seeds, Direction dir, Millis limit, size_t region_nodes, unsigned threads,
+                      std::vector<NodeId>* settled_nodes);
   void start(const std::vector<Source>& sources, bool track_parents);
   template <class OnSettle>
   void settle(Direction dir, Millis limit, bool track_parents, OnSettle&& on_settle);

@@ -17,6 +17,8 @@ using namespace maillage;
 TEST(AnotherDate, RepairedEngineEqualsAFreshOne) {
   int incremental = 0, full = 0;
   for (unsigned seed = 1; seed <= 24; ++seed) {
+    // Odd seeds: the repairs and sweeps of a large graph (region by region; regions of 64 nodes, two threads).
+    const bool regions = seed % 2 == 1;
     auto g = test::random_graph(seed, 12);
     routing::Snapper snapper(g, {20000, 30, 1.3});
     std::mt19937 rng(seed * 7 + 1);
@@ -26,6 +28,7 @@ TEST(AnotherDate, RepairedEngineEqualsAFreshOne) {
       points.points.push_back({{lon(rng), lat(rng)}, 1.0 + i % 7, "33", "33063", "c" + std::to_string(i), i, 0});
     coverage::Engine repaired(g, snapper, points, territory::CommuneTable::bundled());
     coverage::Engine fresh(g, snapper, points, territory::CommuneTable::bundled());
+    if (regions) repaired.set_regions(64, 2);
     std::vector<coverage::Place> places;
     int next = 0;
     auto new_place = [&] {
@@ -81,6 +84,7 @@ TEST(AnotherDate, LimitedSearchRepairIsExactWithinTheLimit) {
     std::vector<geo::LonLat> at;
     for (int k = 0; k < 12; ++k) at.push_back({lon(rng), lat(rng)});
     routing::NearestPlaces inc(g, snapper);
+    if (seed % 2) inc.set_regions(64 << (seed % 3), 1 + seed % 3);  // as a large graph: region by region
     inc.compute(at, limit);
     std::vector<uint8_t> open(at.size(), 1);
     for (int step = 0; step < 20; ++step) {
