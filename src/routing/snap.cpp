@@ -160,6 +160,11 @@ Snap Snapper::snap_xy(geo::XY p) const {
   for (int ring = 0; ring <= max_ring; ++ring) {
     auto visit = [&](int x, int y) {
       if (x < 0 || y < 0 || x >= nx_ || y >= ny_) return;
+      // A cell farther than the best so far cannot hold a nearer segment (nor a tie: strictly farther): the
+      // nearest point of any segment lies in a cell the segment crosses, and every cell it crosses lists it.
+      const double dx = std::max({0.0, x * cell_ - qx, qx - (x + 1) * cell_});
+      const double dy = std::max({0.0, y * cell_ - qy, qy - (y + 1) * cell_});
+      if (dx * dx + dy * dy > best) return;
       size_t c = static_cast<size_t>(y) * nx_ + x;
       for (uint32_t i = cell_first_[c], end = cell_first_[c + 1]; i < end; ++i) {
         const Item& it = cell_items_[i];
