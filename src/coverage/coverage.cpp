@@ -1,5 +1,7 @@
 #include "coverage/coverage.hpp"
 
+#include "core/order.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -32,14 +34,10 @@ Engine::Engine(const roads::RoadGraph& g, const routing::Snapper& snapper, const
 std::vector<uint32_t> Engine::node_order(const std::vector<routing::Snap>& snaps) const {
   constexpr int kShift = 10;  // blocks of 1,024 nodes
   const size_t blocks = (graph_.node_count() >> kShift) + 2;
-  auto block = [&](const routing::Snap& s) {
+  return counting_order(snaps.size(), blocks, [&](size_t i) -> size_t {
+    const auto& s = snaps[i];
     return s.ok ? (std::min(graph_.edge_from[s.edge], graph_.edge_to[s.edge]) >> kShift) : blocks - 1;
-  };
-  std::vector<uint32_t> first(blocks + 1, 0), order(snaps.size());
-  for (auto& s : snaps) ++first[block(s) + 1];
-  for (size_t b = 1; b < first.size(); ++b) first[b] += first[b - 1];
-  for (uint32_t i = 0; i < snaps.size(); ++i) order[first[block(snaps[i])]++] = i;
-  return order;
+  });
 }
 
 void Engine::compute(const std::vector<Place>& places) {

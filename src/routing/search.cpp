@@ -74,15 +74,13 @@ void BucketQueue::advance() {
   }
 }
 
-namespace {
-roads::Millis max_weight(const roads::RoadGraph& g) {
+roads::Millis longest_arc(const roads::RoadGraph& g) {
   roads::Millis m = 0;
   for (auto& a : g.out) m = std::max(m, a.weight);
   return m;
 }
-}  // namespace
 
-Search::Search(const roads::RoadGraph& g) : g_(g), max_arc_weight_(max_weight(g)), heap_(max_arc_weight_) {
+Search::Search(const roads::RoadGraph& g) : g_(g), max_arc_weight_(longest_arc(g)), heap_(max_arc_weight_) {
   size_t n = g.node_count();
   assign_huge(state_, n, NodeState{kInfinity, kInvalid});  // read in random order by every search
   dirty_.assign((n >> kBlockShift) + 1, 0);

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "core/memory.hpp"
+#include "core/order.hpp"
 #include "roads/builder.hpp"
 
 #include <algorithm>
@@ -112,22 +113,14 @@ std::vector<Snap> Snapper::snap_all(const std::vector<geo::LonLat>& points) cons
   // Points in the order of the grid's blocks of 8 x 8 cells (a counting sort): consecutive points read the same
   // cells, which stay in cache (in input order, each point read its cells from anywhere in the index: France,
   // 2.3 M points, 4.9 s -> see docs/scale.md).
-  std::vector<uint32_t> order(n);
-  if (nx_ > 0 && ny_ > 0) {
-    const size_t bx = (static_cast<size_t>(nx_) + 7) / 8, by = (static_cast<size_t>(ny_) + 7) / 8;
-    auto block = [&](geo::XY p) {
-      double fx = (p.x - minx_) / cell_, fy = (p.y - miny_) / cell_;  // NaN and far points go to the edges
-      size_t cx = fx > 0 ? std::min(static_cast<size_t>(std::min(fx, 1e9)), static_cast<size_t>(nx_) - 1) : 0;
-      size_t cy = fy > 0 ? std::min(static_cast<size_t>(std::min(fy, 1e9)), static_cast<size_t>(ny_) - 1) : 0;
-      return (cy / 8) * bx + cx / 8;
-    };
-    std::vector<uint32_t> first(bx * by + 1, 0);
-    for (size_t i = 0; i < n; ++i) ++first[block(xy[i]) + 1];
-    for (size_t b = 1; b < first.size(); ++b) first[b] += first[b - 1];
-    for (size_t i = 0; i < n; ++i) order[first[block(xy[i])]++] = static_cast<uint32_t>(i);
-  } else {
-    for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
-  }
+  const size_t bx = (static_cast<size_t>(nx_) + 7) / 8, by = (static_cast<size_t>(ny_) + 7) / 8;
+  auto order = counting_order(n, std::max<size_t>(bx * by, 1), [&](size_t i) -> size_t {
+    if (bx == 0 || by == 0) return 0;  // no grid (no segment): any order
+    double fx = (xy[i].x - minx_) / cell_, fy = (xy[i].y - miny_) / cell_;  // NaN and far points go to the edges
+    size_t cx = fx > 0 ? std::min(static_cast<size_t>(std::min(fx, 1e9)), static_cast<size_t>(nx_) - 1) : 0;
+    size_t cy = fy > 0 ? std::min(static_cast<size_t>(std::min(fy, 1e9)), static_cast<size_t>(ny_) - 1) : 0;
+    return (cy / 8) * bx + cx / 8;
+  });
   parallel([&](size_t from, size_t to, const geo::Projection&) {
     for (size_t k = from; k < to; ++k) out[order[k]] = snap_xy(xy[order[k]]);
   });
@@ -148,8 +141,8 @@ Snap Snapper::snap_xy(geo::XY p) const {
                 : "the point has no valid coordinates";
     return r;
   }
-  int cx = static_cast<int>(std::floor((p.x - minx_) / cell_)), cy = static_cast<int>(std::floor((p.y - miny_) / cell_));
   const double qx = p.x - minx_, qy = p.y - miny_;  // the point in the items' frame
+  int cx = static_cast<int>(std::floor(qx / cell_)), cy = static_cast<int>(std::floor(qy / cell_));
   double best = std::numeric_limits<double>::max();
   uint32_t best_seg = kInvalid;
   double best_u = 0, best_len = 0;

@@ -9,11 +9,6 @@ using roads::kInfinity;
 using roads::kInvalid;
 
 namespace {
-Millis longest_arc(const roads::RoadGraph& g) {
-  Millis m = 0;
-  for (auto& a : g.out) m = std::max(m, a.weight);
-  return m;
-}
 // A node of the cell being reset: not reached, and not to be taken into the cell twice.
 constexpr uint32_t kInCell = kInvalid - 1;
 }  // namespace
@@ -27,7 +22,7 @@ void NodeLabels::write(uint32_t b, const NodeLabel* states) {
 
 Patch::Patch(const roads::RoadGraph& g)
     : g_(g), state_(g.node_count()), loaded_((g.node_count() >> NodeLabels::kShift) + 1, 0),
-      written_(loaded_.size(), 0), queue_(longest_arc(g)) {}
+      written_(loaded_.size(), 0), queue_(routing::longest_arc(g)) {}
 
 void Patch::begin(NodeLabels& labels) {
   unload();

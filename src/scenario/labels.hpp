@@ -34,15 +34,12 @@ class NodeLabels {
   static constexpr int kShift = 6;
   static constexpr size_t kBlock = size_t{1} << kShift;
   explicit NodeLabels(std::shared_ptr<const std::vector<NodeLabel>> start) : start_(std::move(start)) {}
-  size_t node_count() const { return start_->size(); }
   // The states of block b (nodes b * 64 ...; the last block may be shorter).
   const NodeLabel* block(uint32_t b) const {
     auto it = own_.find(b);
     return it == own_.end() ? start_->data() + (size_t{b} << kShift) : pool_.data() + it->second;
   }
   void write(uint32_t b, const NodeLabel* states);
-  NodeLabel at(NodeId v) const { return block(v >> kShift)[v & (kBlock - 1)]; }
-  size_t blocks_rewritten() const { return own_.size(); }
 
  private:
   std::shared_ptr<const std::vector<NodeLabel>> start_;

@@ -41,22 +41,15 @@ struct WhatIf::Lease {
 };
 
 namespace {
-// The start's node states: one sweep towards the places (labels = their index).
-std::shared_ptr<const std::vector<NodeLabel>> sweep(const roads::RoadGraph& g, const std::vector<routing::Snap>& snaps,
-                                                    Millis cap) {
-  std::vector<routing::Source> sources;
-  for (uint32_t k = 0; k < snaps.size(); ++k)
-    for (auto& s : routing::snap_sources(g, snaps[k], routing::Direction::Backward, k)) sources.push_back(s);
-  routing::Search search(g);
-  // Every node of a place's area must be reached from a neighbour of the same area (closing walks it): both runs
-  // keep that (a node's state changes only for a strictly shorter time).
-  if (g.node_count() >= routing::NearestPlaces::kRegionSweepNodes)
-    search.run_regions(sources, routing::Direction::Backward, cap, routing::Search::kRegionNodes,
-                       routing::sweep_threads());
-  else
-    search.run(sources, routing::Direction::Backward, cap);
+// The start's node states: the coverage sweep towards the places (labels = their index). Every node of a place's
+// area is reached from a neighbour of the same area (closing walks it): the sweeps change a node's state only for
+// a strictly shorter time.
+std::shared_ptr<const std::vector<NodeLabel>> sweep(const roads::RoadGraph& g, const routing::Snapper& snapper,
+                                                    const std::vector<routing::Snap>& snaps, Millis cap) {
+  routing::NearestPlaces nearest(g, snapper);
+  nearest.compute_snapped(snaps, cap);
   auto out = std::make_shared<std::vector<NodeLabel>>(g.node_count());
-  for (NodeId v = 0; v < g.node_count(); ++v) (*out)[v] = {search.time(v), search.label(v)};
+  for (NodeId v = 0; v < g.node_count(); ++v) (*out)[v] = {nearest.node_time(v), nearest.node_place(v)};
   return out;
 }
 }  // namespace
@@ -114,7 +107,7 @@ WhatIf::WhatIf(const roads::RoadGraph& g, const routing::Snapper& snapper, const
     for (auto& src : sources(k)) sources_at_.emplace(src.node, src);
     if (slots_.back().snap.ok) on_edge_.emplace(slots_.back().snap.edge, k);
   }
-  labels_ = NodeLabels(sweep(g_, site_snaps, cap_));
+  labels_ = NodeLabels(sweep(g_, snapper_, site_snaps, cap_));
   Lease lease(*ix_, g_, labels_);
   begin();
   reread(*lease.patch, {}, true);
@@ -132,7 +125,6 @@ std::vector<routing::Source> WhatIf::sources(uint32_t slot) const {
 void WhatIf::begin() {
   ++epoch_;
   touched_.clear();
-  nodes_ = 0;
 }
 
 void WhatIf::set(uint32_t p, Millis t, uint32_t slot) {
@@ -140,7 +132,7 @@ void WhatIf::set(uint32_t p, Millis t, uint32_t slot) {
   best_[p] = t, best_slot_[p] = slot;
 }
 
-void WhatIf::reread(Patch& patch, std::vector<roads::EdgeId> edges, bool everyone) {
+void WhatIf::reread(Patch& patch, const std::vector<roads::EdgeId>& edges, bool everyone) {
   const uint32_t mark = ++seen_epoch_;
   auto read = [&](uint32_t p) {
     if (seen_[p] == mark) return;
@@ -271,10 +263,10 @@ Delta WhatIf::change_done(Patch& patch, const std::vector<routing::Snap>& places
   for (auto& s : places)
     if (s.ok) edges.push_back(s.edge);
   reread(patch, edges, false);
-  nodes_ = patch.changed().size();
+  const size_t nodes = patch.changed().size();
   patch.commit();
   auto d = finish(t0);
-  d.nodes = nodes_;
+  d.nodes = nodes;
   return d;
 }
 

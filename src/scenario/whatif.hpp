@@ -91,7 +91,7 @@ class WhatIf {
   void open_new(Patch& patch, const Site& s);  // a slot, its sources relaxed where they improve
   void withdraw(Patch& patch, uint32_t slot);  // the nodes a closed slot was nearest to, settled again
   // The points on an edge with a changed end, and on these edges (or every point), read again from the nodes.
-  void reread(Patch& patch, std::vector<roads::EdgeId> edges, bool everyone);
+  void reread(Patch& patch, const std::vector<roads::EdgeId>& edges, bool everyone);
   Delta change_done(Patch& patch, const std::vector<routing::Snap>& places, std::chrono::steady_clock::time_point t0);
   std::vector<routing::Source> sources(uint32_t slot) const;
 
@@ -117,7 +117,6 @@ class WhatIf {
   std::vector<uint32_t> touched_;
   std::vector<uint32_t> seen_;  // points read again in one change, deduplicated
   uint32_t seen_epoch_ = 0;
-  size_t nodes_ = 0;
 };
 
 // JSON of a change's result: the figures, the difference from the start and from the previous state, the
