@@ -59,7 +59,7 @@ void deciding(F f) {
   try {
     f();
   } catch (const moderation::Refused& e) {
-    throw Error(e.field.empty() ? std::string(e.what()) : fmt::format("{}: {}", e.field, e.what()));
+    throw Error(e.field().empty() ? std::string(e.what()) : fmt::format("{}: {}", e.field(), e.what()));
   }
 }
 

@@ -50,20 +50,17 @@ const std::vector<std::pair<std::string, std::string>>& security_headers() {
 
 bool accepts_gzip(const server::Request& req) { return req.header("accept-encoding").find("gzip") != std::string::npos; }
 
-server::Response json_error(int status, const std::string& message) {
-  std::string code = status == 400   ? "bad_request"
-                     : status == 404 ? "not_found"
-                     : status == 405 ? "method_not_allowed"
-                     : status == 408 ? "timeout"
-                     : status == 413 ? "too_large"
-                     : status == 431 ? "header_too_large"
-                     : status == 503 ? "busy"
-                     : status == 500 ? "internal"
-                                     : "http_error";
+// The errors the server answers itself, through the same catalogue as the API's (an exception that escaped a
+// handler is logged with an id and answered 500 without its text).
+server::Response json_error(Errc code, const std::string& detail) {
+  api::Request none;
+  auto out = code == Errc::internal ? api::internal_error(std::runtime_error(detail), none)
+                                    : api::error_response(Error(code, detail));
   server::Response r;
-  r.status = status;
-  r.body = api::error_body(api::ApiError(status, code, message));
+  r.status = out.status;
+  r.body = std::move(out.body);
   r.headers = security_headers();
+  for (auto& h : out.headers) r.headers.push_back(h);
   return r;
 }
 
@@ -174,10 +171,13 @@ void serve(const Globals& g, const ServeArgs& a) {
   o.max_connections_per_address = a.max_per_address;
 
   server::Handlers h;
-  h.lane = [](const server::Request& req) {
+  // The request is matched once, here; the match travels with it to the handler.
+  h.lane = [](server::Request& req) {
     if (!req.path.starts_with("/api/v1/")) return server::Lane::Light;
-    return api::Service::cost_of(req.method, req.path.substr(7)) == api::Cost::Heavy ? server::Lane::Heavy
-                                                                                     : server::Lane::Light;
+    auto m = api::Service::route(req.method, req.path.substr(7));
+    bool heavy = m.route && m.route->cost == api::Cost::Heavy;
+    req.context = std::move(m);
+    return heavy ? server::Lane::Heavy : server::Lane::Light;
   };
   h.error = json_error;
   h.handle = [&service, &files, behind = a.behind_proxy](const server::Request& req) {
@@ -194,7 +194,7 @@ void serve(const Globals& g, const ServeArgs& a) {
       r.host = req.header("host");
       r.address = client_address(req, behind);
       r.user_agent = req.header("user-agent");
-      auto out = service.handle(r);
+      auto out = service.handle(r, std::any_cast<api::Match>(&req.context));
       server::Response res;
       res.status = out.status;
       // Text says its encoding; a PDF is bytes.
@@ -209,7 +209,9 @@ void serve(const Globals& g, const ServeArgs& a) {
       compress(req, res);
       return res;
     }
-    if (req.method != "GET") return json_error(405, fmt::format("{} is not allowed on {}", req.method, req.path));
+    if (req.method != "GET")
+      return json_error(Errc::method_not_allowed,
+                        fmt::format("{} is not allowed on {}", req.method, text::printable(req.path, 80)));
     if (files.empty() && req.path == "/") {
       server::Response res;
       res.content_type = "text/plain; charset=utf-8";
@@ -219,7 +221,7 @@ void serve(const Globals& g, const ServeArgs& a) {
       return res;
     }
     auto it = files.find(req.path == "/" ? "/index.html" : req.path);
-    if (it == files.end()) return json_error(404, "no such page: " + text::printable(req.path, 200));
+    if (it == files.end()) return json_error(Errc::not_found, "no such page: " + text::printable(req.path, 80));
     server::Response res;
     res.content_type = it->second.type;
     res.headers = security_headers();

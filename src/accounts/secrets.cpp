@@ -24,9 +24,6 @@ struct Slot {
   Slot() { hashing_slots().acquire(); }
   ~Slot() { hashing_slots().release(); }
 };
-[[noreturn]] void refuse(const std::string& field, const std::string& why) {
-  throw InputError(Location{"request", 0, 0, field}, why);
-}
 }  // namespace
 
 std::string hash_password(std::string_view password) {
@@ -81,32 +78,32 @@ bool same_secret(std::string_view a, std::string_view b) {
 
 std::string normalise_email(std::string_view raw, const std::string& field) {
   auto e = text::to_lower_ascii(text::trim(raw));
-  if (auto why = text::text_problem(e); !why.empty()) refuse(field, why);
-  if (e.empty()) refuse(field, "the e-mail address is required");
-  if (e.size() > 254) refuse(field, "an e-mail address has at most 254 bytes");
+  if (auto why = text::text_problem(e); !why.empty()) throw InputError(field, why);
+  if (e.empty()) throw InputError(field, "the e-mail address is required");
+  if (e.size() > 254) throw InputError(field, "an e-mail address has at most 254 bytes");
   auto at = e.find('@');
   if (at == std::string::npos || at == 0 || e.find('@', at + 1) != std::string::npos)
-    refuse(field, "expected one address of the form name@domain.fr");
+    throw InputError(field, "expected one address of the form name@domain.fr");
   auto domain = e.substr(at + 1);
   if (domain.find('.') == std::string::npos || domain.front() == '.' || domain.back() == '.')
-    refuse(field, "the domain of the address has no dot (name@domain.fr)");
+    throw InputError(field, "the domain of the address has no dot (name@domain.fr)");
   for (char c : e)
     if (c == ' ' || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' || c == '(' || c == ')' || c == '\\')
-      refuse(field, fmt::format("'{}' is not allowed in an e-mail address here", c));
+      throw InputError(field, fmt::format("'{}' is not allowed in an e-mail address here", c));
   return e;
 }
 
 void check_password(std::string_view password, std::string_view email, const std::string& field) {
-  if (auto why = text::text_problem(password); !why.empty()) refuse(field, why);
-  if (password.size() < 10) refuse(field, "a password has at least 10 characters");
-  if (password.size() > 256) refuse(field, "a password has at most 256 bytes");
-  if (text::to_lower_ascii(password) == text::to_lower_ascii(email)) refuse(field, "the password may not be the e-mail");
+  if (auto why = text::text_problem(password); !why.empty()) throw InputError(field, why);
+  if (password.size() < 10) throw InputError(field, "a password has at least 10 characters");
+  if (password.size() > 256) throw InputError(field, "a password has at most 256 bytes");
+  if (text::to_lower_ascii(password) == text::to_lower_ascii(email)) throw InputError(field, "the password may not be the e-mail");
 }
 
 std::string clean_name(std::string_view raw, const std::string& field) {
   auto n = std::string(text::trim(raw));
   text::require_clean(n, field, false, 100);
-  if (n.empty()) refuse(field, "a name is required");
+  if (n.empty()) throw InputError(field, "a name is required");
   return n;
 }
 

@@ -28,7 +28,7 @@ std::string key_hash(std::string_view key);
 // Constant-time comparison.
 bool same_secret(std::string_view a, std::string_view b);
 
-// What people type, checked in one place; InputError (file "request", the field named) when refused.
+// What people type, checked in one place; Error field_invalid (the field named) when refused.
 // An e-mail: trimmed, lower-cased, at most 254 bytes, one '@', a dot in the domain, no space or control.
 std::string normalise_email(std::string_view raw, const std::string& field = "email");
 // A password: 10 to 256 bytes of valid UTF-8 without control characters, not the e-mail itself.

@@ -63,7 +63,7 @@ std::vector<Session> Sessions::of_user(int64_t user) {
 void Sessions::revoke(int64_t user, int64_t session_id) {
   db_.prepare("UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL")
       .bind(1, date::now_utc()).bind(2, session_id).bind(3, user).run();
-  if (db_.changes() == 0) throw NotFound(fmt::format("no active session {}", session_id));
+  if (db_.changes() == 0) throw NotFound(fmt::format("no active session {}", session_id), Errc::session_not_found);
 }
 
 int Sessions::revoke_all(int64_t user) {

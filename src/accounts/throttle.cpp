@@ -49,6 +49,11 @@ bool RateLimiter::allow(const std::string& key, int64_t now) {
   return true;
 }
 
+void RateLimiter::refund(const std::string& key) {
+  std::lock_guard l(mu_);
+  if (auto it = w_.find(key); it != w_.end() && it->second.count > 0) --it->second.count;
+}
+
 size_t RateLimiter::keys() const {
   std::lock_guard l(mu_);
   return w_.size();

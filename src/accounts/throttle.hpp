@@ -39,6 +39,8 @@ class RateLimiter {
       : max_(max_per_window), window_(window_s), max_keys_(max_keys) {}
   // True when the request is allowed (and counts it); false when the key used its share of the window.
   bool allow(const std::string& key, int64_t now);
+  // Gives back the last count of `key` (a request allowed, then refused for its content: it does not count).
+  void refund(const std::string& key);
   size_t keys() const;
 
  private:

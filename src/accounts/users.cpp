@@ -13,9 +13,6 @@
 namespace maillage::accounts {
 
 namespace {
-[[noreturn]] void refuse(const std::string& field, const std::string& why) {
-  throw InputError(Location{"request", 0, 0, field}, why);
-}
 constexpr const char* kUserColumns =
     "id, email, display_name, status, COALESCE(email_verified_at, ''), created_at, COALESCE(member_id, 0), "
     "password_hash IS NOT NULL";
@@ -34,7 +31,7 @@ User read_user(sqlite::Statement& st) {
 void require_place(sqlite::Database& db, const std::string& id) {
   auto st = db.prepare("SELECT 1 FROM places WHERE id = ?");
   st.bind(1, id);
-  if (!st.step()) throw NotFound(fmt::format("no place with id '{}'", id));
+  if (!st.step()) throw NotFound(fmt::format("no place with id '{}'", id), Errc::place_not_found);
 }
 }  // namespace
 
@@ -49,11 +46,11 @@ RoleGrant parse_role(const std::string& text, const std::string& field) {
   auto colon = text.find(':');
   RoleGrant g{text.substr(0, colon), colon == std::string::npos ? "" : text.substr(colon + 1)};
   if (std::find(std::begin(kRoles), std::end(kRoles), g.role) == std::end(kRoles))
-    refuse(field, fmt::format("unknown role '{}' (admin, editor, manager:PLACE, member)", g.role.substr(0, 40)));
+    throw InputError(field, fmt::format("unknown role '{}' (admin, editor, manager:PLACE, member)", g.role.substr(0, 40)));
   if ((g.role == "manager") == g.place_id.empty())
-    refuse(field, g.role == "manager" ? "a manager role names its place (manager:PLACE)"
+    throw InputError(field, g.role == "manager" ? "a manager role names its place (manager:PLACE)"
                                       : "only the manager role names a place");
-  if (g.place_id.size() > 100) refuse(field, "a place id has at most 100 bytes");
+  if (g.place_id.size() > 100) throw InputError(field, "a place id has at most 100 bytes");
   return g;
 }
 
@@ -61,7 +58,7 @@ User Accounts::add(const std::string& email, const std::string& display_name, co
                    const std::vector<RoleGrant>& roles, const std::string& by) {
   auto e = normalise_email(email);
   auto name = clean_name(display_name);
-  if (find_email(e)) refuse("email", "an account already has this address");
+  if (find_email(e)) throw InputError("email", "an account already has this address");
   auto now = date::now_utc();
   sqlite::Transaction t(db_);
   db_.prepare("INSERT INTO users (email, display_name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
@@ -92,7 +89,7 @@ std::optional<User> Accounts::find_email(const std::string& email) {
 
 User Accounts::get(int64_t id) {
   auto u = find(id);
-  if (!u) throw NotFound(fmt::format("no account {}", id));
+  if (!u) throw NotFound(fmt::format("no account {}", id), Errc::account_not_found);
   return *u;
 }
 
@@ -121,10 +118,10 @@ void Accounts::set_roles(int64_t user, const std::vector<RoleGrant>& roles, cons
 }
 
 void Accounts::set_status(int64_t user, const std::string& status) {
-  if (status != "active" && status != "disabled") refuse("status", "expected active or disabled");
+  if (status != "active" && status != "disabled") throw InputError("status", "expected active or disabled");
   sqlite::Transaction t(db_);
   auto u = get(user);
-  if (status == "active" && !u.has_password) refuse("status", "the account has no password yet (invitation pending)");
+  if (status == "active" && !u.has_password) throw InputError("status", "the account has no password yet (invitation pending)");
   db_.prepare("UPDATE users SET status = ?, updated_at = ? WHERE id = ?").bind(1, status).bind(2, date::now_utc())
       .bind(3, user).run();
   if (status == "disabled") Sessions(db_).revoke_all(user);
@@ -135,7 +132,7 @@ void Accounts::set_name(int64_t user, const std::string& name) {
   auto n = clean_name(name);
   db_.prepare("UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?").bind(1, n).bind(2, date::now_utc())
       .bind(3, user).run();
-  if (db_.changes() == 0) throw NotFound(fmt::format("no account {}", user));
+  if (db_.changes() == 0) throw NotFound(fmt::format("no account {}", user), Errc::account_not_found);
 }
 
 void Accounts::verify_email(int64_t user) {
@@ -144,7 +141,7 @@ void Accounts::verify_email(int64_t user) {
               "status = CASE WHEN status = 'unverified' AND password_hash IS NOT NULL THEN 'active' ELSE status END "
               "WHERE id = ?")
       .bind(1, now).bind(2, now).bind(3, user).run();
-  if (db_.changes() == 0) throw NotFound(fmt::format("no account {}", user));
+  if (db_.changes() == 0) throw NotFound(fmt::format("no account {}", user), Errc::account_not_found);
 }
 
 void Accounts::set_password_hash(int64_t user, const std::string& hash, bool verified) {

@@ -85,7 +85,7 @@ Application Applications::get(int64_t id) {
                         "eligibility_json, submitted_on, created_at, COALESCE(eligibility_confirmed, '') FROM applications "
                         "WHERE id = ?");
   st.bind(1, id);
-  if (!st.step()) throw NotFound(fmt::format("no application {}", id));
+  if (!st.step()) throw NotFound(fmt::format("no application {}", id), Errc::application_not_found);
   Application a;
   a.id = st.int64(0);
   a.call_id = st.text(1), a.kind = st.text(2), a.applicant = st.text(3), a.project = st.text(4), a.place_id = st.text(5);

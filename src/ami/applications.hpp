@@ -48,9 +48,10 @@ class Applications {
 };
 
 // Conflicts (wrong state, closed window): the HTTP layer maps them to 409.
+// A step the application's state refuses (submitting twice, accepting a draft).
 class Conflict : public Error {
  public:
-  using Error::Error;
+  explicit Conflict(const std::string& message, Errc code = Errc::wrong_state) : Error(code, message) {}
 };
 
 void export_applications_csv(const std::vector<Application>& apps, std::ostream& out);

@@ -82,7 +82,7 @@ Response invite(const Call& c) {
   sqlite::Transaction t(db);
   accounts::Accounts a(db);
   auto e = accounts::normalise_email(email);
-  if (a.find_email(e)) throw ApiError(409, "conflict", "an account already has this address", "email");
+  if (a.find_email(e)) throw Error(Errc::email_taken, "an account already has this address", "email");
   auto u = a.add(e, name, "invited", roles, c.who->actor());
   send_invitation(c.s, u, c.who->name);
   t.commit();
@@ -90,16 +90,16 @@ Response invite(const Call& c) {
 }
 
 Response reinvite(const Call& c) {
-  auto id = path_id(c.params[0], "no such account");
+  auto id = path_id(c.params[0], Errc::account_not_found, "no such account");
   std::lock_guard l(c.s.store_mu);
   auto u = accounts::Accounts(c.s.store->db()).get(id);
-  if (u.status != "invited") throw ApiError(409, "conflict", "this account is no longer waiting for its invitation");
+  if (u.status != "invited") throw Error(Errc::wrong_state, "this account is no longer waiting for its invitation");
   send_invitation(c.s, u, c.who->name);
   return json_response(user_json(u));
 }
 
 Response update(const Call& c) {
-  auto id = path_id(c.params[0], "no such account");
+  auto id = path_id(c.params[0], Errc::account_not_found, "no such account");
   auto b = body_object(c.r);
   std::optional<std::vector<accounts::RoleGrant>> roles;
   std::string status, name;
@@ -110,9 +110,9 @@ Response update(const Call& c) {
     else throw bad(k, fmt::format("unknown field '{}' (roles, status, display_name)", k));
   }
   bool self = c.who->kind == "session" && c.who->id == id;
-  if (self && status == "disabled") throw ApiError(409, "conflict", "an admin does not disable their own account", "status");
+  if (self && status == "disabled") throw Error(Errc::conflict, "an admin does not disable their own account", "status");
   if (self && roles && std::none_of(roles->begin(), roles->end(), [](auto& g) { return g.role == "admin"; }))
-    throw ApiError(409, "conflict", "an admin does not remove their own admin role", "roles");
+    throw Error(Errc::conflict, "an admin does not remove their own admin role", "roles");
   std::lock_guard l(c.s.store_mu);
   auto& db = c.s.store->db();
   sqlite::Transaction t(db);
@@ -175,7 +175,7 @@ Response token_create(const Call& c) {
 }
 
 Response token_revoke(const Call& c) {
-  auto id = path_id(c.params[0], "no such token");
+  auto id = path_id(c.params[0], Errc::token_not_found, "no such token");
   std::lock_guard l(c.s.store_mu);
   revoke_token(c.s.store->db(), id);
   return json_response({{"revoked", id}});
@@ -220,7 +220,7 @@ Response outbox(const Call& c) {
 }
 
 Response outbox_retry(const Call& c) {
-  auto id = path_id(c.params[0], "no such message");
+  auto id = path_id(c.params[0], Errc::message_not_found, "no such message");
   std::lock_guard l(c.s.store_mu);
   mail::Outbox(c.s.store->db()).retry(id);
   if (c.s.on_mail) c.s.on_mail();

@@ -112,7 +112,7 @@ const std::string kAccepted =
 // Refuses the request when the address sent too many mail-sending requests this hour.
 void limit_address(State& s, const Call& c) {
   if (!s.mail_by_address->allow(c.r.address, date::unix_now()))
-    throw ApiError(429, "too_many_requests", "too many requests from this address; try again in an hour");
+    throw Error(Errc::too_many_requests, "too many requests from this address; try again in an hour");
 }
 
 int64_t key_user(State& s, const std::string& key, const std::string& purpose, bool consume) {
@@ -152,7 +152,7 @@ Response sign_in(const Call& c) {
     auto wait = std::max(accounts::FailureThrottle(db, acc).wait_s(account_key, now),
                          accounts::FailureThrottle(db, addr).wait_s(address_key, now));
     if (wait > 0) {
-      ApiError e(429, "too_many_attempts", fmt::format("too many failed attempts: try again in {} s", wait));
+      Error e(Errc::too_many_attempts, fmt::format("too many failed attempts: try again in {} s", wait));
       e.retry_after = wait;
       throw e;
     }
@@ -168,11 +168,11 @@ Response sign_in(const Call& c) {
     accounts::FailureThrottle(db, acc).fail(account_key, now);
     accounts::FailureThrottle(db, addr).fail(address_key, now);
     record(s, user ? fmt::format("user:{}", user) : "anonymous", "", "sign_in_failed", email, 401, c);
-    throw ApiError(401, "wrong_credentials", "wrong e-mail or password");
+    throw Error(Errc::wrong_credentials, "wrong e-mail or password");
   }
   // The password is right: saying why the account cannot sign in tells its owner only.
-  if (status == "disabled") throw ApiError(403, "account_disabled", "this account is disabled");
-  if (status != "active") throw ApiError(403, "email_not_verified", "confirm your address first (see the mail)");
+  if (status == "disabled") throw Error(Errc::account_disabled, "this account is disabled");
+  if (status != "active") throw Error(Errc::email_not_verified, "confirm your address first (see the mail)");
   accounts::FailureThrottle(db, acc).clear(account_key);
   auto opened = accounts::Sessions(db, session_policy(s.auth)).open(user, c.r.address, c.r.user_agent);
   auto p = principal_of_user(s, user);
@@ -185,7 +185,7 @@ Response sign_in(const Call& c) {
 }
 
 Response sign_out(const Call& c) {
-  if (c.who->kind != "session") throw ApiError(400, "bad_request", "a token has no session to end (revoke it)");
+  if (c.who->kind != "session") throw Error(Errc::input_refused, "a token has no session to end (revoke it)");
   std::lock_guard l(c.s.store_mu);
   accounts::Sessions(c.s.store->db()).revoke(c.who->id, c.who->session_id);
   record(c.s, c.who->actor(), c.who->name, "sign_out", "", 200, c);
@@ -196,7 +196,7 @@ Response sign_out(const Call& c) {
 
 Response sessions(const Call& c) {
   only(c.r, {});
-  if (c.who->kind != "session") throw ApiError(400, "bad_request", "a token has no sessions");
+  if (c.who->kind != "session") throw Error(Errc::input_refused, "a token has no sessions");
   std::lock_guard l(c.s.store_mu);
   json items = json::array();
   for (auto& x : accounts::Sessions(c.s.store->db(), session_policy(c.s.auth)).of_user(c.who->id))
@@ -207,8 +207,8 @@ Response sessions(const Call& c) {
 }
 
 Response session_revoke(const Call& c) {
-  if (c.who->kind != "session") throw ApiError(400, "bad_request", "a token has no sessions");
-  auto id = path_id(c.params[0], "no such session");
+  if (c.who->kind != "session") throw Error(Errc::input_refused, "a token has no sessions");
+  auto id = path_id(c.params[0], Errc::session_not_found, "no such session");
   std::lock_guard l(c.s.store_mu);
   accounts::Sessions(c.s.store->db()).revoke(c.who->id, id);
   record(c.s, c.who->actor(), c.who->name, "session_revoked", std::to_string(id), 200, c);
@@ -218,7 +218,7 @@ Response session_revoke(const Call& c) {
 }
 
 Response sign_out_everywhere(const Call& c) {
-  if (c.who->kind != "session") throw ApiError(400, "bad_request", "a token has no sessions");
+  if (c.who->kind != "session") throw Error(Errc::input_refused, "a token has no sessions");
   std::lock_guard l(c.s.store_mu);
   int n = accounts::Sessions(c.s.store->db()).revoke_all(c.who->id);
   record(c.s, c.who->actor(), c.who->name, "sign_out_everywhere", "", 200, c);
@@ -229,7 +229,7 @@ Response sign_out_everywhere(const Call& c) {
 
 Response change_password(const Call& c) {
   auto& s = c.s;
-  if (c.who->kind != "session") throw ApiError(400, "bad_request", "a token has no password");
+  if (c.who->kind != "session") throw Error(Errc::input_refused, "a token has no password");
   auto f = text_fields(c, {"current", "password"});
   auto current = required(f, "current"), password = required(f, "password");
   accounts::check_password(password, c.who->email);
@@ -360,7 +360,7 @@ Response reset_request(const Call& c) {
 
 Response export_mine(const Call& c) {
   only(c.r, {});
-  if (c.who->kind != "session") throw ApiError(400, "bad_request", "a token holds no personal data; sign in");
+  if (c.who->kind != "session") throw Error(Errc::input_refused, "a token holds no personal data; sign in");
   std::lock_guard l(c.s.store_mu);
   auto res = json_response(accounts::personal_data(c.s.store->db(), c.who->id));
   res.filename = "mes-donnees-maillage.json";
@@ -380,7 +380,7 @@ Response self_registration(const Call& c) {
   auto& id = c.params[0];
   require_place(c.s, id);
   if (!c.who->registry() && !c.who->manages(id))
-    throw ApiError(403, "forbidden", "a place's self-registration is set by its managers, editors and admins");
+    throw Error(Errc::forbidden, "a place's self-registration is set by its managers, editors and admins");
   auto b = body_object(c.r);
   if (b.size() != 1 || !b.contains("allowed") || !b["allowed"].is_boolean())
     throw bad("allowed", "expected {\"allowed\": true|false}");

@@ -21,14 +21,14 @@ namespace {
 // Who may act on a booking: an admin; a manager of its place; the member it belongs to.
 bool may_manage(const Principal* who, const std::string& place_id) { return who && who->manages(place_id); }
 int64_t number_param(const std::string& text, const std::string& what) {
-  return path_id(text, fmt::format("no {} '{}'", what, text));
+  return path_id(text, Errc::booking_not_found, fmt::format("no {} '{}'", what, text));
 }
 std::string actor_of(const Principal* who) { return fmt::format("{} ({})", who->actor(), who->name); }
 // A booking they may see, else 404 (not 403: whether it exists is not told).
 booking::Booking visible_booking(booking::Bookings& b, const std::string& id_text, const Principal* who) {
   auto bk = b.get(number_param(id_text, "booking"));
   bool own = who->member_id != 0 && who->member_id == bk.member_id;
-  if (!own && !may_manage(who, bk.place_id)) throw ApiError(404, "not_found", fmt::format("no booking {}", id_text));
+  if (!own && !may_manage(who, bk.place_id)) throw Error(Errc::booking_not_found, fmt::format("no booking {}", id_text));
   return bk;
 }
 
@@ -136,12 +136,12 @@ Response list(const Call& c) {
   // mine=true (or anyone who manages nothing): one's own bookings; else a place's (its managers) or any (admins).
   bool mine = q_bool(r, "mine") || (!who->admin && who->places.empty());
   if (mine) {
-    if (!who->member_id) throw ApiError(403, "forbidden", "bookings are seen by their members, their place's managers and admins");
+    if (!who->member_id) throw Error(Errc::forbidden, "bookings are seen by their members, their place's managers and admins");
     member = who->member_id;
   } else if (!who->admin) {
     if (place.empty() && who->places.size() == 1) place = who->places[0];
     if (place.empty()) throw bad("place", "which of your places (place=ID)");
-    if (!who->manages(place)) throw ApiError(403, "forbidden", "a manager sees their own places' bookings");
+    if (!who->manages(place)) throw Error(Errc::forbidden, "a manager sees their own places' bookings");
   }
   if (member == 0 && !q(r, "member").empty()) member = number_param(q(r, "member"), "member");
   auto day = [&](const std::string& name) {
@@ -168,7 +168,7 @@ Response create(const Call& c) {
     q.actor = actor_of(who);
   } else {
     if (!may_manage(who, res.place_id))
-      throw ApiError(403, "forbidden", "only this place's managers (or an admin) book for others");
+      throw Error(Errc::forbidden, "only this place's managers (or an admin) book for others");
     q.member_id = member, q.actor = actor_of(who), q.on_behalf = true;
     if (q.channel == "self") q.channel = "phone";
   }
@@ -187,10 +187,8 @@ Response get(const Call& c) {
 }
 
 Response action(const Call& c) {
-  auto& action = c.params[1];
+  std::string action(c.action);
   auto* who = c.who;
-  if (action != "cancel" && action != "confirm" && action != "no_show")
-    throw ApiError(404, "not_found", fmt::format("no action '{}' (cancel, confirm, no_show)", action));
   auto body = c.r.body.empty() ? json::object() : body_object(c.r);
   std::string reason;
   bool series = false;
@@ -211,7 +209,7 @@ Response action(const Call& c) {
   }
   if (action == "cancel") b.cancel(bk.id, actor_of(who), manager, booking::local_now(), reason), notify(c.s, b, b.get(bk.id), "booking_cancelled", by);
   else if (!manager)
-    throw ApiError(403, "forbidden", fmt::format("only the place's manager may {} a booking",
+    throw Error(Errc::forbidden, fmt::format("only the place's manager may {} a booking",
                                                  action == "no_show" ? "record a no-show for" : action));
   else if (action == "confirm") b.confirm(bk.id, actor_of(who)), notify(c.s, b, b.get(bk.id), "booking_confirmed", "");
   else b.no_show(bk.id, actor_of(who), booking::local_now());
@@ -220,7 +218,7 @@ Response action(const Call& c) {
 
 Response member_calendar(const Call& c) {
   only(c.r, {});
-  if (!c.who->member_id) throw ApiError(403, "forbidden", "the calendar of one's own bookings: members only");
+  if (!c.who->member_id) throw Error(Errc::forbidden, "the calendar of one's own bookings: members only");
   std::lock_guard l(c.s.store_mu);
   return Response{200, "text/calendar", booking::Bookings(c.s.store->db()).icalendar_member(c.who->member_id),
                   "bookings.ics"};
@@ -232,7 +230,7 @@ Response resource_calendar(const Call& c) {
   booking::Bookings b(c.s.store->db());
   auto res = b.resource(number_param(c.params[0], "resource"));
   if (!may_manage(c.who, res.place_id))
-    throw ApiError(403, "forbidden", "the calendar of a resource is its place's manager's");
+    throw Error(Errc::forbidden, "the calendar of a resource is its place's manager's");
   return Response{200, "text/calendar", b.icalendar_resource(res.id), "resource.ics"};
 }
 

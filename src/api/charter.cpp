@@ -43,7 +43,7 @@ Response adopt(const Call& c) {
 Response sign(const Call& c) {
   auto& id = c.params[0];
   if (!c.who->registry() && !c.who->manages(id))
-    throw ApiError(403, "forbidden", "a place signs the charter through its managers, editors and admins");
+    throw Error(Errc::forbidden, "a place signs the charter through its managers, editors and admins");
   auto b = body_object(c.r);
   std::string signatory, version, on = date::today();
   for (auto& [k, x] : b.items()) {
@@ -55,7 +55,7 @@ Response sign(const Call& c) {
   if (signatory.empty()) throw bad("signatory", "who signs for the place is required");
   std::lock_guard l(c.s.store_mu);
   auto place = c.s.store->get(id);
-  if (!place) throw ApiError(404, "not_found", fmt::format("no place with id '{}'", id));
+  if (!place) throw Error(Errc::place_not_found, fmt::format("no place with id '{}'", id));
   bool known = false;
   auto versions = registry::charter_versions(c.s.store->db());
   if (version.empty() && !versions.empty()) version = registry::current_charter(c.s.store->db(), on);
@@ -73,7 +73,7 @@ Response sign(const Call& c) {
   o.origin = fmt::format("api {} ({}): charte {} signée par {}", c.who->actor(), c.who->name, version, signatory);
   auto rep = registry::import_records(*c.s.store, c.s.validator, {std::move(rec)}, o, std::move(problems));
   for (auto& p : rep.problems)
-    if (p.is_error()) throw ApiError(422, "invalid", p.message, p.where.field);
+    if (p.is_error()) throw Error(Errc::place_invalid, p.message, p.where.field);
   auto after = *c.s.store->get(id);
   auto charter = c.s.store->charter_in_force();
   auto listing = registry::listing(after, date::today(), charter);

@@ -98,11 +98,11 @@ Response import(const Call& c) {
 
 Response get(const Call& c) {
   only(c.r, {});
-  auto id = path_id(c.params[0], "no such contact");
+  auto id = path_id(c.params[0], Errc::contact_not_found, "no such contact");
   std::lock_guard l(c.s.store_mu);
   network::Contacts contacts(*c.s.store);
   auto x = contacts.get(id);
-  if (!x) throw ApiError(404, "not_found", "no such contact");
+  if (!x) throw Error(Errc::contact_not_found, "no such contact");
   auto j = network::to_json(*x);
   j["interactions"] = json::array();
   for (auto& i : contacts.interactions(id)) j["interactions"].push_back(network::to_json(i));
@@ -118,18 +118,18 @@ Response create(const Call& c) {
 }
 
 Response update(const Call& c) {
-  auto id = path_id(c.params[0], "no such contact");
+  auto id = path_id(c.params[0], Errc::contact_not_found, "no such contact");
   std::lock_guard l(c.s.store_mu);
   network::Contacts contacts(*c.s.store);
   auto x = contacts.get(id);
-  if (!x) throw ApiError(404, "not_found", "no such contact");
+  if (!x) throw Error(Errc::contact_not_found, "no such contact");
   auto changed = contact_of(body_object(c.r), *x);
   contacts.update(changed, by(c));
   return json_response(network::to_json(*contacts.get(id)));
 }
 
 Response log(const Call& c) {
-  auto id = path_id(c.params[0], "no such contact");
+  auto id = path_id(c.params[0], Errc::contact_not_found, "no such contact");
   auto b = body_object(c.r);
   network::Interaction i;
   i.contact_id = id, i.on_date = date::today(), i.author = by(c);
@@ -145,7 +145,7 @@ Response log(const Call& c) {
 }
 
 Response personal_data(const Call& c) {
-  auto id = path_id(c.params[0], "no such contact");
+  auto id = path_id(c.params[0], Errc::contact_not_found, "no such contact");
   std::lock_guard l(c.s.store_mu);
   auto j = network::Contacts(*c.s.store).personal_data(id);
   Response r = json_response(j);
@@ -154,7 +154,7 @@ Response personal_data(const Call& c) {
 }
 
 Response erase(const Call& c) {
-  auto id = path_id(c.params[0], "no such contact");
+  auto id = path_id(c.params[0], Errc::contact_not_found, "no such contact");
   std::lock_guard l(c.s.store_mu);
   int n = network::Contacts(*c.s.store).erase(id, by(c));
   return json_response({{"id", id}, {"rows_changed", n}, {"erased", true}});

@@ -75,7 +75,7 @@ json creation_json(State& s, const Request& r) {
   return res.to_json();
 }
 
-int64_t app_id(const std::string& text) { return path_id(text, "no application " + text); }
+int64_t app_id(const std::string& text) { return path_id(text, Errc::application_not_found, "no application " + text); }
 
 Response application_of(State& s, const std::string& id) {
   std::lock_guard l(s.store_mu);
@@ -166,10 +166,9 @@ Response application_create(const Call& c) {
 Response application_action(const Call& c) {
   static const std::vector<std::string> actions{"submit", "review", "accept", "reject", "withdraw", "confirm"};
   auto& id_text = c.params[0];
-  auto& action = c.params[1];
+  std::string action(c.action);
   if (std::find(actions.begin(), actions.end(), action) == actions.end())
-    throw ApiError(404, "not_found",
-                   fmt::format("no action '{}' (submit, review, accept, reject, withdraw, confirm)", action));
+    throw Error(Errc::internal, "the route table names an unknown application action");
   if (action == "confirm") {  // a creation eligibility found "to verify": the officer's verdict and what they checked
     auto b = body_object(c.r);
     std::string verdict, reason;
@@ -207,7 +206,7 @@ Response application_action(const Call& c) {
     static const std::map<std::string, std::string> to{
         {"review", "under_review"}, {"accept", "accepted"}, {"reject", "rejected"}, {"withdraw", "withdrawn"}};
     if ((action == "accept" || action == "reject") && !c.who->admin)
-      throw ApiError(403, "forbidden", "accepting or rejecting is for admins");
+      throw Error(Errc::forbidden, "accepting or rejecting is for admins");
     std::lock_guard l(c.s.store_mu);
     ami::Applications(c.s.store->db()).transition(id, to.at(action), actor, reason);
   }

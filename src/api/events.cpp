@@ -25,9 +25,9 @@ std::string when(const network::Event& e) {
 }
 
 network::Event require_event(State& s, const std::string& id_text) {
-  auto id = path_id(id_text, "no such event");
+  auto id = path_id(id_text, Errc::event_not_found, "no such event");
   auto e = network::Events(*s.store).get(id);
-  if (!e) throw ApiError(404, "not_found", "no such event");
+  if (!e) throw Error(Errc::event_not_found, "no such event");
   return *e;
 }
 
@@ -108,7 +108,7 @@ Response create(const Call& c) {
 Response register_person(const Call& c) {
   auto& s = c.s;
   if (!s.registrations_by_address->allow(c.r.address, date::unix_now())) {
-    ApiError e(429, "too_many_requests", "trop d'inscriptions depuis cette adresse ; réessayez dans une heure");
+    Error e(Errc::too_many_requests, "trop d'inscriptions depuis cette adresse ; réessayez dans une heure");
     e.retry_after = 3600;
     throw e;
   }
@@ -145,7 +145,7 @@ Response registration(const Call& c) {
   std::lock_guard l(c.s.store_mu);
   network::Events events(*c.s.store);
   auto r = events.by_key(key);
-  if (!r) throw ApiError(404, "not_found", "ce lien ne correspond à aucune inscription");
+  if (!r) throw Error(Errc::registration_not_found, "ce lien ne correspond à aucune inscription");
   auto j = network::to_json(*r, false);
   j["event"] = network::to_json(*events.get(r->event_id));
   return json_response(j);
@@ -182,7 +182,7 @@ Response registrations(const Call& c) {
 }
 
 Response attendance(const Call& c) {
-  auto id = path_id(c.params[0], "no such registration");
+  auto id = path_id(c.params[0], Errc::registration_not_found, "no such registration");
   auto b = body_object(c.r);
   if (!b.contains("attended") || !b["attended"].is_boolean()) throw bad("attended", "expected true or false");
   for (auto& [k, v] : b.items())

@@ -39,7 +39,7 @@ json with_communes(const itinerant::Itinerant& t) {
 itinerant::Itinerant require_timetable(State& s, const std::string& id) {
   std::lock_guard l(s.store_mu);
   auto t = itinerant::get(s.store->db(), id);
-  if (!t) throw ApiError(404, "not_found", fmt::format("no timetable for place '{}'", id));
+  if (!t) throw Error(Errc::timetable_not_found, fmt::format("no timetable for place '{}'", id));
   return *t;
 }
 
@@ -105,7 +105,7 @@ Response timetable_ics(const Call& c) {
 Response put(const Call& c) {
   auto place = require_place(c.s, c.params[0]);
   if (!c.who->registry() && !c.who->manages(place.id))
-    throw ApiError(403, "forbidden", "a timetable is changed by its place's managers, editors and admins");
+    throw Error(Errc::forbidden, "a timetable is changed by its place's managers, editors and admins");
   auto body = body_object(c.r);
   auto t = itinerant::from_json(body, place.id);
   std::lock_guard l(c.s.store_mu);

@@ -110,13 +110,10 @@ Response write(const Call& c, registry::Record rec, std::vector<registry::Proble
   }
   json warnings = json::array();
   for (auto& p : rep.problems) {
-    if (p.is_error()) {
-      int status = p.message.find("already") != std::string::npos ? 409 : 422;
-      throw ApiError(status, status == 409 ? "conflict" : "invalid", p.message, p.where.field);
-    }
+    if (p.is_error()) throw Error(p.code, p.message, p.where.field);
     warnings.push_back({{"field", p.where.field}, {"message", p.message}});
   }
-  if (!rep.committed) throw ApiError(422, "invalid", "refused: nothing was written");
+  if (!rep.committed) throw Error(Errc::place_invalid, "refused: nothing was written");
   auto id = rep.written_ids.empty() ? std::string() : rep.written_ids[0];
   json out{{"registry_revision", rep.revision}, {"changed", rep.inserted + rep.updated > 0}, {"warnings", warnings}};
   if (!id.empty()) out["place"] = place_json(require_place(c.s, id), c.who);
@@ -220,14 +217,14 @@ Response create(const Call& c) {
 Response update(const Call& c) {
   require_place(c.s, c.params[0]);
   if (!c.who->registry() && !c.who->manages(c.params[0]))
-    throw ApiError(403, "forbidden", "a place's sheet is changed by its managers, editors and admins");
+    throw Error(Errc::forbidden, "a place's sheet is changed by its managers, editors and admins");
   std::vector<registry::Problem> problems;
   auto rec = record_of(body_object(c.r), problems);
   // A manager keeps their sheet current; whether the place is open or closed is the network's record.
   if (!c.who->registry())
     for (auto f : {registry::Field::status, registry::Field::closing_date, registry::Field::opening_date})
       if (rec.present.test(static_cast<size_t>(f)))
-        throw ApiError(403, "forbidden", "a place's status and dates are changed by editors (ask the network)",
+        throw Error(Errc::forbidden, "a place's status and dates are changed by editors (ask the network)",
                        std::string(registry::field_def(f).name));
   rec.place.id = c.params[0];
   rec.present.set(static_cast<size_t>(registry::Field::id));

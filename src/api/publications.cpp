@@ -25,7 +25,7 @@ std::string printed(const std::string& html) {
   try {
     publish::print_pdf(html, path.string());
   } catch (const Error& e) {  // no Chromium on this server, or it failed: the service itself is fine
-    ApiError a(503, "unavailable", std::string("the document cannot be printed now: ") + e.what());
+    Error a(Errc::unavailable, std::string("the document cannot be printed now: ") + e.what());
     a.retry_after = 60;
     throw a;
   }

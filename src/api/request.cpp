@@ -16,7 +16,7 @@ using nlohmann::json;
 
 Response json_response(const json& j, int status) { return {status, "application/json", j.dump(), {}}; }
 
-ApiError bad(const std::string& field, const std::string& message) { return ApiError(400, "bad_request", message, field); }
+Error bad(const std::string& field, const std::string& message) { return Error(Errc::field_invalid, message, field); }
 
 std::string q(const Request& r, const std::string& name, const std::string& fallback) {
   auto it = r.query.find(name);
@@ -71,11 +71,12 @@ void only(const Request& r, std::initializer_list<const char*> known) {
 }
 
 void check_request_text(const Request& r) {
-  if (auto why = text::text_problem(r.path); !why.empty()) throw bad("path", "the path " + why);
+  if (auto why = text::text_problem(r.path); !why.empty()) throw Error(Errc::bad_text, "the path " + why, "path");
   for (auto& [k, v] : r.query) {
     if (auto why = text::text_problem(k); !why.empty())
-      throw bad("query", fmt::format("a parameter name {} ('{}')", why, text::printable(k, 40)));
-    if (auto why = text::text_problem(v); !why.empty()) throw bad(k, fmt::format("the value of '{}' {}", k, why));
+      throw Error(Errc::bad_text, fmt::format("a parameter name {} ('{}')", why, text::printable(k, 40)), "query");
+    if (auto why = text::text_problem(v); !why.empty())
+      throw Error(Errc::bad_text, fmt::format("the value {}", why), text::printable(k, 40));
   }
 }
 
@@ -85,13 +86,16 @@ json body_object(const Request& r) {
   json j;
   try {
     j = json::parse(r.body, [](int depth, json::parse_event_t, json&) {
-      if (depth > kMaxDepth) throw ApiError(400, "bad_json", fmt::format("the body nests deeper than {}", kMaxDepth));
+      if (depth > kMaxDepth) throw Error(Errc::bad_json, fmt::format("the body nests deeper than {}", kMaxDepth));
       return true;
     });
   } catch (const json::exception& e) {  // parse_error, and out_of_range for a number such as 1e999
-    throw ApiError(400, "bad_json", std::string("the body is not JSON: ") + e.what());
+    // Not the parser's "last read: '...'": it would repeat the body.
+    std::string why = e.what();
+    why = why.substr(0, why.find("; last read"));
+    throw Error(Errc::bad_json, "the body is not JSON: " + why);
   }
-  if (!j.is_object()) throw ApiError(400, "bad_json", "the body must be a JSON object");
+  if (!j.is_object()) throw Error(Errc::bad_json, "the body must be a JSON object");
   return j;
 }
 
@@ -118,14 +122,14 @@ double body_number(const json& v, const std::string& field, double lo, double hi
 std::string body_text(const json& v, const std::string& field, bool multiline, size_t max) {
   if (!v.is_string()) throw bad(field, "expected a string");
   auto s = v.get<std::string>();
-  if (auto why = text::text_problem(s, multiline); !why.empty()) throw bad(field, "the text " + why);
+  if (auto why = text::text_problem(s, multiline); !why.empty()) throw Error(Errc::bad_text, "the text " + why, field);
   if (s.size() > max) throw bad(field, fmt::format("longer than {} bytes", max));
   return s;
 }
 
-int64_t path_id(const std::string& text, const std::string& not_found) {
+int64_t path_id(const std::string& text, Errc code, const std::string& not_found) {
   if (text.empty() || text.size() > 18 || !text::all_digits(text) || text.front() == '0')
-    throw ApiError(404, "not_found", not_found);
+    throw Error(code, not_found);
   return std::stoll(text);
 }
 

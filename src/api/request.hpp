@@ -15,7 +15,7 @@ namespace maillage::api {
 
 Response json_response(const nlohmann::json& j, int status = 200);
 // 400 naming the field.
-ApiError bad(const std::string& field, const std::string& message);
+Error bad(const std::string& field, const std::string& message);
 
 // The query parameter's text, or `fallback` when absent.
 std::string q(const Request& r, const std::string& name, const std::string& fallback = {});
@@ -45,7 +45,7 @@ double body_number(const nlohmann::json& v, const std::string& field, double lo,
 std::string body_text(const nlohmann::json& v, const std::string& field, bool multiline = false, size_t max = 2000);
 
 // A positive integer id from the path (digits only, at most 18), else 404 with `not_found` as message.
-int64_t path_id(const std::string& text, const std::string& not_found);
+int64_t path_id(const std::string& text, Errc code, const std::string& not_found);
 
 // The secret of an "Authorization: Bearer <secret>" header (the scheme in any case); nullopt for another scheme.
 std::optional<std::string> bearer_secret(const std::string& authorization);

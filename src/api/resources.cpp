@@ -30,11 +30,11 @@ Response search(const Call& c) {
 
 Response get(const Call& c) {
   only(c.r, {});
-  auto id = path_id(c.params[0], "no such resource");
+  auto id = path_id(c.params[0], Errc::resource_not_found, "no such resource");
   std::lock_guard l(c.s.store_mu);
   auto res = resources(c.s);
   auto r = res.get(id, c.who != nullptr);
-  if (!r) throw ApiError(404, "not_found", "no such resource");
+  if (!r) throw Error(Errc::resource_not_found, "no such resource");
   auto j = network::to_json(*r);
   j["versions"] = json::array();
   for (auto& v : res.versions(id)) j["versions"].push_back(network::to_json(v));
@@ -43,7 +43,7 @@ Response get(const Call& c) {
 
 Response file(const Call& c) {
   only(c.r, {"version"});
-  auto id = path_id(c.params[0], "no such resource");
+  auto id = path_id(c.params[0], Errc::resource_not_found, "no such resource");
   int version = static_cast<int>(q_number(c.r, "version", 0, 0, 100000));
   std::lock_guard l(c.s.store_mu);
   auto f = resources(c.s).download(id, version, c.who != nullptr);
@@ -75,7 +75,7 @@ Response create(const Call& c) {
 
 Response upload(const Call& c) {
   only(c.r, {"filename"});
-  auto id = path_id(c.params[0], "no such resource");
+  auto id = path_id(c.params[0], Errc::resource_not_found, "no such resource");
   auto name = q(c.r, "filename", "document");
   std::lock_guard l(c.s.store_mu);
   auto v = resources(c.s).add_version(id, name, c.r.body, by(c));

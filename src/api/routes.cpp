@@ -22,7 +22,8 @@ const std::vector<Route>& Service::routes() {
   namespace ct = contacts_api;
   namespace ev = events_api;
   namespace rs = resources_api;
-  constexpr auto H = Cost::Heavy;  // the routes that hash a password (about 0.1 s and 64 MiB each)
+  constexpr auto H = Cost::Heavy;
+  constexpr auto L = Cost::Light;  // the routes that hash a password (about 0.1 s and 64 MiB each)
   static const std::vector<Route> r = {
       {"GET", "/health", A::Public, "liveness, data versions", t::health},
       {"GET", "/openapi.json", A::Public, "this API's OpenAPI 3 document", t::openapi},
@@ -69,8 +70,11 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/contributions", A::Editor, "the moderation queue (status, limit, offset)", co::list},
       {"GET", "/contributions/{id}", A::Editor,
        "one contribution beside the current record, field by field (against: a place id)", co::get},
-      {"POST", "/contributions/{id}/{action}", A::Editor,
-       "accept (changes, distinct), reject (reason, duplicate_of) or merge (place_id, fields)", co::action},
+      {"POST", "/contributions/{id}/accept", A::Editor, "accept the contribution (body: changes, distinct): the place is written",
+       co::action, L, "accept"},
+      {"POST", "/contributions/{id}/reject", A::Editor, "reject it (body: reason, duplicate_of)", co::action, L, "reject"},
+      {"POST", "/contributions/{id}/merge", A::Editor, "merge it into an existing place (body: place_id, fields)",
+       co::action, L, "merge"},
       {"GET", "/quality", A::Public,
        "data quality per department: completeness, confirmations, duplicates, open count against the published one",
        co::quality, Cost::Heavy},
@@ -151,8 +155,15 @@ const std::vector<Route>& Service::routes() {
       {"GET", "/applications", A::Editor, "applications (call, status)", e::applications},
       {"POST", "/applications", A::Editor, "create a draft application", e::application_create},
       {"GET", "/applications/{id}", A::Editor, "one application with its events", e::application_get},
-      {"POST", "/applications/{id}/{action}", A::Editor, "submit, review, accept, reject (admin), withdraw, or confirm an eligibility found to_verify (verdict, reason)",
-       e::application_action},
+      {"POST", "/applications/{id}/submit", A::Editor, "submit the application (body: date, reason)", e::application_action,
+       L, "submit"},
+      {"POST", "/applications/{id}/review", A::Editor, "put it in review (body: reason)", e::application_action, L, "review"},
+      {"POST", "/applications/{id}/accept", A::Editor, "accept it (admins; body: reason)", e::application_action, L, "accept"},
+      {"POST", "/applications/{id}/reject", A::Editor, "reject it (admins; body: reason)", e::application_action, L, "reject"},
+      {"POST", "/applications/{id}/withdraw", A::Editor, "withdraw it (body: reason)", e::application_action, L, "withdraw"},
+      {"POST", "/applications/{id}/confirm", A::Editor,
+       "confirm a creation eligibility found to_verify (body: verdict eligible|not_eligible, reason)", e::application_action,
+       L, "confirm"},
 
       {"GET", "/places/{id}/resources", A::Public,
        "bookable desks, rooms and machines of a place, with prices and opening hours", b::resources},
@@ -164,8 +175,11 @@ const std::vector<Route>& Service::routes() {
       {"POST", "/bookings", A::Signed, "book (a member for themself; a manager for a member, on their behalf)",
        b::create},
       {"GET", "/bookings/{id}", A::Signed, "one booking (its member, its place's manager, admins)", b::get},
-      {"POST", "/bookings/{id}/{action}", A::Signed,
-       "cancel (member: until the resource's limit), confirm or no_show (manager)", b::action},
+      {"POST", "/bookings/{id}/cancel", A::Signed,
+       "cancel (member: until the resource's limit; manager: always; body: reason, series)", b::action, L, "cancel"},
+      {"POST", "/bookings/{id}/confirm", A::Signed, "confirm (the place's manager; body: reason)", b::action, L, "confirm"},
+      {"POST", "/bookings/{id}/no_show", A::Signed, "record a no-show (the place's manager; body: reason)", b::action, L,
+       "no_show"},
       {"GET", "/bookings.ics", A::Signed, "iCalendar of the member's own bookings", b::member_calendar},
       {"GET", "/resources/{id}/calendar.ics", A::Signed, "iCalendar of a resource's bookings (its place's manager, admins)",
        b::resource_calendar},

@@ -84,7 +84,7 @@ std::shared_ptr<Live> find_live(State& s, const std::string& id_text) {
   std::lock_guard l(s.scenarios_mu);
   auto it = s.scenarios.find(id);
   if (it == s.scenarios.end())
-    throw ApiError(404, "not_found", fmt::format("no live scenario {} (scenarios live in memory: reopen a saved one by its link)", id));
+    throw Error(Errc::scenario_not_found, fmt::format("no live scenario {} (scenarios live in memory: reopen a saved one by its link)", id));
   it->second->used = std::chrono::steady_clock::now();
   return it->second;
 }
@@ -248,7 +248,7 @@ Response open_saved(const Call& c) {
     std::lock_guard sl(c.s.store_mu);
     auto st = c.s.store->db().prepare("SELECT name, date, changes_json FROM scenarios WHERE key = ?");
     st.bind(1, c.params[0]);
-    if (!st.step()) throw ApiError(404, "not_found", "no saved scenario with that key");
+    if (!st.step()) throw Error(Errc::scenario_not_found, "no saved scenario with that key");
     name = st.text(0), d = st.text(1), changes = json::parse(st.text(2));
   }
   int64_t id = 0;

@@ -12,24 +12,19 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "api/tokens.hpp"
+#include "core/error.hpp"
 #include "mail/mail.hpp"
 #include "roads/graph.hpp"
 #include "roads/profile.hpp"
 
 namespace maillage::api {
 
-struct ApiError : std::runtime_error {
-  int status;
-  std::string code, field;
-  int64_t retry_after = 0;  // seconds, for 429 and 503 (the Retry-After header)
-  ApiError(int s, std::string c, const std::string& message, std::string f = {})
-      : std::runtime_error(message), status(s), code(std::move(c)), field(std::move(f)) {}
-};
 
 struct Request {
   std::string method;  // GET, POST, PATCH, DELETE
@@ -107,6 +102,7 @@ struct Call {
   const Request& r;
   const std::vector<std::string>& params;
   const Principal* who;
+  std::string_view action = {};  // the route's operation, for a handler shared by several routes ("cancel")
 };
 using Handler = Response (*)(const Call&);
 
@@ -120,6 +116,18 @@ struct Route {
   std::string summary;
   Handler handler;
   Cost cost = Cost::Light;
+  std::string_view action = {};  // passed to a handler shared by several routes (/bookings/{id}/cancel: "cancel")
+};
+
+struct RouteSpec;  // the route's declared parameters (api/router.hpp)
+
+// A request matched once against the route table (by the server's lane choice, then handled with it): the route
+// and its path parameters, or no route and why (route_not_found, method_not_allowed).
+struct Match {
+  const Route* route = nullptr;
+  const RouteSpec* spec = nullptr;
+  std::vector<std::string> params;
+  Errc error = Errc::route_not_found;
 };
 
 class Service {
@@ -128,10 +136,12 @@ class Service {
   Service(const std::string& db_path, roads::RoadGraph graph, const roads::Profile& profile, std::string graph_label,
           Limits limits = {}, AuthOptions auth = {});
   ~Service();
-  Response handle(const Request& r);
+  // Handles a request; `match` is the request's route when it was matched already (Service::route), else it is
+  // matched here.
+  Response handle(const Request& r, const Match* match = nullptr);
   static const std::vector<Route>& routes();  // the single list of routes (routes.cpp)
-  // The cost of the route a request would take (Light for unknown paths).
-  static Cost cost_of(const std::string& method, const std::string& path);
+  // The request's route (its cost chooses the server's worker pool), matched once.
+  static Match route(std::string_view method, std::string_view path);
   const Limits& limits() const { return limits_; }
   // Called after a request put mail in the outbox (the server wakes its deliverer).
   void on_mail(std::function<void()> f);
@@ -141,7 +151,12 @@ class Service {
   Limits limits_;
 };
 
-// "application/json" body of an error.
-std::string error_body(const ApiError& e);
+// The one mapping from an error to its answer: the status of its code in the catalogue (core/error.hpp), and the
+// JSON body {code, message, field?, detail} where message is the code's French template filled in and detail
+// what exactly was wrong, each quoting at most a short excerpt of the input. Retry-After for 429 and 503.
+Response error_response(const Error& e);
+// Any other exception is a fault of ours: 500 `internal` with a log id, never its what(); the log line (with
+// what()) goes to `log`.
+Response internal_error(const std::exception& e, const Request& r);
 
 }  // namespace maillage::api

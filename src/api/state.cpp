@@ -93,7 +93,7 @@ json place_json(const registry::Place& p, const Principal* who) { return place_j
 registry::Place require_place(State& s, const std::string& id) {
   std::lock_guard l(s.store_mu);
   auto p = s.store->get(id);
-  if (!p) throw ApiError(404, "not_found", fmt::format("no place with id '{}'", id));
+  if (!p) throw Error(Errc::place_not_found, fmt::format("no place with id '{}'", id));
   return *p;
 }
 

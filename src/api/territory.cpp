@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "api/handlers.hpp"
+#include "api/router.hpp"
 #include "api/request.hpp"
 #include "api/state.hpp"
 #include "core/io.hpp"
@@ -35,8 +36,7 @@ Response health(const Call& c) {
 }
 
 Response openapi(const Call&) {
-  static const std::string doc = io::read_file(paths::data_file("api/openapi.json"));
-  return static_json(doc);
+  return static_json(openapi_text());
 }
 
 Response territory_info(const Call& c) {

@@ -27,9 +27,9 @@ std::string create_token(sqlite::Database& db, const std::string& role, const st
   if (!expires_at.empty()) {
     std::string why;
     if (expires_at.size() != 10 || !date::parse(expires_at, why, false))
-      throw InputError(Location{"request", 0, 0, "expires"}, "expected a date YYYY-MM-DD");
+      throw InputError("expires", "expected a date YYYY-MM-DD");
     if (expires_at < date::today())
-      throw InputError(Location{"request", 0, 0, "expires"}, "the expiry date is past");
+      throw InputError("expires", "the expiry date is past");
     expires = expires_at + "T23:59:59Z";
   }
   text::require_clean(label, "label", false, 200);
@@ -42,7 +42,7 @@ std::string create_token(sqlite::Database& db, const std::string& role, const st
   if (role == "manager") {
     auto st = db.prepare("SELECT 1 FROM places WHERE id = ?");
     st.bind(1, subject);
-    if (!st.step()) throw NotFound(fmt::format("no place with id '{}'", subject));
+    if (!st.step()) throw NotFound(fmt::format("no place with id '{}'", subject), Errc::place_not_found);
   }
   if (role == "member") {
     auto st = db.prepare("SELECT 1 FROM members WHERE id = ?");
@@ -70,7 +70,7 @@ std::optional<Token> verify_token(sqlite::Database& db, const std::string& secre
 
 void revoke_token(sqlite::Database& db, int64_t id) {
   db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(1, date::now_utc()).bind(2, id).step();
-  if (db.changes() == 0) throw NotFound(fmt::format("no active token with id {}", id));
+  if (db.changes() == 0) throw NotFound(fmt::format("no active token with id {}", id), Errc::token_not_found);
 }
 
 std::vector<Token> list_tokens(sqlite::Database& db) {

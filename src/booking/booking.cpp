@@ -34,25 +34,25 @@ std::optional<chr::sys_days> day_of(const std::string& d) {
 chr::sys_days require_day(const std::string& d, const std::string& field) {
   auto x = day_of(d);
   if (!x)
-    throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a date YYYY-MM-DD", text::printable(d, 40)));
+    throw InputError(field, fmt::format("'{}' is not a date YYYY-MM-DD", text::printable(d, 40)));
   return *x;
 }
 int hhmm(const std::string& t, const std::string& field) {
   auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(t[i])) != 0; };
   if (t.size() != 5 || t[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4))
-    throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a time HH:MM", text::printable(t, 40)));
+    throw InputError(field, fmt::format("'{}' is not a time HH:MM", text::printable(t, 40)));
   int h = std::stoi(t.substr(0, 2)), m = std::stoi(t.substr(3));
   if (h > 24 || m > 59 || (h == 24 && m > 0))
-    throw InputError(Location{"request", 0, 0, field}, fmt::format("'{}' is not a time", t));
+    throw InputError(field, fmt::format("'{}' is not a time", t));
   return h * 60 + m;
 }
 void check_intervals(const std::vector<Interval>& intervals) {
   for (size_t i = 0; i < intervals.size(); ++i) {
     if (hhmm(intervals[i].closes, "closes") <= hhmm(intervals[i].opens, "opens"))
-      throw InputError(Location{"request", 0, 0, "closes"}, "an interval closes after it opens");
+      throw InputError("closes", "an interval closes after it opens");
     for (size_t j = 0; j < i; ++j)
       if (intervals[i].opens < intervals[j].closes && intervals[j].opens < intervals[i].closes)
-        throw InputError(Location{"request", 0, 0, "opens"}, "opening intervals overlap");
+        throw InputError("opens", "opening intervals overlap");
   }
 }
 int64_t minutes(chr::sys_days d, int minute_of_day) { return int64_t{d.time_since_epoch().count()} * 1440 + minute_of_day; }
@@ -63,7 +63,7 @@ std::string stamp(int64_t m) {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()), mod / 60, mod % 60);
 }
 int64_t parse_stamp(const std::string& s) {
-  if (s.size() != 16 || s[10] != 'T') throw InputError(Location{"request", 0, 0, "time"}, fmt::format("'{}' is not YYYY-MM-DDTHH:MM", s));
+  if (s.size() != 16 || s[10] != 'T') throw InputError("time", fmt::format("'{}' is not YYYY-MM-DDTHH:MM", s));
   return minutes(require_day(s.substr(0, 10), "time"), hhmm(s.substr(11), "time"));
 }
 int weekday(chr::sys_days d) { return static_cast<int>(chr::weekday{d}.iso_encoding()); }  // 1 = Monday
@@ -162,8 +162,7 @@ std::vector<Interval> parse_intervals(const std::string& text) {
     auto part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     auto dash = part.find('-');
     if (dash == std::string::npos)
-      throw InputError(Location{"request", 0, 0, "hours"},
-                       fmt::format("'{}': expected HH:MM-HH:MM[,HH:MM-HH:MM]", text::printable(text, 80)));
+      throw InputError("hours", fmt::format("'{}': expected HH:MM-HH:MM[,HH:MM-HH:MM]", text::printable(text, 80)));
     out.push_back({part.substr(0, dash), part.substr(dash + 1)});
     if (comma == std::string::npos) break;
     pos = comma + 1;
@@ -173,7 +172,7 @@ std::vector<Interval> parse_intervals(const std::string& text) {
 }
 
 void Bookings::set_hours(const std::string& place_id, int wd, const std::vector<Interval>& intervals) {
-  if (wd < 1 || wd > 7) throw InputError(Location{"request", 0, 0, "weekday"}, "weekday is 1 (Monday) to 7 (Sunday)");
+  if (wd < 1 || wd > 7) throw InputError("weekday", "weekday is 1 (Monday) to 7 (Sunday)");
   check_intervals(intervals);
   sqlite::Transaction tx(db_);
   db_.prepare("DELETE FROM opening_hours WHERE place_id = ? AND weekday = ?").bind(1, place_id).bind(2, wd).step();
@@ -201,19 +200,19 @@ void Bookings::add_closure(const std::string& place_id, const std::string& day, 
 int64_t Bookings::add_resource(const Resource& given) {
   Resource r = given;
   r.name = std::string(text::trim(r.name));  // as every name of the registry
-  if (r.name.empty()) throw InputError(Location{"request", 0, 0, "name"}, "a resource has a name");
+  if (r.name.empty()) throw InputError("name", "a resource has a name");
   text::require_clean(r.name, "name", false, 200);
   auto place = db_.prepare("SELECT 1 FROM places WHERE id = ?");
   place.bind(1, r.place_id);
-  if (!place.step()) throw NotFound(fmt::format("no place with id '{}'", r.place_id));
+  if (!place.step()) throw NotFound(fmt::format("no place with id '{}'", r.place_id), Errc::place_not_found);
   if (r.kind != "desk" && r.kind != "room" && r.kind != "machine")
-    throw InputError(Location{"request", 0, 0, "kind"}, "kind is desk, room or machine");
+    throw InputError("kind", "kind is desk, room or machine");
   if ((r.kind == "desk") != (r.desk_kind == "permanent" || r.desk_kind == "dropin" || r.desk_kind == "training"))
-    throw InputError(Location{"request", 0, 0, "desk_kind"}, "a desk pool is permanent, dropin or training (and only desks have one)");
+    throw InputError("desk_kind", "a desk pool is permanent, dropin or training (and only desks have one)");
   if (r.units < 1 || (r.kind == "room" && r.units != 1))
-    throw InputError(Location{"request", 0, 0, "units"}, "units >= 1 (a room is one unit; its capacity is `people`)");
+    throw InputError("units", "units >= 1 (a room is one unit; its capacity is `people`)");
   for (auto p : {r.price_hour, r.price_half_day, r.price_day, r.price_month})
-    if (p && *p < 0) throw InputError(Location{"request", 0, 0, "price"}, "prices are >= 0");
+    if (p && *p < 0) throw InputError("price", "prices are >= 0");
   auto st = db_.prepare(
       "INSERT INTO resources (place_id, kind, desk_kind, name, units, people, training_required, price_hour, "
       "price_half_day, price_day, price_month, cancel_hours, auto_confirm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -224,7 +223,7 @@ int64_t Bookings::add_resource(const Resource& given) {
   try {
     st.step();
   } catch (const Error& e) {
-    throw Conflict(fmt::format("resource '{}' already exists at {} ({})", r.name, r.place_id, e.what()));
+    throw Conflict(fmt::format("resource '{}' already exists at {} ({})", r.name, r.place_id, e.what()), Errc::conflict);
   }
   return sqlite3_last_insert_rowid(db_.handle());
 }
@@ -232,7 +231,7 @@ int64_t Bookings::add_resource(const Resource& given) {
 Resource Bookings::resource(int64_t id) {
   auto st = db_.prepare(fmt::format("SELECT {} FROM resources WHERE id = ?", kResourceColumns));
   st.bind(1, id);
-  if (!st.step()) throw NotFound(fmt::format("no resource {}", id));
+  if (!st.step()) throw NotFound(fmt::format("no resource {}", id), Errc::resource_not_found);
   return read_resource(st);
 }
 
@@ -245,16 +244,16 @@ std::vector<Resource> Bookings::resources(const std::string& place_id) {
 }
 
 int64_t Bookings::add_member(const std::string& name, const std::string& email) {
-  if (text::trim(name).empty()) throw InputError(Location{"request", 0, 0, "name"}, "a member has a name");
+  if (text::trim(name).empty()) throw InputError("name", "a member has a name");
   text::require_clean(name, "name", false, 200);
   text::require_clean(email, "email", false, 254);
-  if (email.find('@') == std::string::npos) throw InputError(Location{"request", 0, 0, "email"}, fmt::format("'{}' is not an e-mail address", email));
+  if (email.find('@') == std::string::npos) throw InputError("email", fmt::format("'{}' is not an e-mail address", email));
   auto st = db_.prepare("INSERT INTO members (name, email, created_at) VALUES (?, ?, ?)");
   st.bind(1, name).bind(2, email).bind(3, date::now_utc());
   try {
     st.step();
   } catch (const Error&) {
-    throw Conflict(fmt::format("a member with e-mail {} exists", email));
+    throw Conflict(fmt::format("a member with e-mail {} exists", email), Errc::email_taken);
   }
   return sqlite3_last_insert_rowid(db_.handle());
 }
@@ -269,14 +268,14 @@ Member Bookings::member(int64_t id) {
 void Bookings::add_membership(int64_t member_id, const std::string& place_id, const std::string& plan, double discount) {
   member(member_id);
   text::require_clean(plan, "plan", false, 200);
-  if (!(discount >= 0 && discount <= 100)) throw InputError(Location{"request", 0, 0, "discount_pct"}, "a discount is 0 to 100 %");
+  if (!(discount >= 0 && discount <= 100)) throw InputError("discount_pct", "a discount is 0 to 100 %");
   db_.prepare("INSERT OR REPLACE INTO memberships (member_id, place_id, plan, discount_pct) VALUES (?, ?, ?, ?)")
       .bind(1, member_id).bind(2, place_id).bind(3, plan).bind(4, discount).step();
 }
 
 void Bookings::record_training(int64_t member_id, int64_t resource_id, const std::string& valid_until, const std::string& by) {
   member(member_id);
-  if (resource(resource_id).kind != "machine") throw InputError(Location{"request", 0, 0, "resource"}, "trainings are for machines");
+  if (resource(resource_id).kind != "machine") throw InputError("resource", "trainings are for machines");
   require_day(valid_until, "valid_until");
   db_.prepare("INSERT OR REPLACE INTO trainings (member_id, resource_id, valid_until, recorded_by) VALUES (?, ?, ?, ?)")
       .bind(1, member_id).bind(2, resource_id).bind(3, valid_until).bind(4, by).step();
@@ -295,15 +294,15 @@ std::pair<std::string, std::string> Bookings::interval(const Request& r, double*
   auto refuse_closed = [&](chr::sys_days d) {
     auto why = closed(d);
     throw Conflict(why ? fmt::format("the place is closed on {} ({})", day_text(d), *why)
-                       : fmt::format("the place is not open then on {}", day_text(d)));
+                       : fmt::format("the place is not open then on {}", day_text(d)), Errc::closed_then);
   };
   double q = 0;
   std::pair<std::string, std::string> out;
   if (r.unit == "hour") {
     auto d = require_day(r.date, "date");
     int s = hhmm(r.start, "start");
-    if (s % 60) throw InputError(Location{"request", 0, 0, "start"}, "hourly bookings start on the hour");
-    if (r.hours < 1 || r.hours > 24) throw InputError(Location{"request", 0, 0, "hours"}, "1 to 24 hours");
+    if (s % 60) throw InputError("start", "hourly bookings start on the hour");
+    if (r.hours < 1 || r.hours > 24) throw InputError("hours", "1 to 24 hours");
     int e = s + 60 * r.hours;
     auto& ivs = open_day(d);
     bool inside = std::any_of(ivs.begin(), ivs.end(), [&](const Interval& iv) {
@@ -313,7 +312,7 @@ std::pair<std::string, std::string> Bookings::interval(const Request& r, double*
     out = {stamp(minutes(d, s)), stamp(minutes(d, e))}, q = r.hours;
   } else if (r.unit == "half_day") {
     auto d = require_day(r.date, "date");
-    if (r.half != "am" && r.half != "pm") throw InputError(Location{"request", 0, 0, "half"}, "half is am (to 13:00) or pm (from 13:00)");
+    if (r.half != "am" && r.half != "pm") throw InputError("half", "half is am (to 13:00) or pm (from 13:00)");
     auto& ivs = open_day(d);
     int first = 24 * 60, last = 0;
     for (auto& iv : ivs) {
@@ -331,10 +330,10 @@ std::pair<std::string, std::string> Bookings::interval(const Request& r, double*
   } else if (r.unit == "month") {
     auto [first, next] = month_span(r.month);
     if (std::all_of(hrs.begin(), hrs.end(), [](auto& v) { return v.empty(); }))
-      throw Conflict("the place has no opening hours: it cannot be booked by the month");
+      throw Conflict("the place has no opening hours: it cannot be booked by the month", Errc::closed_then);
     out = {stamp(minutes(first, 0)), stamp(minutes(next, 0))}, q = 1;
   } else {
-    throw InputError(Location{"request", 0, 0, "unit"}, "unit is hour, half_day, day or month");
+    throw InputError("unit", "unit is hour, half_day, day or month");
   }
   if (quantity) *quantity = q;
   return out;
@@ -366,22 +365,22 @@ void Bookings::event(int64_t id, const std::string& actor, const std::string& fr
 }
 
 std::vector<Booking> Bookings::book_series(const Request& r) {
-  if (r.weeks < 1 || r.weeks > 52) throw InputError(Location{"request", 0, 0, "weeks"}, "1 to 52 weekly occurrences");
+  if (r.weeks < 1 || r.weeks > 52) throw InputError("weeks", "1 to 52 weekly occurrences");
   if (r.weeks > 1 && r.unit == "month")
-    throw InputError(Location{"request", 0, 0, "weeks"}, "a month booking does not repeat weekly: book each month");
+    throw InputError("weeks", "a month booking does not repeat weekly: book each month");
   sqlite::Transaction tx(db_);  // BEGIN IMMEDIATE: the write lock before the capacity is read
   auto res = resource(r.resource_id);
   member(r.member_id);
   auto ms = db_.prepare("SELECT plan, discount_pct FROM memberships WHERE member_id = ? AND place_id = ?");
   ms.bind(1, r.member_id).bind(2, res.place_id);
-  if (!ms.step()) throw Conflict(fmt::format("member {} has no membership at {}", r.member_id, res.place_id));
+  if (!ms.step()) throw Conflict(fmt::format("member {} has no membership at {}", r.member_id, res.place_id), Errc::not_allowed_now);
   std::string plan = ms.text(0);
   double discount = ms.real(1);
   std::optional<std::string> trained_until;
   if (res.training_required) {
     auto tr = db_.prepare("SELECT valid_until FROM trainings WHERE member_id = ? AND resource_id = ?");
     tr.bind(1, r.member_id).bind(2, r.resource_id);
-    if (!tr.step()) throw Conflict(fmt::format("'{}' needs a training: member {} has none recorded", res.name, r.member_id));
+    if (!tr.step()) throw Conflict(fmt::format("'{}' needs a training: member {} has none recorded", res.name, r.member_id), Errc::not_allowed_now);
     trained_until = tr.text(0);
   }
   std::optional<double> price = r.unit == "hour" ? res.price_hour : r.unit == "half_day" ? res.price_half_day
@@ -404,15 +403,15 @@ std::vector<Booking> Bookings::book_series(const Request& r) {
     try {
       span = interval(o, &quantity);
     } catch (const Conflict& e) {
-      throw Conflict(in_series(e.what()));
+      throw Conflict(in_series(e.what()), e.code());
     }
     auto& [starts, ends] = span;
     if (trained_until && *trained_until < ends.substr(0, 10))
       throw Conflict(in_series(fmt::format("'{}' needs a training valid on the day: member {}'s ended on {}", res.name,
-                                           r.member_id, *trained_until)));
+                                           r.member_id, *trained_until)), Errc::not_allowed_now);
     int used = in_use(r.resource_id, starts, ends);
     if (used + 1 > res.units)
-      throw Conflict(in_series(fmt::format("'{}' is full from {} to {}: {} of {} in use", res.name, starts, ends, used, res.units)));
+      throw Conflict(in_series(fmt::format("'{}' is full from {} to {}: {} of {} in use", res.name, starts, ends, used, res.units)), Errc::seat_taken);
     std::optional<double> amount;
     if (price) amount = std::round(*price * quantity * (100 - discount)) / 100;
     insert.bind(1, r.resource_id).bind(2, r.member_id).bind(3, r.unit).bind(4, starts).bind(5, ends).bind(6, quantity);
@@ -441,21 +440,21 @@ std::vector<Booking> Bookings::book_series(const Request& r) {
 }
 
 Booking Bookings::book(const Request& r) {
-  if (r.weeks != 1) throw InputError(Location{"request", 0, 0, "weeks"}, "one booking: a series is booked with book_series");
+  if (r.weeks != 1) throw InputError("weeks", "one booking: a series is booked with book_series");
   return book_series(r).front();
 }
 
 Booking Bookings::get(int64_t id) {
   auto st = db_.prepare(std::string(kBookingSelect) + "WHERE b.id = ?");
   st.bind(1, id);
-  if (!st.step()) throw NotFound(fmt::format("no booking {}", id));
+  if (!st.step()) throw NotFound(fmt::format("no booking {}", id), Errc::booking_not_found);
   return read_booking(st);
 }
 
 void Bookings::confirm(int64_t id, const std::string& actor) {
   sqlite::Transaction tx(db_);
   auto b = get(id);
-  if (b.status != "requested") throw Conflict(fmt::format("booking {} is {}, not requested", id, b.status));
+  if (b.status != "requested") throw Conflict(fmt::format("booking {} is {}, not requested", id, b.status), Errc::wrong_state);
   db_.prepare("UPDATE bookings SET status = 'confirmed' WHERE id = ?").bind(1, id).step();
   event(id, actor, b.status, "confirmed", "");
   tx.commit();
@@ -463,13 +462,13 @@ void Bookings::confirm(int64_t id, const std::string& actor) {
 
 void Bookings::cancel_one(const Booking& b, const std::string& actor, bool manager, const std::string& now,
                           const std::string& reason) {
-  if (b.status != "requested" && b.status != "confirmed") throw Conflict(fmt::format("booking {} is {}: it cannot be cancelled", b.id, b.status));
+  if (b.status != "requested" && b.status != "confirmed") throw Conflict(fmt::format("booking {} is {}: it cannot be cancelled", b.id, b.status), Errc::wrong_state);
   if (!manager) {
     auto res = resource(b.resource_id);
     int64_t limit = parse_stamp(b.starts) - 60 * res.cancel_hours;
     if (parse_stamp(now) > limit)
       throw Conflict(fmt::format("too late to cancel: '{}' can be cancelled until {} h before the start ({}); ask the place",
-                                 res.name, res.cancel_hours, stamp(limit)));
+                                 res.name, res.cancel_hours, stamp(limit)), Errc::not_allowed_now);
   }
   db_.prepare("UPDATE bookings SET status = 'cancelled' WHERE id = ?").bind(1, b.id).step();
   event(b.id, actor, b.status, "cancelled", reason);
@@ -487,7 +486,7 @@ std::vector<Booking> Bookings::cancel_series(int64_t id, const std::string& acto
   text::require_clean(reason, "reason", true);
   sqlite::Transaction tx(db_);  // all of the series or nothing
   auto b = get(id);
-  if (b.series_id == 0) throw InputError(Location{"request", 0, 0, "series"}, fmt::format("booking {} is not part of a series", id));
+  if (b.series_id == 0) throw InputError("series", fmt::format("booking {} is not part of a series", id));
   auto st = db_.prepare("SELECT id FROM bookings WHERE series_id = ? AND starts > ? AND status IN ('requested', 'confirmed') "
                         "ORDER BY starts");
   st.bind(1, b.series_id).bind(2, b.starts);
@@ -504,8 +503,8 @@ std::vector<Booking> Bookings::cancel_series(int64_t id, const std::string& acto
 void Bookings::no_show(int64_t id, const std::string& actor, const std::string& now) {
   sqlite::Transaction tx(db_);
   auto b = get(id);
-  if (b.status != "confirmed") throw Conflict(fmt::format("booking {} is {}, not confirmed", id, b.status));
-  if (parse_stamp(now) < parse_stamp(b.starts)) throw Conflict(fmt::format("booking {} has not started yet ({})", id, b.starts));
+  if (b.status != "confirmed") throw Conflict(fmt::format("booking {} is {}, not confirmed", id, b.status), Errc::wrong_state);
+  if (parse_stamp(now) < parse_stamp(b.starts)) throw Conflict(fmt::format("booking {} has not started yet ({})", id, b.starts), Errc::wrong_state);
   db_.prepare("UPDATE bookings SET status = 'no_show' WHERE id = ?").bind(1, id).step();
   event(id, actor, b.status, "no_show", "");
   tx.commit();

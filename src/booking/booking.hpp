@@ -30,9 +30,10 @@ namespace maillage::booking {
 std::string local_now();
 
 // Refusals that depend on the state (full, closed, too late to cancel...): the API maps them to 409.
+// A booking or a set-up the state of things refuses (full, closed, not a member, the wrong status...).
 class Conflict : public Error {
  public:
-  using Error::Error;
+  explicit Conflict(const std::string& message, Errc code = Errc::conflict) : Error(code, message) {}
 };
 
 struct Interval {

@@ -21,16 +21,16 @@ std::vector<FreeDesk> find_free_desks(Bookings& bookings, const std::vector<regi
                                       const roads::RoadGraph& g, const routing::Snapper& snapper, routing::Search& search,
                                       const DeskQuery& q) {
   if (q.desk_kind != "permanent" && q.desk_kind != "dropin" && q.desk_kind != "training")
-    throw InputError(Location{"request", 0, 0, "desk_kind"}, "desk_kind is permanent, dropin or training");
+    throw InputError("desk_kind", "desk_kind is permanent, dropin or training");
   if (!(q.max_minutes > 0 && q.max_minutes <= 180))
-    throw InputError(Location{"request", 0, 0, "minutes"}, "minutes is between 0 and 180");
+    throw InputError("minutes", "minutes is between 0 and 180");
   std::map<std::string, std::vector<Resource>> by_place;
   for (auto& r : bookings.resources())
     if (r.kind == "desk" && r.desk_kind == q.desk_kind) by_place[r.place_id].push_back(r);
   std::vector<FreeDesk> out;
   if (by_place.empty()) return out;
   auto from = snapper.snap(q.at);
-  if (!from.ok) throw Conflict(fmt::format("the point ({:.5f}, {:.5f}) is too far from the road network: {}", q.at.lon, q.at.lat, from.why));
+  if (!from.ok) throw Conflict(fmt::format("the point ({:.5f}, {:.5f}) is too far from the road network: {}", q.at.lon, q.at.lat, from.why), Errc::not_routable);
   const auto limit = static_cast<roads::Millis>(std::llround(q.max_minutes * 60000));
   search.run(routing::snap_sources(g, from, routing::Direction::Forward, 0), routing::Direction::Forward, limit);
   for (auto& p : places) {

@@ -63,8 +63,8 @@ std::string text_problem(std::string_view s, bool multiline) {
 }
 
 void require_clean(std::string_view s, const std::string& field, bool multiline, size_t max) {
-  if (auto why = text_problem(s, multiline); !why.empty()) throw InputError(Location{"request", 0, 0, field}, why);
-  if (s.size() > max) throw InputError(Location{"request", 0, 0, field}, fmt::format("longer than {} bytes", max));
+  if (auto why = text_problem(s, multiline); !why.empty()) throw InputError(field, why);
+  if (s.size() > max) throw InputError(field, fmt::format("longer than {} bytes", max));
 }
 
 std::string escape_html(std::string_view s) {

@@ -14,7 +14,7 @@ bool is_valid_utf8(std::string_view s);
 // Why a text may not be stored or shown ("" when it may): invalid UTF-8, or a control character (C0, DEL, C1);
 // `multiline` allows line feed, carriage return and tab. The message never repeats the text itself.
 std::string text_problem(std::string_view s, bool multiline = false);
-// Throws InputError (file "request", the field named) when text_problem finds something or the text is longer
+// Throws Error field_invalid (the field named) when text_problem finds something or the text is longer
 // than `max` bytes: the one check of free text handed to a library (names, labels, reasons).
 void require_clean(std::string_view s, const std::string& field, bool multiline = false, size_t max = 2000);
 // The text for a message or a terminal: control characters and invalid bytes as \xNN, cut at `max` bytes.

@@ -57,7 +57,7 @@ std::vector<ServiceArea> service_areas(const Engine& engine, const std::vector<P
       out.push_back(std::move(a));
     }
   }
-  if (!found) throw NotFound(fmt::format("no open place '{}' at this date", only_place));
+  if (!found) throw NotFound(fmt::format("no open place '{}' at this date", only_place), Errc::place_not_found);
   return out;
 }
 

@@ -1,3 +1,4 @@
+#include "gis/ogr_handles.hpp"
 #include "gis/gpkg.hpp"
 
 #include <cpl_error.h>
@@ -24,10 +25,6 @@ namespace {
   throw Error(fmt::format("GeoPackage: {}: {}", what, CPLGetLastErrorMsg()));
 }
 
-struct SrsDeleter {
-  void operator()(OGRSpatialReferenceH h) const { OSRDestroySpatialReference(h); }
-};
-using Srs = std::unique_ptr<std::remove_pointer_t<OGRSpatialReferenceH>, SrsDeleter>;
 
 Srs srs(int epsg) {
   Srs s(OSRNewSpatialReference(nullptr));

@@ -1,3 +1,4 @@
+#include "gis/ogr_handles.hpp"
 #include "gis/territory_setup.hpp"
 
 #include <cpl_conv.h>
@@ -35,10 +36,6 @@ struct GeomDeleter {
   void operator()(OGRGeometryH g) const { OGR_G_DestroyGeometry(g); }
 };
 using Geom = std::unique_ptr<std::remove_pointer_t<OGRGeometryH>, GeomDeleter>;
-struct SrsDeleter {
-  void operator()(OGRSpatialReferenceH h) const { OSRDestroySpatialReference(h); }
-};
-using Srs = std::unique_ptr<std::remove_pointer_t<OGRSpatialReferenceH>, SrsDeleter>;
 struct CtDeleter {
   void operator()(OGRCoordinateTransformationH h) const { OCTDestroyCoordinateTransformation(h); }
 };

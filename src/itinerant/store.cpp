@@ -33,7 +33,8 @@ void check_text(size_t index, const std::string& stop, const char* field, const 
 }  // namespace
 
 StopError::StopError(size_t index_, std::string stop_, std::string field_, std::string why_)
-    : Error(fmt::format("{}: {}: {}", stop_label(index_, stop_), field_, why_)),
+    : Error(Errc::field_invalid, fmt::format("{}: {}: {}", stop_label(index_, stop_), field_, why_),
+            index_ == 0 ? field_ : fmt::format("stops[{}].{}", index_, field_)),
       index(index_), stop(std::move(stop_)), field(std::move(field_)), why(std::move(why_)) {}
 
 void validate(const Itinerant& it, const territory::CommuneTable& communes) {
@@ -137,7 +138,7 @@ std::vector<Itinerant> all(sqlite::Database& db) {
 
 void put(registry::PlaceStore& store, Itinerant it, int64_t revision, const std::string& origin) {
   auto place = store.get(it.place_id);
-  if (!place) throw NotFound(fmt::format("no place with id '{}'", it.place_id));
+  if (!place) throw NotFound(fmt::format("no place with id '{}'", it.place_id), Errc::place_not_found);
   if (!registry::is_itinerant(*place))
     throw StopError(0, "", "types", fmt::format("place '{}' is not of type itinerant", it.place_id));
   validate(it, territory::CommuneTable::bundled());

@@ -70,7 +70,7 @@ void Outbox::failed(int64_t id, const std::string& error, const RetryPolicy& p) 
 void Outbox::retry(int64_t id) {
   db_.prepare("UPDATE mail_outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status != 'sent'")
       .bind(1, date::now_utc()).bind(2, id).run();
-  if (db_.changes() == 0) throw NotFound(fmt::format("no unsent message {}", id));
+  if (db_.changes() == 0) throw NotFound(fmt::format("no unsent message {}", id), Errc::message_not_found);
 }
 
 std::vector<Stored> Outbox::list(const std::string& status, int limit, int offset) {

@@ -320,7 +320,7 @@ Decision Moderation::accept(int64_t id, const std::string& moderator, const std:
                             bool distinct) {
   sqlite::Transaction txn(store_.db());
   auto c = get(id);
-  if (!c) throw NotFound(fmt::format("no contribution {}", id));
+  if (!c) throw NotFound(fmt::format("no contribution {}", id), Errc::contribution_not_found);
   if (c->status != "pending")
     throw Refused("status", fmt::format("cette contribution n'est plus en attente (statut : {})", c->status));
   auto fields = c->fields;
@@ -359,7 +359,7 @@ Decision Moderation::accept(int64_t id, const std::string& moderator, const std:
 void Moderation::reject(int64_t id, const std::string& moderator, const std::string& reason,
                         const std::string& duplicate_of) {
   sqlite::Transaction txn(store_.db());
-  if (!get(id)) throw NotFound(fmt::format("no contribution {}", id));
+  if (!get(id)) throw NotFound(fmt::format("no contribution {}", id), Errc::contribution_not_found);
   auto why = clean_text("reason", reason, kMaxCommentBytes, true);
   if (why.empty() && duplicate_of.empty()) throw Refused("reason", "merci de donner la raison du refus");
   if (!duplicate_of.empty() && !store_.get(duplicate_of))
@@ -372,7 +372,7 @@ Decision Moderation::merge(int64_t id, const std::string& place_id, const std::s
                            const std::vector<std::string>& chosen) {
   sqlite::Transaction txn(store_.db());
   auto c = get(id);
-  if (!c) throw NotFound(fmt::format("no contribution {}", id));
+  if (!c) throw NotFound(fmt::format("no contribution {}", id), Errc::contribution_not_found);
   if (c->status != "pending")
     throw Refused("status", fmt::format("cette contribution n'est plus en attente (statut : {})", c->status));
   auto target = store_.get(place_id);
@@ -413,7 +413,7 @@ Decision Moderation::merge(int64_t id, const std::string& place_id, const std::s
 Contribution Moderation::withdraw(const std::string& key) {
   sqlite::Transaction txn(store_.db());
   auto c = by_key(key);
-  if (!c) throw NotFound("no contribution for this link");
+  if (!c) throw NotFound("no contribution for this link", Errc::contribution_not_found);
   decide(c->id, "withdrawn", "contributor", "retirée par la personne qui l'avait proposée", "");
   txn.commit();
   return *get(c->id);
@@ -440,7 +440,7 @@ int Moderation::erase_person(const std::string& email) {
 }
 
 void Moderation::confirm(const std::string& place_id, const std::string& actor, const std::string& label) {
-  if (!store_.get(place_id)) throw NotFound(fmt::format("no place with id '{}'", place_id));
+  if (!store_.get(place_id)) throw NotFound(fmt::format("no place with id '{}'", place_id), Errc::place_not_found);
   auto st = store_.db().prepare("INSERT INTO place_confirmations (place_id, at, actor, actor_label) VALUES (?, ?, ?, ?)");
   st.bind(1, place_id).bind(2, date::now_utc()).bind(3, actor).bind(4, label, false);
   st.run();

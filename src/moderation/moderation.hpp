@@ -59,9 +59,14 @@ struct FieldDiff {
 };
 
 // A refusal of a proposal or a decision, in French, naming the field ("" when the proposal as a whole).
-struct Refused : std::runtime_error {
-  std::string field;
-  Refused(std::string f, const std::string& message) : std::runtime_error(message), field(std::move(f)) {}
+// A proposal or a decision refused, naming the field: a decision that no longer applies (field status: already
+// decided; distinct: a likely duplicate) is not_pending / likely_duplicate, a value field_invalid.
+struct Refused : Error {
+  Refused(const std::string& f, const std::string& message)
+      : Error(f == "status"     ? Errc::not_pending
+              : f == "distinct" ? Errc::likely_duplicate
+                                : Errc::field_invalid,
+              message, f) {}
 };
 
 // Name similarity of two place names in [0, 1]: the Dice coefficient of the character bigrams of their folded

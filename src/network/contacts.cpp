@@ -41,10 +41,7 @@ std::string commune(const std::string& field, const std::string& v) {
   return code;
 }
 
-std::string dep_of(const std::string& insee) {
-  auto* c = territory::CommuneTable::bundled().find(insee);
-  return c ? c->dep : std::string();
-}
+using detail::dep_of;
 
 constexpr const char* kOrganisationColumns =
     "id, name, kind, coalesce(insee_code, ''), epci, coalesce(place_id, ''), tags, created_at, updated_at";
@@ -146,7 +143,7 @@ void Contacts::update_organisation(const Organisation& raw) {
   st.bind(1, o.name).bind(2, o.kind).bind(3, o.insee_code).bind(4, o.epci, false).bind(5, o.place_id);
   st.bind(6, o.tags, false).bind(7, date::now_utc()).bind(8, o.id);
   st.run();
-  if (store_.db().changes() != 1) throw NotFound(fmt::format("no organisation {}", o.id));
+  if (store_.db().changes() != 1) throw NotFound(fmt::format("no organisation {}", o.id), Errc::contact_not_found);
 }
 
 std::optional<Organisation> Contacts::organisation(int64_t id) {
@@ -186,8 +183,8 @@ int64_t Contacts::add(Contact raw, const std::string& by) {
 
 void Contacts::update(const Contact& raw, const std::string& by) {
   auto existing = get(raw.id);
-  if (!existing) throw NotFound(fmt::format("no contact {}", raw.id));
-  if (!existing->erased_at.empty()) throw Conflict("this contact was erased");
+  if (!existing) throw NotFound(fmt::format("no contact {}", raw.id), Errc::contact_not_found);
+  if (!existing->erased_at.empty()) throw Conflict("this contact was erased", Errc::erased);
   auto c = checked(raw, store_);
   auto now = date::now_utc();
   auto st = store_.db().prepare(
@@ -256,8 +253,8 @@ int64_t Contacts::log(const Interaction& i) {
   sqlite::Transaction t(store_.db());
   if (i.contact_id) {
     auto c = get(i.contact_id);
-    if (!c) throw NotFound(fmt::format("no contact {}", i.contact_id));
-    if (!c->erased_at.empty()) throw Conflict("this contact was erased");
+    if (!c) throw NotFound(fmt::format("no contact {}", i.contact_id), Errc::contact_not_found);
+    if (!c->erased_at.empty()) throw Conflict("this contact was erased", Errc::erased);
   }
   auto st = store_.db().prepare(
       "INSERT INTO interactions (contact_id, organisation_id, kind, on_date, note, author, created_at) "
@@ -293,7 +290,7 @@ std::vector<Interaction> Contacts::interactions(int64_t contact_id) {
 
 json Contacts::personal_data(int64_t contact_id) {
   auto c = get(contact_id);
-  if (!c) throw NotFound(fmt::format("no contact {}", contact_id));
+  if (!c) throw NotFound(fmt::format("no contact {}", contact_id), Errc::contact_not_found);
   json inter = json::array(), regs = json::array(), mails = json::array();
   for (auto& i : interactions(contact_id)) inter.push_back(to_json(i));
   if (!c->email.empty()) {
@@ -317,7 +314,7 @@ json Contacts::personal_data(int64_t contact_id) {
 
 int Contacts::erase(int64_t contact_id, const std::string& by) {
   auto c = get(contact_id);
-  if (!c) throw NotFound(fmt::format("no contact {}", contact_id));
+  if (!c) throw NotFound(fmt::format("no contact {}", contact_id), Errc::contact_not_found);
   auto& db = store_.db();
   // Freed and rewritten space is overwritten with zeros, so that the file no longer holds the person.
   db.exec("PRAGMA secure_delete = ON");

@@ -102,9 +102,9 @@ int Contacts::import_csv(std::string_view content, const std::string& label, con
       c.organisation_id = organisation_id(*this, cell("organisation"), cell("organisation_kind"));
       upsert(*this, c, by);
       ++n;
-    } catch (const InputError& e) {
-      int col = t.column(e.where().field);
-      throw InputError(Location{label, row.line, col + 1, e.where().field}, e.reason());
+    } catch (const InputError& e) {  // a value refused, its field named
+      int col = t.column(e.field());
+      throw InputError(Location{label, row.line, col + 1, e.field()}, e.detail());
     }
   }
   txn.commit();
@@ -169,7 +169,7 @@ int Contacts::import_vcard(std::string_view content, const std::string& label, c
         card->organisation_id = organisation_id(*this, org, "");
         upsert(*this, *card, by);
       } catch (const InputError& e) {
-        throw InputError(Location{label, line, 0, e.where().field}, e.reason());
+        throw InputError(Location{label, line, 0, e.field()}, e.detail());
       }
       card.reset(), ++n;
     } else if (name == "n") {

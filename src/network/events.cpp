@@ -118,7 +118,7 @@ void Events::cancel_event(int64_t id, const std::string& by) {
   auto st = store_.db().prepare("UPDATE events SET status = 'cancelled' WHERE id = ? AND status = 'scheduled'");
   st.bind(1, id);
   st.run();
-  if (store_.db().changes() != 1) throw NotFound(fmt::format("no scheduled event {}", id));
+  if (store_.db().changes() != 1) throw NotFound(fmt::format("no scheduled event {}", id), Errc::event_not_found);
   (void)by;
 }
 
@@ -154,13 +154,13 @@ Events::Registered Events::register_person(int64_t event_id, const std::string& 
   // One write transaction: the count and the insert are one step for every writer (threads and processes alike).
   sqlite::Transaction t(store_.db());
   auto e = get(event_id);
-  if (!e) throw NotFound(fmt::format("no event {}", event_id));
-  if (e->status != "scheduled") throw Conflict("cet événement est annulé");
-  if (e->starts_at.substr(0, 10) < date::today()) throw Conflict("cet événement est passé");
+  if (!e) throw NotFound(fmt::format("no event {}", event_id), Errc::event_not_found);
+  if (e->status != "scheduled") throw Conflict("cet événement est annulé", Errc::event_closed);
+  if (e->starts_at.substr(0, 10) < date::today()) throw Conflict("cet événement est passé", Errc::event_closed);
   auto dup = store_.db().prepare(
       "SELECT 1 FROM registrations WHERE event_id = ? AND email = ? AND status <> 'cancelled'");
   dup.bind(1, event_id).bind(2, email);
-  if (dup.step()) throw Conflict("cette adresse est déjà inscrite à cet événement");
+  if (dup.step()) throw Conflict("cette adresse est déjà inscrite à cet événement", Errc::already_registered);
   bool seat = e->registered < e->capacity;
   Registered out;
   out.key = accounts::random_key();
@@ -192,7 +192,7 @@ std::optional<Registration> Events::by_key(const std::string& key) {
 Events::Cancelled Events::cancel(const std::string& key) {
   sqlite::Transaction t(store_.db());
   auto r = by_key(key);
-  if (!r) throw NotFound("ce lien d'annulation ne correspond à aucune inscription");
+  if (!r) throw NotFound("ce lien d'annulation ne correspond à aucune inscription", Errc::registration_not_found);
   if (r->status == "cancelled") throw Conflict("cette inscription est déjà annulée");
   auto now = date::now_utc();
   auto st = store_.db().prepare("UPDATE registrations SET status = 'cancelled', cancelled_at = ? WHERE id = ?");
@@ -232,7 +232,7 @@ void Events::set_attendance(int64_t registration_id, bool attended, const std::s
   auto st = store_.db().prepare(
       "SELECT r.status, e.starts_at FROM registrations r JOIN events e ON e.id = r.event_id WHERE r.id = ?");
   st.bind(1, registration_id);
-  if (!st.step()) throw NotFound(fmt::format("no registration {}", registration_id));
+  if (!st.step()) throw NotFound(fmt::format("no registration {}", registration_id), Errc::registration_not_found);
   if (st.text(0) != "registered") throw Conflict("only a registered person's attendance is recorded");
   if (st.text(1).substr(0, 10) > date::today()) throw Conflict("attendance is recorded once the event has started");
   auto up = store_.db().prepare("UPDATE registrations SET attended = ? WHERE id = ?");

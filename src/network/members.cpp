@@ -16,10 +16,7 @@ using nlohmann::json;
 
 namespace {
 using detail::refuse;
-std::string dep_of(const std::string& insee) {
-  auto* c = territory::CommuneTable::bundled().find(insee);
-  return c ? c->dep : std::string();
-}
+using detail::dep_of;
 }  // namespace
 
 int64_t Members::record(Membership m) {

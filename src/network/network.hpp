@@ -144,8 +144,9 @@ class Events {
 };
 
 // A write the current state refuses (already registered, the event is over or cancelled).
-struct Conflict : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// A write the state of things refuses (an erased contact, a closed event, a second registration).
+struct Conflict : Error {
+  explicit Conflict(const std::string& message, Errc code = Errc::conflict) : Error(code, message) {}
 };
 
 nlohmann::json to_json(const Organisation& o);

@@ -192,7 +192,7 @@ ResourceVersion Resources::add_version(int64_t resource_id, const std::string& f
     fs::rename(tmp, path);
   }
   sqlite::Transaction t(store_.db());
-  if (!get(resource_id, true)) throw NotFound(fmt::format("no resource {}", resource_id));
+  if (!get(resource_id, true)) throw NotFound(fmt::format("no resource {}", resource_id), Errc::resource_not_found);
   auto next = store_.db().prepare("SELECT coalesce(max(version), 0) + 1 FROM library_versions WHERE resource_id = ?");
   next.bind(1, resource_id);
   next.step();
@@ -267,12 +267,12 @@ std::vector<Resource> Resources::search(const std::string& query, const std::str
 
 Resources::File Resources::download(int64_t id, int version, bool members) {
   auto r = get(id, members);
-  if (!r) throw NotFound("no such resource");
+  if (!r) throw NotFound("no such resource", Errc::resource_not_found);
   auto all = versions(id);
   const ResourceVersion* v = nullptr;
   for (auto& x : all)
     if (version == 0 ? true : x.version == version) v = &x;
-  if (!v) throw NotFound("no such version");
+  if (!v) throw NotFound("no such version", Errc::resource_not_found);
   // Read as stored, byte for byte (io::read_file would open a gzip stream).
   std::ifstream f(fs::path(storage_) / v->sha256, std::ios::binary);
   if (!f) throw Error(fmt::format("resource {} version {}: its file is missing from {}", id, v->version, storage_));

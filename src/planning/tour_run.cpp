@@ -17,7 +17,7 @@ using roads::kInfinity;
 using nlohmann::json;
 
 namespace {
-double since(std::chrono::steady_clock::time_point t0) {
+double elapsed_s(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 const char* kDays[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
@@ -85,10 +85,10 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
   std::sort(near.begin(), near.end());
   std::vector<Candidate> reachable;
   for (auto& [t, i] : near) reachable.push_back(all[i]);
-  const double base_tables_s = since(t0);  // from and to the base
+  const double base_tables_s = elapsed_s(t0);  // from and to the base
   auto t1 = std::chrono::steady_clock::now();
   auto sets = coverage_sets(engine.graph(), engine.snapper(), engine.point_snaps(), reachable, threshold);
-  r.sets_seconds = since(t1);
+  r.sets_seconds = elapsed_s(t1);
   // Keep those that reach someone not covered permanently, nearest first, at most max_candidates.
   std::vector<std::vector<uint32_t>> covers;
   for (uint32_t c = 0; c < reachable.size() && r.candidates.size() < q.max_candidates; ++c) {
@@ -104,7 +104,7 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
   for (auto& c : r.candidates) nodes.push_back(c.at);
   auto t2 = std::chrono::steady_clock::now();
   auto matrix = routing::table(engine.snapper(), search, nodes, nodes);
-  r.matrix_seconds = base_tables_s + since(t2);  // the time tables only
+  r.matrix_seconds = base_tables_s + elapsed_s(t2);  // the time tables only
   TourInstance& in = r.instance;
   in.n = r.candidates.size();
   // Legs rounded up to 5 minutes: the timetable then reads in round times and still fits the day exactly.

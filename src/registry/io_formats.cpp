@@ -349,12 +349,14 @@ ImportReport import_records(PlaceStore& store, const Validator& validator, std::
     if (existing && options.mode == ImportOptions::Mode::InsertOnly) {
       problems.push_back({r.at(Field::name), Problem::Severity::Error,
                           fmt::format("this place already exists as '{}' ({}): update it instead", existing->id,
-                                      existing->name)});
+                                      existing->name),
+                          Errc::place_exists});
       continue;
     }
     if (!existing && options.mode == ImportOptions::Mode::UpdateOnly) {
       problems.push_back({r.at(Field::id), Problem::Severity::Error,
-                          fmt::format("no stored place matches '{}'", r.place.id.empty() ? r.place.name : r.place.id)});
+                          fmt::format("no stored place matches '{}'", r.place.id.empty() ? r.place.name : r.place.id),
+                          Errc::place_not_found});
       continue;
     }
     Record merged = r;

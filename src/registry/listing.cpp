@@ -26,7 +26,7 @@ std::string current_charter(sqlite::Database& db, const std::string& date) {
 }
 
 void adopt_charter(PlaceStore& store, const CharterVersion& v) {
-  auto refuse = [](const char* field, const std::string& why) { throw InputError(Location{"request", 0, 0, field}, why); };
+  auto refuse = [](const char* field, const std::string& why) { throw InputError(field, why); };
   auto version = std::string(text::trim(v.version));
   if (version.empty() || version.size() > 40) refuse("version", "a version name of 1 to 40 characters");
   if (auto why = text::text_problem(version, false); !why.empty()) refuse("version", why);

@@ -21,6 +21,7 @@ struct Problem {
   Location where;  // file, line, column; `field` is the field name (or a JSON path for GeoJSON)
   Severity severity = Severity::Error;
   std::string message;
+  Errc code = Errc::place_invalid;  // its entry in the error catalogue (core/error.hpp), for the API's status
   bool is_error() const { return severity == Severity::Error; }
   // "file:line:column: field: message" (or "file: json.path: message")
   std::string str() const;

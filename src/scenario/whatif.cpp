@@ -233,7 +233,7 @@ Delta WhatIf::add(const Site& s) {
 Delta WhatIf::close(const std::string& id) {
   auto t0 = std::chrono::steady_clock::now();
   auto it = index_.find(id);
-  if (it == index_.end()) throw NotFound(fmt::format("no open place '{}' in the scenario", id));
+  if (it == index_.end()) throw NotFound(fmt::format("no open place '{}' in the scenario", id), Errc::place_not_found);
   auto k = it->second;
   index_.erase(it);
   Lease lease(*ix_, g_, labels_);
@@ -245,7 +245,7 @@ Delta WhatIf::close(const std::string& id) {
 Delta WhatIf::move(const std::string& id, geo::LonLat at) {
   auto t0 = std::chrono::steady_clock::now();
   auto it = index_.find(id);
-  if (it == index_.end()) throw NotFound(fmt::format("no open place '{}' in the scenario", id));
+  if (it == index_.end()) throw NotFound(fmt::format("no open place '{}' in the scenario", id), Errc::place_not_found);
   auto old = it->second;
   Site site = slots_[old].site;
   site.at = at;

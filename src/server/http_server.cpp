@@ -159,7 +159,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_head(beast::error_code ec) {
-    if (ec) return fail(ec, true);
+    if (ec) return fail(ec);
     t0_ = Clock::now();
     auto& h = parser_->get();
     if (h[http::field::expect] == "100-continue" && !parser_->is_done()) {
@@ -179,30 +179,30 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(srv_.opt.body_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                       if (ec) return self->fail(ec, false);
+                       if (ec) return self->fail(ec);
                        self->on_request();
                      });
   }
 
   // A read failed: a closed or idle connection closes quietly; a request the server cannot take gets its status.
-  void fail(beast::error_code ec, bool in_head) {
+  void fail(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset)
       return close();
+    // A head or body that did not arrive in time: the stream's deadline has already closed the socket, so no
+    // 408 can be written (nginx does the same on its client timeouts); counted in the stats.
     if (ec == beast::error::timeout) {
       ++srv_.timeouts;
-      // A request that had started gets 408; an idle connection just closes.
-      if (buffer_.size() == 0 && in_head) return close();
-      return answer_error(408, in_head ? "the request head did not arrive in time" : "the request body did not arrive in time");
+      return close();
     }
     if (ec == http::error::header_limit)
-      return answer_error(431, fmt::format("the request head is over {} bytes", srv_.opt.max_head_bytes));
+      return answer_error(Errc::headers_too_large, fmt::format("the request head is over {} bytes", srv_.opt.max_head_bytes));
     if (ec == http::error::body_limit)
-      return answer_error(413, fmt::format("the body is over {} bytes", srv_.opt.max_body_bytes));
-    answer_error(400, "malformed HTTP request: " + ec.message());
+      return answer_error(Errc::too_large, fmt::format("the body is over {} bytes", srv_.opt.max_body_bytes));
+    answer_error(Errc::bad_http, ec.message());
   }
 
-  void answer_error(int status, const std::string& message) {
+  void answer_error(Errc code, const std::string& message) {
     keep_alive_ = false;
     linger_ = true;  // the client may still be sending: read and drop it so that it gets this answer
     req_ = Request{};
@@ -213,7 +213,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     t0_ = Clock::now();
     ++srv_.in_flight;
-    write(srv_.handlers.error(status, message));
+    write(srv_.handlers.error(code, message));
   }
 
   void on_request() {
@@ -242,7 +242,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (pending.fetch_add(1) >= limit) {
       --pending;
       ++srv_.busy;
-      auto res = srv_.handlers.error(503, lane == Lane::Heavy ? "too many costly requests at once: retry shortly"
+      auto res = srv_.handlers.error(Errc::busy, lane == Lane::Heavy ? "too many costly requests at once: retry shortly"
                                                               : "too many requests at once: retry shortly");
       res.headers.emplace_back("Retry-After", std::to_string(srv_.opt.retry_after_s));
       return write(std::move(res));
@@ -252,9 +252,9 @@ class Session : public std::enable_shared_from_this<Session> {
       try {
         res = self->srv_.handlers.handle(self->req_);
       } catch (const std::exception& e) {
-        res = self->srv_.handlers.error(500, std::string("internal error: ") + e.what());
+        res = self->srv_.handlers.error(Errc::internal, e.what());
       } catch (...) {
-        res = self->srv_.handlers.error(500, "internal error");
+        res = self->srv_.handlers.error(Errc::internal, "an exception that is not a std::exception");
       }
       --pending;
       net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->write(std::move(res)); });

@@ -6,6 +6,7 @@
 // two pools of workers, light and heavy, each with a bounded queue: when a queue is full the answer is 503 with
 // Retry-After, and costly requests never hold the workers of cheap ones. Knows nothing of the API: a `Handlers`
 // struct says which pool a request goes to, handles it and logs it.
+#include <any>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -14,6 +15,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "core/error.hpp"
 
 namespace maillage::server {
 
@@ -44,6 +47,7 @@ struct Request {
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string remote;  // the client's address
+  std::any context;    // set by Handlers::lane for Handlers::handle (the API's matched route)
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
@@ -60,11 +64,12 @@ struct Response {
 enum class Lane { Light, Heavy };
 
 struct Handlers {
-  std::function<Lane(const Request&)> lane;         // on the event loop: must be cheap
+  std::function<Lane(Request&)> lane;               // on the event loop: must be cheap; may set the context
   std::function<Response(const Request&)> handle;   // on a worker; an exception becomes a 500
   std::function<void(const Request&, int status, double ms)> log;  // after the response is written
-  // Errors the server answers itself (400 bad request, 408 timeout, 413, 431, 503): the body for status/message.
-  std::function<Response(int status, const std::string& message)> error;
+  // Errors the server answers itself (bad_http, too_large, headers_too_large, busy, internal): the answer for the
+  // code of the catalogue (core/error.hpp) and what exactly was wrong.
+  std::function<Response(Errc code, const std::string& detail)> error;
 };
 
 struct Stats {

@@ -137,6 +137,7 @@ TEST(ApiAccounts, TenWrongPasswordsSlowTheNextAttempt) {
   // Even the right password waits now, and the answer says how long.
   auto r = c.post("/auth/session", {{"email", "slow@maillage.test"}, {"password", "un-bon-mot-de-passe"}});
   ASSERT_EQ(r->status, 429);
+  EXPECT_EQ(body(r)["code"], "too_many_attempts");
   int wait = std::stoi(r->get_header_value("Retry-After"));
   EXPECT_GE(wait, 1);
   EXPECT_LE(wait, 2);
@@ -184,7 +185,9 @@ TEST(ApiAccounts, ADisabledAccountsSessionsStopAtOnce) {
   EXPECT_EQ(body(c.get("/auth/session"))["signed_in"], false);
   EXPECT_EQ(c.get("/bookings")->status, 401);
   Client again(world().server->http());
-  EXPECT_EQ(again.sign_in("gone@maillage.test", "mot-de-passe-gone"), 403);  // the owner is told, nobody else
+  auto told = again.post("/auth/session", {{"email", "gone@maillage.test"}, {"password", "mot-de-passe-gone"}});
+  EXPECT_EQ(told->status, 403);  // the owner is told, nobody else
+  EXPECT_EQ(body(told)["code"], "account_disabled");
   EXPECT_EQ(again.sign_in("gone@maillage.test", "pas-le-bon-mot"), 401);
 }
 
@@ -197,6 +200,7 @@ TEST(ApiAccounts, NoResponseRevealsWhetherAnAddressIsRegistered) {
   auto wrong_known = c.post("/auth/session", {{"email", "admin@maillage.test"}, {"password", "pas-le-bon-mot"}});
   auto wrong_unknown = c.post("/auth/session", {{"email", "inconnu@maillage.test"}, {"password", "pas-le-bon-mot"}});
   EXPECT_EQ(wrong_known->status, 401);
+  EXPECT_EQ(body(wrong_known)["code"], "wrong_credentials");
   EXPECT_EQ(wrong_known->status, wrong_unknown->status);
   EXPECT_EQ(wrong_known->body, wrong_unknown->body);
   // Registration: the same 202 whether the address has an account (it gets a mail saying so) or not.
@@ -215,7 +219,9 @@ TEST(ApiAccounts, NoResponseRevealsWhetherAnAddressIsRegistered) {
   ASSERT_FALSE(verify.is_null());
   // Not usable before the address is confirmed; then a member of the place.
   Client n(world().server->http());
-  EXPECT_EQ(n.sign_in("nouveau@maillage.test", "mot-de-passe-long"), 403);
+  auto unverified = n.post("/auth/session", {{"email", "nouveau@maillage.test"}, {"password", "mot-de-passe-long"}});
+  EXPECT_EQ(unverified->status, 403);
+  EXPECT_EQ(body(unverified)["code"], "email_not_verified");
   EXPECT_EQ(n.post("/auth/verify", {{"key", link_key(verify)}})->status, 200);
   EXPECT_EQ(n.sign_in("nouveau@maillage.test", "mot-de-passe-long"), 200);
   EXPECT_EQ(body(n.get("/auth/session"))["user"]["roles"], json({"member"}));

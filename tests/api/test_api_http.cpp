@@ -83,14 +83,79 @@ TEST(ApiHttp, ErrorsNameTheFieldWithTheRightStatus) {
   EXPECT_EQ(body(r)["field"], "colour");
   r = h.Get("/api/v1/places/nope");
   EXPECT_EQ(r->status, 404);
-  EXPECT_EQ(body(r)["code"], "not_found");
-  EXPECT_EQ(h.Get("/api/v1/nowhere")->status, 404);
+  EXPECT_EQ(body(r)["code"], "place_not_found");
+  r = h.Get("/api/v1/nowhere");
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(body(r)["code"], "route_not_found");
   r = h.Get("/api/v1/eligibility/creation?lon=500&lat=45");
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(body(r)["field"], "lon");
   EXPECT_EQ(h.Post("/api/v1/places", "{}", "application/json")->status, 401);
   EXPECT_EQ(h.Post("/api/v1/places", bearer("mlg_forged_token_value"), "{}", "application/json")->status, 401);
   EXPECT_EQ(h.Delete("/api/v1/places")->status, 405);
+}
+
+// Every error is a code of the catalogue with its status (issue #29): one request per code that a plain server
+// can produce; the library codes are asserted in the libraries' tests, the server's own in Hardening.
+TEST(ApiHttp, EachErrorHasItsCodeAndStatus) {
+  auto& h = server().http();
+  auto editor = bearer(token("editor")), admin = bearer(token("admin"));
+  auto place = body(h.Get("/api/v1/places?limit=1&status=open"))["items"][0]["id"].get<std::string>();
+  auto post = [&](const std::string& path, const httplib::Headers& hd, const std::string& b) {
+    return h.Post(("/api/v1" + path).c_str(), hd, b, "application/json");
+  };
+  auto get = [&](const std::string& path, const httplib::Headers& hd = {}) { return h.Get(("/api/v1" + path).c_str(), hd); };
+  auto expect = [](const httplib::Result& r, int status, const std::string& code, const std::string& what) {
+    ASSERT_TRUE(r) << what;
+    EXPECT_EQ(r->status, status) << what << ": " << r->body.substr(0, 300);
+    if (status < 400) return;
+    auto j = json::parse(r->body);
+    EXPECT_EQ(j["code"], code) << what;
+    EXPECT_FALSE(j["message"].get<std::string>().empty()) << what;
+  };
+  expect(get("/coverage?weeks=nan"), 400, "field_invalid", "a number that is not one");
+  expect(get("/coverage/cells.geojson?weeks=1e999"), 400, "field_invalid", "the probe: weeks=1e999 without part_time");
+  expect(get("/coverage/cells.geojson?week=nan&weeks=abc"), 400, "field_invalid", "the probe: weeks=abc");
+  expect(get("/places?colour=red"), 400, "unknown_parameter", "a misspelt filter");
+  expect(get("/eligibility/development"), 400, "field_missing", "a required parameter");
+  expect(get("/places?q=a%01b"), 400, "bad_text", "a control character");
+  expect(post("/places", editor, "{"), 400, "bad_json", "not JSON");
+  expect(h.Delete("/api/v1/auth/session", editor), 400, "input_refused", "a token has no session");
+  expect(get("/users"), 401, "unauthorized", "no token");
+  expect(get("/users", editor), 403, "forbidden", "an editor on an admin route");
+  auto from = [&](const std::string& origin) {
+    auto hd = editor;
+    hd.emplace("Origin", origin);
+    return post("/places", hd, "{}");
+  };
+  expect(from("https://evil.example"), 403, "cross_origin", "another site");
+  expect(from("null"), 403, "cross_origin", "Origin: null is foreign too");
+  expect(h.Delete("/api/v1/places"), 405, "method_not_allowed", "DELETE on a list");
+  expect(get("/nowhere"), 404, "route_not_found", "no route");
+  expect(get("/places/nope"), 404, "place_not_found", "a place");
+  expect(get("/contacts/abc", editor), 404, "contact_not_found", "a contact");
+  expect(get("/events/999999"), 404, "event_not_found", "an event");
+  expect(post("/registrations/lookup", {}, R"({"key": "nope"})"), 404, "registration_not_found", "a registration");
+  expect(get("/resources/999999"), 404, "resource_not_found", "a resource");
+  expect(get("/bookings/abc", admin), 404, "booking_not_found", "a booking");
+  expect(get("/contributions/abc", editor), 404, "contribution_not_found", "a contribution");
+  expect(get("/applications/abc", editor), 404, "application_not_found", "an application");
+  expect(get("/scenarios/999999", editor), 404, "scenario_not_found", "a scenario");
+  expect(get("/places/" + place + "/timetable"), 404, "timetable_not_found", "a fixed place's timetable");
+  expect(h.Patch("/api/v1/users/abc", admin, "{}", "application/json"), 404, "account_not_found", "an account");
+  expect(post("/tokens/abc/revoke", admin, ""), 404, "token_not_found", "a token");
+  expect(post("/mail/outbox/abc/retry", admin, ""), 404, "message_not_found", "a message");
+  expect(post("/users/invitations", admin, R"({"email": "codes@example.org", "display_name": "C", "roles": ["editor"]})"),
+         201, "", "first invitation");
+  expect(post("/users/invitations", admin, R"({"email": "codes@example.org", "display_name": "C", "roles": ["editor"]})"),
+         409, "email_taken", "the same address again");
+  expect(post("/places", editor, R"({"name": "X", "insee_code": "19272", "staff_fte": -2})"), 422, "place_invalid",
+         "a place the validator refuses");
+  expect(post("/places", editor, std::string(2 << 20, ' ')), 413, "too_large", "a body over 1 MiB");
+  // A detail quotes at most a short excerpt of what was sent.
+  auto r = get("/places?q=" + std::string(1000, 'x') + "%01");
+  ASSERT_TRUE(r);
+  EXPECT_LT(r->body.size(), 700u) << r->body.size();
 }
 
 TEST(ApiHttp, WritesNeedATokenAndAreValidated) {
@@ -112,7 +177,9 @@ TEST(ApiHttp, WritesNeedATokenAndAreValidated) {
   };
   EXPECT_EQ(in_list({}).value("contact_email", "hidden"), "hidden");
   EXPECT_EQ(in_list(bearer(editor)).value("contact_email", ""), "contact@example.org");
-  EXPECT_EQ(create(R"({"name": "Tiers-lieu d'essai API", "insee_code": "19272"})")->status, 409);  // the same place again
+  r = create(R"({"name": "Tiers-lieu d'essai API", "insee_code": "19272"})");  // the same place again
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(body(r)["code"], "place_exists");
   r = create(R"({"name": "X", "insee_code": "19272", "staff_fte": -2})");
   EXPECT_EQ(r->status, 422);
   EXPECT_EQ(body(r)["field"], "staff_fte");

@@ -236,7 +236,7 @@ TEST_F(AppsFixture, CallWindowFirstAndLastDayIncluded) {
 
 TEST_F(AppsFixture, TransitionsAreCheckedAndRecorded) {
   auto id = draft();
-  EXPECT_THROW(apps.transition(id, "accepted", "chef", ""), Conflict);  // not under review
+  EXPECT_CODE(apps.transition(id, "accepted", "chef", ""), Errc::wrong_state);  // not under review
   apps.submit(id, "2023-03-01", {{"verdict", "not_eligible"}}, "agent");
   EXPECT_THROW(apps.submit(id, "2023-03-02", {{"verdict", "eligible"}}, "agent"), Conflict);  // once
   apps.transition(id, "under_review", "chef", "");
@@ -275,5 +275,5 @@ TEST_F(AppsFixture, CallsAreRecordsWithParameters) {
   EXPECT_EQ(get_call(store.db(), "ami-2025").threshold_min, 15);
   EXPECT_THROW(add_call(store.db(), {"ami-2025", "x", "2025-01-01", "2025-12-31", 15, 2, 1}), Error);
   EXPECT_THROW(add_call(store.db(), {"bad", "x", "2025-12-31", "2025-01-01", 15, 2, 1}), Error);
-  EXPECT_THROW(get_call(store.db(), "nope"), NotFound);
+  EXPECT_CODE(get_call(store.db(), "nope"), Errc::not_found);
 }

@@ -111,7 +111,7 @@ TEST_F(Mod, AProposalChangesNothingUntilAcceptedAndTheHistoryNamesIt) {
   EXPECT_EQ(h[0].origin, fmt::format("contribution n° {} acceptée par user:1 (Marie Modératrice)", s.id));
   EXPECT_EQ(mod.get(s.id)->status, "accepted");
   EXPECT_EQ(mod.get(s.id)->result_place_id, d.place_id);
-  EXPECT_THROW(mod.accept(s.id, "user:1", {}), Refused);  // decided once
+  EXPECT_CODE(mod.accept(s.id, "user:1", {}), Errc::not_pending);  // decided once
 }
 
 TEST_F(Mod, LikelyDuplicatesAreFlaggedWithTheirCandidates) {
@@ -131,7 +131,7 @@ TEST_F(Mod, LikelyDuplicatesAreFlaggedWithTheirCandidates) {
   ASSERT_EQ(x.candidates.size(), 1u);
   EXPECT_EQ(x.candidates[0].reasons[0], "même SIRET");
   // Accepting a proposal that repeats a stored place is refused; merging it writes only what the place lacks.
-  EXPECT_THROW(mod.accept(s.id, "user:1", {}), Refused);
+  EXPECT_CODE(mod.accept(s.id, "user:1", {}), Errc::likely_duplicate);
   auto q = store->ids_by_name_commune("La Quincaillerie", "23096")[0];
   auto m = mod.merge(s.id, q, "user:1 (M)");
   EXPECT_EQ(mod.get(s.id)->status, "duplicate");
@@ -171,7 +171,7 @@ TEST_F(Mod, CorrectionsRejectionsWithdrawalsAndRefusals) {
     try {
       mod.submit(x, "");
     } catch (const Refused& e) {
-      return e.field;
+      return e.field();
     }
     return std::string("accepted");
   };

@@ -133,7 +133,7 @@ TEST_F(Net, ErasureLeavesNoTraceOfThePersonInTheFileAndTheCountsUnchanged) {
   EXPECT_EQ(count("SELECT count(*) FROM interactions"), n_inter);
   EXPECT_EQ(events.get(ev)->registered, 1);  // the seat is still counted
   EXPECT_TRUE(contacts.get(id)->erased_at.size() > 0);
-  EXPECT_THROW(contacts.log({0, id, 0, "met", "2026-03-03", "", "test"}), Conflict);
+  EXPECT_CODE(contacts.log({0, id, 0, "met", "2026-03-03", "", "test"}), Errc::erased);
 }
 
 TEST_F(Net, NeverMoreRegisteredThanSeatsTheWaitingListInOrderAndPromotion) {
@@ -145,7 +145,7 @@ TEST_F(Net, NeverMoreRegisteredThanSeatsTheWaitingListInOrderAndPromotion) {
   EXPECT_EQ(r[3].registration.status, "waiting");
   EXPECT_EQ(r[3].registration.position, 1);
   EXPECT_EQ(r[4].registration.position, 2);
-  EXPECT_THROW(events.register_person(ev, "P0", "p0@example.org", "", true), Conflict);
+  EXPECT_CODE(events.register_person(ev, "P0", "p0@example.org", "", true), Errc::already_registered);
   EXPECT_THROW(events.register_person(ev, "X", "x@example.org", "", false), InputError);
   auto c = events.cancel(r[1].key);
   ASSERT_TRUE(c.promoted);
@@ -155,6 +155,10 @@ TEST_F(Net, NeverMoreRegisteredThanSeatsTheWaitingListInOrderAndPromotion) {
   EXPECT_EQ(events.get(ev)->registered, 3);
   // Attendance only once the event has started.
   EXPECT_THROW(events.set_attendance(r[0].registration.id, true, "t"), Conflict);
+  // A cancelled event takes no registration.
+  auto gone = event(3);
+  events.cancel_event(gone, "t");
+  EXPECT_CODE(events.register_person(gone, "Q", "q@example.org", "", true), Errc::event_closed);
   // The iCalendar feed reads with libical.
   auto ics = events.icalendar(events.list(date::today()), "http://maillage.test");
   icalcomponent* cal = icalparser_parse_string(ics.c_str());
@@ -208,7 +212,7 @@ TEST_F(Net, ResourcesAreFoundByAnyFormOfAWordAndMembersOnlyStayHidden) {
   EXPECT_EQ(ids(res.search("", "Juridique", false)), std::vector<int64_t>{g});
   EXPECT_TRUE(res.search("inexistant", "", true).empty());
   EXPECT_FALSE(res.get(m, false));
-  EXPECT_THROW(res.download(m, 0, false), NotFound);
+  EXPECT_CODE(res.download(m, 0, false), Errc::resource_not_found);
   // The file: stored by its digest, typed by its content, named safely; downloads counted.
   auto v = res.versions(g)[0];
   EXPECT_EQ(v.content_type, "text/plain");
