@@ -1,4 +1,5 @@
 #include "booking/booking.hpp"
+#include "core/faults.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -119,18 +120,7 @@ json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); 
 
 }  // namespace
 
-std::string local_now() {
-  auto now = chr::floor<chr::minutes>(chr::system_clock::now());
-  int64_t utc = now.time_since_epoch().count();
-  chr::year_month_day ymd{chr::floor<chr::days>(now)};
-  auto last_sunday = [](chr::year y, chr::month m) {
-    chr::sys_days last{y / m / chr::last};
-    return last - (chr::weekday{last} - chr::Sunday);
-  };
-  int64_t summer_from = minutes(last_sunday(ymd.year(), chr::March), 60);
-  int64_t summer_to = minutes(last_sunday(ymd.year(), chr::October), 60);
-  return stamp(utc + (utc >= summer_from && utc < summer_to ? 120 : 60));
-}
+std::string local_now() { return date::paris_now(); }
 
 json Resource::to_json() const {
   return {{"id", id}, {"place_id", place_id}, {"kind", kind}, {"desk_kind", desk_kind.empty() ? json(nullptr) : json(desk_kind)},
@@ -428,11 +418,7 @@ std::vector<Booking> Bookings::book_series(const Request& r) {
     event(ids.back(), r.actor, "", status,
           r.on_behalf ? "recorded on behalf of the member (" + r.channel + ")" : "");
   }
-  if (const char* pause = std::getenv("MAILLAGE_TEST_PAUSE_IN_BOOKING")) {  // crash tests: die inside the transaction
-    fmt::print(stderr, "booking {} written, transaction open\n", ids.back());
-    std::fflush(stderr);
-    std::this_thread::sleep_for(std::chrono::seconds(std::atoi(pause)));
-  }
+  MAILLAGE_FAULT_POINT("booking.before_commit");  // crash tests: killed here, inside the transaction
   tx.commit();
   std::vector<Booking> out;
   for (auto id : ids) out.push_back(get(id));

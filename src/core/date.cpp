@@ -1,3 +1,4 @@
+#include "core/clock.hpp"
 #include "core/date.hpp"
 
 #include <chrono>
@@ -89,22 +90,26 @@ std::optional<Parsed> parse(std::string_view s, std::string& why, bool allow_par
 
 std::string clock_text(int minutes) { return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60); }
 
-std::string today() {
-  if (const char* t = std::getenv("MAILLAGE_TODAY"); t && *t) return t;
-  auto now = std::chrono::system_clock::now();
-  std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(now)};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                     static_cast<unsigned>(ymd.day()));
+std::string paris_now() {
+  auto now = std::chrono::floor<std::chrono::minutes>(clock::now());
+  auto local = now + std::chrono::minutes(clock::paris_offset_minutes(now));
+  auto day = std::chrono::floor<std::chrono::days>(local);
+  std::chrono::year_month_day ymd{day};
+  std::chrono::hh_mm_ss hms{local - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()), hms.hours().count(), hms.minutes().count());
 }
+
+std::string today() { return paris_now().substr(0, 10); }
 
 std::string now_utc() { return utc_after(0); }
 
 int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count();
 }
 
 std::string utc_after(int64_t seconds) {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::seconds(seconds);
+  auto now = std::chrono::floor<std::chrono::seconds>(clock::now()) + std::chrono::seconds(seconds);
   auto day = std::chrono::floor<std::chrono::days>(now);
   std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss hms{now - day};

@@ -20,8 +20,10 @@ std::optional<Parsed> parse(std::string_view text, std::string& why, bool allow_
                             bool allow_time = false);
 bool is_leap(int year);
 int days_in_month(int year, int month);
-// Today's date (UTC) as YYYY-MM-DD; MAILLAGE_TODAY overrides it (reproducible runs and tests).
+// Today's date in Europe/Paris as YYYY-MM-DD, from the process's clock (core/clock.hpp: tests install a fixed one).
 std::string today();
+// The time in Europe/Paris now, "YYYY-MM-DDTHH:MM".
+std::string paris_now();
 // Current UTC time as YYYY-MM-DDTHH:MM:SSZ.
 std::string now_utc();
 // The UTC time `seconds` from now, as now_utc writes it (the texts compare in time order).

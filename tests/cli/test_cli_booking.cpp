@@ -109,24 +109,18 @@ TEST(CliBooking, ProcessesRacingForTheLastDesks) {
 TEST(CliBooking, KilledInTheMiddleLeavesNothingHalfWritten) {
   Desks s(2, 2);
   ASSERT_EQ(run_cli(s.base + "booking book --resource 1 --member 1 --date 2026-12-03").exit_code, 0);
-  // A weekly series of three pauses inside its transaction (after writing its bookings and their events), then is
-  // killed.
-  std::vector<std::string> args{MAILLAGE_BIN, "--db", s.dir.file("m.db"), "--graph", s.dir.file("g.graph"), "booking", "book",
-                                "--resource", "1", "--member", "2", "--date", "2026-12-03", "--weeks", "3"};
+  // A weekly series of three stops at the fault point inside its transaction (after writing its bookings and their
+  // events: tests/cli/crash_writer.cpp, the booking library built with its fault points), then is killed.
+  std::vector<std::string> args{CRASH_WRITER, s.dir.file("m.db"), "1", "2", "2026-12-03", "3"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  std::vector<std::string> env_text{"MAILLAGE_TEST_PAUSE_IN_BOOKING=60"};
-  std::vector<char*> env;
-  for (char** e = environ; *e; ++e) env.push_back(*e);
-  env.push_back(env_text[0].data());
-  env.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 2, s.dir.file("err.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, MAILLAGE_BIN, &fa, nullptr, argv.data(), env.data()), 0);
+  ASSERT_EQ(posix_spawn(&pid, CRASH_WRITER, &fa, nullptr, argv.data(), environ), 0);
   posix_spawn_file_actions_destroy(&fa);
   bool inside = false;
   for (int i = 0; i < 300 && !inside; ++i) {
