@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "places_options.hpp"
+#include "registry/listing.hpp"
 #include "registry/filter.hpp"
 #include "registry/io_formats.hpp"
 #include "territory/communes.hpp"
@@ -141,22 +142,22 @@ void add_list(CLI::App* places, Globals& g) {
   auto a = std::make_shared<Args>();
   auto* lst = places->add_subcommand("list", "list places, filtered");
   a->filter.add_to(lst, true);
-  lst->add_flag("--json", a->json, "JSON: {total, count, places: [...]}");
+  lst->add_flag("--json", a->json, "JSON as GET /api/v1/places: {items, limit, offset, registry_revision, total}");
   lst->add_flag("--include-private", a->include_private, "include the private contact fields (JSON)");
   lst->callback([&g, a] {
     auto store = open_store(g);
     auto f = a->filter.build();
-    auto list = store->list(f);
-    if (a->json) {
-      json arr = json::array();
-      for (auto& p : list) arr.push_back(to_json(p, a->include_private, commune_label(p.insee_code)));
-      PlaceFilter all = f;
-      all.limit = 0;
-      all.offset = 0;
-      std::cout << json{{"total", store->count(all)}, {"count", list.size()}, {"offset", f.offset},
-                        {"revision", store->revision()}, {"places", arr}}.dump(2) << '\n';
+    if (a->json) {  // the same JSON as GET /api/v1/places with the same filter (registry::list_page)
+      auto sel = store->select(f);
+      std::vector<std::string> texts;
+      for (auto n : sel.page)
+        texts.push_back(list_item(sel.snapshot->places[n], a->include_private, sel.snapshot->day, sel.snapshot->charter).dump());
+      std::vector<const std::string*> page;
+      for (auto& t : texts) page.push_back(&t);
+      std::cout << json::parse(list_page(page, f.limit, f.offset, sel.snapshot->revision, sel.total)).dump(2) << '\n';
       return;
     }
+    auto list = store->list(f);
     std::cout << pad("ID", 34) << ' ' << pad("NAME", 38) << ' ' << pad("TYPES", 22) << ' ' << pad("STATUS", 8) << ' '
               << "COMMUNE (DEP)\n";
     for (auto& p : list)
@@ -313,6 +314,25 @@ void add_summary(CLI::App* places, Globals& g) {
   });
 }
 
+// The field table (registry::fields()): the one definition of a place's fields, their labels and rules. The web
+// app's labels (web/src/lib/fields.json) are this command's output; a test keeps them in step.
+void add_fields(CLI::App* places) {
+  auto json_out = std::make_shared<bool>(false);
+  auto* c = places->add_subcommand("fields", "the fields of a place: name, French label, private, input, help");
+  c->add_flag("--json", *json_out, "JSON: an array of {name, label, private, input, stored, help}");
+  c->callback([json_out] {
+    if (!*json_out) {
+      std::cout << fields_help();
+      return;
+    }
+    json out = json::array();
+    for (auto& d : fields())
+      out.push_back({{"name", d.name}, {"label", d.label}, {"private", d.is_private}, {"input", d.is_input},
+                     {"stored", d.sql != FieldDef::Sql::None}, {"help", d.help}});
+    std::cout << out.dump(2) << '\n';
+  });
+}
+
 }  // namespace
 
 void add_places_commands(CLI::App& app, Globals& g) {
@@ -326,6 +346,7 @@ void add_places_commands(CLI::App& app, Globals& g) {
   add_add_update(places, g);
   add_close(places, g);
   add_summary(places, g);
+  add_fields(places);
   add_quality_commands(places, g);
 }
 

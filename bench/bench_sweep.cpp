@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   size_t differ = 0;
   for (size_t region : {size_t{1} << 14, size_t{1} << 15, size_t{1} << 16, size_t{1} << 17, size_t{1} << 19}) {
     for (unsigned threads : {2u}) {
-      auto by = time([&] { other.run_regions(sources, routing::Direction::Backward, roads::kInfinity, region, threads); });
+      auto by = time([&] { other.run_regions(sources, routing::Direction::Backward, roads::kInfinity, {region, threads}); });
       size_t d = 0;
       for (roads::NodeId v = 0; v < g.node_count(); ++v) d += search.time(v) != other.time(v);
       differ += d;

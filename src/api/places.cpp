@@ -141,15 +141,9 @@ Response list(const Call& c) {
           sel = s.store->select(f);
         }
         auto items = places_json(s, sel.snapshot);
-        // The members in the order nlohmann::json writes them (sorted), as the other bodies.
-        std::string out = R"({"items":[)";
-        for (size_t n = 0; n < sel.page.size(); ++n) {
-          if (n) out += ',';
-          out += items->items[priv][sel.page[n]];
-        }
-        out += fmt::format(R"(],"limit":{},"offset":{},"registry_revision":{},"total":{}}})", f.limit, f.offset,
-                           sel.snapshot->revision, sel.total);
-        return out;
+        std::vector<const std::string*> page;
+        for (auto n : sel.page) page.push_back(&items->items[priv][n]);
+        return registry::list_page(page, f.limit, f.offset, sel.snapshot->revision, sel.total);
       },
       true);
   return {200, "application/json", *body, {}};

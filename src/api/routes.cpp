@@ -4,6 +4,7 @@
 
 namespace maillage::api {
 
+// Long: the route table is one list, an entry a route, so that a reader sees every route in one place.
 const std::vector<Route>& Service::routes() {
   using A = Access;
   namespace t = territory_api;

@@ -83,10 +83,9 @@ std::vector<coverage::Place> open_places(State& s, const std::string& d) {
 bool may_see_private(const Principal* who) { return who && who->registry(); }
 
 json place_json(const registry::Place& p, bool with_private, const std::string* charter) {
+  if (charter) return registry::list_item(p, with_private, date::today(), *charter);
   auto* c = territory::CommuneTable::bundled().find(p.insee_code);
-  auto j = registry::to_json(p, with_private, c ? c->name : "");
-  if (charter) j["listed"] = registry::listing(p, date::today(), *charter).listed;
-  return j;
+  return registry::to_json(p, with_private, c ? c->name : "");
 }
 json place_json(const registry::Place& p, const Principal* who) { return place_json(p, may_see_private(who)); }
 

@@ -152,6 +152,102 @@ std::vector<double> deciles(const std::vector<std::pair<double, double>>& time_p
 }
 }  // namespace
 
+namespace {
+
+// The zones blanches: uncovered grid cells joined through shared edges, cut at department boundaries and at the
+// edges of a 30 km grid (kZoneSquareKm): a zone is what one new site can serve (docs/indicators.md). Largest first.
+std::vector<Zone> zones_blanches(const Engine& engine, Millis limit) {
+  const auto& pts = engine.points().points;
+  const auto& times = engine.point_times();
+  auto covered = [&](const PointTime& t) { return t.within(limit); };
+  std::vector<Zone> zones;
+  std::unordered_map<uint64_t, uint32_t> at;
+  auto key = [](int x, int y) { return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y); };
+  for (uint32_t i = 0; i < pts.size(); ++i)
+    if (!covered(times[i])) at[key(pts[i].gx, pts[i].gy)] = i;
+  const double cells_per_square = kZoneSquareKm * 1000.0 / engine.points().cell_m;
+  auto square = [cells_per_square](const territory::PopulationPoint& p) {
+    auto f = [&](int g) { return static_cast<int>(std::floor(g / cells_per_square)); };
+    return std::pair{f(p.gx), f(p.gy)};
+  };
+  std::vector<uint8_t> seen(pts.size(), 0);
+  for (uint32_t start = 0; start < pts.size(); ++start) {
+    if (covered(times[start]) || seen[start]) continue;
+    Zone z;
+    std::vector<uint32_t> stack{start};
+    seen[start] = 1;
+    std::map<std::string, double> by_commune, by_dep;
+    while (!stack.empty()) {
+      uint32_t i = stack.back();
+      stack.pop_back();
+      z.point_indices.push_back(i);
+      z.population += pts[i].population;
+      ++z.cells;
+      by_commune[pts[i].insee] += pts[i].population;
+      by_dep[pts[i].dep] += pts[i].population;
+      if (times[i].ms < z.nearest_ms) z.nearest_ms = times[i].ms, z.nearest_place = times[i].place;
+      const int dx[] = {1, -1, 0, 0}, dy[] = {0, 0, 1, -1};
+      for (int k = 0; k < 4; ++k) {
+        auto it = at.find(key(pts[i].gx + dx[k], pts[i].gy + dy[k]));
+        if (it == at.end() || seen[it->second]) continue;
+        const auto& q = pts[it->second];
+        if (q.dep != pts[i].dep || square(q) != square(pts[i])) continue;  // the cut
+        seen[it->second] = 1, stack.push_back(it->second);
+      }
+    }
+    std::sort(z.point_indices.begin(), z.point_indices.end());
+    for (auto& [code, pop] : by_commune)
+      if (!code.empty()) z.main_communes.push_back({code, pop});
+    std::sort(z.main_communes.begin(), z.main_communes.end(),
+              [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    if (z.main_communes.size() > 3) z.main_communes.resize(3);
+    z.dep = std::max_element(by_dep.begin(), by_dep.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+    zones.push_back(std::move(z));
+  }
+  std::sort(zones.begin(), zones.end(), [](const Zone& a, const Zone& b) {
+    return a.population != b.population ? a.population > b.population : a.point_indices[0] < b.point_indices[0];
+  });
+  for (size_t k = 0; k < zones.size(); ++k) zones[k].rank = static_cast<int>(k + 1);
+  return zones;
+}
+
+// Per commune: the time from its centre, and the population-weighted mean over its points.
+std::vector<CommuneFigures> commune_figures(const Engine& engine, Millis limit) {
+  const auto& pts = engine.points().points;
+  const auto& times = engine.point_times();
+  const auto& communes = engine.communes();
+  auto covered = [&](const PointTime& t) { return t.within(limit); };
+  std::vector<CommuneFigures> out;
+  std::unordered_map<std::string, size_t> index;
+  for (auto& c : communes.all()) {
+    index[c.code] = out.size();
+    CommuneFigures f{c.code, c.name, c.dep};
+    const auto& ct = engine.commune_times()[out.size()];
+    f.centre_ms = ct.ms;
+    f.centre_place = ct.place;
+    out.push_back(f);
+  }
+  std::vector<double> weighted(out.size(), 0), reach_pop(out.size(), 0), cov(out.size(), 0);
+  for (size_t i = 0; i < pts.size(); ++i) {
+    auto it = index.find(pts[i].insee);
+    if (it == index.end()) continue;
+    auto& f = out[it->second];
+    f.population += pts[i].population;
+    if (times[i].ms != kInfinity) {
+      weighted[it->second] += pts[i].population * times[i].ms / 60000.0;
+      reach_pop[it->second] += pts[i].population;
+    }
+    if (covered(times[i])) cov[it->second] += pts[i].population;
+  }
+  for (size_t k = 0; k < out.size(); ++k) {
+    if (reach_pop[k] > 0) out[k].mean_minutes = weighted[k] / reach_pop[k];
+    if (out[k].population > 0) out[k].covered_share = cov[k] / out[k].population;
+  }
+  return out;
+}
+
+}  // namespace
+
 Report build_report(const Engine& engine, const std::vector<Place>& places, const std::string& date,
                     double threshold_min, double margin_fraction) {
   const auto& pts = engine.points().points;
@@ -206,84 +302,8 @@ Report build_report(const Engine& engine, const std::vector<Place>& places, cons
   r.bands.push_back({fmt::format("{}+", kBands * kBand), band_pop[kBands]});
   r.bands.push_back({"unreachable", band_pop[kBands + 1]});
 
-  // Zones blanches: uncovered grid cells joined through shared edges, cut at department boundaries and at the
-  // edges of a 30 km grid (kZoneSquareKm): a zone is what one new site can serve (docs/indicators.md).
-  if (r.source == territory::PopulationSource::Grid) {
-    std::unordered_map<uint64_t, uint32_t> at;
-    auto key = [](int x, int y) { return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y); };
-    for (uint32_t i = 0; i < pts.size(); ++i)
-      if (!covered(times[i])) at[key(pts[i].gx, pts[i].gy)] = i;
-    const double cells_per_square = kZoneSquareKm * 1000.0 / engine.points().cell_m;
-    auto square = [cells_per_square](const territory::PopulationPoint& p) {
-      auto f = [&](int g) { return static_cast<int>(std::floor(g / cells_per_square)); };
-      return std::pair{f(p.gx), f(p.gy)};
-    };
-    std::vector<uint8_t> seen(pts.size(), 0);
-    for (uint32_t start = 0; start < pts.size(); ++start) {
-      if (covered(times[start]) || seen[start]) continue;
-      Zone z;
-      std::vector<uint32_t> stack{start};
-      seen[start] = 1;
-      std::map<std::string, double> by_commune, by_dep;
-      while (!stack.empty()) {
-        uint32_t i = stack.back();
-        stack.pop_back();
-        z.point_indices.push_back(i);
-        z.population += pts[i].population;
-        ++z.cells;
-        by_commune[pts[i].insee] += pts[i].population;
-        by_dep[pts[i].dep] += pts[i].population;
-        if (times[i].ms < z.nearest_ms) z.nearest_ms = times[i].ms, z.nearest_place = times[i].place;
-        const int dx[] = {1, -1, 0, 0}, dy[] = {0, 0, 1, -1};
-        for (int k = 0; k < 4; ++k) {
-          auto it = at.find(key(pts[i].gx + dx[k], pts[i].gy + dy[k]));
-          if (it == at.end() || seen[it->second]) continue;
-          const auto& q = pts[it->second];
-          if (q.dep != pts[i].dep || square(q) != square(pts[i])) continue;  // the cut
-          seen[it->second] = 1, stack.push_back(it->second);
-        }
-      }
-      std::sort(z.point_indices.begin(), z.point_indices.end());
-      for (auto& [code, pop] : by_commune)
-        if (!code.empty()) z.main_communes.push_back({code, pop});
-      std::sort(z.main_communes.begin(), z.main_communes.end(),
-                [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
-      if (z.main_communes.size() > 3) z.main_communes.resize(3);
-      z.dep = std::max_element(by_dep.begin(), by_dep.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
-      r.zones.push_back(std::move(z));
-    }
-    std::sort(r.zones.begin(), r.zones.end(), [](const Zone& a, const Zone& b) {
-      return a.population != b.population ? a.population > b.population : a.point_indices[0] < b.point_indices[0];
-    });
-    for (size_t k = 0; k < r.zones.size(); ++k) r.zones[k].rank = static_cast<int>(k + 1);
-  }
-
-  // Communes: time from the centre, and the population-weighted mean over the commune's points.
-  std::unordered_map<std::string, size_t> index;
-  for (auto& c : communes.all()) {
-    index[c.code] = r.communes.size();
-    CommuneFigures f{c.code, c.name, c.dep};
-    const auto& ct = engine.commune_times()[r.communes.size()];
-    f.centre_ms = ct.ms;
-    f.centre_place = ct.place;
-    r.communes.push_back(f);
-  }
-  std::vector<double> weighted(r.communes.size(), 0), reach_pop(r.communes.size(), 0), cov(r.communes.size(), 0);
-  for (size_t i = 0; i < pts.size(); ++i) {
-    auto it = index.find(pts[i].insee);
-    if (it == index.end()) continue;
-    auto& f = r.communes[it->second];
-    f.population += pts[i].population;
-    if (times[i].ms != kInfinity) {
-      weighted[it->second] += pts[i].population * times[i].ms / 60000.0;
-      reach_pop[it->second] += pts[i].population;
-    }
-    if (covered(times[i])) cov[it->second] += pts[i].population;
-  }
-  for (size_t k = 0; k < r.communes.size(); ++k) {
-    if (reach_pop[k] > 0) r.communes[k].mean_minutes = weighted[k] / reach_pop[k];
-    if (r.communes[k].population > 0) r.communes[k].covered_share = cov[k] / r.communes[k].population;
-  }
+  if (r.source == territory::PopulationSource::Grid) r.zones = zones_blanches(engine, limit);
+  r.communes = commune_figures(engine, limit);
   return r;
 }
 

@@ -51,6 +51,7 @@ std::string year_of(const std::string& date) {
 
 }  // namespace
 
+// Long: the document's HTML in reading order, section after section, as it prints.
 std::string panorama_html(const PanoramaData& d) {
   auto& ind = d.indicators;
   auto& cov = d.coverage;

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "registry/store.hpp"
+#include "territory/communes.hpp"
 
 namespace maillage::registry {
 
@@ -90,6 +91,24 @@ std::vector<CriterionStatement> criteria_provenance(const std::vector<HistoryEnt
     }
     out.push_back(s);
   }
+  return out;
+}
+
+nlohmann::json list_item(const Place& p, bool with_private, const std::string& date, const std::string& current) {
+  auto* c = territory::CommuneTable::bundled().find(p.insee_code);
+  auto j = to_json(p, with_private, c ? c->name : "");
+  j["listed"] = listing(p, date, current).listed;
+  return j;
+}
+
+std::string list_page(const std::vector<const std::string*>& items, int64_t limit, int64_t offset, int64_t revision,
+                      int64_t total) {
+  std::string out = R"({"items":[)";
+  for (size_t n = 0; n < items.size(); ++n) {
+    if (n) out += ',';
+    out += *items[n];
+  }
+  out += fmt::format(R"(],"limit":{},"offset":{},"registry_revision":{},"total":{}}})", limit, offset, revision, total);
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "registry/place.hpp"
 #include "registry/sqlite.hpp"
 
@@ -35,6 +37,15 @@ struct Listing {
 };
 // The listing of `p` on `date` against the charter in force `current` ("" when none: then nobody is listed).
 Listing listing(const Place& p, const std::string& date, const std::string& current);
+
+// One shape per resource (issue #29): a place in a list, the same from `places list --json` and GET /places: its
+// fields (the private ones when asked), the commune's name and whether it is listed on the regional map at `date`
+// under the charter `current`.
+nlohmann::json list_item(const Place& p, bool with_private, const std::string& date, const std::string& current);
+// A page of places: {"items": [...], "limit", "offset", "registry_revision", "total"}, the items given as their JSON
+// texts (the API keeps them ready per registry revision). Members in nlohmann::json's order (sorted).
+std::string list_page(const std::vector<const std::string*>& items, int64_t limit, int64_t offset, int64_t revision,
+                      int64_t total);
 
 // Who stated each criterion and when: for each of the five, its value, the origin of the change that set it
 // (the history's origin: "api user:3 (…)", "import …") and its time; empty when never stated.

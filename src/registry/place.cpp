@@ -142,52 +142,97 @@ bool Place::open_on(std::string_view d) const {
   return status == Status::Open;
 }
 
+// Long: the field table is one list, a row a field (issue #29: adding a field is one row).
 const std::vector<FieldDef>& fields() {
   using F = Field;
+  using Sql = FieldDef::Sql;
   static const std::vector<FieldDef> v = {
-      {F::id, "id", false, true, "stable identifier (letters, digits, . _ : -); generated when empty"},
-      {F::name, "name", false, true, "name of the place (required)"},
-      {F::siret, "siret", false, true, "SIRET of the operating structure (14 digits, check digit verified)"},
-      {F::legal_form, "legal_form", false, true, "legal form (Association, SCIC, SAS...)"},
-      {F::types, "types", false, true, "types, separated by ';': coworking, fablab, atelier_partage, hybride, terres_agricoles, telecentre, mediation_numerique, itinerant (a vehicle with stops: maillage itinerant)"},
-      {F::status, "status", false, true, "open, project or closed"},
-      {F::opening_date, "opening_date", false, true, "opening date YYYY-MM-DD (YYYY-MM or YYYY when only that is known)"},
-      {F::closing_date, "closing_date", false, true, "closing date, same format"},
-      {F::address, "address", false, true, "street address"},
-      {F::postcode, "postcode", false, true, "postal code (5 digits)"},
-      {F::insee_code, "insee_code", false, true, "INSEE code of the commune (COG 2026; former codes are mapped)"},
-      {F::commune, "commune", false, true, "commune name: output only, or used to find insee_code when that is empty"},
-      {F::lon, "lon", false, true, "longitude WGS84 (empty: commune centre)"},
-      {F::lat, "lat", false, true, "latitude WGS84"},
-      {F::position_precision, "position_precision", false, true, "address or commune"},
-      {F::staff_fte, "staff_fte", false, true, "staff in full-time equivalents (>= 0)"},
-      {F::seats_permanent, "seats_permanent", false, true, "permanent desks"},
-      {F::seats_dropin, "seats_dropin", false, true, "drop-in desks"},
-      {F::seats_training, "seats_training", false, true, "training seats"},
-      {F::services, "services", false, true, "services, separated by ';': wifi, fibre, pmr, meeting_room, cafe, training, digital_mediation, childcare, printing, domiciliation, videoconference, kitchen, parking, accommodation, public_services"},
-      {F::website, "website", false, true, "web site URL"},
-      {F::facebook, "facebook", false, true, "Facebook page"},
-      {F::twitter, "twitter", false, true, "X/Twitter account"},
-      {F::instagram, "instagram", false, true, "Instagram account"},
-      {F::linkedin, "linkedin", false, true, "LinkedIn page"},
-      {F::contact_last_name, "contact_last_name", true, true, "contact person: last name (private)"},
-      {F::contact_first_name, "contact_first_name", true, true, "contact person: first name (private)"},
-      {F::contact_email, "contact_email", true, true, "contact person: e-mail (private)"},
-      {F::contact_phone, "contact_phone", true, true, "contact person: landline (private)"},
-      {F::contact_mobile, "contact_mobile", true, true, "contact person: mobile (private)"},
-      {F::source, "source", false, true, "source of the record"},
-      {F::source_date, "source_date", false, true, "date of the source (ISO)"},
-      {F::notes, "notes", false, true, "free notes"},
-      {F::criterion_open_to_all, "criterion_open_to_all", false, true, "Région criterion 1, open to every kind of professional: yes, no or unknown"},
-      {F::criterion_flexible, "criterion_flexible", false, true, "Région criterion 2, flexible and accessible spaces: yes, no or unknown"},
-      {F::criterion_broadband, "criterion_broadband", false, true, "Région criterion 3, broadband or fibre: yes, no or unknown"},
-      {F::criterion_human_welcome, "criterion_human_welcome", false, true, "Région criterion 4, a human welcome: yes, no or unknown"},
-      {F::criterion_collective_governance, "criterion_collective_governance", false, true, "Région criterion 5, a collective governance: yes, no or unknown"},
-      {F::charter_version, "charter_version", false, true, "the version of the network's charter the place signed last"},
-      {F::charter_signed_on, "charter_signed_on", false, true, "when it signed it (YYYY-MM-DD)"},
-      {F::charter_signatory, "charter_signatory", false, true, "who signed it for the place"},
-      {F::created_at, "created_at", false, false, "first stored (UTC), managed by Maillage"},
-      {F::updated_at, "updated_at", false, false, "last changed (UTC), managed by Maillage"},
+      {F::id, "id", false, true, Sql::Text, "Identifiant",
+       "stable identifier (letters, digits, . _ : -); generated when empty"},
+      {F::name, "name", false, true, Sql::Text, "Nom du lieu",
+       "name of the place (required)"},
+      {F::siret, "siret", false, true, Sql::Text, "SIRET",
+       "SIRET of the operating structure (14 digits, check digit verified)"},
+      {F::legal_form, "legal_form", false, true, Sql::Text, "Forme juridique",
+       "legal form (Association, SCIC, SAS...)"},
+      {F::types, "types", false, true, Sql::Integer, "Types",
+       "types, separated by ';': coworking, fablab, atelier_partage, hybride, terres_agricoles, telecentre, mediation_numerique, itinerant (a vehicle with stops: maillage itinerant)"},
+      {F::status, "status", false, true, Sql::Text, "Statut",
+       "open, project or closed"},
+      {F::opening_date, "opening_date", false, true, Sql::Text, "Date d'ouverture",
+       "opening date YYYY-MM-DD (YYYY-MM or YYYY when only that is known)"},
+      {F::closing_date, "closing_date", false, true, Sql::Text, "Date de fermeture",
+       "closing date, same format"},
+      {F::address, "address", false, true, Sql::Text, "Adresse",
+       "street address"},
+      {F::postcode, "postcode", false, true, Sql::Text, "Code postal",
+       "postal code (5 digits)"},
+      {F::insee_code, "insee_code", false, true, Sql::Text, "Code INSEE",
+       "INSEE code of the commune (COG 2026; former codes are mapped)"},
+      {F::commune, "commune", false, true, Sql::None, "Commune",
+       "commune name: output only, or used to find insee_code when that is empty"},
+      {F::lon, "lon", false, true, Sql::Real, "Longitude",
+       "longitude WGS84 (empty: commune centre)"},
+      {F::lat, "lat", false, true, Sql::Real, "Latitude",
+       "latitude WGS84"},
+      {F::position_precision, "position_precision", false, true, Sql::Text, "Précision de la position",
+       "address or commune"},
+      {F::staff_fte, "staff_fte", false, true, Sql::Real, "Salariés (ETP)",
+       "staff in full-time equivalents (>= 0)"},
+      {F::seats_permanent, "seats_permanent", false, true, Sql::Integer, "Postes permanents (résidents)",
+       "permanent desks"},
+      {F::seats_dropin, "seats_dropin", false, true, Sql::Integer, "Postes nomades",
+       "drop-in desks"},
+      {F::seats_training, "seats_training", false, true, Sql::Integer, "Places de formation",
+       "training seats"},
+      {F::services, "services", false, true, Sql::Integer, "Services",
+       "services, separated by ';': wifi, fibre, pmr, meeting_room, cafe, training, digital_mediation, childcare, printing, domiciliation, videoconference, kitchen, parking, accommodation, public_services"},
+      {F::website, "website", false, true, Sql::Text, "Site web",
+       "web site URL"},
+      {F::facebook, "facebook", false, true, Sql::Text, "Facebook",
+       "Facebook page"},
+      {F::twitter, "twitter", false, true, Sql::Text, "X (Twitter)",
+       "X/Twitter account"},
+      {F::instagram, "instagram", false, true, Sql::Text, "Instagram",
+       "Instagram account"},
+      {F::linkedin, "linkedin", false, true, Sql::Text, "LinkedIn",
+       "LinkedIn page"},
+      {F::contact_last_name, "contact_last_name", true, true, Sql::Text, "Contact : nom",
+       "contact person: last name (private)"},
+      {F::contact_first_name, "contact_first_name", true, true, Sql::Text, "Contact : prénom",
+       "contact person: first name (private)"},
+      {F::contact_email, "contact_email", true, true, Sql::Text, "Contact : courriel",
+       "contact person: e-mail (private)"},
+      {F::contact_phone, "contact_phone", true, true, Sql::Text, "Contact : téléphone fixe",
+       "contact person: landline (private)"},
+      {F::contact_mobile, "contact_mobile", true, true, Sql::Text, "Contact : téléphone mobile",
+       "contact person: mobile (private)"},
+      {F::source, "source", false, true, Sql::Text, "Source",
+       "source of the record"},
+      {F::source_date, "source_date", false, true, Sql::Text, "Date de la source",
+       "date of the source (ISO)"},
+      {F::notes, "notes", false, true, Sql::Text, "Notes",
+       "free notes"},
+      {F::criterion_open_to_all, "criterion_open_to_all", false, true, Sql::Text, "Critère : ouvert à tous les professionnels",
+       "Région criterion 1, open to every kind of professional: yes, no or unknown"},
+      {F::criterion_flexible, "criterion_flexible", false, true, Sql::Text, "Critère : espaces flexibles et accessibles",
+       "Région criterion 2, flexible and accessible spaces: yes, no or unknown"},
+      {F::criterion_broadband, "criterion_broadband", false, true, Sql::Text, "Critère : haut débit ou fibre",
+       "Région criterion 3, broadband or fibre: yes, no or unknown"},
+      {F::criterion_human_welcome, "criterion_human_welcome", false, true, Sql::Text, "Critère : accueil humain",
+       "Région criterion 4, a human welcome: yes, no or unknown"},
+      {F::criterion_collective_governance, "criterion_collective_governance", false, true, Sql::Text, "Critère : gouvernance collective",
+       "Région criterion 5, a collective governance: yes, no or unknown"},
+      {F::charter_version, "charter_version", false, true, Sql::Text, "Charte du réseau signée (version)",
+       "the version of the network's charter the place signed last"},
+      {F::charter_signed_on, "charter_signed_on", false, true, Sql::Text, "Charte signée le",
+       "when it signed it (YYYY-MM-DD)"},
+      {F::charter_signatory, "charter_signatory", false, true, Sql::Text, "Signataire de la charte",
+       "who signed it for the place"},
+      {F::created_at, "created_at", false, false, Sql::Text, "Créé le",
+       "first stored (UTC), managed by Maillage"},
+      {F::updated_at, "updated_at", false, false, Sql::Text, "Modifié le",
+       "last changed (UTC), managed by Maillage"},
   };
   return v;
 }
@@ -292,6 +337,62 @@ std::string format_field(const Place& p, Field f) {
   }
 }
 
+SqlValue sql_value(const Place& p, Field f) {
+  auto opt_int = [](const std::optional<int>& v) { return v ? SqlValue(int64_t{*v}) : SqlValue(); };
+  auto opt_real = [](const std::optional<double>& v) { return v ? SqlValue(*v) : SqlValue(); };
+  switch (f) {
+    case Field::types: return int64_t{p.types};
+    case Field::services: return int64_t{p.services};
+    case Field::seats_permanent: return opt_int(p.seats_permanent);
+    case Field::seats_dropin: return opt_int(p.seats_dropin);
+    case Field::seats_training: return opt_int(p.seats_training);
+    case Field::lon: return opt_real(p.lon);
+    case Field::lat: return opt_real(p.lat);
+    case Field::staff_fte: return opt_real(p.staff_fte);
+    default: {
+      auto t = format_field(p, f);  // text columns hold the field's text form ("" is stored as NULL)
+      return t.empty() ? SqlValue() : SqlValue(std::move(t));
+    }
+  }
+}
+
+void set_sql_value(Place& p, Field f, const SqlValue& v) {
+  auto text = std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : std::string();
+  auto integer = std::holds_alternative<int64_t>(v) ? std::optional<int64_t>(std::get<int64_t>(v)) : std::nullopt;
+  auto real = std::holds_alternative<double>(v)    ? std::optional<double>(std::get<double>(v))
+              : integer                            ? std::optional<double>(static_cast<double>(*integer))
+                                                   : std::nullopt;
+  auto opt_int = [&](std::optional<int>& out) { out = integer ? std::optional<int>(static_cast<int>(*integer)) : std::nullopt; };
+  switch (f) {
+    case Field::types: p.types = static_cast<uint32_t>(integer.value_or(0)); return;
+    case Field::services: p.services = static_cast<uint32_t>(integer.value_or(0)); return;
+    case Field::seats_permanent: return opt_int(p.seats_permanent);
+    case Field::seats_dropin: return opt_int(p.seats_dropin);
+    case Field::seats_training: return opt_int(p.seats_training);
+    case Field::lon: p.lon = real; return;
+    case Field::lat: p.lat = real; return;
+    case Field::staff_fte: p.staff_fte = real; return;
+    case Field::commune: return;
+    // Stored values are read as written, without the input checks (a rule added later must not hide a row).
+    case Field::status: p.status = text == "open" ? Status::Open : text == "project" ? Status::Project : Status::Closed; return;
+    case Field::position_precision: p.precision = text == "commune" ? Precision::Commune : Precision::Address; return;
+    case Field::siret: p.siret = text; return;
+    case Field::opening_date: p.opening_date = text; return;
+    case Field::closing_date: p.closing_date = text; return;
+    case Field::postcode: p.postcode = text; return;
+    case Field::insee_code: p.insee_code = text; return;
+    case Field::source_date: p.source_date = text; return;
+    case Field::charter_signed_on: p.charter_signed_on = text; return;
+    default:
+      if (auto c = criterion_index(f); c >= 0) {
+        p.criteria[c] = text == "yes" ? Tri::Yes : text == "no" ? Tri::No : Tri::Unknown;
+        return;
+      }
+      *text_member(p, f) = text;
+  }
+}
+
+// Long: one case per field, each a few lines; splitting them would scatter the rules of the field table.
 std::string parse_field(Place& p, Field f, std::string_view raw) {
   // Every field's text: valid UTF-8 without control characters (the notes may hold line breaks and tabs).
   if (auto why = text::text_problem(raw, f == Field::notes); !why.empty()) return why;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -96,11 +97,17 @@ enum class Field : uint8_t {
 constexpr size_t kFieldCount = static_cast<size_t>(Field::count_);
 using FieldSet = std::bitset<kFieldCount>;
 
+// One row per field: everything a format, the store or a screen needs to know of it (issue #29). Adding a field
+// is one row here, its member in Place, its cases in format_field/parse_field (and sql_value when not text), and
+// a migration adding its column; `FieldTable.EveryFieldReachesEveryFormat` proves it reaches every format.
 struct FieldDef {
+  enum class Sql { None, Text, Integer, Real };  // its column in `places` (None: derived, not stored)
   Field field;
-  std::string_view name;  // column name in Maillage CSV and property name in GeoJSON/JSON
+  std::string_view name;  // column name in SQL and Maillage CSV, property name in GeoJSON/JSON
   bool is_private;        // contact person fields
   bool is_input;          // false: derived or managed (commune name, created_at, updated_at)
+  Sql sql;
+  std::string_view label;  // French, for people (the web app reads it from `maillage places fields --json`)
   std::string_view help;
 };
 
@@ -120,6 +127,12 @@ std::string format_field(const Place& p, Field f);
 // data are in validate.hpp.
 std::string parse_field(Place& p, Field f, std::string_view text);
 void copy_field(Place& dst, const Place& src, Field f);
+
+// A field's value as stored in its SQL column (null when absent), and back: the store binds and reads every
+// column through these, in the order of fields().
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+SqlValue sql_value(const Place& p, Field f);
+void set_sql_value(Place& p, Field f, const SqlValue& v);
 
 // JSON object with typed values (arrays for types/services, numbers, null when absent). With compact, absent
 // fields are left out instead of null (history records).

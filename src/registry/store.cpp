@@ -589,48 +589,42 @@ CREATE TABLE scenarios (
 )sql",
 };
 
-constexpr const char* kColumns =
-    "id, name, siret, legal_form, types, status, opening_date, closing_date, address, postcode, insee_code, "
-    "lon, lat, position_precision, staff_fte, seats_permanent, seats_dropin, seats_training, services, "
-    "website, facebook, twitter, instagram, linkedin, contact_last_name, contact_first_name, contact_email, "
-    "contact_phone, contact_mobile, source, source_date, notes, criterion_open_to_all, criterion_flexible, "
-    "criterion_broadband, criterion_human_welcome, criterion_collective_governance, charter_version, "
-    "charter_signed_on, charter_signatory, created_at, updated_at";
-constexpr int kColumnCount = 42;
+// The columns of `places`, in the order of the field table (fields(): the stored ones), then the two derived search
+// columns.
+const std::vector<Field>& stored_fields() {
+  static const std::vector<Field> v = [] {
+    std::vector<Field> out;
+    for (auto& d : fields())
+      if (d.sql != FieldDef::Sql::None) out.push_back(d.field);
+    return out;
+  }();
+  return v;
+}
+
+const std::string& columns() {
+  static const std::string c = [] {
+    std::string out;
+    for (auto f : stored_fields()) out += (out.empty() ? "" : ", ") + std::string(field_def(f).name);
+    return out;
+  }();
+  return c;
+}
 
 Place read_place(const sqlite::Statement& st) {
   Place p;
   int c = 0;
-  p.id = st.text(c++);
-  p.name = st.text(c++);
-  p.siret = st.text(c++);
-  p.legal_form = st.text(c++);
-  p.types = static_cast<uint32_t>(st.int64(c++));
-  auto status = st.text(c++);
-  p.status = status == "open" ? Status::Open : status == "project" ? Status::Project : Status::Closed;
-  p.opening_date = st.text(c++);
-  p.closing_date = st.text(c++);
-  p.address = st.text(c++);
-  p.postcode = st.text(c++);
-  p.insee_code = st.text(c++);
-  p.lon = st.opt_real(c++);
-  p.lat = st.opt_real(c++);
-  p.precision = st.text(c++) == "commune" ? Precision::Commune : Precision::Address;
-  p.staff_fte = st.opt_real(c++);
-  p.seats_permanent = st.opt_int(c++);
-  p.seats_dropin = st.opt_int(c++);
-  p.seats_training = st.opt_int(c++);
-  p.services = static_cast<uint32_t>(st.int64(c++));
-  for (auto* s : {&p.website, &p.facebook, &p.twitter, &p.instagram, &p.linkedin, &p.contact_last_name,
-                  &p.contact_first_name, &p.contact_email, &p.contact_phone, &p.contact_mobile, &p.source,
-                  &p.source_date, &p.notes})
-    *s = st.text(c++);
-  for (auto& t : p.criteria) {
-    auto v = st.text(c++);
-    t = v == "yes" ? Tri::Yes : v == "no" ? Tri::No : Tri::Unknown;
+  for (auto f : stored_fields()) {
+    SqlValue v;
+    if (!st.is_null(c)) {
+      switch (field_def(f).sql) {
+        case FieldDef::Sql::Integer: v = st.int64(c); break;
+        case FieldDef::Sql::Real: v = st.real(c); break;
+        default: v = st.text(c);
+      }
+    }
+    set_sql_value(p, f, v);
+    ++c;
   }
-  for (auto* s : {&p.charter_version, &p.charter_signed_on, &p.charter_signatory, &p.created_at, &p.updated_at})
-    *s = st.text(c++);
   return p;
 }
 
@@ -648,14 +642,14 @@ PlaceStore::PlaceStore(const std::string& path, const territory::CommuneTable* c
             "PRAGMA temp_store = MEMORY;");
   migrate();
   auto& c = *cache_;
-  c.get = db_->prepare(fmt::format("SELECT {} FROM places WHERE id = ?", kColumns));
+  c.get = db_->prepare(fmt::format("SELECT {} FROM places WHERE id = ?", columns()));
+  const int n = static_cast<int>(stored_fields().size()) + 2;  // and name_folded, search_text
   std::string params;
-  for (int i = 1; i <= kColumnCount + 2; ++i) params += (i > 1 ? ", ?" : "?");
+  for (int i = 1; i <= n; ++i) params += (i > 1 ? ", ?" : "?");
   c.insert = db_->prepare(
-      fmt::format("INSERT INTO places ({}, name_folded, search_text) VALUES ({})", kColumns, params));
+      fmt::format("INSERT INTO places ({}, name_folded, search_text) VALUES ({})", columns(), params));
   c.update = db_->prepare(fmt::format(
-      "UPDATE places SET ({}, name_folded, search_text) = ({}) WHERE id = ?{}", kColumns, params,
-      kColumnCount + 3));
+      "UPDATE places SET ({}, name_folded, search_text) = ({}) WHERE id = ?{}", columns(), params, n + 1));
   c.history = db_->prepare(
       "INSERT INTO place_history (revision, place_id, action, at, origin, before_json) VALUES (?, ?, ?, ?, ?, ?)");
   c.revision = db_->prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'");
@@ -718,18 +712,14 @@ std::string PlaceStore::search_text(const Place& p) const {
 
 void PlaceStore::bind_place(sqlite::Statement& st, const Place& p) {
   int i = 0;
-  auto b = [&](const auto& v) { st.bind(++i, v); };
-  b(p.id), b(p.name), b(p.siret), b(p.legal_form), b(static_cast<int64_t>(p.types)), b(status_key(p.status));
-  b(p.opening_date), b(p.closing_date), b(p.address), b(p.postcode), b(p.insee_code), b(p.lon), b(p.lat);
-  b(precision_key(p.precision)), b(p.staff_fte), b(p.seats_permanent), b(p.seats_dropin), b(p.seats_training);
-  b(static_cast<int64_t>(p.services));
-  for (auto* s : {&p.website, &p.facebook, &p.twitter, &p.instagram, &p.linkedin, &p.contact_last_name,
-                  &p.contact_first_name, &p.contact_email, &p.contact_phone, &p.contact_mobile, &p.source,
-                  &p.source_date, &p.notes})
-    b(*s);
-  for (auto t : p.criteria) st.bind(++i, tri_key(t), false);
-  for (auto* s : {&p.charter_version, &p.charter_signed_on, &p.charter_signatory, &p.created_at, &p.updated_at})
-    b(*s);
+  for (auto f : stored_fields()) {
+    auto v = sql_value(p, f);
+    ++i;
+    if (auto* x = std::get_if<int64_t>(&v)) st.bind(i, *x);
+    else if (auto* r = std::get_if<double>(&v)) st.bind(i, *r);
+    else if (auto* t = std::get_if<std::string>(&v)) st.bind(i, *t);
+    else st.bind_null(i);
+  }
   st.bind(++i, text::fold(p.name), false);
   st.bind(++i, search_text(p), false);
 }
@@ -764,7 +754,7 @@ void PlaceStore::update(const Place& before, Place& after, int64_t revision, con
   after.updated_at = date::now_utc();
   auto& st = cache_->update;
   bind_place(st, after);
-  st.bind(kColumnCount + 3, before.id);
+  st.bind(static_cast<int>(stored_fields().size()) + 3, before.id);
   st.run();
   append_history(after.id, &before, origin, after.updated_at, revision);
 }
@@ -828,10 +818,11 @@ std::shared_ptr<const PlaceStore::Snapshot> PlaceStore::snapshot() {
       snap->revision = rev;
       snap->day = day;
       snap->charter = current_charter(*db_, day);
-      auto st = db_->prepare(fmt::format("SELECT {}, search_text FROM places ORDER BY name_folded, id", kColumns));
+      auto st = db_->prepare(fmt::format("SELECT {}, search_text FROM places ORDER BY name_folded, id", columns()));
+      const int search_column = static_cast<int>(stored_fields().size());
       while (st.step()) {
         snap->places.push_back(read_place(st));
-        snap->search.push_back(st.text(kColumnCount));
+        snap->search.push_back(st.text(search_column));
       }
       snapshot_ = std::move(snap);
     }

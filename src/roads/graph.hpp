@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/alias.hpp"
 #include "core/error.hpp"
 #include "core/geo.hpp"
 
@@ -17,6 +18,12 @@ namespace maillage::roads {
 using NodeId = uint32_t;
 using EdgeId = uint32_t;
 using Millis = uint32_t;
+// The same values as distinct types where a call takes both (issue #29): the search queues, whose arguments a swap
+// would silently exchange otherwise. `Node{v}`, `Time{ms}`; `.v` is the raw value.
+struct NodeTag;
+struct TimeTag;
+using Node = Alias<NodeId, NodeTag>;
+using Time = Alias<Millis, TimeTag>;
 constexpr uint32_t kInvalid = std::numeric_limits<uint32_t>::max();
 constexpr Millis kInfinity = std::numeric_limits<Millis>::max();
 

@@ -72,7 +72,7 @@ void NearestPlaces::compute_snapped(const std::vector<Snap>& snaps, Millis limit
   }
   if (targets.empty()) {
     // A large graph is swept region by region on every core (France, 25 M nodes: 5.6 -> 1.1-1.3 s; docs/scale.md).
-    if (region_nodes_) search_.run_regions(sources_, Direction::Backward, limit, region_nodes_, threads_);
+    if (region_nodes_) search_.run_regions(sources_, Direction::Backward, limit, {region_nodes_, threads_});
     else search_.run(sources_, Direction::Backward, limit);
     return;
   }
@@ -110,7 +110,9 @@ size_t NearestPlaces::update(const std::vector<uint32_t>& closed, const std::vec
     for (auto& s : snap_sources(g_, snap, Direction::Backward, i)) added.push_back(s), sources_.push_back(s);
     places_on_edge_.emplace(snap.edge, i);
   }
-  size_t settled = search_.repair(closed_, sources_, added, Direction::Backward, limit_, changed, region_nodes_, threads_);
+  size_t settled = search_.repair(closed_, sources_, added,
+                                  {.dir = Direction::Backward, .limit = limit_, .changed = changed,
+                                   .regions = {region_nodes_, threads_}});
   if (changed) {
     auto ends = [&](const Snap& s) {
       if (s.ok) changed->push_back(g_.edge_from[s.edge]), changed->push_back(g_.edge_to[s.edge]);

@@ -61,7 +61,7 @@ void BucketQueue::advance() {
       // Ring entries lie within one ring length after the window they were pushed in: this bucket holds
       // window current_ only.
       auto& b = ring_[idx];
-      for (uint64_t x : b) now_.push(static_cast<Millis>(x >> 32), static_cast<NodeId>(x & 0xffffffffu));
+      for (uint64_t x : b) now_.push(roads::Time{static_cast<Millis>(x >> 32)}, roads::Node{static_cast<NodeId>(x & 0xffffffffu)});
       in_ring_ -= b.size();
       b.clear();
       bits_[idx >> 6] &= ~(uint64_t{1} << (idx & 63));
@@ -69,7 +69,7 @@ void BucketQueue::advance() {
     // Overflow entries whose window has come.
     while (!overflow_.empty() && (overflow_.min_key() >> kShift) <= current_) {
       auto it = overflow_.pop();
-      now_.push(it.key, it.node);
+      now_.push(roads::Time{it.key}, roads::Node{it.node});
     }
   }
 }
@@ -114,13 +114,14 @@ void Search::start(const std::vector<Source>& sources, bool track_parents) {
   for (auto& s : sources)
     if (s.node < state_.size() && s.offset != kInfinity && state_[s.node].dist == s.offset &&
         state_[s.node].label == s.label)
-      heap_.push(s.offset, s.node);
+      heap_.push(roads::Time{s.offset}, roads::Node{s.node});
 }
 
 unsigned sweep_threads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 16u); }
 
-void Search::run_regions(const std::vector<Source>& sources, Direction dir, Millis limit, size_t region_nodes,
-                         unsigned threads) {
+void Search::run_regions(const std::vector<Source>& sources, Direction dir, Millis limit, Regions how) {
+  const size_t region_nodes = how.nodes;
+  const unsigned threads = how.threads;
   reset_touched();
   std::fill(dirty_.begin(), dirty_.end(), 1);
   heap_.clear();
@@ -170,7 +171,7 @@ void Search::settle_regions(const std::vector<Seed>& initial, Direction dir, Mil
       if (sd.dist < state[sd.node].dist) {
         state[sd.node] = {sd.dist, sd.label};
         dirty[sd.node >> kBlockShift] = 1;
-        q.push(sd.dist, sd.node);
+        q.push(roads::Time{sd.dist}, roads::Node{sd.node});
       }
     seeds[r].clear();
     size_t mine = 0;
@@ -188,7 +189,7 @@ void Search::settle_regions(const std::vector<Seed>& initial, Direction dir, Mil
           if (nd >= state[u].dist) continue;
           state[u] = {nd, lv};
           dirty[u >> kBlockShift] = 1;
-          q.push(nd, u);
+          q.push(roads::Time{nd}, roads::Node{u});
         } else {
           out[u / region_nodes].push_back({nd, lv, u});
         }
@@ -228,8 +229,12 @@ void Search::settle_regions(const std::vector<Seed>& initial, Direction dir, Mil
 }
 
 size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept,
-                      const std::vector<Source>& added, Direction dir, Millis limit, std::vector<NodeId>* changed,
-                      size_t region_nodes, unsigned threads) {
+                      const std::vector<Source>& added, const RepairOptions& options) {
+  const Direction dir = options.dir;
+  const Millis limit = options.limit;
+  std::vector<NodeId>* changed = options.changed;
+  const size_t region_nodes = options.regions.nodes;
+  const unsigned threads = options.regions.threads;
   heap_.clear();
   settled_ = 0;
   const size_t n = state_.size();
@@ -261,7 +266,7 @@ size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<S
     }
     if (best.dist != kInfinity) {
       state_[v] = best;
-      heap_.push(best.dist, v);
+      heap_.push(roads::Time{best.dist}, roads::Node{v});
     }
   }
   // 3. The sources: the remaining ones at reset nodes, and the new ones wherever they improve.
@@ -287,7 +292,7 @@ size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<S
       if (st.dist <= s.offset) continue;
       dirty_[s.node >> kBlockShift] = 1;
       st = {s.offset, s.label};
-      heap_.push(s.offset, s.node);
+      heap_.push(roads::Time{s.offset}, roads::Node{s.node});
     }
   };
   seed(kept);

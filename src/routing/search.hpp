@@ -45,7 +45,10 @@ class QuadHeap {
   void clear() { h_.clear(); }
   bool empty() const { return h_.empty(); }
   size_t size() const { return h_.size(); }
-  void push(Millis key, NodeId node) {
+  // Time first, node second: distinct types, so that a swap does not compile (tests/compile_fail).
+  void push(roads::Time time, roads::Node at) {
+    const Millis key = time.v;
+    const NodeId node = at.v;
     uint64_t x = (static_cast<uint64_t>(key) << 32) | node;
     size_t i = h_.size();
     h_.push_back(x);
@@ -103,11 +106,13 @@ class BucketQueue {
   void clear();
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
-  void push(Millis key, NodeId node) {
+  void push(roads::Time time, roads::Node at) {
+    const Millis key = time.v;
+    const NodeId node = at.v;
     ++size_;
     uint64_t window = key >> kShift;
     if (window == current_) {
-      now_.push(key, node);
+      now_.push(roads::Time{key}, roads::Node{node});
     } else if (window - current_ < ring_.size()) {
       const uint64_t idx = window & mask_;
       auto& b = ring_[idx];
@@ -118,7 +123,7 @@ class BucketQueue {
       b.push_back((static_cast<uint64_t>(key) << 32) | node);
       ++in_ring_;
     } else {
-      overflow_.push(key, node);
+      overflow_.push(roads::Time{key}, roads::Node{node});
     }
   }
   Item pop() {
@@ -147,6 +152,21 @@ unsigned sweep_threads();
 // The largest arc weight of the graph (what a BucketQueue for its searches is sized by).
 Millis longest_arc(const roads::RoadGraph& g);
 
+// How a whole-graph run goes region by region (issue #29: named options, not positional defaults that switch
+// algorithms): regions of `nodes` nodes on `threads` cores.
+inline constexpr size_t kSweepRegionNodes = 1 << 16;  // measured on France: 2^15-2^17 alike (bench_sweep)
+struct Regions {
+  size_t nodes = kSweepRegionNodes;  // 0: one search over the whole graph (repair only)
+  unsigned threads = 2;
+};
+// Search::repair's options: the run's direction and limit, where to report the nodes it changed, how to settle.
+struct RepairOptions {
+  Direction dir = Direction::Backward;
+  Millis limit = kInfinity;
+  std::vector<NodeId>* changed = nullptr;
+  Regions regions = {0, 1};
+};
+
 class Search {
  public:
   explicit Search(const roads::RoadGraph& g);
@@ -169,9 +189,8 @@ class Search {
   // only for a strictly shorter time, so every labelled node keeps a neighbour of its label that gives its time
   // (what-if closures walk a place's area that way). No parents. France (25 M nodes, 23,500 sources): 1.1-1.3 s on
   // two cores against 5.3-5.6 s for run() (bench_sweep).
-  static constexpr size_t kRegionNodes = 1 << 16;  // measured on France: 2^15-2^17 alike (bench_sweep)
-  void run_regions(const std::vector<Source>& sources, Direction dir, Millis limit = kInfinity,
-                   size_t region_nodes = kRegionNodes, unsigned threads = 2);
+  static constexpr size_t kRegionNodes = kSweepRegionNodes;
+  void run_regions(const std::vector<Source>& sources, Direction dir, Millis limit = kInfinity, Regions how = {});
   size_t rounds() const { return rounds_; }  // of the last run_regions
 
   // Brings the last run up to date as if it had been run again without the sources whose label is withdrawn
@@ -180,10 +199,10 @@ class Search {
   // relax only where they improve. Exact for every node whose time is within `limit` (same `dir` and `limit` as
   // the run); costs what changed, not the graph. Returns the nodes settled; `changed`, when given, receives every
   // node whose state may differ (the reset ones and those settled again).
-  // `region_nodes` > 0: the settling goes region by region on `threads` cores, as run_regions (large graphs).
+  // `regions.nodes` > 0: the settling goes region by region on `regions.threads` cores, as run_regions (large
+  // graphs); 0 (the default): one search.
   size_t repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept, const std::vector<Source>& added,
-                Direction dir, Millis limit, std::vector<NodeId>* changed = nullptr, size_t region_nodes = 0,
-                unsigned threads = 1);
+                const RepairOptions& options);
 
   Millis time(NodeId v) const { return state_[v].dist; }
   uint32_t label(NodeId v) const { return state_[v].dist == kInfinity ? kInvalid : state_[v].label; }
@@ -266,7 +285,7 @@ void Search::settle(Direction dir, Millis limit, bool track_parents, OnSettle&& 
       dirty[u >> kBlockShift] = 1;
       su = {nd, lv};
       if (track_parents) parent[u] = a;
-      heap_.push(nd, u);
+      heap_.push(roads::Time{nd}, roads::Node{u});
     }
   }
 }

@@ -69,7 +69,7 @@ void Patch::settle(Millis limit) {
       if (nd >= su.dist) continue;
       su = {nd, sv.label};
       touch(u);
-      queue_.push(nd, u);
+      queue_.push(roads::Time{nd}, roads::Node{u});
     }
   }
 }
@@ -105,7 +105,7 @@ void Patch::withdraw(uint32_t label, const std::vector<routing::Source>& own, co
     }
     state_[v] = best;  // loaded by take()
     changed_.push_back(v);
-    if (best.dist != kInfinity) queue_.push(best.dist, v);
+    if (best.dist != kInfinity) queue_.push(roads::Time{best.dist}, roads::Node{v});
   }
   settle(limit);
 }
@@ -118,7 +118,7 @@ void Patch::add(const std::vector<routing::Source>& sources, Millis limit) {
     if (s.offset >= st.dist) continue;
     st = {s.offset, s.label};
     touch(s.node);
-    queue_.push(s.offset, s.node);
+    queue_.push(roads::Time{s.offset}, roads::Node{s.node});
   }
   settle(limit);
 }

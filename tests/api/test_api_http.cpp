@@ -158,6 +158,19 @@ TEST(ApiHttp, EachErrorHasItsCodeAndStatus) {
   EXPECT_LT(r->body.size(), 700u) << r->body.size();
 }
 
+// One shape per resource (issue #29): the CLI's `places list --json` and GET /places give the same JSON for the
+// same filter, private fields included when asked.
+TEST(ApiHttp, TheCliAndTheApiListPlacesInTheSameJson) {
+  auto& s = server();
+  auto cli = json::parse(s.cli("places list --json --department 23 --type hybride --limit 5 --offset 1"));
+  auto api = body(s.http().Get("/api/v1/places?department=23&type=hybride&limit=5&offset=1"));
+  EXPECT_EQ(cli, api);
+  EXPECT_GT(api["items"].size(), 0u);
+  auto cli_private = json::parse(s.cli("places list --json --department 23 --limit 3 --include-private"));
+  auto api_private = body(s.http().Get("/api/v1/places?department=23&limit=3", bearer(token("editor"))));
+  EXPECT_EQ(cli_private, api_private);
+}
+
 TEST(ApiHttp, WritesNeedATokenAndAreValidated) {
   auto& h = server().http();
   auto editor = token("editor");

@@ -51,7 +51,7 @@ TEST(Cli, GlobalOptionsBeforeOrAfterTheCommand) {
   EXPECT_EQ(after["total"], 207);
   EXPECT_TRUE(std::filesystem::exists(db));
   auto before = maillage::test::json_of("--db " + db + " places list --json");
-  EXPECT_EQ(before["revision"], after["revision"]);
+  EXPECT_EQ(before["registry_revision"], after["registry_revision"]);
   EXPECT_EQ(before["total"], after["total"]);
   // An import writes into the database named at the end of the line, and only there.
   auto file = dir.write("one.csv", header + row(1));
@@ -152,7 +152,7 @@ TEST(Cli, TwoConcurrentImportsNeverCorruptTheDatabase) {
   EXPECT_EQ(rb.exit_code, 0) << rb.out;
   auto check = maillage::test::run_cli("--db " + db + " places list --json --limit 1");
   EXPECT_NE(check.out.find("\"total\": 4000"), std::string::npos) << check.out.substr(0, 300);
-  EXPECT_NE(check.out.find("\"revision\": 2"), std::string::npos);  // two imports, two revisions
+  EXPECT_NE(check.out.find("\"registry_revision\": 2"), std::string::npos);  // two imports, two revisions
   FILE* p = popen(("sqlite3 " + db + " 'PRAGMA integrity_check'").c_str(), "r");
   char buf[64] = {};
   fgets(buf, sizeof buf, p);

@@ -39,7 +39,7 @@ struct Desks {
   std::string base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
   std::string place;
   Desks(int units, int members) {
-    place = json_of(base + "places list --department 23 --status open --json")["places"][0]["id"];
+    place = json_of(base + "places list --department 23 --status open --json")["items"][0]["id"];
     for (int d = 1; d <= 5; ++d) run_cli(base + "booking hours --place " + place + " --weekday " + std::to_string(d) + " --hours-of-day 09:00-18:00");
     EXPECT_EQ(run_cli(base + "booking add-resource --place " + place + " --kind desk --desk-kind dropin --name Nomades --units " +
                       std::to_string(units) + " --price-day 15").exit_code, 0);

@@ -36,13 +36,13 @@ TEST(CliContributions, ListShowAcceptRejectMerge) {
   auto refused = run_cli("contributions accept " + std::to_string(b) + db);
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.out.find("distinct"), std::string::npos) << refused.out;
-  auto target = json_of("places list --json --text 'Chai 2.0'" + db)["places"][0]["id"].get<std::string>();
+  auto target = json_of("places list --json --text 'Chai 2.0'" + db)["items"][0]["id"].get<std::string>();
   EXPECT_EQ(run_cli("contributions merge " + std::to_string(b) + " --into " + target + db).exit_code, 0);
   auto before = json_of("places list --json" + db)["total"].get<int>();
   auto ok = run_cli("contributions accept " + std::to_string(a) + " --set website=https://fablab.example" + db);
   ASSERT_EQ(ok.exit_code, 0) << ok.out;
   EXPECT_EQ(json_of("places list --json" + db)["total"].get<int>(), before + 1);
-  auto created = json_of("places list --json --text 'Fablab des Marais'" + db)["places"][0];
+  auto created = json_of("places list --json --text 'Fablab des Marais'" + db)["items"][0];
   EXPECT_EQ(created["website"], "https://fablab.example");
   auto c = propose(s, "Autre", "Niort");
   EXPECT_NE(run_cli("contributions reject " + std::to_string(c) + db).exit_code, 0);  // a reason is needed
@@ -63,7 +63,7 @@ TEST(CliContributions, QualityConfirmAndRemind) {
   auto q = json_of("places quality --json" + db);
   EXPECT_EQ(q["region"]["listed"], 207);
   EXPECT_EQ(q["region"]["counts"]["confirmed_12_months"], 0);
-  auto id = json_of("places list --json --limit 1" + db)["places"][0]["id"].get<std::string>();
+  auto id = json_of("places list --json --limit 1" + db)["items"][0]["id"].get<std::string>();
   // A manager of that place is reminded once, not twice within 30 days; after confirming, not at all.
   auto pw = s.dir.write("pw", "un-mot-de-passe-assez-long\n");
   run_cli("users add --email gerante@maillage.test --name Gérante --role manager:" + id + " --password-stdin" + db +

@@ -63,7 +63,7 @@ TEST(CliNetwork, EventsInvitationsResourcesMembersAndTheCharter) {
   auto doc = s.dir.write("guide.txt", "Les subventions de fonctionnement.");
   ASSERT_EQ(run_cli("resources add --title 'Guide' --file " + doc + db).exit_code, 0);
   EXPECT_NE(run_cli("resources search subvention" + db).out.find("Guide"), std::string::npos);
-  auto place = json_of("places list --json --limit 1 --department 23" + db)["places"][0]["id"].get<std::string>();
+  auto place = json_of("places list --json --limit 1 --department 23" + db)["items"][0]["id"].get<std::string>();
   ASSERT_EQ(run_cli("members record --place " + place + " --year 2026 --fee-paid" + db).exit_code, 0);
   EXPECT_EQ(json_of("members census --year 2026" + db)["places"], 1);
   // The charter: adopted, signed, the criteria stated: the place is listed.

@@ -59,14 +59,14 @@ TEST(CliPublish, TheBottinHasAChapterPerDepartmentAndEveryOpenPlace) {
   EXPECT_NE(text.find("Index des communes"), std::string::npos);
   auto open = maillage::test::json_of("places list --json --limit 1000 --open-on 2026-11-30" + db);
   int missing = 0;
-  for (auto& p : open["places"]) {
+  for (auto& p : open["items"]) {
     auto name = normal(p["name"].get<std::string>());
     if (text.find(name) == std::string::npos) {
       ++missing;
       ADD_FAILURE() << "not in the bottin: " << name;
     }
   }
-  EXPECT_EQ(open["places"].size(), 165u);
+  EXPECT_EQ(open["items"].size(), 165u);
   EXPECT_EQ(missing, 0);
   // Two pages as images for the artifacts: the cover and the first chapter.
   auto dir = artifacts();

@@ -23,7 +23,7 @@ TEST(QuadHeap, PopsInKeyThenNodeOrder) {
   for (int round = 0; round < 50; ++round) {
     for (int k = 0; k < 20; ++k) {
       Millis key = base + rng() % 100000;
-      h.push(key, k);
+      h.push(Time{key}, Node{static_cast<NodeId>(k)});
     }
     for (int k = 0; k < 10; ++k) {
       auto it = h.pop();
@@ -39,7 +39,7 @@ TEST(QuadHeap, PopsInKeyThenNodeOrder) {
   // Against std::sort on random (key, node) pairs.
   std::vector<std::pair<Millis, NodeId>> all;
   for (int k = 0; k < 5000; ++k) all.push_back({static_cast<Millis>(rng() % 1000), static_cast<NodeId>(rng() % 100000)});
-  for (auto [key, node] : all) h.push(key, node);
+  for (auto [key, node] : all) h.push(Time{key}, Node{node});
   std::sort(all.begin(), all.end());
   for (auto [key, node] : all) {
     auto it = h.pop();
@@ -92,7 +92,8 @@ TEST_P(RandomGraphs, RegionSweepMatchesReference) {
         sources.push_back({static_cast<NodeId>(rng() % g.node_count()), static_cast<Millis>(rng() % 20000) / 4000 * 4000, k});
       const Millis limit = trial == 2 ? 300000 : kInfinity;
       // Regions of 64 to 1,024 nodes (many regions even on these graphs), one to three threads.
-      search.run_regions(sources, dir, limit, size_t{64} << (trial * 2 + GetParam() % 2), 1 + (GetParam() + trial) % 3);
+      search.run_regions(sources, dir, limit,
+                         {.nodes = size_t{64} << (trial * 2 + GetParam() % 2), .threads = 1u + (GetParam() + trial) % 3});
       std::vector<Millis> par(g.node_count());
       std::vector<uint32_t> lab(g.node_count());
       for (NodeId v = 0; v < g.node_count(); ++v) par[v] = search.time(v), lab[v] = search.label(v);
@@ -258,7 +259,7 @@ TEST(BucketQueue, ExactOrderWithLongJumpsAndOverflow) {
         Millis jump = rng() % 4 == 0 ? rng() % (10 * max_arc + 1) : rng() % 50;
         Millis key = last + jump;
         NodeId node = rng() % 1000;
-        q.push(key, node);
+        q.push(Time{key}, Node{node});
         ref.insert({key, node});
       } else {
         auto it = q.pop();
@@ -271,7 +272,7 @@ TEST(BucketQueue, ExactOrderWithLongJumpsAndOverflow) {
     }
     q.clear();
     EXPECT_TRUE(q.empty());
-    q.push(5, 1);
+    q.push(Time{5}, Node{1});
     EXPECT_EQ(q.pop().key, 5u);
   }
 }

@@ -3,30 +3,32 @@
 // with the private link of the answer (#contribution/KEY; the key stays in the fragment, never sent in a URL).
 import { api, send } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
+import { fieldLabel } from '../lib/fields.js';
 import { inseeOf, TYPES } from '../lib/format.js';
 
-// What a contribution may propose, with its French label (the private contact person is not collected here).
-export const FIELD_LABELS = {
-  name: 'Nom du lieu',
-  commune: 'Commune',
-  insee_code: 'Code INSEE',
-  address: 'Adresse',
-  postcode: 'Code postal',
-  types: 'Types',
-  status: 'Statut',
-  opening_date: "Date d'ouverture",
-  website: 'Site web',
-  facebook: 'Facebook',
-  seats_permanent: 'Postes résidents',
-  seats_dropin: 'Postes nomades',
-  seats_training: 'Places de formation',
-  staff_fte: 'Salariés (ETP)',
-  lon: 'Longitude',
-  lat: 'Latitude',
-  siret: 'SIRET',
-  legal_form: 'Forme juridique',
-  notes: 'Précisions',
-};
+// What a contribution may propose, in the form's order (the private contact person is not collected here; labels:
+// the field table).
+export const PROPOSED = [
+  'name',
+  'commune',
+  'insee_code',
+  'address',
+  'postcode',
+  'types',
+  'status',
+  'opening_date',
+  'website',
+  'facebook',
+  'seats_permanent',
+  'seats_dropin',
+  'seats_training',
+  'staff_fte',
+  'lon',
+  'lat',
+  'siret',
+  'legal_form',
+  'notes',
+];
 const STATUS_TEXT = {
   pending: 'en attente de modération',
   accepted: 'acceptée et publiée',
@@ -59,7 +61,7 @@ function proposedFields(form, correction) {
   const fields = {};
   const data = new FormData(form);
   const types = data.getAll('types');
-  for (const k of Object.keys(FIELD_LABELS)) {
+  for (const k of PROPOSED) {
     if (k === 'types') continue;
     const v = (data.get(k) ?? '').toString().trim();
     if (v === '' && !correction) continue;
@@ -115,11 +117,17 @@ async function submit(e) {
     msg.replaceChildren(...done);
   } catch (err) {
     msg.className = 'error';
-    msg.textContent = err.field ? `${FIELD_LABELS[err.field] || err.field} : ${err.message}` : err.message;
+    msg.textContent = err.field ? `${fieldLabel(err.field)} : ${err.message}` : err.message;
   }
 }
 
 export function initContribute() {
+  // The labels of the place's fields come from the field table, not from the page.
+  for (const input of byId('contribute-form').querySelectorAll('label > [name]')) {
+    if (!PROPOSED.includes(input.name)) continue;
+    const text = input.parentElement.firstChild;
+    if (text && text.nodeType === Node.TEXT_NODE) text.textContent = `${fieldLabel(input.name)} `;
+  }
   byId('contribute-types').replaceChildren(...typeBoxes());
   byId('contribute-form').addEventListener('submit', submit);
   byId('withdraw').addEventListener('click', async () => {
@@ -175,7 +183,7 @@ export async function showFollow(key) {
         el('dt', {}, 'Fiche'),
         el('dd', {}, el('a', { href: `#lieu/${encodeURIComponent(c.result_place_id)}` }, 'voir la fiche')),
       );
-    for (const [k, v] of Object.entries(c.fields)) rows.push(el('dt', {}, FIELD_LABELS[k] || k), el('dd', {}, v));
+    for (const [k, v] of Object.entries(c.fields)) rows.push(el('dt', {}, fieldLabel(k)), el('dd', {}, v));
     box.replaceChildren(...rows);
     const w = byId('withdraw');
     w.dataset.key = key;

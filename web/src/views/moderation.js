@@ -3,7 +3,8 @@
 import { api, send } from '../lib/api.js';
 import { byId, el } from '../lib/dom.js';
 import { isEditor, refreshSession } from '../lib/session.js';
-import { FIELD_LABELS, statusText } from './contribute.js';
+import { fieldLabel } from '../lib/fields.js';
+import { statusText } from './contribute.js';
 
 async function loadList() {
   const status = byId('moderation-status').value;
@@ -39,7 +40,7 @@ function decisionButtons(c) {
       await loadList();
     } catch (err) {
       msg.className = 'error';
-      msg.textContent = err.field ? `${FIELD_LABELS[err.field] || err.field} : ${err.message}` : err.message;
+      msg.textContent = err.field ? `${fieldLabel(err.field)} : ${err.message}` : err.message;
     }
   };
   const distinct = el('input', { type: 'checkbox', id: 'distinct' });
@@ -91,7 +92,7 @@ async function showDetail(id) {
         el(
           'tr',
           { class: d.changed ? 'changed' : '' },
-          el('th', { scope: 'row' }, FIELD_LABELS[d.field] || d.field),
+          el('th', { scope: 'row' }, fieldLabel(d.field)),
           el('td', {}, d.current),
           el('td', {}, d.proposed),
         ),

@@ -1,39 +1,41 @@
 // A place's sheet: its fields in French and its history.
 import { api, send } from '../lib/api.js';
+import { fieldLabel } from '../lib/fields.js';
 import { byId, el } from '../lib/dom.js';
 import { STATUS, typesLabel } from '../lib/format.js';
 import { isEditor, manages, refreshSession } from '../lib/session.js';
 import { showTimetable } from './itinerant.js';
 
-const LABELS = {
-  name: 'Nom',
-  types: 'Types',
-  status: 'Statut',
-  opening_date: 'Ouverture',
-  closing_date: 'Fermeture',
-  commune: 'Commune',
-  insee_code: 'Code INSEE',
-  postcode: 'Code postal',
-  address: 'Adresse',
-  staff_fte: 'Salariés (ETP)',
-  services: 'Services',
-  seats_permanent: 'Postes permanents',
-  seats_dropin: 'Postes nomades',
-  seats_training: 'Places de formation',
-  website: 'Site web',
-  legal_form: 'Forme juridique',
-  siret: 'SIRET',
-  source: 'Source',
-  notes: 'Notes',
-  criterion_open_to_all: 'Critère : ouvert à tous les professionnels',
-  criterion_flexible: 'Critère : espaces flexibles et accessibles',
-  criterion_broadband: 'Critère : haut débit ou fibre',
-  criterion_human_welcome: 'Critère : accueil humain',
-  criterion_collective_governance: 'Critère : gouvernance collective',
-  charter_version: 'Charte du réseau signée (version)',
-  charter_signed_on: 'Charte signée le',
-  charter_signatory: 'Signataire de la charte',
-};
+// The fields of the sheet, in this order (labels: the field table).
+const SHEET = [
+  'name',
+  'types',
+  'status',
+  'opening_date',
+  'closing_date',
+  'commune',
+  'insee_code',
+  'postcode',
+  'address',
+  'staff_fte',
+  'services',
+  'seats_permanent',
+  'seats_dropin',
+  'seats_training',
+  'website',
+  'legal_form',
+  'siret',
+  'source',
+  'notes',
+  'criterion_open_to_all',
+  'criterion_flexible',
+  'criterion_broadband',
+  'criterion_human_welcome',
+  'criterion_collective_governance',
+  'charter_version',
+  'charter_signed_on',
+  'charter_signatory',
+];
 const TRI = { yes: 'oui', no: 'non', unknown: 'non renseigné' };
 
 // Only web addresses become links (a "javascript:" URL stays text).
@@ -75,7 +77,7 @@ function editForm(p) {
         ? el('select', { name: k }, ...Object.entries(STATUS).map(([v, t]) => el('option', { value: v }, t)))
         : el('input', { name: k, value: p[k] == null ? '' : String(p[k]) });
     if (k === 'status') input.value = p.status;
-    return el('label', {}, LABELS[k] || k, ' ', input);
+    return el('label', {}, fieldLabel(k), ' ', input);
   });
   byId('place-edit-fields').replaceChildren(...inputs);
   byId('place-edit-message').textContent = '';
@@ -99,7 +101,7 @@ async function saveSheet(e) {
     await showPlace(form.dataset.place);
     byId('place-edit-message').textContent = 'Fiche enregistrée.';
   } catch (err) {
-    msg.textContent = err.field ? `${LABELS[err.field] || err.field} : ${err.message}` : err.message;
+    msg.textContent = err.field ? `${fieldLabel(err.field)} : ${err.message}` : err.message;
     msg.className = 'error';
   }
 }
@@ -144,10 +146,10 @@ export async function showPlace(id) {
   byId('h-lieu').textContent = p.name;
   const dl = byId('sheet');
   dl.replaceChildren();
-  for (const [k, label] of Object.entries(LABELS)) {
+  for (const k of SHEET) {
     const v = p[k];
     if (v == null || (Array.isArray(v) && !v.length)) continue;
-    dl.append(el('dt', {}, label), el('dd', {}, value(p, k)));
+    dl.append(el('dt', {}, fieldLabel(k)), el('dd', {}, value(p, k)));
   }
   const history = p.history.map((h) =>
     el(
