@@ -104,7 +104,8 @@ void add_contributions_commands(CLI::App& app, Globals& g);
 // cli_itinerant.cpp: itinerant places, their stops and timetables; a place's timetable for `places show`.
 void add_itinerant_commands(CLI::App& app, Globals& g);
 void print_timetable(registry::PlaceStore& store, const std::string& place_id, const std::string& from, int weeks);
-nlohmann::json timetable_json(registry::PlaceStore& store, const std::string& place_id, const std::string& from, int weeks);
+nlohmann::json timetable_json(registry::PlaceStore& store, const std::string& place_id, const std::string& from,
+                              int weeks);
 // cli_tour.cpp: `plan tour`, registered under `plan`.
 void add_tour_command(CLI::App* plan, Globals& g);
 // Part-time coverage by the itinerant stops (cli_tour.cpp): the options and the section of `coverage`.

@@ -37,7 +37,8 @@ geo::LonLat parse_at(const std::string& at, const std::string& commune, std::str
     return *p;
   }
   auto code = communes.resolve(commune);
-  if (code.empty()) throw Error(fmt::format("--commune '{}' is not an INSEE code or a commune name of the region", commune));
+  if (code.empty())
+    throw Error(fmt::format("--commune '{}' is not an INSEE code or a commune name of the region", commune));
   if (insee) *insee = code;
   return communes.find(code)->centre;
 }
@@ -60,7 +61,8 @@ CheckerContext make_checker(const Globals& g, const std::string& call_id, const 
   c.graph = std::make_unique<roads::RoadGraph>(open_graph(g));
   auto profile = graph_profile(*c.graph);
   c.snapper = std::make_unique<routing::Snapper>(*c.graph, routing::SnapOptions::from(profile));
-  ami::DataUsed used{d, c.call.id, graph_path(g) + " (" + c.graph->source + ")", c.graph->checksum, c.store->revision()};
+  ami::DataUsed used{d, c.call.id, graph_path(g) + " (" + c.graph->source + ")", c.graph->checksum,
+                     c.store->revision()};
   std::tie(used.margin_fraction, used.margin_basis) = ami::margin_of(c.call, profile.error_median, profile.error_p90);
   c.checker = std::make_unique<ami::CreationChecker>(*c.graph, *c.snapper, c.store->list(f), c.call, used,
                                                      itinerant::stop_sites(itinerant::active(*c.store, d)));
@@ -71,7 +73,8 @@ void print_creation(const ami::CreationCheck& r) {
   std::cout << fmt::format("{}: {}\n", ami::verdict_name(r.verdict), r.reason);
   if (!r.nearby.empty()) {
     std::cout << fmt::format("Open places within {:g} min (1.5 x the threshold):\n", r.threshold_min * 1.5);
-    for (auto& p : r.nearby) std::cout << fmt::format("  {:>6.1f} min  {} ({}) [{}]\n", p.minutes, p.name, p.commune, p.id);
+    for (auto& p : r.nearby)
+      std::cout << fmt::format("  {:>6.1f} min  {} ({}) [{}]\n", p.minutes, p.name, p.commune, p.id);
   }
   if (!r.stops_nearby.empty()) {
     std::cout << fmt::format("Itinerant stops within {:g} min (the call {} them):\n", r.threshold_min * 1.5,
@@ -82,7 +85,8 @@ void print_creation(const ami::CreationCheck& r) {
   }
   if (!r.route.empty()) {
     std::cout << "Route to the nearest:";
-    for (auto& l : r.route) std::cout << fmt::format(" {} {:.1f} km;", l.name.empty() ? l.road_class : l.name, l.distance_m / 1000);
+    for (auto& l : r.route)
+      std::cout << fmt::format(" {} {:.1f} km;", l.name.empty() ? l.road_class : l.name, l.distance_m / 1000);
     std::cout << '\n';
   }
   std::cout << fmt::format("Data used: {}\n", r.data.to_json().dump());
@@ -107,8 +111,9 @@ void add_ami_commands(CLI::App& app, Globals& g) {
       return;
     }
     for (auto& c : all)
-      std::cout << fmt::format("{}  {}  {} to {}  creation: no place within {:g} min; development: open >= {:g} years, >= {:g} FTE\n",
-                               c.id, c.name, c.opens, c.closes, c.threshold_min, c.min_years_open, c.min_fte);
+      std::cout << fmt::format(
+          "{}  {}  {} to {}  creation: no place within {:g} min; development: open >= {:g} years, >= {:g} FTE\n", c.id,
+          c.name, c.opens, c.closes, c.threshold_min, c.min_years_open, c.min_fte);
   });
   auto nc = std::make_shared<ami::Call>();
   auto* add_call = ami_cmd->add_subcommand("add-call", "record a new call with its parameters");
@@ -119,13 +124,15 @@ void add_ami_commands(CLI::App& app, Globals& g) {
   add_call->add_option("--threshold", nc->threshold_min, "creation: minutes (default 20)");
   add_call->add_option("--min-years", nc->min_years_open, "development: years open (default 3)");
   add_call->add_option("--min-fte", nc->min_fte, "development: staff in FTE (default 0.5)");
-  add_call->add_option("--margin", nc->margin,
-                       "creation: the drive-time error applied to verdicts: median (default), p90 or none "
-                       "(a time within the margin of the threshold is 'to verify')")
+  add_call
+      ->add_option("--margin", nc->margin,
+                   "creation: the drive-time error applied to verdicts: median (default), p90 or none "
+                   "(a time within the margin of the threshold is 'to verify')")
       ->check(CLI::IsMember({"none", "median", "p90"}));
-  add_call->add_option("--itinerant-stops", nc->itinerant_stops,
-                       "creation: whether an itinerant stop within the threshold makes an area ineligible: ignore "
-                       "(default: a part-time stop is not a tiers-lieu open to all) or block")
+  add_call
+      ->add_option("--itinerant-stops", nc->itinerant_stops,
+                   "creation: whether an itinerant stop within the threshold makes an area ineligible: ignore "
+                   "(default: a part-time stop is not a tiers-lieu open to all) or block")
       ->check(CLI::IsMember({"ignore", "block"}));
   add_call->callback([&g, nc] {
     auto store = open_store(g);
@@ -139,7 +146,8 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     bool json = false;
   };
   auto ca = std::make_shared<CreationArgs>();
-  auto* cc = ami_cmd->add_subcommand("check-creation", "is a creation project eligible here (no open tiers-lieu within the threshold)?");
+  auto* cc = ami_cmd->add_subcommand("check-creation",
+                                     "is a creation project eligible here (no open tiers-lieu within the threshold)?");
   auto* at_opt = cc->add_option("--at", ca->at, "lon,lat (WGS84)");
   auto* com_opt = cc->add_option("--commune", ca->commune, "INSEE code or commune name (its centre)");
   auto* csv_opt = cc->add_option("--csv", ca->csv, "batch: CSV with columns id (optional) and lon, lat or insee");
@@ -155,8 +163,10 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     auto ctx = make_checker(g, ca->call, d);
     if (ca->csv.empty()) {
       auto r = ctx.checker->explain(parse_at(ca->at, ca->commune));
-      if (ca->json) std::cout << r.to_json().dump(2) << '\n';
-      else print_creation(r);
+      if (ca->json)
+        std::cout << r.to_json().dump(2) << '\n';
+      else
+        print_creation(r);
       return;
     }
     auto t = csv::read(ca->csv);
@@ -169,15 +179,18 @@ void add_ami_commands(CLI::App& app, Globals& g) {
       double lon = 0, lat = 0;
       if (c_lon >= 0 && !row.fields[c_lon].empty()) {
         if (!text::parse_double(row.fields[c_lon], lon) || lon < -180 || lon > 180)
-          throw InputError(Location{ca->csv, row.line, c_lon + 1, "lon"}, fmt::format("'{}' is not a longitude", row.fields[c_lon]));
+          throw InputError(Location{ca->csv, row.line, c_lon + 1, "lon"},
+                           fmt::format("'{}' is not a longitude", row.fields[c_lon]));
         if (!text::parse_double(row.fields[c_lat], lat) || lat < -90 || lat > 90)
-          throw InputError(Location{ca->csv, row.line, c_lat + 1, "lat"}, fmt::format("'{}' is not a latitude", row.fields[c_lat]));
+          throw InputError(Location{ca->csv, row.line, c_lat + 1, "lat"},
+                           fmt::format("'{}' is not a latitude", row.fields[c_lat]));
         points.push_back({id, {lon, lat}});
       } else if (c_insee >= 0) {
         auto& communes = territory::CommuneTable::bundled();
         auto code = communes.current_code(row.fields[c_insee]);
         if (code.empty())
-          throw InputError(Location{ca->csv, row.line, c_insee + 1, "insee"}, fmt::format("'{}' is not a commune of the region", row.fields[c_insee]));
+          throw InputError(Location{ca->csv, row.line, c_insee + 1, "insee"},
+                           fmt::format("'{}' is not a commune of the region", row.fields[c_insee]));
         points.push_back({id, communes.find(code)->centre});
       } else {
         throw InputError(Location{ca->csv, row.line, 0, {}}, "no position: give lon and lat, or insee");
@@ -203,9 +216,10 @@ void add_ami_commands(CLI::App& app, Globals& g) {
              ctx.call.id, fmt::format("{:08x}", r.data.graph_checksum), std::to_string(r.data.registry_revision)});
     }
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cerr << fmt::format("maillage: {} checks in {:.3f} s: {} eligible, {} not eligible, {} to verify, {} cannot "
-                             "decide\n", points.size(), s, counts["eligible"], counts["not_eligible"],
-                             counts["to_verify"], counts["cannot_decide"]);
+    std::cerr << fmt::format(
+        "maillage: {} checks in {:.3f} s: {} eligible, {} not eligible, {} to verify, {} cannot "
+        "decide\n",
+        points.size(), s, counts["eligible"], counts["not_eligible"], counts["to_verify"], counts["cannot_decide"]);
   });
 
   // check-development
@@ -224,25 +238,30 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     auto store = open_store(g);
     auto call = ami::get_call(store->db(), da->call);
     auto r = ami::check_development(store->get(da->place), da->place, d, call, store->revision(),
-                                  registry::current_charter(store->db(), d));
+                                    registry::current_charter(store->db(), d));
     if (da->json) {
       std::cout << r.to_json().dump(2) << '\n';
       return;
     }
     std::cout << fmt::format("{}: {}\n", r.verdict, r.reason);
-    for (auto& c : r.criteria) std::cout << fmt::format("  {:<14}{:<9} {} (rule: {})\n", c.name, c.verdict, c.value, c.rule);
-    std::cout << fmt::format("Data used: call {}, date {}, registry revision {}\n", r.call_id, r.date, r.registry_revision);
+    for (auto& c : r.criteria)
+      std::cout << fmt::format("  {:<14}{:<9} {} (rule: {})\n", c.name, c.verdict, c.value, c.rule);
+    std::cout << fmt::format("Data used: call {}, date {}, registry revision {}\n", r.call_id, r.date,
+                             r.registry_revision);
   });
 
   // applications
   struct AppArgs {
-    std::string kind, applicant, project, at, commune, place, call = ami::kDefaultCall, by, date, reason, status, decision;
+    std::string kind, applicant, project, at, commune, place, call = ami::kDefaultCall, by, date, reason, status,
+                                                              decision;
     int64_t id = 0;
     bool json = false, csv = false;
   };
   auto aa = std::make_shared<AppArgs>();
   auto* apply = ami_cmd->add_subcommand("apply", "create an application (a draft)");
-  apply->add_option("--kind", aa->kind, "creation or development")->required()->check(CLI::IsMember({"creation", "development"}));
+  apply->add_option("--kind", aa->kind, "creation or development")
+      ->required()
+      ->check(CLI::IsMember({"creation", "development"}));
   apply->add_option("--applicant", aa->applicant, "who applies")->required();
   apply->add_option("--project", aa->project, "project name")->required();
   apply->add_option("--at", aa->at, "creation: lon,lat");
@@ -253,7 +272,8 @@ void add_ami_commands(CLI::App& app, Globals& g) {
   apply->callback([&g, aa] {
     auto store = open_store(g);
     ami::Application a;
-    a.call_id = aa->call, a.kind = aa->kind, a.applicant = aa->applicant, a.project = aa->project, a.place_id = aa->place;
+    a.call_id = aa->call, a.kind = aa->kind, a.applicant = aa->applicant, a.project = aa->project,
+    a.place_id = aa->place;
     if (aa->kind == "creation") {
       if (aa->at.empty() && aa->commune.empty()) throw Error("a creation project needs --at or --commune");
       auto p = parse_at(aa->at, aa->commune, &a.insee_code);
@@ -262,7 +282,8 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     auto id = ami::Applications(store->db()).create(a, aa->by);
     std::cout << "application " << id << " created (draft)\n";
   });
-  auto* submit = ami_cmd->add_subcommand("submit", "submit an application: eligibility computed now and stored for good");
+  auto* submit =
+      ami_cmd->add_subcommand("submit", "submit an application: eligibility computed now and stored for good");
   submit->add_option("ID", aa->id, "application id")->required();
   submit->add_option("--date", aa->date, "submission date (default: today); refused outside the call window");
   submit->add_option("--by", aa->by, "who submits")->required();
@@ -281,11 +302,12 @@ void add_ami_commands(CLI::App& app, Globals& g) {
       eligibility = ctx.checker->explain({*a.lon, *a.lat}).to_json();
     } else {
       eligibility = ami::check_development(store->get(a.place_id), a.place_id, d, call, store->revision(),
-                                  registry::current_charter(store->db(), d)).to_json();
+                                           registry::current_charter(store->db(), d))
+                        .to_json();
     }
     apps.submit(aa->id, d, eligibility, aa->by);
-    std::cout << fmt::format("application {} submitted on {}: {} ({})\n", aa->id, d, eligibility["verdict"].get<std::string>(),
-                             eligibility["reason"].get<std::string>());
+    std::cout << fmt::format("application {} submitted on {}: {} ({})\n", aa->id, d,
+                             eligibility["verdict"].get<std::string>(), eligibility["reason"].get<std::string>());
   });
   auto transition = [&g, aa](const std::string& to) {
     return [&g, aa, to] {
@@ -303,14 +325,18 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     c->add_option("--by", aa->by, "who decides")->required();
     c->add_option("--reason", aa->reason, "why (required to reject or withdraw)");
   }
-  decide->add_option("DECISION", aa->decision, "accept or reject")->required()->check(CLI::IsMember({"accept", "reject"}));
+  decide->add_option("DECISION", aa->decision, "accept or reject")
+      ->required()
+      ->check(CLI::IsMember({"accept", "reject"}));
   review->callback(transition("under_review"));
   decide->callback(transition(""));
   withdraw->callback(transition("withdrawn"));
-  auto* confirm = ami_cmd->add_subcommand("confirm", "record the verdict of a creation eligibility found 'to verify' "
-                                                     "(the route checked)");
+  auto* confirm = ami_cmd->add_subcommand("confirm",
+                                          "record the verdict of a creation eligibility found 'to verify' "
+                                          "(the route checked)");
   confirm->add_option("ID", aa->id, "application id")->required();
-  confirm->add_option("VERDICT", aa->decision, "eligible or not_eligible")->required()
+  confirm->add_option("VERDICT", aa->decision, "eligible or not_eligible")
+      ->required()
       ->check(CLI::IsMember({"eligible", "not_eligible"}));
   confirm->add_option("--by", aa->by, "who checked")->required();
   confirm->add_option("--reason", aa->reason, "what was checked: the route, the time measured")->required();
@@ -339,7 +365,8 @@ void add_ami_commands(CLI::App& app, Globals& g) {
       return;
     }
     for (auto& x : apps)
-      std::cout << fmt::format("{:>5}  {:<12}{:<12}{:<30}{}\n", x.id, x.status, x.kind, x.project.substr(0, 29), x.applicant);
+      std::cout << fmt::format("{:>5}  {:<12}{:<12}{:<30}{}\n", x.id, x.status, x.kind, x.project.substr(0, 29),
+                               x.applicant);
     std::cout << apps.size() << " applications\n";
   });
   auto* show = ami_cmd->add_subcommand("show", "an application with its eligibility and its history");

@@ -19,7 +19,8 @@ using nlohmann::json;
 namespace {
 struct BookingArgs {
   std::string place, name, kind, desk_kind, email, plan = "standard", unit = "day", date, start, half, month, by,
-      channel = "phone", reason, from, to, valid_until, now, at, commune, day, intervals;
+                                                   channel = "phone", reason, from, to, valid_until, now, at, commune,
+                                                   day, intervals;
   int units = 1, hours = 1, cancel_hours = 24, weekday = 0, weeks = 1;
   int64_t resource = 0, member = 0, id = 0;
   std::optional<int> people;
@@ -30,7 +31,8 @@ struct BookingArgs {
 
 booking::Request request_of(const BookingArgs& a) {
   booking::Request r;
-  r.resource_id = a.resource, r.member_id = a.member, r.unit = a.unit, r.date = a.date, r.start = a.start;
+  r.resource_id = a.resource, r.member_id = a.member, r.unit = booking::unit_of(a.unit), r.date = a.date,
+  r.start = a.start;
   r.half = a.half, r.month = a.month, r.hours = a.hours, r.weeks = a.weeks;
   r.on_behalf = !a.by.empty();
   r.actor = r.on_behalf ? "manager:" + a.by : "member:" + std::to_string(a.member);
@@ -50,15 +52,16 @@ void print_booking(const booking::Booking& b, bool as_json) {
     std::cout << b.to_json().dump(2) << '\n';
     return;
   }
-  std::cout << fmt::format("booking {}: {} ({}) {} -> {}, {} {}, {}{}\n", b.id, b.resource_name, b.place_id, b.starts, b.ends,
-                           b.quantity, b.unit, b.status,
+  std::cout << fmt::format("booking {}: {} ({}) {} -> {}, {} {}, {}{}\n", b.id, b.resource_name, b.place_id, b.starts,
+                           b.ends, b.quantity, booking::key(b.unit), booking::key(b.status),
                            b.amount ? fmt::format(", {:.2f} EUR (plan {})", *b.amount, b.plan) : std::string());
 }
 }  // namespace
 
 void add_booking_commands(CLI::App& app, Globals& g) {
   auto a = std::make_shared<BookingArgs>();
-  auto* bk = app.add_subcommand("booking", "desks, rooms and machines of the places: set-up, bookings, calendars, occupancy, search");
+  auto* bk = app.add_subcommand(
+      "booking", "desks, rooms and machines of the places: set-up, bookings, calendars, occupancy, search");
   bk->require_subcommand(1);
   auto with_store = [&g](auto f) {
     return [&g, f] {
@@ -74,18 +77,22 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   hours->add_option("--hours-of-day", a->intervals, "e.g. 09:00-12:30,14:00-18:00 (empty: closed)");
   hours->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
     b.set_hours(a->place, a->weekday, booking::parse_intervals(a->intervals));
-    std::cout << fmt::format("{} weekday {}: {}\n", a->place, a->weekday, a->intervals.empty() ? "closed" : a->intervals);
+    std::cout << fmt::format("{} weekday {}: {}\n", a->place, a->weekday,
+                             a->intervals.empty() ? "closed" : a->intervals);
   }));
 
   auto* closure = bk->add_subcommand("closure", "a day the place is closed");
   closure->add_option("--place", a->place, "place id")->required();
   closure->add_option("--day", a->day, "YYYY-MM-DD")->required();
   closure->add_option("--reason", a->reason, "why");
-  closure->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) { b.add_closure(a->place, a->day, a->reason); }));
+  closure->callback(
+      with_store([a](registry::PlaceStore&, booking::Bookings& b) { b.add_closure(a->place, a->day, a->reason); }));
 
   auto* res = bk->add_subcommand("add-resource", "a desk pool, a room or a machine of a place");
   res->add_option("--place", a->place, "place id")->required();
-  res->add_option("--kind", a->kind, "desk, room or machine")->required()->check(CLI::IsMember({"desk", "room", "machine"}));
+  res->add_option("--kind", a->kind, "desk, room or machine")
+      ->required()
+      ->check(CLI::IsMember({"desk", "room", "machine"}));
   res->add_option("--desk-kind", a->desk_kind, "for desks: permanent, dropin or training");
   res->add_option("--name", a->name, "name shown to members")->required();
   res->add_option("--units", a->units, "desks in the pool, machines alike (rooms: 1)");
@@ -100,8 +107,10 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   res->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
     booking::Resource r;
     r.place_id = a->place, r.kind = a->kind, r.desk_kind = a->desk_kind, r.name = a->name, r.units = a->units;
-    r.people = a->people, r.training_required = a->training, r.auto_confirm = !a->approval, r.cancel_hours = a->cancel_hours;
-    r.price_hour = a->price_hour, r.price_half_day = a->price_half_day, r.price_day = a->price_day, r.price_month = a->price_month;
+    r.people = a->people, r.training_required = a->training, r.auto_confirm = !a->approval,
+    r.cancel_hours = a->cancel_hours;
+    r.price_hour = a->price_hour, r.price_half_day = a->price_half_day, r.price_day = a->price_day,
+    r.price_month = a->price_month;
     std::cout << fmt::format("resource {} added\n", b.add_resource(r));
   }));
 
@@ -125,25 +134,31 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   ship->add_option("--place", a->place, "place id")->required();
   ship->add_option("--plan", a->plan, "plan name (default standard)");
   ship->add_option("--discount", a->discount, "percent off the resource prices")->check(CLI::Range(0.0, 100.0));
-  ship->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) { b.add_membership(a->member, a->place, a->plan, a->discount); }));
+  ship->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+    b.add_membership(a->member, a->place, a->plan, a->discount);
+  }));
 
   auto* tr = bk->add_subcommand("training", "record that a member is trained on a machine");
   tr->add_option("--member", a->member, "member id")->required();
   tr->add_option("--resource", a->resource, "machine id")->required();
   tr->add_option("--valid-until", a->valid_until, "YYYY-MM-DD")->required();
   tr->add_option("--by", a->by, "who trained them")->required();
-  tr->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) { b.record_training(a->member, a->resource, a->valid_until, a->by); }));
+  tr->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+    b.record_training(a->member, a->resource, a->valid_until, a->by);
+  }));
 
   auto* book = bk->add_subcommand("book", "book a resource (refused when full, closed, not a member or untrained)");
   book->add_option("--resource", a->resource, "resource id")->required();
   book->add_option("--member", a->member, "member id")->required();
-  book->add_option("--unit", a->unit, "hour, half_day, day or month")->check(CLI::IsMember({"hour", "half_day", "day", "month"}));
+  book->add_option("--unit", a->unit, "hour, half_day, day or month")
+      ->check(CLI::IsMember({"hour", "half_day", "day", "month"}));
   book->add_option("--date", a->date, "YYYY-MM-DD (hour, half_day, day)");
   add_slot_options(book, *a);
   book->add_option("--month", a->month, "YYYY-MM (month)");
   book->add_option("--by", a->by, "a manager recording the booking on behalf of the member");
   book->add_option("--channel", a->channel, "how the member asked, with --by (phone, email, desk)");
-  book->add_option("--weeks", a->weeks, "book the same slot every week, N weeks in all (all or none; hour, half_day, day)")
+  book->add_option("--weeks", a->weeks,
+                   "book the same slot every week, N weeks in all (all or none; hour, half_day, day)")
       ->check(CLI::Range(1, 52));
   book->add_flag("--json", a->json_out, "JSON output (an array with --weeks)");
   book->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
@@ -161,14 +176,16 @@ void add_booking_commands(CLI::App& app, Globals& g) {
     c->add_option("--by", a->by, "who (member:ID or the manager's name)");
     return c;
   };
-  state("confirm", "confirm a requested booking (manager)")->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
-    b.confirm(a->id, a->by.empty() ? "manager" : a->by);
-    print_booking(b.get(a->id), false);
-  }));
+  state("confirm", "confirm a requested booking (manager)")
+      ->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+        b.confirm(a->id, a->by.empty() ? "manager" : a->by);
+        print_booking(b.get(a->id), false);
+      }));
   auto* cancel = state("cancel", "cancel a booking (a member until the resource's cancel-hours; --manager always)");
   cancel->add_flag("--manager", a->manager, "the place's manager cancels (no time limit)");
   cancel->add_option("--reason", a->reason, "why");
-  cancel->add_option("--now", a->now, "local time YYYY-MM-DDTHH:MM deciding the time limit (default: now, Europe/Paris)");
+  cancel->add_option("--now", a->now,
+                     "local time YYYY-MM-DDTHH:MM deciding the time limit (default: now, Europe/Paris)");
   cancel->add_flag("--series", a->series, "also cancel the later bookings of its weekly series");
   cancel->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
     auto who = a->by.empty() ? "member" : a->by;
@@ -198,7 +215,8 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   exp->add_option("--from", a->from, "YYYY-MM-DD");
   exp->add_option("--to", a->to, "YYYY-MM-DD (excluded)");
   auto listing = [a](booking::Bookings& b) {
-    return b.list(a->member, a->place, a->from.empty() ? "" : a->from + "T00:00", a->to.empty() ? "" : a->to + "T00:00");
+    return b.list(a->member, a->place, a->from.empty() ? "" : a->from + "T00:00",
+                  a->to.empty() ? "" : a->to + "T00:00");
   };
   list->callback(with_store([a, listing](registry::PlaceStore&, booking::Bookings& b) {
     auto all = listing(b);
@@ -208,7 +226,8 @@ void add_booking_commands(CLI::App& app, Globals& g) {
     }
     for (auto& x : all) print_booking(x, false);
   }));
-  exp->callback(with_store([listing](registry::PlaceStore&, booking::Bookings& b) { b.export_csv(listing(b), std::cout); }));
+  exp->callback(
+      with_store([listing](registry::PlaceStore&, booking::Bookings& b) { b.export_csv(listing(b), std::cout); }));
 
   auto* ical = bk->add_subcommand("ical", "iCalendar (RFC 5545) of a resource's or a member's bookings");
   ical->add_option("--resource", a->resource, "resource id");
@@ -218,7 +237,8 @@ void add_booking_commands(CLI::App& app, Globals& g) {
     std::cout << (a->resource > 0 ? b.icalendar_resource(a->resource) : b.icalendar_member(a->member));
   }));
 
-  auto* occ = bk->add_subcommand("occupancy", "utilisation of each resource and place for a month, and the anonymised regional aggregate");
+  auto* occ = bk->add_subcommand(
+      "occupancy", "utilisation of each resource and place for a month, and the anonymised regional aggregate");
   occ->add_option("--month", a->month, "YYYY-MM")->required();
   occ->add_flag("--json", a->json_out, "the regional aggregate as JSON");
   occ->callback(with_store([a](registry::PlaceStore& s, booking::Bookings&) {
@@ -237,7 +257,8 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   search->add_option("--at", a->at, "lon,lat");
   search->add_option("--commune", a->commune, "INSEE code or name (its centre)");
   search->add_option("--desk-kind", a->desk_kind, "permanent, dropin (default) or training");
-  search->add_option("--unit", a->unit, "hour, half_day or day (default day)")->check(CLI::IsMember({"hour", "half_day", "day"}));
+  search->add_option("--unit", a->unit, "hour, half_day or day (default day)")
+      ->check(CLI::IsMember({"hour", "half_day", "day"}));
   search->add_option("--date", a->date, "YYYY-MM-DD")->required();
   add_slot_options(search, *a);
   search->add_option("--minutes", a->minutes, "drive time limit (default 20)");
@@ -259,7 +280,8 @@ void add_booking_commands(CLI::App& app, Globals& g) {
       q.at = territory::CommuneTable::bundled().find(code)->centre;
     }
     q.desk_kind = a->desk_kind.empty() ? "dropin" : a->desk_kind;
-    q.unit = a->unit, q.date = a->date, q.start = a->start, q.half = a->half, q.hours = a->hours, q.max_minutes = a->minutes;
+    q.unit = booking::unit_of(a->unit), q.date = a->date, q.start = a->start, q.half = a->half, q.hours = a->hours,
+    q.max_minutes = a->minutes;
     auto found = booking::find_free_desks(b, store->list({}), graph, snapper, s, q);
     if (a->json_out) {
       json arr = json::array();

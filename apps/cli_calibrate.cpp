@@ -39,11 +39,13 @@ std::vector<routing::TripPair> read_pairs(const std::string& path) {
   std::vector<routing::TripPair> out;
   int co = t.column("origin_insee"), cd = t.column("destination_insee"), cm = t.column("minutes");
   int olon = t.column("origin_lon"), olat = t.column("origin_lat"), dlon = t.column("destination_lon"),
-      dlat = t.column("destination_lat"), cs = t.column("seconds"), on = t.column("origin"), dn = t.column("destination");
+      dlat = t.column("destination_lat"), cs = t.column("seconds"), on = t.column("origin"),
+      dn = t.column("destination");
   bool by_code = co >= 0 && cd >= 0 && cm >= 0, by_point = olon >= 0 && olat >= 0 && dlon >= 0 && dlat >= 0 && cs >= 0;
   if (!by_code && !by_point)
-    throw InputError(Location{path, 1, 0, {}}, "expected columns origin_insee, destination_insee, minutes or "
-                                                "origin_lon, origin_lat, destination_lon, destination_lat, seconds");
+    throw InputError(Location{path, 1, 0, {}},
+                     "expected columns origin_insee, destination_insee, minutes or "
+                     "origin_lon, origin_lat, destination_lon, destination_lat, seconds");
   for (auto& r : t.rows) {
     routing::TripPair p;
     p.source = name;
@@ -69,8 +71,11 @@ std::vector<routing::TripPair> read_pairs(const std::string& path) {
 
 json stats_json(const routing::BandStats& b) {
   auto one = [](const routing::ErrorStats& s) { return json{{"pairs", s.n}, {"median", s.median}, {"p90", s.p90}}; };
-  return {{"all", one(b.all)}, {"under_30_min", one(b.under30)}, {"30_to_60_min", one(b.from30to60)},
-          {"over_60_min", one(b.over60)}, {"unroutable_pairs", b.unroutable}};
+  return {{"all", one(b.all)},
+          {"under_30_min", one(b.under30)},
+          {"30_to_60_min", one(b.from30to60)},
+          {"over_60_min", one(b.over60)},
+          {"unroutable_pairs", b.unroutable}};
 }
 
 void print_stats(const std::string& label, const routing::BandStats& b) {
@@ -86,7 +91,8 @@ void calibrate(const Globals& g, const CalArgs& a) {
   auto profile_json = graph.profile_json.empty() ? io::read_file(bundled_profile_path()) : graph.profile_json;
   auto profile = graph_profile(graph);
   std::vector<routing::TripPair> pairs;
-  auto files = a.pairs.empty() ? std::vector<std::string>{paths::data_file("validation/drive_times_calibration.csv")} : a.pairs;
+  auto files =
+      a.pairs.empty() ? std::vector<std::string>{paths::data_file("validation/drive_times_calibration.csv")} : a.pairs;
   for (auto& f : files) {
     auto more = read_pairs(f);
     pairs.insert(pairs.end(), more.begin(), more.end());
@@ -108,7 +114,10 @@ void calibrate(const Globals& g, const CalArgs& a) {
                              a.fit ? "   fitted  held-out" : "");
   for (size_t i = 0; i < pairs.size(); ++i) {
     auto& p = pairs[i];
-    json row{{"origin", p.origin}, {"destination", p.destination}, {"source", p.source}, {"reference_min", p.ref_min},
+    json row{{"origin", p.origin},
+             {"destination", p.destination},
+             {"source", p.source},
+             {"reference_min", p.ref_min},
              {"engine_min", num(rep.before_min[i])}};
     if (a.fit) row["fitted_min"] = num(rep.fitted_min[i]), row["held_out_min"] = num(rep.cv_min[i]);
     rows.push_back(row);
@@ -143,10 +152,15 @@ void calibrate(const Globals& g, const CalArgs& a) {
     }
     if (!a.write_profile.empty()) {
       auto j = rep.fitted.to_json(json::parse(profile_json));
-      j["calibration"] = {{"date", date::today()}, {"files", files}, {"pairs", pairs.size()}, {"folds", rep.folds},
-                          {"in_sample", stats_json(rep.in_sample)}, {"cross_validated", stats_json(rep.cross_validated)},
-                          {"why", "graph calibrate --fit: the error a time computed with this profile carries (the "
-                                  "held-out figures: each pair predicted by a profile fitted without it)"}};
+      j["calibration"] = {{"date", date::today()},
+                          {"files", files},
+                          {"pairs", pairs.size()},
+                          {"folds", rep.folds},
+                          {"in_sample", stats_json(rep.in_sample)},
+                          {"cross_validated", stats_json(rep.cross_validated)},
+                          {"why",
+                           "graph calibrate --fit: the error a time computed with this profile carries (the "
+                           "held-out figures: each pair predicted by a profile fitted without it)"}};
       io::write_file_atomic(a.write_profile, j.dump(2) + "\n");
       if (!a.json) std::cout << "fitted profile written to " << a.write_profile << '\n';
     }
@@ -158,8 +172,9 @@ void calibrate(const Globals& g, const CalArgs& a) {
 
 void add_calibrate_command(CLI::App* graph, Globals& g) {
   auto ca = std::make_shared<CalArgs>();
-  auto* cal = graph->add_subcommand("calibrate", "compare engine times with reference trip times; --fit fits the "
-                                                 "skeleton speeds and reports the cross-validated error");
+  auto* cal = graph->add_subcommand("calibrate",
+                                    "compare engine times with reference trip times; --fit fits the "
+                                    "skeleton speeds and reports the cross-validated error");
   cal->add_option("--pairs", ca->pairs,
                   "reference trips CSV, repeatable: origin_insee, destination_insee, minutes, or origin_lon, "
                   "origin_lat, destination_lon, destination_lat, seconds (default: "

@@ -71,9 +71,7 @@ std::unique_ptr<registry::PlaceStore> open_store(const Globals& g) {
 
 std::string bundled_profile_path() { return paths::data_file("profiles/car.json"); }
 
-std::vector<std::string> bundled_skeleton() {
-  return territory::road_skeleton_paths();
-}
+std::vector<std::string> bundled_skeleton() { return territory::road_skeleton_paths(); }
 
 std::string graph_path(const Globals& g) {
   if (!g.graph.empty()) return g.graph;
@@ -84,7 +82,8 @@ std::string graph_path(const Globals& g) {
 std::optional<geo::LonLat> parse_lonlat(const std::string& s, const std::string& label) {
   auto parts = text::split_list(s, ",");
   double lon = 0, lat = 0;
-  if (parts.size() != 2 || !text::parse_double(parts[0], lon) || !text::parse_double(parts[1], lat)) return std::nullopt;
+  if (parts.size() != 2 || !text::parse_double(parts[0], lon) || !text::parse_double(parts[1], lat))
+    return std::nullopt;
   if (lon < -180 || lon > 180 || lat < -90 || lat > 90)
     throw Error(fmt::format("{}'{}': lon,lat out of range (WGS84 degrees)", label, s));
   return geo::LonLat{lon, lat};
@@ -118,10 +117,12 @@ OpenPlaces open_places_engine(const Globals& g, const std::string& d) {
 
 roads::LocalLayer bundled_local_layer() {
   // The outlines are read once: their shared edges make the neighbours, their unshared ones the shore.
-  auto edges = territory::read_outline_edges(territory::data_path(territory::config().commune_outlines, "commune_outlines"));
+  auto edges =
+      territory::read_outline_edges(territory::data_path(territory::config().commune_outlines, "commune_outlines"));
   auto n = territory::commune_neighbours(territory::CommuneTable::bundled(), edges);
   auto land = std::make_shared<territory::LandMask>(edges, territory::water_barriers_path());
-  return {std::move(n.centres), std::move(n.adjacent), [land](geo::LonLat a, geo::LonLat b) { return land->on_land(a, b); }};
+  return {std::move(n.centres), std::move(n.adjacent),
+          [land](geo::LonLat a, geo::LonLat b) { return land->on_land(a, b); }};
 }
 
 roads::RoadGraph open_graph(const Globals& g) {

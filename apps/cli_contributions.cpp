@@ -31,14 +31,16 @@ void after_decision(registry::PlaceStore& store, moderation::Moderation& mod, in
   auto c = *mod.get(id);
   if (!c.email.empty()) {
     auto cfg = mail::Config::from_env();
-    mail::Outbox(store.db()).enqueue(mail::render(
-        "contribution_decided", c.email,
-        {{"name", c.name}, {"place", mod.place_label(c)}, {"decision", decision},
-         {"comment", c.reason.empty() ? "" : "Commentaire de l'équipe : " + c.reason},
-         {"link", cfg.public_url + "/#" + fragment}}));
+    mail::Outbox(store.db())
+        .enqueue(mail::render("contribution_decided", c.email,
+                              {{"name", c.name},
+                               {"place", mod.place_label(c)},
+                               {"decision", decision},
+                               {"comment", c.reason.empty() ? "" : "Commentaire de l'équipe : " + c.reason},
+                               {"link", cfg.public_url + "/#" + fragment}}));
   }
-  accounts::audit(store.db(), {0, "", cli_actor(), "command line", "contributions " + c.status,
-                               std::to_string(id), 0, "", c.result_place_id});
+  accounts::audit(store.db(), {0, "", cli_actor(), "command line", "contributions " + c.status, std::to_string(id), 0,
+                               "", c.result_place_id});
   std::cout << fmt::format("contribution {}: {}{}\n", id, c.status,
                            c.result_place_id.empty() ? "" : " (" + c.result_place_id + ")");
 }
@@ -75,7 +77,8 @@ void show(moderation::Moderation& mod, int64_t id, std::string against, bool as_
     auto j = moderation::to_json(*c, true);
     j["diff"] = json::array();
     for (auto& d : diff)
-      j["diff"].push_back({{"field", d.field}, {"current", d.current}, {"proposed", d.proposed}, {"changed", d.changed}});
+      j["diff"].push_back(
+          {{"field", d.field}, {"current", d.current}, {"proposed", d.proposed}, {"changed", d.changed}});
     std::cout << j.dump(2) << '\n';
     return;
   }
@@ -96,8 +99,9 @@ void show(moderation::Moderation& mod, int64_t id, std::string against, bool as_
 }
 
 void add_moderation(CLI::App& app, Globals& g) {
-  auto* m = app.add_subcommand("contributions", "the moderation queue of the public contributions (new places, "
-                                                "corrections): list, show, accept, reject, merge");
+  auto* m = app.add_subcommand("contributions",
+                               "the moderation queue of the public contributions (new places, "
+                               "corrections): list, show, accept, reject, merge");
   m->require_subcommand(1);
   struct Args {
     std::string status, against, reason, duplicate_of, into, email;
@@ -123,10 +127,12 @@ void add_moderation(CLI::App& app, Globals& g) {
       std::cout << json{{"items", out}, {"total", total}, {"counts", mod.counts()}}.dump(2) << '\n';
       return;
     }
-    std::cout << fmt::format("{:>5}  {:<10} {:<10} {:<19} {:<36} {}\n", "ID", "KIND", "STATUS", "RECEIVED", "PLACE", "FLAGS");
+    std::cout << fmt::format("{:>5}  {:<10} {:<10} {:<19} {:<36} {}\n", "ID", "KIND", "STATUS", "RECEIVED", "PLACE",
+                             "FLAGS");
     for (auto& c : items)
-      std::cout << fmt::format("{:>5}  {:<10} {:<10} {:<19} {} {}\n", c.id, c.kind, c.status, c.created_at.substr(0, 19),
-                               pad(mod.place_label(c), 36), c.candidates.empty() ? "" : "likely duplicate");
+      std::cout << fmt::format("{:>5}  {:<10} {:<10} {:<19} {} {}\n", c.id, c.kind, c.status,
+                               c.created_at.substr(0, 19), pad(mod.place_label(c), 36),
+                               c.candidates.empty() ? "" : "likely duplicate");
     auto counts = mod.counts();
     std::cout << fmt::format("{} of {} shown; pending {}, accepted {}, rejected {}, duplicate {}, withdrawn {}\n",
                              items.size(), total, counts["pending"], counts["accepted"], counts["rejected"],
@@ -135,8 +141,9 @@ void add_moderation(CLI::App& app, Globals& g) {
 
   auto* s = m->add_subcommand("show", "one contribution beside the current record, field by field");
   s->add_option("ID", a->id, "contribution number")->required();
-  s->add_option("--against", a->against, "the place to compare with (default: the corrected place, else the first "
-                                          "likely duplicate)");
+  s->add_option("--against", a->against,
+                "the place to compare with (default: the corrected place, else the first "
+                "likely duplicate)");
   s->add_flag("--json", a->json, "print JSON");
   s->callback([&g, a] {
     auto store = open_store(g);
@@ -188,11 +195,14 @@ void add_moderation(CLI::App& app, Globals& g) {
   ex->add_option("EMAIL", a->email, "the contributor's address")->required();
   ex->callback([&g, a] {
     auto store = open_store(g);
-    std::cout << moderation::Moderation(*store, validator()).personal_data(accounts::normalise_email(a->email, "EMAIL")).dump(2)
+    std::cout << moderation::Moderation(*store, validator())
+                     .personal_data(accounts::normalise_email(a->email, "EMAIL"))
+                     .dump(2)
               << '\n';
   });
-  auto* er = m->add_subcommand("erase-person", "erase a contributor's name, address and client address (GDPR); "
-                                               "their proposals stay, anonymous");
+  auto* er = m->add_subcommand("erase-person",
+                               "erase a contributor's name, address and client address (GDPR); "
+                               "their proposals stay, anonymous");
   er->add_option("EMAIL", a->email, "the contributor's address")->required();
   er->callback([&g, a] {
     auto store = open_store(g);

@@ -32,15 +32,20 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     PartTimeArgs pt;
   };
   auto a = std::make_shared<Args>();
-  auto* cov = app.add_subcommand("coverage", "drive time from every inhabitant to the nearest open tiers-lieu: share "
-                                             "within the threshold, departments, distribution, zones blanches, communes");
-  cov->add_option("--threshold", a->threshold, "minutes (default 20; a time equal to it is within)")->check(CLI::Range(1.0, 600.0));
+  auto* cov = app.add_subcommand("coverage",
+                                 "drive time from every inhabitant to the nearest open tiers-lieu: share "
+                                 "within the threshold, departments, distribution, zones blanches, communes");
+  cov->add_option("--threshold", a->threshold, "minutes (default 20; a time equal to it is within)")
+      ->check(CLI::Range(1.0, 600.0));
   cov->add_option("--date", a->date, "places open at this date (default: today)");
-  cov->add_option("--population", a->population, "grid (the territory's population grid cells, default) or communes (legal population at commune centres)")
+  cov->add_option(
+         "--population", a->population,
+         "grid (the territory's population grid cells, default) or communes (legal population at commune centres)")
       ->check(CLI::IsMember({"grid", "communes"}));
   cov->add_flag("--json", a->json, "the whole report as JSON (communes included)");
   cov->add_flag("--csv", a->csv, "one row per commune (CSV)");
-  cov->add_option("--geojson", a->geojson, "cells: every population point with its time and place; zones: the zones blanches")
+  cov->add_option("--geojson", a->geojson,
+                  "cells: every population point with its time and place; zones: the zones blanches")
       ->check(CLI::IsMember({"cells", "zones"}));
   cov->add_option("--top", a->top, "zones blanches listed in the table (default 10)");
   add_part_time_options(cov, a->pt);
@@ -67,7 +72,8 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
       planning::suggest_zone_sites(engine, r, coverage::threshold_ms(a->threshold));
     json part_time = nullptr;  // permanent and part-time (not with --open-at: the stops then count as places)
     if (a->pt.open_at.empty()) {
-      auto pt = coverage::part_time(engine, timed.sites, {coverage::threshold_ms(a->threshold), timed.days, a->pt.min_hours});
+      auto pt =
+          coverage::part_time(engine, timed.sites, {coverage::threshold_ms(a->threshold), timed.days, a->pt.min_hours});
       pt.period_from = timed.monday;
       part_time = coverage::to_json(pt);
     }
@@ -81,17 +87,21 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
     }
     if (a->csv) {
       csv::Writer w(std::cout);
-      w.row({"insee", "name", "dep", "population", "centre_minutes", "centre_place_id", "mean_minutes", "covered_share"});
+      w.row(
+          {"insee", "name", "dep", "population", "centre_minutes", "centre_place_id", "mean_minutes", "covered_share"});
       for (auto& c : r.communes)
         w.row({c.insee, c.name, c.dep, fmt::format("{:.0f}", c.population),
                c.centre_ms == roads::kInfinity ? "" : fmt::format("{:.2f}", c.centre_ms / 60000.0),
                c.centre_place == roads::kInvalid ? "" : places[c.centre_place].id,
-               c.mean_minutes < 0 ? "" : fmt::format("{:.2f}", c.mean_minutes), fmt::format("{:.4f}", c.covered_share)});
+               c.mean_minutes < 0 ? "" : fmt::format("{:.2f}", c.mean_minutes),
+               fmt::format("{:.4f}", c.covered_share)});
       return;
     }
     if (!a->geojson.empty()) {
-      if (a->geojson == "zones" && source != territory::PopulationSource::Grid) throw Error("--geojson zones needs --population grid");
-      auto fc = a->geojson == "cells" ? coverage::cells_geojson(engine, places, a->threshold) : coverage::zones_geojson(engine, r);
+      if (a->geojson == "zones" && source != territory::PopulationSource::Grid)
+        throw Error("--geojson zones needs --population grid");
+      auto fc = a->geojson == "cells" ? coverage::cells_geojson(engine, places, a->threshold)
+                                      : coverage::zones_geojson(engine, r);
       std::cout << fc.dump() << '\n';
       return;
     }
@@ -100,20 +110,24 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
                              r.places_open, r.threshold_min);
     std::cout << fmt::format("Population: {}\n", r.population_description);
     if (!r.unsnapped_places.empty())
-      std::cout << fmt::format("Places too far from the road network (left out): {}\n", fmt::join(r.unsnapped_places, ", "));
-    std::cout << fmt::format("\n{:.0f} of {:.0f} inhabitants within {:g} min: {:.1f} %; {:.0f} cannot reach any place by road\n\n",
-                             r.covered, r.population, r.threshold_min, 100 * r.share(), r.unreachable);
+      std::cout << fmt::format("Places too far from the road network (left out): {}\n",
+                               fmt::join(r.unsnapped_places, ", "));
+    std::cout << fmt::format(
+        "\n{:.0f} of {:.0f} inhabitants within {:g} min: {:.1f} %; {:.0f} cannot reach any place by road\n\n",
+        r.covered, r.population, r.threshold_min, 100 * r.share(), r.unreachable);
     if (r.margin_fraction > 0)
-      std::cout << fmt::format("With every time {:.1f} % longer or shorter (the profile's cross-validated median error): "
-                               "{:.1f} % to {:.1f} %\n\n",
-                               100 * r.margin_fraction, 100 * r.covered_low / r.population,
-                               100 * r.covered_high / r.population);
-    std::cout << fmt::format("{:<4}{:<24}{:>12}{:>12}{:>8}{:>8}\n", "DEP", "", "population", "within", "share", "places");
+      std::cout << fmt::format(
+          "With every time {:.1f} % longer or shorter (the profile's cross-validated median error): "
+          "{:.1f} % to {:.1f} %\n\n",
+          100 * r.margin_fraction, 100 * r.covered_low / r.population, 100 * r.covered_high / r.population);
+    std::cout << fmt::format("{:<4}{:<24}{:>12}{:>12}{:>8}{:>8}\n", "DEP", "", "population", "within", "share",
+                             "places");
     for (auto& dd : r.departments)
-      std::cout << fmt::format("{:<4}{:<24}{:>12.0f}{:>12.0f}{:>7.1f}%{:>8}\n", dd.dep, dd.name, dd.population, dd.covered,
-                               dd.population > 0 ? 100 * dd.covered / dd.population : 0.0, dd.places);
+      std::cout << fmt::format("{:<4}{:<24}{:>12.0f}{:>12.0f}{:>7.1f}%{:>8}\n", dd.dep, dd.name, dd.population,
+                               dd.covered, dd.population > 0 ? 100 * dd.covered / dd.population : 0.0, dd.places);
     if (!part_time.is_null()) print_part_time(part_time);
-    if (!a->pt.open_at.empty()) std::cout << fmt::format("\nOpen at {}: fixed places, and the itinerant stops served then\n", a->pt.open_at);
+    if (!a->pt.open_at.empty())
+      std::cout << fmt::format("\nOpen at {}: fixed places, and the itinerant stops served then\n", a->pt.open_at);
     std::cout << "\nDrive time deciles (min):";
     for (double m : r.deciles_min) std::cout << fmt::format(" {:.1f}", m);
     std::cout << "\nPopulation by 5-minute band:";
@@ -127,8 +141,9 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
         auto& z = r.zones[k];
         std::vector<std::string> names;
         for (auto& [code, pop] : z.main_communes) names.push_back(territory::CommuneTable::bundled().find(code)->name);
-        std::string near = z.nearest_place == roads::kInvalid ? "-"
-                           : fmt::format("{} ({:.1f} min)", places[z.nearest_place].name, z.nearest_ms / 60000.0);
+        std::string near = z.nearest_place == roads::kInvalid
+                               ? "-"
+                               : fmt::format("{} ({:.1f} min)", places[z.nearest_place].name, z.nearest_ms / 60000.0);
         std::string communes = fmt::format("{}", fmt::join(names, ", "));
         if (communes.size() > 35) communes = communes.substr(0, 32) + "...";
         if (near.size() > 33) near = near.substr(0, 30) + "...";
@@ -147,10 +162,12 @@ void add_indicators_command(CLI::App& app, Globals& g) {
     bool json = false, no_history = false;
   };
   auto a = std::make_shared<Args>();
-  auto* ind = app.add_subcommand("indicators", "open places by type and department, inhabitants per place, share in "
-                                               "rural areas, and the same by year with the coverage share");
+  auto* ind = app.add_subcommand("indicators",
+                                 "open places by type and department, inhabitants per place, share in "
+                                 "rural areas, and the same by year with the coverage share");
   ind->add_option("--date", a->date, "date (default: today)");
-  ind->add_option("--threshold", a->threshold, "minutes for the coverage share by year (default 20)")->check(CLI::Range(1.0, 600.0));
+  ind->add_option("--threshold", a->threshold, "minutes for the coverage share by year (default 20)")
+      ->check(CLI::Range(1.0, 600.0));
   ind->add_flag("--no-history", a->no_history, "only the date itself");
   ind->add_flag("--json", a->json, "JSON output");
   ind->callback([&g, a] {
@@ -165,7 +182,8 @@ void add_indicators_command(CLI::App& app, Globals& g) {
     if (!a->no_history) {
       graph = std::make_unique<roads::RoadGraph>(open_graph(g));
       snapper = std::make_unique<routing::Snapper>(*graph, routing::SnapOptions::from(graph_profile(*graph)));
-      engine = std::make_unique<coverage::Engine>(*graph, *snapper, territory::bundled_points(territory::PopulationSource::Grid),
+      engine = std::make_unique<coverage::Engine>(*graph, *snapper,
+                                                  territory::bundled_points(territory::PopulationSource::Grid),
                                                   territory::CommuneTable::bundled());
     }
     auto r = coverage::compute_indicators(all, d, engine.get(), a->threshold, !a->no_history);
@@ -173,28 +191,34 @@ void add_indicators_command(CLI::App& app, Globals& g) {
       std::cout << coverage::indicators_json(r, store->revision()).dump(2) << '\n';
       return;
     }
-    std::cout << fmt::format("Indicators on {} (registry revision {}): {} open places", r.date, store->revision(), r.open_places);
+    std::cout << fmt::format("Indicators on {} (registry revision {}): {} open places", r.date, store->revision(),
+                             r.open_places);
     if (r.itinerant_places > 0) std::cout << fmt::format(" (and {} itinerant)", r.itinerant_places);
-    if (r.open_without_opening_date) std::cout << fmt::format(" ({} with no known opening date)", r.open_without_opening_date);
-    std::cout << fmt::format("\nInhabitants per open place: {} (population: {})\n",
-                             r.inhabitants_per_place < 0 ? std::string("-") : fmt::format("{:.0f}", r.inhabitants_per_place),
-                             r.population_source);
+    if (r.open_without_opening_date)
+      std::cout << fmt::format(" ({} with no known opening date)", r.open_without_opening_date);
+    std::cout << fmt::format(
+        "\nInhabitants per open place: {} (population: {})\n",
+        r.inhabitants_per_place < 0 ? std::string("-") : fmt::format("{:.0f}", r.inhabitants_per_place),
+        r.population_source);
     std::cout << "By type:";
     for (auto& [t, n] : r.by_type) std::cout << fmt::format(" {} {};", t, n);
-    std::cout << fmt::format("\nBy degree of urbanisation of their commune: cities {}, towns and suburbs {}, rural {} "
-                             "({:.0f} % rural)\n\n", r.by_urbanisation["city"], r.by_urbanisation["town_suburb"],
-                             r.by_urbanisation["rural"], 100 * r.rural_share);
+    std::cout << fmt::format(
+        "\nBy degree of urbanisation of their commune: cities {}, towns and suburbs {}, rural {} "
+        "({:.0f} % rural)\n\n",
+        r.by_urbanisation["city"], r.by_urbanisation["town_suburb"], r.by_urbanisation["rural"], 100 * r.rural_share);
     std::cout << fmt::format("{:<4}{:<24}{:>8}{:>14}{:>20}\n", "DEP", "", "places", "population", "inhabitants/place");
     for (auto& x : r.departments)
-      std::cout << fmt::format("{:<4}{:<24}{:>8}{:>14.0f}{:>20}\n", x.dep, x.name, x.open_places, x.population,
-                               x.inhabitants_per_place < 0 ? std::string("-") : fmt::format("{:.0f}", x.inhabitants_per_place));
+      std::cout << fmt::format(
+          "{:<4}{:<24}{:>8}{:>14.0f}{:>20}\n", x.dep, x.name, x.open_places, x.population,
+          x.inhabitants_per_place < 0 ? std::string("-") : fmt::format("{:.0f}", x.inhabitants_per_place));
     if (!r.history.empty()) {
       std::cout << fmt::format("\n{:<12}{:>8}{:>20}{:>18}\n", "date", "places", "inhabitants/place",
                                fmt::format("within {:g} min", r.threshold_min));
       for (auto& y : r.history)
-        std::cout << fmt::format("{:<12}{:>8}{:>20}{:>17.1f}%\n", y.date, y.open_places,
-                                 y.inhabitants_per_place < 0 ? std::string("-") : fmt::format("{:.0f}", y.inhabitants_per_place),
-                                 100 * y.coverage_share);
+        std::cout << fmt::format(
+            "{:<12}{:>8}{:>20}{:>17.1f}%\n", y.date, y.open_places,
+            y.inhabitants_per_place < 0 ? std::string("-") : fmt::format("{:.0f}", y.inhabitants_per_place),
+            100 * y.coverage_share);
     }
   });
 }

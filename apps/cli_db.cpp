@@ -17,8 +17,9 @@ void add_db_commands(CLI::App& app, Globals& g) {
   db->require_subcommand(1);
 
   auto to = std::make_shared<std::string>();
-  auto* backup = db->add_subcommand("backup", "copy the registry into FILE while it is in use (SQLite online backup); "
-                                              "the copy is checked before it replaces FILE");
+  auto* backup = db->add_subcommand("backup",
+                                    "copy the registry into FILE while it is in use (SQLite online backup); "
+                                    "the copy is checked before it replaces FILE");
   backup->add_option("FILE", *to, "the copy to write (e.g. /var/backups/maillage/maillage-$(date +%F).db)")->required();
   backup->callback([&g, to] {
     auto path = db_path(g);
@@ -30,8 +31,9 @@ void add_db_commands(CLI::App& app, Globals& g) {
   });
 
   auto from = std::make_shared<std::string>();
-  auto* restore = db->add_subcommand("restore", "replace the registry's content with a backup FILE (stop the "
-                                                "server first: it keeps answers cached by revision)");
+  auto* restore = db->add_subcommand("restore",
+                                     "replace the registry's content with a backup FILE (stop the "
+                                     "server first: it keeps answers cached by revision)");
   restore->add_option("FILE", *from, "a file written by `maillage db backup`")->required();
   restore->callback([&g, from] {
     auto path = db_path(g);

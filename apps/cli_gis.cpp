@@ -31,16 +31,19 @@ struct GisArgs {
 };
 
 void write_out(const std::string& path, const std::string& text) {
-  if (path.empty()) std::cout << text << '\n';
-  else io::write_file_atomic(path, text + "\n");
+  if (path.empty())
+    std::cout << text << '\n';
+  else
+    io::write_file_atomic(path, text + "\n");
 }
 
 }  // namespace
 
 void add_gis_commands(CLI::App& app, Globals& g) {
   auto a = std::make_shared<GisArgs>();
-  auto* iso = app.add_subcommand("isochrones", "service areas of the open places: the territory within each drive-time "
-                                               "break, as GeoJSON (FacilityID, Name, FromBreak, ToBreak)");
+  auto* iso = app.add_subcommand("isochrones",
+                                 "service areas of the open places: the territory within each drive-time "
+                                 "break, as GeoJSON (FacilityID, Name, FromBreak, ToBreak)");
   iso->add_option("--breaks", a->breaks, "minutes, increasing (default 10,20,30)");
   iso->add_option("--place", a->place, "one place id (default: every open place)");
   iso->add_option("--date", a->date, "places open at this date (default: today)");
@@ -52,8 +55,9 @@ void add_gis_commands(CLI::App& app, Globals& g) {
     write_out(a->out, coverage::service_areas_geojson(areas).dump());
   });
 
-  auto* gp = app.add_subcommand("gpkg", "a GeoPackage in Lambert-93 (EPSG:2154) for QGIS and ArcGIS: layers places, "
-                                        "cells (1 km, with their time), zones_blanches and service_areas");
+  auto* gp = app.add_subcommand("gpkg",
+                                "a GeoPackage in Lambert-93 (EPSG:2154) for QGIS and ArcGIS: layers places, "
+                                "cells (1 km, with their time), zones_blanches and service_areas");
   gp->add_option("FILE", a->out, "the .gpkg to write (replaced)")->required();
   gp->add_option("--date", a->date, "places open at this date (default: today)");
   gp->add_option("--threshold", a->threshold, "minutes (default 20)")->check(CLI::Range(1.0, 600.0));

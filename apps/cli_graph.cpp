@@ -34,7 +34,8 @@ geo::LonLat parse_point(const std::string& s) {
   if (auto p = parse_lonlat(s)) return *p;
   auto& communes = territory::CommuneTable::bundled();
   auto code = communes.resolve(s);
-  if (code.empty()) throw Error(fmt::format("'{}' is neither lon,lat nor an INSEE code or commune name of the region", s));
+  if (code.empty())
+    throw Error(fmt::format("'{}' is neither lon,lat nor an INSEE code or commune name of the region", s));
   return communes.find(code)->centre;
 }
 
@@ -58,10 +59,12 @@ void add_graph_commands(CLI::App& app, Globals& g) {
   auto ba = std::make_shared<BuildArgs>();
   auto* build = graph->add_subcommand("build", "build a graph file from an OSM extract or the regional skeleton");
   auto* osm_opt = build->add_option("--osm", ba->osm, "OpenStreetMap extract (.osm.pbf, .osm, .opl)");
-  auto* sk_opt = build->add_option("--skeleton", ba->skeleton, "Travel Mapping waypoint CSV(s) (default: the bundled regional skeleton)");
+  auto* sk_opt = build->add_option("--skeleton", ba->skeleton,
+                                   "Travel Mapping waypoint CSV(s) (default: the bundled regional skeleton)");
   osm_opt->excludes(sk_opt);
   build->add_option("--profile", ba->profile, "car profile JSON (default: data/profiles/car.json)");
-  build->add_option("-o,--output", ba->out, "graph file to write (default: --graph, $MAILLAGE_GRAPH or maillage.graph)");
+  build->add_option("-o,--output", ba->out,
+                    "graph file to write (default: --graph, $MAILLAGE_GRAPH or maillage.graph)");
   build->add_flag("--json", ba->json, "print the build report as JSON");
   build->add_flag("--no-local-layer", ba->no_local,
                   "skeleton graphs: the numbered roads only, without the modelled local roads (commune centres linked "
@@ -82,11 +85,21 @@ void add_graph_commands(CLI::App& app, Globals& g) {
     graph.save(out);
     double secs = seconds_since(t0);
     if (ba->json) {
-      std::cout << json{{"output", out}, {"nodes", rep.nodes}, {"edges", rep.edges}, {"arcs", rep.arcs},
-                        {"km", rep.total_km}, {"components", rep.components}, {"main_component_nodes", rep.main_nodes},
-                        {"dropped_nodes", rep.dropped_nodes}, {"dropped_edges", rep.dropped_edges},
-                        {"dropped_km", rep.dropped_km}, {"local_links", rep.local_links},
-                        {"local_links_refused", rep.local_links_refused}, {"seconds", secs}}.dump(2) << '\n';
+      std::cout << json{{"output", out},
+                        {"nodes", rep.nodes},
+                        {"edges", rep.edges},
+                        {"arcs", rep.arcs},
+                        {"km", rep.total_km},
+                        {"components", rep.components},
+                        {"main_component_nodes", rep.main_nodes},
+                        {"dropped_nodes", rep.dropped_nodes},
+                        {"dropped_edges", rep.dropped_edges},
+                        {"dropped_km", rep.dropped_km},
+                        {"local_links", rep.local_links},
+                        {"local_links_refused", rep.local_links_refused},
+                        {"seconds", secs}}
+                       .dump(2)
+                << '\n';
       return;
     }
     if (!ba->osm.empty()) std::cout << stats.str() << '\n';
@@ -116,11 +129,21 @@ void add_graph_commands(CLI::App& app, Globals& g) {
     size_t n = graph.node_count(), m = graph.arc_count();
     size_t node_bytes = n * (2 * sizeof(int32_t) + 2 * sizeof(double) + 1 + 2 * sizeof(uint32_t));
     size_t arc_bytes = m * 2 * (sizeof(NodeId) + sizeof(Millis) + sizeof(uint32_t));
-    json j{{"file", graph_path(gg)}, {"source", graph.source}, {"profile", graph.profile_name},
-           {"built_at", graph.built_at}, {"nodes", n}, {"arcs", m}, {"edges", graph.edge_count()},
-           {"km", km}, {"km_by_class", km_by_class}, {"main_component_nodes", main}, {"outside_main_component", n - main},
-           {"memory_bytes", graph.memory_bytes()}, {"bytes_per_node", n ? double(node_bytes) / n : 0},
-           {"bytes_per_arc", m ? double(arc_bytes) / m : 0}, {"load_seconds", load_s}};
+    json j{{"file", graph_path(gg)},
+           {"source", graph.source},
+           {"profile", graph.profile_name},
+           {"built_at", graph.built_at},
+           {"nodes", n},
+           {"arcs", m},
+           {"edges", graph.edge_count()},
+           {"km", km},
+           {"km_by_class", km_by_class},
+           {"main_component_nodes", main},
+           {"outside_main_component", n - main},
+           {"memory_bytes", graph.memory_bytes()},
+           {"bytes_per_node", n ? double(node_bytes) / n : 0},
+           {"bytes_per_arc", m ? double(arc_bytes) / m : 0},
+           {"load_seconds", load_s}};
     if (*info_json) {
       std::cout << j.dump(2) << '\n';
       return;
@@ -129,10 +152,12 @@ void add_graph_commands(CLI::App& app, Globals& g) {
                              graph.profile_name, graph.built_at);
     std::cout << fmt::format("  {} nodes, {} arcs, {} edges, {:.0f} km of road\n", n, m, graph.edge_count(), km);
     for (auto& [c, k] : km_by_class) std::cout << fmt::format("    {:<16}{:>10.0f} km\n", c, k);
-    std::cout << fmt::format("  largest strongly connected component: {} nodes ({:.2f} %); {} nodes outside (not used for snapping)\n",
-                             main, n ? 100.0 * main / n : 0, n - main);
-    std::cout << fmt::format("  memory: {:.1f} MiB in all; {:.1f} bytes per node and {:.1f} bytes per arc (both directions' CSR)\n",
-                             graph.memory_bytes() / 1048576.0, n ? double(node_bytes) / n : 0, m ? double(arc_bytes) / m : 0);
+    std::cout << fmt::format(
+        "  largest strongly connected component: {} nodes ({:.2f} %); {} nodes outside (not used for snapping)\n", main,
+        n ? 100.0 * main / n : 0, n - main);
+    std::cout << fmt::format(
+        "  memory: {:.1f} MiB in all; {:.1f} bytes per node and {:.1f} bytes per arc (both directions' CSR)\n",
+        graph.memory_bytes() / 1048576.0, n ? double(node_bytes) / n : 0, m ? double(arc_bytes) / m : 0);
     std::cout << fmt::format("  loaded in {:.3f} s\n", load_s);
   });
 
@@ -161,14 +186,23 @@ void add_graph_commands(CLI::App& app, Globals& g) {
     for (auto& p : r.geometry) coords.push_back({std::round(p.lon * 1e6) / 1e6, std::round(p.lat * 1e6) / 1e6});
     json legs = json::array();
     for (auto& l : r.legs)
-      legs.push_back({{"road", l.name}, {"class", l.road_class}, {"distance_m", std::round(l.distance_m)},
+      legs.push_back({{"road", l.name},
+                      {"class", l.road_class},
+                      {"distance_m", std::round(l.distance_m)},
                       {"seconds", std::lround(l.ms / 1000.0)}});
-    json j{{"seconds", std::lround(r.ms / 1000.0)}, {"distance_m", std::round(r.distance_m)},
-           {"access_from", {{"distance_m", std::round(r.access_from_m)}, {"seconds", std::lround(r.access_from_ms / 1000.0)}}},
-           {"access_to", {{"distance_m", std::round(r.access_to_m)}, {"seconds", std::lround(r.access_to_ms / 1000.0)}}},
-           {"legs", legs}};
+    json j{
+        {"seconds", std::lround(r.ms / 1000.0)},
+        {"distance_m", std::round(r.distance_m)},
+        {"access_from",
+         {{"distance_m", std::round(r.access_from_m)}, {"seconds", std::lround(r.access_from_ms / 1000.0)}}},
+        {"access_to", {{"distance_m", std::round(r.access_to_m)}, {"seconds", std::lround(r.access_to_ms / 1000.0)}}},
+        {"legs", legs}};
     if (ra->geojson) {
-      std::cout << json{{"type", "Feature"}, {"properties", j}, {"geometry", {{"type", "LineString"}, {"coordinates", coords}}}}.dump() << '\n';
+      std::cout << json{{"type", "Feature"},
+                        {"properties", j},
+                        {"geometry", {{"type", "LineString"}, {"coordinates", coords}}}}
+                       .dump()
+                << '\n';
       return;
     }
     if (ra->json) {
@@ -176,11 +210,12 @@ void add_graph_commands(CLI::App& app, Globals& g) {
       std::cout << j.dump(2) << '\n';
       return;
     }
-    std::cout << fmt::format("{} min ({:.1f} km on the road network; access {:.1f} km at the start, {:.1f} km at the end)\n",
-                             minutes(r.ms), r.distance_m / 1000, r.access_from_m / 1000, r.access_to_m / 1000);
+    std::cout << fmt::format(
+        "{} min ({:.1f} km on the road network; access {:.1f} km at the start, {:.1f} km at the end)\n", minutes(r.ms),
+        r.distance_m / 1000, r.access_from_m / 1000, r.access_to_m / 1000);
     for (auto& l : r.legs)
-      std::cout << fmt::format("  {:<24}{:<16}{:>8.1f} km{:>8} min\n", l.name.empty() ? "(unnamed)" : l.name, l.road_class,
-                               l.distance_m / 1000, minutes(l.ms));
+      std::cout << fmt::format("  {:<24}{:<16}{:>8.1f} km{:>8} min\n", l.name.empty() ? "(unnamed)" : l.name,
+                               l.road_class, l.distance_m / 1000, minutes(l.ms));
   });
 }
 

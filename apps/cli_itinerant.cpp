@@ -20,7 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-
 itinerant::ImportedTimetable read_timetable(const std::string& path) {
   auto content = io::read_file(path, size_t{16} << 20);
   auto& communes = territory::CommuneTable::bundled();
@@ -63,7 +62,10 @@ json timetable_json(registry::PlaceStore& store, const std::string& place_id, co
   json ps = json::array();
   auto monday = itinerant::monday_of(from);
   for (auto& p : itinerant::passages(*t, monday, 7 * weeks))
-    ps.push_back({{"stop", p.stop + 1}, {"date", p.slot.date}, {"start", date::clock_text(p.slot.start)}, {"end", date::clock_text(p.slot.end)}});
+    ps.push_back({{"stop", p.stop + 1},
+                  {"date", p.slot.date},
+                  {"start", date::clock_text(p.slot.start)},
+                  {"end", date::clock_text(p.slot.end)}});
   j["passages"] = ps;
   j["period_from"] = monday;
   j["weekly_hours"] = itinerant::weekly_hours(*t, monday, weeks);
@@ -71,8 +73,9 @@ json timetable_json(registry::PlaceStore& store, const std::string& place_id, co
 }
 
 void add_itinerant_commands(CLI::App& app, Globals& g) {
-  auto* it = app.add_subcommand("itinerant", "itinerant tiers-lieux (buses, trucks): their stops and timetables, in "
-                                             "the opening_hours syntax");
+  auto* it = app.add_subcommand("itinerant",
+                                "itinerant tiers-lieux (buses, trucks): their stops and timetables, in "
+                                "the opening_hours syntax");
   it->require_subcommand(1);
 
   struct ImportArgs {
@@ -80,8 +83,9 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
     bool dry_run = false;
   };
   auto ia = std::make_shared<ImportArgs>();
-  auto* imp = it->add_subcommand("import", "read a timetable: the national mednum schema's JSON rows (one per stop, "
-                                           "'horaires' and 'ouverture' = week parity) or Maillage's stops CSV");
+  auto* imp = it->add_subcommand("import",
+                                 "read a timetable: the national mednum schema's JSON rows (one per stop, "
+                                 "'horaires' and 'ouverture' = week parity) or Maillage's stops CSV");
   imp->add_option("FILE", ia->file, "the file")->required();
   imp->add_option("--id", ia->id, "replace the timetable of this itinerant place (default: create the place)");
   imp->add_option("--name", ia->name, "the new place's name (default: the rows' service and operator)");
@@ -107,9 +111,11 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
     registry::Place p;
     // Without --id, a second import of the same timetable updates the place it made (same name and base).
     if (ia->id.empty()) {
-      auto* base = communes.find(t.timetable.base_insee.empty() ? t.timetable.stops.front().insee_code
-                                                                : t.timetable.base_insee);
-      std::string name = !ia->name.empty() ? ia->name : t.parent.empty() ? t.name : fmt::format("{} ({})", t.name, t.parent);
+      auto* base =
+          communes.find(t.timetable.base_insee.empty() ? t.timetable.stops.front().insee_code : t.timetable.base_insee);
+      std::string name = !ia->name.empty()  ? ia->name
+                         : t.parent.empty() ? t.name
+                                            : fmt::format("{} ({})", t.name, t.parent);
       for (auto& id : store->ids_by_name_commune(name, base->code))
         if (auto q = store->get(id); q && registry::is_itinerant(*q)) ia->id = id;
     }
@@ -123,8 +129,8 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
       if (t.timetable.operator_name.empty())
         if (auto old = itinerant::get(store->db(), p.id)) t.timetable.operator_name = old->operator_name;
     } else {
-      auto* base = communes.find(t.timetable.base_insee.empty() ? t.timetable.stops.front().insee_code
-                                                                : t.timetable.base_insee);
+      auto* base =
+          communes.find(t.timetable.base_insee.empty() ? t.timetable.stops.front().insee_code : t.timetable.base_insee);
       p.name = !ia->name.empty() ? ia->name : t.parent.empty() ? t.name : fmt::format("{} ({})", t.name, t.parent);
       if (p.name.empty()) throw Error("--name: the rows name no service");
       p.types = registry::type_bit("itinerant");
@@ -145,8 +151,10 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
       store->insert(p, rev, origin);
     }
     t.timetable.place_id = p.id;
-    if (!ia->vehicle.empty()) t.timetable.vehicle = ia->vehicle;
-    else if (auto old = itinerant::get(store->db(), p.id)) t.timetable.vehicle = old->vehicle;
+    if (!ia->vehicle.empty())
+      t.timetable.vehicle = ia->vehicle;
+    else if (auto old = itinerant::get(store->db(), p.id))
+      t.timetable.vehicle = old->vehicle;
     if (!ia->operator_name.empty()) t.timetable.operator_name = ia->operator_name;
     itinerant::put(*store, t.timetable, rev, origin);
     if (ia->dry_run) {
@@ -155,8 +163,8 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
       return;
     }
     tx.commit();
-    std::cout << fmt::format("{} '{}' ({}) with {} stops (registry revision {})\n", ia->id.empty() ? "created" : "updated",
-                             p.name, p.id, t.timetable.stops.size(), rev);
+    std::cout << fmt::format("{} '{}' ({}) with {} stops (registry revision {})\n",
+                             ia->id.empty() ? "created" : "updated", p.name, p.id, t.timetable.stops.size(), rev);
   });
 
   auto* list = it->add_subcommand("list", "the itinerant places with a timetable");
@@ -194,8 +202,10 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
     auto store = open_store(g);
     auto from = sa->from.empty() ? date::today() : sa->from;
     if (!itinerant::get(store->db(), sa->id)) throw NotFound(fmt::format("no timetable for '{}'", sa->id));
-    if (sa->json) std::cout << timetable_json(*store, sa->id, from, sa->weeks).dump(1) << '\n';
-    else print_timetable(*store, sa->id, from, sa->weeks);
+    if (sa->json)
+      std::cout << timetable_json(*store, sa->id, from, sa->weeks).dump(1) << '\n';
+    else
+      print_timetable(*store, sa->id, from, sa->weeks);
   });
 
   struct ExportArgs {
@@ -203,10 +213,12 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
     int days = 56;
   };
   auto ea = std::make_shared<ExportArgs>();
-  auto* exp = it->add_subcommand("export", "the stops as CSV or GeoJSON (all places, or --id), or one place's passages "
-                                           "as iCalendar");
+  auto* exp = it->add_subcommand("export",
+                                 "the stops as CSV or GeoJSON (all places, or --id), or one place's passages "
+                                 "as iCalendar");
   exp->add_option("--id", ea->id, "one place");
-  exp->add_option("--format", ea->format, "csv (default), geojson or ics")->check(CLI::IsMember({"csv", "geojson", "ics"}));
+  exp->add_option("--format", ea->format, "csv (default), geojson or ics")
+      ->check(CLI::IsMember({"csv", "geojson", "ics"}));
   exp->add_option("--from", ea->from, "ics: first day (default: today)");
   exp->add_option("--days", ea->days, "ics: days covered (default 56)")->check(CLI::Range(1, 400));
   exp->callback([&g, ea] {
@@ -220,8 +232,10 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
       all.push_back(*t);
     }
     auto& communes = territory::CommuneTable::bundled();
-    if (ea->format == "csv") std::cout << itinerant::stops_csv(all, communes);
-    else if (ea->format == "geojson") std::cout << itinerant::stops_geojson(all, communes).dump() << '\n';
+    if (ea->format == "csv")
+      std::cout << itinerant::stops_csv(all, communes);
+    else if (ea->format == "geojson")
+      std::cout << itinerant::stops_geojson(all, communes).dump() << '\n';
     else {
       if (ea->id.empty()) throw Error("--format ics needs --id");
       auto p = store->get(ea->id);
@@ -235,9 +249,9 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
   hist->callback([&g, hid] {
     auto store = open_store(g);
     for (auto& h : itinerant::history(store->db(), *hid))
-      std::cout << fmt::format("revision {} {} ({}): {}\n", h.revision, h.at, h.origin,
-                               h.before.is_null() ? "first timetable"
-                                                  : fmt::format("replaced {} stops", h.before["stops"].size()));
+      std::cout << fmt::format(
+          "revision {} {} ({}): {}\n", h.revision, h.at, h.origin,
+          h.before.is_null() ? "first timetable" : fmt::format("replaced {} stops", h.before["stops"].size()));
   });
 }
 

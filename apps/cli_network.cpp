@@ -65,9 +65,11 @@ void add_contacts(CLI::App& app, Globals& g) {
   add->add_option("--commune", a->contact.insee_code, "INSEE code or name (else the organisation's)");
   add->add_option("--tags", a->contact.tags, "tags separated by ';' (the segments: élus, financeurs ...)");
   add->add_option("--organisation", a->organisation, "organisation name (made when new)");
-  add->add_option("--organisation-kind", a->organisation_kind, "commune, epci, departement, region, chambre, "
-                                                               "entreprise, association, tiers_lieu, etat, autre");
-  add->add_option("--lawful-basis", a->contact.lawful_basis, "consent, legitimate_interest (default), contract, public_task");
+  add->add_option("--organisation-kind", a->organisation_kind,
+                  "commune, epci, departement, region, chambre, "
+                  "entreprise, association, tiers_lieu, etat, autre");
+  add->add_option("--lawful-basis", a->contact.lawful_basis,
+                  "consent, legitimate_interest (default), contract, public_task");
   add->add_option("--consent-at", a->contact.consent_at, "when consent was given (YYYY-MM-DD)");
   add->callback([&g, a] {
     auto store = open_store(g);
@@ -144,8 +146,10 @@ void add_contacts(CLI::App& app, Globals& g) {
     std::ofstream file;
     if (!a->out.empty()) file.open(a->out);
     std::ostream& out = a->out.empty() ? std::cout : file;
-    if (a->format == "csv") contacts.export_csv(all, out);
-    else out << contacts.export_vcard(all);
+    if (a->format == "csv")
+      contacts.export_csv(all, out);
+    else
+      out << contacts.export_vcard(all);
   });
   auto* im = c->add_subcommand("import", "import contacts from CSV or vCard (all or nothing; the same e-mail updates)");
   im->add_option("FILE", a->file)->required();
@@ -247,18 +251,19 @@ void add_events(CLI::App& app, Globals& g) {
     auto events = network::Events(*store).list(from, to);
     CommuneEngine ce(g);
     auto gap = network::territories_without_event(*ce.engine, events, a->minutes, from, to);
-    std::cout << fmt::format("{} events in {}; {:.0f} of {:.0f} inhabitants ({:.1f} %) live more than {:g} minutes from "
-                             "all of them, in {} communes\n",
-                             gap.events, year, gap.uncovered_population, gap.population,
-                             gap.population > 0 ? 100 * gap.uncovered_population / gap.population : 0.0, a->minutes,
-                             gap.communes.size());
+    std::cout << fmt::format(
+        "{} events in {}; {:.0f} of {:.0f} inhabitants ({:.1f} %) live more than {:g} minutes from "
+        "all of them, in {} communes\n",
+        gap.events, year, gap.uncovered_population, gap.population,
+        gap.population > 0 ? 100 * gap.uncovered_population / gap.population : 0.0, a->minutes, gap.communes.size());
     for (auto& [dep, pop] : gap.uncovered_by_dep)
       std::cout << fmt::format("  {} {}: {:.0f}\n", dep, territory::department_name(dep), pop);
   });
 }
 
 void add_resources(CLI::App& app, Globals& g) {
-  auto* r = app.add_subcommand("resources", "the network's library of resources (guides, model statutes, business plans)");
+  auto* r =
+      app.add_subcommand("resources", "the network's library of resources (guides, model statutes, business plans)");
   r->require_subcommand(1);
   struct Args {
     network::Resource resource;

@@ -1,5 +1,6 @@
-// `maillage places import|export|list|show|add|update|close|summary` (quality, confirm, remind: cli_quality.cpp): the directory of tiers-lieux from the
-// command line. Every write goes through the registry's transactional import (all or nothing).
+// `maillage places import|export|list|show|add|update|close|summary` (quality, confirm, remind: cli_quality.cpp): the
+// directory of tiers-lieux from the command line. Every write goes through the registry's transactional import (all or
+// nothing).
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -33,8 +34,9 @@ void add_import(CLI::App* places, Globals& g) {
   };
   auto a = std::make_shared<Args>();
   auto* imp = places->add_subcommand(
-      "import", "import places from a CSV (regional dictionary or Maillage), GeoJSON, a GoGoCarto export (CSV or "
-                "JSON) or the national mednum schema (JSON or CSV); all or nothing unless --skip-invalid");
+      "import",
+      "import places from a CSV (regional dictionary or Maillage), GeoJSON, a GoGoCarto export (CSV or "
+      "JSON) or the national mednum schema (JSON or CSV); all or nothing unless --skip-invalid");
   imp->add_option("FILE", a->file, "file to import (.csv, .json, .geojson, optionally .gz)")->required();
   imp->add_option("--format", a->format,
                   "auto (default: told by the content), csv (regional dictionary), maillage, geojson, gogocarto, "
@@ -58,14 +60,16 @@ void add_import(CLI::App* places, Globals& g) {
     if (a->json) std::cout << report_json(rep).dump(2) << '\n';
     print_problems(rep);
     if (a->skip && rep.rejected > 0) {
-      auto rejects = a->rejects.empty() ? std::filesystem::path(a->file).filename().string() + ".rejects.csv" : a->rejects;
+      auto rejects =
+          a->rejects.empty() ? std::filesystem::path(a->file).filename().string() + ".rejects.csv" : a->rejects;
       write_rejects(rep, rejects);
       std::cerr << fmt::format("maillage: {} rejected rows reported in {}\n", rep.rejected, rejects);
     }
     if (!rep.committed && !a->dry)
-      throw Error(fmt::format("import refused: {} errors in {} of {} rows; nothing was written "
-                              "(fix them, or use --skip-invalid to import the valid rows)",
-                              rep.errors(), rep.rejected, rep.rows));
+      throw Error(
+          fmt::format("import refused: {} errors in {} of {} rows; nothing was written "
+                      "(fix them, or use --skip-invalid to import the valid rows)",
+                      rep.errors(), rep.rejected, rep.rows));
     if (!a->json)
       std::cout << fmt::format(
           "{}{}: {} rows ({}): {} inserted, {} updated, {} unchanged, {} rejected; registry revision {}\n",
@@ -89,12 +93,14 @@ void add_export(CLI::App* places, Globals& g) {
   };
   auto a = std::make_shared<Args>();
   auto* exp = places->add_subcommand("export", "export places: csv (regional dictionary), maillage, geojson, mednum");
-  exp->add_option("--format", a->format, "csv (regional dictionary, default), maillage (every field), geojson, "
-                                         "mednum (national 'lieux de médiation numérique' schema)");
+  exp->add_option("--format", a->format,
+                  "csv (regional dictionary, default), maillage (every field), geojson, "
+                  "mednum (national 'lieux de médiation numérique' schema)");
   exp->add_option("-o,--output", a->out, "output file (default: standard output)");
   exp->add_flag("--include-private", a->include_private, "include the private contact person fields");
-  exp->add_flag("--json", a->json, "print what was written and left out as JSON on standard error's place: "
-                                   "standard output then needs -o");
+  exp->add_flag("--json", a->json,
+                "print what was written and left out as JSON on standard error's place: "
+                "standard output then needs -o");
   exp->add_flag("--mednum-all", a->mednum_all,
                 "mednum: write the rows the schema refuses too, marked in an extra column a_completer (the file is "
                 "then not valid against the schema)");
@@ -107,15 +113,18 @@ void add_export(CLI::App* places, Globals& g) {
     if (a->json && a->out.empty()) throw Error("--json prints the report on standard output: give the file with -o");
     ExportReport rep;
     if (a->out.empty()) {
-      export_places(list, format, a->include_private, territory::CommuneTable::bundled(), std::cout, &rep, a->mednum_all);
+      export_places(list, format, a->include_private, territory::CommuneTable::bundled(), std::cout, &rep,
+                    a->mednum_all);
     } else {
       std::ofstream out(a->out);
       if (!out) throw Error(a->out + ": cannot write");
       export_places(list, format, a->include_private, territory::CommuneTable::bundled(), out, &rep, a->mednum_all);
     }
     if (a->json) {
-      nlohmann::json j{{"written", rep.written}, {"skipped_places", rep.skipped_places()},
-                       {"skipped", nlohmann::json::array()}, {"dropped", nlohmann::json::array()}};
+      nlohmann::json j{{"written", rep.written},
+                       {"skipped_places", rep.skipped_places()},
+                       {"skipped", nlohmann::json::array()},
+                       {"dropped", nlohmann::json::array()}};
       for (auto& s : rep.skipped) j["skipped"].push_back({{"id", s.place_id}, {"field", s.field}, {"why", s.why}});
       for (auto& s : rep.dropped) j["dropped"].push_back({{"id", s.place_id}, {"field", s.field}, {"why", s.why}});
       std::cout << j.dump(2) << '\n';
@@ -151,7 +160,8 @@ void add_list(CLI::App* places, Globals& g) {
       auto sel = store->select(f);
       std::vector<std::string> texts;
       for (auto n : sel.page)
-        texts.push_back(list_item(sel.snapshot->places[n], a->include_private, sel.snapshot->day, sel.snapshot->charter).dump());
+        texts.push_back(
+            list_item(sel.snapshot->places[n], a->include_private, sel.snapshot->day, sel.snapshot->charter).dump());
       std::vector<const std::string*> page;
       for (auto& t : texts) page.push_back(&t);
       std::cout << json::parse(list_page(page, f.limit, f.offset, sel.snapshot->revision, sel.total)).dump(2) << '\n';
@@ -293,13 +303,19 @@ void add_summary(CLI::App* places, Globals& g) {
     std::map<std::string, int> missing;
     for (auto& s : mednum.skipped) missing[s.field]++;
     if (a->json) {
-      std::cout << json{{"date", d}, {"revision", store->revision()}, {"places", all.size()}, {"open_at_date", open},
-                        {"by_department", by_dep}, {"by_type", by_type},
-                        {"mednum", {{"accepted", mednum.written}, {"missing", missing}}}}.dump(2) << '\n';
+      std::cout << json{{"date", d},
+                        {"revision", store->revision()},
+                        {"places", all.size()},
+                        {"open_at_date", open},
+                        {"by_department", by_dep},
+                        {"by_type", by_type},
+                        {"mednum", {{"accepted", mednum.written}, {"missing", missing}}}}
+                       .dump(2)
+                << '\n';
       return;
     }
-    std::cout << fmt::format("Registry {} (revision {}): {} places, {} open on {}\n\n", db_path(g),
-                             store->revision(), all.size(), open, d);
+    std::cout << fmt::format("Registry {} (revision {}): {} places, {} open on {}\n\n", db_path(g), store->revision(),
+                             all.size(), open, d);
     std::cout << fmt::format("{:<4}{:<24}{:>6}{:>9}{:>8}{:>12}\n", "DEP", "", "open", "project", "closed", "open@date");
     for (auto& [dep, m] : by_dep)
       std::cout << fmt::format("{:<4}{}{:>6}{:>9}{:>8}{:>12}\n", dep,
@@ -327,8 +343,12 @@ void add_fields(CLI::App* places) {
     }
     json out = json::array();
     for (auto& d : fields())
-      out.push_back({{"name", d.name}, {"label", d.label}, {"private", d.is_private}, {"input", d.is_input},
-                     {"stored", d.sql != FieldDef::Sql::None}, {"help", d.help}});
+      out.push_back({{"name", d.name},
+                     {"label", d.label},
+                     {"private", d.is_private},
+                     {"input", d.is_input},
+                     {"stored", d.sql != FieldDef::Sql::None},
+                     {"help", d.help}});
     std::cout << out.dump(2) << '\n';
   });
 }

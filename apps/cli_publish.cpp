@@ -34,8 +34,9 @@ void write(const std::string& html, const PublishArgs& a, const std::string& wha
 }  // namespace
 
 void add_publish_commands(CLI::App& app, Globals& g) {
-  auto* p = app.add_subcommand("publish", "the printed documents: the bottin (directory) and the panorama (figures "
-                                          "and charts), as PDF");
+  auto* p = app.add_subcommand("publish",
+                               "the printed documents: the bottin (directory) and the panorama (figures "
+                               "and charts), as PDF");
   p->require_subcommand(1);
   auto a = std::make_shared<PublishArgs>();
   auto common = [a](CLI::App* c) {
@@ -43,9 +44,10 @@ void add_publish_commands(CLI::App& app, Globals& g) {
     c->add_option("--html", a->html, "also write the HTML it prints (to check or restyle)");
     c->add_option("--date", a->date, "the places open on this date (default today)");
   };
-  auto* b = p->add_subcommand("bottin", "the printed directory: a chapter per department with its map, one entry per "
-                                        "open place (types, address, links, services, seats, hours), the index of "
-                                        "the communes");
+  auto* b = p->add_subcommand("bottin",
+                              "the printed directory: a chapter per department with its map, one entry per "
+                              "open place (types, address, links, services, seats, hours), the index of "
+                              "the communes");
   common(b);
   b->callback([&g, a] {
     auto d = a->date.empty() ? date::today() : a->date;
@@ -55,9 +57,10 @@ void add_publish_commands(CLI::App& app, Globals& g) {
     auto data = publish::gather_bottin(*store, d);
     write(publish::bottin_html(data), *a, fmt::format("bottin ({} places open on {})", data.entries.size(), d));
   });
-  auto* pa = p->add_subcommand("panorama", "the panorama in figures and charts: key figures, places by department and "
-                                           "type, the coverage map, drive times, the per-department table against "
-                                           "the published counts, the history");
+  auto* pa = p->add_subcommand("panorama",
+                               "the panorama in figures and charts: key figures, places by department and "
+                               "type, the coverage map, drive times, the per-department table against "
+                               "the published counts, the history");
   common(pa);
   pa->add_option("--threshold", a->threshold, "minutes by car (default 20)")->check(CLI::Range(1.0, 180.0));
   pa->callback([&g, a] {

@@ -26,9 +26,10 @@ namespace {
 std::string pct(int n, int of) { return of ? fmt::format("{:.0f} %", 100.0 * n / of) : "-"; }
 
 void print_quality(const moderation::QualityReport& r) {
-  std::cout << fmt::format("Data quality on {}: the share of listed places with each item; open places against the "
-                           "most recent published count.\n\n",
-                           r.date);
+  std::cout << fmt::format(
+      "Data quality on {}: the share of listed places with each item; open places against the "
+      "most recent published count.\n\n",
+      r.date);
   std::cout << fmt::format("{:<4}{:<22}{:>7}{:>6}{:>11}{:>8}  {:>8}{:>7}{:>7}{:>9}{:>11}\n", "DEP", "", "listed",
                            "open", "published", "ratio", "opening", "staff", "seats", "address", "confirmed");
   auto line = [&](const moderation::QualityRow& q) {
@@ -58,9 +59,10 @@ void add_quality_commands(CLI::App* places, Globals& g) {
     int days = 30;
   };
   auto a = std::make_shared<Args>();
-  auto* q = places->add_subcommand("quality", "data quality per department: dates, staff, seats, address-level "
-                                              "positions, recent confirmations, suspected duplicates, and the open "
-                                              "count against the published counts");
+  auto* q = places->add_subcommand("quality",
+                                   "data quality per department: dates, staff, seats, address-level "
+                                   "positions, recent confirmations, suspected duplicates, and the open "
+                                   "count against the published counts");
   q->add_option("--date", a->date, "the date of the report (default today)");
   q->add_flag("--json", a->json, "print JSON (as GET /api/v1/quality)");
   q->callback([&g, a] {
@@ -70,8 +72,10 @@ void add_quality_commands(CLI::App* places, Globals& g) {
     if (!date::parse(d, why, false)) throw Error("--date: " + why);
     auto r = moderation::quality_report(store->list({}), moderation::last_confirmations(store->db()),
                                         territory::CommuneTable::bundled(), moderation::bundled_published_counts(), d);
-    if (a->json) std::cout << moderation::to_json(r).dump(2) << '\n';
-    else print_quality(r);
+    if (a->json)
+      std::cout << moderation::to_json(r).dump(2) << '\n';
+    else
+      print_quality(r);
   });
 
   auto* c = places->add_subcommand("confirm", "record that a place's sheet is still right (the yearly confirmation)");
@@ -82,10 +86,12 @@ void add_quality_commands(CLI::App* places, Globals& g) {
     std::cout << fmt::format("{}: confirmed on {}\n", a->id, date::today());
   });
 
-  auto* r = places->add_subcommand("remind", "mail the managers of the sheets not confirmed for 12 months (through "
-                                             "the outbox; once per place and manager every --days days)");
-  r->add_option("--days", a->days, "do not remind the same manager of the same place again within this many days "
-                                   "(default 30)")
+  auto* r = places->add_subcommand("remind",
+                                   "mail the managers of the sheets not confirmed for 12 months (through "
+                                   "the outbox; once per place and manager every --days days)");
+  r->add_option("--days", a->days,
+                "do not remind the same manager of the same place again within this many days "
+                "(default 30)")
       ->check(CLI::Range(1, 3650));
   r->add_flag("--dry-run", a->dry, "list the reminders, queue nothing");
   r->callback([&g, a] {
@@ -104,8 +110,9 @@ void add_quality_commands(CLI::App* places, Globals& g) {
       for (auto& u : users) {
         if (u.status != "active" || !u.manages(id)) continue;
         auto link = cfg.public_url + "/#lieu/" + id;
-        auto recent = db.prepare("SELECT count(*) FROM mail_outbox WHERE event = 'place_to_confirm' AND recipient = ? "
-                                 "AND created_at > ? AND body_text LIKE ?");
+        auto recent = db.prepare(
+            "SELECT count(*) FROM mail_outbox WHERE event = 'place_to_confirm' AND recipient = ? "
+            "AND created_at > ? AND body_text LIKE ?");
         recent.bind(1, u.email).bind(2, since).bind(3, "%" + link + "%");
         recent.step();
         if (recent.int64(0) > 0) {
@@ -115,15 +122,16 @@ void add_quality_commands(CLI::App* places, Globals& g) {
         auto last = confirmations.count(id) ? "le " + confirmations[id].substr(0, 10) : std::string("sa création");
         std::cout << fmt::format("{} {} -> {}\n", a->dry ? "would remind" : "reminding", id, u.email);
         if (!a->dry) {
-          mail::Outbox(db).enqueue(mail::render("place_to_confirm", u.email,
-                                                {{"name", u.display_name}, {"place", place->name},
-                                                 {"since", last}, {"link", link}}));
+          mail::Outbox(db).enqueue(
+              mail::render("place_to_confirm", u.email,
+                           {{"name", u.display_name}, {"place", place->name}, {"since", last}, {"link", link}}));
           ++queued;
         }
       }
     }
     if (!a->dry)
-      accounts::audit(db, {0, "", cli_actor(), "command line", "places remind", "", 0, "", fmt::format("{} mails", queued)});
+      accounts::audit(
+          db, {0, "", cli_actor(), "command line", "places remind", "", 0, "", fmt::format("{} mails", queued)});
     txn.commit();
     std::cout << fmt::format("{} sheets to confirm; {} reminders queued, {} already sent within {} days\n",
                              report.stale_places.size(), queued, skipped, a->days);

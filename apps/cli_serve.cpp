@@ -48,7 +48,9 @@ const std::vector<std::pair<std::string, std::string>>& security_headers() {
   return h;
 }
 
-bool accepts_gzip(const server::Request& req) { return req.header("accept-encoding").find("gzip") != std::string::npos; }
+bool accepts_gzip(const server::Request& req) {
+  return req.header("accept-encoding").find("gzip") != std::string::npos;
+}
 
 // The errors the server answers itself, through the same catalogue as the API's (an exception that escaped a
 // handler is logged with an id and answered 500 without its text).
@@ -85,11 +87,11 @@ std::map<std::string, StaticFile> load_web(const std::string& web_dir) {
   for (auto& e : std::filesystem::directory_iterator(web_dir)) {
     if (!e.is_regular_file()) continue;
     auto name = e.path().filename().string(), ext = e.path().extension().string();
-    std::string type = ext == ".html"  ? "text/html; charset=utf-8"
-                       : ext == ".js"  ? "application/javascript; charset=utf-8"
-                       : ext == ".css" ? "text/css; charset=utf-8"
-                       : ext == ".svg" ? "image/svg+xml"
-                       : ext == ".png" ? "image/png"
+    std::string type = ext == ".html"   ? "text/html; charset=utf-8"
+                       : ext == ".js"   ? "application/javascript; charset=utf-8"
+                       : ext == ".css"  ? "text/css; charset=utf-8"
+                       : ext == ".svg"  ? "image/svg+xml"
+                       : ext == ".png"  ? "image/png"
                        : ext == ".json" ? "application/json; charset=utf-8"
                                         : "application/octet-stream";
     auto body = io::read_file(e.path().string());
@@ -132,7 +134,8 @@ std::string client_address(const server::Request& req, bool behind_proxy) {
   if (xff.empty()) return req.remote;
   auto last = xff.substr(xff.rfind(',') == std::string::npos ? 0 : xff.rfind(',') + 1);
   auto a = std::string(text::trim(last));
-  return a.empty() || a.size() > 45 || a.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos ? req.remote : a;
+  return a.empty() || a.size() > 45 || a.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos ? req.remote
+                                                                                                            : a;
 }
 
 void serve(const Globals& g, const ServeArgs& a) {
@@ -215,8 +218,9 @@ void serve(const Globals& g, const ServeArgs& a) {
     if (files.empty() && req.path == "/") {
       server::Response res;
       res.content_type = "text/plain; charset=utf-8";
-      res.body = "The web application is not built (no index.html): run scripts/build_web.sh. "
-                 "The API is at /api/v1/health.\n";
+      res.body =
+          "The web application is not built (no index.html): run scripts/build_web.sh. "
+          "The API is at /api/v1/health.\n";
       res.headers = security_headers();
       return res;
     }
@@ -248,13 +252,12 @@ void serve(const Globals& g, const ServeArgs& a) {
                            auth.mail.smtp_url.empty() ? "waits in the outbox (no MAILLAGE_SMTP_URL)"
                                                       : "goes out through " + auth.mail.smtp_url,
                            auth.mail.public_url, auth.secure_cookies ? " (secure cookies)" : "");
-  std::cerr << fmt::format("maillage: {} light and {} heavy workers, at most {} connections ({} per address), "
-                           "request heads within {} s\n",
-                           o.light_workers, o.heavy_workers, o.max_connections, o.max_connections_per_address,
-                           a.head_timeout_s);
-  http.run([](int sig) {
-    std::cerr << fmt::format("maillage: signal {} received, finishing requests in flight\n", sig);
-  });
+  std::cerr << fmt::format(
+      "maillage: {} light and {} heavy workers, at most {} connections ({} per address), "
+      "request heads within {} s\n",
+      o.light_workers, o.heavy_workers, o.max_connections, o.max_connections_per_address, a.head_timeout_s);
+  http.run(
+      [](int sig) { std::cerr << fmt::format("maillage: signal {} received, finishing requests in flight\n", sig); });
   std::cerr << "maillage: stopped\n";
 }
 }  // namespace
@@ -302,10 +305,12 @@ void add_serve_commands(CLI::App& app, Globals& g) {
                 "public event registrations accepted per client address and hour (default 60: an office behind one "
                 "address registers several people)")
       ->check(CLI::Range(1, 100000));
-  s->add_option("--cache-mb", a->cache_mb, "memory for computed answers, MiB (default 256)")->check(CLI::Range(1, 65536));
-  s->footer("Mail and links (environment, read in one place): MAILLAGE_SMTP_URL, MAILLAGE_MAIL_FROM, "
-            "MAILLAGE_SMTP_USER, MAILLAGE_SMTP_PASSWORD_FILE, MAILLAGE_SMTP_TLS, MAILLAGE_PUBLIC_URL (an https:// "
-            "address makes the session cookie Secure). See `maillage mail --help` and docs/accounts.md.");
+  s->add_option("--cache-mb", a->cache_mb, "memory for computed answers, MiB (default 256)")
+      ->check(CLI::Range(1, 65536));
+  s->footer(
+      "Mail and links (environment, read in one place): MAILLAGE_SMTP_URL, MAILLAGE_MAIL_FROM, "
+      "MAILLAGE_SMTP_USER, MAILLAGE_SMTP_PASSWORD_FILE, MAILLAGE_SMTP_TLS, MAILLAGE_PUBLIC_URL (an https:// "
+      "address makes the session cookie Secure). See `maillage mail --help` and docs/accounts.md.");
   s->callback([&g, a] { serve(g, *a); });
 
   auto* t = app.add_subcommand("tokens", "bearer tokens for the API's writes (stored hashed, revocable)");
@@ -314,8 +319,9 @@ void add_serve_commands(CLI::App& app, Globals& g) {
   auto label = std::make_shared<std::string>();
   auto subject = std::make_shared<std::string>();
   auto* c = t->add_subcommand("create", "create a token and print it (it cannot be shown again)");
-  c->add_option("--role", *role, "admin, editor (the registry), manager (one place's bookings) or member (one's own "
-                                 "bookings); default editor")
+  c->add_option("--role", *role,
+                "admin, editor (the registry), manager (one place's bookings) or member (one's own "
+                "bookings); default editor")
       ->check(CLI::IsMember({"admin", "editor", "manager", "member"}));
   c->add_option("--label", *label, "who or what holds it");
   auto* for_place = c->add_option("--place", *subject, "manager: the place id");

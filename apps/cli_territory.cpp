@@ -14,8 +14,9 @@
 namespace maillage::cli {
 
 void add_territory_commands(CLI::App& app, Globals&) {
-  auto* t = app.add_subcommand("territory", "the territory Maillage works on: a configuration (territory.json in the "
-                                            "data folder, $MAILLAGE_DATA), not code");
+  auto* t = app.add_subcommand("territory",
+                               "the territory Maillage works on: a configuration (territory.json in the "
+                               "data folder, $MAILLAGE_DATA), not code");
   t->require_subcommand(1);
   auto* show = t->add_subcommand("show", "the territory in use: name, departments, files, communes and population");
   show->callback([] {
@@ -33,24 +34,28 @@ void add_territory_commands(CLI::App& app, Globals&) {
       std::cout << fmt::format("Population grid: {} ({} cells of {} m, {:.0f} inhabitants)\n", c.population_grid,
                                g.points.size(), g.cell_m, g.total());
     }
-    std::cout << fmt::format("Road skeleton: {}\n", c.road_skeleton.empty() ? std::string("none (build a graph with "
-                                                                                          "`graph build --osm`)")
-                                                                             : fmt::format("{} files", c.road_skeleton.size()));
+    std::cout << fmt::format("Road skeleton: {}\n", c.road_skeleton.empty()
+                                                        ? std::string("none (build a graph with "
+                                                                      "`graph build --osm`)")
+                                                        : fmt::format("{} files", c.road_skeleton.size()));
   });
 
   auto o = std::make_shared<gis::TerritorySetupOptions>();
-  auto* setup = t->add_subcommand(
-      "setup", "write a data folder for a region from the national files; then run any command with "
-               "MAILLAGE_DATA=FOLDER (and a graph built from OpenStreetMap with `graph build --osm`)");
+  auto* setup =
+      t->add_subcommand("setup",
+                        "write a data folder for a region from the national files; then run any command with "
+                        "MAILLAGE_DATA=FOLDER (and a graph built from OpenStreetMap with `graph build --osm`)");
   setup->add_option("--region", o->region, "INSEE region code (52 Pays de la Loire, 53 Bretagne, 75 ...)")->required();
-  setup->add_option("--communes", o->communes,
-                    "communes.json of @etalab/decoupage-administratif (npm): codes, names, departments, population, "
-                    "postcodes, former codes")
+  setup
+      ->add_option("--communes", o->communes,
+                   "communes.json of @etalab/decoupage-administratif (npm): codes, names, departments, population, "
+                   "postcodes, former codes")
       ->required();
   setup->add_option("--departements", o->departments, "departements.json of the same package (department names)");
   setup->add_option("--regions", o->regions, "regions.json of the same package (the region's name)");
-  setup->add_option("--outlines", o->outlines,
-                    "commune outlines, any file GDAL reads (IGN ADMIN EXPRESS COMMUNE layer, GeoJSON with `code`)")
+  setup
+      ->add_option("--outlines", o->outlines,
+                   "commune outlines, any file GDAL reads (IGN ADMIN EXPRESS COMMUNE layer, GeoJSON with `code`)")
       ->required();
   setup->add_option("--grid", o->grid,
                     "population grid with the INSEE Filosofi columns Idcar_200m, Ind, lcog_geo (CSV or GeoPackage)");
@@ -59,9 +64,10 @@ void add_territory_commands(CLI::App& app, Globals&) {
   setup->callback([o] {
     if (o->copy_from.empty()) o->copy_from = paths::data_dir();
     auto rep = gis::setup_territory(*o);
-    std::cout << fmt::format("{}: {} communes ({} former codes), {} outline features, {:.0f} km², legal population "
-                             "{:.0f}\n",
-                             rep.name, rep.communes, rep.former_codes, rep.outline_features, rep.area_km2, rep.population);
+    std::cout << fmt::format(
+        "{}: {} communes ({} former codes), {} outline features, {:.0f} km², legal population "
+        "{:.0f}\n",
+        rep.name, rep.communes, rep.former_codes, rep.outline_features, rep.area_km2, rep.population);
     for (auto& [code, name] : rep.departments) std::cout << fmt::format("  {} {}\n", code, name);
     if (!o->grid.empty())
       std::cout << fmt::format("Grid: {} of {} cells kept, {:.0f} inhabitants\n", rep.grid_cells, rep.grid_rows,

@@ -28,7 +28,8 @@ struct UsersArgs {
   int limit = 50;
 };
 
-void record(sqlite::Database& db, const std::string& action, const std::string& target, const std::string& detail = "") {
+void record(sqlite::Database& db, const std::string& action, const std::string& target,
+            const std::string& detail = "") {
   accounts::audit(db, {0, "", cli_actor(), "command line", action, target, 0, "", detail});
 }
 
@@ -72,8 +73,10 @@ void add_user(const Globals& g, const UsersArgs& x) {
     auto key = a.issue_key(u.id, "invitation", 7 * 24 * 3600);
     link = cfg.public_url + "/#cle/invitation/" + key;
     mail::Outbox(db).enqueue(mail::render("invitation", u.email,
-                                          {{"name", u.display_name}, {"inviter", "L'équipe Maillage"},
-                                           {"roles", roles_text(u)}, {"link", link},
+                                          {{"name", u.display_name},
+                                           {"inviter", "L'équipe Maillage"},
+                                           {"roles", roles_text(u)},
+                                           {"link", link},
                                            {"expires", date::utc_after(7 * 24 * 3600).substr(0, 10)}}));
   }
   t.commit();
@@ -107,7 +110,8 @@ void set_status(const Globals& g, const UsersArgs& x, const std::string& status)
   accounts::Accounts a(store->db());
   auto u = find_user(a, x.who);
   a.set_status(u.id, status);
-  record(store->db(), "users " + std::string(status == "disabled" ? "disable" : "enable"), fmt::format("user:{}", u.id));
+  record(store->db(), "users " + std::string(status == "disabled" ? "disable" : "enable"),
+         fmt::format("user:{}", u.id));
   std::cout << fmt::format("account {} ({}) {}{}\n", u.id, u.email, status,
                            status == "disabled" ? "; its sessions ended" : "");
 }
@@ -158,10 +162,12 @@ void mail_send(const Globals& g) {
 
 void add_users_commands(CLI::App& app, Globals& g) {
   auto x = std::make_shared<UsersArgs>();
-  auto* u = app.add_subcommand("users", "accounts of the people who sign in (roles: admin, editor, manager:PLACE, member)");
+  auto* u =
+      app.add_subcommand("users", "accounts of the people who sign in (roles: admin, editor, manager:PLACE, member)");
   u->require_subcommand(1);
-  auto* add = u->add_subcommand("add", "create an account: with --password-stdin, active at once (the first admin); "
-                                       "else invited (a one-time link by mail, also printed)");
+  auto* add = u->add_subcommand("add",
+                                "create an account: with --password-stdin, active at once (the first admin); "
+                                "else invited (a one-time link by mail, also printed)");
   add->add_option("--email", x->email, "the person's address")->required();
   add->add_option("--name", x->name, "display name")->required();
   add->add_option("--role", x->roles, "admin, editor, manager:PLACE or member (repeatable)");
@@ -181,8 +187,9 @@ void add_users_commands(CLI::App& app, Globals& g) {
   auto* ex = u->add_subcommand("export", "everything held about a person, as JSON (GDPR access request)");
   ex->add_option("user", x->who, "account id or e-mail")->required();
   ex->callback([&g, x] { export_user(g, *x); });
-  auto* er = u->add_subcommand("erase", "erase a person's data (GDPR): address, name, password; the account is "
-                                        "disabled, its bookings kept without name");
+  auto* er = u->add_subcommand("erase",
+                               "erase a person's data (GDPR): address, name, password; the account is "
+                               "disabled, its bookings kept without name");
   er->add_option("user", x->who, "account id or e-mail")->required();
   er->callback([&g, x] { erase_user(g, *x); });
   auto* ar = u->add_subcommand("allow-registration", "let people register themselves as members of a place");
@@ -192,9 +199,10 @@ void add_users_commands(CLI::App& app, Globals& g) {
 
   auto* m = app.add_subcommand("mail", "outgoing mail: configuration, outbox, sending");
   m->require_subcommand(1);
-  m->footer("Configuration (environment): MAILLAGE_SMTP_URL (smtp://host:587, smtps://host:465), MAILLAGE_MAIL_FROM, "
-            "MAILLAGE_SMTP_USER, MAILLAGE_SMTP_PASSWORD_FILE, MAILLAGE_SMTP_TLS (none, try, required), "
-            "MAILLAGE_PUBLIC_URL (links in mails). See docs/accounts.md.");
+  m->footer(
+      "Configuration (environment): MAILLAGE_SMTP_URL (smtp://host:587, smtps://host:465), MAILLAGE_MAIL_FROM, "
+      "MAILLAGE_SMTP_USER, MAILLAGE_SMTP_PASSWORD_FILE, MAILLAGE_SMTP_TLS (none, try, required), "
+      "MAILLAGE_PUBLIC_URL (links in mails). See docs/accounts.md.");
   m->add_subcommand("config", "print the mail configuration read from the environment")->callback([] {
     std::cout << mail::Config::from_env().describe();
   });
@@ -202,7 +210,9 @@ void add_users_commands(CLI::App& app, Globals& g) {
   ml->add_option("--status", x->status, "pending, sent or failed")->check(CLI::IsMember({"pending", "sent", "failed"}));
   ml->add_option("--limit", x->limit, "messages shown (default 50)")->check(CLI::Range(1, 10000));
   ml->callback([&g, x] { mail_list(g, *x); });
-  m->add_subcommand("send", "send the due messages now (the server does it by itself)")->callback([&g] { mail_send(g); });
+  m->add_subcommand("send", "send the due messages now (the server does it by itself)")->callback([&g] {
+    mail_send(g);
+  });
   auto* mr = m->add_subcommand("retry", "send a failed message again");
   mr->add_option("id", x->id, "message id")->required();
   mr->callback([&g, x] {

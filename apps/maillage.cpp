@@ -13,19 +13,21 @@ using namespace maillage;
 namespace {
 
 int run(int argc, char** argv) {
-  CLI::App app{"Maillage: the tiers-lieux of a French region (Nouvelle-Aquitaine as bundled; any region with `territory\n"
-               "setup`), their directory and their territorial coverage.\n"
-               "With no flags every command works on the bundled regional data (see README.md).\n"
-               "The global options (--db, --graph, --no-seed) may come before or after the command.",
-               "maillage"};
+  CLI::App app{
+      "Maillage: the tiers-lieux of a French region (Nouvelle-Aquitaine as bundled; any region with `territory\n"
+      "setup`), their directory and their territorial coverage.\n"
+      "With no flags every command works on the bundled regional data (see README.md).\n"
+      "The global options (--db, --graph, --no-seed) may come before or after the command.",
+      "maillage"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "maillage 0.1.0");
   // Options of `maillage` itself are accepted anywhere on the line: an option a subcommand does not know falls
   // through to its parent (`maillage places import a.csv --db x.db` = `maillage --db x.db places import a.csv`).
   // Subcommands inherit this setting when they are created.
   app.fallthrough();
-  app.footer("Global options, accepted before or after the command: --db FILE, --graph FILE, --no-seed "
-             "(see maillage --help).");
+  app.footer(
+      "Global options, accepted before or after the command: --db FILE, --graph FILE, --no-seed "
+      "(see maillage --help).");
   cli::Globals g;
   app.add_option("--db", g.db, "registry database (default: $MAILLAGE_DB or maillage.db in the working directory)");
   app.add_flag("--no-seed", g.no_seed, "create a missing database empty instead of filling it from the bundled data");

@@ -18,16 +18,17 @@ using namespace maillage::registry;
 using nlohmann::json;
 
 void FilterArgs::add_to(CLI::App* cmd, bool paging) {
-  cmd->add_option("--type", types, "only places of this type (repeatable: any of them); " +
-                                       accepted_values(place_types()));
+  cmd->add_option("--type", types,
+                  "only places of this type (repeatable: any of them); " + accepted_values(place_types()));
   cmd->add_option("--status", status, "open, project or closed (the recorded status)");
   cmd->add_option("--department", department, "department code, e.g. 33");
   cmd->add_option("--commune", commune, "INSEE code or commune name");
   cmd->add_option("--text", text, "words to find in name, address, commune or id (accents and case ignored)");
   cmd->add_option("--open-on", open_on, "only places open at this date (YYYY-MM-DD), derived from the dates");
   cmd->add_option("--bbox", bbox, "min_lon,min_lat,max_lon,max_lat");
-  cmd->add_option("--listed", listed, "true: only the places listed on the regional map (open, the charter in force "
-                                      "signed, the five criteria met) at --open-on or today; false: the others");
+  cmd->add_option("--listed", listed,
+                  "true: only the places listed on the regional map (open, the charter in force "
+                  "signed, the five criteria met) at --open-on or today; false: the others");
   if (paging) {
     cmd->add_option("--limit", limit, "at most this many places")->check(CLI::NonNegativeNumber);
     cmd->add_option("--offset", offset, "skip this many places first")->check(CLI::NonNegativeNumber);
@@ -76,13 +77,25 @@ std::string pad(const std::string& s, size_t n) {
 json report_json(const ImportReport& r) {
   json problems = json::array();
   for (auto& p : r.problems)
-    problems.push_back({{"severity", p.is_error() ? "error" : "warning"}, {"file", p.where.file},
-                        {"line", p.where.line}, {"column", p.where.column}, {"field", p.where.field},
+    problems.push_back({{"severity", p.is_error() ? "error" : "warning"},
+                        {"file", p.where.file},
+                        {"line", p.where.line},
+                        {"column", p.where.column},
+                        {"field", p.where.field},
                         {"message", p.message}});
-  return {{"file", r.file}, {"format", format_name(r.format)}, {"rows", r.rows}, {"inserted", r.inserted},
-          {"updated", r.updated}, {"unchanged", r.unchanged}, {"rejected", r.rejected},
-          {"committed", r.committed}, {"revision", r.revision}, {"ids", r.written_ids}, {"problems", problems},
-          {"filtered_out", r.source.filtered_out}, {"typologies", r.source.typologies}};
+  return {{"file", r.file},
+          {"format", format_name(r.format)},
+          {"rows", r.rows},
+          {"inserted", r.inserted},
+          {"updated", r.updated},
+          {"unchanged", r.unchanged},
+          {"rejected", r.rejected},
+          {"committed", r.committed},
+          {"revision", r.revision},
+          {"ids", r.written_ids},
+          {"problems", problems},
+          {"filtered_out", r.source.filtered_out},
+          {"typologies", r.source.typologies}};
 }
 
 void PlaceArgs::add_to(CLI::App* cmd) {
@@ -127,10 +140,12 @@ Record PlaceArgs::build(std::vector<Problem>& problems) const {
     const FieldDef* d = eq == std::string::npos ? nullptr : find_field(s.substr(0, eq));
     if (!d || !d->is_input)
       throw Error(fmt::format("--set '{}': expected FIELD=VALUE with one of the fields listed in --help", s));
-    if (d->field == Field::commune) r.commune_name = s.substr(eq + 1);
-    else put(d->field, s.substr(eq + 1));
+    if (d->field == Field::commune)
+      r.commune_name = s.substr(eq + 1);
+    else
+      put(d->field, s.substr(eq + 1));
   }
-return r;
+  return r;
 }
 
 ImportReport write_record(PlaceStore& store, Record r, std::vector<Problem> problems, const std::string& what,
@@ -148,8 +163,8 @@ ImportReport write_record(PlaceStore& store, Record r, std::vector<Problem> prob
 void print_place(const Place& p, bool include_private) {
   for (auto& d : fields()) {
     if (d.is_private && !include_private) continue;
-    std::string v = d.field == Field::commune ? commune_label(p.insee_code)
-                    : d.field == Field::types ? text::join(mask_to_list(p.types, place_types(), true), ", ")
+    std::string v = d.field == Field::commune    ? commune_label(p.insee_code)
+                    : d.field == Field::types    ? text::join(mask_to_list(p.types, place_types(), true), ", ")
                     : d.field == Field::services ? text::join(mask_to_list(p.services, service_items(), true), ", ")
                                                  : format_field(p, d.field);
     if (!v.empty()) std::cout << fmt::format("{:<20} {}\n", d.name, text::printable(v, 100000));

@@ -30,7 +30,8 @@ struct Db {
     auto hash = accounts::hash_password("un mot de passe de banc");
     sqlite::Transaction t(db);
     for (int i = 0; i < 2000; ++i) {
-      auto u = a.add("personne" + std::to_string(i) + "@maillage.test", "Personne", "invited", {{"member", ""}}, "bench");
+      auto u =
+          a.add("personne" + std::to_string(i) + "@maillage.test", "Personne", "invited", {{"member", ""}}, "bench");
       a.set_password_hash(u.id, hash, true);
       for (int k = 0; k < 5; ++k) cookies.push_back(s.open(u.id, "192.0.2.1", "bench").secret);
     }
@@ -85,7 +86,8 @@ BENCHMARK(BM_TokenLookup_Baseline)->Unit(benchmark::kMicrosecond);
 static void BM_AuditRow(benchmark::State& st) {
   auto& d = db();
   for (auto _ : st)
-    accounts::audit(d.store->db(), {0, "", "user:1", "Personne", "PATCH /places/{id}", "/places/x", 200, "192.0.2.1", ""});
+    accounts::audit(d.store->db(),
+                    {0, "", "user:1", "Personne", "PATCH /places/{id}", "/places/x", 200, "192.0.2.1", ""});
 }
 BENCHMARK(BM_AuditRow)->Unit(benchmark::kMicrosecond);
 

@@ -19,7 +19,8 @@ std::vector<registry::Place> places300() {
   int i = 0;
   for (auto* c : bench::commune_sample(300, 300)) {
     registry::Place p;
-    p.id = "p" + std::to_string(i++), p.name = c->name, p.insee_code = c->code, p.lon = c->centre.lon, p.lat = c->centre.lat;
+    p.id = "p" + std::to_string(i++), p.name = c->name, p.insee_code = c->code, p.lon = c->centre.lon,
+    p.lat = c->centre.lat;
     out.push_back(p);
   }
   return out;
@@ -28,13 +29,15 @@ ami::Call call() { return {"ami-2022-2024", "AMI", "2022-07-01", "2024-09-01", 2
 
 void BM_BatchCreationChecks(benchmark::State& state) {
   auto& cells = territory::bundled_points(territory::PopulationSource::Grid).points;
-  ami::CreationChecker checker(bench::skeleton(), bench::skeleton_snapper(), places300(), call(), {"2024-01-01", "ami-2022-2024"});
+  ami::CreationChecker checker(bench::skeleton(), bench::skeleton_snapper(), places300(), call(),
+                               {"2024-01-01", "ami-2022-2024"});
   size_t eligible = 0;
   for (auto _ : state) {
     eligible = 0;
     for (auto& c : cells) eligible += checker.quick(c.at).verdict == ami::CreationCheck::Verdict::Eligible;
   }
-  state.counters["checks/s"] = benchmark::Counter(static_cast<double>(cells.size()) * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["checks/s"] =
+      benchmark::Counter(static_cast<double>(cells.size()) * state.iterations(), benchmark::Counter::kIsRate);
   state.counters["eligible"] = static_cast<double>(eligible);
 }
 BENCHMARK(BM_BatchCreationChecks)->Unit(benchmark::kMillisecond);
@@ -42,7 +45,8 @@ BENCHMARK(BM_BatchCreationChecks)->Unit(benchmark::kMillisecond);
 // Checks with the full explanation (places within 1.5 x the threshold, route): what one officer's query costs.
 void BM_ExplainedCreationCheck(benchmark::State& state) {
   auto& cells = territory::bundled_points(territory::PopulationSource::Grid).points;
-  ami::CreationChecker checker(bench::skeleton(), bench::skeleton_snapper(), places300(), call(), {"2024-01-01", "ami-2022-2024"});
+  ami::CreationChecker checker(bench::skeleton(), bench::skeleton_snapper(), places300(), call(),
+                               {"2024-01-01", "ami-2022-2024"});
   size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(checker.explain(cells[(i += 7919) % cells.size()].at));
 }
@@ -51,7 +55,8 @@ BENCHMARK(BM_ExplainedCreationCheck)->Unit(benchmark::kMicrosecond);
 // Building the checker for a date: the sweep towards the 300 places.
 void BM_CheckerForADate(benchmark::State& state) {
   auto places = places300();
-  for (auto _ : state) benchmark::DoNotOptimize(ami::CreationChecker(bench::skeleton(), bench::skeleton_snapper(), places, call(), {}));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(ami::CreationChecker(bench::skeleton(), bench::skeleton_snapper(), places, call(), {}));
 }
 BENCHMARK(BM_CheckerForADate)->Unit(benchmark::kMillisecond);
 }  // namespace

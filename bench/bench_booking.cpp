@@ -49,7 +49,8 @@ struct Registry {
     places = store->list({});
     booking::Bookings b(store->db());
     std::vector<int64_t> members;
-    for (int m = 0; m < 64; ++m) members.push_back(b.add_member(fmt::format("M{}", m), fmt::format("m{}@example.org", m)));
+    for (int m = 0; m < 64; ++m)
+      members.push_back(b.add_member(fmt::format("M{}", m), fmt::format("m{}@example.org", m)));
     for (auto& p : places) {
       for (int d = 1; d <= 5; ++d) b.set_hours(p.id, d, {{"09:00", "18:00"}});
       booking::Resource r;
@@ -87,7 +88,7 @@ void BM_BookingCreateConcurrent(benchmark::State& state) {
                      std::chrono::days{(slot % 45) / 9};
           std::chrono::year_month_day ymd{day};
           booking::Request r;
-          r.resource_id = resource, r.member_id = 1 + c, r.unit = "hour", r.hours = 1, r.actor = "bench";
+          r.resource_id = resource, r.member_id = 1 + c, r.unit = booking::Unit::Hour, r.hours = 1, r.actor = "bench";
           r.date = fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
           r.start = fmt::format("{:02}:00", 9 + slot % 9);
           try {
@@ -102,15 +103,23 @@ void BM_BookingCreateConcurrent(benchmark::State& state) {
     made += ok, refused += full;
   }
   // Never overbooked: no instant of any slot holds more than the pool's 4 desks.
-  auto st = reg.store->db().prepare("SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM bookings WHERE resource_id = ? "
-                                    "AND status = 'confirmed' GROUP BY starts)");
+  auto st = reg.store->db().prepare(
+      "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM bookings WHERE resource_id = ? "
+      "AND status = 'confirmed' GROUP BY starts)");
   st.bind(1, resource);
   st.step();
   state.counters["max_in_use"] = static_cast<double>(st.int64(0));
   state.counters["booked_per_s"] = benchmark::Counter(static_cast<double>(made), benchmark::Counter::kIsRate);
-  state.counters["requests_per_s"] = benchmark::Counter(static_cast<double>(made + refused), benchmark::Counter::kIsRate);
+  state.counters["requests_per_s"] =
+      benchmark::Counter(static_cast<double>(made + refused), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_BookingCreateConcurrent)->Arg(1)->Arg(4)->Arg(16)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_BookingCreateConcurrent)
+    ->Arg(1)
+    ->Arg(4)
+    ->Arg(16)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 void BM_NetworkSearch300Places(benchmark::State& state) {
   auto& reg = registry_setup();

@@ -19,7 +19,8 @@ inline const roads::Profile& profile() {
   return p;
 }
 inline std::vector<std::string> skeleton_files() {
-  return {paths::data_file("roads/tm_fra_naq_waypoints.csv.gz"), paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")};
+  return {paths::data_file("roads/tm_fra_naq_waypoints.csv.gz"),
+          paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")};
 }
 inline const roads::RoadGraph& skeleton() {
   static const roads::RoadGraph g = roads::build_from_skeleton(skeleton_files(), profile(), "{}");

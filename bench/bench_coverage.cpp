@@ -71,8 +71,10 @@ void BM_CoverageAnotherDate(benchmark::State& state) {
   for (auto _ : state) {
     odd = !odd;
     auto& now = odd ? fewer : places;
-    if (state.range(0)) engine.compute(now);
-    else engine.compute_full(now);
+    if (state.range(0))
+      engine.compute(now);
+    else
+      engine.compute_full(now);
     benchmark::DoNotOptimize(coverage::build_report(engine, now, "2026-01-01", 20));
   }
 }
@@ -95,7 +97,9 @@ BENCHMARK(BM_IndicatorsHistory15Years)->Unit(benchmark::kMillisecond);
 
 void BM_DegreeOfUrbanisation(benchmark::State& state) {
   auto& g = territory::bundled_points(territory::PopulationSource::Grid);
-  for (auto _ : state) benchmark::DoNotOptimize(territory::classify_communes(g, territory::classify_cells(g), territory::CommuneTable::bundled()));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(
+        territory::classify_communes(g, territory::classify_cells(g), territory::CommuneTable::bundled()));
 }
 BENCHMARK(BM_DegreeOfUrbanisation)->Unit(benchmark::kMillisecond);
 }  // namespace

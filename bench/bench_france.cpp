@@ -124,7 +124,9 @@ int main(int argc, char** argv) {
   }
   g = roads::RoadGraph::load(file);
   report(fmt::format("load the graph file ({} nodes, {} arcs, {:.1f} GB)", g.node_count(), g.arc_count(),
-                     std::filesystem::file_size(file) / 1e9).c_str(), secs(t0));
+                     std::filesystem::file_size(file) / 1e9)
+             .c_str(),
+         secs(t0));
 
   // Population: 35,000 communes, Pareto sizes, 2.3 M cells around their centres.
   std::mt19937 rng(35);
@@ -217,69 +219,72 @@ int main(int argc, char** argv) {
   // up to a quarter) and reads again only the points on edges the repair touched; the baseline of the same run is
   // the sweep again (compute_full); the covered totals must agree.
   if (phase("another")) {
-  std::vector<geo::LonLat> fewer(places.begin(), places.begin() + 21000);
-  t0 = Clock::now();
-  engine.compute(as_places(fewer));
-  double rep_a = secs(t0);
-  double cov_a = covered_by(nullptr);
-  report(engine.last_was_incremental() ? "another date, repaired: 2,500 of 23,500 places closed (target <= 1 s)"
-                                       : "another date: NOT REPAIRED", rep_a);
-  // A year's change from there: 700 more close, 1,200 open elsewhere (places drawn by population).
-  std::vector<geo::LonLat> year, opening_b;
-  for (int k = 0; k < 1200; ++k) opening_b.push_back(points.points[by_pop(rng)].at);
-  for (uint32_t k = 0; k < 21000; ++k)
-    if (k % 29 != 0 || k / 29 >= 700) year.push_back(places[k]);
-  year.insert(year.end(), opening_b.begin(), opening_b.end());
-  t0 = Clock::now();
-  engine.compute(as_places(year));
-  double rep_b = secs(t0);
-  double cov_b = covered_by(nullptr);
-  report(engine.last_was_incremental() ? "another date, repaired: 700 more closed and 1,200 opened (target <= 1 s)"
-                                       : "another date: NOT REPAIRED", rep_b);
-  // The machine is noisy: the two repairs again, 5 times each, back and forth (medians).
-  std::vector<double> closing_s, year_s;
-  for (int rep = 0; rep < 5; ++rep) {
-    engine.compute(as_places(places));  // 2,500 open again
+    std::vector<geo::LonLat> fewer(places.begin(), places.begin() + 21000);
     t0 = Clock::now();
     engine.compute(as_places(fewer));
-    closing_s.push_back(secs(t0));
+    double rep_a = secs(t0);
+    double cov_a = covered_by(nullptr);
+    report(engine.last_was_incremental() ? "another date, repaired: 2,500 of 23,500 places closed (target <= 1 s)"
+                                         : "another date: NOT REPAIRED",
+           rep_a);
+    // A year's change from there: 700 more close, 1,200 open elsewhere (places drawn by population).
+    std::vector<geo::LonLat> year, opening_b;
+    for (int k = 0; k < 1200; ++k) opening_b.push_back(points.points[by_pop(rng)].at);
+    for (uint32_t k = 0; k < 21000; ++k)
+      if (k % 29 != 0 || k / 29 >= 700) year.push_back(places[k]);
+    year.insert(year.end(), opening_b.begin(), opening_b.end());
     t0 = Clock::now();
     engine.compute(as_places(year));
-    year_s.push_back(secs(t0));
-    engine.compute(as_places(fewer));
-  }
-  std::sort(closing_s.begin(), closing_s.end());
-  std::sort(year_s.begin(), year_s.end());
-  std::printf("  medians of 5: 2,500 closed %.2f s (min %.2f), a year's change %.2f s (min %.2f)\n", closing_s[2],
-              closing_s[0], year_s[2], year_s[0]);
-  auto same = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, b); };  // sums in another order
-  t0 = Clock::now();
-  engine.compute_full(as_places(fewer));
-  double sweep_s = secs(t0);
-  double cov2 = covered_by(nullptr);
-  report("another date by the sweep again (21,000 places open), baseline", sweep_s);
-  engine.compute_full(as_places(year));
-  double cov3 = covered_by(nullptr);
-  std::printf("  covered: repaired %.0f = sweep %.0f (%s); repaired %.0f = sweep %.0f (%s); %.1fx and %.1fx faster\n",
-              cov_a, cov2, same(cov_a, cov2) ? "equal" : "DIFFERENT", cov_b, cov3, same(cov_b, cov3) ? "equal" : "DIFFERENT",
-              sweep_s / closing_s[2], sweep_s / year_s[2]);
+    double rep_b = secs(t0);
+    double cov_b = covered_by(nullptr);
+    report(engine.last_was_incremental() ? "another date, repaired: 700 more closed and 1,200 opened (target <= 1 s)"
+                                         : "another date: NOT REPAIRED",
+           rep_b);
+    // The machine is noisy: the two repairs again, 5 times each, back and forth (medians).
+    std::vector<double> closing_s, year_s;
+    for (int rep = 0; rep < 5; ++rep) {
+      engine.compute(as_places(places));  // 2,500 open again
+      t0 = Clock::now();
+      engine.compute(as_places(fewer));
+      closing_s.push_back(secs(t0));
+      t0 = Clock::now();
+      engine.compute(as_places(year));
+      year_s.push_back(secs(t0));
+      engine.compute(as_places(fewer));
+    }
+    std::sort(closing_s.begin(), closing_s.end());
+    std::sort(year_s.begin(), year_s.end());
+    std::printf("  medians of 5: 2,500 closed %.2f s (min %.2f), a year's change %.2f s (min %.2f)\n", closing_s[2],
+                closing_s[0], year_s[2], year_s[0]);
+    auto same = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, b); };  // sums in another order
+    t0 = Clock::now();
+    engine.compute_full(as_places(fewer));
+    double sweep_s = secs(t0);
+    double cov2 = covered_by(nullptr);
+    report("another date by the sweep again (21,000 places open), baseline", sweep_s);
+    engine.compute_full(as_places(year));
+    double cov3 = covered_by(nullptr);
+    std::printf("  covered: repaired %.0f = sweep %.0f (%s); repaired %.0f = sweep %.0f (%s); %.1fx and %.1fx faster\n",
+                cov_a, cov2, same(cov_a, cov2) ? "equal" : "DIFFERENT", cov_b, cov3,
+                same(cov_b, cov3) ? "equal" : "DIFFERENT", sweep_s / closing_s[2], sweep_s / year_s[2]);
   }
 
   // Coverage sets of 35,000 candidates (the commune centres) at 20 min, then greedy best k = 100.
   if (phase("sets")) {
-  std::vector<planning::Candidate> cands;
-  for (size_t c = 0; c < centres.size(); ++c) cands.push_back({std::to_string(c), "c", "", centres[c]});
-  double peak_before = peak_gib();
-  t0 = Clock::now();
-  auto sets = planning::coverage_sets(g, snapper, snaps, cands, T, 2);
-  report("coverage sets, 35,000 candidates x 2.3 M points, 20 min, 2 threads (<= 120 s)", secs(t0));
-  std::printf("  %zu (candidate, point) pairs, %.2f GB of sets; peak RSS grew by %.2f GiB\n", sets.point.size(),
-              sets.point.size() * 4 / 1e9, peak_gib() - peak_before);
-  t0 = Clock::now();
-  auto gr = planning::greedy(sets, popw, covered, 100);
-  report("greedy best k = 100 (<= 5 s)", secs(t0));
-  std::printf("  +%.0f inhabitants covered by the 100 sites\n", gr.steps.empty() ? 0.0 : gr.steps.back().covered - gr.covered_before);
-  std::vector<uint32_t>().swap(sets.point);
+    std::vector<planning::Candidate> cands;
+    for (size_t c = 0; c < centres.size(); ++c) cands.push_back({std::to_string(c), "c", "", centres[c]});
+    double peak_before = peak_gib();
+    t0 = Clock::now();
+    auto sets = planning::coverage_sets(g, snapper, snaps, cands, T, 2);
+    report("coverage sets, 35,000 candidates x 2.3 M points, 20 min, 2 threads (<= 120 s)", secs(t0));
+    std::printf("  %zu (candidate, point) pairs, %.2f GB of sets; peak RSS grew by %.2f GiB\n", sets.point.size(),
+                sets.point.size() * 4 / 1e9, peak_gib() - peak_before);
+    t0 = Clock::now();
+    auto gr = planning::greedy(sets, popw, covered, 100);
+    report("greedy best k = 100 (<= 5 s)", secs(t0));
+    std::printf("  +%.0f inhabitants covered by the 100 sites\n",
+                gr.steps.empty() ? 0.0 : gr.steps.back().covered - gr.covered_before);
+    std::vector<uint32_t>().swap(sets.point);
   }
   if (!phase("whatif")) return 0;
 
@@ -297,9 +302,12 @@ int main(int argc, char** argv) {
   std::vector<size_t> searched;
   for (int k = 0; k < 300; ++k) {
     scenario::Delta d;
-    if (k % 3 == 0) d = w.add({"h" + std::to_string(k), "h", "", centres[rng() % centres.size()], true});
-    else if (k % 3 == 1) d = w.move("h" + std::to_string(k - 1), centres[rng() % centres.size()]);
-    else d = w.close(std::to_string(rng() % places.size()));
+    if (k % 3 == 0)
+      d = w.add({"h" + std::to_string(k), "h", "", centres[rng() % centres.size()], true});
+    else if (k % 3 == 1)
+      d = w.move("h" + std::to_string(k - 1), centres[rng() % centres.size()]);
+    else
+      d = w.close(std::to_string(rng() % places.size()));
     ms.push_back(d.microseconds / 1000);
     by_kind[k % 3].push_back(d.microseconds / 1000);
     searched.push_back(d.nodes);
@@ -309,11 +317,15 @@ int main(int argc, char** argv) {
     return v[std::min(v.size() - 1, static_cast<size_t>(f * v.size()))];
   };
   std::sort(searched.begin(), searched.end());
-  std::printf("what-if changes (300): median %.2f ms, p99 %.2f ms, max %.2f ms (target <= 50 ms); a full sweep: %.0f ms "
-              "(%.0fx the median)\n", q(ms, 0.5), q(ms, 0.99), q(ms, 1.0), cov_s * 1000, cov_s * 1000 / q(ms, 0.5));
-  std::printf("  add %.2f / %.2f ms, move %.2f / %.2f ms, close %.2f / %.2f ms (median / p99); nodes searched again: "
-              "median %zu, p99 %zu\n", q(by_kind[0], 0.5), q(by_kind[0], 0.99), q(by_kind[1], 0.5), q(by_kind[1], 0.99),
-              q(by_kind[2], 0.5), q(by_kind[2], 0.99), searched[searched.size() / 2], searched[searched.size() * 99 / 100]);
+  std::printf(
+      "what-if changes (300): median %.2f ms, p99 %.2f ms, max %.2f ms (target <= 50 ms); a full sweep: %.0f ms "
+      "(%.0fx the median)\n",
+      q(ms, 0.5), q(ms, 0.99), q(ms, 1.0), cov_s * 1000, cov_s * 1000 / q(ms, 0.5));
+  std::printf(
+      "  add %.2f / %.2f ms, move %.2f / %.2f ms, close %.2f / %.2f ms (median / p99); nodes searched again: "
+      "median %zu, p99 %zu\n",
+      q(by_kind[0], 0.5), q(by_kind[0], 0.99), q(by_kind[1], 0.5), q(by_kind[1], 0.99), q(by_kind[2], 0.5),
+      q(by_kind[2], 0.99), searched[searched.size() / 2], searched[searched.size() * 99 / 100]);
   std::vector<geo::LonLat> now;
   for (auto& s : w.sites()) now.push_back(s.at);
   engine.compute_full(as_places(now));

@@ -29,7 +29,8 @@ const std::vector<registry::Place>& places(size_t n) {
     auto& c = communes[rng() % communes.size()];
     registry::Place p;
     p.id = fmt::format("gen-{:06}", i);
-    p.name = i % 50 == 0 ? fmt::format("La {} {}", words[rng() % 9], c.name) : fmt::format("{} {} {}", words[rng() % 9], c.name, i);
+    p.name = i % 50 == 0 ? fmt::format("La {} {}", words[rng() % 9], c.name)
+                         : fmt::format("{} {} {}", words[rng() % 9], c.name, i);
     p.insee_code = c.code;
     p.lon = c.centre.lon + jitter(rng), p.lat = c.centre.lat + jitter(rng);
     v.push_back(p);
@@ -62,7 +63,8 @@ void BM_DuplicatePairsAllPairs(benchmark::State& st) {
   for (auto _ : st) {
     found = 0;
     for (size_t i = 0; i < all.size(); ++i)
-      for (size_t j = i + 1; j < all.size(); ++j) found += moderation::likely_duplicate(all[i], all[j], communes).has_value();
+      for (size_t j = i + 1; j < all.size(); ++j)
+        found += moderation::likely_duplicate(all[i], all[j], communes).has_value();
   }
   st.counters["pairs"] = static_cast<double>(found);
 }

@@ -33,7 +33,8 @@ struct Setup {
     snaps = snapper.snap_all(at);
     for (auto& c : territory::CommuneTable::bundled().all()) candidates.push_back({c.code, c.name, c.code, c.centre});
     int i = 0;
-    for (auto* c : bench::commune_sample(300, 300)) places.push_back({"p" + std::to_string(i++), c->name, c->code, c->centre});
+    for (auto* c : bench::commune_sample(300, 300))
+      places.push_back({"p" + std::to_string(i++), c->name, c->code, c->centre});
     coverage::Engine engine(graph, snapper, grid, territory::CommuneTable::bundled());
     engine.compute(places);
     for (auto& t : engine.point_times()) covered.push_back(t.within(coverage::threshold_ms(20)));
@@ -75,7 +76,11 @@ void BM_ExactBestK10Region(benchmark::State& state) {
   state.counters["undominated"] = static_cast<double>(x.undominated);
   state.counters["gain_vs_greedy"] = x.covered - g.steps.back().covered;
 }
-BENCHMARK(BM_ExactBestK10Region)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3)->ReportAggregatesOnly(false);
+BENCHMARK(BM_ExactBestK10Region)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(false);
 
 void BM_Criticality300Places(benchmark::State& state) {
   auto& s = setup();
@@ -110,7 +115,8 @@ void BM_CoverageSetsGenerated5M(benchmark::State& state) {
   size_t total = 0;
   for (auto _ : state)
     total = planning::coverage_sets(s.graph, s.snapper, s.snaps, s.candidates, 1200000,
-                                    static_cast<unsigned>(state.range(0))).point.size();
+                                    static_cast<unsigned>(state.range(0)))
+                .point.size();
   state.counters["pairs"] = static_cast<double>(total);
   state.counters["nodes"] = static_cast<double>(s.graph.node_count());
 }

@@ -43,9 +43,12 @@ std::string generate(int n, unsigned seed) {
     auto& c = communes[rng() % communes.size()];
     int status = rng() % 10;
     w.row({fmt::format("gen-{:06}", i), fmt::format("{} {} {}", words[rng() % 9], c.name, i),
-           i % 3 == 0 ? luhn_siret(rng) : "", types[rng() % 6], status < 8 ? "open" : status < 9 ? "project" : "closed",
-           status < 8 ? fmt::format("{}-{:02}-01", 2005 + rng() % 19, 1 + rng() % 12) : "",
-           c.code, fmt::format("{:.6f}", c.centre.lon + jitter(rng)), fmt::format("{:.6f}", c.centre.lat + jitter(rng)),
+           i % 3 == 0 ? luhn_siret(rng) : "", types[rng() % 6],
+           status < 8   ? "open"
+           : status < 9 ? "project"
+                        : "closed",
+           status < 8 ? fmt::format("{}-{:02}-01", 2005 + rng() % 19, 1 + rng() % 12) : "", c.code,
+           fmt::format("{:.6f}", c.centre.lon + jitter(rng)), fmt::format("{:.6f}", c.centre.lat + jitter(rng)),
            fmt::format("{:.1f}", (rng() % 40) / 10.0), std::to_string(rng() % 12), "wifi;fibre"});
   }
   return out.str();
@@ -76,11 +79,17 @@ void BM_Import20k(benchmark::State& state) {
     auto rep = import_file(store, validator(), file, {});
     if (!rep.committed || rep.inserted != n) state.SkipWithError("import failed");
   }
-  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(n) * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["rows/s"] =
+      benchmark::Counter(static_cast<double>(n) * state.iterations(), benchmark::Counter::kIsRate);
   remove_db(db);
 }
-BENCHMARK(BM_Import20k)->Arg(20000)->Unit(benchmark::kMillisecond)->Iterations(5)->Repetitions(3)
-    ->ReportAggregatesOnly(false)->UseRealTime();
+BENCHMARK(BM_Import20k)
+    ->Arg(20000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(false)
+    ->UseRealTime();
 
 // Re-importing an unchanged file: every row matched, compared and left alone.
 void BM_Reimport20kUnchanged(benchmark::State& state) {

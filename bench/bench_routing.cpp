@@ -30,10 +30,10 @@ using namespace maillage::routing;
 
 namespace {
 
+using bench::generated;
 using bench::profile;
 using bench::skeleton;
 using bench::skeleton_files;
-using bench::generated;
 
 // 300 places: commune centres drawn with a fixed seed.
 std::vector<geo::LonLat> places300() {
@@ -89,7 +89,9 @@ void BM_LoadGraphFile(benchmark::State& state, const RoadGraph* (*graph)()) {
   std::filesystem::remove(path);
 }
 BENCHMARK_CAPTURE(BM_LoadGraphFile, skeleton, [] { return &skeleton(); })->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_LoadGraphFile, generated_5M, [] { return &generated(); })->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK_CAPTURE(BM_LoadGraphFile, generated_5M, [] { return &generated(); })
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 // ---- nearest-place sweeps ----
 void BM_SweepSkeleton300Places(benchmark::State& state) {
@@ -116,13 +118,15 @@ void BM_Sweep5M_BoostGraph(benchmark::State& state) {
   auto& g = generated();
   auto sources = generated_sources();
   // The same reverse arcs in BGL's fastest static representation, plus a super-source joined to every place.
-  using Graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::property<boost::edge_weight_t, uint32_t>>;
+  using Graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property,
+                                                   boost::property<boost::edge_weight_t, uint32_t>>;
   const NodeId n = static_cast<NodeId>(g.node_count());
   std::vector<std::pair<NodeId, NodeId>> edges;
   std::vector<uint32_t> weights;
   edges.reserve(g.arc_count() + sources.size());
   for (NodeId v = 0; v < n; ++v)
-    for (uint32_t a = g.first_in[v]; a < g.first_in[v + 1]; ++a) edges.push_back({v, g.in[a].node}), weights.push_back(g.in[a].weight);
+    for (uint32_t a = g.first_in[v]; a < g.first_in[v + 1]; ++a)
+      edges.push_back({v, g.in[a].node}), weights.push_back(g.in[a].weight);
   for (auto& s : sources) edges.push_back({n, s.node}), weights.push_back(s.offset);
   Graph bg(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), weights.begin(), n + 1);
   std::vector<uint32_t> dist(n + 1);
@@ -188,8 +192,9 @@ void BM_Memory(benchmark::State& state, const RoadGraph* (*graph)()) {
   double n = static_cast<double>(g.node_count()), m = static_cast<double>(g.arc_count());
   state.counters["nodes"] = n;
   state.counters["arcs"] = m;
-  state.counters["bytes_per_node"] = (2 * 4 + 2 * 8 + 1 + 2 * 4);  // lon/lat e7, Lambert-93 x/y, component flag, 2 CSR offsets
-  state.counters["bytes_per_arc"] = 2 * (sizeof(RoadGraph::Arc) + 4);     // forward and reverse: (node, weight) + edge id
+  state.counters["bytes_per_node"] =
+      (2 * 4 + 2 * 8 + 1 + 2 * 4);  // lon/lat e7, Lambert-93 x/y, component flag, 2 CSR offsets
+  state.counters["bytes_per_arc"] = 2 * (sizeof(RoadGraph::Arc) + 4);  // forward and reverse: (node, weight) + edge id
   state.counters["total_MB"] = g.memory_bytes() / 1e6;
 }
 BENCHMARK_CAPTURE(BM_Memory, skeleton, [] { return &skeleton(); })->Iterations(1);
@@ -224,8 +229,10 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   auto ours = reporter.median_of("BM_Sweep5M_Maillage"), bgl = reporter.median_of("BM_Sweep5M_BoostGraph");
   if (ours > 0 && bgl > 0)
-    std::printf("\nNearest-place sweep on the generated graph, medians: Maillage %.0f ms, BGL dijkstra_shortest_paths "
-                "%.0f ms: Maillage is %.2fx faster\n", ours, bgl, bgl / ours);
+    std::printf(
+        "\nNearest-place sweep on the generated graph, medians: Maillage %.0f ms, BGL dijkstra_shortest_paths "
+        "%.0f ms: Maillage is %.2fx faster\n",
+        ours, bgl, bgl / ours);
   benchmark::Shutdown();
   return 0;
 }

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   std::mt19937 rng(23);
   std::vector<routing::Source> sources;
   for (uint32_t k = 0; k < n_sources; ++k)
-    sources.push_back({static_cast<roads::NodeId>(rng() % g.node_count()), static_cast<roads::Millis>(rng() % 60000), k});
+    sources.push_back(
+        {static_cast<roads::NodeId>(rng() % g.node_count()), static_cast<roads::Millis>(rng() % 60000), k});
   routing::Search search(g), other(g);
   auto time = [&](auto&& run) {
     std::vector<double> s;
@@ -52,13 +53,17 @@ int main(int argc, char** argv) {
   size_t differ = 0;
   for (size_t region : {size_t{1} << 14, size_t{1} << 15, size_t{1} << 16, size_t{1} << 17, size_t{1} << 19}) {
     for (unsigned threads : {2u}) {
-      auto by = time([&] { other.run_regions(sources, routing::Direction::Backward, roads::kInfinity, {region, threads}); });
+      auto by = time([&] {
+        other.run_regions(sources, routing::Direction::Backward, roads::kInfinity, {region, threads});
+      });
       size_t d = 0;
       for (roads::NodeId v = 0; v < g.node_count(); ++v) d += search.time(v) != other.time(v);
       differ += d;
-      std::printf("by regions of %zu nodes, %u thread(s): median %.2f s (min %.2f), %zu rounds, %.2f settled per node, "
-                  "%.2fx; times %s\n", region, threads, by[2], by[0], other.rounds(),
-                  static_cast<double>(other.settled()) / g.node_count(), one[2] / by[2], d ? "DIFFER" : "equal");
+      std::printf(
+          "by regions of %zu nodes, %u thread(s): median %.2f s (min %.2f), %zu rounds, %.2f settled per node, "
+          "%.2fx; times %s\n",
+          region, threads, by[2], by[0], other.rounds(), static_cast<double>(other.settled()) / g.node_count(),
+          one[2] / by[2], d ? "DIFFER" : "equal");
     }
   }
   return differ ? 1 : 0;

@@ -55,8 +55,8 @@ planning::TourInstance random_instance(unsigned seed, size_t n, int days) {
 
 int main() {
   std::printf("== 1. Heuristic against the exact optimum\n");
-  std::printf("%-28s %6s %12s %12s %8s %9s %9s %8s\n", "instance", "routes", "heuristic", "optimum", "ratio",
-              "heur. s", "exact s", "proven");
+  std::printf("%-28s %6s %12s %12s %8s %9s %9s %8s\n", "instance", "routes", "heuristic", "optimum", "ratio", "heur. s",
+              "exact s", "proven");
   std::vector<double> ratios;
   for (unsigned seed = 1; seed <= 12; ++seed) {
     size_t n = 20 + 5 * (seed % 3);
@@ -66,8 +66,8 @@ int main() {
     auto x = planning::plan_tours_exact(in, 60);
     double r = x.value > 0 ? h.value / x.value : 1;
     ratios.push_back(r);
-    std::printf("random n=%-2zu days=%d seed=%-2u     %6zu %12.0f %12.0f %8.4f %9.3f %9.3f %8s\n", n, days, seed, x.routes,
-                h.value, x.value, r, h.seconds, x.seconds, x.optimal ? "yes" : "no");
+    std::printf("random n=%-2zu days=%d seed=%-2u     %6zu %12.0f %12.0f %8.4f %9.3f %9.3f %8s\n", n, days, seed,
+                x.routes, h.value, x.value, r, h.seconds, x.seconds, x.optimal ? "yes" : "no");
   }
   std::printf("random instances: heuristic / optimum median %.4f, worst %.4f, optimum reached %ld of %zu\n",
               median(ratios), *std::min_element(ratios.begin(), ratios.end()),
@@ -79,7 +79,8 @@ int main() {
   auto& communes = territory::CommuneTable::bundled();
   std::vector<coverage::Place> places;
   int i = 0;
-  for (auto* c : bench::commune_sample(165, 165)) places.push_back({"p" + std::to_string(i++), c->name, c->code, c->centre});
+  for (auto* c : bench::commune_sample(165, 165))
+    places.push_back({"p" + std::to_string(i++), c->name, c->code, c->centre});
   coverage::Engine engine(graph, snapper, grid, communes);
   engine.compute(places);
   auto* ruffec = communes.find("16292");
@@ -115,9 +116,10 @@ int main() {
     matrix.push_back(r.matrix_seconds);
     served = r.served;
   }
-  std::printf("median of 3: %.2f s in all (time tables %.2f s, heuristic %.2f s); %.0f inhabitants brought within "
-              "20 min of a stop\n",
-              median(total), median(matrix), median(heuristic), served);
+  std::printf(
+      "median of 3: %.2f s in all (time tables %.2f s, heuristic %.2f s); %.0f inhabitants brought within "
+      "20 min of a stop\n",
+      median(total), median(matrix), median(heuristic), served);
 
   std::printf("\n== 3. Part-time coverage: one sweep per distinct window set\n");
   std::mt19937 rng(18);

@@ -29,7 +29,8 @@ int main() {
   auto& communes = territory::CommuneTable::bundled();
   std::vector<coverage::Place> places;
   int i = 0;
-  for (auto* c : bench::commune_sample(165, 165)) places.push_back({"p" + std::to_string(i++), c->name, c->code, c->centre});
+  for (auto* c : bench::commune_sample(165, 165))
+    places.push_back({"p" + std::to_string(i++), c->name, c->code, c->centre});
   auto t0 = std::chrono::steady_clock::now();
   coverage::Engine engine(graph, snapper, grid, communes);
   double snap_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -101,8 +102,10 @@ int main() {
   all.insert(all.end(), close_ms.begin(), close_ms.end());
   std::printf("What-if on the region (2-core VM; %zu grid cells, %zu open places, threshold 20 min, cap 60 min)\n",
               grid.points.size(), places.size());
-  std::printf("snapping the cells once %.2f s; the scenario's base (one sweep over the open places) %.2f s; a copy for a new scenario %.1f ms\n",
-              snap_s, base_s, copy_ms);
+  std::printf(
+      "snapping the cells once %.2f s; the scenario's base (one sweep over the open places) %.2f s; a copy for a new "
+      "scenario %.1f ms\n",
+      snap_s, base_s, copy_ms);
   std::printf("%-8s %6s %10s %10s %10s\n", "change", "count", "median ms", "p99 ms", "max ms");
   auto row = [](const char* name, const std::vector<double>& v) {
     std::printf("%-8s %6zu %10.3f %10.3f %10.3f\n", name, v.size(), pct(v, 0.5), pct(v, 0.99), pct(v, 1.0));
@@ -113,9 +116,10 @@ int main() {
   row("all", all);
   row("full", full_ms);
   row("report", report_ms);
-  std::printf("full recomputation / change (medians): %.0fx; the full report / change: %.0fx; the incremental totals "
-              "equalled the full ones at all %zu checks\n",
-              pct(full_ms, 0.5) / std::max(1e-9, pct(all, 0.5)), pct(report_ms, 0.5) / std::max(1e-9, pct(all, 0.5)),
-              full_ms.size());
+  std::printf(
+      "full recomputation / change (medians): %.0fx; the full report / change: %.0fx; the incremental totals "
+      "equalled the full ones at all %zu checks\n",
+      pct(full_ms, 0.5) / std::max(1e-9, pct(all, 0.5)), pct(report_ms, 0.5) / std::max(1e-9, pct(all, 0.5)),
+      full_ms.size());
   return 0;
 }

@@ -98,9 +98,9 @@ int main(int argc, char** argv) {
       auto [lon, lat] = at(i, j);
       uint64_t k = static_cast<uint64_t>(i * nx + j);
       for (int e = 0; e < extra; ++e) {
-        osmium::builder::add_node(buffer, _id(extra_base + static_cast<int64_t>(k) * extra + e), _version(1),
-                                  _location(lon + (draw(k, 40 + e) - 0.5) * step / kKmLon,
-                                            lat + (draw(k, 60 + e) - 0.5) * step / kKmLat));
+        osmium::builder::add_node(
+            buffer, _id(extra_base + static_cast<int64_t>(k) * extra + e), _version(1),
+            _location(lon + (draw(k, 40 + e) - 0.5) * step / kKmLon, lat + (draw(k, 60 + e) - 0.5) * step / kKmLat));
         ++nodes;
         flush();
       }
@@ -111,8 +111,11 @@ int main(int argc, char** argv) {
   auto emit = [&](bool fast, uint64_t k) {
     if (chain.size() >= 2) {
       const char* highway = fast ? (draw(k, 80) < 0.5 ? "trunk" : "primary")
-                                 : (draw(k, 81) < 0.6 ? "residential" : draw(k, 82) < 0.5 ? "unclassified" : "tertiary");
-      std::string maxspeed = std::to_string(fast ? 90 + 10 * static_cast<int>(draw(k, 83) * 3) : 30 + 10 * static_cast<int>(draw(k, 84) * 3));
+                                 : (draw(k, 81) < 0.6   ? "residential"
+                                    : draw(k, 82) < 0.5 ? "unclassified"
+                                                        : "tertiary");
+      std::string maxspeed = std::to_string(fast ? 90 + 10 * static_cast<int>(draw(k, 83) * 3)
+                                                 : 30 + 10 * static_cast<int>(draw(k, 84) * 3));
       bool oneway = !fast && draw(k, 85) < 0.10;
       if (oneway)
         osmium::builder::add_way(buffer, _id(way_id++), _version(1), _nodes(chain), _tag("highway", highway),

@@ -1,7 +1,8 @@
 // The API's requests: the path, the query string (decoded as the server decodes it) and the JSON body of the
 // cheap routes, reads and writes, with an editor's and a member's token; the sign-in, registration, reset and
-// invitation bodies; the public contributions and their moderation; the network's events, contacts (CSV or vCard bodies), resources and charter; and the Cookie header (the first line) of a state-changing request. Oracle: never a 500, and a JSON answer
-// is valid JSON (UTF-8 included) — every bad input is a 4xx naming what is wrong.
+// invitation bodies; the public contributions and their moderation; the network's events, contacts (CSV or vCard
+// bodies), resources and charter; and the Cookie header (the first line) of a state-changing request. Oracle: never a
+// 500, and a JSON answer is valid JSON (UTF-8 included) — every bad input is a 4xx naming what is wrong.
 #include <nlohmann/json.hpp>
 
 #include "api/service.hpp"
@@ -41,8 +42,9 @@ struct World {
       sqlite::Transaction tx(store.db());
       auto rev = store.next_revision();
       store.insert(p, rev, "fuzz");
-      auto t = itinerant::read_mednum_stops(io::read_file(paths::data_file("itinerant/bus-france-services-charente.json")),
-                                            "bus.json", territory::CommuneTable::bundled());
+      auto t =
+          itinerant::read_mednum_stops(io::read_file(paths::data_file("itinerant/bus-france-services-charente.json")),
+                                       "bus.json", territory::CommuneTable::bundled());
       t.timetable.place_id = bus;
       itinerant::put(store, t.timetable, rev, "fuzz");
       tx.commit();
@@ -66,26 +68,46 @@ struct Template {
   bool cookie = false;  // the first line is the Cookie header (and the X-CSRF-Token after a tab)
 };
 const Template kTemplates[] = {
-    {"GET", "", false, false},           {"GET", "/places", false, false},
-    {"GET", "/places/{place}", true, false}, {"POST", "/places", true, false},
-    {"PATCH", "/places/{place}", true, false}, {"POST", "/places/{place}/close", true, false},
-    {"GET", "/eligibility/creation", false, false}, {"GET", "/eligibility/development", false, false},
-    {"GET", "/booking/search", false, false}, {"POST", "/bookings", false, true},
-    {"GET", "/bookings", false, true},   {"POST", "/applications", true, false},
-    {"POST", "/applications/1/submit", true, false}, {"GET", "/places.csv", false, false},
-    {"GET", "/territory/roads.geojson", false, false}, {"POST", "", true, false},
-    {"POST", "/auth/session", false, false}, {"POST", "/auth/register", false, false},
-    {"POST", "/auth/reset", false, false},  {"POST", "/auth/invitation", false, false},
-    {"POST", "/auth/reset/confirm", false, false}, {"GET", "/auth/session", false, false, true},
-    {"POST", "/auth/sessions/revoke-all", false, false, true}, {"PATCH", "/places/{place}", false, false, true},
-    {"POST", "/contributions", false, false}, {"POST", "/contributions/1/accept", true, false},
-    {"POST", "/contributions/1/merge", true, false}, {"GET", "/contributions/1", true, false},
-    {"POST", "/contributions/follow", false, false}, {"GET", "/quality", false, false},
-    {"POST", "/events/1/registrations", false, false}, {"POST", "/events", true, false},
-    {"POST", "/contacts", true, false},         {"GET", "/resources", false, false},
-    {"POST", "/places/{place}/charter", true, false}, {"POST", "/registrations/cancel", false, false},
-    {"POST", "/contacts/import", true, false},  {"PUT", "/places/{bus}/timetable", true, false},
-    {"GET", "/places/{bus}/timetable", false, false}, {"GET", "/itinerant", false, false},
+    {"GET", "", false, false},
+    {"GET", "/places", false, false},
+    {"GET", "/places/{place}", true, false},
+    {"POST", "/places", true, false},
+    {"PATCH", "/places/{place}", true, false},
+    {"POST", "/places/{place}/close", true, false},
+    {"GET", "/eligibility/creation", false, false},
+    {"GET", "/eligibility/development", false, false},
+    {"GET", "/booking/search", false, false},
+    {"POST", "/bookings", false, true},
+    {"GET", "/bookings", false, true},
+    {"POST", "/applications", true, false},
+    {"POST", "/applications/1/submit", true, false},
+    {"GET", "/places.csv", false, false},
+    {"GET", "/territory/roads.geojson", false, false},
+    {"POST", "", true, false},
+    {"POST", "/auth/session", false, false},
+    {"POST", "/auth/register", false, false},
+    {"POST", "/auth/reset", false, false},
+    {"POST", "/auth/invitation", false, false},
+    {"POST", "/auth/reset/confirm", false, false},
+    {"GET", "/auth/session", false, false, true},
+    {"POST", "/auth/sessions/revoke-all", false, false, true},
+    {"PATCH", "/places/{place}", false, false, true},
+    {"POST", "/contributions", false, false},
+    {"POST", "/contributions/1/accept", true, false},
+    {"POST", "/contributions/1/merge", true, false},
+    {"GET", "/contributions/1", true, false},
+    {"POST", "/contributions/follow", false, false},
+    {"GET", "/quality", false, false},
+    {"POST", "/events/1/registrations", false, false},
+    {"POST", "/events", true, false},
+    {"POST", "/contacts", true, false},
+    {"GET", "/resources", false, false},
+    {"POST", "/places/{place}/charter", true, false},
+    {"POST", "/registrations/cancel", false, false},
+    {"POST", "/contacts/import", true, false},
+    {"PUT", "/places/{bus}/timetable", true, false},
+    {"GET", "/places/{bus}/timetable", false, false},
+    {"GET", "/itinerant", false, false},
     {"POST", "/scenarios/{scenario}/changes", true, false},
 };
 }  // namespace

@@ -31,8 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto iv = booking::parse_intervals(std::string(s));
     for (auto& i : iv)
       if (i.opens.size() != 5 || i.closes.size() != 5 || !(i.opens < i.closes)) __builtin_trap();
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
   // Itinerant stops' hours (opening_hours through KOpeningHours, with the computed French holidays): a valid
   // expression evaluates over a fortnight to windows inside their day, in order; an invalid one says why.
   if (size <= 200) {

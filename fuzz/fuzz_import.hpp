@@ -15,8 +15,7 @@ inline void import_dry_run(std::string_view content, registry::Format format) {
     auto rep = registry::import_records(seeded_store(), validator(), std::move(records), o, std::move(problems));
     if (rep.committed && rep.inserted + rep.updated > 0 && !o.dry_run) __builtin_trap();
     for (auto& p : rep.problems) (void)p.str();
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
 }
 
 }  // namespace maillage::fuzz

@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto g = roads::build_from_osm(path, profile, "{}");
     for (auto& a : g.out)
       if (a.node >= g.node_count()) __builtin_trap();  // every arc leads to a node of the graph
-  } catch (const Error&) {  // build_from_osm turns libosmium's refusals into maillage::Error
+  } catch (const Error&) {                             // build_from_osm turns libosmium's refusals into maillage::Error
   }
   return 0;
 }

@@ -14,7 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto g = roads::build_from_skeleton({path}, profile, "{}");
     for (auto& a : g.out)
       if (a.node >= g.node_count()) __builtin_trap();  // every arc leads to a node of the graph
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
   return 0;
 }

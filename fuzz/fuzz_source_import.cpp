@@ -20,8 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!std::isfinite(p.at.lon) || !std::isfinite(p.at.lat) || std::abs(p.at.lat) > 90 ||
             !std::isfinite(p.population) || p.population < 0)
           __builtin_trap();
-    } catch (const maillage::Error&) {
-    }
+    } catch (const maillage::Error&) {}
     return 0;
   }
   std::vector<maillage::registry::Problem> problems;
@@ -32,8 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     maillage::registry::SourceSummary summary;
     auto records = maillage::registry::parse_records(text, "fuzz-input", format, problems, nullptr, o, &summary);
     if (summary.filtered_out > summary.rows) __builtin_trap();
-  } catch (const maillage::Error&) {
-  }
+  } catch (const maillage::Error&) {}
   maillage::fuzz::import_dry_run(text, format);
   return 0;
 }

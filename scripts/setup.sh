@@ -33,6 +33,7 @@ PACKAGES=(
   poppler-utils                 # tests: the printed PDFs read back (pdfinfo, pdftotext, pdftoppm)
   libgtest-dev libgmock-dev     # tests
   clang libclang-rt-14-dev      # fuzzing: libFuzzer with AddressSanitizer and UBSan (scripts/fuzz.sh)
+  clang-format                  # tests: the C++ layout (.clang-format)
   libboost-dev                  # HTTP server: Boost.Beast on Asio (header-only)
   libbenchmark-dev              # benchmarks
 )

@@ -15,14 +15,14 @@
 #include "core/error.hpp"
 
 // The statement throws an Error of this code of the catalogue (core/error.hpp): tests read codes, not messages.
-#define EXPECT_CODE(statement, errc)                                                                  \
-  do {                                                                                                \
-    try {                                                                                             \
-      statement;                                                                                      \
-      ADD_FAILURE() << #statement " threw nothing";                                                   \
-    } catch (const maillage::Error& error_) {                                                         \
-      EXPECT_EQ(maillage::info(error_.code()).code, maillage::info(errc).code) << error_.what();      \
-    }                                                                                                 \
+#define EXPECT_CODE(statement, errc)                                                             \
+  do {                                                                                           \
+    try {                                                                                        \
+      statement;                                                                                 \
+      ADD_FAILURE() << #statement " threw nothing";                                              \
+    } catch (const maillage::Error& error_) {                                                    \
+      EXPECT_EQ(maillage::info(error_.code()).code, maillage::info(errc).code) << error_.what(); \
+    }                                                                                            \
   } while (0)
 
 namespace maillage::test {

@@ -108,7 +108,7 @@ class Sessions {
   Opened open(int64_t user, const std::string& address, const std::string& user_agent);
   // The live session of a cookie: not revoked, not expired, not idle, its account active. Touches it.
   std::optional<Session> find(const std::string& secret);
-  std::vector<Session> of_user(int64_t user);  // live sessions, newest first
+  std::vector<Session> of_user(int64_t user);     // live sessions, newest first
   void revoke(int64_t user, int64_t session_id);  // NotFound when not one of theirs
   int revoke_all(int64_t user);
   const SessionPolicy& policy() const { return p_; }

@@ -6,11 +6,18 @@
 namespace maillage::accounts {
 
 void audit(sqlite::Database& db, const AuditEntry& e) {
-  db.prepare("INSERT INTO audit_log (at, actor, actor_label, action, target, status, address, detail) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, e.at.empty() ? date::now_utc() : e.at).bind(2, e.actor).bind(3, text::printable(e.actor_label, 200), false)
-      .bind(4, text::printable(e.action, 200)).bind(5, text::printable(e.target, 300), false).bind(6, e.status)
-      .bind(7, text::printable(e.address, 60), false).bind(8, text::printable(e.detail, 2000), false).run();
+  db.prepare(
+        "INSERT INTO audit_log (at, actor, actor_label, action, target, status, address, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, e.at.empty() ? date::now_utc() : e.at)
+      .bind(2, e.actor)
+      .bind(3, text::printable(e.actor_label, 200), false)
+      .bind(4, text::printable(e.action, 200))
+      .bind(5, text::printable(e.target, 300), false)
+      .bind(6, e.status)
+      .bind(7, text::printable(e.address, 60), false)
+      .bind(8, text::printable(e.detail, 2000), false)
+      .run();
 }
 
 AuditPage audit_log(sqlite::Database& db, const AuditFilter& f) {
@@ -26,7 +33,8 @@ AuditPage audit_log(sqlite::Database& db, const AuditFilter& f) {
   n.step();
   page.total = n.int64(0);
   auto st = db.prepare(std::string("SELECT id, at, actor, actor_label, action, target, COALESCE(status, 0), address, "
-                                   "detail") + where + " ORDER BY id DESC LIMIT ?5 OFFSET ?6");
+                                   "detail") +
+                       where + " ORDER BY id DESC LIMIT ?5 OFFSET ?6");
   bind(st);
   st.bind(5, f.limit).bind(6, f.offset);
   while (st.step())

@@ -17,8 +17,8 @@ struct AuditEntry {
 };
 
 struct AuditFilter {
-  std::string actor;   // exact: user:3, token:2, cli:root
-  std::string action;  // substring: "places", "sign_in"
+  std::string actor;         // exact: user:3, token:2, cli:root
+  std::string action;        // substring: "places", "sign_in"
   std::string since, until;  // ISO dates or times; until is exclusive ("2026-12-01" ends with November)
   int limit = 100, offset = 0;
 };

@@ -35,22 +35,34 @@ json personal_data(sqlite::Database& db, int64_t user) {
   for (auto& g : u.roles) roles.push_back(g.place_id.empty() ? g.role : g.role + ":" + g.place_id);
   auto id = [&](sqlite::Statement& st) { st.bind(1, user); };
   json out{{"exported_at", date::now_utc()},
-           {"account", {{"id", u.id}, {"email", u.email}, {"display_name", u.display_name}, {"status", u.status},
-                        {"email_verified_at", u.email_verified_at}, {"created_at", u.created_at}, {"roles", roles}}},
-           {"sessions", rows(db, "SELECT id, created_at, last_seen_at, expires_at, revoked_at, address, user_agent "
-                                 "FROM sessions WHERE user_id = ? ORDER BY id", id)},
+           {"account",
+            {{"id", u.id},
+             {"email", u.email},
+             {"display_name", u.display_name},
+             {"status", u.status},
+             {"email_verified_at", u.email_verified_at},
+             {"created_at", u.created_at},
+             {"roles", roles}}},
+           {"sessions", rows(db,
+                             "SELECT id, created_at, last_seen_at, expires_at, revoked_at, address, user_agent "
+                             "FROM sessions WHERE user_id = ? ORDER BY id",
+                             id)},
            {"actions", rows(db, "SELECT at, action, target, status, address FROM audit_log WHERE actor = ? ORDER BY id",
                             [&](sqlite::Statement& st) { st.bind(1, fmt::format("user:{}", user)); })},
-           {"mails", rows(db, "SELECT created_at, event, subject, status, sent_at FROM mail_outbox WHERE recipient = ? "
-                              "ORDER BY id", [&](sqlite::Statement& st) { st.bind(1, u.email); })}};
+           {"mails", rows(db,
+                          "SELECT created_at, event, subject, status, sent_at FROM mail_outbox WHERE recipient = ? "
+                          "ORDER BY id",
+                          [&](sqlite::Statement& st) { st.bind(1, u.email); })}};
   if (u.member_id) {
     auto m = [&](sqlite::Statement& st) { st.bind(1, u.member_id); };
     out["member"] = {
         {"record", rows(db, "SELECT id, name, email, created_at FROM members WHERE id = ?", m)},
         {"memberships", rows(db, "SELECT place_id, plan, discount_pct FROM memberships WHERE member_id = ?", m)},
-        {"bookings", rows(db, "SELECT b.id, r.place_id, r.name AS resource, b.unit, b.starts, b.ends, b.status, "
-                              "b.amount, b.channel, b.created_at FROM bookings b JOIN resources r ON r.id = b.resource_id "
-                              "WHERE b.member_id = ? ORDER BY b.starts", m)}};
+        {"bookings", rows(db,
+                          "SELECT b.id, r.place_id, r.name AS resource, b.unit, b.starts, b.ends, b.status, "
+                          "b.amount, b.channel, b.created_at FROM bookings b JOIN resources r ON r.id = b.resource_id "
+                          "WHERE b.member_id = ? ORDER BY b.starts",
+                          m)}};
   }
   return out;
 }

@@ -97,7 +97,8 @@ void check_password(std::string_view password, std::string_view email, const std
   if (auto why = text::text_problem(password); !why.empty()) throw InputError(field, why);
   if (password.size() < 10) throw InputError(field, "a password has at least 10 characters");
   if (password.size() > 256) throw InputError(field, "a password has at most 256 bytes");
-  if (text::to_lower_ascii(password) == text::to_lower_ascii(email)) throw InputError(field, "the password may not be the e-mail");
+  if (text::to_lower_ascii(password) == text::to_lower_ascii(email))
+    throw InputError(field, "the password may not be the e-mail");
 }
 
 std::string clean_name(std::string_view raw, const std::string& field) {

@@ -23,12 +23,26 @@ Sessions::Opened Sessions::open(int64_t user, const std::string& address, const 
   Opened o;
   o.secret = random_key();
   auto now = date::now_utc();
-  o.session = {0, user, random_key(), now, now, date::utc_after(p_.lifetime_s), text::printable(address, 60),
+  o.session = {0,
+               user,
+               random_key(),
+               now,
+               now,
+               date::utc_after(p_.lifetime_s),
+               text::printable(address, 60),
                text::printable(user_agent, 200)};
-  db_.prepare("INSERT INTO sessions (hash, user_id, csrf, created_at, last_seen_at, expires_at, address, user_agent) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, key_hash(o.secret)).bind(2, user).bind(3, o.session.csrf).bind(4, now).bind(5, now)
-      .bind(6, o.session.expires_at).bind(7, o.session.address, false).bind(8, o.session.user_agent, false).run();
+  db_.prepare(
+         "INSERT INTO sessions (hash, user_id, csrf, created_at, last_seen_at, expires_at, address, user_agent) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, key_hash(o.secret))
+      .bind(2, user)
+      .bind(3, o.session.csrf)
+      .bind(4, now)
+      .bind(5, now)
+      .bind(6, o.session.expires_at)
+      .bind(7, o.session.address, false)
+      .bind(8, o.session.user_agent, false)
+      .run();
   o.session.id = sqlite3_last_insert_rowid(db_.handle());
   return o;
 }
@@ -52,9 +66,10 @@ std::optional<Session> Sessions::find(const std::string& secret) {
 
 std::vector<Session> Sessions::of_user(int64_t user) {
   std::vector<Session> out;
-  auto st = db_.prepare(fmt::format("SELECT {} FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND "
-                                    "expires_at > ? AND last_seen_at > ? ORDER BY last_seen_at DESC, id DESC",
-                                    kColumns));
+  auto st =
+      db_.prepare(fmt::format("SELECT {} FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND "
+                              "expires_at > ? AND last_seen_at > ? ORDER BY last_seen_at DESC, id DESC",
+                              kColumns));
   st.bind(1, user).bind(2, date::now_utc()).bind(3, date::utc_after(-p_.idle_s));
   while (st.step()) out.push_back(read(st));
   return out;
@@ -62,13 +77,18 @@ std::vector<Session> Sessions::of_user(int64_t user) {
 
 void Sessions::revoke(int64_t user, int64_t session_id) {
   db_.prepare("UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL")
-      .bind(1, date::now_utc()).bind(2, session_id).bind(3, user).run();
+      .bind(1, date::now_utc())
+      .bind(2, session_id)
+      .bind(3, user)
+      .run();
   if (db_.changes() == 0) throw NotFound(fmt::format("no active session {}", session_id), Errc::session_not_found);
 }
 
 int Sessions::revoke_all(int64_t user) {
   db_.prepare("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
-      .bind(1, date::now_utc()).bind(2, user).run();
+      .bind(1, date::now_utc())
+      .bind(2, user)
+      .run();
   return static_cast<int>(db_.changes());
 }
 

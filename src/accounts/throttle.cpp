@@ -25,9 +25,13 @@ int64_t FailureThrottle::wait_s(const std::string& key, int64_t now) {
 
 void FailureThrottle::fail(const std::string& key, int64_t now) {
   int n = failures(key, now) + 1;
-  db_.prepare("INSERT INTO auth_failures (key, failures, last_at) VALUES (?, ?, ?) "
-              "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at")
-      .bind(1, key).bind(2, n).bind(3, now).run();
+  db_.prepare(
+         "INSERT INTO auth_failures (key, failures, last_at) VALUES (?, ?, ?) "
+         "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at")
+      .bind(1, key)
+      .bind(2, n)
+      .bind(3, now)
+      .run();
 }
 
 void FailureThrottle::clear(const std::string& key) {

@@ -39,17 +39,19 @@ bool User::has_role(const std::string& r) const {
   return std::any_of(roles.begin(), roles.end(), [&](auto& g) { return g.role == r; });
 }
 bool User::manages(const std::string& place_id) const {
-  return std::any_of(roles.begin(), roles.end(), [&](auto& g) { return g.role == "manager" && g.place_id == place_id; });
+  return std::any_of(roles.begin(), roles.end(),
+                     [&](auto& g) { return g.role == "manager" && g.place_id == place_id; });
 }
 
 RoleGrant parse_role(const std::string& text, const std::string& field) {
   auto colon = text.find(':');
   RoleGrant g{text.substr(0, colon), colon == std::string::npos ? "" : text.substr(colon + 1)};
   if (std::find(std::begin(kRoles), std::end(kRoles), g.role) == std::end(kRoles))
-    throw InputError(field, fmt::format("unknown role '{}' (admin, editor, manager:PLACE, member)", g.role.substr(0, 40)));
+    throw InputError(field,
+                     fmt::format("unknown role '{}' (admin, editor, manager:PLACE, member)", g.role.substr(0, 40)));
   if ((g.role == "manager") == g.place_id.empty())
     throw InputError(field, g.role == "manager" ? "a manager role names its place (manager:PLACE)"
-                                      : "only the manager role names a place");
+                                                : "only the manager role names a place");
   if (g.place_id.size() > 100) throw InputError(field, "a place id has at most 100 bytes");
   return g;
 }
@@ -62,7 +64,12 @@ User Accounts::add(const std::string& email, const std::string& display_name, co
   auto now = date::now_utc();
   sqlite::Transaction t(db_);
   db_.prepare("INSERT INTO users (email, display_name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
-      .bind(1, e).bind(2, name).bind(3, status).bind(4, now).bind(5, now).run();
+      .bind(1, e)
+      .bind(2, name)
+      .bind(3, status)
+      .bind(4, now)
+      .bind(5, now)
+      .run();
   auto id = sqlite3_last_insert_rowid(db_.handle());
   set_roles(id, roles, by);
   t.commit();
@@ -111,8 +118,14 @@ void Accounts::set_roles(int64_t user, const std::vector<RoleGrant>& roles, cons
   db_.prepare("DELETE FROM user_roles WHERE user_id = ?").bind(1, user).run();
   auto now = date::now_utc();
   for (auto& g : roles)
-    db_.prepare("INSERT OR IGNORE INTO user_roles (user_id, role, place_id, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)")
-        .bind(1, user).bind(2, g.role).bind(3, g.place_id, false).bind(4, now).bind(5, by).run();
+    db_.prepare(
+           "INSERT OR IGNORE INTO user_roles (user_id, role, place_id, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, user)
+        .bind(2, g.role)
+        .bind(3, g.place_id, false)
+        .bind(4, now)
+        .bind(5, by)
+        .run();
   if (std::any_of(roles.begin(), roles.end(), [](auto& g) { return g.role == "member"; })) ensure_member(user);
   t.commit();
 }
@@ -121,26 +134,37 @@ void Accounts::set_status(int64_t user, const std::string& status) {
   if (status != "active" && status != "disabled") throw InputError("status", "expected active or disabled");
   sqlite::Transaction t(db_);
   auto u = get(user);
-  if (status == "active" && !u.has_password) throw InputError("status", "the account has no password yet (invitation pending)");
-  db_.prepare("UPDATE users SET status = ?, updated_at = ? WHERE id = ?").bind(1, status).bind(2, date::now_utc())
-      .bind(3, user).run();
+  if (status == "active" && !u.has_password)
+    throw InputError("status", "the account has no password yet (invitation pending)");
+  db_.prepare("UPDATE users SET status = ?, updated_at = ? WHERE id = ?")
+      .bind(1, status)
+      .bind(2, date::now_utc())
+      .bind(3, user)
+      .run();
   if (status == "disabled") Sessions(db_).revoke_all(user);
   t.commit();
 }
 
 void Accounts::set_name(int64_t user, const std::string& name) {
   auto n = clean_name(name);
-  db_.prepare("UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?").bind(1, n).bind(2, date::now_utc())
-      .bind(3, user).run();
+  db_.prepare("UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?")
+      .bind(1, n)
+      .bind(2, date::now_utc())
+      .bind(3, user)
+      .run();
   if (db_.changes() == 0) throw NotFound(fmt::format("no account {}", user), Errc::account_not_found);
 }
 
 void Accounts::verify_email(int64_t user) {
   auto now = date::now_utc();
-  db_.prepare("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?), updated_at = ?, "
-              "status = CASE WHEN status = 'unverified' AND password_hash IS NOT NULL THEN 'active' ELSE status END "
-              "WHERE id = ?")
-      .bind(1, now).bind(2, now).bind(3, user).run();
+  db_.prepare(
+         "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?), updated_at = ?, "
+         "status = CASE WHEN status = 'unverified' AND password_hash IS NOT NULL THEN 'active' ELSE status END "
+         "WHERE id = ?")
+      .bind(1, now)
+      .bind(2, now)
+      .bind(3, user)
+      .run();
   if (db_.changes() == 0) throw NotFound(fmt::format("no account {}", user), Errc::account_not_found);
 }
 
@@ -150,10 +174,17 @@ void Accounts::set_password_hash(int64_t user, const std::string& hash, bool ver
   auto now = date::now_utc();
   std::string status = u.status;
   if (verified && (status == "invited" || status == "unverified")) status = "active";
-  db_.prepare("UPDATE users SET password_hash = ?, status = ?, updated_at = ?, "
-              "email_verified_at = CASE WHEN ? THEN COALESCE(email_verified_at, ?) ELSE email_verified_at END "
-              "WHERE id = ?")
-      .bind(1, hash).bind(2, status).bind(3, now).bind(4, int64_t{verified}).bind(5, now).bind(6, user).run();
+  db_.prepare(
+         "UPDATE users SET password_hash = ?, status = ?, updated_at = ?, "
+         "email_verified_at = CASE WHEN ? THEN COALESCE(email_verified_at, ?) ELSE email_verified_at END "
+         "WHERE id = ?")
+      .bind(1, hash)
+      .bind(2, status)
+      .bind(3, now)
+      .bind(4, int64_t{verified})
+      .bind(5, now)
+      .bind(6, user)
+      .run();
   Sessions(db_).revoke_all(user);
   t.commit();
 }
@@ -175,7 +206,10 @@ int64_t Accounts::ensure_member(int64_t user) {
     member = st.int64(0);
   } else {
     db_.prepare("INSERT INTO members (name, email, created_at) VALUES (?, ?, ?)")
-        .bind(1, u.display_name).bind(2, u.email).bind(3, date::now_utc()).run();
+        .bind(1, u.display_name)
+        .bind(2, u.email)
+        .bind(3, date::now_utc())
+        .run();
     member = sqlite3_last_insert_rowid(db_.handle());
   }
   db_.prepare("UPDATE users SET member_id = ? WHERE id = ?").bind(1, member).bind(2, user).run();
@@ -185,15 +219,20 @@ int64_t Accounts::ensure_member(int64_t user) {
 std::string Accounts::issue_key(int64_t user, const std::string& purpose, int64_t ttl_seconds) {
   auto secret = random_key();
   db_.prepare("INSERT INTO one_time_keys (hash, purpose, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-      .bind(1, key_hash(secret)).bind(2, purpose).bind(3, user).bind(4, date::now_utc())
-      .bind(5, date::utc_after(ttl_seconds)).run();
+      .bind(1, key_hash(secret))
+      .bind(2, purpose)
+      .bind(3, user)
+      .bind(4, date::now_utc())
+      .bind(5, date::utc_after(ttl_seconds))
+      .run();
   return secret;
 }
 
 std::optional<int64_t> Accounts::peek_key(const std::string& secret, const std::string& purpose) {
   if (secret.size() < 20 || secret.size() > 100) return std::nullopt;
-  auto st = db_.prepare("SELECT user_id FROM one_time_keys WHERE hash = ? AND purpose = ? AND used_at IS NULL "
-                        "AND expires_at > ?");
+  auto st = db_.prepare(
+      "SELECT user_id FROM one_time_keys WHERE hash = ? AND purpose = ? AND used_at IS NULL "
+      "AND expires_at > ?");
   st.bind(1, key_hash(secret)).bind(2, purpose).bind(3, date::now_utc());
   if (!st.step()) return std::nullopt;
   return st.int64(0);
@@ -204,11 +243,16 @@ std::optional<int64_t> Accounts::use_key(const std::string& secret, const std::s
   if (!user) return std::nullopt;
   // The UPDATE is the test: of two requests racing with one key, one changes the row and the other nothing.
   db_.prepare("UPDATE one_time_keys SET used_at = ? WHERE hash = ? AND used_at IS NULL")
-      .bind(1, date::now_utc()).bind(2, key_hash(secret)).run();
+      .bind(1, date::now_utc())
+      .bind(2, key_hash(secret))
+      .run();
   if (db_.changes() == 0) return std::nullopt;
   // Other keys of the same purpose die with it (an older reset link cannot be used after a newer one).
   db_.prepare("UPDATE one_time_keys SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL")
-      .bind(1, date::now_utc()).bind(2, *user).bind(3, purpose).run();
+      .bind(1, date::now_utc())
+      .bind(2, *user)
+      .bind(3, purpose)
+      .run();
   return user;
 }
 
@@ -216,26 +260,37 @@ void Accounts::erase(int64_t user) {
   sqlite::Transaction t(db_);
   auto u = get(user);
   auto now = date::now_utc();
-  db_.prepare("UPDATE users SET email = ?, display_name = '(compte effacé)', password_hash = NULL, status = 'disabled', "
-              "email_verified_at = NULL, updated_at = ? WHERE id = ?")
-      .bind(1, fmt::format("effacé-{}@invalid", user)).bind(2, now).bind(3, user).run();
+  db_.prepare(
+         "UPDATE users SET email = ?, display_name = '(compte effacé)', password_hash = NULL, status = 'disabled', "
+         "email_verified_at = NULL, updated_at = ? WHERE id = ?")
+      .bind(1, fmt::format("effacé-{}@invalid", user))
+      .bind(2, now)
+      .bind(3, user)
+      .run();
   Sessions(db_).revoke_all(user);
   db_.prepare("DELETE FROM one_time_keys WHERE user_id = ?").bind(1, user).run();
   if (u.member_id)
     db_.prepare("UPDATE members SET name = '(effacé)', email = ? WHERE id = ?")
-        .bind(1, fmt::format("effacé-membre-{}@invalid", u.member_id)).bind(2, u.member_id).run();
-  db_.prepare("UPDATE mail_outbox SET recipient = 'effacé@invalid', subject = '', body_text = '', body_html = '', "
-              "status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, "
-              "last_error = COALESCE(last_error, 'erased') WHERE recipient = ?")
-      .bind(1, u.email).run();
+        .bind(1, fmt::format("effacé-membre-{}@invalid", u.member_id))
+        .bind(2, u.member_id)
+        .run();
+  db_.prepare(
+         "UPDATE mail_outbox SET recipient = 'effacé@invalid', subject = '', body_text = '', body_html = '', "
+         "status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, "
+         "last_error = COALESCE(last_error, 'erased') WHERE recipient = ?")
+      .bind(1, u.email)
+      .run();
   t.commit();
 }
 
 void Accounts::set_self_registration(const std::string& place_id, bool allowed) {
   require_place(db_, place_id);
-  db_.prepare("INSERT INTO place_settings (place_id, self_registration) VALUES (?, ?) "
-              "ON CONFLICT (place_id) DO UPDATE SET self_registration = excluded.self_registration")
-      .bind(1, place_id).bind(2, int64_t{allowed}).run();
+  db_.prepare(
+         "INSERT INTO place_settings (place_id, self_registration) VALUES (?, ?) "
+         "ON CONFLICT (place_id) DO UPDATE SET self_registration = excluded.self_registration")
+      .bind(1, place_id)
+      .bind(2, int64_t{allowed})
+      .run();
 }
 
 std::vector<std::string> Accounts::self_registration_places() {
@@ -247,8 +302,10 @@ std::vector<std::string> Accounts::self_registration_places() {
 
 void Accounts::add_membership(int64_t user, const std::string& place_id) {
   auto member = ensure_member(user);
-  db_.prepare("INSERT OR IGNORE INTO memberships (member_id, place_id) VALUES (?, ?)").bind(1, member)
-      .bind(2, place_id).run();
+  db_.prepare("INSERT OR IGNORE INTO memberships (member_id, place_id) VALUES (?, ?)")
+      .bind(1, member)
+      .bind(2, place_id)
+      .run();
 }
 
 }  // namespace maillage::accounts

@@ -70,14 +70,14 @@ struct CreationCheck {
   std::string reason;
   geo::LonLat at;
   double threshold_min = 20;
-  std::optional<NearbyPlace> nearest;  // the nearest open place (when reachable)
-  std::vector<NearbyPlace> nearby;     // open places within 1.5 x the threshold, nearest first
-  std::optional<NearbyStop> nearest_stop;  // the nearest itinerant stop within the threshold
-  std::vector<NearbyStop> stops_nearby;    // itinerant stops within 1.5 x the threshold (explain), nearest first
-  std::string itinerant_rule;              // the call's itinerant_stops
-  std::vector<routing::RouteLeg> route;  // roads to the nearest place
+  std::optional<NearbyPlace> nearest;       // the nearest open place (when reachable)
+  std::vector<NearbyPlace> nearby;          // open places within 1.5 x the threshold, nearest first
+  std::optional<NearbyStop> nearest_stop;   // the nearest itinerant stop within the threshold
+  std::vector<NearbyStop> stops_nearby;     // itinerant stops within 1.5 x the threshold (explain), nearest first
+  std::string itinerant_rule;               // the call's itinerant_stops
+  std::vector<routing::RouteLeg> route;     // roads to the nearest place
   std::vector<geo::LonLat> route_geometry;  // its line, from the point to the place
-  double access_m = 0;                 // straight distance from the point to the road
+  double access_m = 0;                      // straight distance from the point to the road
   DataUsed data;
   nlohmann::json to_json() const;
 };
@@ -110,9 +110,9 @@ class CreationChecker {
 };
 
 struct Criterion {
-  std::string name;   // listed, open_at_date, years_open, staff_fte
-  std::string value;  // what was found
-  std::string rule;   // what is required
+  std::string name;     // listed, open_at_date, years_open, staff_fte
+  std::string value;    // what was found
+  std::string rule;     // what is required
   std::string verdict;  // met, not_met, missing
 };
 

@@ -12,16 +12,26 @@ namespace maillage::ami {
 using nlohmann::json;
 
 json Application::to_json(bool with_events) const {
-  json j{{"id", id}, {"call", call_id}, {"kind", kind}, {"applicant", applicant}, {"project", project},
+  json j{{"id", id},
+         {"call", call_id},
+         {"kind", kind},
+         {"applicant", applicant},
+         {"project", project},
          {"place_id", place_id.empty() ? json(nullptr) : json(place_id)},
-         {"at", lon ? json{*lon, *lat} : json(nullptr)}, {"insee_code", insee_code.empty() ? json(nullptr) : json(insee_code)},
-         {"status", status}, {"submitted_on", submitted_on.empty() ? json(nullptr) : json(submitted_on)},
-         {"eligibility", eligibility_json.empty() ? json(nullptr) : json::parse(eligibility_json)}, {"created_at", created_at},
+         {"at", lon ? json{*lon, *lat} : json(nullptr)},
+         {"insee_code", insee_code.empty() ? json(nullptr) : json(insee_code)},
+         {"status", status},
+         {"submitted_on", submitted_on.empty() ? json(nullptr) : json(submitted_on)},
+         {"eligibility", eligibility_json.empty() ? json(nullptr) : json::parse(eligibility_json)},
+         {"created_at", created_at},
          {"eligibility_confirmed", eligibility_confirmed.empty() ? json(nullptr) : json(eligibility_confirmed)}};
   if (with_events) {
     json ev = json::array();
     for (auto& e : events)
-      ev.push_back({{"at", e.at}, {"by", e.actor}, {"from", e.from.empty() ? json(nullptr) : json(e.from)}, {"to", e.to},
+      ev.push_back({{"at", e.at},
+                    {"by", e.actor},
+                    {"from", e.from.empty() ? json(nullptr) : json(e.from)},
+                    {"to", e.to},
                     {"reason", e.reason}});
     j["events"] = ev;
   }
@@ -39,7 +49,9 @@ bool Applications::allowed(const std::string& from, const std::string& to) {
 void Applications::record(int64_t id, const std::string& from, const std::string& to, const std::string& actor,
                           const std::string& reason) {
   if (actor.empty()) throw Error("who makes the change must be given (--by)");
-  auto st = db_.prepare("INSERT INTO application_events (application_id, at, actor, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?)");
+  auto st = db_.prepare(
+      "INSERT INTO application_events (application_id, at, actor, from_status, to_status, reason) VALUES (?, ?, ?, ?, "
+      "?, ?)");
   st.bind(1, id).bind(2, date::now_utc()).bind(3, actor).bind(4, from).bind(5, to).bind(6, reason);
   st.run();
 }
@@ -67,8 +79,10 @@ int64_t Applications::create(const Application& a, const std::string& actor) {
     throw Error("a development project names the place (its id in the directory)");
   }
   sqlite::Transaction t(db_);
-  auto st = db_.prepare("INSERT INTO applications (call_id, kind, applicant, project, place_id, lon, lat, insee_code, status, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?)");
+  auto st = db_.prepare(
+      "INSERT INTO applications (call_id, kind, applicant, project, place_id, lon, lat, insee_code, status, "
+      "created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?)");
   st.bind(1, x.call_id).bind(2, x.kind).bind(3, x.applicant).bind(4, x.project).bind(5, x.place_id);
   st.bind(6, x.lon).bind(7, x.lat).bind(8, x.insee_code).bind(9, date::now_utc());
   st.run();
@@ -81,26 +95,30 @@ int64_t Applications::create(const Application& a, const std::string& actor) {
 }
 
 Application Applications::get(int64_t id) {
-  auto st = db_.prepare("SELECT id, call_id, kind, applicant, project, place_id, lon, lat, insee_code, status, "
-                        "eligibility_json, submitted_on, created_at, COALESCE(eligibility_confirmed, '') FROM applications "
-                        "WHERE id = ?");
+  auto st = db_.prepare(
+      "SELECT id, call_id, kind, applicant, project, place_id, lon, lat, insee_code, status, "
+      "eligibility_json, submitted_on, created_at, COALESCE(eligibility_confirmed, '') FROM applications "
+      "WHERE id = ?");
   st.bind(1, id);
   if (!st.step()) throw NotFound(fmt::format("no application {}", id), Errc::application_not_found);
   Application a;
   a.id = st.int64(0);
-  a.call_id = st.text(1), a.kind = st.text(2), a.applicant = st.text(3), a.project = st.text(4), a.place_id = st.text(5);
+  a.call_id = st.text(1), a.kind = st.text(2), a.applicant = st.text(3), a.project = st.text(4),
+  a.place_id = st.text(5);
   a.lon = st.opt_real(6), a.lat = st.opt_real(7);
   a.insee_code = st.text(8), a.status = st.text(9), a.eligibility_json = st.text(10), a.submitted_on = st.text(11);
   a.created_at = st.text(12);
   a.eligibility_confirmed = st.text(13);
-  auto ev = db_.prepare("SELECT at, actor, from_status, to_status, reason FROM application_events WHERE application_id = ? ORDER BY seq");
+  auto ev = db_.prepare(
+      "SELECT at, actor, from_status, to_status, reason FROM application_events WHERE application_id = ? ORDER BY seq");
   ev.bind(1, id);
   while (ev.step()) a.events.push_back({ev.text(0), ev.text(1), ev.text(2), ev.text(3), ev.text(4)});
   return a;
 }
 
 std::vector<Application> Applications::list(const std::string& call_id, const std::string& status) {
-  auto st = db_.prepare("SELECT id FROM applications WHERE (?1 = '' OR call_id = ?1) AND (?2 = '' OR status = ?2) ORDER BY id");
+  auto st = db_.prepare(
+      "SELECT id FROM applications WHERE (?1 = '' OR call_id = ?1) AND (?2 = '' OR status = ?2) ORDER BY id");
   st.bind(1, call_id, false).bind(2, status, false);
   std::vector<int64_t> ids;
   while (st.step()) ids.push_back(st.int64(0));
@@ -118,10 +136,12 @@ void Applications::submit(int64_t id, const std::string& d, const json& eligibil
   if (!call.open_on(d))
     throw Conflict(fmt::format("the call '{}' is open from {} to {} (both included): submission on {} refused", call.id,
                                call.opens, call.closes, d));
-  auto st = db_.prepare("UPDATE applications SET status = 'submitted', eligibility_json = ?, submitted_on = ? WHERE id = ?");
+  auto st =
+      db_.prepare("UPDATE applications SET status = 'submitted', eligibility_json = ?, submitted_on = ? WHERE id = ?");
   st.bind(1, eligibility.dump()).bind(2, d).bind(3, id);
   st.run();
-  record(id, a.status, "submitted", actor, fmt::format("submitted on {}; eligibility: {}", d, eligibility.value("verdict", "")));
+  record(id, a.status, "submitted", actor,
+         fmt::format("submitted on {}; eligibility: {}", d, eligibility.value("verdict", "")));
   t.commit();
 }
 
@@ -131,11 +151,14 @@ void Applications::transition(int64_t id, const std::string& to, const std::stri
   auto a = get(id);
   if (!allowed(a.status, to))
     throw Conflict(fmt::format("application {} is {}: it cannot become {}", id, a.status, to));
-  if ((to == "rejected" || to == "withdrawn") && reason.empty()) throw Error(fmt::format("say why it is {} (--reason)", to));
+  if ((to == "rejected" || to == "withdrawn") && reason.empty())
+    throw Error(fmt::format("say why it is {} (--reason)", to));
   if (to == "accepted" && !a.eligibility_json.empty() &&
       json::parse(a.eligibility_json).value("verdict", "") == "to_verify" && a.eligibility_confirmed.empty())
-    throw Conflict(fmt::format("application {}: its eligibility is to verify (the time is within the margin of the "
-                               "threshold): confirm it first, with the route checked", id));
+    throw Conflict(
+        fmt::format("application {}: its eligibility is to verify (the time is within the margin of the "
+                    "threshold): confirm it first, with the route checked",
+                    id));
   auto st = db_.prepare("UPDATE applications SET status = ? WHERE id = ?");
   st.bind(1, to).bind(2, id);
   st.run();
@@ -146,14 +169,16 @@ void Applications::transition(int64_t id, const std::string& to, const std::stri
 void Applications::confirm_eligibility(int64_t id, const std::string& verdict, const std::string& actor,
                                        const std::string& reason) {
   text::require_clean(reason, "reason", true);
-  if (verdict != "eligible" && verdict != "not_eligible") throw Error("the confirmed verdict is eligible or not_eligible");
+  if (verdict != "eligible" && verdict != "not_eligible")
+    throw Error("the confirmed verdict is eligible or not_eligible");
   if (reason.empty()) throw Error("say what was checked (--reason): the route, the time measured");
   sqlite::Transaction t(db_);
   auto a = get(id);
   if (a.eligibility_json.empty() || json::parse(a.eligibility_json).value("verdict", "") != "to_verify")
     throw Conflict(fmt::format("application {}: only an eligibility found 'to verify' is confirmed", id));
   if (!a.eligibility_confirmed.empty())
-    throw Conflict(fmt::format("application {}: its eligibility was already confirmed ({})", id, a.eligibility_confirmed));
+    throw Conflict(
+        fmt::format("application {}: its eligibility was already confirmed ({})", id, a.eligibility_confirmed));
   db_.prepare("UPDATE applications SET eligibility_confirmed = ? WHERE id = ?").bind(1, verdict).bind(2, id).run();
   record(id, a.status, a.status, actor, fmt::format("eligibility confirmed: {} ({})", verdict, reason));
   t.commit();

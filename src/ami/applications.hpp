@@ -15,7 +15,8 @@ namespace maillage::ami {
 
 struct Application {
   int64_t id = 0;
-  std::string call_id, kind, applicant, project, place_id, insee_code, status, eligibility_json, submitted_on, created_at;
+  std::string call_id, kind, applicant, project, place_id, insee_code, status, eligibility_json, submitted_on,
+      created_at;
   std::string eligibility_confirmed;  // eligible / not_eligible: the officer's word on a "to verify" verdict
   std::optional<double> lon, lat;
   nlohmann::json to_json(bool with_events = false) const;
@@ -43,7 +44,8 @@ class Applications {
   void confirm_eligibility(int64_t id, const std::string& verdict, const std::string& actor, const std::string& reason);
 
  private:
-  void record(int64_t id, const std::string& from, const std::string& to, const std::string& actor, const std::string& reason);
+  void record(int64_t id, const std::string& from, const std::string& to, const std::string& actor,
+              const std::string& reason);
   sqlite::Database& db_;
 };
 

@@ -19,13 +19,20 @@ namespace {
 json user_json(const accounts::User& u) {
   json roles = json::array();
   for (auto& g : u.roles) roles.push_back(g.place_id.empty() ? g.role : g.role + ":" + g.place_id);
-  return {{"id", u.id}, {"email", u.email}, {"display_name", u.display_name}, {"status", u.status},
-          {"roles", roles}, {"created_at", u.created_at}, {"email_verified_at", u.email_verified_at},
-          {"member_id", u.member_id}, {"has_password", u.has_password}};
+  return {{"id", u.id},
+          {"email", u.email},
+          {"display_name", u.display_name},
+          {"status", u.status},
+          {"roles", roles},
+          {"created_at", u.created_at},
+          {"email_verified_at", u.email_verified_at},
+          {"member_id", u.member_id},
+          {"has_password", u.has_password}};
 }
 
 std::vector<accounts::RoleGrant> roles_of(const json& v) {
-  if (!v.is_array() || v.size() > 200) throw bad("roles", "expected an array of roles (admin, editor, manager:PLACE, member)");
+  if (!v.is_array() || v.size() > 200)
+    throw bad("roles", "expected an array of roles (admin, editor, manager:PLACE, member)");
   std::vector<accounts::RoleGrant> out;
   for (auto& x : v) out.push_back(accounts::parse_role(body_text(x, "roles", false, 120)));
   return out;
@@ -47,8 +54,11 @@ void send_invitation(State& s, const accounts::User& u, const std::string& invit
   auto ttl = s.auth.invitation_days * 24 * 3600;
   auto key = accounts::Accounts(s.store->db()).issue_key(u.id, "invitation", ttl);
   send_mail(s, "invitation", u.email,
-            {{"name", u.display_name}, {"inviter", inviter}, {"roles", roles_fr(u.roles)},
-             {"link", page_link(s, "cle/invitation/" + key)}, {"expires", date::utc_after(ttl).substr(0, 10)}});
+            {{"name", u.display_name},
+             {"inviter", inviter},
+             {"roles", roles_fr(u.roles)},
+             {"link", page_link(s, "cle/invitation/" + key)},
+             {"expires", date::utc_after(ttl).substr(0, 10)}});
 }
 
 int page_number(const Request& r, const char* name, int fallback, int hi) {
@@ -58,7 +68,6 @@ int page_number(const Request& r, const char* name, int fallback, int hi) {
 }  // namespace
 
 Response users(const Call& c) {
-  only(c.r, {});
   std::lock_guard l(c.s.store_mu);
   json items = json::array();
   for (auto& u : accounts::Accounts(c.s.store->db()).list()) items.push_back(user_json(u));
@@ -70,10 +79,14 @@ Response invite(const Call& c) {
   std::string email, name;
   std::vector<accounts::RoleGrant> roles;
   for (auto& [k, v] : b.items()) {
-    if (k == "email") email = body_text(v, k, false, 300);
-    else if (k == "display_name") name = body_text(v, k, false, 200);
-    else if (k == "roles") roles = roles_of(v);
-    else throw bad(k, fmt::format("unknown field '{}' (email, display_name, roles)", k));
+    if (k == "email")
+      email = body_text(v, k, false, 300);
+    else if (k == "display_name")
+      name = body_text(v, k, false, 200);
+    else if (k == "roles")
+      roles = roles_of(v);
+    else
+      throw bad(k, fmt::format("unknown field '{}' (email, display_name, roles)", k));
   }
   if (email.empty()) throw bad("email", "email is required");
   if (name.empty()) throw bad("display_name", "display_name is required");
@@ -104,13 +117,18 @@ Response update(const Call& c) {
   std::optional<std::vector<accounts::RoleGrant>> roles;
   std::string status, name;
   for (auto& [k, v] : b.items()) {
-    if (k == "roles") roles = roles_of(v);
-    else if (k == "status") status = body_text(v, k, false, 20);
-    else if (k == "display_name") name = body_text(v, k, false, 200);
-    else throw bad(k, fmt::format("unknown field '{}' (roles, status, display_name)", k));
+    if (k == "roles")
+      roles = roles_of(v);
+    else if (k == "status")
+      status = body_text(v, k, false, 20);
+    else if (k == "display_name")
+      name = body_text(v, k, false, 200);
+    else
+      throw bad(k, fmt::format("unknown field '{}' (roles, status, display_name)", k));
   }
   bool self = c.who->kind == "session" && c.who->id == id;
-  if (self && status == "disabled") throw Error(Errc::conflict, "an admin does not disable their own account", "status");
+  if (self && status == "disabled")
+    throw Error(Errc::conflict, "an admin does not disable their own account", "status");
   if (self && roles && std::none_of(roles->begin(), roles->end(), [](auto& g) { return g.role == "admin"; }))
     throw Error(Errc::conflict, "an admin does not remove their own admin role", "roles");
   std::lock_guard l(c.s.store_mu);
@@ -126,12 +144,16 @@ Response update(const Call& c) {
 }
 
 Response tokens(const Call& c) {
-  only(c.r, {});
   std::lock_guard l(c.s.store_mu);
   json items = json::array();
   for (auto& t : list_tokens(c.s.store->db()))
-    items.push_back({{"id", t.id}, {"role", t.role}, {"label", t.label}, {"subject", t.subject},
-                     {"created_at", t.created_at}, {"created_by", t.created_by}, {"expires_at", t.expires_at},
+    items.push_back({{"id", t.id},
+                     {"role", t.role},
+                     {"label", t.label},
+                     {"subject", t.subject},
+                     {"created_at", t.created_at},
+                     {"created_by", t.created_by},
+                     {"expires_at", t.expires_at},
                      {"revoked_at", t.revoked_at}});
   return json_response({{"items", items}});
 }
@@ -145,11 +167,16 @@ Response token_create(const Call& c) {
       continue;
     }
     auto x = body_text(v, k, false, 200);
-    if (k == "role") role = x;
-    else if (k == "label") label = x;
-    else if (k == "place") subject = x;
-    else if (k == "expires") expires = x;
-    else throw bad(k, fmt::format("unknown field '{}' (role, label, place, member, expires)", k));
+    if (k == "role")
+      role = x;
+    else if (k == "label")
+      label = x;
+    else if (k == "place")
+      subject = x;
+    else if (k == "expires")
+      expires = x;
+    else
+      throw bad(k, fmt::format("unknown field '{}' (role, label, place, member, expires)", k));
   }
   if (role.empty()) throw bad("role", "role is required (admin, editor, manager, member)");
   if (role != "admin" && role != "editor" && role != "manager" && role != "member")
@@ -169,7 +196,11 @@ Response token_create(const Call& c) {
   } catch (const Error& e) {
     throw bad(role == "manager" ? "place" : role == "member" ? "member" : "role", e.what());
   }
-  return json_response({{"id", t.id}, {"token", secret}, {"role", t.role}, {"label", t.label}, {"subject", t.subject},
+  return json_response({{"id", t.id},
+                        {"token", secret},
+                        {"role", t.role},
+                        {"label", t.label},
+                        {"subject", t.subject},
                         {"expires_at", t.expires_at}},
                        201);
 }
@@ -182,7 +213,6 @@ Response token_revoke(const Call& c) {
 }
 
 Response audit(const Call& c) {
-  only(c.r, {"actor", "action", "since", "until", "limit", "offset"});
   accounts::AuditFilter f;
   f.actor = q(c.r, "actor");
   f.action = q(c.r, "action");
@@ -198,14 +228,19 @@ Response audit(const Call& c) {
   auto page = accounts::audit_log(c.s.store->db(), f);
   json items = json::array();
   for (auto& e : page.items)
-    items.push_back({{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"actor_label", e.actor_label},
-                     {"action", e.action}, {"target", e.target}, {"status", e.status}, {"address", e.address},
+    items.push_back({{"id", e.id},
+                     {"at", e.at},
+                     {"actor", e.actor},
+                     {"actor_label", e.actor_label},
+                     {"action", e.action},
+                     {"target", e.target},
+                     {"status", e.status},
+                     {"address", e.address},
                      {"detail", e.detail}});
   return json_response({{"items", items}, {"total", page.total}, {"limit", f.limit}, {"offset", f.offset}});
 }
 
 Response outbox(const Call& c) {
-  only(c.r, {"status", "limit", "offset"});
   auto status = q(c.r, "status");
   if (!status.empty() && status != "pending" && status != "sent" && status != "failed")
     throw bad("status", "expected pending, sent or failed");
@@ -213,9 +248,16 @@ Response outbox(const Call& c) {
   mail::Outbox box(c.s.store->db());
   json items = json::array();
   for (auto& m : box.list(status, page_number(c.r, "limit", 100, 500), page_number(c.r, "offset", 0, 1000000000)))
-    items.push_back({{"id", m.id}, {"event", m.m.event}, {"recipient", m.m.to}, {"subject", m.m.subject},
-                     {"status", m.status}, {"attempts", m.attempts}, {"next_attempt_at", m.next_attempt_at},
-                     {"last_error", m.last_error}, {"created_at", m.created_at}, {"sent_at", m.sent_at}});
+    items.push_back({{"id", m.id},
+                     {"event", m.m.event},
+                     {"recipient", m.m.to},
+                     {"subject", m.m.subject},
+                     {"status", m.status},
+                     {"attempts", m.attempts},
+                     {"next_attempt_at", m.next_attempt_at},
+                     {"last_error", m.last_error},
+                     {"created_at", m.created_at},
+                     {"sent_at", m.sent_at}});
   return json_response({{"counts", box.counts()}, {"items", items}});
 }
 

@@ -35,10 +35,10 @@ std::string session_cookie(const std::string& header) {
 
 std::pair<std::string, std::string> set_session_cookie(const AuthOptions& a, const std::string& secret) {
   auto age = a.session_days * 24 * 3600;
-  return {"Set-Cookie", a.secure_cookies
-                            ? fmt::format("__Host-maillage={}; Path=/; Max-Age={}; HttpOnly; Secure; SameSite=Strict",
-                                          secret, age)
-                            : fmt::format("maillage_session={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict", secret, age)};
+  return {"Set-Cookie",
+          a.secure_cookies
+              ? fmt::format("__Host-maillage={}; Path=/; Max-Age={}; HttpOnly; Secure; SameSite=Strict", secret, age)
+              : fmt::format("maillage_session={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict", secret, age)};
 }
 
 std::pair<std::string, std::string> clear_session_cookie(const AuthOptions& a) {
@@ -100,9 +100,15 @@ json session_json(State& s, const Principal& p) {
     auto place = s.store->get(id);
     places.push_back({{"id", id}, {"name", place ? place->name : id}});
   }
-  return {{"signed_in", true}, {"kind", p.kind},
-          {"user", {{"id", p.id}, {"display_name", p.name}, {"email", p.email}, {"roles", roles_json(p)},
-                    {"places", places}, {"member_id", p.member_id}}},
+  return {{"signed_in", true},
+          {"kind", p.kind},
+          {"user",
+           {{"id", p.id},
+            {"display_name", p.name},
+            {"email", p.email},
+            {"roles", roles_json(p)},
+            {"places", places},
+            {"member_id", p.member_id}}},
           {"csrf", p.csrf}};
 }
 
@@ -129,7 +135,6 @@ int64_t key_user(State& s, const std::string& key, const std::string& purpose, b
 }  // namespace
 
 Response session_get(const Call& c) {
-  only(c.r, {});
   if (!c.who) return json_response({{"signed_in", false}});
   std::lock_guard l(c.s.store_mu);
   return json_response(session_json(c.s, *c.who));
@@ -156,12 +161,15 @@ Response sign_in(const Call& c) {
       e.retry_after = wait;
       throw e;
     }
-    if (auto u = accounts::Accounts(db).find_email(email)) std::tie(hash, status) = accounts::Accounts(db).credentials(user = u->id);
+    if (auto u = accounts::Accounts(db).find_email(email))
+      std::tie(hash, status) = accounts::Accounts(db).credentials(user = u->id);
   }
   // The slow part, outside the lock; an unknown address costs the same time.
   bool ok = false;
-  if (hash.empty()) accounts::verify_dummy(password);
-  else ok = accounts::verify_password(hash, password);
+  if (hash.empty())
+    accounts::verify_dummy(password);
+  else
+    ok = accounts::verify_password(hash, password);
   std::lock_guard l(s.store_mu);
   auto& db = s.store->db();
   if (!ok) {
@@ -195,13 +203,16 @@ Response sign_out(const Call& c) {
 }
 
 Response sessions(const Call& c) {
-  only(c.r, {});
   if (c.who->kind != "session") throw Error(Errc::input_refused, "a token has no sessions");
   std::lock_guard l(c.s.store_mu);
   json items = json::array();
   for (auto& x : accounts::Sessions(c.s.store->db(), session_policy(c.s.auth)).of_user(c.who->id))
-    items.push_back({{"id", x.id}, {"created_at", x.created_at}, {"last_seen_at", x.last_seen_at},
-                     {"expires_at", x.expires_at}, {"address", x.address}, {"user_agent", x.user_agent},
+    items.push_back({{"id", x.id},
+                     {"created_at", x.created_at},
+                     {"last_seen_at", x.last_seen_at},
+                     {"expires_at", x.expires_at},
+                     {"address", x.address},
+                     {"user_agent", x.user_agent},
                      {"current", x.id == c.who->session_id}});
   return json_response({{"items", items}});
 }
@@ -275,7 +286,8 @@ Response register_member(const Call& c) {
   auto existing = a.find_email(email);
   if (s.mail_by_recipient->allow(email, date::unix_now())) {
     if (existing && existing->status != "unverified") {
-      send_mail(s, "already_registered", email, {{"name", existing->display_name}, {"link", page_link(s, "connexion/oubli")}});
+      send_mail(s, "already_registered", email,
+                {{"name", existing->display_name}, {"link", page_link(s, "connexion/oubli")}});
     } else {
       sqlite::Transaction t(db);
       // An account still unverified keeps its password (whoever registers the address again only gets the
@@ -285,7 +297,8 @@ Response register_member(const Call& c) {
       a.add_membership(id, place);
       auto key = a.issue_key(id, "verification", s.auth.verification_days * 24 * 3600);
       send_mail(s, "verification", email,
-                {{"name", name}, {"link", page_link(s, "cle/verification/" + key)},
+                {{"name", name},
+                 {"link", page_link(s, "cle/verification/" + key)},
                  {"expires", date::utc_after(s.auth.verification_days * 24 * 3600).substr(0, 10)}});
       record(s, fmt::format("user:{}", id), name, "register", place, 202, c);
       t.commit();
@@ -304,7 +317,6 @@ Response verify(const Call& c) {
 }
 
 Response invitation_get(const Call& c) {
-  only(c.r, {"key"});
   auto user = key_user(c.s, q(c.r, "key"), "invitation", false);
   std::lock_guard l(c.s.store_mu);
   auto u = accounts::Accounts(c.s.store->db()).get(user);
@@ -351,7 +363,8 @@ Response reset_request(const Call& c) {
     auto ttl = s.auth.reset_minutes * 60;
     auto key = a.issue_key(u->id, "reset", ttl);
     send_mail(s, "reset", email,
-              {{"name", u->display_name}, {"link", page_link(s, "cle/reinitialisation/" + key)},
+              {{"name", u->display_name},
+               {"link", page_link(s, "cle/reinitialisation/" + key)},
                {"expires", date::utc_after(ttl).substr(0, 16).replace(10, 1, " à ") + " UTC"}});
     record(s, fmt::format("user:{}", u->id), u->display_name, "reset_requested", "", 202, c);
   }
@@ -359,7 +372,6 @@ Response reset_request(const Call& c) {
 }
 
 Response export_mine(const Call& c) {
-  only(c.r, {});
   if (c.who->kind != "session") throw Error(Errc::input_refused, "a token holds no personal data; sign in");
   std::lock_guard l(c.s.store_mu);
   auto res = json_response(accounts::personal_data(c.s.store->db(), c.who->id));
@@ -368,7 +380,6 @@ Response export_mine(const Call& c) {
 }
 
 Response signup_places(const Call& c) {
-  only(c.r, {});
   std::lock_guard l(c.s.store_mu);
   json items = json::array();
   for (auto& id : accounts::Accounts(c.s.store->db()).self_registration_places())

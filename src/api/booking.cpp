@@ -28,13 +28,15 @@ std::string actor_of(const Principal* who) { return fmt::format("{} ({})", who->
 booking::Booking visible_booking(booking::Bookings& b, const std::string& id_text, const Principal* who) {
   auto bk = b.get(number_param(id_text, "booking"));
   bool own = who->member_id != 0 && who->member_id == bk.member_id;
-  if (!own && !may_manage(who, bk.place_id)) throw Error(Errc::booking_not_found, fmt::format("no booking {}", id_text));
+  if (!own && !may_manage(who, bk.place_id))
+    throw Error(Errc::booking_not_found, fmt::format("no booking {}", id_text));
   return bk;
 }
 
 // Tells the member by mail what became of their booking (the caller holds store_mu). A member without an
 // address on record gets nothing; mail never makes a booking fail.
-void notify(State& s, booking::Bookings& b, const booking::Booking& bk, const std::string& event, const std::string& by) {
+void notify(State& s, booking::Bookings& b, const booking::Booking& bk, const std::string& event,
+            const std::string& by) {
   auto m = b.member(bk.member_id);
   if (m.email.find('@') == std::string::npos) return;
   auto place = s.store->get(bk.place_id);
@@ -45,33 +47,47 @@ void notify(State& s, booking::Bookings& b, const booking::Booking& bk, const st
     amount = fmt::format(" Montant : {} €.", euros);
   }
   send_mail(s, event, m.email,
-            {{"name", m.name}, {"booking", std::to_string(bk.id)}, {"resource", bk.resource_name},
+            {{"name", m.name},
+             {"booking", std::to_string(bk.id)},
+             {"resource", bk.resource_name},
              {"place", place ? place->name : bk.place_id},
-             {"when", fmt::format("le {} de {} à {}", bk.starts.substr(0, 10), bk.starts.substr(11, 5),
-                                  bk.ends.substr(11, 5))},
-             {"amount", amount}, {"by", by}, {"link", page_link(s, "reserver")}});
+             {"when",
+              fmt::format("le {} de {} à {}", bk.starts.substr(0, 10), bk.starts.substr(11, 5), bk.ends.substr(11, 5))},
+             {"amount", amount},
+             {"by", by},
+             {"link", page_link(s, "reserver")}});
 }
 
 booking::Request booking_request(const json& body, int64_t& member) {
   booking::Request q;
-  q.unit = "day";
   for (auto& [k, v] : body.items()) {
     constexpr int64_t kMaxId = int64_t{1} << 53;
-    if (k == "resource") q.resource_id = body_int(v, k, 1, kMaxId);
-    else if (k == "member") member = body_int(v, k, 1, kMaxId);
-    else if (k == "weeks") q.weeks = static_cast<int>(body_int(v, k, 1, 104));
-    else if (k == "hours") q.hours = static_cast<int>(body_int(v, k, 1, 24));
+    if (k == "resource")
+      q.resource_id = body_int(v, k, 1, kMaxId);
+    else if (k == "member")
+      member = body_int(v, k, 1, kMaxId);
+    else if (k == "weeks")
+      q.weeks = static_cast<int>(body_int(v, k, 1, 104));
+    else if (k == "hours")
+      q.hours = static_cast<int>(body_int(v, k, 1, 24));
     if (k == "resource" || k == "member" || k == "hours" || k == "weeks") continue;
     auto x = body_text(v, k, false, 100);
-    if (k == "unit") q.unit = x;
-    else if (k == "date") q.date = x;
-    else if (k == "start") q.start = x;
-    else if (k == "half") q.half = x;
-    else if (k == "month") q.month = x;
-    else if (k == "channel") q.channel = x;
+    if (k == "unit")
+      q.unit = booking::unit_of(x);
+    else if (k == "date")
+      q.date = x;
+    else if (k == "start")
+      q.start = x;
+    else if (k == "half")
+      q.half = x;
+    else if (k == "month")
+      q.month = x;
+    else if (k == "channel")
+      q.channel = x;
     else
-      throw bad(k, fmt::format(
-                       "unknown field '{}' (resource, member, unit, date, start, hours, half, month, weeks, channel)", k));
+      throw bad(
+          k, fmt::format("unknown field '{}' (resource, member, unit, date, start, hours, half, month, weeks, channel)",
+                         k));
   }
   if (q.resource_id == 0) throw bad("resource", "the resource id is required");
   return q;
@@ -80,7 +96,6 @@ booking::Request booking_request(const json& body, int64_t& member) {
 }  // namespace
 
 Response resources(const Call& c) {
-  only(c.r, {});
   auto& place = c.params[0];
   require_place(c.s, place);
   std::lock_guard l(c.s.store_mu);
@@ -97,11 +112,10 @@ Response resources(const Call& c) {
 
 Response search(const Call& c) {
   auto& r = c.r;
-  only(r, {"lon", "lat", "commune", "desk_kind", "unit", "date", "start", "hours", "half", "minutes"});
   booking::DeskQuery dq;
   dq.at = q_point(r);
-  dq.desk_kind = q(r, "desk_kind", "dropin"), dq.unit = q(r, "unit", "day"), dq.date = q_date(r);
-  if (dq.unit == "month") throw bad("unit", "hour, half_day or day");
+  dq.desk_kind = q(r, "desk_kind", "dropin"), dq.unit = booking::unit_of(q(r, "unit", "day")), dq.date = q_date(r);
+  if (dq.unit == booking::Unit::Month) throw bad("unit", "hour, half_day or day");
   dq.start = q(r, "start"), dq.half = q(r, "half");
   dq.hours = static_cast<int>(q_number(r, "hours", 1, 1, 24));
   dq.max_minutes = q_number(r, "minutes", 20, 1, 180);
@@ -117,7 +131,6 @@ Response search(const Call& c) {
 }
 
 Response occupancy(const Call& c) {
-  only(c.r, {"month"});
   auto m = q(c.r, "month");
   std::string why;
   if (m.size() != 7 || !date::parse(m, why, true)) throw bad("month", "expected YYYY-MM");
@@ -128,7 +141,6 @@ Response occupancy(const Call& c) {
 Response list(const Call& c) {
   auto& r = c.r;
   auto* who = c.who;
-  only(r, {"place", "member", "from", "to", "mine"});
   std::lock_guard l(c.s.store_mu);
   booking::Bookings b(c.s.store->db());
   int64_t member = 0;
@@ -136,7 +148,8 @@ Response list(const Call& c) {
   // mine=true (or anyone who manages nothing): one's own bookings; else a place's (its managers) or any (admins).
   bool mine = q_bool(r, "mine") || (!who->admin && who->places.empty());
   if (mine) {
-    if (!who->member_id) throw Error(Errc::forbidden, "bookings are seen by their members, their place's managers and admins");
+    if (!who->member_id)
+      throw Error(Errc::forbidden, "bookings are seen by their members, their place's managers and admins");
     member = who->member_id;
   } else if (!who->admin) {
     if (place.empty() && who->places.size() == 1) place = who->places[0];
@@ -152,7 +165,9 @@ Response list(const Call& c) {
     return v + "T00:00";
   };
   return json_response({{"items", booking::to_json(b.list(member, place, day("from"), day("to")))},
-                        {"member_id", who->member_id}, {"places", who->places}, {"admin", who->admin}});
+                        {"member_id", who->member_id},
+                        {"places", who->places},
+                        {"admin", who->admin}});
 }
 
 Response create(const Call& c) {
@@ -174,13 +189,12 @@ Response create(const Call& c) {
   }
   auto made = b.book_series(q);
   auto& first = made.front();
-  notify(c.s, b, first, first.status == "confirmed" ? "booking_confirmed" : "booking_requested", "");
+  notify(c.s, b, first, first.status == booking::Status::Confirmed ? "booking_confirmed" : "booking_requested", "");
   if (q.weeks == 1) return json_response(first.to_json(), 201);
   return json_response({{"series_id", first.series_id}, {"bookings", booking::to_json(made)}}, 201);
 }
 
 Response get(const Call& c) {
-  only(c.r, {});
   std::lock_guard l(c.s.store_mu);
   booking::Bookings b(c.s.store->db());
   return json_response(visible_booking(b, c.params[0], c.who).to_json());
@@ -193,9 +207,13 @@ Response action(const Call& c) {
   std::string reason;
   bool series = false;
   for (auto& [k, v] : body.items()) {
-    if (k == "reason" && v.is_string()) reason = body_text(v, k, true);
-    else if (k == "series" && v.is_boolean() && action == "cancel") series = v.get<bool>();
-    else throw bad(k, action == "cancel" ? "a reason (string) and series (boolean) may be given" : "only a reason (string) may be given");
+    if (k == "reason" && v.is_string())
+      reason = body_text(v, k, true);
+    else if (k == "series" && v.is_boolean() && action == "cancel")
+      series = v.get<bool>();
+    else
+      throw bad(k, action == "cancel" ? "a reason (string) and series (boolean) may be given"
+                                      : "only a reason (string) may be given");
   }
   std::lock_guard l(c.s.store_mu);
   booking::Bookings b(c.s.store->db());
@@ -207,17 +225,20 @@ Response action(const Call& c) {
     if (!cancelled.empty()) notify(c.s, b, cancelled.front(), "booking_cancelled", by);
     return json_response({{"series_id", bk.series_id}, {"bookings", booking::to_json(cancelled)}});
   }
-  if (action == "cancel") b.cancel(bk.id, actor_of(who), manager, booking::local_now(), reason), notify(c.s, b, b.get(bk.id), "booking_cancelled", by);
+  if (action == "cancel")
+    b.cancel(bk.id, actor_of(who), manager, booking::local_now(), reason),
+        notify(c.s, b, b.get(bk.id), "booking_cancelled", by);
   else if (!manager)
     throw Error(Errc::forbidden, fmt::format("only the place's manager may {} a booking",
-                                                 action == "no_show" ? "record a no-show for" : action));
-  else if (action == "confirm") b.confirm(bk.id, actor_of(who)), notify(c.s, b, b.get(bk.id), "booking_confirmed", "");
-  else b.no_show(bk.id, actor_of(who), booking::local_now());
+                                             action == "no_show" ? "record a no-show for" : action));
+  else if (action == "confirm")
+    b.confirm(bk.id, actor_of(who)), notify(c.s, b, b.get(bk.id), "booking_confirmed", "");
+  else
+    b.no_show(bk.id, actor_of(who), booking::local_now());
   return json_response(b.get(bk.id).to_json());
 }
 
 Response member_calendar(const Call& c) {
-  only(c.r, {});
   if (!c.who->member_id) throw Error(Errc::forbidden, "the calendar of one's own bookings: members only");
   std::lock_guard l(c.s.store_mu);
   return Response{200, "text/calendar", booking::Bookings(c.s.store->db()).icalendar_member(c.who->member_id),
@@ -225,7 +246,6 @@ Response member_calendar(const Call& c) {
 }
 
 Response resource_calendar(const Call& c) {
-  only(c.r, {});
   std::lock_guard l(c.s.store_mu);
   booking::Bookings b(c.s.store->db());
   auto res = b.resource(number_param(c.params[0], "resource"));

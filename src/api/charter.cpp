@@ -14,12 +14,12 @@ namespace maillage::api::charter_api {
 using nlohmann::json;
 
 Response get(const Call& c) {
-  only(c.r, {"date"});
   auto d = q_date(c.r);
   std::lock_guard l(c.s.store_mu);
   json versions = json::array();
   for (auto& v : registry::charter_versions(c.s.store->db()))
-    versions.push_back({{"version", v.version}, {"adopted_on", v.adopted_on}, {"text", v.text}, {"created_at", v.created_at}});
+    versions.push_back(
+        {{"version", v.version}, {"adopted_on", v.adopted_on}, {"text", v.text}, {"created_at", v.created_at}});
   auto in_force = registry::current_charter(c.s.store->db(), d);
   return json_response({{"date", d}, {"in_force", in_force.empty() ? json() : json(in_force)}, {"versions", versions}});
 }
@@ -28,16 +28,21 @@ Response adopt(const Call& c) {
   auto b = body_object(c.r);
   registry::CharterVersion v;
   for (auto& [k, x] : b.items()) {
-    if (k == "version") v.version = body_text(x, k, false, 40);
-    else if (k == "adopted_on") v.adopted_on = body_text(x, k, false, 10);
-    else if (k == "text") v.text = body_text(x, k, true, 200000);
-    else throw bad(k, fmt::format("unknown field '{}' (version, adopted_on, text)", k));
+    if (k == "version")
+      v.version = body_text(x, k, false, 40);
+    else if (k == "adopted_on")
+      v.adopted_on = body_text(x, k, false, 10);
+    else if (k == "text")
+      v.text = body_text(x, k, true, 200000);
+    else
+      throw bad(k, fmt::format("unknown field '{}' (version, adopted_on, text)", k));
   }
   if (v.adopted_on.empty()) v.adopted_on = date::today();
   v.created_by = fmt::format("{} ({})", c.who->actor(), c.who->name);
   std::lock_guard l(c.s.store_mu);
   registry::adopt_charter(*c.s.store, v);
-  return json_response({{"version", v.version}, {"adopted_on", v.adopted_on}, {"registry_revision", c.s.store->revision()}}, 201);
+  return json_response(
+      {{"version", v.version}, {"adopted_on", v.adopted_on}, {"registry_revision", c.s.store->revision()}}, 201);
 }
 
 Response sign(const Call& c) {
@@ -47,10 +52,14 @@ Response sign(const Call& c) {
   auto b = body_object(c.r);
   std::string signatory, version, on = date::today();
   for (auto& [k, x] : b.items()) {
-    if (k == "signatory") signatory = body_text(x, k, false, 200);
-    else if (k == "version") version = body_text(x, k, false, 40);
-    else if (k == "signed_on") on = body_text(x, k, false, 10);
-    else throw bad(k, fmt::format("unknown field '{}' (signatory, version, signed_on)", k));
+    if (k == "signatory")
+      signatory = body_text(x, k, false, 200);
+    else if (k == "version")
+      version = body_text(x, k, false, 40);
+    else if (k == "signed_on")
+      on = body_text(x, k, false, 10);
+    else
+      throw bad(k, fmt::format("unknown field '{}' (signatory, version, signed_on)", k));
   }
   if (signatory.empty()) throw bad("signatory", "who signs for the place is required");
   std::lock_guard l(c.s.store_mu);

@@ -22,12 +22,18 @@ std::string by(const Call& c) { return fmt::format("{} ({})", c.who->actor(), c.
 
 network::Contact contact_of(const json& b, network::Contact c) {
   for (auto& [k, v] : b.items()) {
-    if (k == "first_name") c.first_name = body_text(v, k, false, 100);
-    else if (k == "last_name") c.last_name = body_text(v, k, false, 100);
-    else if (k == "email") c.email = body_text(v, k, false, 254);
-    else if (k == "phone") c.phone = body_text(v, k, false, 40);
-    else if (k == "role") c.role = body_text(v, k, false, 200);
-    else if (k == "insee_code") c.insee_code = body_text(v, k, false, 100);
+    if (k == "first_name")
+      c.first_name = body_text(v, k, false, 100);
+    else if (k == "last_name")
+      c.last_name = body_text(v, k, false, 100);
+    else if (k == "email")
+      c.email = body_text(v, k, false, 254);
+    else if (k == "phone")
+      c.phone = body_text(v, k, false, 40);
+    else if (k == "role")
+      c.role = body_text(v, k, false, 200);
+    else if (k == "insee_code")
+      c.insee_code = body_text(v, k, false, 100);
     else if (k == "tags") {
       std::vector<std::string> tags;
       if (v.is_array())
@@ -35,18 +41,21 @@ network::Contact contact_of(const json& b, network::Contact c) {
       else
         tags.push_back(body_text(v, k, false, 500));
       c.tags = text::join(tags, ";");
-    } else if (k == "organisation_id") c.organisation_id = v.is_null() ? 0 : body_int(v, k, 1, INT64_MAX / 2);
-    else if (k == "lawful_basis") c.lawful_basis = body_text(v, k, false, 40);
-    else if (k == "consent_at") c.consent_at = body_text(v, k, false, 30);
+    } else if (k == "organisation_id")
+      c.organisation_id = v.is_null() ? 0 : body_int(v, k, 1, INT64_MAX / 2);
+    else if (k == "lawful_basis")
+      c.lawful_basis = body_text(v, k, false, 40);
+    else if (k == "consent_at")
+      c.consent_at = body_text(v, k, false, 30);
     else
       throw bad(k, fmt::format("unknown field '{}' (first_name, last_name, email, phone, role, insee_code, tags, "
-                               "organisation_id, lawful_basis, consent_at)", k));
+                               "organisation_id, lawful_basis, consent_at)",
+                               k));
   }
   return c;
 }
 
 network::ContactFilter filter_of(const Request& r) {
-  only(r, {"q", "tag", "kind", "department", "commune", "stale_years", "limit", "offset"});
   network::ContactFilter f;
   f.text = q(r, "q"), f.tag = q(r, "tag"), f.kind = q(r, "kind"), f.department = q(r, "department");
   f.insee_code = q(r, "commune");
@@ -86,7 +95,6 @@ Response export_vcard(const Call& c) {
 }
 
 Response import(const Call& c) {
-  only(c.r, {"format"});
   auto format = q(c.r, "format", "csv");
   if (format != "csv" && format != "vcard") throw bad("format", "csv or vcard");
   std::lock_guard l(c.s.store_mu);
@@ -97,7 +105,6 @@ Response import(const Call& c) {
 }
 
 Response get(const Call& c) {
-  only(c.r, {});
   auto id = path_id(c.params[0], Errc::contact_not_found, "no such contact");
   std::lock_guard l(c.s.store_mu);
   network::Contacts contacts(*c.s.store);
@@ -134,10 +141,14 @@ Response log(const Call& c) {
   network::Interaction i;
   i.contact_id = id, i.on_date = date::today(), i.author = by(c);
   for (auto& [k, v] : b.items()) {
-    if (k == "kind") i.kind = body_text(v, k, false, 20);
-    else if (k == "on_date") i.on_date = body_text(v, k, false, 10);
-    else if (k == "note") i.note = body_text(v, k, true, 4000);
-    else throw bad(k, fmt::format("unknown field '{}' (kind, on_date, note)", k));
+    if (k == "kind")
+      i.kind = body_text(v, k, false, 20);
+    else if (k == "on_date")
+      i.on_date = body_text(v, k, false, 10);
+    else if (k == "note")
+      i.note = body_text(v, k, true, 4000);
+    else
+      throw bad(k, fmt::format("unknown field '{}' (kind, on_date, note)", k));
   }
   std::lock_guard l(c.s.store_mu);
   auto n = network::Contacts(*c.s.store).log(i);
@@ -161,7 +172,6 @@ Response erase(const Call& c) {
 }
 
 Response organisations(const Call& c) {
-  only(c.r, {"q"});
   std::lock_guard l(c.s.store_mu);
   json items = json::array();
   for (auto& o : network::Contacts(*c.s.store).organisations(q(c.r, "q"))) items.push_back(network::to_json(o));
@@ -172,13 +182,20 @@ Response organisation_create(const Call& c) {
   network::Organisation o;
   auto b = body_object(c.r);  // bound first: items() of a temporary would dangle
   for (auto& [k, v] : b.items()) {
-    if (k == "name") o.name = body_text(v, k, false, 200);
-    else if (k == "kind") o.kind = body_text(v, k, false, 20);
-    else if (k == "insee_code") o.insee_code = body_text(v, k, false, 100);
-    else if (k == "epci") o.epci = body_text(v, k, false, 200);
-    else if (k == "place_id") o.place_id = body_text(v, k, false, 200);
-    else if (k == "tags") o.tags = body_text(v, k, false, 500);
-    else throw bad(k, fmt::format("unknown field '{}' (name, kind, insee_code, epci, place_id, tags)", k));
+    if (k == "name")
+      o.name = body_text(v, k, false, 200);
+    else if (k == "kind")
+      o.kind = body_text(v, k, false, 20);
+    else if (k == "insee_code")
+      o.insee_code = body_text(v, k, false, 100);
+    else if (k == "epci")
+      o.epci = body_text(v, k, false, 200);
+    else if (k == "place_id")
+      o.place_id = body_text(v, k, false, 200);
+    else if (k == "tags")
+      o.tags = body_text(v, k, false, 500);
+    else
+      throw bad(k, fmt::format("unknown field '{}' (name, kind, insee_code, epci, place_id, tags)", k));
   }
   std::lock_guard l(c.s.store_mu);
   network::Contacts contacts(*c.s.store);

@@ -59,8 +59,11 @@ void tell_contributor(State& s, const moderation::Contribution& c, const std::st
                       const std::string& link) {
   if (c.email.empty()) return;  // erased
   send_mail(s, "contribution_decided", c.email,
-            {{"name", c.name}, {"place", place_label(s, c)}, {"decision", decision},
-             {"comment", c.reason.empty() ? "" : "Commentaire de l'équipe : " + c.reason}, {"link", link}});
+            {{"name", c.name},
+             {"place", place_label(s, c)},
+             {"decision", decision},
+             {"comment", c.reason.empty() ? "" : "Commentaire de l'équipe : " + c.reason},
+             {"link", link}});
 }
 
 json public_view(State& s, const moderation::Contribution& c) {
@@ -90,10 +93,12 @@ Response receive(const Call& c);
 Response submit(const Call& c) {
   auto& s = c.s;
   if (c.r.body.size() > moderation::kMaxProposalBytes)
-    throw Error(Errc::too_large, fmt::format("une contribution fait au plus {} Kio", moderation::kMaxProposalBytes / 1024));
+    throw Error(Errc::too_large,
+                fmt::format("une contribution fait au plus {} Kio", moderation::kMaxProposalBytes / 1024));
   if (!s.contributions_by_address->allow(c.r.address, date::unix_now())) {
-    Error e(Errc::too_many_requests, fmt::format("trop de contributions depuis cette adresse : au plus {} par heure ; réessayez plus tard",
-                           s.auth.contributions_per_address_hour));
+    Error e(Errc::too_many_requests,
+            fmt::format("trop de contributions depuis cette adresse : au plus {} par heure ; réessayez plus tard",
+                        s.auth.contributions_per_address_hour));
     e.retry_after = 3600;
     throw e;
   }
@@ -112,12 +117,18 @@ Response receive(const Call& c) {
   moderation::Proposal p;
   bool trap = false;
   for (auto& [k, v] : b.items()) {
-    if (k == "kind") p.kind = body_text(v, k, false, 20);
-    else if (k == "place_id") p.place_id = body_text(v, k, false, 200);
-    else if (k == "fields") p.fields = fields_of(v);
-    else if (k == "comment") p.comment = body_text(v, k, true, moderation::kMaxCommentBytes);
-    else if (k == "contributor_name") p.name = body_text(v, k, false, 100);
-    else if (k == "contributor_email") p.email = body_text(v, k, false, 254);
+    if (k == "kind")
+      p.kind = body_text(v, k, false, 20);
+    else if (k == "place_id")
+      p.place_id = body_text(v, k, false, 200);
+    else if (k == "fields")
+      p.fields = fields_of(v);
+    else if (k == "comment")
+      p.comment = body_text(v, k, true, moderation::kMaxCommentBytes);
+    else if (k == "contributor_name")
+      p.name = body_text(v, k, false, 100);
+    else if (k == "contributor_email")
+      p.email = body_text(v, k, false, 254);
     else if (k == "consent") {
       if (!v.is_boolean()) throw bad(k, "expected true or false");
       p.consent = v.get<bool>();
@@ -125,7 +136,8 @@ Response receive(const Call& c) {
       trap = !(v.is_string() && v.get<std::string>().empty()) && !v.is_null();
     } else {
       throw bad(k, fmt::format("unknown field '{}' (kind, place_id, fields, comment, contributor_name, "
-                               "contributor_email, consent)", k));
+                               "contributor_email, consent)",
+                               k));
     }
   }
   if (trap) return json_response({{"status", "received"}}, 202);  // stored nowhere, said nothing
@@ -137,11 +149,14 @@ Response receive(const Call& c) {
   auto follow = page_link(s, "contribution/" + done.key);
   if (s.mail_by_recipient->allow(stored.email, date::unix_now()))
     send_mail(s, "contribution_acknowledged", stored.email,
-              {{"name", stored.name}, {"place", place_label(s, stored)}, {"number", std::to_string(done.id)},
+              {{"name", stored.name},
+               {"place", place_label(s, stored)},
+               {"number", std::to_string(done.id)},
                {"link", follow}});
   for (auto& m : moderators(s))
     send_mail(s, "contribution_received", m.email,
-              {{"name", m.display_name}, {"place", place_label(s, stored)},
+              {{"name", m.display_name},
+               {"place", place_label(s, stored)},
                {"link", page_link(s, fmt::format("moderation/{}", done.id))}});
   txn.commit();
   auto j = public_view(s, stored);
@@ -168,7 +183,6 @@ Response withdraw(const Call& c) {
 }
 
 Response list(const Call& c) {
-  only(c.r, {"status", "limit", "offset"});
   auto status = q(c.r, "status");
   if (!status.empty() && std::find(std::begin(moderation::kStatuses), std::end(moderation::kStatuses), status) ==
                              std::end(moderation::kStatuses))
@@ -184,12 +198,11 @@ Response list(const Call& c) {
     j["place_name"] = place_label(c.s, x);
     items.push_back(j);
   }
-  return json_response({{"items", items}, {"total", total}, {"counts", mod.counts()}, {"limit", limit},
-                        {"offset", offset}});
+  return json_response(
+      {{"items", items}, {"total", total}, {"counts", mod.counts()}, {"limit", limit}, {"offset", offset}});
 }
 
 Response get(const Call& c) {
-  only(c.r, {"against"});
   auto id = path_id(c.params[0], Errc::contribution_not_found, "no such contribution");
   std::lock_guard l(c.s.store_mu);
   moderation::Moderation mod(*c.s.store, c.s.validator);
@@ -231,11 +244,13 @@ Response action(const Call& c) {
     std::map<std::string, std::string> changes;
     bool distinct = false;
     for (auto& [k, v] : b.items()) {
-      if (k == "changes") changes = fields_of(v);
+      if (k == "changes")
+        changes = fields_of(v);
       else if (k == "distinct") {
         if (!v.is_boolean()) throw bad(k, "expected true or false");
         distinct = v.get<bool>();
-      } else throw bad(k, fmt::format("unknown field '{}' (changes, distinct)", k));
+      } else
+        throw bad(k, fmt::format("unknown field '{}' (changes, distinct)", k));
     }
     place = mod.accept(id, moderator(c.who), changes, distinct).place_id;
     decision = "acceptée et publiée";
@@ -243,9 +258,12 @@ Response action(const Call& c) {
   } else if (act == "reject") {
     std::string reason, duplicate_of;
     for (auto& [k, v] : b.items()) {
-      if (k == "reason") reason = body_text(v, k, true, moderation::kMaxCommentBytes);
-      else if (k == "duplicate_of") duplicate_of = body_text(v, k, false, 200);
-      else throw bad(k, fmt::format("unknown field '{}' (reason, duplicate_of)", k));
+      if (k == "reason")
+        reason = body_text(v, k, true, moderation::kMaxCommentBytes);
+      else if (k == "duplicate_of")
+        duplicate_of = body_text(v, k, false, 200);
+      else
+        throw bad(k, fmt::format("unknown field '{}' (reason, duplicate_of)", k));
     }
     mod.reject(id, moderator(c.who), reason, duplicate_of);
     decision = duplicate_of.empty() ? "non retenue" : "déjà présente dans l'annuaire";
@@ -253,11 +271,13 @@ Response action(const Call& c) {
   } else if (act == "merge") {
     std::vector<std::string> chosen;
     for (auto& [k, v] : b.items()) {
-      if (k == "place_id") place = body_text(v, k, false, 200);
+      if (k == "place_id")
+        place = body_text(v, k, false, 200);
       else if (k == "fields") {
         if (!v.is_array()) throw bad(k, "expected an array of field names");
         for (auto& x : v) chosen.push_back(body_text(x, k, false, 40));
-      } else throw bad(k, fmt::format("unknown field '{}' (place_id, fields)", k));
+      } else
+        throw bad(k, fmt::format("unknown field '{}' (place_id, fields)", k));
     }
     if (place.empty()) throw bad("place_id", "the place to merge into is required");
     mod.merge(id, place, moderator(c.who), chosen);
@@ -282,11 +302,12 @@ Response confirm(const Call& c) {
   std::lock_guard l(c.s.store_mu);
   moderation::Moderation mod(*c.s.store, c.s.validator);
   mod.confirm(id, c.who->actor(), c.who->name);
-  return json_response({{"place_id", id}, {"confirmed_at", moderation::last_confirmation(c.s.store->db(), id)}, {"confirmation_due", false}});
+  return json_response({{"place_id", id},
+                        {"confirmed_at", moderation::last_confirmation(c.s.store->db(), id)},
+                        {"confirmation_due", false}});
 }
 
 Response quality(const Call& c) {
-  only(c.r, {"date"});
   auto d = q_date(c.r);
   std::vector<registry::Place> places;
   std::map<std::string, std::string> confirmations;

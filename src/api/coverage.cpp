@@ -37,7 +37,6 @@ Timed timed_sites(const Call& c, const std::string& d) {
 
 Response geojson(const Call& c, bool zones) {
   auto& s = c.s;
-  only(c.r, {"date", "threshold", "open_at", "weeks", "week", "part_time", "min_hours"});
   auto d = q_date(c.r);
   double t = q_number(c.r, "threshold", 20, 1, 600);
   auto rev = s.revision();
@@ -68,8 +67,8 @@ Response geojson(const Call& c, bool zones) {
   // the stops within the threshold.
   bool in_time = !zones && q_bool(c.r, "part_time");
   double min_hours = q_number(c.r, "min_hours", 1, 0, 168);
-  auto key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", zones ? "zones" : "cells", rev, d, coverage::threshold_ms(t), in_time,
-                         min_hours, q(c.r, "weeks"), q(c.r, "week"));
+  auto key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", zones ? "zones" : "cells", rev, d, coverage::threshold_ms(t),
+                         in_time, min_hours, q(c.r, "weeks"), q(c.r, "week"));
   auto body = cached(s, key, [&] {
     Timed timed;
     if (in_time) timed = timed_sites(c, d);
@@ -98,7 +97,6 @@ Response geojson(const Call& c, bool zones) {
 
 Response isochrones(const Call& c) {
   auto& s = c.s;
-  only(c.r, {"date", "breaks", "place"});
   auto d = q_date(c.r);
   std::vector<double> breaks;
   try {
@@ -120,7 +118,6 @@ Response isochrones(const Call& c) {
 
 Response summary(const Call& c) {
   auto& s = c.s;
-  only(c.r, {"date", "threshold", "communes", "weeks", "week", "min_hours"});
   auto d = q_date(c.r);
   double t = q_number(c.r, "threshold", 20, 1, 600);
   bool communes = q_bool(c.r, "communes");
@@ -149,7 +146,6 @@ Response zones(const Call& c) { return geojson(c, true); }
 
 Response indicators(const Call& c) {
   auto& s = c.s;
-  only(c.r, {"date", "threshold", "history"});
   auto d = q_date(c.r);
   double t = q_number(c.r, "threshold", 20, 1, 600);
   bool history = c.r.query.count("history") ? q_bool(c.r, "history") : true;

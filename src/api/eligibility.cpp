@@ -59,7 +59,6 @@ std::unique_ptr<ami::CreationChecker> take_checker(State& s, const ami::Call& ca
 }
 
 json creation_json(State& s, const Request& r) {
-  only(r, {"lon", "lat", "commune", "date", "call", "explain"});
   auto d = q_date(r);
   auto call = call_of(s, r);
   auto at = q_point(r);
@@ -94,18 +93,20 @@ json eligibility_at(State& s, int64_t id, const std::string& d) {
   if (a.kind == "development") {
     std::lock_guard l(s.store_mu);
     return ami::check_development(s.store->get(a.place_id), a.place_id, d, call, s.store->revision(),
-                                  registry::current_charter(s.store->db(), d)).to_json();
+                                  registry::current_charter(s.store->db(), d))
+        .to_json();
   }
   Request er;
-  er.query = {{"lon", fmt::format("{}", a.lon.value_or(0))}, {"lat", fmt::format("{}", a.lat.value_or(0))},
-              {"date", d}, {"call", call.id}};
+  er.query = {{"lon", fmt::format("{}", a.lon.value_or(0))},
+              {"lat", fmt::format("{}", a.lat.value_or(0))},
+              {"date", d},
+              {"call", call.id}};
   return creation_json(s, er);
 }
 
 }  // namespace
 
 Response calls(const Call& c) {
-  only(c.r, {});
   std::lock_guard l(c.s.store_mu);
   json arr = json::array();
   for (auto& call : ami::list_calls(c.s.store->db())) arr.push_back(call.to_json());
@@ -115,18 +116,17 @@ Response calls(const Call& c) {
 Response creation(const Call& c) { return json_response(creation_json(c.s, c.r)); }
 
 Response development(const Call& c) {
-  only(c.r, {"place", "date", "call"});
   auto id = q(c.r, "place");
   if (id.empty()) throw bad("place", "the place id is required");
   auto d = q_date(c.r);
   auto call = call_of(c.s, c.r);
   std::lock_guard l(c.s.store_mu);
   return json_response(ami::check_development(c.s.store->get(id), id, d, call, c.s.store->revision(),
-                                  registry::current_charter(c.s.store->db(), d)).to_json());
+                                              registry::current_charter(c.s.store->db(), d))
+                           .to_json());
 }
 
 Response applications(const Call& c) {
-  only(c.r, {"call", "status"});
   std::lock_guard l(c.s.store_mu);
   ami::Applications apps(c.s.store->db());
   json arr = json::array();
@@ -134,10 +134,7 @@ Response applications(const Call& c) {
   return json_response({{"items", arr}});
 }
 
-Response application_get(const Call& c) {
-  only(c.r, {});
-  return application_of(c.s, c.params[0]);
-}
+Response application_get(const Call& c) { return application_of(c.s, c.params[0]); }
 
 Response application_create(const Call& c) {
   auto b = body_object(c.r);
@@ -148,13 +145,20 @@ Response application_create(const Call& c) {
       continue;
     }
     auto x = body_text(v, k, k == "project", 2000);
-    if (k == "call") a.call_id = x;
-    else if (k == "kind") a.kind = x;
-    else if (k == "applicant") a.applicant = x;
-    else if (k == "project") a.project = x;
-    else if (k == "place") a.place_id = x;
-    else if (k == "commune") a.insee_code = x;
-    else throw bad(k, fmt::format("unknown field '{}' (call, kind, applicant, project, place, commune, lon, lat)", k));
+    if (k == "call")
+      a.call_id = x;
+    else if (k == "kind")
+      a.kind = x;
+    else if (k == "applicant")
+      a.applicant = x;
+    else if (k == "project")
+      a.project = x;
+    else if (k == "place")
+      a.place_id = x;
+    else if (k == "commune")
+      a.insee_code = x;
+    else
+      throw bad(k, fmt::format("unknown field '{}' (call, kind, applicant, project, place, commune, lon, lat)", k));
   }
   if (a.call_id.empty()) a.call_id = ami::kDefaultCall;
   std::lock_guard l(c.s.store_mu);
@@ -173,28 +177,33 @@ Response application_action(const Call& c) {
     auto b = body_object(c.r);
     std::string verdict, reason;
     for (auto& [k, v] : b.items()) {
-      if (k == "verdict") verdict = body_text(v, k);
-      else if (k == "reason") reason = body_text(v, k, true);
-      else throw bad(k, fmt::format("unknown field '{}' (verdict, reason)", k));
+      if (k == "verdict")
+        verdict = body_text(v, k);
+      else if (k == "reason")
+        reason = body_text(v, k, true);
+      else
+        throw bad(k, fmt::format("unknown field '{}' (verdict, reason)", k));
     }
     if (verdict != "eligible" && verdict != "not_eligible") throw bad("verdict", "eligible or not_eligible");
     if (reason.empty()) throw bad("reason", "say what was checked: the route, the time measured");
     std::lock_guard l(c.s.store_mu);
-    ami::Applications(c.s.store->db()).confirm_eligibility(app_id(id_text), verdict,
-                                                           fmt::format("{} ({})", c.who->actor(), c.who->name), reason);
+    ami::Applications(c.s.store->db())
+        .confirm_eligibility(app_id(id_text), verdict, fmt::format("{} ({})", c.who->actor(), c.who->name), reason);
     return application_of(c.s, id_text);
   }
   auto b = c.r.body.empty() ? json::object() : body_object(c.r);
   std::string reason, d = date::today();
   for (auto& [k, v] : b.items()) {
     auto x = body_text(v, k, k == "reason");
-    if (k == "reason") reason = x;
+    if (k == "reason")
+      reason = x;
     else if (k == "date" && action == "submit") {
       std::string why;
       auto pd = date::parse(x, why, false);
       if (!pd) throw bad("date", why);
       d = pd->iso;
-    } else throw bad(k, fmt::format("unknown field '{}'", k));
+    } else
+      throw bad(k, fmt::format("unknown field '{}'", k));
   }
   auto id = app_id(id_text);
   auto actor = fmt::format("{} ({})", c.who->actor(), c.who->name);

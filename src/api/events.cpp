@@ -40,7 +40,10 @@ void tell(State& s, const network::Event& e, const network::Registration& r, con
               {{"name", r.name}, {"event", e.title}, {"when", when(e)}, {"where", e.venue}, {"link", link}});
   else
     send_mail(s, "event_waitlist", r.email,
-              {{"name", r.name}, {"event", e.title}, {"when", when(e)}, {"position", std::to_string(r.position)},
+              {{"name", r.name},
+               {"event", e.title},
+               {"when", when(e)},
+               {"position", std::to_string(r.position)},
                {"link", link}});
 }
 
@@ -56,7 +59,6 @@ std::string key_of(const Request& r) {
 }  // namespace
 
 Response list(const Call& c) {
-  only(c.r, {"from", "to"});
   auto from = q(c.r, "from", date::today()), to = q(c.r, "to");
   std::string why;
   if (!date::parse(from, why, false)) throw bad("from", why);
@@ -68,15 +70,14 @@ Response list(const Call& c) {
 }
 
 Response calendar(const Call& c) {
-  only(c.r, {});
   std::lock_guard l(c.s.store_mu);
   network::Events events(*c.s.store);
   auto from = date::utc_after(-90LL * 24 * 3600).substr(0, 10);
-  return {200, "text/calendar", events.icalendar(events.list(from), c.s.auth.mail.public_url), "evenements-tiers-lieux.ics"};
+  return {200, "text/calendar", events.icalendar(events.list(from), c.s.auth.mail.public_url),
+          "evenements-tiers-lieux.ics"};
 }
 
 Response get(const Call& c) {
-  only(c.r, {});
   std::lock_guard l(c.s.store_mu);
   return json_response(network::to_json(require_event(c.s, c.params[0])));
 }
@@ -85,19 +86,30 @@ Response create(const Call& c) {
   network::Event e;
   auto b = body_object(c.r);  // bound first: items() of a temporary would dangle
   for (auto& [k, v] : b.items()) {
-    if (k == "title") e.title = body_text(v, k, false, 200);
-    else if (k == "kind") e.kind = body_text(v, k, false, 20);
-    else if (k == "starts_at") e.starts_at = body_text(v, k, false, 20);
-    else if (k == "ends_at") e.ends_at = body_text(v, k, false, 20);
-    else if (k == "place_id") e.place_id = body_text(v, k, false, 200);
-    else if (k == "venue") e.venue = body_text(v, k, false, 300);
-    else if (k == "insee_code") e.insee_code = body_text(v, k, false, 100);
-    else if (k == "capacity") e.capacity = static_cast<int>(body_int(v, k, 1, 100000));
-    else if (k == "audience") e.audience = body_text(v, k, false, 300);
-    else if (k == "description") e.description = body_text(v, k, true, 5000);
+    if (k == "title")
+      e.title = body_text(v, k, false, 200);
+    else if (k == "kind")
+      e.kind = body_text(v, k, false, 20);
+    else if (k == "starts_at")
+      e.starts_at = body_text(v, k, false, 20);
+    else if (k == "ends_at")
+      e.ends_at = body_text(v, k, false, 20);
+    else if (k == "place_id")
+      e.place_id = body_text(v, k, false, 200);
+    else if (k == "venue")
+      e.venue = body_text(v, k, false, 300);
+    else if (k == "insee_code")
+      e.insee_code = body_text(v, k, false, 100);
+    else if (k == "capacity")
+      e.capacity = static_cast<int>(body_int(v, k, 1, 100000));
+    else if (k == "audience")
+      e.audience = body_text(v, k, false, 300);
+    else if (k == "description")
+      e.description = body_text(v, k, true, 5000);
     else
       throw bad(k, fmt::format("unknown field '{}' (title, kind, starts_at, ends_at, place_id, venue, insee_code, "
-                               "capacity, audience, description)", k));
+                               "capacity, audience, description)",
+                               k));
   }
   std::lock_guard l(c.s.store_mu);
   network::Events events(*c.s.store);
@@ -116,13 +128,17 @@ Response register_person(const Call& c) {
   bool consent = false;
   auto b = body_object(c.r);  // bound first: items() of a temporary would dangle
   for (auto& [k, v] : b.items()) {
-    if (k == "name") name = body_text(v, k, false, 100);
-    else if (k == "email") email = body_text(v, k, false, 254);
-    else if (k == "organisation") org = body_text(v, k, false, 200);
+    if (k == "name")
+      name = body_text(v, k, false, 100);
+    else if (k == "email")
+      email = body_text(v, k, false, 254);
+    else if (k == "organisation")
+      org = body_text(v, k, false, 200);
     else if (k == "consent") {
       if (!v.is_boolean()) throw bad(k, "expected true or false");
       consent = v.get<bool>();
-    } else throw bad(k, fmt::format("unknown field '{}' (name, email, organisation, consent)", k));
+    } else
+      throw bad(k, fmt::format("unknown field '{}' (name, email, organisation, consent)", k));
   }
   std::lock_guard l(s.store_mu);
   sqlite::Transaction t(s.store->db());
@@ -158,7 +174,8 @@ Response cancel(const Call& c) {
   network::Events events(*c.s.store);
   auto done = events.cancel(key);
   auto e = *events.get(done.cancelled.event_id);
-  if (done.promoted && !done.promoted->email.empty() && c.s.mail_by_recipient->allow(done.promoted->email, date::unix_now()))
+  if (done.promoted && !done.promoted->email.empty() &&
+      c.s.mail_by_recipient->allow(done.promoted->email, date::unix_now()))
     send_mail(c.s, "event_promoted", done.promoted->email,
               {{"name", done.promoted->name}, {"event", e.title}, {"when", when(e)}, {"where", e.venue}});
   t.commit();
@@ -167,7 +184,6 @@ Response cancel(const Call& c) {
 }
 
 Response registrations(const Call& c) {
-  only(c.r, {"format"});
   std::lock_guard l(c.s.store_mu);
   auto e = require_event(c.s, c.params[0]);
   network::Events events(*c.s.store);
@@ -193,7 +209,6 @@ Response attendance(const Call& c) {
 }
 
 Response invitations(const Call& c) {
-  only(c.r, {"minutes"});
   double minutes = q_number(c.r, "minutes", 30, 1, 180);
   network::Event e;
   {
@@ -210,7 +225,6 @@ Response invitations(const Call& c) {
 }
 
 Response gaps(const Call& c) {
-  only(c.r, {"year", "minutes"});
   auto year = static_cast<int>(q_number(c.r, "year", std::stoi(date::today().substr(0, 4)), 2000, 2100));
   double minutes = q_number(c.r, "minutes", 30, 1, 180);
   auto from = fmt::format("{}-01-01", year), to = fmt::format("{}-01-01", year + 1);

@@ -19,10 +19,12 @@ using nlohmann::json;
 
 namespace {
 
-
 json passage_json(const itinerant::Itinerant& t, const itinerant::Passage& p) {
-  return {{"stop", p.stop + 1}, {"name", t.stops[p.stop].name}, {"date", p.slot.date},
-          {"weekday", std::string(itinerant::day_name_fr(p.slot.weekday))}, {"start", date::clock_text(p.slot.start)},
+  return {{"stop", p.stop + 1},
+          {"name", t.stops[p.stop].name},
+          {"date", p.slot.date},
+          {"weekday", std::string(itinerant::day_name_fr(p.slot.weekday))},
+          {"start", date::clock_text(p.slot.start)},
           {"end", date::clock_text(p.slot.end)}};
 }
 
@@ -46,7 +48,6 @@ itinerant::Itinerant require_timetable(State& s, const std::string& id) {
 }  // namespace
 
 Response list(const Call& c) {
-  only(c.r, {"date"});
   auto d = q_date(c.r);
   std::vector<itinerant::Active> active;
   {
@@ -65,20 +66,19 @@ Response list(const Call& c) {
 }
 
 Response stops_geojson(const Call& c) {
-  only(c.r, {});
   std::lock_guard l(c.s.store_mu);
   return json_response(itinerant::stops_geojson(itinerant::all(c.s.store->db()), territory::CommuneTable::bundled()));
 }
 
 Response stops_csv(const Call& c) {
-  only(c.r, {});
   std::lock_guard l(c.s.store_mu);
-  return {200, "text/csv; charset=utf-8",
-          itinerant::stops_csv(itinerant::all(c.s.store->db()), territory::CommuneTable::bundled()), {}};
+  return {200,
+          "text/csv; charset=utf-8",
+          itinerant::stops_csv(itinerant::all(c.s.store->db()), territory::CommuneTable::bundled()),
+          {}};
 }
 
 Response timetable(const Call& c) {
-  only(c.r, {"from", "weeks"});
   auto t = require_timetable(c.s, c.params[0]);
   auto from = q_date(c.r, "from");
   int weeks = static_cast<int>(q_number(c.r, "weeks", 2, 1, 8));
@@ -89,12 +89,12 @@ Response timetable(const Call& c) {
   j["period_from"] = monday, j["weeks"] = weeks, j["passages"] = ps;
   j["weekly_hours"] = itinerant::weekly_hours(t, monday, weeks);
   auto today = date::today();
-  if (auto n = itinerant::next_passage(t, today, itinerant::minute_now_in_paris())) j["next_passage"] = passage_json(t, *n);
+  if (auto n = itinerant::next_passage(t, today, itinerant::minute_now_in_paris()))
+    j["next_passage"] = passage_json(t, *n);
   return json_response(j);
 }
 
 Response timetable_ics(const Call& c) {
-  only(c.r, {"from", "days"});
   auto t = require_timetable(c.s, c.params[0]);
   auto place = require_place(c.s, c.params[0]);
   auto from = q_date(c.r, "from");
@@ -118,7 +118,6 @@ Response put(const Call& c) {
 
 // The route of one day: from the base to the stops served that day (in time order) and back.
 Response day_route(const Call& c) {
-  only(c.r, {"date"});
   auto t = require_timetable(c.s, c.params[0]);
   auto place = require_place(c.s, c.params[0]);
   auto d = q_date(c.r);
@@ -144,17 +143,15 @@ Response day_route(const Call& c) {
       for (auto& p : r.geometry) line.push_back({std::round(p.lon * 1e5) / 1e5, std::round(p.lat * 1e5) / 1e5});
     }
   }
-  json feature = {{"type", "Feature"},
-                  {"geometry", line.empty() ? json(nullptr) : json{{"type", "LineString"}, {"coordinates", line}}},
-                  {"properties", {{"place_id", place.id}, {"date", d}, {"drive_minutes", std::round(minutes)},
-                                  {"stops", stops}}}};
+  json feature = {
+      {"type", "Feature"},
+      {"geometry", line.empty() ? json(nullptr) : json{{"type", "LineString"}, {"coordinates", line}}},
+      {"properties", {{"place_id", place.id}, {"date", d}, {"drive_minutes", std::round(minutes)}, {"stops", stops}}}};
   return json_response({{"type", "FeatureCollection"}, {"features", json::array({feature})}});
 }
 
 Response tour(const Call& c) {
   auto& s = c.s;
-  only(c.r, {"base", "days", "weeks", "day_hours", "stop_hours", "start", "threshold", "exact", "time_limit",
-             "max_candidates", "date", "format", "department"});
   planning::TourRequest tq;
   auto base = q(c.r, "base");
   if (base.empty()) throw bad("base", "a commune (name or INSEE code) or lon,lat is required");
@@ -169,7 +166,9 @@ Response tour(const Call& c) {
     tq.base = cm->centre, tq.base_label = cm->name;
   } else {
     auto named = communes.find_by_name(base);
-    if (named.size() != 1) throw bad("base", named.empty() ? "no commune of that name" : "several communes of that name: give the INSEE code");
+    if (named.size() != 1)
+      throw bad("base",
+                named.empty() ? "no commune of that name" : "several communes of that name: give the INSEE code");
     tq.base = named[0]->centre, tq.base_label = named[0]->name;
   }
   tq.days_per_week = static_cast<int>(q_number(c.r, "days", 5, 1, 7));
@@ -181,7 +180,8 @@ Response tour(const Call& c) {
   tq.time_limit_s = q_number(c.r, "time_limit", 5, 1, c.limits.max_time_limit_s);
   tq.max_candidates = static_cast<size_t>(q_number(c.r, "max_candidates", 400, 1, 2000));
   for (auto& d : text::split_list(q(c.r, "department"), ",")) {
-    if (d.size() != 2 || !std::isdigit(static_cast<unsigned char>(d[0])) || !std::isdigit(static_cast<unsigned char>(d[1])))
+    if (d.size() != 2 || !std::isdigit(static_cast<unsigned char>(d[0])) ||
+        !std::isdigit(static_cast<unsigned char>(d[1])))
       throw bad("department", fmt::format("'{}' is not a department code (16, 86...)", d));
     tq.departments.push_back(d);
   }
@@ -196,9 +196,9 @@ Response tour(const Call& c) {
   if (format != "json" && format != "geojson") throw bad("format", "expected json or geojson");
   auto d = q_date(c.r);
   auto rev = s.revision();
-  auto key = fmt::format("tour|{}|{}|{}|{:.5f},{:.5f}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", rev, d, q(c.r, "department"), tq.base.lon, tq.base.lat,
-                         tq.days_per_week, tq.weeks, tq.day_hours, tq.stop_hours, tq.start_minute, tq.threshold_min, tq.exact,
-                         tq.time_limit_s, tq.max_candidates, format);
+  auto key = fmt::format("tour|{}|{}|{}|{:.5f},{:.5f}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", rev, d, q(c.r, "department"),
+                         tq.base.lon, tq.base.lat, tq.days_per_week, tq.weeks, tq.day_hours, tq.stop_hours,
+                         tq.start_minute, tq.threshold_min, tq.exact, tq.time_limit_s, tq.max_candidates, format);
   auto body = cached(s, key, [&] {
     return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>&) {
       auto r = planning::plan_tour(e, tq);

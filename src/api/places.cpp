@@ -37,8 +37,8 @@ registry::PlaceFilter filter_of(const Request& r, int max_page, bool paging) {
   }
 }
 
-std::shared_ptr<const State::PlacesJson> places_json(State& s,
-                                                     const std::shared_ptr<const registry::PlaceStore::Snapshot>& snap) {
+std::shared_ptr<const State::PlacesJson> places_json(
+    State& s, const std::shared_ptr<const registry::PlaceStore::Snapshot>& snap) {
   std::lock_guard l(s.places_json_mu);
   if (!s.places_json || s.places_json->snapshot != snap) {
     auto made = std::make_shared<State::PlacesJson>();
@@ -51,7 +51,6 @@ std::shared_ptr<const State::PlacesJson> places_json(State& s,
 }
 
 Response export_as(const Call& c, const std::string& fmt_name) {
-  only(c.r, {"type", "status", "department", "commune", "q", "open_on", "bbox", "listed"});
   auto f = filter_of(c.r, 0, false);
   std::vector<registry::Place> items;
   {
@@ -64,7 +63,9 @@ Response export_as(const Call& c, const std::string& fmt_name) {
                           territory::CommuneTable::bundled(), out, &rep);
   bool geo = fmt_name == "geojson";
   Response res{200, geo ? "application/json" : "text/csv; charset=utf-8", out.str(),
-               geo ? "tiers-lieux.geojson" : fmt_name == "mednum" ? "lieux-mediation-numerique.csv" : "tiers-lieux.csv"};
+               geo                    ? "tiers-lieux.geojson"
+               : fmt_name == "mednum" ? "lieux-mediation-numerique.csv"
+                                      : "tiers-lieux.csv"};
   // What the format left out (mednum: rows without the fields the national schema requires), in headers.
   res.headers.emplace_back("X-Maillage-Written", std::to_string(rep.written));
   res.headers.emplace_back("X-Maillage-Skipped", std::to_string(rep.skipped_places()));
@@ -80,9 +81,12 @@ registry::Record record_of(const json& body, std::vector<registry::Problem>& pro
     if (!def || def->field == registry::Field::id)
       throw bad(key, fmt::format("unknown field '{}' (the fields are those of the Maillage CSV: docs/data.md)", key));
     std::string v;
-    if (value.is_string()) v = value.get<std::string>();
-    else if (value.is_number()) v = value.dump();
-    else if (value.is_null()) v = "";
+    if (value.is_string())
+      v = value.get<std::string>();
+    else if (value.is_number())
+      v = value.dump();
+    else if (value.is_null())
+      v = "";
     else if (value.is_array()) {
       std::vector<std::string> parts;
       for (auto& x : value) {
@@ -124,7 +128,6 @@ Response write(const Call& c, registry::Record rec, std::vector<registry::Proble
 
 Response list(const Call& c) {
   auto& s = c.s;
-  only(c.r, {"type", "status", "department", "commune", "q", "open_on", "bbox", "listed", "limit", "offset"});
   auto f = filter_of(c.r, c.limits.max_page, true);
   bool priv = may_see_private(c.who);
   // A page depends only on the registry revision, the filter (as parsed) and whether private fields are shown.
@@ -154,7 +157,6 @@ Response csv(const Call& c) { return export_as(c, "csv"); }
 Response mednum(const Call& c) { return export_as(c, "mednum"); }
 
 Response get(const Call& c) {
-  only(c.r, {});
   auto& id = c.params[0];
   auto place = require_place(c.s, id);
   auto j = place_json(place, may_see_private(c.who));
@@ -190,12 +192,15 @@ Response get(const Call& c) {
     for (auto& x : listing.failures) failures.push_back({{"item", x.item}, {"message", x.message}});
     for (auto& x : listing.unknown) unknown.push_back({{"item", x.item}, {"message", x.message}});
     for (auto& x : registry::criteria_provenance(history, place))
-      criteria.push_back({{"criterion", x.criterion}, {"value", x.value},
+      criteria.push_back({{"criterion", x.criterion},
+                          {"value", x.value},
                           {"said_by", x.said_by.empty() ? json() : json(x.said_by)},
                           {"said_at", x.said_at.empty() ? json() : json(x.said_at)}});
     j["listed"] = listing.listed;
-    j["listing"] = {{"charter_in_force", charter.empty() ? json() : json(charter)}, {"failures", failures},
-                    {"unknown", unknown}, {"criteria", criteria}};
+    j["listing"] = {{"charter_in_force", charter.empty() ? json() : json(charter)},
+                    {"failures", failures},
+                    {"unknown", unknown},
+                    {"criteria", criteria}};
   }
   j["history"] = hist;
   return json_response(j);
@@ -219,7 +224,7 @@ Response update(const Call& c) {
     for (auto f : {registry::Field::status, registry::Field::closing_date, registry::Field::opening_date})
       if (rec.present.test(static_cast<size_t>(f)))
         throw Error(Errc::forbidden, "a place's status and dates are changed by editors (ask the network)",
-                       std::string(registry::field_def(f).name));
+                    std::string(registry::field_def(f).name));
   rec.place.id = c.params[0];
   rec.present.set(static_cast<size_t>(registry::Field::id));
   return write(c, std::move(rec), std::move(problems), registry::ImportOptions::Mode::UpdateOnly, 200);
@@ -231,9 +236,12 @@ Response close(const Call& c) {
   std::string d = date::today(), reason;
   for (auto& [k, v] : b.items()) {
     auto x = body_text(v, k, k == "reason");
-    if (k == "date") d = x;
-    else if (k == "reason") reason = x;
-    else throw bad(k, fmt::format("unknown field '{}' (date, reason)", k));
+    if (k == "date")
+      d = x;
+    else if (k == "reason")
+      reason = x;
+    else
+      throw bad(k, fmt::format("unknown field '{}' (date, reason)", k));
   }
   std::vector<registry::Problem> problems;
   auto rec = registry::closing_record(place, d, reason, "request body", problems);

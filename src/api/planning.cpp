@@ -22,16 +22,17 @@ json criticality_json(coverage::Engine& e, const std::vector<coverage::Place>& p
   std::sort(res.begin(), res.end(), [](auto& x, auto& y) { return x.sole_population > y.sole_population; });
   json arr = json::array();
   for (auto& c : res)
-    arr.push_back({{"id", places[c.place].id}, {"name", places[c.place].name}, {"sole_population", c.sole_population},
-                   {"users", c.users}, {"added_minutes", std::round(c.added_minutes * 100) / 100},
+    arr.push_back({{"id", places[c.place].id},
+                   {"name", places[c.place].name},
+                   {"sole_population", c.sole_population},
+                   {"users", c.users},
+                   {"added_minutes", std::round(c.added_minutes * 100) / 100},
                    {"stranded", c.stranded}});
   return json{{"date", d}, {"threshold_minutes", t}, {"places", arr}};
 }
 
 Response plan(const Call& c, const std::string& what) {
   auto& s = c.s;
-  if (what == "criticality") only(c.r, {"date", "threshold"});
-  else only(c.r, {"date", "threshold", "k", "exact", "time_limit", "format"});
   auto d = q_date(c.r);
   double t = q_number(c.r, "threshold", 20, 1, 600);
   planning::PlanRequest pq;

@@ -42,7 +42,6 @@ Response pdf(std::shared_ptr<const std::string> body, const std::string& filenam
 }  // namespace
 
 Response bottin(const Call& c) {
-  only(c.r, {"date"});
   auto d = q_date(c.r);
   auto rev = c.s.revision();
   auto body = cached(c.s, fmt::format("bottin|{}|{}", rev, d), [&] {
@@ -57,7 +56,6 @@ Response bottin(const Call& c) {
 }
 
 Response panorama(const Call& c) {
-  only(c.r, {"date", "threshold"});
   auto d = q_date(c.r);
   double t = q_number(c.r, "threshold", 20, 1, 180);
   auto rev = c.s.revision();

@@ -62,14 +62,6 @@ geo::LonLat q_point(const Request& r) {
   return {q_number(r, "lon", 0, -180, 180), q_number(r, "lat", 0, -90, 90)};
 }
 
-void only(const Request& r, std::initializer_list<const char*> known) {
-  for (auto& param : r.query) {
-    auto& k = param.first;  // not a structured binding: clang 14 cannot capture one in a lambda
-    if (std::none_of(known.begin(), known.end(), [&](const char* n) { return k == n; }))
-      throw bad(k, fmt::format("unknown parameter '{}'", k));
-  }
-}
-
 void check_request_text(const Request& r) {
   if (auto why = text::text_problem(r.path); !why.empty()) throw Error(Errc::bad_text, "the path " + why, "path");
   for (auto& [k, v] : r.query) {
@@ -115,7 +107,8 @@ int64_t body_int(const json& v, const std::string& field, int64_t lo, int64_t hi
 double body_number(const json& v, const std::string& field, double lo, double hi) {
   if (!v.is_number()) throw bad(field, "expected a number");
   double x = v.get<double>();
-  if (!std::isfinite(x) || x < lo || x > hi) throw bad(field, fmt::format("expected a number between {:g} and {:g}", lo, hi));
+  if (!std::isfinite(x) || x < lo || x > hi)
+    throw bad(field, fmt::format("expected a number between {:g} and {:g}", lo, hi));
   return x;
 }
 
@@ -128,8 +121,7 @@ std::string body_text(const json& v, const std::string& field, bool multiline, s
 }
 
 int64_t path_id(const std::string& text, Errc code, const std::string& not_found) {
-  if (text.empty() || text.size() > 18 || !text::all_digits(text) || text.front() == '0')
-    throw Error(code, not_found);
+  if (text.empty() || text.size() > 18 || !text::all_digits(text) || text.front() == '0') throw Error(code, not_found);
   return std::stoll(text);
 }
 

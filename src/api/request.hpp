@@ -28,8 +28,6 @@ std::string q_date(const Request& r, const std::string& name = "date");
 // A point given as lon and lat, or as commune (INSEE code or name: its centre); 400 naming what is missing or
 // wrong.
 geo::LonLat q_point(const Request& r);
-// Query parameters must be known: a misspelt filter silently ignored would give a wrong answer.
-void only(const Request& r, std::initializer_list<const char*> known);
 
 // Every text of the request (path, query names and values) is valid UTF-8 without control characters, else 400
 // naming the parameter ("path" for the path). Checked once, before routing.

@@ -21,15 +21,14 @@ std::string date_year() { return date::today().substr(0, 4); }
 }  // namespace
 
 Response search(const Call& c) {
-  only(c.r, {"q", "theme"});
   std::lock_guard l(c.s.store_mu);
   json items = json::array();
-  for (auto& r : resources(c.s).search(q(c.r, "q"), q(c.r, "theme"), c.who != nullptr)) items.push_back(network::to_json(r));
+  for (auto& r : resources(c.s).search(q(c.r, "q"), q(c.r, "theme"), c.who != nullptr))
+    items.push_back(network::to_json(r));
   return json_response({{"items", items}, {"members", c.who != nullptr}});
 }
 
 Response get(const Call& c) {
-  only(c.r, {});
   auto id = path_id(c.params[0], Errc::resource_not_found, "no such resource");
   std::lock_guard l(c.s.store_mu);
   auto res = resources(c.s);
@@ -42,14 +41,14 @@ Response get(const Call& c) {
 }
 
 Response file(const Call& c) {
-  only(c.r, {"version"});
   auto id = path_id(c.params[0], Errc::resource_not_found, "no such resource");
   int version = static_cast<int>(q_number(c.r, "version", 0, 0, 100000));
   std::lock_guard l(c.s.store_mu);
   auto f = resources(c.s).download(id, version, c.who != nullptr);
   // Text says its encoding: UTF-8 when it is, else the bytes are served as bytes.
   auto type = f.content_type;
-  if (type.rfind("text/", 0) == 0) type = text::is_valid_utf8(f.bytes) ? type + "; charset=utf-8" : "application/octet-stream";
+  if (type.rfind("text/", 0) == 0)
+    type = text::is_valid_utf8(f.bytes) ? type + "; charset=utf-8" : "application/octet-stream";
   Response r{200, type, std::move(f.bytes), f.filename};
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   return r;
@@ -59,12 +58,18 @@ Response create(const Call& c) {
   network::Resource r;
   auto b = body_object(c.r);
   for (auto& [k, v] : b.items()) {
-    if (k == "title") r.title = body_text(v, k, false, 300);
-    else if (k == "summary") r.summary = body_text(v, k, true, 5000);
-    else if (k == "themes") r.themes = body_text(v, k, false, 500);
-    else if (k == "audience") r.audience = body_text(v, k, false, 20);
-    else if (k == "url") r.url = body_text(v, k, false, 2000);
-    else throw bad(k, fmt::format("unknown field '{}' (title, summary, themes, audience, url)", k));
+    if (k == "title")
+      r.title = body_text(v, k, false, 300);
+    else if (k == "summary")
+      r.summary = body_text(v, k, true, 5000);
+    else if (k == "themes")
+      r.themes = body_text(v, k, false, 500);
+    else if (k == "audience")
+      r.audience = body_text(v, k, false, 20);
+    else if (k == "url")
+      r.url = body_text(v, k, false, 2000);
+    else
+      throw bad(k, fmt::format("unknown field '{}' (title, summary, themes, audience, url)", k));
   }
   r.created_by = by(c);
   std::lock_guard l(c.s.store_mu);
@@ -74,7 +79,6 @@ Response create(const Call& c) {
 }
 
 Response upload(const Call& c) {
-  only(c.r, {"filename"});
   auto id = path_id(c.params[0], Errc::resource_not_found, "no such resource");
   auto name = q(c.r, "filename", "document");
   std::lock_guard l(c.s.store_mu);
@@ -83,7 +87,6 @@ Response upload(const Call& c) {
 }
 
 Response members(const Call& c) {
-  only(c.r, {"year"});
   int year = static_cast<int>(q_number(c.r, "year", std::stoi(date_year()), 2000, 2100));
   std::lock_guard l(c.s.store_mu);
   json items = json::array();
@@ -96,14 +99,19 @@ Response member_record(const Call& c) {
   m.year = std::stoi(date_year());
   auto b = body_object(c.r);
   for (auto& [k, v] : b.items()) {
-    if (k == "place_id") m.place_id = body_text(v, k, false, 200);
-    else if (k == "contact_id") m.contact_id = body_int(v, k, 1, INT64_MAX / 2);
-    else if (k == "year") m.year = static_cast<int>(body_int(v, k, 2000, 2100));
+    if (k == "place_id")
+      m.place_id = body_text(v, k, false, 200);
+    else if (k == "contact_id")
+      m.contact_id = body_int(v, k, 1, INT64_MAX / 2);
+    else if (k == "year")
+      m.year = static_cast<int>(body_int(v, k, 2000, 2100));
     else if (k == "fee_paid") {
       if (!v.is_boolean()) throw bad(k, "expected true or false");
       m.fee_paid = v.get<bool>();
-    } else if (k == "amount_eur") m.amount_eur = body_number(v, k, 0, 1e6);
-    else throw bad(k, fmt::format("unknown field '{}' (place_id, contact_id, year, fee_paid, amount_eur)", k));
+    } else if (k == "amount_eur")
+      m.amount_eur = body_number(v, k, 0, 1e6);
+    else
+      throw bad(k, fmt::format("unknown field '{}' (place_id, contact_id, year, fee_paid, amount_eur)", k));
   }
   m.recorded_by = by(c);
   std::lock_guard l(c.s.store_mu);
@@ -112,7 +120,6 @@ Response member_record(const Call& c) {
 }
 
 Response census(const Call& c) {
-  only(c.r, {"year"});
   int year = static_cast<int>(q_number(c.r, "year", std::stoi(date_year()), 2000, 2100));
   std::lock_guard l(c.s.store_mu);
   return json_response(network::to_json(network::Members(*c.s.store).census(year)));

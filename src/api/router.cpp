@@ -37,10 +37,14 @@ ParamSpec param_spec(const json& p) {
   out.required = p.value("required", false);
   const json& s = p.at("schema");
   auto type = s.value("type", "string");
-  if (type == "integer") out.kind = ParamSpec::Kind::Integer;
-  else if (type == "number") out.kind = ParamSpec::Kind::Number;
-  else if (type == "boolean") out.kind = ParamSpec::Kind::Boolean;
-  else if (s.value("format", "") == "date") out.kind = ParamSpec::Kind::Date;
+  if (type == "integer")
+    out.kind = ParamSpec::Kind::Integer;
+  else if (type == "number")
+    out.kind = ParamSpec::Kind::Number;
+  else if (type == "boolean")
+    out.kind = ParamSpec::Kind::Boolean;
+  else if (s.value("format", "") == "date")
+    out.kind = ParamSpec::Kind::Date;
   if (s.contains("minimum")) out.minimum = s["minimum"].get<double>();
   if (s.contains("maximum")) out.maximum = s["maximum"].get<double>();
   if (s.contains("maxLength")) out.max_length = s["maxLength"].get<size_t>();
@@ -69,8 +73,7 @@ std::string refuse(const ParamSpec& p, const std::string& v) {
   }
   if (v.empty()) return {};  // an empty value is the default, as absent
   switch (p.kind) {
-    case K::Boolean:
-      return v == "true" || v == "false" || v == "1" || v == "0" ? "" : "expected true or false";
+    case K::Boolean: return v == "true" || v == "false" || v == "1" || v == "0" ? "" : "expected true or false";
     case K::Date: {
       std::string why;
       return date::parse(v, why, false) ? "" : fmt::format("'{}' is not a date YYYY-MM-DD", text::printable(v, 40));
@@ -84,11 +87,11 @@ std::string refuse(const ParamSpec& p, const std::string& v) {
         return fmt::format("'{}' is not a whole number", text::printable(v, 40));
       if ((p.minimum && x < *p.minimum) || (p.maximum && x > *p.maximum))
         return fmt::format("{} is out of range [{}, {}]", text::printable(v, 40),
-                           p.minimum ? fmt::format("{}", *p.minimum) : "", p.maximum ? fmt::format("{}", *p.maximum) : "");
+                           p.minimum ? fmt::format("{}", *p.minimum) : "",
+                           p.maximum ? fmt::format("{}", *p.maximum) : "");
       return {};
     }
-    default:
-      return v.size() <= p.max_length ? "" : fmt::format("longer than {} bytes", p.max_length);
+    default: return v.size() <= p.max_length ? "" : fmt::format("longer than {} bytes", p.max_length);
   }
 }
 
@@ -160,7 +163,8 @@ void Router::check_query(const Match& m, const std::map<std::string, std::string
     if (p == declared.end()) {
       std::vector<std::string> names;
       for (auto& d : declared) names.push_back(d.name);
-      throw Error(Errc::unknown_parameter, names.empty() ? "this route takes none" : "known: " + text::join(names, ", "),
+      throw Error(Errc::unknown_parameter,
+                  names.empty() ? "this route takes none" : "known: " + text::join(names, ", "),
                   text::printable(name, 40));
     }
     if (auto why = refuse(*p, value); !why.empty()) throw Error(Errc::field_invalid, why, name);

@@ -49,8 +49,9 @@ std::shared_ptr<const scenario::WhatIf> base_for(State& s, const std::string& d)
   auto& points = territory::bundled_points(territory::PopulationSource::Grid);
   std::vector<scenario::Site> sites;
   for (auto& p : places) sites.push_back({p.id, p.name, p.insee, p.at, false});
-  auto w = std::make_shared<scenario::WhatIf>(s.graph, *s.snapper, points, s.engine->point_snaps(),
-                                              coverage::threshold_ms(kThresholdMin), coverage::threshold_ms(kCapMin), sites);
+  auto w =
+      std::make_shared<scenario::WhatIf>(s.graph, *s.snapper, points, s.engine->point_snaps(),
+                                         coverage::threshold_ms(kThresholdMin), coverage::threshold_ms(kCapMin), sites);
   std::lock_guard l(s.scenarios_mu);
   s.scenario_base_key = key, s.scenario_base = w;
   return w;
@@ -84,7 +85,8 @@ std::shared_ptr<Live> find_live(State& s, const std::string& id_text) {
   std::lock_guard l(s.scenarios_mu);
   auto it = s.scenarios.find(id);
   if (it == s.scenarios.end())
-    throw Error(Errc::scenario_not_found, fmt::format("no live scenario {} (scenarios live in memory: reopen a saved one by its link)", id));
+    throw Error(Errc::scenario_not_found,
+                fmt::format("no live scenario {} (scenarios live in memory: reopen a saved one by its link)", id));
   it->second->used = std::chrono::steady_clock::now();
   return it->second;
 }
@@ -92,13 +94,19 @@ std::shared_ptr<Live> find_live(State& s, const std::string& id_text) {
 json sites_json(const scenario::WhatIf& w) {
   json out = json::array();
   for (auto& st : w.sites())
-    out.push_back({{"id", st.id}, {"name", st.name}, {"lon", st.at.lon}, {"lat", st.at.lat}, {"hypothetical", st.hypothetical}});
+    out.push_back(
+        {{"id", st.id}, {"name", st.name}, {"lon", st.at.lon}, {"lat", st.at.lat}, {"hypothetical", st.hypothetical}});
   return out;
 }
 
 json state_json(int64_t id, const Live& l) {
-  return {{"id", id}, {"date", l.date}, {"name", l.name}, {"key", l.key}, {"threshold_minutes", kThresholdMin},
-          {"figures", scenario::figures_json(l.w->figures(), l.start)}, {"changes", l.changes},
+  return {{"id", id},
+          {"date", l.date},
+          {"name", l.name},
+          {"key", l.key},
+          {"threshold_minutes", kThresholdMin},
+          {"figures", scenario::figures_json(l.w->figures(), l.start)},
+          {"changes", l.changes},
           {"sites", sites_json(*l.w)}};
 }
 
@@ -130,7 +138,8 @@ std::pair<json, scenario::Delta> apply_change(Live& l, const json& b) {
   };
   auto point = [&] {
     geo::LonLat at{number_of(b, "lon"), number_of(b, "lat")};
-    if (at.lon < -5.5 || at.lon > 10 || at.lat < 41 || at.lat > 51.5) throw bad("lon", "a position in France is expected");
+    if (at.lon < -5.5 || at.lon > 10 || at.lat < 41 || at.lat > 51.5)
+      throw bad("lon", "a position in France is expected");
     return at;
   };
   if (op == "add") {
@@ -181,7 +190,8 @@ Response change(const Call& c) {
   auto live = find_live(c.s, c.params[0]);
   auto b = body_object(c.r);
   std::lock_guard l(live->mu);
-  if (live->changes.size() >= kMaxChanges) throw bad("op", fmt::format("a scenario holds at most {} changes", kMaxChanges));
+  if (live->changes.size() >= kMaxChanges)
+    throw bad("op", fmt::format("a scenario holds at most {} changes", kMaxChanges));
   auto [recorded, delta] = apply_change(*live, b);
   live->changes.push_back(recorded);
   auto j = scenario::delta_json(*live->w, delta, live->start, 2000);
@@ -224,19 +234,25 @@ Response save(const Call& c) {
     st.bind(5, c.who->actor()).bind(6, date::now_utc());
     st.step();
   }
-  return json_response({{"key", live->key}, {"name", name}, {"link", page_link(c.s, "scenario/" + live->key)},
+  return json_response({{"key", live->key},
+                        {"name", name},
+                        {"link", page_link(c.s, "scenario/" + live->key)},
                         {"changes", live->changes.size()}});
 }
 
 Response saved(const Call& c) {
-  only(c.r, {});
   std::lock_guard sl(c.s.store_mu);
   auto st = c.s.store->db().prepare(
-      "SELECT key, name, date, json_array_length(changes_json), created_by, created_at FROM scenarios ORDER BY id DESC LIMIT 200");
+      "SELECT key, name, date, json_array_length(changes_json), created_by, created_at FROM scenarios ORDER BY id DESC "
+      "LIMIT 200");
   json items = json::array();
   while (st.step())
-    items.push_back({{"key", st.text(0)}, {"name", st.text(1)}, {"date", st.text(2)}, {"changes", st.int64(3)},
-                     {"created_by", st.text(4)}, {"created_at", st.text(5)}});
+    items.push_back({{"key", st.text(0)},
+                     {"name", st.text(1)},
+                     {"date", st.text(2)},
+                     {"changes", st.int64(3)},
+                     {"created_by", st.text(4)},
+                     {"created_at", st.text(5)}});
   return json_response({{"items", items}});
 }
 

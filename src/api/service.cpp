@@ -79,7 +79,8 @@ void check_access(Access access, const Principal* who) {
   if (!who)
     throw Error(Errc::unauthorized, "this request needs you to sign in (or a bearer token: maillage tokens create)");
   if (access == Access::Admin && !who->admin) throw Error(Errc::forbidden, "this request is for admins");
-  if (access == Access::Editor && !who->registry()) throw Error(Errc::forbidden, "this request is for editors and admins");
+  if (access == Access::Editor && !who->registry())
+    throw Error(Errc::forbidden, "this request is for editors and admins");
 }
 
 Principal principal_of_token(const Token& t) {
@@ -119,9 +120,10 @@ Response Service::handle(const Request& r, const Match* matched) {
     Match here;
     if (!matched) here = route(r.method, r.path), matched = &here;
     if (!matched->route)
-      throw Error(matched->error, matched->error == Errc::method_not_allowed
-                                      ? fmt::format("{} is not allowed on {}", r.method, text::printable(r.path, 80))
-                                      : fmt::format("no route {} (see /api/v1/openapi.json)", text::printable(r.path, 80)));
+      throw Error(matched->error,
+                  matched->error == Errc::method_not_allowed
+                      ? fmt::format("{} is not allowed on {}", r.method, text::printable(r.path, 80))
+                      : fmt::format("no route {} (see /api/v1/openapi.json)", text::printable(r.path, 80)));
     auto& route = *matched->route;
     auto& params = matched->params;
     Router::check_query(*matched, r.query);

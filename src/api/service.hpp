@@ -2,9 +2,9 @@
 // The JSON API's logic, independent of HTTP: a route table (routes.cpp: method, path pattern, access, handler)
 // and one handler per route taking a parsed request, one file per resource family (places.cpp, coverage.cpp,
 // eligibility.cpp, planning.cpp, booking.cpp, territory.cpp). The HTTP layer (apps/cli_serve.cpp) only turns
-// HTTP into `Request` and `Response` back. Errors are `{code, message, field?}` with their status: 400 bad parameter (field named),
-// 401 no or bad token, 403 role too low, 404, 409 conflict, 413 body too large, 422 invalid place.
-// Data is loaded once; results that depend only on (registry revision, date, ...) are cached.
+// HTTP into `Request` and `Response` back. Errors are `{code, message, field?}` with their status: 400 bad parameter
+// (field named), 401 no or bad token, 403 role too low, 404, 409 conflict, 413 body too large, 422 invalid place. Data
+// is loaded once; results that depend only on (registry revision, date, ...) are cached.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -25,7 +25,6 @@
 
 namespace maillage::api {
 
-
 struct Request {
   std::string method;  // GET, POST, PATCH, DELETE
   std::string path;    // after /api/v1, e.g. "/places/abc"
@@ -44,7 +43,7 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  std::string filename;  // for downloads (Content-Disposition)
+  std::string filename;                                           // for downloads (Content-Disposition)
   std::vector<std::pair<std::string, std::string>> headers = {};  // Set-Cookie, Retry-After
 };
 
@@ -55,10 +54,10 @@ enum class Access { Public, Editor, Admin, Signed };
 // Who is behind a request: a person signed in with the session cookie, or a bearer token (machines). Roles are
 // flattened: a token of role manager manages one place; a person may manage several and be a member too.
 struct Principal {
-  std::string kind;     // "session" or "token"
-  int64_t id = 0;       // the account or the token
+  std::string kind;  // "session" or "token"
+  int64_t id = 0;    // the account or the token
   int64_t session_id = 0;
-  std::string name;     // the person's display name or the token's label
+  std::string name;  // the person's display name or the token's label
   std::string email;
   bool admin = false, editor = false;
   std::vector<std::string> places;  // the places they manage
@@ -70,10 +69,10 @@ struct Principal {
 };
 
 struct Limits {
-  size_t max_body_bytes = 1 << 20;  // 1 MiB
-  int max_page = 500;               // places per page
-  int max_k = 300;                  // planning sites
-  double max_time_limit_s = 60;     // exact planning
+  size_t max_body_bytes = 1 << 20;             // 1 MiB
+  int max_page = 500;                          // places per page
+  int max_k = 300;                             // planning sites
+  double max_time_limit_s = 60;                // exact planning
   size_t cache_bytes = size_t{256} << 20;      // computed bodies (coverage, indicators, planning)
   size_t page_cache_bytes = size_t{32} << 20;  // place pages
 };
@@ -89,7 +88,7 @@ struct AuthOptions {
   int64_t invitation_days = 7, reset_minutes = 60, verification_days = 2;
   int contributions_per_address_hour = 10;  // anonymous proposals to the directory, per client address
   int registrations_per_address_hour = 60;  // event registrations, per client address (an office behind one NAT)
-  mail::Config mail;              // the public URL for links in mails (the SMTP part is the deliverer's)
+  mail::Config mail;                        // the public URL for links in mails (the SMTP part is the deliverer's)
 };
 
 struct State;  // everything loaded once (store, graph, engines, caches): api/state.hpp

@@ -39,10 +39,14 @@ Principal principal_of_user(State& s, int64_t user_id) {
   p.name = u.display_name;
   p.email = u.email;
   for (auto& g : u.roles) {
-    if (g.role == "admin") p.admin = true;
-    else if (g.role == "editor") p.editor = true;
-    else if (g.role == "manager") p.places.push_back(g.place_id);
-    else if (g.role == "member") p.member_id = u.member_id;
+    if (g.role == "admin")
+      p.admin = true;
+    else if (g.role == "editor")
+      p.editor = true;
+    else if (g.role == "manager")
+      p.places.push_back(g.place_id);
+    else if (g.role == "member")
+      p.member_id = u.member_id;
   }
   return p;
 }

@@ -31,16 +31,17 @@ Response health(const Call& c) {
     n = s.store->count_all();
     rev = s.store->revision();
   }
-  return json_response({{"status", "ok"}, {"places", n}, {"registry_revision", rev}, {"graph", s.graph_label},
-                        {"graph_checksum", s.graph.checksum}, {"graph_nodes", s.graph.node_count()}});
+  return json_response({{"status", "ok"},
+                        {"places", n},
+                        {"registry_revision", rev},
+                        {"graph", s.graph_label},
+                        {"graph_checksum", s.graph.checksum},
+                        {"graph_nodes", s.graph.node_count()}});
 }
 
-Response openapi(const Call&) {
-  return static_json(openapi_text());
-}
+Response openapi(const Call&) { return static_json(openapi_text()); }
 
 Response territory_info(const Call& c) {
-  only(c.r, {});
   static const std::string doc = [] {
     const auto& cfg = territory::config();
     json deps = json::array();
@@ -54,19 +55,18 @@ Response territory_info(const Call& c) {
 }
 
 Response departments(const Call& c) {
-  only(c.r, {});
-  static const std::string doc = io::read_file(territory::data_path(territory::config().department_outlines, "department_outlines"));
+  static const std::string doc =
+      io::read_file(territory::data_path(territory::config().department_outlines, "department_outlines"));
   return static_json(doc);
 }
 
 Response communes_geojson(const Call& c) {
-  only(c.r, {});
-  static const std::string doc = io::read_file(territory::data_path(territory::config().commune_outlines, "commune_outlines"));
+  static const std::string doc =
+      io::read_file(territory::data_path(territory::config().commune_outlines, "commune_outlines"));
   return static_json(doc);
 }
 
 Response communes(const Call& c) {
-  only(c.r, {});
   static const std::string doc = [] {
     json arr = json::array();
     for (auto& m : territory::CommuneTable::bundled().all())
@@ -78,7 +78,6 @@ Response communes(const Call& c) {
 }
 
 Response roads(const Call& c) {
-  only(c.r, {"level"});
   auto level = q(c.r, "level", "main");
   if (level != "main" && level != "local") throw bad("level", "expected main (A, N and E roads) or local (D roads)");
   static const auto bodies = [] {
@@ -95,7 +94,6 @@ Response roads(const Call& c) {
 }
 
 Response water(const Call& c) {
-  only(c.r, {});
   static const std::string doc = territory::bundled_sea().dump();
   return static_json(doc);
 }

@@ -15,7 +15,7 @@ namespace maillage::api {
 struct Token {
   int64_t id = 0;
   std::string role, label, created_at, revoked_at;
-  std::string subject;  // manager: the place id; member: the member id
+  std::string subject;                 // manager: the place id; member: the member id
   std::string expires_at, created_by;  // expires_at: empty for no expiry; created_by: user:ID, cli:NAME
 };
 
@@ -23,8 +23,8 @@ struct Token {
 // Roles: admin, editor (the registry), manager (one place's bookings; subject = place id), member (one's own
 // bookings; subject = member id).
 // `expires_at`: a date (YYYY-MM-DD, the token works until that day's end, UTC) or empty for no expiry.
-std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created = nullptr,
-                         const std::string& subject = "", const std::string& expires_at = "",
+std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label,
+                         Token* created = nullptr, const std::string& subject = "", const std::string& expires_at = "",
                          const std::string& created_by = "");
 // None when unknown, revoked or expired.
 std::optional<Token> verify_token(sqlite::Database& db, const std::string& secret);

@@ -56,12 +56,22 @@ struct Member {
   int64_t id = 0;
   std::string name, email;
 };
+// A booking's status and unit are enums (issue #29), stored and written as their keys.
+enum class Status { Requested, Confirmed, Cancelled, NoShow };
+enum class Unit { Hour, HalfDay, Day, Month };
+std::string_view key(Status s);          // requested, confirmed, cancelled, no_show
+std::string_view key(Unit u);            // hour, half_day, day, month
+Status status_of(std::string_view key);  // InputError naming "status" when unknown
+Unit unit_of(std::string_view key);      // InputError naming "unit" when unknown
+
 struct Booking {
   int64_t id = 0, resource_id = 0, member_id = 0;
-  std::string unit, starts, ends, status, plan, recorded_by, channel, created_at;
+  Unit unit = Unit::Day;
+  Status status = Status::Requested;
+  std::string starts, ends, plan, recorded_by, channel, created_at;
   double quantity = 0, discount_pct = 0;
   std::optional<double> unit_price, amount;
-  int64_t series_id = 0;  // the first booking of its weekly series, 0 when alone
+  int64_t series_id = 0;                // the first booking of its weekly series, 0 when alone
   std::string place_id, resource_name;  // joined, for display
   nlohmann::json to_json() const;
 };
@@ -73,12 +83,13 @@ nlohmann::json to_json(const std::vector<Booking>& bookings);
 // month "YYYY-MM".
 struct Request {
   int64_t resource_id = 0, member_id = 0;
-  std::string unit, date, start, half, month;
+  Unit unit = Unit::Day;
+  std::string date, start, half, month;
   int hours = 1;
-  std::string actor;        // who asks (member:ID or manager:...), kept in the events
-  bool on_behalf = false;   // a manager records it for the member (phone, e-mail): `channel` says how
+  std::string actor;       // who asks (member:ID or manager:...), kept in the events
+  bool on_behalf = false;  // a manager records it for the member (phone, e-mail): `channel` says how
   std::string channel = "self";
-  int weeks = 1;            // weekly occurrences (1 to 52) of an hour, half-day or day booking: a series
+  int weeks = 1;  // weekly occurrences (1 to 52) of an hour, half-day or day booking: a series
 };
 
 class Bookings {
@@ -116,7 +127,8 @@ class Bookings {
   std::vector<Booking> cancel_series(int64_t id, const std::string& actor, bool manager, const std::string& now,
                                      const std::string& reason);
   void no_show(int64_t id, const std::string& actor, const std::string& now);
-  std::vector<Booking> list(int64_t member_id, const std::string& place_id, const std::string& from, const std::string& to);
+  std::vector<Booking> list(int64_t member_id, const std::string& place_id, const std::string& from,
+                            const std::string& to);
   // Units still free for the whole interval (the resource's units minus the most in use at once).
   int free_units(int64_t resource_id, const std::string& starts, const std::string& ends);
 
@@ -127,9 +139,11 @@ class Bookings {
   void export_csv(const std::vector<Booking>& bookings, std::ostream& out);  // for the accountant
 
  private:
-  void cancel_one(const Booking& b, const std::string& actor, bool manager, const std::string& now, const std::string& reason);
+  void cancel_one(const Booking& b, const std::string& actor, bool manager, const std::string& now,
+                  const std::string& reason);
   int in_use(int64_t resource_id, const std::string& starts, const std::string& ends, int64_t except = 0);
-  void event(int64_t id, const std::string& actor, const std::string& from, const std::string& to, const std::string& reason);
+  void event(int64_t id, const std::string& actor, std::string_view from, std::string_view to,
+             const std::string& reason);
   std::string icalendar(const std::vector<Booking>& bookings, const std::string& name);
   sqlite::Database& db_;
 };

@@ -25,14 +25,15 @@ struct FreeDesk {
 struct DeskQuery {
   geo::LonLat at;
   std::string desk_kind = "dropin";  // permanent, dropin, training
-  std::string unit = "day", date, start, half;  // as in Request (no month)
+  Unit unit = Unit::Day;             // as in Request (no month)
+  std::string date, start, half;
   int hours = 1;
   double max_minutes = 20;
 };
 
 // `places`: the registry's places (positions and names); `search` is reused between calls.
 std::vector<FreeDesk> find_free_desks(Bookings& bookings, const std::vector<registry::Place>& places,
-                                      const roads::RoadGraph& g, const routing::Snapper& snapper, routing::Search& search,
-                                      const DeskQuery& q);
+                                      const roads::RoadGraph& g, const routing::Snapper& snapper,
+                                      routing::Search& search, const DeskQuery& q);
 
 }  // namespace maillage::booking

@@ -22,7 +22,8 @@ int Table::column_any_case(std::string_view name) const {
   auto same = [](std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+      if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+        return false;
     return true;
   };
   for (size_t i = 0; i < header.size(); ++i)
@@ -32,8 +33,8 @@ int Table::column_any_case(std::string_view name) const {
 
 namespace {
 
-constexpr size_t kMaxFieldBytes = 64 * 1024;     // a cell: far more than any name, address or note
-constexpr size_t kMaxLineBytes = 1024 * 1024;    // a line
+constexpr size_t kMaxFieldBytes = 64 * 1024;   // a cell: far more than any name, address or note
+constexpr size_t kMaxLineBytes = 1024 * 1024;  // a line
 
 struct ParseState {
   Table* table = nullptr;
@@ -72,9 +73,10 @@ void on_record(int, void* st) {
     for (auto& f : s->fields) blank = blank && text::trim(f).empty();
     if (!blank) {
       if (s->fields.size() != t.header.size())
-        throw InputError(Location{t.file, s->record_line, 0, {}},
-                         fmt::format("row has {} fields but the header has {} (check quoting and delimiter '{}')",
-                                     s->fields.size(), t.header.size(), t.delimiter == '\t' ? "\\t" : std::string(1, t.delimiter)));
+        throw InputError(
+            Location{t.file, s->record_line, 0, {}},
+            fmt::format("row has {} fields but the header has {} (check quoting and delimiter '{}')", s->fields.size(),
+                        t.header.size(), t.delimiter == '\t' ? "\\t" : std::string(1, t.delimiter)));
       t.rows.push_back(Row{s->record_line, std::move(s->fields)});
     }
   }
@@ -145,7 +147,8 @@ Table parse(std::string_view content, const std::string& file_label) {
     if (csv_parse(&parser.p, chunk.data(), chunk.size(), on_field, on_record, &st) != chunk.size()) {
       // The field being read when libcsv stopped: the one after those already read in this record.
       int column = static_cast<int>(st.fields.size()) + 1;
-      std::string name = st.have_header && column <= static_cast<int>(table.header.size()) ? table.header[column - 1] : "";
+      std::string name =
+          st.have_header && column <= static_cast<int>(table.header.size()) ? table.header[column - 1] : "";
       throw InputError(Location{file_label, st.current_line, column, name},
                        fmt::format("malformed CSV in field {}{}: {} (a quote inside a field must be doubled, and a "
                                    "field with quotes must be quoted whole)",

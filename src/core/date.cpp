@@ -31,8 +31,8 @@ bool digits_at(std::string_view s, size_t pos, size_t n, int& out) {
 std::optional<Parsed> parse(std::string_view s, std::string& why, bool allow_partial, bool allow_time) {
   s = text::trim(s);
   Parsed p;
-  const char* expected = allow_partial ? "expected YYYY-MM-DD (or YYYY-MM, YYYY when only those are known)"
-                                       : "expected YYYY-MM-DD";
+  const char* expected =
+      allow_partial ? "expected YYYY-MM-DD (or YYYY-MM, YYYY when only those are known)" : "expected YYYY-MM-DD";
   if (!digits_at(s, 0, 4, p.year)) {
     why = fmt::format("'{}' is not an ISO date: {}", s, expected);
     return std::nullopt;
@@ -104,9 +104,7 @@ std::string today() { return paris_now().substr(0, 10); }
 
 std::string now_utc() { return utc_after(0); }
 
-int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count();
-}
+int64_t unix_now() { return std::chrono::duration_cast<std::chrono::seconds>(clock::now().time_since_epoch()).count(); }
 
 std::string utc_after(int64_t seconds) {
   auto now = std::chrono::floor<std::chrono::seconds>(clock::now()) + std::chrono::seconds(seconds);

@@ -13,9 +13,12 @@ std::string ical_time(const std::string& s) {  // 2026-03-02T09:00 -> 20260302T0
 std::string escape_text(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '\\' || c == ';' || c == ',') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (c != '\r') out += c;
+    if (c == '\\' || c == ';' || c == ',')
+      out += '\\', out += c;
+    else if (c == '\n')
+      out += "\\n";
+    else if (c != '\r')
+      out += c;
   }
   return out;
 }

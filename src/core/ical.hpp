@@ -1,15 +1,16 @@
 #pragma once
-// iCalendar (RFC 5545) for the feeds (and its text rules, which vCard shares) Maillage publishes (bookings, events): a calendar in Europe/Paris time with
-// its VTIMEZONE, events with escaped text and lines folded at 75 octets (never inside a UTF-8 sequence).
+// iCalendar (RFC 5545) for the feeds (and its text rules, which vCard shares) Maillage publishes (bookings, events): a
+// calendar in Europe/Paris time with its VTIMEZONE, events with escaped text and lines folded at 75 octets (never
+// inside a UTF-8 sequence).
 #include <string>
 
 namespace maillage::ical {
 
 struct Event {
-  std::string uid;            // unique and stable: "booking-12@maillage"
-  std::string starts, ends;   // local time in Europe/Paris, "YYYY-MM-DDTHH:MM"
+  std::string uid;           // unique and stable: "booking-12@maillage"
+  std::string starts, ends;  // local time in Europe/Paris, "YYYY-MM-DDTHH:MM"
   std::string summary, location, description, url;
-  std::string status;         // CONFIRMED, TENTATIVE, CANCELLED
+  std::string status;  // CONFIRMED, TENTATIVE, CANCELLED
 };
 
 // RFC 5545 3.3.11 text escaping (\\ ; , and line breaks), the same for vCard (RFC 6350 3.4).

@@ -31,8 +31,8 @@ std::string read_file(const std::string& path, size_t max_bytes) {
     if (n == 0) break;
     if (out.size() + static_cast<size_t>(n) > max_bytes) {
       gzclose(f);
-      throw Error(fmt::format("{}: more than {} MiB once decompressed: refused (split the file)", path,
-                              max_bytes >> 20));
+      throw Error(
+          fmt::format("{}: more than {} MiB once decompressed: refused (split the file)", path, max_bytes >> 20));
     }
     out.append(buf, static_cast<size_t>(n));
   }
@@ -57,7 +57,8 @@ bool exists(const std::string& path) { return std::filesystem::exists(path); }
 
 std::string gzip(std::string_view data, int level) {
   z_stream z{};
-  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw Error("zlib: deflateInit2 failed");
+  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw Error("zlib: deflateInit2 failed");
   std::string out(deflateBound(&z, data.size()), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(data.size());

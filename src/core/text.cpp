@@ -121,16 +121,21 @@ char32_t next_cp(std::string_view s, size_t& i) {
 const char* fold_cp(char32_t cp) {
   if (cp >= 0xC0 && cp <= 0xFF) {
     static const char* table[64] = {
-        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",  // C0-CF
-        "d", "n", "o", "o", "o", "o", "o", " ", "o", "u", "u", "u", "u", "y", "th", "ss",  // D0-DF
-        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",  // E0-EF
-        "d", "n", "o", "o", "o", "o", "o", " ", "o", "u", "u", "u", "u", "y", "th", "y"};  // F0-FF
+        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // C0-CF
+        "d", "n", "o", "o", "o", "o", "o",  " ", "o", "u", "u", "u", "u", "y", "th", "ss",  // D0-DF
+        "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // E0-EF
+        "d", "n", "o", "o", "o", "o", "o",  " ", "o", "u", "u", "u", "u", "y", "th", "y"};  // F0-FF
     return table[cp - 0xC0];
   }
   switch (cp) {
-    case 0x152: case 0x153: return "oe";
+    case 0x152:
+    case 0x153: return "oe";
     case 0x178: return "y";
-    case 0x2019: case 0x2018: case 0x2013: case 0x2014: case 0xB0: return " ";
+    case 0x2019:
+    case 0x2018:
+    case 0x2013:
+    case 0x2014:
+    case 0xB0: return " ";
     default: return nullptr;
   }
 }

@@ -49,7 +49,8 @@ void Engine::compute(const std::vector<Place>& places) {
   // Another date is the last one with a few places opened and closed: match the places by position.
   if (computed_ && nearest_.place_count() < 2 * at.size() + 64) {
     std::map<std::pair<double, double>, std::vector<uint32_t>> before;
-    for (size_t i = 0; i < place_at_.size(); ++i) before[{place_at_[i].lon, place_at_[i].lat}].push_back(place_label_[i]);
+    for (size_t i = 0; i < place_at_.size(); ++i)
+      before[{place_at_[i].lon, place_at_[i].lat}].push_back(place_label_[i]);
     std::vector<uint32_t> opened;
     for (uint32_t i = 0; i < at.size(); ++i) {
       auto it = before.find({at[i].lon, at[i].lat});
@@ -103,16 +104,17 @@ void Engine::evaluate(const std::vector<uint32_t>& label, const std::vector<road
     for (auto v : *changed) bits[v >> 6] |= uint64_t{1} << (v & 63);
   }
   auto marked = [&](roads::NodeId v) { return (bits[v >> 6] >> (v & 63)) & 1; };
-  auto eval = [&](const std::vector<routing::Snap>& snaps, const std::vector<uint32_t>& order, std::vector<PointTime>& out,
-                  std::vector<uint32_t>& labels) {
+  auto eval = [&](const std::vector<routing::Snap>& snaps, const std::vector<uint32_t>& order,
+                  std::vector<PointTime>& out, std::vector<uint32_t>& labels) {
     const bool all = !changed || out.size() != snaps.size() || labels.size() != snaps.size();
     out.resize(snaps.size());
     labels.resize(snaps.size(), kInvalid);
     auto range = [&](size_t lo, size_t hi) {
       for (size_t k = lo; k < hi; ++k) {
         const size_t i = order[k];
-        const bool keep = !all && (!snaps[i].ok || (!marked(graph_.edge_from[snaps[i].edge]) &&
-                                                     !marked(graph_.edge_to[snaps[i].edge])));
+        const bool keep =
+            !all &&
+            (!snaps[i].ok || (!marked(graph_.edge_from[snaps[i].edge]) && !marked(graph_.edge_to[snaps[i].edge])));
         if (keep) {
           if (labels[i] != kInvalid) out[i].place = index_of[labels[i]];
           continue;
@@ -162,7 +164,9 @@ std::vector<Zone> zones_blanches(const Engine& engine, Millis limit) {
   auto covered = [&](const PointTime& t) { return t.within(limit); };
   std::vector<Zone> zones;
   std::unordered_map<uint64_t, uint32_t> at;
-  auto key = [](int x, int y) { return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y); };
+  auto key = [](int x, int y) {
+    return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y);
+  };
   for (uint32_t i = 0; i < pts.size(); ++i)
     if (!covered(times[i])) at[key(pts[i].gx, pts[i].gy)] = i;
   const double cells_per_square = kZoneSquareKm * 1000.0 / engine.points().cell_m;

@@ -77,9 +77,9 @@ class Engine {
   void evaluate(const std::vector<uint32_t>& label, const std::vector<roads::NodeId>* changed = nullptr);
   std::vector<uint32_t> node_order(const std::vector<routing::Snap>& snaps) const;
   bool computed_ = false, incremental_ = false;
-  std::vector<geo::LonLat> place_at_;    // the places of the last compute(), in their order
-  std::vector<uint32_t> place_label_;    // their index in nearest_
-  std::vector<uint32_t> unsnapped_;      // indices in the last compute()'s places
+  std::vector<geo::LonLat> place_at_;                  // the places of the last compute(), in their order
+  std::vector<uint32_t> place_label_;                  // their index in nearest_
+  std::vector<uint32_t> unsnapped_;                    // indices in the last compute()'s places
   std::vector<uint32_t> point_label_, commune_label_;  // each point's place as nearest_ numbers it (kInvalid: none)
 };
 
@@ -103,22 +103,22 @@ struct ZoneSite {
 struct Zone {  // a zone blanche: contiguous uncovered grid cells (sharing an edge), cut (kZoneSquareKm)
   int rank = 0;
   double population = 0;
-  int cells = 0;  // km2 of 1 km cells
+  int cells = 0;                                              // km2 of 1 km cells
   std::vector<std::pair<std::string, double>> main_communes;  // INSEE, population in the zone (largest first)
-  std::string dep;                                           // department holding most of its population
-  Millis nearest_ms = roads::kInfinity;                      // best time from a cell of the zone
+  std::string dep;                                            // department holding most of its population
+  Millis nearest_ms = roads::kInfinity;                       // best time from a cell of the zone
   uint32_t nearest_place = roads::kInvalid;
   std::vector<uint32_t> point_indices;  // population points of the zone
-  std::optional<ZoneSite> suggested;      // filled by planning::suggest_zone_sites
+  std::optional<ZoneSite> suggested;    // filled by planning::suggest_zone_sites
 };
 
 struct CommuneFigures {
   std::string insee, name, dep;
-  double population = 0;            // of the points in this commune (legal population for the communes source)
+  double population = 0;  // of the points in this commune (legal population for the communes source)
   Millis centre_ms = roads::kInfinity;
   uint32_t centre_place = roads::kInvalid;
-  double mean_minutes = -1;         // population-weighted mean over its points (reachable ones); -1 none
-  double covered_share = 0;         // share of its population within the threshold
+  double mean_minutes = -1;  // population-weighted mean over its points (reachable ones); -1 none
+  double covered_share = 0;  // share of its population within the threshold
 };
 
 struct Report {
@@ -133,9 +133,9 @@ struct Report {
   // (low) and x (1 - e) (high). Both equal `covered` when e = 0.
   double margin_fraction = 0, covered_low = 0, covered_high = 0;
   std::vector<DepartmentFigures> departments;
-  std::vector<double> deciles_min;  // 10 %, 20 % ... 90 % of the reachable population (weighted)
+  std::vector<double> deciles_min;                    // 10 %, 20 % ... 90 % of the reachable population (weighted)
   std::vector<std::pair<std::string, double>> bands;  // "0-5", "5-10", ..., "60+", "unreachable" -> population
-  std::vector<Zone> zones;          // grid source only, largest first
+  std::vector<Zone> zones;                            // grid source only, largest first
   std::vector<CommuneFigures> communes;
   double share() const { return population > 0 ? covered / population : 0; }
 };

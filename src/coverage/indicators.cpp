@@ -13,7 +13,8 @@ namespace {
 std::vector<Place> open_at(const std::vector<registry::Place>& all, const std::string& date) {
   std::vector<Place> out;
   for (auto& p : all)
-    if (p.open_on(date) && p.lon && !registry::is_itinerant(p)) out.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
+    if (p.open_on(date) && p.lon && !registry::is_itinerant(p))
+      out.push_back({p.id, p.name, p.insee_code, {*p.lon, *p.lat}});
   return out;
 }
 }  // namespace

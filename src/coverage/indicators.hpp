@@ -30,7 +30,7 @@ struct Indicators {
   std::string population_source;  // for inhabitants per place
   double population = 0;
   int open_places = 0;
-  int itinerant_places = 0;  // open itinerant places (type itinerant): not counted in open_places
+  int itinerant_places = 0;           // open itinerant places (type itinerant): not counted in open_places
   int open_without_opening_date = 0;  // counted as open at every date (documented)
   std::map<std::string, int> by_type;
   std::vector<DepartmentIndicators> departments;

@@ -106,9 +106,7 @@ nlohmann::json to_json(const PartTimeReport& r) {
 
 DayTime parse_day_time(const std::string& text) {
   static const char* codes[] = {"mo", "tu", "we", "th", "fr", "sa", "su"};
-  auto bad = [&] {
-    return Error(fmt::format("'{}': a weekday and hours are expected, e.g. 'Tu 09:00-12:00'", text));
-  };
+  auto bad = [&] { return Error(fmt::format("'{}': a weekday and hours are expected, e.g. 'Tu 09:00-12:00'", text)); };
   auto parts = text::split_list(text, " ");
   if (parts.size() != 2 || parts[0].size() != 2) throw bad();
   DayTime d;

@@ -30,20 +30,20 @@ struct TimedSite {
 
 struct PartTimeRequest {
   Millis threshold = 0;
-  int days = 14;               // the period (whole weeks from a Monday)
-  double min_hours_week = 1;   // H: hours a week (averaged over the period's weeks) for part-time coverage
+  int days = 14;              // the period (whole weeks from a Monday)
+  double min_hours_week = 1;  // H: hours a week (averaged over the period's weeks) for part-time coverage
 };
 
 struct PartTimeReport {
-  std::string period_from;          // filled by the caller (the Monday of the period)
+  std::string period_from;  // filled by the caller (the Monday of the period)
   int days = 14;
   double threshold_min = 20, min_hours_week = 1;
   double population = 0, permanent = 0, part_time = 0;  // part_time: not permanent, but part-time
-  double reached_below_h = 0;       // not permanent, a stop within the threshold, less than H hours a week
-  std::array<double, 7> by_weekday{};  // within the threshold of a fixed place, or of a stop served that weekday
+  double reached_below_h = 0;                 // not permanent, a stop within the threshold, less than H hours a week
+  std::array<double, 7> by_weekday{};         // within the threshold of a fixed place, or of a stop served that weekday
   size_t sites = 0, windows = 0, sweeps = 0;  // stops, distinct window sets (= sweeps)
-  std::vector<uint8_t> state;       // per point: 0 none, 1 part-time, 2 permanent
-  std::vector<float> hours_week;    // per point: hours a week at the stops it reaches (union of windows)
+  std::vector<uint8_t> state;                 // per point: 0 none, 1 part-time, 2 permanent
+  std::vector<float> hours_week;              // per point: hours a week at the stops it reaches (union of windows)
   double seconds = 0;
   double permanent_share() const { return population > 0 ? permanent / population : 0; }
   double part_time_share() const { return population > 0 ? part_time / population : 0; }

@@ -16,7 +16,10 @@ namespace {
 json site_json(const Zone& z) {
   if (!z.suggested) return nullptr;
   auto& s = *z.suggested;
-  return {{"id", s.id}, {"name", s.name}, {"insee", s.insee}, {"at", {s.at.lon, s.at.lat}},
+  return {{"id", s.id},
+          {"name", s.name},
+          {"insee", s.insee},
+          {"at", {s.at.lon, s.at.lat}},
           {"population_added", std::round(s.population)}};
 }
 }  // namespace
@@ -31,8 +34,12 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
   };
   json deps = json::array();
   for (auto& d : r.departments)
-    deps.push_back({{"dep", d.dep}, {"name", d.name}, {"population", d.population}, {"covered", d.covered},
-                    {"share", d.population > 0 ? d.covered / d.population : 0}, {"unreachable", d.unreachable},
+    deps.push_back({{"dep", d.dep},
+                    {"name", d.name},
+                    {"population", d.population},
+                    {"covered", d.covered},
+                    {"share", d.population > 0 ? d.covered / d.population : 0},
+                    {"unreachable", d.unreachable},
                     {"places_open", d.places}});
   json bands = json::array();
   for (auto& [name, pop] : r.bands) bands.push_back({{"minutes", name}, {"population", pop}});
@@ -43,9 +50,14 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
       auto* c = territory::CommuneTable::bundled().find(code);
       mc.push_back({{"insee", code}, {"name", c ? c->name : ""}, {"population", pop}});
     }
-    zones.push_back({{"rank", z.rank}, {"population", z.population}, {"area_km2", z.cells}, {"department", z.dep},
-                     {"main_communes", mc}, {"nearest_place", place_json(z.nearest_place)},
-                     {"nearest_minutes", minutes_json(z.nearest_ms)}, {"suggested_site", site_json(z)}});
+    zones.push_back({{"rank", z.rank},
+                     {"population", z.population},
+                     {"area_km2", z.cells},
+                     {"department", z.dep},
+                     {"main_communes", mc},
+                     {"nearest_place", place_json(z.nearest_place)},
+                     {"nearest_minutes", minutes_json(z.nearest_ms)},
+                     {"suggested_site", site_json(z)}});
   }
   json j{{"date", r.date},
          {"threshold_minutes", r.threshold_min},
@@ -57,8 +69,8 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
          {"population", r.population},
          {"covered", r.covered},
          {"share", r.share()},
-         {"share_range", {r.population > 0 ? r.covered_low / r.population : 0,
-                          r.population > 0 ? r.covered_high / r.population : 0}},
+         {"share_range",
+          {r.population > 0 ? r.covered_low / r.population : 0, r.population > 0 ? r.covered_high / r.population : 0}},
          {"margin_fraction", r.margin_fraction},
          {"unreachable", r.unreachable},
          {"deciles_minutes", r.deciles_min},
@@ -68,8 +80,12 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
   if (with_communes) {
     json cs = json::array();
     for (auto& c : r.communes)
-      cs.push_back({{"insee", c.insee}, {"name", c.name}, {"dep", c.dep}, {"population", c.population},
-                    {"centre_minutes", minutes_json(c.centre_ms)}, {"centre_place", place_json(c.centre_place)},
+      cs.push_back({{"insee", c.insee},
+                    {"name", c.name},
+                    {"dep", c.dep},
+                    {"population", c.population},
+                    {"centre_minutes", minutes_json(c.centre_ms)},
+                    {"centre_place", place_json(c.centre_place)},
                     {"mean_minutes", c.mean_minutes < 0 ? json(nullptr) : json(std::round(c.mean_minutes * 100) / 100)},
                     {"covered_share", c.covered_share}});
     j["communes"] = cs;
@@ -97,23 +113,34 @@ json cells_geojson(const Engine& engine, const std::vector<Place>& places, doubl
     json geom = points.source == territory::PopulationSource::Grid
                     ? json{{"type", "Polygon"}, {"coordinates", cell_polygon(p)}}
                     : json{{"type", "Point"}, {"coordinates", {p.at.lon, p.at.lat}}};
-    fc["features"].push_back({{"type", "Feature"}, {"geometry", geom},
-                              {"properties", {{"id", p.id}, {"population", p.population}, {"insee", p.insee},
-                                              {"minutes", minutes_json(times[i].ms)},
-                                              {"place", times[i].place == roads::kInvalid ? json(nullptr) : json(places[times[i].place].id)},
-                                              {"within", times[i].within(threshold)}}}});
+    fc["features"].push_back(
+        {{"type", "Feature"},
+         {"geometry", geom},
+         {"properties",
+          {{"id", p.id},
+           {"population", p.population},
+           {"insee", p.insee},
+           {"minutes", minutes_json(times[i].ms)},
+           {"place", times[i].place == roads::kInvalid ? json(nullptr) : json(places[times[i].place].id)},
+           {"within", times[i].within(threshold)}}}});
   }
   return fc;
 }
 
 json zones_geojson(const Engine& engine, const Report& r) {
-  if (engine.points().source != territory::PopulationSource::Grid) throw Error("zones blanches need the grid population");
+  if (engine.points().source != territory::PopulationSource::Grid)
+    throw Error("zones blanches need the grid population");
   json fc{{"type", "FeatureCollection"}, {"features", json::array()}};
   for (auto& z : r.zones)
-    fc["features"].push_back({{"type", "Feature"}, {"geometry", cells_outline(engine.points(), z.point_indices)},
-                              {"properties", {{"rank", z.rank}, {"population", z.population}, {"area_km2", z.cells},
-                                              {"department", z.dep}, {"nearest_minutes", minutes_json(z.nearest_ms)},
-                                              {"suggested_site", site_json(z)}}}});
+    fc["features"].push_back({{"type", "Feature"},
+                              {"geometry", cells_outline(engine.points(), z.point_indices)},
+                              {"properties",
+                               {{"rank", z.rank},
+                                {"population", z.population},
+                                {"area_km2", z.cells},
+                                {"department", z.dep},
+                                {"nearest_minutes", minutes_json(z.nearest_ms)},
+                                {"suggested_site", site_json(z)}}}});
   return fc;
 }
 
@@ -121,19 +148,33 @@ json indicators_json(const Indicators& r, int64_t registry_revision) {
   auto per = [](double v) { return v < 0 ? json(nullptr) : json(std::round(v)); };
   json deps = json::array();
   for (auto& x : r.departments)
-    deps.push_back({{"dep", x.dep}, {"name", x.name}, {"open_places", x.open_places}, {"population", x.population},
+    deps.push_back({{"dep", x.dep},
+                    {"name", x.name},
+                    {"open_places", x.open_places},
+                    {"population", x.population},
                     {"inhabitants_per_place", per(x.inhabitants_per_place)}});
   json hist = json::array();
   for (auto& y : r.history)
-    hist.push_back({{"date", y.date}, {"open_places", y.open_places}, {"inhabitants_per_place", per(y.inhabitants_per_place)},
+    hist.push_back({{"date", y.date},
+                    {"open_places", y.open_places},
+                    {"inhabitants_per_place", per(y.inhabitants_per_place)},
                     {"coverage_share", y.coverage_share < 0 ? json(nullptr) : json(y.coverage_share)}});
-  return json{{"date", r.date}, {"registry_revision", registry_revision}, {"open_places", r.open_places}, {"itinerant_places", r.itinerant_places},
-              {"open_places_without_opening_date", r.open_without_opening_date}, {"by_type", r.by_type},
-              {"population", r.population}, {"population_source", r.population_source},
-              {"inhabitants_per_place", per(r.inhabitants_per_place)}, {"departments", deps},
-              {"by_urbanisation", r.by_urbanisation}, {"rural_share", r.rural_share},
-              {"urbanisation_method", "degree of urbanisation (Eurostat) derived from the 1 km Census 2021 grid, see docs/indicators.md"},
-              {"coverage_threshold_minutes", r.threshold_min}, {"history", hist}};
+  return json{{"date", r.date},
+              {"registry_revision", registry_revision},
+              {"open_places", r.open_places},
+              {"itinerant_places", r.itinerant_places},
+              {"open_places_without_opening_date", r.open_without_opening_date},
+              {"by_type", r.by_type},
+              {"population", r.population},
+              {"population_source", r.population_source},
+              {"inhabitants_per_place", per(r.inhabitants_per_place)},
+              {"departments", deps},
+              {"by_urbanisation", r.by_urbanisation},
+              {"rural_share", r.rural_share},
+              {"urbanisation_method",
+               "degree of urbanisation (Eurostat) derived from the 1 km Census 2021 grid, see docs/indicators.md"},
+              {"coverage_threshold_minutes", r.threshold_min},
+              {"history", hist}};
 }
 
 }  // namespace maillage::coverage

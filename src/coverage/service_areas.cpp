@@ -68,8 +68,12 @@ json service_areas_geojson(const std::vector<ServiceArea>& areas) {
     fc["features"].push_back({{"type", "Feature"},
                               {"geometry", a.geometry},
                               {"properties",
-                               {{"FacilityID", a.place_id}, {"Name", a.name}, {"FromBreak", a.from_min},
-                                {"ToBreak", a.to_min}, {"population", std::round(a.population)}, {"area_km2", a.cells}}}});
+                               {{"FacilityID", a.place_id},
+                                {"Name", a.name},
+                                {"FromBreak", a.from_min},
+                                {"ToBreak", a.to_min},
+                                {"population", std::round(a.population)},
+                                {"area_km2", a.cells}}}});
   }
   return fc;
 }

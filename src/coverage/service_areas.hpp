@@ -17,7 +17,7 @@ struct ServiceArea {
   std::string place_id, name;
   double from_min = 0, to_min = 0;
   double population = 0;
-  int cells = 0;  // km2
+  int cells = 0;            // km2
   nlohmann::json geometry;  // WGS84 GeoJSON (Multi)Polygon; null when no cell is in the band
 };
 

@@ -25,7 +25,6 @@ namespace {
   throw Error(fmt::format("GeoPackage: {}: {}", what, CPLGetLastErrorMsg()));
 }
 
-
 Srs srs(int epsg) {
   Srs s(OSRNewSpatialReference(nullptr));
   if (OSRImportFromEPSG(s.get(), epsg) != OGRERR_NONE) fail(fmt::format("EPSG:{}", epsg));
@@ -40,8 +39,10 @@ OGRwkbGeometryType layer_type(const json& fc) {
     auto t = f["geometry"].value("type", "");
     if (t == "Polygon") t = "MultiPolygon";
     if (t == "LineString") t = "MultiLineString";
-    if (type.empty()) type = t;
-    else if (type != t) return wkbUnknown;
+    if (type.empty())
+      type = t;
+    else if (type != t)
+      return wkbUnknown;
   }
   return type == "Point"             ? wkbPoint
          : type == "MultiPolygon"    ? wkbMultiPolygon
@@ -105,8 +106,10 @@ std::vector<size_t> write_geopackage(const std::string& path, const std::vector<
         auto t = fields[k];
         if (t == OFTInteger64 && (v.is_number_integer() || v.is_boolean()))
           OGR_F_SetFieldInteger64(feat, i, v.is_boolean() ? v.get<bool>() : v.get<int64_t>());
-        else if (t == OFTReal && v.is_number()) OGR_F_SetFieldDouble(feat, i, v.get<double>());
-        else OGR_F_SetFieldString(feat, i, v.is_string() ? v.get<std::string>().c_str() : v.dump().c_str());
+        else if (t == OFTReal && v.is_number())
+          OGR_F_SetFieldDouble(feat, i, v.get<double>());
+        else
+          OGR_F_SetFieldString(feat, i, v.is_string() ? v.get<std::string>().c_str() : v.dump().c_str());
       }
       if (f.contains("geometry") && !f["geometry"].is_null()) {
         OGRGeometryH g = OGR_G_CreateGeometryFromJson(f["geometry"].dump().c_str());

@@ -141,7 +141,7 @@ TerritorySetupReport setup_territory(const TerritorySetupOptions& o) {
   auto list = read_json_file(o.communes, "commune list");
   if (!list.is_array()) throw InputError(Location{o.communes, 0, 0, {}}, "expected the array of communes.json");
   std::vector<Commune> communes;
-  std::map<std::string, size_t> by_code;     // current code -> commune
+  std::map<std::string, size_t> by_code;       // current code -> commune
   std::map<std::string, std::string> history;  // any code -> current code
   for (size_t i = 0; i < list.size(); ++i) {
     auto& c = list[i];
@@ -151,7 +151,8 @@ TerritorySetupReport setup_territory(const TerritorySetupOptions& o) {
     m.name = text_of(c, "nom");
     m.dep = text_of(c, "departement");
     if (m.code.size() != 5 || m.name.empty() || m.dep.empty())
-      throw InputError(Location{o.communes, static_cast<int>(i + 1), 0, "code"}, fmt::format("commune #{}: code, nom or departement missing", i + 1));
+      throw InputError(Location{o.communes, static_cast<int>(i + 1), 0, "code"},
+                       fmt::format("commune #{}: code, nom or departement missing", i + 1));
     if (auto p = c.find("population"); p != c.end() && p->is_number()) m.population = std::max(0L, p->get<long>());
     if (auto p = c.find("codesPostaux"); p != c.end() && p->is_array())
       for (auto& pc : *p)
@@ -219,12 +220,13 @@ TerritorySetupReport setup_territory(const TerritorySetupOptions& o) {
   for (auto& c : communes)
     if (c.parts.empty()) missing.push_back(c.code + " " + c.name);
   if (!missing.empty())
-    throw InputError(Location{o.outlines, 0, 0, "INSEE_COM"},
-                     fmt::format("{} communes of region {} have no outline: {}{}", missing.size(), o.region,
-                                 text::join(std::vector<std::string>(missing.begin(),
-                                                                     missing.begin() + std::min<size_t>(10, missing.size())),
-                                            ", "),
-                                 missing.size() > 10 ? ", ..." : ""));
+    throw InputError(
+        Location{o.outlines, 0, 0, "INSEE_COM"},
+        fmt::format("{} communes of region {} have no outline: {}{}", missing.size(), o.region,
+                    text::join(std::vector<std::string>(missing.begin(),
+                                                        missing.begin() + std::min<size_t>(10, missing.size())),
+                               ", "),
+                    missing.size() > 10 ? ", ..." : ""));
 
   // 3. Centres and areas on an equal-area projection centred on the region (exact areas anywhere).
   double lon0 = 0, lat0 = 0;
@@ -241,7 +243,8 @@ TerritorySetupReport setup_territory(const TerritorySetupOptions& o) {
     lon0 = (all.MinX + all.MaxX) / 2, lat0 = (all.MinY + all.MaxY) / 2;
   }
   auto wgs84 = srs_from("EPSG:4326");
-  auto laea = srs_from(fmt::format("+proj=laea +lat_0={:.4f} +lon_0={:.4f} +ellps=GRS80 +units=m +no_defs", lat0, lon0));
+  auto laea =
+      srs_from(fmt::format("+proj=laea +lat_0={:.4f} +lon_0={:.4f} +ellps=GRS80 +units=m +no_defs", lat0, lon0));
   auto to_laea = transform(wgs84.get(), laea.get()), to_ll = transform(laea.get(), wgs84.get());
   for (auto& c : communes) {
     std::vector<OGRGeometryH> parts;
@@ -313,7 +316,8 @@ TerritorySetupReport setup_territory(const TerritorySetupOptions& o) {
           if (!history.count(cogs.substr(k, 5))) continue;
           double v = 0;
           if (!text::parse_double(ind, v) || !std::isfinite(v) || v < 0)
-            throw InputError(Location{o.grid, static_cast<int>(rep.grid_rows + 1), 0, "Ind"}, fmt::format("Ind: '{}' is not a number of inhabitants", ind.substr(0, 40)));
+            throw InputError(Location{o.grid, static_cast<int>(rep.grid_rows + 1), 0, "Ind"},
+                             fmt::format("Ind: '{}' is not a number of inhabitants", ind.substr(0, 40)));
           out += csv::quote(id) + "," + ind + "," + csv::quote(cogs) + "\n";
           ++rep.grid_cells;
           rep.grid_population += v;
@@ -364,7 +368,10 @@ TerritorySetupReport setup_territory(const TerritorySetupOptions& o) {
                   {"department_outlines", "communes/departements.geojson"},
                   {"region_outline", "communes/region.geojson"}};
     if (have_grid) files["population_grid"] = "population/grid.csv";
-    json cfg = {{"name", rep.name}, {"region", o.region}, {"departments", deps_json}, {"files", files},
+    json cfg = {{"name", rep.name},
+                {"region", o.region},
+                {"departments", deps_json},
+                {"files", files},
                 {"sources", {{"communes", o.communes}, {"outlines", o.outlines}, {"grid", o.grid}}}};
     io::write_file_atomic(tmp + "/territory.json", cfg.dump(1) + "\n");
     fs::rename(tmp, o.out);

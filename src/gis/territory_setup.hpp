@@ -19,14 +19,14 @@
 namespace maillage::gis {
 
 struct TerritorySetupOptions {
-  std::string region;                   // INSEE region code ("52")
-  std::string communes;                 // communes.json
-  std::string departments, regions;     // departements.json, regions.json (optional: names)
-  std::string outlines;                 // commune outlines
-  std::string grid;                     // population grid (optional)
-  std::string name;                     // the territory's name (default: from regions.json, else "Région {code}")
-  std::string copy_from;                // data folder whose profiles/ and api/ are copied
-  std::string out;                      // the data folder to write (must not exist)
+  std::string region;                // INSEE region code ("52")
+  std::string communes;              // communes.json
+  std::string departments, regions;  // departements.json, regions.json (optional: names)
+  std::string outlines;              // commune outlines
+  std::string grid;                  // population grid (optional)
+  std::string name;                  // the territory's name (default: from regions.json, else "Région {code}")
+  std::string copy_from;             // data folder whose profiles/ and api/ are copied
+  std::string out;                   // the data folder to write (must not exist)
 };
 
 struct TerritorySetupReport {

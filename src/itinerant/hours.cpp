@@ -177,11 +177,20 @@ std::vector<std::string> french_holidays(int year) {
   int a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4, f = (b + 8) / 25, g = (b - f + 1) / 3;
   int h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7;
   int m = (a + 11 * h + 22 * l) / 451, month = (h + l - 7 * m + 114) / 31, day = (h + l - 7 * m + 114) % 31 + 1;
-  auto easter = chr::sys_days{chr::year{year} / chr::month{static_cast<unsigned>(month)} / chr::day{static_cast<unsigned>(day)}};
+  auto easter =
+      chr::sys_days{chr::year{year} / chr::month{static_cast<unsigned>(month)} / chr::day{static_cast<unsigned>(day)}};
   auto fixed = [&](int mo, int da) { return fmt::format("{:04}-{:02}-{:02}", year, mo, da); };
-  std::vector<std::string> v = {fixed(1, 1),  to_iso(easter + chr::days{1}),  fixed(5, 1), fixed(5, 8),
-                                to_iso(easter + chr::days{39}), to_iso(easter + chr::days{50}), fixed(7, 14),
-                                fixed(8, 15), fixed(11, 1), fixed(11, 11), fixed(12, 25)};
+  std::vector<std::string> v = {fixed(1, 1),
+                                to_iso(easter + chr::days{1}),
+                                fixed(5, 1),
+                                fixed(5, 8),
+                                to_iso(easter + chr::days{39}),
+                                to_iso(easter + chr::days{50}),
+                                fixed(7, 14),
+                                fixed(8, 15),
+                                fixed(11, 1),
+                                fixed(11, 11),
+                                fixed(12, 25)};
   std::sort(v.begin(), v.end());
   return v;
 }
@@ -208,9 +217,7 @@ std::string with_week_parity(std::string_view expr, int parity) {
 }
 
 std::string add_days(const std::string& iso, int n) { return to_iso(parse_day(iso) + chr::days{n}); }
-int weekday_of(const std::string& iso) {
-  return static_cast<int>(chr::weekday{parse_day(iso)}.iso_encoding()) - 1;
-}
+int weekday_of(const std::string& iso) { return static_cast<int>(chr::weekday{parse_day(iso)}.iso_encoding()) - 1; }
 int iso_week(const std::string& iso) {
   return QDate::fromString(QString::fromStdString(iso), Qt::ISODate).weekNumber();
 }

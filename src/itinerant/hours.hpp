@@ -1,10 +1,10 @@
 #pragma once
 // When an itinerant place is at a stop: hours in the OpenStreetMap opening_hours syntax, parsed and evaluated by
-// KOpeningHours (the KDE library behind OSM's validators), as wall-clock times (Europe/Paris hours as written). Week parity is the syntax's own
-// week selector ("week 01-53/2" odd ISO weeks, "week 02-52/2" even ones). Public holidays ("PH off") are France's
-// eleven legal ones (Code du travail, L3133-1), computed here: the holiday data KOpeningHours reads (KHolidays,
-// region fr) lacks Easter Monday and Whit Monday, so every PH rule is repeated for the computed dates of the years
-// evaluated.
+// KOpeningHours (the KDE library behind OSM's validators), as wall-clock times (Europe/Paris hours as written). Week
+// parity is the syntax's own week selector ("week 01-53/2" odd ISO weeks, "week 02-52/2" even ones). Public holidays
+// ("PH off") are France's eleven legal ones (Code du travail, L3133-1), computed here: the holiday data KOpeningHours
+// reads (KHolidays, region fr) lacks Easter Monday and Whit Monday, so every PH rule is repeated for the computed dates
+// of the years evaluated.
 #include <string>
 #include <string_view>
 #include <vector>

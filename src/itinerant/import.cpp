@@ -26,9 +26,12 @@ std::string cell(const nlohmann::json& row, const char* key) {
   if (row[key].is_string()) {  // line breaks and other control characters become ", " and spaces
     std::string v;
     for (char c : row[key].get<std::string>()) {
-      if (c == '\n') v += ", ";
-      else if (static_cast<unsigned char>(c) < 0x20) v += ' ';
-      else v += c;
+      if (c == '\n')
+        v += ", ";
+      else if (static_cast<unsigned char>(c) < 0x20)
+        v += ' ';
+      else
+        v += c;
     }
     return std::string(text::trim(v));
   }
@@ -62,11 +65,11 @@ void place_stop(Stop& s, const territory::Commune& c, std::vector<std::string>& 
   bool have = std::isfinite(s.lon) && std::isfinite(s.lat) && (s.lon != 0 || s.lat != 0);
   double km = have ? geo::haversine_m(s.at(), c.centre) / 1000 : 0;
   if (!have || km > kCorrectBeyondKm) {
-    warnings.push_back(have ? fmt::format("stop {} '{}': lon/lat ({:.5f}, {:.5f}) lie {:.0f} km from {} ({}): placed at "
-                                          "the commune's centre",
-                                          n, s.name, s.lon, s.lat, km, c.name, c.code)
-                            : fmt::format("stop {} '{}': no position: placed at the centre of {} ({})", n, s.name,
-                                          c.name, c.code));
+    warnings.push_back(
+        have ? fmt::format("stop {} '{}': lon/lat ({:.5f}, {:.5f}) lie {:.0f} km from {} ({}): placed at "
+                           "the commune's centre",
+                           n, s.name, s.lon, s.lat, km, c.name, c.code)
+             : fmt::format("stop {} '{}': no position: placed at the centre of {} ({})", n, s.name, c.name, c.code));
     s.lon = c.centre.lon, s.lat = c.centre.lat;
   }
 }
@@ -111,10 +114,11 @@ ImportedTimetable read_mednum_stops(const std::string& content, const std::strin
     place_stop(s, *c, out.warnings, n);
     int parity = week_parity(cell(row, "ouverture"));
     if (parity < 0)
-      throw StopError(n, s.name, "ouverture", fmt::format("'{}': 'Semaine paire', 'Semaine impaire' or empty",
-                                                          cell(row, "ouverture")));
+      throw StopError(n, s.name, "ouverture",
+                      fmt::format("'{}': 'Semaine paire', 'Semaine impaire' or empty", cell(row, "ouverture")));
     std::string hours = cell(row, "horaires");
-    if (auto why = hours_error(hours); !why.empty()) throw StopError(n, s.name, "horaires", fmt::format("'{}': {}", hours, why));
+    if (auto why = hours_error(hours); !why.empty())
+      throw StopError(n, s.name, "horaires", fmt::format("'{}': {}", hours, why));
     s.hours = with_week_parity(normalized_hours(hours), parity);
     s.note = cell(row, "presentation_resume");
     if (out.name.empty()) {
@@ -154,7 +158,8 @@ ImportedTimetable read_stops_csv(const std::string& content, const std::string& 
                                  const territory::CommuneTable& communes) {
   auto t = csv::parse(content, file_label);
   for (auto* k : {"name", "insee_code", "lon", "lat", "hours"})
-    if (t.column(k) < 0) throw Error(fmt::format("{}: no column '{}' (name, insee_code, lon, lat, hours)", file_label, k));
+    if (t.column(k) < 0)
+      throw Error(fmt::format("{}: no column '{}' (name, insee_code, lon, lat, hours)", file_label, k));
   ImportedTimetable out;
   size_t n = 0;
   for (auto& r : t.rows) {
@@ -172,7 +177,8 @@ ImportedTimetable read_stops_csv(const std::string& content, const std::string& 
     } catch (const std::exception&) {
       throw StopError(n, s.name, "lon/lat", fmt::format("{}:{}: not numbers", file_label, r.line));
     }
-    if (!communes.find(s.insee_code)) throw StopError(n, s.name, "insee_code", fmt::format("unknown commune code '{}'", s.insee_code));
+    if (!communes.find(s.insee_code))
+      throw StopError(n, s.name, "insee_code", fmt::format("unknown commune code '{}'", s.insee_code));
     out.timetable.stops.push_back(std::move(s));
   }
   return out;

@@ -90,8 +90,8 @@ std::string stops_ical(const Itinerant& it, const std::string& place_name, const
 struct ImportedTimetable {
   std::string name, siret, website, phone, parent;  // of the place, from the rows
   uint32_t services = 0;
-  Itinerant timetable;                              // place_id empty: given by the caller
-  std::vector<std::string> warnings;                // positions corrected, rows skipped, with the stop named
+  Itinerant timetable;                // place_id empty: given by the caller
+  std::vector<std::string> warnings;  // positions corrected, rows skipped, with the stop named
 };
 // The national mednum schema's rows of one itinerant service (a JSON array, like the Charente bus file): each row
 // a stop ("horaires" opening_hours, "ouverture" week parity, "code_insee", "latitude"/"longitude"). A stop whose

@@ -33,7 +33,6 @@ Period period_of_week(const std::string& iso_week);  // Error on another text
 // One site per stop ("place_id#seq"), its windows over the period.
 std::vector<coverage::TimedSite> timed_sites(const std::vector<Active>& places, const Period& period);
 
-
 // Their stops as the funding-call rules see them.
 std::vector<ami::StopSite> stop_sites(const std::vector<Active>& places);
 

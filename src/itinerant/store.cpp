@@ -35,7 +35,10 @@ void check_text(size_t index, const std::string& stop, const char* field, const 
 StopError::StopError(size_t index_, std::string stop_, std::string field_, std::string why_)
     : Error(Errc::field_invalid, fmt::format("{}: {}: {}", stop_label(index_, stop_), field_, why_),
             index_ == 0 ? field_ : fmt::format("stops[{}].{}", index_, field_)),
-      index(index_), stop(std::move(stop_)), field(std::move(field_)), why(std::move(why_)) {}
+      index(index_),
+      stop(std::move(stop_)),
+      field(std::move(field_)),
+      why(std::move(why_)) {}
 
 void validate(const Itinerant& it, const territory::CommuneTable& communes) {
   check_text(0, "", "operator", it.operator_name, kMaxName, false);
@@ -67,10 +70,16 @@ void validate(const Itinerant& it, const territory::CommuneTable& communes) {
 nlohmann::json to_json(const Itinerant& it) {
   nlohmann::json stops = nlohmann::json::array();
   for (auto& s : it.stops)
-    stops.push_back({{"name", s.name}, {"insee_code", s.insee_code}, {"address", s.address}, {"lon", s.lon},
-                     {"lat", s.lat}, {"hours", s.hours}, {"note", s.note}});
-  return {{"place_id", it.place_id}, {"operator", it.operator_name}, {"base_insee", it.base_insee},
-          {"vehicle", it.vehicle}, {"stops", stops}, {"updated_at", it.updated_at}};
+    stops.push_back({{"name", s.name},
+                     {"insee_code", s.insee_code},
+                     {"address", s.address},
+                     {"lon", s.lon},
+                     {"lat", s.lat},
+                     {"hours", s.hours},
+                     {"note", s.note}});
+  return {
+      {"place_id", it.place_id}, {"operator", it.operator_name}, {"base_insee", it.base_insee}, {"vehicle", it.vehicle},
+      {"stops", stops},          {"updated_at", it.updated_at}};
 }
 
 Itinerant from_json(const nlohmann::json& j, const std::string& place_id) {
@@ -118,8 +127,9 @@ std::optional<Itinerant> get(sqlite::Database& db, const std::string& place_id) 
   Itinerant it;
   it.place_id = place_id;
   it.operator_name = st.text(0), it.base_insee = st.text(1), it.vehicle = st.text(2), it.updated_at = st.text(3);
-  auto ss = db.prepare("SELECT name, insee_code, address, lon, lat, hours, note FROM itinerant_stops "
-                       "WHERE place_id = ? ORDER BY seq");
+  auto ss = db.prepare(
+      "SELECT name, insee_code, address, lon, lat, hours, note FROM itinerant_stops "
+      "WHERE place_id = ? ORDER BY seq");
   ss.bind(1, place_id);
   while (ss.step())
     it.stops.push_back({ss.text(0), ss.text(1), ss.text(2), ss.text(5), ss.text(6), ss.real(3), ss.real(4)});
@@ -146,19 +156,22 @@ void put(registry::PlaceStore& store, Itinerant it, int64_t revision, const std:
   auto& db = store.db();
   auto before = get(db, it.place_id);
   auto now = date::now_utc();
-  auto h = db.prepare("INSERT INTO itinerant_history (revision, place_id, at, origin, before_json) VALUES (?, ?, ?, ?, ?)");
+  auto h =
+      db.prepare("INSERT INTO itinerant_history (revision, place_id, at, origin, before_json) VALUES (?, ?, ?, ?, ?)");
   h.bind(1, revision).bind(2, it.place_id).bind(3, now).bind(4, origin, false);
   h.bind(5, before ? to_json(*before).dump() : std::string("null"));
   h.step();
-  auto up = db.prepare("INSERT INTO itinerant_places (place_id, operator, base_insee, vehicle, updated_at) "
-                       "VALUES (?, ?, ?, ?, ?) ON CONFLICT (place_id) DO UPDATE SET operator = excluded.operator, "
-                       "base_insee = excluded.base_insee, vehicle = excluded.vehicle, updated_at = excluded.updated_at");
+  auto up = db.prepare(
+      "INSERT INTO itinerant_places (place_id, operator, base_insee, vehicle, updated_at) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (place_id) DO UPDATE SET operator = excluded.operator, "
+      "base_insee = excluded.base_insee, vehicle = excluded.vehicle, updated_at = excluded.updated_at");
   up.bind(1, it.place_id).bind(2, it.operator_name, false).bind(3, it.base_insee, false).bind(4, it.vehicle, false);
   up.bind(5, now).step();
   auto del = db.prepare("DELETE FROM itinerant_stops WHERE place_id = ?");
   del.bind(1, it.place_id).step();
-  auto ins = db.prepare("INSERT INTO itinerant_stops (place_id, seq, name, insee_code, address, lon, lat, hours, note) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto ins = db.prepare(
+      "INSERT INTO itinerant_stops (place_id, seq, name, insee_code, address, lon, lat, hours, note) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (size_t i = 0; i < it.stops.size(); ++i) {
     auto& s = it.stops[i];
     ins.reset();
@@ -169,7 +182,8 @@ void put(registry::PlaceStore& store, Itinerant it, int64_t revision, const std:
 }
 
 std::vector<HistoryEntry> history(sqlite::Database& db, const std::string& place_id) {
-  auto st = db.prepare("SELECT revision, at, origin, before_json FROM itinerant_history WHERE place_id = ? ORDER BY id");
+  auto st =
+      db.prepare("SELECT revision, at, origin, before_json FROM itinerant_history WHERE place_id = ? ORDER BY id");
   st.bind(1, place_id);
   std::vector<HistoryEntry> out;
   while (st.step()) out.push_back({st.int64(0), st.text(1), st.text(2), nlohmann::json::parse(st.text(3))});

@@ -40,8 +40,16 @@ namespace {
 std::vector<std::string> stop_row(const Itinerant& it, size_t i, const territory::CommuneTable& communes) {
   auto& s = it.stops[i];
   auto* c = communes.find(s.insee_code);
-  return {it.place_id, std::to_string(i + 1), s.name, s.insee_code, c ? c->name : "", s.address,
-          fmt::format("{:.6f}", s.lon), fmt::format("{:.6f}", s.lat), s.hours, s.note};
+  return {it.place_id,
+          std::to_string(i + 1),
+          s.name,
+          s.insee_code,
+          c ? c->name : "",
+          s.address,
+          fmt::format("{:.6f}", s.lon),
+          fmt::format("{:.6f}", s.lat),
+          s.hours,
+          s.note};
 }
 }  // namespace
 
@@ -63,8 +71,13 @@ nlohmann::json stops_geojson(const std::vector<Itinerant>& its, const territory:
       features.push_back({{"type", "Feature"},
                           {"geometry", {{"type", "Point"}, {"coordinates", {s.lon, s.lat}}}},
                           {"properties",
-                           {{"place_id", it.place_id}, {"seq", i + 1}, {"name", s.name}, {"insee_code", s.insee_code},
-                            {"commune", c ? c->name : ""}, {"address", s.address}, {"hours", s.hours},
+                           {{"place_id", it.place_id},
+                            {"seq", i + 1},
+                            {"name", s.name},
+                            {"insee_code", s.insee_code},
+                            {"commune", c ? c->name : ""},
+                            {"address", s.address},
+                            {"hours", s.hours},
                             {"note", s.note}}}});
     }
   return {{"type", "FeatureCollection"}, {"features", features}};

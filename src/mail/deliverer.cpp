@@ -8,7 +8,10 @@ namespace maillage::mail {
 
 Deliverer::Deliverer(std::string db_path, Config config, RetryPolicy policy, std::chrono::milliseconds interval,
                      std::function<void(const std::string&)> log)
-    : db_path_(std::move(db_path)), config_(std::move(config)), policy_(policy), interval_(interval),
+    : db_path_(std::move(db_path)),
+      config_(std::move(config)),
+      policy_(policy),
+      interval_(interval),
       log_(std::move(log)) {
   thread_ = std::thread([this] { run(); });
 }

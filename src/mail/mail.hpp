@@ -27,8 +27,8 @@ Message render(const std::string& event, const std::string& to, const std::map<s
 struct Config {
   std::string smtp_url;  // smtp://host:25, smtp://host:587 (STARTTLS when offered), smtps://host:465; empty: no sending
   std::string from = "Maillage <maillage@localhost>";
-  std::string user, password;  // SMTP authentication (password from MAILLAGE_SMTP_PASSWORD_FILE)
-  std::string tls = "try";     // none, try (STARTTLS when the server offers it), required
+  std::string user, password;                        // SMTP authentication (password from MAILLAGE_SMTP_PASSWORD_FILE)
+  std::string tls = "try";                           // none, try (STARTTLS when the server offers it), required
   std::string public_url = "http://localhost:8080";  // the address of the web page, for links in mails
   int timeout_s = 30;
   // MAILLAGE_SMTP_URL, MAILLAGE_MAIL_FROM, MAILLAGE_SMTP_USER, MAILLAGE_SMTP_PASSWORD_FILE, MAILLAGE_SMTP_TLS,
@@ -49,9 +49,9 @@ struct Stored {
 };
 
 struct RetryPolicy {
-  int64_t first_delay_s = 60;       // then 2, 4, 8 ... minutes
+  int64_t first_delay_s = 60;  // then 2, 4, 8 ... minutes
   int64_t max_delay_s = 6 * 3600;
-  int max_attempts = 12;            // about two days; then 'failed' (an admin may retry it)
+  int max_attempts = 12;  // about two days; then 'failed' (an admin may retry it)
 };
 
 class Outbox {

@@ -33,27 +33,38 @@ Stored read(sqlite::Statement& st) {
 
 int64_t Outbox::enqueue(const Message& m) {
   auto now = date::now_utc();
-  db_.prepare("INSERT INTO mail_outbox (event, recipient, subject, body_text, body_html, status, next_attempt_at, "
-              "created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)")
-      .bind(1, m.event).bind(2, m.to).bind(3, m.subject).bind(4, m.text).bind(5, m.html).bind(6, now).bind(7, now)
+  db_.prepare(
+         "INSERT INTO mail_outbox (event, recipient, subject, body_text, body_html, status, next_attempt_at, "
+         "created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)")
+      .bind(1, m.event)
+      .bind(2, m.to)
+      .bind(3, m.subject)
+      .bind(4, m.text)
+      .bind(5, m.html)
+      .bind(6, now)
+      .bind(7, now)
       .run();
   return sqlite3_last_insert_rowid(db_.handle());
 }
 
 std::vector<Stored> Outbox::due(int limit) {
   std::vector<Stored> out;
-  auto st = db_.prepare(fmt::format("SELECT {} FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ? "
-                                    "ORDER BY next_attempt_at, id LIMIT ?",
-                                    kColumns));
+  auto st =
+      db_.prepare(fmt::format("SELECT {} FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+                              "ORDER BY next_attempt_at, id LIMIT ?",
+                              kColumns));
   st.bind(1, date::now_utc()).bind(2, limit);
   while (st.step()) out.push_back(read(st));
   return out;
 }
 
 void Outbox::sent(int64_t id) {
-  db_.prepare("UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL "
-              "WHERE id = ?")
-      .bind(1, date::now_utc()).bind(2, id).run();
+  db_.prepare(
+         "UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL "
+         "WHERE id = ?")
+      .bind(1, date::now_utc())
+      .bind(2, id)
+      .run();
 }
 
 void Outbox::failed(int64_t id, const std::string& error, const RetryPolicy& p) {
@@ -63,21 +74,28 @@ void Outbox::failed(int64_t id, const std::string& error, const RetryPolicy& p) 
   int attempts = static_cast<int>(st.int64(0)) + 1;
   int64_t delay = std::min<int64_t>(p.first_delay_s << std::min(attempts - 1, 30), p.max_delay_s);
   db_.prepare("UPDATE mail_outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, status = ? WHERE id = ?")
-      .bind(1, attempts).bind(2, text::printable(error, 500)).bind(3, date::utc_after(delay))
-      .bind(4, attempts >= p.max_attempts ? "failed" : "pending").bind(5, id).run();
+      .bind(1, attempts)
+      .bind(2, text::printable(error, 500))
+      .bind(3, date::utc_after(delay))
+      .bind(4, attempts >= p.max_attempts ? "failed" : "pending")
+      .bind(5, id)
+      .run();
 }
 
 void Outbox::retry(int64_t id) {
   db_.prepare("UPDATE mail_outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status != 'sent'")
-      .bind(1, date::now_utc()).bind(2, id).run();
+      .bind(1, date::now_utc())
+      .bind(2, id)
+      .run();
   if (db_.changes() == 0) throw NotFound(fmt::format("no unsent message {}", id), Errc::message_not_found);
 }
 
 std::vector<Stored> Outbox::list(const std::string& status, int limit, int offset) {
   std::vector<Stored> out;
-  auto st = db_.prepare(fmt::format("SELECT {} FROM mail_outbox WHERE (?1 = '' OR status = ?1) ORDER BY id DESC "
-                                    "LIMIT ?2 OFFSET ?3",
-                                    kColumns));
+  auto st =
+      db_.prepare(fmt::format("SELECT {} FROM mail_outbox WHERE (?1 = '' OR status = ?1) ORDER BY id DESC "
+                              "LIMIT ?2 OFFSET ?3",
+                              kColumns));
   st.bind(1, status, false).bind(2, limit).bind(3, offset);
   while (st.step()) out.push_back(read(st));
   return out;

@@ -124,7 +124,9 @@ void send(const Config& c, const Message& m) {
   curl_easy_setopt(e, CURLOPT_TIMEOUT, static_cast<long>(c.timeout_s));
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
   curl_easy_setopt(e, CURLOPT_USE_SSL,
-                   c.tls == "none" ? CURLUSESSL_NONE : c.tls == "required" ? CURLUSESSL_ALL : CURLUSESSL_TRY);
+                   c.tls == "none"       ? CURLUSESSL_NONE
+                   : c.tls == "required" ? CURLUSESSL_ALL
+                                         : CURLUSESSL_TRY);
   if (!c.user.empty()) {
     curl_easy_setopt(e, CURLOPT_USERNAME, c.user.c_str());
     curl_easy_setopt(e, CURLOPT_PASSWORD, c.password.c_str());

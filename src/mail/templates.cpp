@@ -82,15 +82,14 @@ const std::map<std::string, Template>& templates() {
        {"Une place s'est libérée : {event}",
         "Bonjour {name},\n\nUne place s'est libérée : votre inscription à « {event} » ({when}, {where}) est "
         "confirmée."}},
-      {"event_reminder",
-       {"Rappel : {event}",
-        "Bonjour {name},\n\nPour rappel, « {event} » a lieu {when}, {where}."}},
+      {"event_reminder", {"Rappel : {event}", "Bonjour {name},\n\nPour rappel, « {event} » a lieu {when}, {where}."}},
   };
   return t;
 }
 
-constexpr const char* kSignature = "\n\n-- \nMaillage, réseau des tiers-lieux de Nouvelle-Aquitaine\n"
-                                   "Ce message est envoyé automatiquement ; merci de ne pas y répondre.";
+constexpr const char* kSignature =
+    "\n\n-- \nMaillage, réseau des tiers-lieux de Nouvelle-Aquitaine\n"
+    "Ce message est envoyé automatiquement ; merci de ne pas y répondre.";
 
 std::string fill(const char* tpl, const std::map<std::string, std::string>& values) {
   fmt::dynamic_format_arg_store<fmt::format_context> args;
@@ -123,7 +122,8 @@ std::string to_html(const std::string& text, const std::map<std::string, std::st
     start = end + 2;
   }
   return "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"></head>\n"
-         "<body style=\"font-family: sans-serif; line-height: 1.4\">\n" + body + "</body></html>\n";
+         "<body style=\"font-family: sans-serif; line-height: 1.4\">\n" +
+         body + "</body></html>\n";
 }
 
 }  // namespace

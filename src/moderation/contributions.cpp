@@ -45,7 +45,8 @@ Candidate candidate_of(const json& j) {
 std::string clean_text(const std::string& field, std::string_view raw, size_t max, bool multiline) {
   auto t = std::string(text::trim(raw));
   if (t.size() > max) throw Refused(field, fmt::format("le champ « {} » dépasse {} caractères", field, max));
-  if (!text::is_valid_utf8(t)) throw Refused(field, fmt::format("le champ « {} » n'est pas du texte UTF-8 valide", field));
+  if (!text::is_valid_utf8(t))
+    throw Refused(field, fmt::format("le champ « {} » n'est pas du texte UTF-8 valide", field));
   for (unsigned char ch : t)
     if ((ch < 0x20 && !(multiline && (ch == '\n' || ch == '\t'))) || ch == 0x7f)
       throw Refused(field, fmt::format("le champ « {} » contient un caractère de contrôle", field));
@@ -69,8 +70,9 @@ Submitted Moderation::submit(const Proposal& p, const std::string& address) {
   if (p.kind != "new" && p.kind != "correction")
     throw Refused("kind", "le type de contribution est « new » (nouveau lieu) ou « correction »");
   if (!p.consent)
-    throw Refused("consent", "merci d'accepter que l'équipe du réseau conserve votre nom et votre adresse "
-                             "électronique pour traiter cette contribution");
+    throw Refused("consent",
+                  "merci d'accepter que l'équipe du réseau conserve votre nom et votre adresse "
+                  "électronique pour traiter cette contribution");
   auto name = clean_text("contributor_name", p.name, 100, false);
   if (name.empty()) throw Refused("contributor_name", "merci d'indiquer votre nom");
   std::string email;
@@ -100,7 +102,8 @@ Submitted Moderation::submit(const Proposal& p, const std::string& address) {
   std::optional<registry::Place> existing;
   if (p.kind == "correction") {
     existing = store_.get(p.place_id);
-    if (!existing) throw Refused("place_id", fmt::format("aucun lieu n'a l'identifiant « {} »", text::printable(p.place_id, 80)));
+    if (!existing)
+      throw Refused("place_id", fmt::format("aucun lieu n'a l'identifiant « {} »", text::printable(p.place_id, 80)));
     if (fields.empty() && comment.empty()) throw Refused("fields", "la correction ne propose rien");
     auto merged = *existing;
     for (auto& [k, v] : fields) registry::copy_field(merged, rec.place, registry::find_field(k)->field);
@@ -128,12 +131,14 @@ Submitted Moderation::submit(const Proposal& p, const std::string& address) {
     auto all = store_.list({});
     candidates = likely_duplicates(rec.place, all, validator_.communes());
     auto st = store_.db().prepare(
-        "SELECT id, fields_json FROM contributions WHERE status = 'pending' AND kind = 'new' ORDER BY id DESC LIMIT 500");
+        "SELECT id, fields_json FROM contributions WHERE status = 'pending' AND kind = 'new' ORDER BY id DESC LIMIT "
+        "500");
     while (st.step()) {
       auto f = json::parse(st.text(1), nullptr, false);
       if (!f.is_object()) continue;
       auto other_name = f.value("name", "");
-      auto other_commune = validator_.communes().locate(f.value("commune", f.value("insee_code", "")), f.value("postcode", ""));
+      auto other_commune =
+          validator_.communes().locate(f.value("commune", f.value("insee_code", "")), f.value("postcode", ""));
       if (f.contains("insee_code")) other_commune = validator_.communes().current_code(f.value("insee_code", ""));
       double sim = name_similarity(rec.place.name, other_name);
       if (sim >= 0.7 && other_commune == rec.place.insee_code) {
@@ -279,7 +284,8 @@ std::vector<FieldDiff> Moderation::diff(const Contribution& c, const std::string
       }
       // Compare the values as the registry would store them ("Coworking" and "coworking" are one type).
       registry::Place probe = *current;
-      if (d->field == Field::commune) fd.changed = text::fold(fd.current) != text::fold(v);
+      if (d->field == Field::commune)
+        fd.changed = text::fold(fd.current) != text::fold(v);
       else if (registry::parse_field(probe, d->field, v).empty())
         fd.changed = registry::format_field(probe, d->field) != fd.current;
     }
@@ -325,7 +331,8 @@ Decision Moderation::accept(int64_t id, const std::string& moderator, const std:
     throw Refused("status", fmt::format("cette contribution n'est plus en attente (statut : {})", c->status));
   auto fields = c->fields;
   for (auto& [k, v] : changes) {
-    if (!proposable(k)) throw Refused(k, fmt::format("champ inconnu ou non modifiable ici : « {} »", text::printable(k, 60)));
+    if (!proposable(k))
+      throw Refused(k, fmt::format("champ inconnu ou non modifiable ici : « {} »", text::printable(k, 60)));
     fields[k] = clean_text(k, v, 1000, k == "notes");
   }
   if (fields.empty()) throw Refused("fields", "rien à écrire : la contribution ne propose aucun champ (rejetez-la)");
@@ -363,7 +370,8 @@ void Moderation::reject(int64_t id, const std::string& moderator, const std::str
   auto why = clean_text("reason", reason, kMaxCommentBytes, true);
   if (why.empty() && duplicate_of.empty()) throw Refused("reason", "merci de donner la raison du refus");
   if (!duplicate_of.empty() && !store_.get(duplicate_of))
-    throw Refused("duplicate_of", fmt::format("aucun lieu n'a l'identifiant « {} »", text::printable(duplicate_of, 80)));
+    throw Refused("duplicate_of",
+                  fmt::format("aucun lieu n'a l'identifiant « {} »", text::printable(duplicate_of, 80)));
   decide(id, duplicate_of.empty() ? "rejected" : "duplicate", moderator, why, duplicate_of);
   txn.commit();
 }
@@ -376,7 +384,8 @@ Decision Moderation::merge(int64_t id, const std::string& place_id, const std::s
   if (c->status != "pending")
     throw Refused("status", fmt::format("cette contribution n'est plus en attente (statut : {})", c->status));
   auto target = store_.get(place_id);
-  if (!target) throw Refused("place_id", fmt::format("aucun lieu n'a l'identifiant « {} »", text::printable(place_id, 80)));
+  if (!target)
+    throw Refused("place_id", fmt::format("aucun lieu n'a l'identifiant « {} »", text::printable(place_id, 80)));
   std::map<std::string, std::string> fields;
   if (chosen.empty()) {
     for (auto& [k, v] : c->fields) {
@@ -388,7 +397,8 @@ Decision Moderation::merge(int64_t id, const std::string& place_id, const std::s
   } else {
     for (auto& k : chosen) {
       auto it = c->fields.find(k);
-      if (it == c->fields.end()) throw Refused("fields", fmt::format("la contribution ne propose pas « {} »", text::printable(k, 60)));
+      if (it == c->fields.end())
+        throw Refused("fields", fmt::format("la contribution ne propose pas « {} »", text::printable(k, 60)));
       fields[k] = it->second;
     }
   }
@@ -421,7 +431,8 @@ Contribution Moderation::withdraw(const std::string& key) {
 
 json Moderation::personal_data(const std::string& email) {
   json out = json::array();
-  auto st = store_.db().prepare(fmt::format("SELECT {} FROM contributions WHERE contributor_email = ? ORDER BY id", kColumns));
+  auto st = store_.db().prepare(
+      fmt::format("SELECT {} FROM contributions WHERE contributor_email = ? ORDER BY id", kColumns));
   st.bind(1, email);
   while (st.step()) out.push_back(to_json(read(st), true));
   return out;
@@ -431,7 +442,8 @@ int Moderation::erase_person(const std::string& email) {
   if (email.empty()) return 0;
   sqlite::Transaction txn(store_.db());
   auto st = store_.db().prepare(
-      "UPDATE contributions SET contributor_name = '', contributor_email = '', address = '' WHERE contributor_email = ?");
+      "UPDATE contributions SET contributor_name = '', contributor_email = '', address = '' WHERE contributor_email = "
+      "?");
   st.bind(1, email);
   st.run();
   int n = static_cast<int>(store_.db().changes());
@@ -441,7 +453,8 @@ int Moderation::erase_person(const std::string& email) {
 
 void Moderation::confirm(const std::string& place_id, const std::string& actor, const std::string& label) {
   if (!store_.get(place_id)) throw NotFound(fmt::format("no place with id '{}'", place_id), Errc::place_not_found);
-  auto st = store_.db().prepare("INSERT INTO place_confirmations (place_id, at, actor, actor_label) VALUES (?, ?, ?, ?)");
+  auto st =
+      store_.db().prepare("INSERT INTO place_confirmations (place_id, at, actor, actor_label) VALUES (?, ?, ?, ?)");
   st.bind(1, place_id).bind(2, date::now_utc()).bind(3, actor).bind(4, label, false);
   st.run();
 }

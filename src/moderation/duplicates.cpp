@@ -17,10 +17,10 @@ namespace {
 
 // Words that say what kind of place it is, not which one.
 const std::set<std::string>& generic_words() {
-  static const std::set<std::string> w = {"le",      "la",     "les",       "l",        "de",     "du",
-                                          "des",     "d",      "et",        "a",        "au",     "aux",
-                                          "en",      "tiers",  "lieu",      "lieux",    "tierslieu", "espace",
-                                          "coworking", "fablab", "fab",     "lab",      "atelier", "ateliers"};
+  static const std::set<std::string> w = {"le",        "la",     "les",  "l",     "de",        "du",
+                                          "des",       "d",      "et",   "a",     "au",        "aux",
+                                          "en",        "tiers",  "lieu", "lieux", "tierslieu", "espace",
+                                          "coworking", "fablab", "fab",  "lab",   "atelier",   "ateliers"};
   return w;
 }
 

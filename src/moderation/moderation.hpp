@@ -36,7 +36,7 @@ struct Proposal {
 // A stored place (or a pending proposal) that the proposal may duplicate.
 struct Candidate {
   std::string place_id, name, commune;
-  int64_t contribution = 0;  // another pending proposal (place_id empty)
+  int64_t contribution = 0;          // another pending proposal (place_id empty)
   std::vector<std::string> reasons;  // "même SIRET", "nom proche (0.86)", "même commune", "à 40 m"
   double similarity = 0;
   double distance_m = -1;
@@ -118,7 +118,8 @@ class Moderation {
   Decision accept(int64_t id, const std::string& moderator, const std::map<std::string, std::string>& changes = {},
                   bool distinct = false);
   // Rejects (status rejected, or duplicate when `duplicate_of` names the place it repeats) with a reason.
-  void reject(int64_t id, const std::string& moderator, const std::string& reason, const std::string& duplicate_of = {});
+  void reject(int64_t id, const std::string& moderator, const std::string& reason,
+              const std::string& duplicate_of = {});
   // Merges into an existing place: the chosen fields (default: those the place lacks) are written to it; the
   // proposal becomes a duplicate of that place.
   Decision merge(int64_t id, const std::string& place_id, const std::string& moderator,

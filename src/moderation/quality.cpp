@@ -44,15 +44,17 @@ int stated_number(const std::string& text) {
       int v = 0;
       while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == ' ') &&
              v < 100000000) {
-        if (text[i] != ' ') v = v * 10 + (text[i] - '0');
-        else if (i + 1 >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 1]))) break;
+        if (text[i] != ' ')
+          v = v * 10 + (text[i] - '0');
+        else if (i + 1 >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 1])))
+          break;
         ++i;
       }
       return v;
     }
-  static const std::pair<const char*, int> words[] = {{"dozen", 12}, {"fifteen", 15}, {"twenty", 20},
-                                                     {"thirty", 30}, {"trentaine", 30}, {"forty", 40},
-                                                     {"fifty", 50}, {"hundred", 100}};
+  static const std::pair<const char*, int> words[] = {{"dozen", 12},  {"fifteen", 15},   {"twenty", 20},
+                                                      {"thirty", 30}, {"trentaine", 30}, {"forty", 40},
+                                                      {"fifty", 50},  {"hundred", 100}};
   auto f = text::fold(text);
   for (auto& [w, v] : words)
     if (f.find(w) != std::string::npos) return v;
@@ -138,7 +140,8 @@ std::vector<DuplicatePair> duplicate_pairs(const std::vector<registry::Place>& p
     if (!p.insee_code.empty()) by_commune[p.insee_code].push_back(i);
     if (!p.siret.empty()) by_siret[p.siret].push_back(i);
     if (p.lon && p.lat)
-      cells[cell_key(static_cast<int64_t>(std::floor(*p.lon / kCellDeg)), static_cast<int64_t>(std::floor(*p.lat / kCellDeg)))]
+      cells[cell_key(static_cast<int64_t>(std::floor(*p.lon / kCellDeg)),
+                     static_cast<int64_t>(std::floor(*p.lat / kCellDeg)))]
           .push_back(i);
   }
   for (auto& [k, g] : by_commune) add_group(g);
@@ -146,7 +149,8 @@ std::vector<DuplicatePair> duplicate_pairs(const std::vector<registry::Place>& p
   for (size_t i = 0; i < places.size(); ++i) {
     auto& p = places[i];
     if (!p.lon || !p.lat) continue;
-    auto cx = static_cast<int64_t>(std::floor(*p.lon / kCellDeg)), cy = static_cast<int64_t>(std::floor(*p.lat / kCellDeg));
+    auto cx = static_cast<int64_t>(std::floor(*p.lon / kCellDeg)),
+         cy = static_cast<int64_t>(std::floor(*p.lat / kCellDeg));
     for (int dx = -1; dx <= 1; ++dx)
       for (int dy = -1; dy <= 1; ++dy) {
         auto it = cells.find(cell_key(cx + dx, cy + dy));
@@ -251,10 +255,10 @@ json row_json(const QualityRow& q) {
          {"never_confirmed", q.never_confirmed},
          {"far_below_published", q.far_below}};
   if (q.published)
-    j["published"] = {{"value", q.published->value}, {"as_published", q.published->text},
-                      {"figure", q.published->figure}, {"year", q.published->year},
-                      {"source_url", q.published->source_url},
-                      {"open_share", std::round(1000.0 * q.coverage_of_published) / 1000.0}};
+    j["published"] = {
+        {"value", q.published->value},           {"as_published", q.published->text},
+        {"figure", q.published->figure},         {"year", q.published->year},
+        {"source_url", q.published->source_url}, {"open_share", std::round(1000.0 * q.coverage_of_published) / 1000.0}};
   else
     j["published"] = nullptr;
   return j;
@@ -265,12 +269,19 @@ json to_json(const QualityReport& r) {
   json deps = json::array(), dups = json::array();
   for (auto& d : r.departments) deps.push_back(row_json(d));
   for (auto& d : r.duplicates) {
-    json x{{"a", d.a}, {"b", d.b}, {"name_a", d.name_a}, {"name_b", d.name_b}, {"similarity", d.similarity},
+    json x{{"a", d.a},
+           {"b", d.b},
+           {"name_a", d.name_a},
+           {"name_b", d.name_b},
+           {"similarity", d.similarity},
            {"reasons", d.reasons}};
     x["distance_m"] = d.distance_m >= 0 ? json(std::round(d.distance_m)) : json();
     dups.push_back(x);
   }
-  return {{"date", r.date}, {"region", row_json(r.region)}, {"departments", deps}, {"duplicates", dups},
+  return {{"date", r.date},
+          {"region", row_json(r.region)},
+          {"departments", deps},
+          {"duplicates", dups},
           {"to_confirm", r.stale_places}};
 }
 

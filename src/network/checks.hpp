@@ -12,9 +12,7 @@
 
 namespace maillage::network::detail {
 
-[[noreturn]] inline void refuse(const std::string& field, const std::string& why) {
-  throw InputError(field, why);
-}
+[[noreturn]] inline void refuse(const std::string& field, const std::string& why) { throw InputError(field, why); }
 
 inline std::string clean(const std::string& field, std::string_view v, size_t max, bool multiline = false) {
   auto t = std::string(text::trim(v));

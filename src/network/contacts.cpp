@@ -19,7 +19,8 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kContactColumns =
-    "c.id, c.first_name, c.last_name, c.email, c.phone, c.role, c.insee_code, c.tags, c.organisation_id, c.lawful_basis, "
+    "c.id, c.first_name, c.last_name, c.email, c.phone, c.role, c.insee_code, c.tags, c.organisation_id, "
+    "c.lawful_basis, "
     "c.consent_at, c.created_at, c.updated_at, c.last_touched_at, c.erased_at, o.name, "
     "coalesce(c.insee_code, o.insee_code)";
 
@@ -37,7 +38,8 @@ void one_of(const std::string& field, const std::string& v, const char* const (&
 std::string commune(const std::string& field, const std::string& v) {
   if (v.empty()) return {};
   auto code = territory::CommuneTable::bundled().resolve(v);
-  if (code.empty()) refuse(field, fmt::format("'{}' is not a commune of the region (INSEE code or name)", text::printable(v, 60)));
+  if (code.empty())
+    refuse(field, fmt::format("'{}' is not a commune of the region (INSEE code or name)", text::printable(v, 60)));
   return code;
 }
 
@@ -47,7 +49,8 @@ constexpr const char* kOrganisationColumns =
     "id, name, kind, coalesce(insee_code, ''), epci, coalesce(place_id, ''), tags, created_at, updated_at";
 
 Organisation read_organisation(sqlite::Statement& st) {
-  Organisation o{st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7), st.text(8)};
+  Organisation o{st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4),
+                 st.text(5),  st.text(6), st.text(7), st.text(8)};
   o.dep = dep_of(o.insee_code);
   return o;
 }
@@ -106,15 +109,18 @@ Organisation checked(Organisation o, registry::PlaceStore& store) {
   o.insee_code = commune("insee_code", o.insee_code);
   o.epci = clean("epci", o.epci, 200);
   o.tags = text::join(text::split_list(clean("tags", o.tags, 500), ";,"), ";");
-  if (!o.place_id.empty() && !store.get(o.place_id)) refuse("place_id", fmt::format("no place '{}'", text::printable(o.place_id, 80)));
+  if (!o.place_id.empty() && !store.get(o.place_id))
+    refuse("place_id", fmt::format("no place '{}'", text::printable(o.place_id, 80)));
   return o;
 }
 
 // Parameters 1 to 10 of the INSERT and the UPDATE (first_name ... consent_at, in that order).
 void bind_contact(sqlite::Statement& st, const Contact& c) {
   st.bind(1, c.first_name, false).bind(2, c.last_name, false).bind(3, c.email, false).bind(4, c.phone, false);
-  if (c.organisation_id) st.bind(5, c.organisation_id);
-  else st.bind_null(5);
+  if (c.organisation_id)
+    st.bind(5, c.organisation_id);
+  else
+    st.bind_null(5);
   st.bind(6, c.role, false).bind(7, c.insee_code).bind(8, c.tags, false).bind(9, c.lawful_basis);
   st.bind(10, c.consent_at);
 }
@@ -171,7 +177,8 @@ int64_t Contacts::add(Contact raw, const std::string& by) {
   auto now = date::now_utc();
   auto st = store_.db().prepare(
       "INSERT INTO contacts (first_name, last_name, email, phone, organisation_id, role, insee_code, tags, "
-      "lawful_basis, consent_at, created_at, updated_at, last_touched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "lawful_basis, consent_at, created_at, updated_at, last_touched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?)");
   bind_contact(st, c);
   st.bind(11, now).bind(12, now).bind(13, now);
   st.run();
@@ -197,8 +204,9 @@ void Contacts::update(const Contact& raw, const std::string& by) {
 }
 
 std::optional<Contact> Contacts::get(int64_t id) {
-  auto st = store_.db().prepare(fmt::format(
-      "SELECT {} FROM contacts c LEFT JOIN organisations o ON o.id = c.organisation_id WHERE c.id = ?", kContactColumns));
+  auto st = store_.db().prepare(
+      fmt::format("SELECT {} FROM contacts c LEFT JOIN organisations o ON o.id = c.organisation_id WHERE c.id = ?",
+                  kContactColumns));
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
   return read_contact(st);
@@ -233,7 +241,8 @@ std::vector<Contact> Contacts::list(const ContactFilter& f, int64_t* total) {
     if (!f.department.empty() && c.dep != f.department) continue;
     if (!f.insee_code.empty() && c.insee_code != f.insee_code) continue;
     if (!stale_before.empty() && !(c.last_touched_at < stale_before)) continue;
-    auto hay = text::fold(c.first_name + " " + c.last_name + " " + c.email + " " + c.organisation + " " + c.role + " " + c.tags);
+    auto hay = text::fold(c.first_name + " " + c.last_name + " " + c.email + " " + c.organisation + " " + c.role + " " +
+                          c.tags);
     if (!std::all_of(words.begin(), words.end(), [&](auto& w) { return hay.find(w) != std::string::npos; })) continue;
     if (n++ < f.offset) continue;
     if (f.limit > 0 && static_cast<int>(out.size()) >= f.limit) continue;
@@ -259,10 +268,14 @@ int64_t Contacts::log(const Interaction& i) {
   auto st = store_.db().prepare(
       "INSERT INTO interactions (contact_id, organisation_id, kind, on_date, note, author, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (i.contact_id) st.bind(1, i.contact_id);
-  else st.bind_null(1);
-  if (i.organisation_id) st.bind(2, i.organisation_id);
-  else st.bind_null(2);
+  if (i.contact_id)
+    st.bind(1, i.contact_id);
+  else
+    st.bind_null(1);
+  if (i.organisation_id)
+    st.bind(2, i.organisation_id);
+  else
+    st.bind_null(2);
   st.bind(3, i.kind).bind(4, d->iso).bind(5, note, false).bind(6, i.author).bind(7, date::now_utc());
   st.run();
   auto id = store_.db().prepare("SELECT last_insert_rowid()");
@@ -295,20 +308,33 @@ json Contacts::personal_data(int64_t contact_id) {
   for (auto& i : interactions(contact_id)) inter.push_back(to_json(i));
   if (!c->email.empty()) {
     auto st = store_.db().prepare(
-        "SELECT r.id, r.event_id, e.title, r.name, r.organisation, r.status, r.created_at, r.attended FROM registrations r "
+        "SELECT r.id, r.event_id, e.title, r.name, r.organisation, r.status, r.created_at, r.attended FROM "
+        "registrations r "
         "JOIN events e ON e.id = r.event_id WHERE r.email = ? ORDER BY r.id");
     st.bind(1, c->email);
     while (st.step())
-      regs.push_back({{"id", st.int64(0)}, {"event_id", st.int64(1)}, {"event", st.text(2)}, {"name", st.text(3)},
-                      {"organisation", st.text(4)}, {"status", st.text(5)}, {"created_at", st.text(6)},
+      regs.push_back({{"id", st.int64(0)},
+                      {"event_id", st.int64(1)},
+                      {"event", st.text(2)},
+                      {"name", st.text(3)},
+                      {"organisation", st.text(4)},
+                      {"status", st.text(5)},
+                      {"created_at", st.text(6)},
                       {"attended", st.is_null(7) ? json() : json(st.int64(7) == 1)}});
-    auto m = store_.db().prepare("SELECT id, event, subject, created_at, status FROM mail_outbox WHERE recipient = ? ORDER BY id");
+    auto m = store_.db().prepare(
+        "SELECT id, event, subject, created_at, status FROM mail_outbox WHERE recipient = ? ORDER BY id");
     m.bind(1, c->email);
     while (m.step())
-      mails.push_back({{"id", m.int64(0)}, {"event", m.text(1)}, {"subject", m.text(2)}, {"created_at", m.text(3)},
+      mails.push_back({{"id", m.int64(0)},
+                       {"event", m.text(1)},
+                       {"subject", m.text(2)},
+                       {"created_at", m.text(3)},
                        {"status", m.text(4)}});
   }
-  return {{"contact", to_json(*c)}, {"interactions", inter}, {"event_registrations", regs}, {"mail", mails},
+  return {{"contact", to_json(*c)},
+          {"interactions", inter},
+          {"event_registrations", regs},
+          {"mail", mails},
           {"exported_at", date::now_utc()}};
 }
 
@@ -353,9 +379,16 @@ int Contacts::erase(int64_t contact_id, const std::string& by) {
 }
 
 json to_json(const Organisation& o) {
-  return {{"id", o.id},     {"name", o.name}, {"kind", o.kind}, {"insee_code", o.insee_code.empty() ? json() : json(o.insee_code)},
-          {"department", o.dep}, {"epci", o.epci}, {"place_id", o.place_id.empty() ? json() : json(o.place_id)},
-          {"tags", text::split_list(o.tags, ";")}, {"created_at", o.created_at}, {"updated_at", o.updated_at}};
+  return {{"id", o.id},
+          {"name", o.name},
+          {"kind", o.kind},
+          {"insee_code", o.insee_code.empty() ? json() : json(o.insee_code)},
+          {"department", o.dep},
+          {"epci", o.epci},
+          {"place_id", o.place_id.empty() ? json() : json(o.place_id)},
+          {"tags", text::split_list(o.tags, ";")},
+          {"created_at", o.created_at},
+          {"updated_at", o.updated_at}};
 }
 
 json to_json(const Contact& c) {
@@ -379,9 +412,14 @@ json to_json(const Contact& c) {
 }
 
 json to_json(const Interaction& i) {
-  return {{"id", i.id}, {"contact_id", i.contact_id ? json(i.contact_id) : json()},
-          {"organisation_id", i.organisation_id ? json(i.organisation_id) : json()}, {"kind", i.kind},
-          {"on_date", i.on_date}, {"note", i.note}, {"author", i.author}, {"created_at", i.created_at}};
+  return {{"id", i.id},
+          {"contact_id", i.contact_id ? json(i.contact_id) : json()},
+          {"organisation_id", i.organisation_id ? json(i.organisation_id) : json()},
+          {"kind", i.kind},
+          {"on_date", i.on_date},
+          {"note", i.note},
+          {"author", i.author},
+          {"created_at", i.created_at}};
 }
 
 }  // namespace maillage::network

@@ -13,9 +13,9 @@ namespace maillage::network {
 
 namespace {
 
-const std::vector<std::string> kCsvColumns = {"first_name", "last_name", "email",  "phone",        "organisation",
-                                              "organisation_kind", "role", "insee_code", "tags", "lawful_basis",
-                                              "consent_at"};
+const std::vector<std::string> kCsvColumns = {"first_name",   "last_name",         "email",     "phone",
+                                              "organisation", "organisation_kind", "role",      "insee_code",
+                                              "tags",         "lawful_basis",      "consent_at"};
 
 // The organisation of this name, made when missing.
 int64_t organisation_id(Contacts& c, const std::string& name, const std::string& kind) {
@@ -58,9 +58,12 @@ std::string unescape(std::string_view v) {
 std::vector<std::string> components(std::string_view v) {
   std::vector<std::string> out(1);
   for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '\\' && i + 1 < v.size()) out.back() += v.substr(i, 2), ++i;
-    else if (v[i] == ';') out.emplace_back();
-    else out.back() += v[i];
+    if (v[i] == '\\' && i + 1 < v.size())
+      out.back() += v.substr(i, 2), ++i;
+    else if (v[i] == ';')
+      out.emplace_back();
+    else
+      out.back() += v[i];
   }
   for (auto& x : out) x = unescape(x);
   return out;
@@ -145,8 +148,10 @@ int Contacts::import_vcard(std::string_view content, const std::string& label, c
     auto l = std::string(content.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
     ++number;
     if (!l.empty() && l.back() == '\r') l.pop_back();
-    if (!l.empty() && (l[0] == ' ' || l[0] == '\t') && !lines.empty()) lines.back().second += l.substr(1);
-    else if (!l.empty()) lines.push_back({number, l});
+    if (!l.empty() && (l[0] == ' ' || l[0] == '\t') && !lines.empty())
+      lines.back().second += l.substr(1);
+    else if (!l.empty())
+      lines.push_back({number, l});
     if (end == std::string_view::npos) break;
     pos = end + 1;
   }

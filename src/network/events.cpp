@@ -150,22 +150,24 @@ Events::Registered Events::register_person(int64_t event_id, const std::string& 
     refuse("email", "adresse électronique invalide");
   }
   auto org = clean("organisation", raw_org, 200);
-  if (!consent) refuse("consent", "merci d'accepter que le réseau conserve ces informations pour organiser l'événement");
+  if (!consent)
+    refuse("consent", "merci d'accepter que le réseau conserve ces informations pour organiser l'événement");
   // One write transaction: the count and the insert are one step for every writer (threads and processes alike).
   sqlite::Transaction t(store_.db());
   auto e = get(event_id);
   if (!e) throw NotFound(fmt::format("no event {}", event_id), Errc::event_not_found);
   if (e->status != "scheduled") throw Conflict("cet événement est annulé", Errc::event_closed);
   if (e->starts_at.substr(0, 10) < date::today()) throw Conflict("cet événement est passé", Errc::event_closed);
-  auto dup = store_.db().prepare(
-      "SELECT 1 FROM registrations WHERE event_id = ? AND email = ? AND status <> 'cancelled'");
+  auto dup =
+      store_.db().prepare("SELECT 1 FROM registrations WHERE event_id = ? AND email = ? AND status <> 'cancelled'");
   dup.bind(1, event_id).bind(2, email);
   if (dup.step()) throw Conflict("cette adresse est déjà inscrite à cet événement", Errc::already_registered);
   bool seat = e->registered < e->capacity;
   Registered out;
   out.key = accounts::random_key();
   auto st = store_.db().prepare(
-      "INSERT INTO registrations (event_id, name, email, organisation, status, consent_at, cancel_key_hash, created_at) "
+      "INSERT INTO registrations (event_id, name, email, organisation, status, consent_at, cancel_key_hash, "
+      "created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   auto now = date::now_utc();
   st.bind(1, event_id).bind(2, name).bind(3, email).bind(4, org, false).bind(5, seat ? "registered" : "waiting");
@@ -183,7 +185,8 @@ Events::Registered Events::register_person(int64_t event_id, const std::string& 
 
 std::optional<Registration> Events::by_key(const std::string& key) {
   if (key.empty() || key.size() > 100) return std::nullopt;
-  auto st = store_.db().prepare(fmt::format("SELECT {} FROM registrations WHERE cancel_key_hash = ?", kRegistrationColumns));
+  auto st =
+      store_.db().prepare(fmt::format("SELECT {} FROM registrations WHERE cancel_key_hash = ?", kRegistrationColumns));
   st.bind(1, accounts::key_hash(key));
   if (!st.step()) return std::nullopt;
   return read_registration(st);
@@ -203,8 +206,9 @@ Events::Cancelled Events::cancel(const std::string& key) {
   out.cancelled.status = "cancelled";
   // A seat freed goes to the first on the waiting list.
   if (r->status == "registered") {
-    auto next = store_.db().prepare(fmt::format(
-        "SELECT {} FROM registrations WHERE event_id = ? AND status = 'waiting' ORDER BY id LIMIT 1", kRegistrationColumns));
+    auto next = store_.db().prepare(
+        fmt::format("SELECT {} FROM registrations WHERE event_id = ? AND status = 'waiting' ORDER BY id LIMIT 1",
+                    kRegistrationColumns));
     next.bind(1, r->event_id);
     if (next.step()) {
       auto w = read_registration(next);
@@ -280,7 +284,10 @@ json to_json(const Event& e) {
 }
 
 json to_json(const Registration& r, bool with_person) {
-  json j{{"id", r.id}, {"event_id", r.event_id}, {"status", r.status}, {"created_at", r.created_at},
+  json j{{"id", r.id},
+         {"event_id", r.event_id},
+         {"status", r.status},
+         {"created_at", r.created_at},
          {"waiting_position", r.position ? json(r.position) : json()},
          {"promoted_at", r.promoted_at.empty() ? json() : json(r.promoted_at)},
          {"attended", r.attended ? json(*r.attended) : json()}};

@@ -53,11 +53,12 @@ EventGaps territories_without_event(coverage::Engine& engine, const std::vector<
     if (t.within(limit)) continue;
     g.uncovered_population += c.population;
     g.uncovered_by_dep[c.dep] += c.population;
-    g.communes.push_back({c.code, c.name, c.dep, static_cast<double>(c.population),
-                          t.ms == roads::kInfinity ? -1.0 : t.ms / 60000.0});
+    g.communes.push_back(
+        {c.code, c.name, c.dep, static_cast<double>(c.population), t.ms == roads::kInfinity ? -1.0 : t.ms / 60000.0});
   }
-  std::sort(g.communes.begin(), g.communes.end(),
-            [](auto& a, auto& b) { return a.population != b.population ? a.population > b.population : a.insee < b.insee; });
+  std::sort(g.communes.begin(), g.communes.end(), [](auto& a, auto& b) {
+    return a.population != b.population ? a.population > b.population : a.insee < b.insee;
+  });
   return g;
 }
 
@@ -72,7 +73,10 @@ json to_json(const EventGaps& g, size_t max_communes) {
   json communes = json::array();
   for (size_t i = 0; i < g.communes.size() && i < max_communes; ++i) {
     auto& c = g.communes[i];
-    communes.push_back({{"insee_code", c.insee}, {"name", c.name}, {"department", c.dep}, {"population", c.population},
+    communes.push_back({{"insee_code", c.insee},
+                        {"name", c.name},
+                        {"department", c.dep},
+                        {"population", c.population},
                         {"minutes", c.minutes < 0 ? json() : json(std::round(c.minutes * 10) / 10)}});
   }
   return {{"from", g.from},

@@ -28,7 +28,7 @@ struct EventGaps {
   std::string from, to;
   int events = 0;
   double population = 0, uncovered_population = 0;
-  std::vector<UncoveredCommune> communes;        // the largest first
+  std::vector<UncoveredCommune> communes;          // the largest first
   std::map<std::string, double> uncovered_by_dep;  // department -> inhabitants
 };
 // The communes farther than `minutes` from every scheduled event of [from, to) with a position.

@@ -15,8 +15,8 @@ namespace maillage::network {
 using nlohmann::json;
 
 namespace {
-using detail::refuse;
 using detail::dep_of;
+using detail::refuse;
 }  // namespace
 
 int64_t Members::record(Membership m) {
@@ -41,13 +41,15 @@ int64_t Members::record(Membership m) {
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (place_id, year) WHERE place_id IS NOT NULL DO UPDATE SET "
             "fee_paid = excluded.fee_paid, amount_eur = excluded.amount_eur, recorded_at = excluded.recorded_at, "
             "recorded_by = excluded.recorded_by");
-  if (m.place_id.empty()) st.bind(1, m.contact_id);
-  else st.bind(1, m.place_id);
+  if (m.place_id.empty())
+    st.bind(1, m.contact_id);
+  else
+    st.bind(1, m.place_id);
   st.bind(2, int64_t{m.year}).bind(3, int64_t{m.fee_paid ? 1 : 0}).bind(4, m.amount_eur).bind(5, date::now_utc());
   st.bind(6, m.recorded_by, false);
   st.run();
-  auto id = store_.db().prepare(
-      "SELECT id FROM network_memberships WHERE year = ? AND (place_id = ? OR contact_id = ?)");
+  auto id =
+      store_.db().prepare("SELECT id FROM network_memberships WHERE year = ? AND (place_id = ? OR contact_id = ?)");
   id.bind(1, int64_t{m.year}).bind(2, m.place_id, false).bind(3, m.contact_id);
   id.step();
   auto out = id.int64(0);
@@ -57,7 +59,8 @@ int64_t Members::record(Membership m) {
 
 std::vector<Membership> Members::list(int year) {
   auto st = store_.db().prepare(
-      "SELECT m.id, coalesce(m.place_id, ''), coalesce(m.contact_id, 0), m.year, m.fee_paid, m.amount_eur, m.recorded_at, "
+      "SELECT m.id, coalesce(m.place_id, ''), coalesce(m.contact_id, 0), m.year, m.fee_paid, m.amount_eur, "
+      "m.recorded_at, "
       "m.recorded_by, coalesce(p.name, trim(c.first_name || ' ' || c.last_name)), "
       "coalesce(p.insee_code, c.insee_code, o.insee_code, '') FROM network_memberships m "
       "LEFT JOIN places p ON p.id = m.place_id LEFT JOIN contacts c ON c.id = m.contact_id "
@@ -67,7 +70,8 @@ std::vector<Membership> Members::list(int year) {
   while (st.step()) {
     Membership m;
     m.id = st.int64(0), m.place_id = st.text(1), m.contact_id = st.int64(2), m.year = static_cast<int>(st.int64(3));
-    m.fee_paid = st.int64(4) == 1, m.amount_eur = st.opt_real(5), m.recorded_at = st.text(6), m.recorded_by = st.text(7);
+    m.fee_paid = st.int64(4) == 1, m.amount_eur = st.opt_real(5), m.recorded_at = st.text(6),
+    m.recorded_by = st.text(7);
     m.name = st.text(8), m.dep = dep_of(st.text(9));
     out.push_back(std::move(m));
   }
@@ -93,14 +97,19 @@ Census Members::census(int year) {
 }
 
 json to_json(const Membership& m) {
-  return {{"id", m.id}, {"place_id", m.place_id.empty() ? json() : json(m.place_id)},
-          {"contact_id", m.contact_id ? json(m.contact_id) : json()}, {"name", m.name}, {"department", m.dep},
-          {"year", m.year}, {"fee_paid", m.fee_paid}, {"amount_eur", m.amount_eur ? json(*m.amount_eur) : json()},
+  return {{"id", m.id},
+          {"place_id", m.place_id.empty() ? json() : json(m.place_id)},
+          {"contact_id", m.contact_id ? json(m.contact_id) : json()},
+          {"name", m.name},
+          {"department", m.dep},
+          {"year", m.year},
+          {"fee_paid", m.fee_paid},
+          {"amount_eur", m.amount_eur ? json(*m.amount_eur) : json()},
           {"recorded_at", m.recorded_at}};
 }
 
 json to_json(const Census& c) {
-  return {{"year", c.year}, {"members", c.places + c.people}, {"places", c.places}, {"people", c.people},
+  return {{"year", c.year},         {"members", c.places + c.people},   {"places", c.places},  {"people", c.people},
           {"fee_paid", c.fee_paid}, {"by_department", c.by_department}, {"by_type", c.by_type}};
 }
 

@@ -16,9 +16,8 @@
 
 namespace maillage::network {
 
-inline constexpr const char* kOrganisationKinds[] = {"commune", "epci",      "departement", "region",
-                                                     "chambre", "entreprise", "association", "tiers_lieu",
-                                                     "etat",    "autre"};
+inline constexpr const char* kOrganisationKinds[] = {"commune",    "epci",        "departement", "region", "chambre",
+                                                     "entreprise", "association", "tiers_lieu",  "etat",   "autre"};
 inline constexpr const char* kLawfulBases[] = {"consent", "legitimate_interest", "contract", "public_task"};
 inline constexpr const char* kInteractionKinds[] = {"met", "called", "emailed", "event", "other"};
 

@@ -78,10 +78,12 @@ std::string safe_name(const std::string& raw, const std::string& ext) {
 
 // The text of a file, for the search: text as it is, a PDF through pdftotext (poppler-utils) when installed.
 std::string text_of(const std::string& path, const std::string& type, std::string_view bytes) {
-  if (type == "text/plain" || type == "text/csv") return text::is_valid_utf8(bytes) ? std::string(bytes) : std::string();
+  if (type == "text/plain" || type == "text/csv")
+    return text::is_valid_utf8(bytes) ? std::string(bytes) : std::string();
   if (type != "application/pdf") return {};
   // The path is ours (the storage folder and a hex digest): nothing from the client reaches the command line.
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(("pdftotext -q -enc UTF-8 '" + path + "' - 2>/dev/null").c_str(), "r"), pclose);
+  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(("pdftotext -q -enc UTF-8 '" + path + "' - 2>/dev/null").c_str(), "r"),
+                                          pclose);
   if (!p) return {};
   std::string out;
   char buf[8192];
@@ -113,14 +115,17 @@ std::string french_stems(std::string_view input) {
   std::string out, word;
   auto flush = [&] {
     if (word.empty()) return;
-    auto* stem = sb_stemmer_stem(stemmer.s, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+    auto* stem =
+        sb_stemmer_stem(stemmer.s, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
     auto folded = text::fold(std::string(reinterpret_cast<const char*>(stem), sb_stemmer_length(stemmer.s)));
     if (!folded.empty()) out += (out.empty() ? "" : " ") + folded;
     word.clear();
   };
   for (unsigned char c : input) {
-    if (std::isalnum(c) || c >= 0x80) word += static_cast<char>(c < 0x80 ? std::tolower(c) : c);
-    else flush();
+    if (std::isalnum(c) || c >= 0x80)
+      word += static_cast<char>(c < 0x80 ? std::tolower(c) : c);
+    else
+      flush();
   }
   flush();
   return out;
@@ -167,11 +172,13 @@ void Resources::index(int64_t id, const std::string& body) {
 ResourceVersion Resources::add_version(int64_t resource_id, const std::string& filename, std::string_view bytes,
                                        const std::string& by) {
   if (bytes.empty()) refuse("file", "the file is empty");
-  if (bytes.size() > kMaxResourceBytes) refuse("file", fmt::format("a file is at most {} MiB", kMaxResourceBytes >> 20));
+  if (bytes.size() > kMaxResourceBytes)
+    refuse("file", fmt::format("a file is at most {} MiB", kMaxResourceBytes >> 20));
   auto type = mime_of(bytes);
   auto it = allowed_types().find(type);
   if (it == allowed_types().end())
-    refuse("file", fmt::format("files of type {} are not accepted (PDF, OpenDocument, Office, text, CSV, PNG, JPEG)", type));
+    refuse("file",
+           fmt::format("files of type {} are not accepted (PDF, OpenDocument, Office, text, CSV, PNG, JPEG)", type));
   ResourceVersion v;
   v.resource_id = resource_id;
   v.content_type = type;
@@ -218,8 +225,8 @@ std::vector<ResourceVersion> Resources::versions(int64_t id) {
   st.bind(1, id);
   std::vector<ResourceVersion> out;
   while (st.step())
-    out.push_back({st.int64(0), st.int64(1), static_cast<int>(st.int64(2)), st.text(3), st.text(4), st.text(5), st.text(6),
-                   st.text(7), st.int64(8)});
+    out.push_back({st.int64(0), st.int64(1), static_cast<int>(st.int64(2)), st.text(3), st.text(4), st.text(5),
+                   st.text(6), st.text(7), st.int64(8)});
   return out;
 }
 
@@ -241,12 +248,14 @@ std::vector<Resource> Resources::search(const std::string& query, const std::str
     if (!match.empty()) match += ' ';
     match.append("\"").append(s).append("\"");  // each stem as a phrase: no FTS5 syntax from the query
   }
-  auto st = match.empty()
-                ? store_.db().prepare(fmt::format("SELECT {} FROM library_resources r ORDER BY r.updated_at DESC, r.id DESC", kColumns))
-                : store_.db().prepare(fmt::format(
-                      "SELECT {} FROM library_fts f JOIN library_resources r ON r.id = f.rowid WHERE library_fts MATCH ? "
-                      "ORDER BY bm25(library_fts, 10.0, 4.0, 4.0, 1.0), r.id",
-                      kColumns));
+  auto st =
+      match.empty()
+          ? store_.db().prepare(
+                fmt::format("SELECT {} FROM library_resources r ORDER BY r.updated_at DESC, r.id DESC", kColumns))
+          : store_.db().prepare(fmt::format(
+                "SELECT {} FROM library_fts f JOIN library_resources r ON r.id = f.rowid WHERE library_fts MATCH ? "
+                "ORDER BY bm25(library_fts, 10.0, 4.0, 4.0, 1.0), r.id",
+                kColumns));
   if (!match.empty()) st.bind(1, match);
   std::vector<Resource> out;
   auto want_theme = text::fold(theme);
@@ -284,8 +293,8 @@ Resources::File Resources::download(int64_t id, int version, bool members) {
 }
 
 json to_json(const ResourceVersion& v) {
-  return {{"version", v.version}, {"filename", v.filename}, {"content_type", v.content_type}, {"size", v.size},
-          {"sha256", v.sha256}, {"uploaded_at", v.uploaded_at}};
+  return {{"version", v.version}, {"filename", v.filename}, {"content_type", v.content_type},
+          {"size", v.size},       {"sha256", v.sha256},     {"uploaded_at", v.uploaded_at}};
 }
 
 json to_json(const Resource& r) {

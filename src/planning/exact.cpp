@@ -1,7 +1,6 @@
 #include "planning/exact.hpp"
 #include "planning/mip.hpp"
 
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -98,7 +97,8 @@ Elements restrict_to(const Elements& el, const std::vector<uint32_t>& by) {
     out.cfirst[j + 1] = out.cfirst[j] + (by[j] == j ? el.cfirst[j + 1] - el.cfirst[j] : 0);
   out.celem.reserve(out.cfirst.back());
   for (uint32_t j = 0; j < C; ++j)
-    if (by[j] == j) out.celem.insert(out.celem.end(), el.celem.begin() + el.cfirst[j], el.celem.begin() + el.cfirst[j + 1]);
+    if (by[j] == j)
+      out.celem.insert(out.celem.end(), el.celem.begin() + el.cfirst[j], el.celem.begin() + el.cfirst[j + 1]);
   return out;
 }
 
@@ -128,7 +128,7 @@ double gained(const Elements& el, const std::vector<uint32_t>& chosen, std::vect
 // better than the incumbent, no strictly better solution contains (lacks) j.
 struct Lagrangian {
   double bound = INFINITY;
-  std::vector<double> c;   // c_j at the best multipliers
+  std::vector<double> c;     // c_j at the best multipliers
   double kth = 0, next = 0;  // k-th and (k+1)-th largest c_j
   int iterations = 0;
 };
@@ -264,8 +264,10 @@ ExactResult best_k_exact(const CoverageSets& sets, const std::vector<double>& po
     std::vector<int> cols;
     for (uint32_t i = el.efirst[e]; i < el.efirst[e + 1]; ++i)
       if (col_of[el.ecand[i]] >= 0) cols.push_back(col_of[el.ecand[i]]);
-    if (cols.size() == 1) single[static_cast<size_t>(cols[0])] += el.w[e];
-    else if (cols.size() > 1) rows[std::move(cols)] += el.w[e];
+    if (cols.size() == 1)
+      single[static_cast<size_t>(cols[0])] += el.w[e];
+    else if (cols.size() > 1)
+      rows[std::move(cols)] += el.w[e];
   }
   const int nx = static_cast<int>(free_cands.size()), ny = static_cast<int>(rows.size()), ncols = nx + ny;
   r.variables = static_cast<size_t>(ncols);

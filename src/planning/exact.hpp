@@ -23,11 +23,11 @@ struct ExactResult {
   double gap = 0;                // (bound - covered) / bound (when has_bound)
   bool optimal = false;
   double seconds = 0;
-  size_t elements = 0;           // merged elements of uncovered population
-  size_t candidates = 0;         // candidates that reach an uncovered inhabitant
-  size_t undominated = 0;        // of those, the ones no other candidate dominates (reaches a superset)
-  size_t kept = 0;               // candidates left after reduced-cost fixing (the MIP's binaries)
-  size_t variables = 0;          // columns of the MIP given to CBC (0: proven by the bound alone)
+  size_t elements = 0;     // merged elements of uncovered population
+  size_t candidates = 0;   // candidates that reach an uncovered inhabitant
+  size_t undominated = 0;  // of those, the ones no other candidate dominates (reaches a superset)
+  size_t kept = 0;         // candidates left after reduced-cost fixing (the MIP's binaries)
+  size_t variables = 0;    // columns of the MIP given to CBC (0: proven by the bound alone)
   int lagrangian_iterations = 0;
 };
 

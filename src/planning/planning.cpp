@@ -59,7 +59,8 @@ CoverageSets coverage_sets(const roads::RoadGraph& g, const routing::Snapper& sn
       auto consider = [&](uint32_t p) {
         if (stamp[p] == c + 1) return;
         const auto& s = pts[p];
-        Millis t = std::min(add(s.to_to, search.time(g.edge_to[s.edge])), add(s.to_from, search.time(g.edge_from[s.edge])));
+        Millis t =
+            std::min(add(s.to_to, search.time(g.edge_to[s.edge])), add(s.to_from, search.time(g.edge_from[s.edge])));
         if (s.edge == cs.edge)  // along the shared edge, directly
           t = std::min(t, add(cs.access_ms, routing::along_edge(g, s.edge, s.t, cs.t)));
         t = add(t, s.access_ms);
@@ -102,8 +103,10 @@ GreedyResult greedy(const CoverageSets& sets, const std::vector<double>& pop, co
   double cov = 0;
   for (size_t p = 0; p < pop.size(); ++p) {
     r.population += pop[p];
-    if (covered[p]) cov += pop[p];
-    else if (!in_some[p]) r.uncoverable += pop[p];
+    if (covered[p])
+      cov += pop[p];
+    else if (!in_some[p])
+      r.uncoverable += pop[p];
   }
   r.covered_before = cov;
   auto gain_of = [&](uint32_t c) {
@@ -134,8 +137,8 @@ GreedyResult greedy(const CoverageSets& sets, const std::vector<double>& pop, co
   return r;
 }
 
-double covered_population(const CoverageSets& sets, const std::vector<double>& pop, const std::vector<uint8_t>& covered_in,
-                          const std::vector<uint32_t>& chosen) {
+double covered_population(const CoverageSets& sets, const std::vector<double>& pop,
+                          const std::vector<uint8_t>& covered_in, const std::vector<uint32_t>& chosen) {
   std::vector<uint8_t> covered = covered_in;
   for (auto c : chosen)
     for (uint32_t i = sets.first[c]; i < sets.first[c + 1]; ++i) covered[sets.point[i]] = 1;

@@ -25,13 +25,16 @@ std::vector<Candidate> load_candidates(const std::string& what) {
   } else {
     auto t = csv::read(what);
     int c_id = t.column("id"), c_name = t.column("name"), c_lon = t.column("lon"), c_lat = t.column("lat");
-    if (c_lon < 0 || c_lat < 0) throw InputError(Location{what, 1, 0, {}}, "expected columns lon and lat (and id, name)");
+    if (c_lon < 0 || c_lat < 0)
+      throw InputError(Location{what, 1, 0, {}}, "expected columns lon and lat (and id, name)");
     for (auto& r : t.rows) {
       double lon = 0, lat = 0;
       if (!text::parse_double(r.fields[c_lon], lon) || lon < -180 || lon > 180)
-        throw InputError(Location{what, r.line, c_lon + 1, "lon"}, fmt::format("'{}' is not a longitude", r.fields[c_lon]));
+        throw InputError(Location{what, r.line, c_lon + 1, "lon"},
+                         fmt::format("'{}' is not a longitude", r.fields[c_lon]));
       if (!text::parse_double(r.fields[c_lat], lat) || lat < -90 || lat > 90)
-        throw InputError(Location{what, r.line, c_lat + 1, "lat"}, fmt::format("'{}' is not a latitude", r.fields[c_lat]));
+        throw InputError(Location{what, r.line, c_lat + 1, "lat"},
+                         fmt::format("'{}' is not a latitude", r.fields[c_lat]));
       std::string id = c_id >= 0 ? r.fields[c_id] : std::to_string(r.line);
       out.push_back({id, c_name >= 0 ? r.fields[c_name] : id, "", {lon, lat}});
     }
@@ -81,9 +84,15 @@ PlanReport plan(const coverage::Engine& engine, const std::vector<Candidate>& ca
 
 namespace {
 json site_json(const PlanSite& s, size_t rank, const Candidate& c) {
-  return {{"rank", rank},          {"id", c.id},           {"name", c.name},       {"insee", c.insee},
-          {"lon", c.at.lon},       {"lat", c.at.lat},      {"added_population", s.gain},
-          {"covered", s.covered},  {"share", s.share}};
+  return {{"rank", rank},
+          {"id", c.id},
+          {"name", c.name},
+          {"insee", c.insee},
+          {"lon", c.at.lon},
+          {"lat", c.at.lat},
+          {"added_population", s.gain},
+          {"covered", s.covered},
+          {"share", s.share}};
 }
 }  // namespace
 
@@ -117,7 +126,8 @@ double suggest_zone_sites(const coverage::Engine& engine, coverage::Report& repo
 
 json to_json(const PlanReport& r, const std::vector<Candidate>& cands) {
   json sites = json::array();
-  for (size_t i = 0; i < r.sites.size(); ++i) sites.push_back(site_json(r.sites[i], i + 1, cands[r.sites[i].candidate]));
+  for (size_t i = 0; i < r.sites.size(); ++i)
+    sites.push_back(site_json(r.sites[i], i + 1, cands[r.sites[i].candidate]));
   json out{{"method", r.method},
            {"population", r.population},
            {"covered_by_open_places", r.covered_before},

@@ -19,9 +19,9 @@ std::vector<Candidate> load_candidates(const std::string& what);
 
 struct PlanRequest {
   roads::Millis threshold = 0;
-  size_t k = 10;        // best k (ignored by cover)
-  bool cover = false;   // until every coverable inhabitant is covered
-  bool exact = false;   // best k: the exact method
+  size_t k = 10;       // best k (ignored by cover)
+  bool cover = false;  // until every coverable inhabitant is covered
+  bool exact = false;  // best k: the exact method
   double time_limit_s = 60;
 };
 

@@ -50,8 +50,10 @@ std::vector<uint32_t> best_order(const TourInstance& in, std::vector<uint32_t> s
       for (size_t j = i + 1; j < stops.size(); ++j) {
         std::reverse(stops.begin() + i, stops.begin() + j + 1);
         Millis t = route_drive(in, stops);
-        if (t < cur) cur = t, improved = true;
-        else std::reverse(stops.begin() + i, stops.begin() + j + 1);
+        if (t < cur)
+          cur = t, improved = true;
+        else
+          std::reverse(stops.begin() + i, stops.begin() + j + 1);
       }
   }
   return stops;
@@ -87,13 +89,13 @@ namespace {
 struct Search {
   const TourInstance& in;
   std::vector<DayTour> days;
-  std::vector<int> count;  // chosen stops within the threshold of each element
-  std::vector<int> day_of; // per candidate: its day, or -1
+  std::vector<int> count;      // chosen stops within the threshold of each element
+  std::vector<int> day_of;     // per candidate: its day, or -1
   std::vector<uint32_t> pool;  // candidates whose round trip fits a day and that reach some weight
   double value = 0;
 
-  explicit Search(const TourInstance& inst) : in(inst), days(std::max(0, inst.days)), count(inst.weight.size(), 0),
-                                              day_of(inst.n, -1) {
+  explicit Search(const TourInstance& inst)
+      : in(inst), days(std::max(0, inst.days)), count(inst.weight.size(), 0), day_of(inst.n, -1) {
     for (auto& d : days) d.stop_length = in.stop_length;
     for (uint32_t c = 0; c < in.n; ++c) {
       Millis rt = route_drive(in, {c});
@@ -125,7 +127,8 @@ struct Search {
       Millis x = in.t(a, c + 1), y = in.t(c + 1, b), z = in.t(a, b);
       if (x == kInfinity || y == kInfinity) continue;
       int64_t added = static_cast<int64_t>(x) + y - z;
-      if (base_total + added + in.stop_length <= in.day_length && added < best) best = static_cast<Millis>(std::max<int64_t>(0, added)), pos = p;
+      if (base_total + added + in.stop_length <= in.day_length && added < best)
+        best = static_cast<Millis>(std::max<int64_t>(0, added)), pos = p;
     }
     return {best, pos};
   }
@@ -232,8 +235,7 @@ TourSolution plan_tours(const TourInstance& in, double time_limit_s) {
   for (bool ratio : {false, true}) {
     Search s(in);
     s.fill(ratio);
-    while (s.improve_swaps() && elapsed() < time_limit_s) {
-    }
+    while (s.improve_swaps() && elapsed() < time_limit_s) {}
     if (s.value > best.value + 1e-9 || (best.value == 0 && s.value > 0)) best.days = s.days, best.value = s.value;
   }
   // Perturbation: a few stops taken out at random, the days refilled and improved; kept when better.
@@ -253,8 +255,7 @@ TourSolution plan_tours(const TourInstance& in, double time_limit_s) {
     size_t k = std::min<size_t>(chosen.size(), 1 + rng() % std::max<size_t>(3, chosen.size() / 2));
     for (size_t i = 0; i < k; ++i) s.erase(chosen[i]);
     s.fill(rng() % 2 == 0, &rng);
-    while (s.improve_swaps() && elapsed() < time_limit_s) {
-    }
+    while (s.improve_swaps() && elapsed() < time_limit_s) {}
     if (s.value > before + 1e-9) {
       idle = 0;
     } else {

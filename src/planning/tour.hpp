@@ -19,13 +19,13 @@ namespace maillage::planning {
 using roads::Millis;
 
 struct TourInstance {
-  size_t n = 0;                              // candidate stops; index 0 of the matrix is the base, candidate c is c+1
-  std::vector<Millis> time;                  // (n+1) x (n+1), row-major, roads::kInfinity where no path exists
+  size_t n = 0;                               // candidate stops; index 0 of the matrix is the base, candidate c is c+1
+  std::vector<Millis> time;                   // (n+1) x (n+1), row-major, roads::kInfinity where no path exists
   std::vector<std::vector<uint32_t>> covers;  // per candidate: the elements within the threshold of it
-  std::vector<double> weight;                // per element (population not covered permanently)
-  int days = 5;                              // day tours to build (days a week x weeks)
-  Millis day_length = 8 * 3600000;           // base to base
-  Millis stop_length = 3 * 3600000;          // at each stop
+  std::vector<double> weight;                 // per element (population not covered permanently)
+  int days = 5;                               // day tours to build (days a week x weeks)
+  Millis day_length = 8 * 3600000;            // base to base
+  Millis stop_length = 3 * 3600000;           // at each stop
   Millis t(size_t from, size_t to) const { return time[from * (n + 1) + to]; }
 };
 

@@ -13,8 +13,8 @@
 
 namespace maillage::planning {
 
-using roads::kInfinity;
 using nlohmann::json;
+using roads::kInfinity;
 
 namespace {
 double elapsed_s(std::chrono::steady_clock::time_point t0) {
@@ -30,7 +30,8 @@ void check(const TourRequest& q) {
   if (!std::isfinite(q.stop_hours) || q.stop_hours < 0.25 || q.stop_hours >= q.day_hours)
     bad("stop_hours", "at least 0.25 and less than the day");
   if (q.start_minute < 0 || q.start_minute + q.day_hours * 60 > 24 * 60) bad("start", "the day must end by midnight");
-  if (!std::isfinite(q.threshold_min) || q.threshold_min <= 0 || q.threshold_min > 120) bad("threshold", "1 to 120 minutes");
+  if (!std::isfinite(q.threshold_min) || q.threshold_min <= 0 || q.threshold_min > 120)
+    bad("threshold", "1 to 120 minutes");
   if (!std::isfinite(q.time_limit_s) || q.time_limit_s <= 0 || q.time_limit_s > 600) bad("time_limit", "1 to 600 s");
   if (q.max_candidates < 1 || q.max_candidates > 2000) bad("max_candidates", "1 to 2000");
 }
@@ -45,9 +46,10 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
   const Millis day = static_cast<Millis>(std::llround(q.day_hours * 60) * 60000),
                stop = static_cast<Millis>(std::llround(q.stop_hours * 60) * 60000);
   if (q.stop_hours / q.weeks + 1e-9 < q.min_hours_week)
-    r.warnings.push_back(fmt::format("a stop of {:g} h every {} weeks is {:.2f} h a week, less than the {:g} h a week "
-                                     "part-time coverage asks",
-                                     q.stop_hours, q.weeks, q.stop_hours / q.weeks, q.min_hours_week));
+    r.warnings.push_back(
+        fmt::format("a stop of {:g} h every {} weeks is {:.2f} h a week, less than the {:g} h a week "
+                    "part-time coverage asks",
+                    q.stop_hours, q.weeks, q.stop_hours / q.weeks, q.min_hours_week));
   // Population not covered permanently: the elements.
   auto& points = engine.points().points;
   auto& times = engine.point_times();
@@ -142,7 +144,8 @@ TourReport plan_tour(const coverage::Engine& engine, const TourRequest& q) {
       for (auto e : in.covers[c])
         if (!hit[e]) hit[e] = 1, s.gain += in.weight[e];
       std::string week = q.weeks == 1 ? "" : fmt::format("week {:02}-53/{} ", td.week + 1, q.weeks);
-      s.hours = fmt::format("{}{} {}-{}; PH off", week, kDays[td.weekday], date::clock_text(s.arrive), date::clock_text(s.depart));
+      s.hours = fmt::format("{}{} {}-{}; PH off", week, kDays[td.weekday], date::clock_text(s.arrive),
+                            date::clock_text(s.depart));
       td.stops.push_back(static_cast<uint32_t>(r.stops.size()));
       r.stops.push_back(s);
     }
@@ -157,28 +160,53 @@ json to_json(const TourReport& r) {
   json stops = json::array(), days = json::array();
   for (auto& s : r.stops) {
     auto& c = r.candidates[s.candidate];
-    stops.push_back({{"commune", c.name}, {"insee", c.insee}, {"lon", c.at.lon}, {"lat", c.at.lat}, {"day", s.day + 1},
-                     {"week", s.week + 1}, {"weekday", kDays[s.weekday]}, {"order", s.order + 1},
-                     {"arrive", date::clock_text(s.arrive)}, {"depart", date::clock_text(s.depart)}, {"population_gained", std::round(s.gain)},
+    stops.push_back({{"commune", c.name},
+                     {"insee", c.insee},
+                     {"lon", c.at.lon},
+                     {"lat", c.at.lat},
+                     {"day", s.day + 1},
+                     {"week", s.week + 1},
+                     {"weekday", kDays[s.weekday]},
+                     {"order", s.order + 1},
+                     {"arrive", date::clock_text(s.arrive)},
+                     {"depart", date::clock_text(s.depart)},
+                     {"population_gained", std::round(s.gain)},
                      {"opening_hours", s.hours}});
   }
   for (auto& d : r.days) {
     json ids = json::array();
     for (auto i : d.stops) ids.push_back(i);
-    days.push_back({{"day", d.day + 1}, {"week", d.week + 1}, {"weekday", kDays[d.weekday]}, {"leave", date::clock_text(d.leave)},
-                    {"back", date::clock_text(d.back)}, {"drive_minutes", std::round(d.drive_min * 10) / 10}, {"stops", ids}});
+    days.push_back({{"day", d.day + 1},
+                    {"week", d.week + 1},
+                    {"weekday", kDays[d.weekday]},
+                    {"leave", date::clock_text(d.leave)},
+                    {"back", date::clock_text(d.back)},
+                    {"drive_minutes", std::round(d.drive_min * 10) / 10},
+                    {"stops", ids}});
   }
   json j = {{"base", {{"label", q.base_label}, {"lon", q.base.lon}, {"lat", q.base.lat}}},
-            {"days_per_week", q.days_per_week}, {"weeks", q.weeks}, {"day_hours", q.day_hours},
-            {"stop_hours", q.stop_hours}, {"start", date::clock_text(q.start_minute)}, {"threshold_minutes", q.threshold_min},
-            {"population", std::round(r.population)}, {"covered_permanently", std::round(r.permanent)},
-            {"not_covered_permanently", std::round(r.not_permanent)}, {"population_served", std::round(r.served)},
-            {"candidates", r.candidates.size()}, {"departments", q.departments}, {"stops", stops}, {"days", days}, {"warnings", r.warnings},
-            {"seconds", {{"matrix", r.matrix_seconds}, {"coverage_sets", r.sets_seconds},
-                         {"heuristic", r.solution.seconds}}}};
+            {"days_per_week", q.days_per_week},
+            {"weeks", q.weeks},
+            {"day_hours", q.day_hours},
+            {"stop_hours", q.stop_hours},
+            {"start", date::clock_text(q.start_minute)},
+            {"threshold_minutes", q.threshold_min},
+            {"population", std::round(r.population)},
+            {"covered_permanently", std::round(r.permanent)},
+            {"not_covered_permanently", std::round(r.not_permanent)},
+            {"population_served", std::round(r.served)},
+            {"candidates", r.candidates.size()},
+            {"departments", q.departments},
+            {"stops", stops},
+            {"days", days},
+            {"warnings", r.warnings},
+            {"seconds",
+             {{"matrix", r.matrix_seconds}, {"coverage_sets", r.sets_seconds}, {"heuristic", r.solution.seconds}}}};
   if (r.exact)
-    j["exact"] = {{"value", std::round(r.exact->value)}, {"optimal", r.exact->optimal},
-                  {"bound", std::round(r.exact->bound)}, {"feasible_days", r.exact->routes},
+    j["exact"] = {{"value", std::round(r.exact->value)},
+                  {"optimal", r.exact->optimal},
+                  {"bound", std::round(r.exact->bound)},
+                  {"feasible_days", r.exact->routes},
                   {"seconds", r.exact->seconds}};
   return j;
 }
@@ -201,16 +229,27 @@ json to_geojson(const TourReport& r, const roads::RoadGraph& g, const routing::S
     }
     features.push_back({{"type", "Feature"},
                         {"geometry", {{"type", "LineString"}, {"coordinates", line}}},
-                        {"properties", {{"kind", "route"}, {"day", d.day + 1}, {"week", d.week + 1},
-                                        {"weekday", kDays[d.weekday]}, {"drive_minutes", std::round(d.drive_min)}}}});
+                        {"properties",
+                         {{"kind", "route"},
+                          {"day", d.day + 1},
+                          {"week", d.week + 1},
+                          {"weekday", kDays[d.weekday]},
+                          {"drive_minutes", std::round(d.drive_min)}}}});
   }
   for (auto& s : r.stops) {
     auto& c = r.candidates[s.candidate];
     features.push_back({{"type", "Feature"},
                         {"geometry", {{"type", "Point"}, {"coordinates", {c.at.lon, c.at.lat}}}},
-                        {"properties", {{"kind", "stop"}, {"name", c.name}, {"insee", c.insee}, {"day", s.day + 1},
-                                        {"order", s.order + 1}, {"arrive", date::clock_text(s.arrive)}, {"depart", date::clock_text(s.depart)},
-                                        {"population_gained", std::round(s.gain)}, {"opening_hours", s.hours}}}});
+                        {"properties",
+                         {{"kind", "stop"},
+                          {"name", c.name},
+                          {"insee", c.insee},
+                          {"day", s.day + 1},
+                          {"order", s.order + 1},
+                          {"arrive", date::clock_text(s.arrive)},
+                          {"depart", date::clock_text(s.depart)},
+                          {"population_gained", std::round(s.gain)},
+                          {"opening_hours", s.hours}}}});
   }
   return {{"type", "FeatureCollection"}, {"features", features}};
 }

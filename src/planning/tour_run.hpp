@@ -20,16 +20,16 @@ namespace maillage::planning {
 struct TourRequest {
   geo::LonLat base;
   std::string base_label;
-  int days_per_week = 5;     // Monday to Friday with 5
-  int weeks = 1;             // the cycle: 1 (every week) or 2 (odd and even weeks) ...
-  double day_hours = 8;      // base to base
-  double stop_hours = 3;     // at each stop (a half-day: 3 to 3.5)
-  int start_minute = 9 * 60; // leaving the base
+  int days_per_week = 5;      // Monday to Friday with 5
+  int weeks = 1;              // the cycle: 1 (every week) or 2 (odd and even weeks) ...
+  double day_hours = 8;       // base to base
+  double stop_hours = 3;      // at each stop (a half-day: 3 to 3.5)
+  int start_minute = 9 * 60;  // leaving the base
   double threshold_min = 20;
-  double min_hours_week = 1; // part-time coverage needs stop_hours / weeks >= this
+  double min_hours_week = 1;  // part-time coverage needs stop_hours / weeks >= this
   bool exact = false;
   double time_limit_s = 10;
-  size_t max_candidates = 400;  // the nearest to the base among those that reach someone
+  size_t max_candidates = 400;           // the nearest to the base among those that reach someone
   std::vector<std::string> departments;  // stops only in these departments ("16"); empty: anywhere
 };
 
@@ -44,7 +44,7 @@ struct TourStop {
 
 struct TourDay {
   int day = 0, week = 0, weekday = 0;
-  int leave = 0, back = 0;   // minutes from midnight
+  int leave = 0, back = 0;  // minutes from midnight
   double drive_min = 0;
   std::vector<uint32_t> stops;  // indices in TourReport::stops
 };

@@ -50,13 +50,19 @@ std::string entry_html(const Entry& e, int number) {
   std::vector<std::string> facts;
   if (!p.opening_date.empty()) facts.push_back("Ouvert depuis " + fr_date(p.opening_date));
   std::vector<std::string> seats;
-  if (p.seats_permanent) seats.push_back(fmt::format("{} poste{} résident{}", *p.seats_permanent, *p.seats_permanent > 1 ? "s" : "", *p.seats_permanent > 1 ? "s" : ""));
-  if (p.seats_dropin) seats.push_back(fmt::format("{} poste{} nomade{}", *p.seats_dropin, *p.seats_dropin > 1 ? "s" : "", *p.seats_dropin > 1 ? "s" : ""));
-  if (p.seats_training) seats.push_back(fmt::format("{} place{} de formation", *p.seats_training, *p.seats_training > 1 ? "s" : ""));
+  if (p.seats_permanent)
+    seats.push_back(fmt::format("{} poste{} résident{}", *p.seats_permanent, *p.seats_permanent > 1 ? "s" : "",
+                                *p.seats_permanent > 1 ? "s" : ""));
+  if (p.seats_dropin)
+    seats.push_back(fmt::format("{} poste{} nomade{}", *p.seats_dropin, *p.seats_dropin > 1 ? "s" : "",
+                                *p.seats_dropin > 1 ? "s" : ""));
+  if (p.seats_training)
+    seats.push_back(fmt::format("{} place{} de formation", *p.seats_training, *p.seats_training > 1 ? "s" : ""));
   if (!seats.empty()) facts.push_back(text::join(seats, " · "));
   for (auto& f : facts) h += fmt::format(R"(<p class="fact">{}</p>)", fr(f));
   auto services = registry::mask_to_list(p.services, registry::service_items(), true);
-  if (!services.empty()) h += fmt::format(R"(<p class="services"><b>Services</b>{}: {}</p>)", "\u00A0", fr(text::join(services, ", ")));
+  if (!services.empty())
+    h += fmt::format(R"(<p class="services"><b>Services</b>{}: {}</p>)", "\u00A0", fr(text::join(services, ", ")));
   auto hours = fr_hours(e.hours);
   if (!hours.empty()) h += fmt::format(R"(<p class="hours"><b>Horaires</b>{}: {}</p>)", "\u00A0", esc(hours));
   std::vector<std::string> links;
@@ -68,7 +74,8 @@ std::string entry_html(const Entry& e, int number) {
 }
 
 // A map of places: dots, with the entry numbers where they do not crowd each other.
-std::string places_map(const std::vector<std::vector<geo::XY>>& shapes, const std::vector<std::vector<geo::XY>>& context,
+std::string places_map(const std::vector<std::vector<geo::XY>>& shapes,
+                       const std::vector<std::vector<geo::XY>>& context,
                        const std::vector<std::pair<const Entry*, int>>& entries, double w, double h, bool labels,
                        const std::string& title) {
   SvgMap m(shapes, w, h);
@@ -111,15 +118,19 @@ std::string bottin_html(const BottinData& d) {
   auto region = outline(d.departments, "", 800);
   body += fmt::format(
       R"(<section class="cover"><div><p class="kicker">Réseau des tiers-lieux de {}</p><h1>Bottin des tiers-lieux</h1><p class="subtitle">{}{}tiers-lieux ouverts, département par département</p></div>{}<p class="edition">Édition du {} · {} départements</p></section>)",
-      fr(territory::config().name), fr_int(numbered.size()), "\u00A0", places_map(region, {}, numbered, 520, 560, false, "Carte des tiers-lieux ouverts"),
-      fr_date(d.date), by_dep.size());
+      fr(territory::config().name), fr_int(numbered.size()), "\u00A0",
+      places_map(region, {}, numbered, 520, 560, false, "Carte des tiers-lieux ouverts"), fr_date(d.date),
+      by_dep.size());
   // Contents.
-  body += R"(<section class="contents"><h2>Sommaire</h2><table><thead><tr><th>Département</th><th>Tiers-lieux</th><th>Numéros</th></tr></thead><tbody>)";
+  body +=
+      R"(<section class="contents"><h2>Sommaire</h2><table><thead><tr><th>Département</th><th>Tiers-lieux</th><th>Numéros</th></tr></thead><tbody>)";
   for (auto& [dep, v] : by_dep)
-    body += fmt::format("<tr><td>{} ({})</td><td>{}</td><td>{}–{}</td></tr>", fr(std::string(territory::department_name(dep))),
-                        esc(dep), v.size(), ranges[dep].first, ranges[dep].second);
+    body += fmt::format("<tr><td>{} ({})</td><td>{}</td><td>{}–{}</td></tr>",
+                        fr(std::string(territory::department_name(dep))), esc(dep), v.size(), ranges[dep].first,
+                        ranges[dep].second);
   body += "<tr><td>Index des communes</td><td></td><td></td></tr></tbody></table>";
-  body += R"(<p class="note">Chaque lieu porte un numéro, repris sur la carte de son département et dans l’index des communes. Les lieux sont classés par commune, puis par nom.</p></section>)";
+  body +=
+      R"(<p class="note">Chaque lieu porte un numéro, repris sur la carte de son département et dans l’index des communes. Les lieux sont classés par commune, puis par nom.</p></section>)";
   // Chapters.
   for (auto& [dep, v] : by_dep) {
     std::vector<std::pair<const Entry*, int>> here;
@@ -127,9 +138,10 @@ std::string bottin_html(const BottinData& d) {
       if (x.first->dep == dep) here.push_back(x);
     auto shape = outline(d.departments, dep, 150);
     auto name = std::string(territory::department_name(dep));
-    body += fmt::format(R"(<section class="chapter" id="dep{}"><header><p class="kicker">{}</p><h2>{}</h2><p class="count">{} tiers-lieu{} ouvert{} · n<sup>os</sup>{}{}–{}</p></header>)",
-                        esc(dep), esc(dep), fr(name), v.size(), v.size() > 1 ? "x" : "", v.size() > 1 ? "s" : "",
-                        "\u00A0", ranges[dep].first, ranges[dep].second);
+    body += fmt::format(
+        R"(<section class="chapter" id="dep{}"><header><p class="kicker">{}</p><h2>{}</h2><p class="count">{} tiers-lieu{} ouvert{} · n<sup>os</sup>{}{}–{}</p></header>)",
+        esc(dep), esc(dep), fr(name), v.size(), v.size() > 1 ? "x" : "", v.size() > 1 ? "s" : "", "\u00A0",
+        ranges[dep].first, ranges[dep].second);
     body += fmt::format(R"(<figure class="depmap">{}</figure>)",
                         places_map(shape, region, here, 480, 300, true, "Carte des tiers-lieux : " + name));
     body += R"(<div class="entries">)";

@@ -17,8 +17,8 @@ namespace maillage::publish {
 namespace {
 
 nlohmann::json departments_geojson() {
-  static const auto doc =
-      nlohmann::json::parse(io::read_file(territory::data_path(territory::config().department_outlines, "department_outlines")));
+  static const auto doc = nlohmann::json::parse(
+      io::read_file(territory::data_path(territory::config().department_outlines, "department_outlines")));
   return doc;
 }
 
@@ -42,8 +42,10 @@ BottinData gather_bottin(registry::PlaceStore& store, const std::string& date) {
   for (auto& p : store.list(f)) {
     Entry e;
     e.place = p;
-    if (auto* c = communes.find(p.insee_code)) e.commune = c->name, e.dep = c->dep;
-    else e.dep = p.insee_code.substr(0, 2);
+    if (auto* c = communes.find(p.insee_code))
+      e.commune = c->name, e.dep = c->dep;
+    else
+      e.dep = p.insee_code.substr(0, 2);
     auto hours = bookings.hours(p.id);
     bool any = false;
     for (auto& day : hours) any = any || !day.empty();
@@ -68,9 +70,10 @@ PanoramaData gather_panorama(registry::PlaceStore& store, coverage::Engine& engi
   d.population_source = d.coverage.population_description;
   d.profile_note =
       error_median > 0
-          ? fmt::format("Le profil routier est calé sur des temps réels ; son écart médian en validation croisée est "
-                        "de {:.1f} %, d'où la fourchette donnée avec la part couverte.",
-                        100 * error_median)
+          ? fmt::format(
+                "Le profil routier est calé sur des temps réels ; son écart médian en validation croisée est "
+                "de {:.1f} %, d'où la fourchette donnée avec la part couverte.",
+                100 * error_median)
           : std::string("Le profil routier n'a pas d'écart mesuré : la part couverte est donnée sans fourchette.");
   d.quality = quality(store, date);
   // Last: the history recomputes the engine for the other dates.

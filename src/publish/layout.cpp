@@ -96,8 +96,9 @@ std::string fr_hours(const std::vector<std::vector<booking::Interval>>& week) {
     }
     int e = d;
     while (e + 1 < 7 && day_text[e + 1] == day_text[d]) ++e;
-    std::string days = e == d ? kDays[d] : e == d + 1 ? fmt::format("{}, {}", kDays[d], kDays[e])
-                                                    : fmt::format("{}–{}", kDays[d], kDays[e]);
+    std::string days = e == d       ? kDays[d]
+                       : e == d + 1 ? fmt::format("{}, {}", kDays[d], kDays[e])
+                                    : fmt::format("{}–{}", kDays[d], kDays[e]);
     groups.push_back(days + kNbsp + ": " + day_text[d]);
     d = e + 1;
   }
@@ -110,9 +111,11 @@ SvgMap::SvgMap(const std::vector<std::vector<geo::XY>>& extent, double width, do
     : width_(width), height_(height), margin_(margin) {
   double minx = std::numeric_limits<double>::max(), miny = minx, maxx = -minx, maxy = -minx;
   for (auto& r : extent)
-    for (auto& p : r) minx = std::min(minx, p.x), maxx = std::max(maxx, p.x), miny = std::min(miny, p.y), maxy = std::max(maxy, p.y);
+    for (auto& p : r)
+      minx = std::min(minx, p.x), maxx = std::max(maxx, p.x), miny = std::min(miny, p.y), maxy = std::max(maxy, p.y);
   if (minx > maxx) minx = 0, maxx = 1, miny = 0, maxy = 1;
-  scale_ = std::min((width - 2 * margin) / std::max(maxx - minx, 1.0), (height - 2 * margin) / std::max(maxy - miny, 1.0));
+  scale_ =
+      std::min((width - 2 * margin) / std::max(maxx - minx, 1.0), (height - 2 * margin) / std::max(maxy - miny, 1.0));
   // Centred.
   minx_ = minx - ((width - 2 * margin) / scale_ - (maxx - minx)) / 2;
   miny_ = miny - ((height - 2 * margin) / scale_ - (maxy - miny)) / 2;
@@ -139,8 +142,8 @@ void SvgMap::dot(geo::LonLat at, double radius, const std::string& css_class, co
   auto q = px(l93.forward(at));
   body_ += fmt::format(R"(<circle class="{}" cx="{:.1f}" cy="{:.1f}" r="{:.1f}"/>)", esc(css_class), q.x, q.y, radius);
   if (!label.empty())
-    body_ += fmt::format(R"(<text class="label" x="{:.1f}" y="{:.1f}">{}</text>)", q.x + radius + 1.5, q.y + 3,
-                         esc(label));
+    body_ +=
+        fmt::format(R"(<text class="label" x="{:.1f}" y="{:.1f}">{}</text>)", q.x + radius + 1.5, q.y + 3, esc(label));
 }
 
 std::string SvgMap::finish(const std::string& title) {
@@ -149,10 +152,12 @@ std::string SvgMap::finish(const std::string& title) {
   for (double c : {1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0})
     if (c * 1000 <= target_m) km = c;
   double len = km * 1000 * scale_, x = margin_, y = height_ - margin_ / 2 - 2;
-  auto bar = fmt::format(R"(<g class="scale"><path d="M{:.1f} {:.1f}h{:.1f}"/><text x="{:.1f}" y="{:.1f}">{}{}km</text></g>)",
-                         x, y, len, x + len + 3, y + 3, fmt::format("{:g}", km), kNbsp);
-  return fmt::format(R"(<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" role="img" aria-label="{}">{}{}</svg>)",
-                     width_, height_, esc(title), body_, bar);
+  auto bar =
+      fmt::format(R"(<g class="scale"><path d="M{:.1f} {:.1f}h{:.1f}"/><text x="{:.1f}" y="{:.1f}">{}{}km</text></g>)",
+                  x, y, len, x + len + 3, y + 3, fmt::format("{:g}", km), kNbsp);
+  return fmt::format(
+      R"(<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" role="img" aria-label="{}">{}{}</svg>)",
+      width_, height_, esc(title), body_, bar);
 }
 
 std::string bar_chart(const std::vector<std::pair<std::string, double>>& bars, const std::vector<std::string>& texts,
@@ -164,15 +169,16 @@ std::string bar_chart(const std::vector<std::pair<std::string, double>>& bars, c
   std::string body;
   for (size_t i = 0; i < bars.size(); ++i) {
     double y = 2 + i * row, w = max > 0 ? area * bars[i].second / max : 0;
-    body += fmt::format(R"(<text class="axis" x="{:.0f}" y="{:.1f}" text-anchor="end">{}</text>)", label_w - 6,
-                        y + 12, fr(bars[i].first));
+    body += fmt::format(R"(<text class="axis" x="{:.0f}" y="{:.1f}" text-anchor="end">{}</text>)", label_w - 6, y + 12,
+                        fr(bars[i].first));
     body += fmt::format(R"(<rect class="bar" x="{:.0f}" y="{:.1f}" width="{:.1f}" height="{:.0f}"/>)", label_w, y + 2,
                         std::max(w, 0.5), row - 5);
     body += fmt::format(R"(<text class="value" x="{:.1f}" y="{:.1f}">{}</text>)", label_w + w + 4, y + 12,
                         i < texts.size() ? esc(texts[i]) : "");
   }
-  return fmt::format(R"(<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" role="img" aria-label="{}">{}</svg>)",
-                     width, height, esc(title), body);
+  return fmt::format(
+      R"(<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" role="img" aria-label="{}">{}</svg>)",
+      width, height, esc(title), body);
 }
 
 std::string line_chart(const std::vector<std::pair<std::string, double>>& points, const std::vector<std::string>& texts,
@@ -192,26 +198,29 @@ std::string line_chart(const std::vector<std::pair<std::string, double>>& points
   std::string body;
   for (int k = 0; k <= 4; ++k) {
     double y = top + plot_h - plot_h * k / 4;
-    body += fmt::format(R"(<path class="grid" d="M{:.0f} {:.1f}H{:.0f}"/><text class="axis" x="{:.0f}" y="{:.1f}" text-anchor="end">{}</text>)",
-                        left, y, width - right, left - 4, y + 3, fr_int(step * k));
+    body += fmt::format(
+        R"(<path class="grid" d="M{:.0f} {:.1f}H{:.0f}"/><text class="axis" x="{:.0f}" y="{:.1f}" text-anchor="end">{}</text>)",
+        left, y, width - right, left - 4, y + 3, fr_int(step * k));
   }
   std::string line;
   size_t n = points.size();
   size_t every = std::max<size_t>(1, (n + 9) / 10);  // at most about ten labels on the axis
   for (size_t i = 0; i < n; ++i) {
-    double x = left + (n > 1 ? plot_w * i / (n - 1) : plot_w / 2), y = top + plot_h - plot_h * points[i].second / top_value;
+    double x = left + (n > 1 ? plot_w * i / (n - 1) : plot_w / 2),
+           y = top + plot_h - plot_h * points[i].second / top_value;
     line += fmt::format("{}{:.1f} {:.1f}", i ? "L" : "M", x, y);
     body += fmt::format(R"(<circle class="point" cx="{:.1f}" cy="{:.1f}" r="2.2"/>)", x, y);
     if (i % every == 0 || i + 1 == n) {
-      body += fmt::format(R"(<text class="axis" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", x,
-                          height - 6, esc(points[i].first));
+      body += fmt::format(R"(<text class="axis" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", x, height - 6,
+                          esc(points[i].first));
       if (i < texts.size())
         body += fmt::format(R"(<text class="value" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", x, y - 6,
                             esc(texts[i]));
     }
   }
-  return fmt::format(R"(<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" role="img" aria-label="{}">{}<path class="line" d="{}"/></svg>)",
-                     width, height, esc(title), body, line);
+  return fmt::format(
+      R"(<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" role="img" aria-label="{}">{}<path class="line" d="{}"/></svg>)",
+      width, height, esc(title), body, line);
 }
 
 }  // namespace maillage::publish

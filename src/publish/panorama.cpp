@@ -42,7 +42,7 @@ std::string chart(const std::string& title, const std::string& svg, const std::s
 
 // "2019" for the 1 January of a year, "nov. 2026" for another day.
 std::string year_of(const std::string& date) {
-  static const char* months[] = {"janv.", "févr.", "mars", "avr.", "mai", "juin",
+  static const char* months[] = {"janv.", "févr.", "mars",  "avr.", "mai",  "juin",
                                  "juil.", "août",  "sept.", "oct.", "nov.", "déc."};
   if (date.size() < 10 || date.substr(4) == "-01-01") return date.substr(0, 4);
   int m = std::atoi(date.substr(5, 2).c_str());
@@ -65,33 +65,38 @@ std::string panorama_html(const PanoramaData& d) {
     if (p.lon && p.lat) cover.dot({*p.lon, *p.lat}, 2.8, "place");
   body += fmt::format(
       R"(<section class="cover"><div><p class="kicker">Réseau des tiers-lieux de {}</p><h1>Panorama des tiers-lieux</h1><p class="subtitle">en chiffres et en graphiques · {}</p></div>{}<p class="edition">{}{}tiers-lieux ouverts au {} · registre Maillage, révision {}</p></section>)",
-      fr(territory::config().name), fr_date(d.date), cover.finish("Les tiers-lieux ouverts"), fr_int(ind.open_places), "\u00A0", fr_date(d.date),
-      d.registry_revision);
+      fr(territory::config().name), fr_date(d.date), cover.finish("Les tiers-lieux ouverts"), fr_int(ind.open_places),
+      "\u00A0", fr_date(d.date), d.registry_revision);
 
   // Key figures.
   double share = cov.share();
-  body += R"(<section class="chapter"><header><p class="kicker">Chiffres clés</p><h2>Les tiers-lieux de la région</h2></header><div class="figures">)";
+  body +=
+      R"(<section class="chapter"><header><p class="kicker">Chiffres clés</p><h2>Les tiers-lieux de la région</h2></header><div class="figures">)";
   body += figure(fr_int(ind.open_places), "tiers-lieux ouverts");
   body += figure(fr_int(d.quality.region.projects), "projets recensés");
-  body += figure(ind.inhabitants_per_place > 0 ? fr_int(ind.inhabitants_per_place) : "–", "habitants par tiers-lieu ouvert");
-  body += figure(fr_pct(share), fmt::format("des habitants à moins de {} minutes en voiture", fr_int(cov.threshold_min)));
+  body += figure(ind.inhabitants_per_place > 0 ? fr_int(ind.inhabitants_per_place) : "–",
+                 "habitants par tiers-lieu ouvert");
+  body +=
+      figure(fr_pct(share), fmt::format("des habitants à moins de {} minutes en voiture", fr_int(cov.threshold_min)));
   body += figure(fr_pct(ind.rural_share), "des lieux dans une commune rurale");
   double zone_population = 0;
   for (auto& z : cov.zones) zone_population += z.population;
   body += figure(fr_int(cov.zones.size()), fmt::format("zones blanches ({} habitants)", fr_int(zone_population)));
   body += "</div>";
   if (cov.margin_fraction > 0)
-    body += fmt::format(R"(<p class="note">Avec des temps de trajet {} plus longs ou plus courts (l'écart médian du profil routier mesuré contre des temps réels), la part des habitants à moins de {} minutes irait de {} à {}.</p>)",
-                        fr_pct(cov.margin_fraction), fr_int(cov.threshold_min),
-                        fr_pct(cov.population > 0 ? cov.covered_low / cov.population : 0),
-                        fr_pct(cov.population > 0 ? cov.covered_high / cov.population : 0));
+    body += fmt::format(
+        R"(<p class="note">Avec des temps de trajet {} plus longs ou plus courts (l'écart médian du profil routier mesuré contre des temps réels), la part des habitants à moins de {} minutes irait de {} à {}.</p>)",
+        fr_pct(cov.margin_fraction), fr_int(cov.threshold_min),
+        fr_pct(cov.population > 0 ? cov.covered_low / cov.population : 0),
+        fr_pct(cov.population > 0 ? cov.covered_high / cov.population : 0));
   std::vector<std::pair<std::string, double>> by_dep;
   std::vector<std::string> by_dep_text;
   for (auto& dep : ind.departments) {
     by_dep.push_back({dep.name, static_cast<double>(dep.open_places)});
     by_dep_text.push_back(fr_int(dep.open_places));
   }
-  body += chart("Tiers-lieux ouverts par département", bar_chart(by_dep, by_dep_text, "Tiers-lieux ouverts par département"));
+  body += chart("Tiers-lieux ouverts par département",
+                bar_chart(by_dep, by_dep_text, "Tiers-lieux ouverts par département"));
   std::vector<std::pair<std::string, double>> by_type;
   std::vector<std::string> by_type_text;
   for (auto& item : registry::place_types()) {
@@ -126,7 +131,8 @@ std::string panorama_html(const PanoramaData& d) {
   body += "</section>";
 
   // Per department.
-  body += R"(<section class="chapter"><header><p class="kicker">Départements</p><h2>Département par département</h2></header><table><thead><tr><th>Département</th><th class="n">Habitants</th><th class="n">Lieux ouverts</th><th class="n">Habitants par lieu</th><th class="n">À moins de 20 min</th><th class="n">Recensement publié</th><th class="n">Lieux listés / publiés</th></tr></thead><tbody>)";
+  body +=
+      R"(<section class="chapter"><header><p class="kicker">Départements</p><h2>Département par département</h2></header><table><thead><tr><th>Département</th><th class="n">Habitants</th><th class="n">Lieux ouverts</th><th class="n">Habitants par lieu</th><th class="n">À moins de 20 min</th><th class="n">Recensement publié</th><th class="n">Lieux listés / publiés</th></tr></thead><tbody>)";
   std::map<std::string, const coverage::DepartmentFigures*> cov_dep;
   for (auto& x : cov.departments) cov_dep[x.dep] = &x;
   std::map<std::string, const moderation::QualityRow*> q_dep;
@@ -135,19 +141,25 @@ std::string panorama_html(const PanoramaData& d) {
     auto* c = cov_dep.count(dep.dep) ? cov_dep[dep.dep] : nullptr;
     auto* q = q_dep.count(dep.dep) ? q_dep[dep.dep] : nullptr;
     bool alert = q && q->far_below;
-    std::string published = q && q->published ? fmt::format("{} ({})", fr_int(q->published->value), q->published->year) : "–";
-    body += fmt::format(R"(<tr{}><td>{} ({})</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>)",
-                        alert ? R"( class="alert")" : "", fr(dep.name), esc(dep.dep), fr_int(dep.population),
-                        fr_int(dep.open_places), dep.inhabitants_per_place > 0 ? fr_int(dep.inhabitants_per_place) : "–",
-                        c && c->population > 0 ? fr_pct(c->covered / c->population) : "–", published,
-                        q && q->coverage_of_published >= 0 ? fr_pct(q->coverage_of_published, 0) : "–");
+    std::string published =
+        q && q->published ? fmt::format("{} ({})", fr_int(q->published->value), q->published->year) : "–";
+    body += fmt::format(
+        R"(<tr{}><td>{} ({})</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>)",
+        alert ? R"( class="alert")" : "", fr(dep.name), esc(dep.dep), fr_int(dep.population), fr_int(dep.open_places),
+        dep.inhabitants_per_place > 0 ? fr_int(dep.inhabitants_per_place) : "–",
+        c && c->population > 0 ? fr_pct(c->covered / c->population) : "–", published,
+        q && q->coverage_of_published >= 0 ? fr_pct(q->coverage_of_published, 0) : "–");
   }
-  body += fmt::format(R"(<tr class="total"><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr></tbody></table>)",
-                      fr(territory::config().name), fr_int(ind.population), fr_int(ind.open_places),
-                      ind.inhabitants_per_place > 0 ? fr_int(ind.inhabitants_per_place) : "–", fr_pct(share),
-                      d.quality.region.published ? fmt::format("{} ({})", fr_int(d.quality.region.published->value), d.quality.region.published->year) : "–",
-                      d.quality.region.coverage_of_published >= 0 ? fr_pct(d.quality.region.coverage_of_published, 0) : "–");
-  body += R"(<p class="note">En rouge : départements où l’annuaire compte moins de la moitié des lieux du dernier recensement publié (source citée dans les données de Maillage). L’écart dit d’abord ce qui reste à recenser.</p></section>)";
+  body += fmt::format(
+      R"(<tr class="total"><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr></tbody></table>)",
+      fr(territory::config().name), fr_int(ind.population), fr_int(ind.open_places),
+      ind.inhabitants_per_place > 0 ? fr_int(ind.inhabitants_per_place) : "–", fr_pct(share),
+      d.quality.region.published
+          ? fmt::format("{} ({})", fr_int(d.quality.region.published->value), d.quality.region.published->year)
+          : "–",
+      d.quality.region.coverage_of_published >= 0 ? fr_pct(d.quality.region.coverage_of_published, 0) : "–");
+  body +=
+      R"(<p class="note">En rouge : départements où l’annuaire compte moins de la moitié des lieux du dernier recensement publié (source citée dans les données de Maillage). L’écart dit d’abord ce qui reste à recenser.</p></section>)";
 
   // History.
   std::vector<std::pair<std::string, double>> places_by_year, share_by_year;
@@ -161,8 +173,10 @@ std::string panorama_html(const PanoramaData& d) {
     }
   }
   body += R"(<section class="chapter"><header><p class="kicker">Historique</p><h2>L’évolution du réseau</h2></header>)";
-  body += chart("Tiers-lieux ouverts au 1er janvier de chaque année", line_chart(places_by_year, places_text, "Tiers-lieux ouverts par année"),
-                fmt::format("{} lieux ouverts sans date d’ouverture connue sont comptés à toutes les dates.", fr_int(ind.open_without_opening_date)));
+  body += chart("Tiers-lieux ouverts au 1er janvier de chaque année",
+                line_chart(places_by_year, places_text, "Tiers-lieux ouverts par année"),
+                fmt::format("{} lieux ouverts sans date d’ouverture connue sont comptés à toutes les dates.",
+                            fr_int(ind.open_without_opening_date)));
   if (!share_by_year.empty())
     body += chart(fmt::format("Part des habitants à moins de {} minutes (%)", fr_int(cov.threshold_min)),
                   line_chart(share_by_year, share_text, "Part des habitants couverts par année"));

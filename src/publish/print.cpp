@@ -114,8 +114,7 @@ void print_pdf(const std::string& html, const std::string& pdf_path, int timeout
     std::string words;
     try {
       words = io::read_file(log, 1 << 20);
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     if (words.size() > 2000) words = words.substr(words.size() - 2000);
     throw Error(fmt::format("Chromium could not print the document (exit {}): {}",
                             WIFEXITED(status) ? WEXITSTATUS(status) : -1, words));

@@ -25,10 +25,10 @@ struct Entry {
 };
 
 struct BottinData {
-  std::string date;                 // the state of the directory it prints (places open that day)
+  std::string date;  // the state of the directory it prints (places open that day)
   int64_t registry_revision = 0;
-  std::vector<Entry> entries;       // the open places (any order: the bottin sorts them)
-  nlohmann::json departments;       // the departments' outlines (GeoJSON, properties code, nom)
+  std::vector<Entry> entries;  // the open places (any order: the bottin sorts them)
+  nlohmann::json departments;  // the departments' outlines (GeoJSON, properties code, nom)
 };
 std::string bottin_html(const BottinData& d);
 

@@ -85,8 +85,10 @@ std::string document(const std::string& title, const std::string& running_head, 
   std::string head;
   for (char c : running_head) {
     if (c == '"' || c == '\\') head += '\\';
-    if (c == '<') head += "\\3C ";
-    else head += c;
+    if (c == '<')
+      head += "\\3C ";
+    else
+      head += c;
   }
   std::string css = kCss;
   css.replace(css.find("@@HEAD@@"), 8, head);

@@ -16,7 +16,8 @@ PlaceFilter parse_filter(const FilterText& t) {
     uint32_t m = 0;
     auto bad = parse_mask(type, place_types(), m);
     if (!bad.empty())
-      throw FilterError("type", fmt::format("unknown type '{}': accepted values are {}", bad, accepted_values(place_types())));
+      throw FilterError("type",
+                        fmt::format("unknown type '{}': accepted values are {}", bad, accepted_values(place_types())));
     f.types_any |= m;
   }
   if (!t.status.empty()) {
@@ -29,7 +30,7 @@ PlaceFilter parse_filter(const FilterText& t) {
     auto& deps = territory::CommuneTable::bundled().departments();
     if (std::find(deps.begin(), deps.end(), t.department) == deps.end())
       throw FilterError("department", fmt::format("'{}' is not a department of the region ({})", t.department,
-                              text::join(deps, ", ")));
+                                                  text::join(deps, ", ")));
     f.department = t.department;
   }
   if (!t.commune.empty()) {
@@ -37,8 +38,8 @@ PlaceFilter parse_filter(const FilterText& t) {
     auto code = territory::CommuneTable::bundled().resolve(t.commune, &named);
     if (code.empty())
       throw FilterError("commune", fmt::format("'{}' {}", t.commune,
-                              named == 0 ? "is neither an INSEE code nor a commune name of the region"
-                                         : "names several communes: give the INSEE code"));
+                                               named == 0 ? "is neither an INSEE code nor a commune name of the region"
+                                                          : "names several communes: give the INSEE code"));
     f.insee_code = code;
   }
   f.text = t.text;
@@ -58,9 +59,12 @@ PlaceFilter parse_filter(const FilterText& t) {
   }
   if (!t.listed.empty()) {
     auto v = text::fold(t.listed);
-    if (v == "true" || v == "1" || v == "yes" || v == "oui") f.listed = true;
-    else if (v == "false" || v == "0" || v == "no" || v == "non") f.listed = false;
-    else throw FilterError("listed", fmt::format("'{}' is not true or false", text::printable(t.listed, 40)));
+    if (v == "true" || v == "1" || v == "yes" || v == "oui")
+      f.listed = true;
+    else if (v == "false" || v == "0" || v == "no" || v == "non")
+      f.listed = false;
+    else
+      throw FilterError("listed", fmt::format("'{}' is not true or false", text::printable(t.listed, 40)));
   }
   f.limit = t.limit;
   f.offset = t.offset;

@@ -37,8 +37,10 @@ std::string_view format_name(Format f) {
 Format parse_format(std::string_view n) {
   for (auto f : {Format::Auto, Format::Regional, Format::Maillage, Format::GeoJSON, Format::Mednum, Format::GoGoCarto})
     if (format_name(f) == n) return f;
-  throw Error(fmt::format("unknown format '{}': accepted values are auto, csv (regional dictionary), maillage, "
-                          "geojson, mednum, gogocarto", n));
+  throw Error(
+      fmt::format("unknown format '{}': accepted values are auto, csv (regional dictionary), maillage, "
+                  "geojson, mednum, gogocarto",
+                  n));
 }
 
 int ImportReport::errors() const {
@@ -135,12 +137,12 @@ std::vector<Record> read_csv_records(const csv::Table& t, Format format, std::ve
     map[i] = f;
   }
   if (!seen.count(Field::name))
-    throw InputError(Location{t.file, 1, 0, {}}, format == Format::Regional ? "missing column 'str_nom'"
-                                                                             : "missing column 'name'");
-  if (!seen.count(Field::insee_code) && !seen.count(Field::commune))
     throw InputError(Location{t.file, 1, 0, {}},
-                     format == Format::Regional ? "missing column 'numcom' (INSEE code)"
-                                                : "missing column 'insee_code' (or 'commune')");
+                     format == Format::Regional ? "missing column 'str_nom'" : "missing column 'name'");
+  if (!seen.count(Field::insee_code) && !seen.count(Field::commune))
+    throw InputError(Location{t.file, 1, 0, {}}, format == Format::Regional
+                                                     ? "missing column 'numcom' (INSEE code)"
+                                                     : "missing column 'insee_code' (or 'commune')");
   std::vector<Record> out;
   out.reserve(t.rows.size());
   auto header = std::make_shared<const std::vector<std::string>>(t.header);
@@ -167,8 +169,10 @@ std::string json_value_text(const json& v, bool& ok) {
   if (v.is_array()) {
     std::vector<std::string> items;
     for (auto& e : v) {
-      if (!e.is_string()) ok = false;
-      else items.push_back(e.get<std::string>());
+      if (!e.is_string())
+        ok = false;
+      else
+        items.push_back(e.get<std::string>());
     }
     return text::join(items, ";");
   }
@@ -230,9 +234,8 @@ std::vector<Record> read_geojson_records(std::string_view content, const std::st
     r.json_path = fmt::format("features[{}]", i);
     if (f.contains("geometry") && !f["geometry"].is_null()) {
       auto& g = f["geometry"];
-      if (!g.is_object() || type_of(g) != "Point" || !g.contains("coordinates") ||
-          !g["coordinates"].is_array() || g["coordinates"].size() < 2 || !g["coordinates"][0].is_number() ||
-          !g["coordinates"][1].is_number()) {
+      if (!g.is_object() || type_of(g) != "Point" || !g.contains("coordinates") || !g["coordinates"].is_array() ||
+          g["coordinates"].size() < 2 || !g["coordinates"][0].is_number() || !g["coordinates"][1].is_number()) {
         problem(".geometry", "expected a Point geometry with [lon, lat] coordinates");
       } else {
         set_record_value(r, Field::lon, fmt::format("{}", g["coordinates"][0].get<double>()), problems);
@@ -247,8 +250,7 @@ std::vector<Record> read_geojson_records(std::string_view content, const std::st
 
 bool same_input_fields(const Place& a, const Place& b) {
   for (auto& d : fields())
-    if (d.is_input && d.field != Field::commune && format_field(a, d.field) != format_field(b, d.field))
-      return false;
+    if (d.is_input && d.field != Field::commune && format_field(a, d.field) != format_field(b, d.field)) return false;
   return true;
 }
 
@@ -265,10 +267,12 @@ std::vector<Record> parse_records(std::string_view content, const std::string& l
   if (format == Format::Auto && content.substr(0, 4096).find("\"FeatureCollection\"") != std::string_view::npos)
     format = Format::GeoJSON;
   if (format == Format::Auto) {
-    if (looks_like_gogocarto(content)) format = Format::GoGoCarto;
-    else if (looks_like_mednum(content)) format = Format::Mednum;
-    else if (auto first = content.find_first_not_of(" \t\r\n"); first != std::string_view::npos &&
-                                                                    (content[first] == '{' || content[first] == '['))
+    if (looks_like_gogocarto(content))
+      format = Format::GoGoCarto;
+    else if (looks_like_mednum(content))
+      format = Format::Mednum;
+    else if (auto first = content.find_first_not_of(" \t\r\n");
+             first != std::string_view::npos && (content[first] == '{' || content[first] == '['))
       format = Format::GeoJSON;
   }
   if (detected) *detected = format;
@@ -278,8 +282,10 @@ std::vector<Record> parse_records(std::string_view content, const std::string& l
   const std::string& path = label;
   auto table = csv::parse(content, label);
   if (format == Format::Auto) {
-    if (table.column("str_nom") >= 0) format = Format::Regional;
-    else if (table.column("name") >= 0) format = Format::Maillage;
+    if (table.column("str_nom") >= 0)
+      format = Format::Regional;
+    else if (table.column("name") >= 0)
+      format = Format::Maillage;
     else
       throw InputError(Location{path, 1, 0, {}},
                        "cannot tell the format from the header: the regional dictionary has 'str_nom', Maillage's "
@@ -316,8 +322,10 @@ ImportReport import_records(PlaceStore& store, const Validator& validator, std::
   std::set<std::string> bad_paths;
   auto mark_bad = [&](const Problem& p) {
     if (!p.is_error()) return;
-    if (p.where.line > 0) bad_lines.insert(record_key(p.where));
-    else bad_paths.insert(p.where.field.substr(0, p.where.field.find(']') + 1));
+    if (p.where.line > 0)
+      bad_lines.insert(record_key(p.where));
+    else
+      bad_paths.insert(p.where.field.substr(0, p.where.field.find(']') + 1));
   };
   for (auto& p : problems) mark_bad(p);
   auto record_is_bad = [&](const Record& r) {
@@ -347,10 +355,10 @@ ImportReport import_records(PlaceStore& store, const Validator& validator, std::
     }
 
     if (existing && options.mode == ImportOptions::Mode::InsertOnly) {
-      problems.push_back({r.at(Field::name), Problem::Severity::Error,
-                          fmt::format("this place already exists as '{}' ({}): update it instead", existing->id,
-                                      existing->name),
-                          Errc::place_exists});
+      problems.push_back(
+          {r.at(Field::name), Problem::Severity::Error,
+           fmt::format("this place already exists as '{}' ({}): update it instead", existing->id, existing->name),
+           Errc::place_exists});
       continue;
     }
     if (!existing && options.mode == ImportOptions::Mode::UpdateOnly) {
@@ -424,9 +432,8 @@ ImportReport import_records(PlaceStore& store, const Validator& validator, std::
       if (p.where.line > 0) rep.rejected_lines.push_back(p.where.line);
     }
   rep.rejected = static_cast<int>(rejected.size());
-  std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
-    return a.where.line < b.where.line;
-  });
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const Problem& a, const Problem& b) { return a.where.line < b.where.line; });
   rep.problems = std::move(problems);
   bool ok = rep.rejected == 0 || options.skip_invalid;
   if (ok && !options.dry_run) {
@@ -446,8 +453,8 @@ void write_rejects(const ImportReport& report, const std::string& path) {
   w.row({"file", "line", "column", "field", "severity", "message"});
   for (auto& p : report.problems)
     w.row({p.where.file, p.where.line ? std::to_string(p.where.line) : "",
-           p.where.column ? std::to_string(p.where.column) : "", p.where.field,
-           p.is_error() ? "error" : "warning", p.message});
+           p.where.column ? std::to_string(p.where.column) : "", p.where.field, p.is_error() ? "error" : "warning",
+           p.message});
   io::write_file_atomic(path, out.str());
 }
 
@@ -493,12 +500,18 @@ bool digits(std::string_view s, size_t n) { return s.size() == n && text::all_di
 // them: the problems of a row's required fields ("" when none), in the schema's field names.
 std::vector<std::pair<std::string, std::string>> mednum_problems(const Place& p, const std::string& commune) {
   std::vector<std::pair<std::string, std::string>> out;
-  if (p.address.empty()) out.push_back({"adresse", "missing: the schema requires the street address"});
-  else if (!schema_text(p.address, U"-,()°.&:+–|;'’/")) out.push_back({"adresse", "characters the schema refuses"});
-  if (p.postcode.empty()) out.push_back({"code_postal", "missing"});
-  else if (!digits(p.postcode, 5)) out.push_back({"code_postal", "not 5 digits"});
-  if (commune.empty()) out.push_back({"commune", "unknown commune"});
-  else if (!schema_text(commune, U"-'’")) out.push_back({"commune", "characters the schema refuses"});
+  if (p.address.empty())
+    out.push_back({"adresse", "missing: the schema requires the street address"});
+  else if (!schema_text(p.address, U"-,()°.&:+–|;'’/"))
+    out.push_back({"adresse", "characters the schema refuses"});
+  if (p.postcode.empty())
+    out.push_back({"code_postal", "missing"});
+  else if (!digits(p.postcode, 5))
+    out.push_back({"code_postal", "not 5 digits"});
+  if (commune.empty())
+    out.push_back({"commune", "unknown commune"});
+  else if (!schema_text(commune, U"-'’"))
+    out.push_back({"commune", "characters the schema refuses"});
   if (p.name.empty()) out.push_back({"nom", "missing"});
   if (!p.siret.empty() && !digits(p.siret, 14)) out.push_back({"pivot", "a SIRET has 14 digits"});
   return out;
@@ -514,12 +527,35 @@ void export_mednum(const std::vector<Place>& places, bool include_private, const
   static const std::regex email(
       R"(^(?:[a-zA-Z0-9_][a-zA-Z0-9.!#$%&'*+\\=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9][a-zA-Z0-9-]{0,61}[a-zA-Z0-9])+(?:;|$))+$)");
   csv::Writer w(out);
-  std::vector<std::string> header{
-      "id", "pivot", "nom", "commune", "code_postal", "code_insee", "adresse", "complement_adresse", "latitude",
-      "longitude", "typologie", "telephone", "courriels", "site_web", "horaires", "presentation_resume",
-      "presentation_detail", "source", "structure_parente", "date_maj", "services",
-      "publics_specifiquement_adresses", "prise_en_charge_specifique", "frais_a_charge", "itinerance",
-      "modalites_acces", "modalites_accompagnement", "fiche_acces_libre", "prise_rdv"};
+  std::vector<std::string> header{"id",
+                                  "pivot",
+                                  "nom",
+                                  "commune",
+                                  "code_postal",
+                                  "code_insee",
+                                  "adresse",
+                                  "complement_adresse",
+                                  "latitude",
+                                  "longitude",
+                                  "typologie",
+                                  "telephone",
+                                  "courriels",
+                                  "site_web",
+                                  "horaires",
+                                  "presentation_resume",
+                                  "presentation_detail",
+                                  "source",
+                                  "structure_parente",
+                                  "date_maj",
+                                  "services",
+                                  "publics_specifiquement_adresses",
+                                  "prise_en_charge_specifique",
+                                  "frais_a_charge",
+                                  "itinerance",
+                                  "modalites_acces",
+                                  "modalites_accompagnement",
+                                  "fiche_acces_libre",
+                                  "prise_rdv"};
   if (keep_incomplete) header.push_back("a_completer");
   w.row(header);
   for (auto& p : places) {
@@ -544,12 +580,36 @@ void export_mednum(const std::vector<Place>& places, bool include_private, const
     if (has("public_services")) services.push_back("Aide aux démarches administratives");
     std::vector<std::string> types = mask_to_list(p.types, place_types(), true);
     std::vector<std::string> row{
-        p.id, p.siret.empty() ? "00000000000000" : p.siret, p.name, commune, p.postcode, p.insee_code, p.address, "",
-        p.lat ? fmt::format("{}", *p.lat) : "", p.lon ? fmt::format("{}", *p.lon) : "", "TIERS_LIEUX",
-        include_private ? optional(p.contact_phone.empty() ? p.contact_mobile : p.contact_phone, phone, "telephone") : "",
-        include_private ? optional(p.contact_email, email, "courriels") : "", optional(p.website, url, "site_web"), "",
-        text::join(types, ", "), p.notes, "Maillage (Région Nouvelle-Aquitaine)", "", date_part(p.updated_at),
-        text::join(services, "|"), "", "", "", "", "", "", "", ""};
+        p.id,
+        p.siret.empty() ? "00000000000000" : p.siret,
+        p.name,
+        commune,
+        p.postcode,
+        p.insee_code,
+        p.address,
+        "",
+        p.lat ? fmt::format("{}", *p.lat) : "",
+        p.lon ? fmt::format("{}", *p.lon) : "",
+        "TIERS_LIEUX",
+        include_private ? optional(p.contact_phone.empty() ? p.contact_mobile : p.contact_phone, phone, "telephone")
+                        : "",
+        include_private ? optional(p.contact_email, email, "courriels") : "",
+        optional(p.website, url, "site_web"),
+        "",
+        text::join(types, ", "),
+        p.notes,
+        "Maillage (Région Nouvelle-Aquitaine)",
+        "",
+        date_part(p.updated_at),
+        text::join(services, "|"),
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        ""};
     if (keep_incomplete) {
       std::vector<std::string> missing;
       for (auto& [field, why] : problems) missing.push_back(field);
@@ -582,9 +642,12 @@ void export_places(const std::vector<Place>& places, Format format, bool include
       for (auto& p : places) {
         std::vector<std::string> row;
         for (auto& d : fields()) {
-          if (d.is_private && !include_private) row.emplace_back();
-          else if (d.field == Field::commune) row.push_back(commune_name(communes, p.insee_code));
-          else row.push_back(format_field(p, d.field));
+          if (d.is_private && !include_private)
+            row.emplace_back();
+          else if (d.field == Field::commune)
+            row.push_back(commune_name(communes, p.insee_code));
+          else
+            row.push_back(format_field(p, d.field));
         }
         w.row(row);
       }
@@ -598,11 +661,16 @@ void export_places(const std::vector<Place>& places, Format format, bool include
       for (auto& p : places) {
         std::vector<std::string> row;
         for (auto& [name, f] : regional_columns()) {
-          if (field_def(f).is_private && !include_private) row.emplace_back();
-          else if (f == Field::commune) row.push_back(commune_name(communes, p.insee_code));
-          else if (f == Field::types) row.push_back(text::join(mask_to_list(p.types, place_types(), true), ", "));
-          else if (f == Field::source_date) row.push_back(p.source_date.empty() ? date_part(p.updated_at) : p.source_date);
-          else row.push_back(format_field(p, f));
+          if (field_def(f).is_private && !include_private)
+            row.emplace_back();
+          else if (f == Field::commune)
+            row.push_back(commune_name(communes, p.insee_code));
+          else if (f == Field::types)
+            row.push_back(text::join(mask_to_list(p.types, place_types(), true), ", "));
+          else if (f == Field::source_date)
+            row.push_back(p.source_date.empty() ? date_part(p.updated_at) : p.source_date);
+          else
+            row.push_back(format_field(p, f));
         }
         w.row(row);
       }

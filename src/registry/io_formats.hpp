@@ -62,7 +62,7 @@ struct ImportReport {
   std::vector<Problem> problems;  // errors and warnings, in file order
   std::vector<int> rejected_lines;
   std::vector<std::string> written_ids;  // ids of the places inserted or updated, in input order
-  int64_t revision = 0;  // registry revision after the import
+  int64_t revision = 0;                  // registry revision after the import
   bool committed = false;
   SourceSummary source;  // GoGoCarto, mednum: rows read, left out by the typology filter, typologies met
   int errors() const;

@@ -40,7 +40,8 @@ void adopt_charter(PlaceStore& store, const CharterVersion& v) {
   sqlite::Transaction t(store.db());
   auto exists = store.db().prepare("SELECT 1 FROM charter_versions WHERE version = ?");
   exists.bind(1, version);
-  if (exists.step()) refuse("version", fmt::format("version '{}' exists already (versions are never rewritten)", version));
+  if (exists.step())
+    refuse("version", fmt::format("version '{}' exists already (versions are never rewritten)", version));
   auto st = store.db().prepare(
       "INSERT INTO charter_versions (version, adopted_on, text, created_at, created_by) VALUES (?, ?, ?, ?, ?)");
   st.bind(1, version).bind(2, d->iso).bind(3, v.text).bind(4, date::now_utc()).bind(5, v.created_by, false);
@@ -51,20 +52,22 @@ void adopt_charter(PlaceStore& store, const CharterVersion& v) {
 
 Listing listing(const Place& p, const std::string& date, const std::string& current) {
   Listing out;
-  if (!p.open_on(date))
-    out.failures.push_back({"status", fmt::format("le lieu n'est pas ouvert le {}", date)});
+  if (!p.open_on(date)) out.failures.push_back({"status", fmt::format("le lieu n'est pas ouvert le {}", date)});
   if (current.empty())
     out.failures.push_back({"charter", "aucune version de la charte du réseau n'est adoptée"});
   else if (p.charter_version.empty())
     out.failures.push_back({"charter", fmt::format("le lieu n'a pas signé la charte du réseau (version {})", current)});
   else if (p.charter_version != current)
-    out.failures.push_back({"charter", fmt::format("le lieu a signé la version {} de la charte, la version en vigueur est "
-                                                   "la {}", p.charter_version, current)});
+    out.failures.push_back(
+        {"charter", fmt::format("le lieu a signé la version {} de la charte, la version en vigueur est "
+                                "la {}",
+                                p.charter_version, current)});
   auto& items = criterion_items();
   for (size_t i = 0; i < kCriteria; ++i) {
     auto field = "criterion_" + std::string(items[i].key);
     auto label = std::string(items[i].label);
-    if (p.criteria[i] == Tri::No) out.failures.push_back({field, fmt::format("critère non rempli : {}", label)});
+    if (p.criteria[i] == Tri::No)
+      out.failures.push_back({field, fmt::format("critère non rempli : {}", label)});
     else if (p.criteria[i] == Tri::Unknown)
       out.unknown.push_back({field, fmt::format("critère non renseigné : {}", label)});
   }
@@ -81,7 +84,8 @@ std::vector<CriterionStatement> criteria_provenance(const std::vector<HistoryEnt
     // The state after entry k is the record before entry k + 1, or the current one.
     auto value_in = [&](const std::string& before_json) {
       auto j = nlohmann::json::parse(before_json, nullptr, false);
-      return j.is_object() && j.contains(field) && j[field].is_string() ? j[field].get<std::string>() : std::string("unknown");
+      return j.is_object() && j.contains(field) && j[field].is_string() ? j[field].get<std::string>()
+                                                                        : std::string("unknown");
     };
     for (size_t k = 0; k < history.size(); ++k) {
       std::string before = history[k].before_json.empty() ? "unknown" : value_in(history[k].before_json);

@@ -11,32 +11,33 @@
 namespace maillage::registry {
 
 const std::vector<EnumItem>& place_types() {
-  static const std::vector<EnumItem> v = {
-      {"coworking", "Coworking"},           {"fablab", "Fablab"},
-      {"atelier_partage", "Atelier partagé"}, {"hybride", "Hybride"},
-      {"terres_agricoles", "Terres agricoles"}, {"telecentre", "Télécentre"},
-      {"mediation_numerique", "Médiation numérique"},
-      {"itinerant", "Itinérant"}};
+  static const std::vector<EnumItem> v = {{"coworking", "Coworking"},
+                                          {"fablab", "Fablab"},
+                                          {"atelier_partage", "Atelier partagé"},
+                                          {"hybride", "Hybride"},
+                                          {"terres_agricoles", "Terres agricoles"},
+                                          {"telecentre", "Télécentre"},
+                                          {"mediation_numerique", "Médiation numérique"},
+                                          {"itinerant", "Itinérant"}};
   return v;
 }
 
 const std::vector<EnumItem>& service_items() {
-  static const std::vector<EnumItem> v = {
-      {"wifi", "Wi-Fi"},
-      {"fibre", "Fibre optique"},
-      {"pmr", "Accès PMR"},
-      {"meeting_room", "Salle de réunion"},
-      {"cafe", "Café"},
-      {"training", "Formation"},
-      {"digital_mediation", "Médiation numérique"},
-      {"childcare", "Garde d'enfants"},
-      {"printing", "Impression"},
-      {"domiciliation", "Domiciliation"},
-      {"videoconference", "Visioconférence"},
-      {"kitchen", "Cuisine partagée"},
-      {"parking", "Parking"},
-      {"accommodation", "Hébergement"},
-      {"public_services", "Services publics (France services)"}};
+  static const std::vector<EnumItem> v = {{"wifi", "Wi-Fi"},
+                                          {"fibre", "Fibre optique"},
+                                          {"pmr", "Accès PMR"},
+                                          {"meeting_room", "Salle de réunion"},
+                                          {"cafe", "Café"},
+                                          {"training", "Formation"},
+                                          {"digital_mediation", "Médiation numérique"},
+                                          {"childcare", "Garde d'enfants"},
+                                          {"printing", "Impression"},
+                                          {"domiciliation", "Domiciliation"},
+                                          {"videoconference", "Visioconférence"},
+                                          {"kitchen", "Cuisine partagée"},
+                                          {"parking", "Parking"},
+                                          {"accommodation", "Hébergement"},
+                                          {"public_services", "Services publics (France services)"}};
   return v;
 }
 
@@ -56,12 +57,11 @@ const std::vector<EnumItem>& tri_items() {
 }
 
 const std::vector<EnumItem>& criterion_items() {
-  static const std::vector<EnumItem> v = {
-      {"open_to_all", "Ouvert à tous les professionnels"},
-      {"flexible", "Espaces flexibles et accessibles"},
-      {"broadband", "Haut débit ou fibre"},
-      {"human_welcome", "Accueil humain"},
-      {"collective_governance", "Gouvernance collective"}};
+  static const std::vector<EnumItem> v = {{"open_to_all", "Ouvert à tous les professionnels"},
+                                          {"flexible", "Espaces flexibles et accessibles"},
+                                          {"broadband", "Haut débit ou fibre"},
+                                          {"human_welcome", "Accueil humain"},
+                                          {"collective_governance", "Gouvernance collective"}};
   return v;
 }
 
@@ -149,54 +149,41 @@ const std::vector<FieldDef>& fields() {
   static const std::vector<FieldDef> v = {
       {F::id, "id", false, true, Sql::Text, "Identifiant",
        "stable identifier (letters, digits, . _ : -); generated when empty"},
-      {F::name, "name", false, true, Sql::Text, "Nom du lieu",
-       "name of the place (required)"},
+      {F::name, "name", false, true, Sql::Text, "Nom du lieu", "name of the place (required)"},
       {F::siret, "siret", false, true, Sql::Text, "SIRET",
        "SIRET of the operating structure (14 digits, check digit verified)"},
       {F::legal_form, "legal_form", false, true, Sql::Text, "Forme juridique",
        "legal form (Association, SCIC, SAS...)"},
       {F::types, "types", false, true, Sql::Integer, "Types",
-       "types, separated by ';': coworking, fablab, atelier_partage, hybride, terres_agricoles, telecentre, mediation_numerique, itinerant (a vehicle with stops: maillage itinerant)"},
-      {F::status, "status", false, true, Sql::Text, "Statut",
-       "open, project or closed"},
+       "types, separated by ';': coworking, fablab, atelier_partage, hybride, terres_agricoles, telecentre, "
+       "mediation_numerique, itinerant (a vehicle with stops: maillage itinerant)"},
+      {F::status, "status", false, true, Sql::Text, "Statut", "open, project or closed"},
       {F::opening_date, "opening_date", false, true, Sql::Text, "Date d'ouverture",
        "opening date YYYY-MM-DD (YYYY-MM or YYYY when only that is known)"},
-      {F::closing_date, "closing_date", false, true, Sql::Text, "Date de fermeture",
-       "closing date, same format"},
-      {F::address, "address", false, true, Sql::Text, "Adresse",
-       "street address"},
-      {F::postcode, "postcode", false, true, Sql::Text, "Code postal",
-       "postal code (5 digits)"},
+      {F::closing_date, "closing_date", false, true, Sql::Text, "Date de fermeture", "closing date, same format"},
+      {F::address, "address", false, true, Sql::Text, "Adresse", "street address"},
+      {F::postcode, "postcode", false, true, Sql::Text, "Code postal", "postal code (5 digits)"},
       {F::insee_code, "insee_code", false, true, Sql::Text, "Code INSEE",
        "INSEE code of the commune (COG 2026; former codes are mapped)"},
       {F::commune, "commune", false, true, Sql::None, "Commune",
        "commune name: output only, or used to find insee_code when that is empty"},
-      {F::lon, "lon", false, true, Sql::Real, "Longitude",
-       "longitude WGS84 (empty: commune centre)"},
-      {F::lat, "lat", false, true, Sql::Real, "Latitude",
-       "latitude WGS84"},
+      {F::lon, "lon", false, true, Sql::Real, "Longitude", "longitude WGS84 (empty: commune centre)"},
+      {F::lat, "lat", false, true, Sql::Real, "Latitude", "latitude WGS84"},
       {F::position_precision, "position_precision", false, true, Sql::Text, "Précision de la position",
        "address or commune"},
-      {F::staff_fte, "staff_fte", false, true, Sql::Real, "Salariés (ETP)",
-       "staff in full-time equivalents (>= 0)"},
+      {F::staff_fte, "staff_fte", false, true, Sql::Real, "Salariés (ETP)", "staff in full-time equivalents (>= 0)"},
       {F::seats_permanent, "seats_permanent", false, true, Sql::Integer, "Postes permanents (résidents)",
        "permanent desks"},
-      {F::seats_dropin, "seats_dropin", false, true, Sql::Integer, "Postes nomades",
-       "drop-in desks"},
-      {F::seats_training, "seats_training", false, true, Sql::Integer, "Places de formation",
-       "training seats"},
+      {F::seats_dropin, "seats_dropin", false, true, Sql::Integer, "Postes nomades", "drop-in desks"},
+      {F::seats_training, "seats_training", false, true, Sql::Integer, "Places de formation", "training seats"},
       {F::services, "services", false, true, Sql::Integer, "Services",
-       "services, separated by ';': wifi, fibre, pmr, meeting_room, cafe, training, digital_mediation, childcare, printing, domiciliation, videoconference, kitchen, parking, accommodation, public_services"},
-      {F::website, "website", false, true, Sql::Text, "Site web",
-       "web site URL"},
-      {F::facebook, "facebook", false, true, Sql::Text, "Facebook",
-       "Facebook page"},
-      {F::twitter, "twitter", false, true, Sql::Text, "X (Twitter)",
-       "X/Twitter account"},
-      {F::instagram, "instagram", false, true, Sql::Text, "Instagram",
-       "Instagram account"},
-      {F::linkedin, "linkedin", false, true, Sql::Text, "LinkedIn",
-       "LinkedIn page"},
+       "services, separated by ';': wifi, fibre, pmr, meeting_room, cafe, training, digital_mediation, childcare, "
+       "printing, domiciliation, videoconference, kitchen, parking, accommodation, public_services"},
+      {F::website, "website", false, true, Sql::Text, "Site web", "web site URL"},
+      {F::facebook, "facebook", false, true, Sql::Text, "Facebook", "Facebook page"},
+      {F::twitter, "twitter", false, true, Sql::Text, "X (Twitter)", "X/Twitter account"},
+      {F::instagram, "instagram", false, true, Sql::Text, "Instagram", "Instagram account"},
+      {F::linkedin, "linkedin", false, true, Sql::Text, "LinkedIn", "LinkedIn page"},
       {F::contact_last_name, "contact_last_name", true, true, Sql::Text, "Contact : nom",
        "contact person: last name (private)"},
       {F::contact_first_name, "contact_first_name", true, true, Sql::Text, "Contact : prénom",
@@ -207,32 +194,29 @@ const std::vector<FieldDef>& fields() {
        "contact person: landline (private)"},
       {F::contact_mobile, "contact_mobile", true, true, Sql::Text, "Contact : téléphone mobile",
        "contact person: mobile (private)"},
-      {F::source, "source", false, true, Sql::Text, "Source",
-       "source of the record"},
-      {F::source_date, "source_date", false, true, Sql::Text, "Date de la source",
-       "date of the source (ISO)"},
-      {F::notes, "notes", false, true, Sql::Text, "Notes",
-       "free notes"},
-      {F::criterion_open_to_all, "criterion_open_to_all", false, true, Sql::Text, "Critère : ouvert à tous les professionnels",
+      {F::source, "source", false, true, Sql::Text, "Source", "source of the record"},
+      {F::source_date, "source_date", false, true, Sql::Text, "Date de la source", "date of the source (ISO)"},
+      {F::notes, "notes", false, true, Sql::Text, "Notes", "free notes"},
+      {F::criterion_open_to_all, "criterion_open_to_all", false, true, Sql::Text,
+       "Critère : ouvert à tous les professionnels",
        "Région criterion 1, open to every kind of professional: yes, no or unknown"},
-      {F::criterion_flexible, "criterion_flexible", false, true, Sql::Text, "Critère : espaces flexibles et accessibles",
+      {F::criterion_flexible, "criterion_flexible", false, true, Sql::Text,
+       "Critère : espaces flexibles et accessibles",
        "Région criterion 2, flexible and accessible spaces: yes, no or unknown"},
       {F::criterion_broadband, "criterion_broadband", false, true, Sql::Text, "Critère : haut débit ou fibre",
        "Région criterion 3, broadband or fibre: yes, no or unknown"},
       {F::criterion_human_welcome, "criterion_human_welcome", false, true, Sql::Text, "Critère : accueil humain",
        "Région criterion 4, a human welcome: yes, no or unknown"},
-      {F::criterion_collective_governance, "criterion_collective_governance", false, true, Sql::Text, "Critère : gouvernance collective",
-       "Région criterion 5, a collective governance: yes, no or unknown"},
+      {F::criterion_collective_governance, "criterion_collective_governance", false, true, Sql::Text,
+       "Critère : gouvernance collective", "Région criterion 5, a collective governance: yes, no or unknown"},
       {F::charter_version, "charter_version", false, true, Sql::Text, "Charte du réseau signée (version)",
        "the version of the network's charter the place signed last"},
       {F::charter_signed_on, "charter_signed_on", false, true, Sql::Text, "Charte signée le",
        "when it signed it (YYYY-MM-DD)"},
       {F::charter_signatory, "charter_signatory", false, true, Sql::Text, "Signataire de la charte",
        "who signed it for the place"},
-      {F::created_at, "created_at", false, false, Sql::Text, "Créé le",
-       "first stored (UTC), managed by Maillage"},
-      {F::updated_at, "updated_at", false, false, Sql::Text, "Modifié le",
-       "last changed (UTC), managed by Maillage"},
+      {F::created_at, "created_at", false, false, Sql::Text, "Créé le", "first stored (UTC), managed by Maillage"},
+      {F::updated_at, "updated_at", false, false, Sql::Text, "Modifié le", "last changed (UTC), managed by Maillage"},
   };
   return v;
 }
@@ -359,10 +343,12 @@ SqlValue sql_value(const Place& p, Field f) {
 void set_sql_value(Place& p, Field f, const SqlValue& v) {
   auto text = std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : std::string();
   auto integer = std::holds_alternative<int64_t>(v) ? std::optional<int64_t>(std::get<int64_t>(v)) : std::nullopt;
-  auto real = std::holds_alternative<double>(v)    ? std::optional<double>(std::get<double>(v))
-              : integer                            ? std::optional<double>(static_cast<double>(*integer))
-                                                   : std::nullopt;
-  auto opt_int = [&](std::optional<int>& out) { out = integer ? std::optional<int>(static_cast<int>(*integer)) : std::nullopt; };
+  auto real = std::holds_alternative<double>(v) ? std::optional<double>(std::get<double>(v))
+              : integer                         ? std::optional<double>(static_cast<double>(*integer))
+                                                : std::nullopt;
+  auto opt_int = [&](std::optional<int>& out) {
+    out = integer ? std::optional<int>(static_cast<int>(*integer)) : std::nullopt;
+  };
   switch (f) {
     case Field::types: p.types = static_cast<uint32_t>(integer.value_or(0)); return;
     case Field::services: p.services = static_cast<uint32_t>(integer.value_or(0)); return;
@@ -374,7 +360,9 @@ void set_sql_value(Place& p, Field f, const SqlValue& v) {
     case Field::staff_fte: p.staff_fte = real; return;
     case Field::commune: return;
     // Stored values are read as written, without the input checks (a rule added later must not hide a row).
-    case Field::status: p.status = text == "open" ? Status::Open : text == "project" ? Status::Project : Status::Closed; return;
+    case Field::status:
+      p.status = text == "open" ? Status::Open : text == "project" ? Status::Project : Status::Closed;
+      return;
     case Field::position_precision: p.precision = text == "commune" ? Precision::Commune : Precision::Address; return;
     case Field::siret: p.siret = text; return;
     case Field::opening_date: p.opening_date = text; return;
@@ -410,8 +398,7 @@ std::string parse_field(Place& p, Field f, std::string_view raw) {
       for (char c : t)
         if (c != ' ' && c != '.') s += c;
       if (!s.empty()) {
-        if (s.size() != 14 || !text::all_digits(s))
-          return fmt::format("'{}' is not a SIRET: expected 14 digits", t);
+        if (s.size() != 14 || !text::all_digits(s)) return fmt::format("'{}' is not a SIRET: expected 14 digits", t);
         if (!siret_checksum_ok(s)) return fmt::format("'{}' fails the SIRET check digit (Luhn)", t);
       }
       p.siret = s;
@@ -435,8 +422,7 @@ std::string parse_field(Place& p, Field f, std::string_view raw) {
     }
     case Field::status: {
       int i = find_item(t, status_items());
-      if (i < 0)
-        return fmt::format("unknown status '{}': accepted values are {}", t, accepted_values(status_items()));
+      if (i < 0) return fmt::format("unknown status '{}': accepted values are {}", t, accepted_values(status_items()));
       p.status = static_cast<Status>(i);
       return {};
     }
@@ -472,8 +458,9 @@ std::string parse_field(Place& p, Field f, std::string_view raw) {
       p.postcode = std::string(t);
       return {};
     case Field::insee_code:
-      if (!t.empty() && (t.size() != 5 || !(text::all_digits(t) || (text::all_digits(t.substr(2)) &&
-                                                                      (t.substr(0, 2) == "2A" || t.substr(0, 2) == "2B")))))
+      if (!t.empty() &&
+          (t.size() != 5 || !(text::all_digits(t) ||
+                              (text::all_digits(t.substr(2)) && (t.substr(0, 2) == "2A" || t.substr(0, 2) == "2B")))))
         return fmt::format("'{}' is not an INSEE commune code: expected 5 characters like 33063", t);
       p.insee_code = std::string(t);
       return {};
@@ -494,8 +481,10 @@ std::string parse_field(Place& p, Field f, std::string_view raw) {
     case Field::criterion_collective_governance: {
       auto f2 = text::fold(t);
       Tri v = Tri::Unknown;
-      if (f2 == "yes" || f2 == "oui" || f2 == "true" || f2 == "1") v = Tri::Yes;
-      else if (f2 == "no" || f2 == "non" || f2 == "false" || f2 == "0") v = Tri::No;
+      if (f2 == "yes" || f2 == "oui" || f2 == "true" || f2 == "1")
+        v = Tri::Yes;
+      else if (f2 == "no" || f2 == "non" || f2 == "false" || f2 == "0")
+        v = Tri::No;
       else if (!(f2.empty() || f2 == "unknown" || f2 == "inconnu" || f2 == "nr"))
         return fmt::format("'{}' is not yes, no or unknown", t);
       p.criteria[criterion_index(f)] = v;
@@ -575,8 +564,10 @@ void copy_field(Place& dst, const Place& src, Field f) {
     case Field::source_date: dst.source_date = src.source_date; break;
     case Field::charter_signed_on: dst.charter_signed_on = src.charter_signed_on; break;
     default:
-      if (auto c = criterion_index(f); c >= 0) dst.criteria[c] = src.criteria[c];
-      else *text_member(dst, f) = *text_member(const_cast<Place&>(src), f);
+      if (auto c = criterion_index(f); c >= 0)
+        dst.criteria[c] = src.criteria[c];
+      else
+        *text_member(dst, f) = *text_member(const_cast<Place&>(src), f);
   }
 }
 
@@ -589,7 +580,9 @@ nlohmann::json to_json(const Place& p, bool include_private, std::string_view co
     switch (d.field) {
       case Field::types: j["types"] = mask_to_list(p.types, place_types()); break;
       case Field::services: j["services"] = mask_to_list(p.services, service_items()); break;
-      case Field::commune: j["commune"] = commune_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(commune_name); break;
+      case Field::commune:
+        j["commune"] = commune_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(commune_name);
+        break;
       case Field::lon: j["lon"] = opt(p.lon); break;
       case Field::lat: j["lat"] = opt(p.lat); break;
       case Field::staff_fte: j["staff_fte"] = opt(p.staff_fte); break;

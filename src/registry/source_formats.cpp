@@ -114,8 +114,10 @@ Row json_row(const json& obj, std::string path) {
     } else if (v.is_array()) {
       std::vector<std::string> items;
       for (auto& e : v) {
-        if (e.is_object() && e.contains("name") && e["name"].is_string()) items.push_back(e["name"].get<std::string>());
-        else if (!e.is_object() && !e.is_array()) items.push_back(number_text(e));
+        if (e.is_object() && e.contains("name") && e["name"].is_string())
+          items.push_back(e["name"].get<std::string>());
+        else if (!e.is_object() && !e.is_array())
+          items.push_back(number_text(e));
       }
       row.cells.emplace_back(k, text::join(items, ";"));
     } else {
@@ -214,8 +216,10 @@ Record gogocarto_record(const Row& row, const std::string& label, std::vector<Pr
   uint32_t types = types_in_text(typology, &unknown);
   if (summary)
     for (auto& t : text::split_list(typology)) ++summary->typologies[t];
-  if (types) b.set(Field::types, type_key, mask_to_keys(types, place_types()));
-  else if (!typology.empty()) b.warn(type_key, fmt::format("no Maillage type in '{}': kept in the notes", typology));
+  if (types)
+    b.set(Field::types, type_key, mask_to_keys(types, place_types()));
+  else if (!typology.empty())
+    b.warn(type_key, fmt::format("no Maillage type in '{}': kept in the notes", typology));
   if (!unknown.empty()) b.notes.push_back("typologie (GoGoCarto) : " + text::join(unknown, ", "));
 
   auto [svc_key, services_text] = pick({"Services_annexes", "services_annexes", "services"});
@@ -223,12 +227,14 @@ Record gogocarto_record(const Row& row, const std::string& label, std::vector<Pr
   uint32_t services = services_in_text(services_text, &other_services);
   if (auto [k, v] = pick({"Accès_fibre", "acces_fibre"}); !k.empty() && yes(v)) services |= 1u << 1;
   if (auto [k, v] = pick({"Accès_PMR", "acces_pmr"}); !k.empty() && yes(v)) services |= 1u << 2;
-  if (services) b.set(Field::services, svc_key.empty() ? "Services_annexes" : svc_key, mask_to_keys(services, service_items()));
+  if (services)
+    b.set(Field::services, svc_key.empty() ? "Services_annexes" : svc_key, mask_to_keys(services, service_items()));
   if (!other_services.empty()) b.notes.push_back("services (GoGoCarto) : " + text::join(other_services, ", "));
   if (auto [k, v] = pick({"Engagement_écolo", "engagement_ecolo"}); !k.empty() && yes(v))
     b.notes.push_back("engagement écologique déclaré");
 
-  if (auto [k, v] = pick({"Mode_de_gestion", "mode_gestion"}); !k.empty()) b.set(Field::legal_form, k, management_mode(v));
+  if (auto [k, v] = pick({"Mode_de_gestion", "mode_gestion"}); !k.empty())
+    b.set(Field::legal_form, k, management_mode(v));
 
   // Address: number + street (CSV) or the API's address object.
   auto [num_key, number] = pick({"N°", "num_rue"});
@@ -255,11 +261,14 @@ Record gogocarto_record(const Row& row, const std::string& label, std::vector<Pr
     for (auto& link : text::split_list(v, " ;|,")) {
       bool known = false;
       auto f = social_field(link, known);
-      if (known && !b.r.present.test(static_cast<size_t>(f))) b.set(f, k, link);
-      else b.notes.push_back("autre réseau : " + link);
+      if (known && !b.r.present.test(static_cast<size_t>(f)))
+        b.set(f, k, link);
+      else
+        b.notes.push_back("autre réseau : " + link);
     }
   }
-  if (auto [k, v] = pick({"updatedAt", "date_maj"}); !k.empty() && v.size() >= 10) b.set(Field::source_date, k, v.substr(0, 10));
+  if (auto [k, v] = pick({"updatedAt", "date_maj"}); !k.empty() && v.size() >= 10)
+    b.set(Field::source_date, k, v.substr(0, 10));
 
   auto [id_key, id] = pick({"id"});
   return b.finish(id.empty() ? "GoGoCarto" : "GoGoCarto, élément " + id);
@@ -282,8 +291,10 @@ Record mednum_record(const Row& row, const std::string& label, const std::string
   b.set(Field::types, "typologie", mask_to_keys(types, place_types()));
   auto pivot = t("pivot");
   if (pivot.size() == 14 && text::all_digits(pivot) && pivot != std::string(14, '0')) {
-    if (siret_checksum_ok(pivot)) b.set(Field::siret, "pivot", pivot);
-    else b.warn("pivot", fmt::format("'{}' is not a valid SIRET (check digit): left out", pivot));
+    if (siret_checksum_ok(pivot))
+      b.set(Field::siret, "pivot", pivot);
+    else
+      b.warn("pivot", fmt::format("'{}' is not a valid SIRET (check digit): left out", pivot));
   }
   auto address = t("adresse");
   if (!t("complement_adresse").empty()) address += ", " + t("complement_adresse");

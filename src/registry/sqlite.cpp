@@ -17,8 +17,8 @@ namespace {
 }  // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
-                         nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
+      SQLITE_OK)
     fail(db, std::string("prepare `") + std::string(sql.substr(0, 200)) + "`");
 }
 
@@ -69,8 +69,7 @@ bool Statement::step() {
 }
 
 void Statement::run() {
-  while (step()) {
-  }
+  while (step()) {}
   reset();
 }
 
@@ -184,8 +183,7 @@ Transaction::~Transaction() {
   if (!done_) {
     try {
       rollback();
-    } catch (...) {
-    }
+    } catch (...) {}
   }
 }
 

@@ -638,18 +638,19 @@ PlaceStore::PlaceStore(const std::string& path, const territory::CommuneTable* c
     : communes_(communes), cache_(std::make_unique<Cache>()) {
   db_ = std::make_unique<sqlite::Database>(
       path, create ? sqlite::Database::Mode::ReadWriteCreate : sqlite::Database::Mode::ReadWrite);
-  db_->exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32000; "
-            "PRAGMA temp_store = MEMORY;");
+  db_->exec(
+      "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32000; "
+      "PRAGMA temp_store = MEMORY;");
   migrate();
   auto& c = *cache_;
   c.get = db_->prepare(fmt::format("SELECT {} FROM places WHERE id = ?", columns()));
   const int n = static_cast<int>(stored_fields().size()) + 2;  // and name_folded, search_text
   std::string params;
   for (int i = 1; i <= n; ++i) params += (i > 1 ? ", ?" : "?");
-  c.insert = db_->prepare(
-      fmt::format("INSERT INTO places ({}, name_folded, search_text) VALUES ({})", columns(), params));
-  c.update = db_->prepare(fmt::format(
-      "UPDATE places SET ({}, name_folded, search_text) = ({}) WHERE id = ?{}", columns(), params, n + 1));
+  c.insert =
+      db_->prepare(fmt::format("INSERT INTO places ({}, name_folded, search_text) VALUES ({})", columns(), params));
+  c.update = db_->prepare(
+      fmt::format("UPDATE places SET ({}, name_folded, search_text) = ({}) WHERE id = ?{}", columns(), params, n + 1));
   c.history = db_->prepare(
       "INSERT INTO place_history (revision, place_id, action, at, origin, before_json) VALUES (?, ?, ?, ?, ?, ?)");
   c.revision = db_->prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'");
@@ -670,8 +671,8 @@ void PlaceStore::migrate() {
   int version = schema_version();
   constexpr int latest = static_cast<int>(std::size(kMigrations));
   if (version > latest)
-    throw Error(fmt::format("{}: database schema version {} is newer than this maillage understands ({})",
-                            db_->path(), version, latest));
+    throw Error(fmt::format("{}: database schema version {} is newer than this maillage understands ({})", db_->path(),
+                            version, latest));
   if (version == latest) return;  // nothing to write: opening a current database changes no byte
   db_->exec("PRAGMA journal_mode = WAL");
   for (int v = version; v < latest; ++v) {
@@ -715,10 +716,14 @@ void PlaceStore::bind_place(sqlite::Statement& st, const Place& p) {
   for (auto f : stored_fields()) {
     auto v = sql_value(p, f);
     ++i;
-    if (auto* x = std::get_if<int64_t>(&v)) st.bind(i, *x);
-    else if (auto* r = std::get_if<double>(&v)) st.bind(i, *r);
-    else if (auto* t = std::get_if<std::string>(&v)) st.bind(i, *t);
-    else st.bind_null(i);
+    if (auto* x = std::get_if<int64_t>(&v))
+      st.bind(i, *x);
+    else if (auto* r = std::get_if<double>(&v))
+      st.bind(i, *r);
+    else if (auto* t = std::get_if<std::string>(&v))
+      st.bind(i, *t);
+    else
+      st.bind_null(i);
   }
   st.bind(++i, text::fold(p.name), false);
   st.bind(++i, search_text(p), false);
@@ -840,7 +845,9 @@ PlaceStore::Selection PlaceStore::select(const PlaceFilter& f) {
   auto& snap = *out.snapshot;
   auto words = text::split_list(text::fold(f.text), " ");
   std::string listing_date = f.open_on.empty() ? snap.day : f.open_on;
-  std::string charter = !f.listed ? std::string() : f.open_on.empty() ? snap.charter : current_charter(*db_, listing_date);
+  std::string charter = !f.listed           ? std::string()
+                        : f.open_on.empty() ? snap.charter
+                                            : current_charter(*db_, listing_date);
   for (size_t i = 0; i < snap.places.size(); ++i) {
     if (!matches(f, words, snap.places[i], snap.search[i], listing_date, charter)) continue;
     if (out.total++ >= f.offset && (f.limit <= 0 || static_cast<int64_t>(out.page.size()) < f.limit))
@@ -885,8 +892,7 @@ std::vector<HistoryEntry> PlaceStore::history(const std::string& place_id) {
       "SELECT revision, place_id, action, at, origin, before_json FROM place_history WHERE place_id = ? ORDER BY seq");
   st.bind(1, place_id, false);
   std::vector<HistoryEntry> out;
-  while (st.step())
-    out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
+  while (st.step()) out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
   return out;
 }
 

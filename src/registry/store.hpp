@@ -35,7 +35,7 @@ struct PlaceFilter {
                                // five criteria met (registry/listing.hpp)
   bool fixed_only = false;     // only places at a fixed address: itinerant places (type itinerant) left out; what
                                // the coverage, the funding-call rules and planning count as open places
-  int limit = 0;  // 0 = no limit
+  int limit = 0;               // 0 = no limit
   int offset = 0;
 };
 

@@ -27,8 +27,8 @@ Location Record::at(Field f) const {
   return Location{file, line, col, name};
 }
 
-Validator::Validator(const territory::CommuneTable& communes, const territory::Outline& region,
-                     std::string today, ValidationLimits limits)
+Validator::Validator(const territory::CommuneTable& communes, const territory::Outline& region, std::string today,
+                     ValidationLimits limits)
     : communes_(communes), region_(region), today_(std::move(today)), limits_(limits) {}
 
 void Validator::check(Record& r, std::vector<Problem>& out) const {
@@ -45,17 +45,19 @@ void Validator::check(Record& r, std::vector<Problem>& out) const {
     } else {
       std::string why;
       auto code = communes_.locate(r.commune_name, p.postcode, &why);
-      if (!code.empty()) p.insee_code = code;
-      else error(Field::commune, why);
+      if (!code.empty())
+        p.insee_code = code;
+      else
+        error(Field::commune, why);
     }
   } else if (!communes_.find(p.insee_code)) {
     auto current = communes_.current_code(p.insee_code);
     if (current.empty()) {
-      error(Field::insee_code,
-            fmt::format("'{}' is not a commune of {} (COG 2026 commune table)", p.insee_code, territory::config().name));
+      error(Field::insee_code, fmt::format("'{}' is not a commune of {} (COG 2026 commune table)", p.insee_code,
+                                           territory::config().name));
     } else {
-      warn(Field::insee_code, fmt::format("former commune code {} replaced by its COG 2026 code {} ({})",
-                                          p.insee_code, current, communes_.find(current)->name));
+      warn(Field::insee_code, fmt::format("former commune code {} replaced by its COG 2026 code {} ({})", p.insee_code,
+                                          current, communes_.find(current)->name));
       p.insee_code = current;
     }
   }
@@ -66,8 +68,8 @@ void Validator::check(Record& r, std::vector<Problem>& out) const {
     return false;
   };
   if (commune && !r.commune_name.empty() && !named(commune))
-    warn(Field::commune, fmt::format("commune name '{}' differs from the name of {} ({})", r.commune_name,
-                                     p.insee_code, commune->name));
+    warn(Field::commune, fmt::format("commune name '{}' differs from the name of {} ({})", r.commune_name, p.insee_code,
+                                     commune->name));
   if (commune && !p.postcode.empty()) {
     bool known = false;
     for (auto& pc : commune->postcodes) known = known || pc == p.postcode;
@@ -105,28 +107,28 @@ void Validator::check(Record& r, std::vector<Problem>& out) const {
 
   // Dates and status must tell one story.
   if (!p.opening_date.empty() && !p.closing_date.empty() && p.closing_date < p.opening_date)
-    error(Field::closing_date, fmt::format("closing date {} is before the opening date {}", p.closing_date,
-                                           p.opening_date));
+    error(Field::closing_date,
+          fmt::format("closing date {} is before the opening date {}", p.closing_date, p.opening_date));
   switch (p.status) {
     case Status::Open:
       if (!p.closing_date.empty() && p.closing_date <= today_)
-        error(Field::status, fmt::format("status is open but the closing date {} has passed: use status closed",
-                                         p.closing_date));
+        error(Field::status,
+              fmt::format("status is open but the closing date {} has passed: use status closed", p.closing_date));
       if (!p.opening_date.empty() && p.opening_date > today_)
         error(Field::status, fmt::format("status is open but the opening date {} is in the future: use status "
-                                         "project", p.opening_date));
+                                         "project",
+                                         p.opening_date));
       break;
     case Status::Project:
       if (!p.closing_date.empty())
         error(Field::closing_date, "a project has no closing date (use status closed for a place that closed)");
       if (!p.opening_date.empty() && p.opening_date <= today_)
-        warn(Field::opening_date, fmt::format("project whose planned opening date {} has passed: is it open now?",
-                                              p.opening_date));
+        warn(Field::opening_date,
+             fmt::format("project whose planned opening date {} has passed: is it open now?", p.opening_date));
       break;
     case Status::Closed:
       if (!p.closing_date.empty() && p.closing_date > today_)
-        error(Field::status, fmt::format("status is closed but the closing date {} is in the future",
-                                         p.closing_date));
+        error(Field::status, fmt::format("status is closed but the closing date {} is in the future", p.closing_date));
       if (p.closing_date.empty())
         warn(Field::closing_date, "closed without a closing date: the place counts as open at no date");
       break;

@@ -30,12 +30,12 @@ struct Problem {
 // A place read from some input, with what the input said and where each field was.
 struct Record {
   Place place;
-  FieldSet present;                      // fields the input carries (a missing column leaves the stored value)
+  FieldSet present;  // fields the input carries (a missing column leaves the stored value)
   std::string file;
-  int line = 0;                          // 0 for inputs without lines (GeoJSON: see json_path)
-  std::string json_path;                 // "features[3].properties" for GeoJSON
-  std::array<int, kFieldCount> column{};  // CSV column (1-based) of each field
-  std::string commune_name;              // as written in the input, if any
+  int line = 0;                                            // 0 for inputs without lines (GeoJSON: see json_path)
+  std::string json_path;                                   // "features[3].properties" for GeoJSON
+  std::array<int, kFieldCount> column{};                   // CSV column (1-based) of each field
+  std::string commune_name;                                // as written in the input, if any
   std::shared_ptr<const std::vector<std::string>> header;  // the file's column names, for messages
   Location at(Field f) const;
 };

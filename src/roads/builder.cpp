@@ -92,14 +92,14 @@ Millis to_millis(double seconds) {
 
 std::string BuildReport::str() const {
   return fmt::format(
-      "{} nodes, {} edges, {} arcs, {:.0f} km of road; {} strongly connected components, the largest has {} "
-      "nodes ({:.2f} %); dropped for snapping: {} nodes, {} edges, {:.1f} km; {} parallel arcs merged{}",
-      nodes, edges, arcs, total_km, components, main_nodes, nodes ? 100.0 * main_nodes / nodes : 0.0,
-      dropped_nodes, dropped_edges, dropped_km, parallel_arcs_merged,
-      exit_links ? fmt::format("; {} motorway exits linked to local roads", exit_links) : "") +
-      (local_links ? fmt::format("; local layer: {} links ({} refused: they would leave the land)", local_links,
-                                 local_links_refused)
-                   : "");
+             "{} nodes, {} edges, {} arcs, {:.0f} km of road; {} strongly connected components, the largest has {} "
+             "nodes ({:.2f} %); dropped for snapping: {} nodes, {} edges, {:.1f} km; {} parallel arcs merged{}",
+             nodes, edges, arcs, total_km, components, main_nodes, nodes ? 100.0 * main_nodes / nodes : 0.0,
+             dropped_nodes, dropped_edges, dropped_km, parallel_arcs_merged,
+             exit_links ? fmt::format("; {} motorway exits linked to local roads", exit_links) : "") +
+         (local_links ? fmt::format("; local layer: {} links ({} refused: they would leave the land)", local_links,
+                                    local_links_refused)
+                      : "");
 }
 
 NodeId GraphBuilder::add_node(geo::LonLat p) {
@@ -119,8 +119,15 @@ void GraphBuilder::add_edge(NodeId from, NodeId to, const std::vector<geo::LonLa
                             double seconds_fwd, double seconds_bwd, RoadClass cls, const std::string& name) {
   auto [it, fresh] = name_ids_.emplace(name, static_cast<uint32_t>(names_.size()));
   if (fresh) names_.push_back(name);
-  Edge e{from, to, static_cast<uint32_t>(shape_lon_.size()), static_cast<uint32_t>(shape.size()),
-         static_cast<float>(length_m), to_millis(seconds_fwd), to_millis(seconds_bwd), cls, it->second};
+  Edge e{from,
+         to,
+         static_cast<uint32_t>(shape_lon_.size()),
+         static_cast<uint32_t>(shape.size()),
+         static_cast<float>(length_m),
+         to_millis(seconds_fwd),
+         to_millis(seconds_bwd),
+         cls,
+         it->second};
   for (auto& p : shape) {
     shape_lon_.push_back(e7(p.lon));
     shape_lat_.push_back(e7(p.lat));
@@ -232,7 +239,8 @@ RoadGraph GraphBuilder::finish(BuildReport* report) {
   auto comp = scc(n, g.first_out, g.out, &rep.components);
   std::vector<size_t> sizes(rep.components, 0);
   for (auto c : comp) ++sizes[c];
-  uint32_t main = sizes.empty() ? 0 : static_cast<uint32_t>(std::max_element(sizes.begin(), sizes.end()) - sizes.begin());
+  uint32_t main =
+      sizes.empty() ? 0 : static_cast<uint32_t>(std::max_element(sizes.begin(), sizes.end()) - sizes.begin());
   g.in_main_component.resize(n);
   for (size_t v = 0; v < n; ++v) g.in_main_component[v] = comp[v] == main;
   rep.main_nodes = sizes.empty() ? 0 : sizes[main];

@@ -13,15 +13,15 @@ namespace maillage::roads {
 
 struct BuildReport {
   size_t nodes = 0, edges = 0, arcs = 0;
-  size_t components = 0;          // strongly connected components
-  size_t main_nodes = 0;          // nodes in the largest one
-  size_t dropped_nodes = 0;       // nodes outside it (not used for snapping)
-  size_t dropped_edges = 0;       // edges with an end outside it
+  size_t components = 0;     // strongly connected components
+  size_t main_nodes = 0;     // nodes in the largest one
+  size_t dropped_nodes = 0;  // nodes outside it (not used for snapping)
+  size_t dropped_edges = 0;  // edges with an end outside it
   double dropped_km = 0;
   size_t parallel_arcs_merged = 0;
-  size_t exit_links = 0;          // regional skeleton: motorway exits linked to the nearest local road
-  size_t local_links = 0;         // local layer: centre-to-neighbour and centre-to-skeleton links made
-  size_t local_links_refused = 0; // local layer: links whose segment would leave the land
+  size_t exit_links = 0;           // regional skeleton: motorway exits linked to the nearest local road
+  size_t local_links = 0;          // local layer: centre-to-neighbour and centre-to-skeleton links made
+  size_t local_links_refused = 0;  // local layer: links whose segment would leave the land
   double total_km = 0;
   std::string str() const;
 };

@@ -16,9 +16,10 @@
 namespace maillage::roads {
 
 namespace {
-const char* const kClassNames[] = {"motorway", "trunk", "primary", "secondary", "tertiary", "unclassified",
-                                   "residential", "service", "living_street", "ferry", "autoroute", "nationale",
-                                   "e_road", "departementale", "other", "locale", "voie_express"};
+const char* const kClassNames[] = {"motorway",     "trunk",       "primary", "secondary",      "tertiary",
+                                   "unclassified", "residential", "service", "living_street",  "ferry",
+                                   "autoroute",    "nationale",   "e_road",  "departementale", "other",
+                                   "locale",       "voie_express"};
 constexpr char kMagic[8] = {'M', 'A', 'I', 'L', 'G', 'R', 'P', 'H'};
 constexpr uint32_t kVersion = 3;  // 2: interleaved (node, weight) arcs; 3: road class "locale" (skeleton local layer)
 
@@ -122,8 +123,8 @@ RoadGraph RoadGraph::load(const std::string& path) {
   uint32_t version = 0;
   get(&version, sizeof version, false);
   if (version != kVersion)
-    throw GraphVersionError(fmt::format("{}: graph file version {} is not supported (expected {}): rebuild it",
-                                        path, version, kVersion));
+    throw GraphVersionError(
+        fmt::format("{}: graph file version {} is not supported (expected {}): rebuild it", path, version, kVersion));
   RoadGraph g;
   for_each_array(g, [&](auto& v) {
     uint64_t n = get_u64();
@@ -162,13 +163,13 @@ RoadGraph RoadGraph::load(const std::string& path) {
 void RoadGraph::validate() const {
   size_t n = lon_e7.size(), m = out.size(), e = edge_from.size();
   auto fail = [](const std::string& what) { throw Error("invalid road graph: " + what); };
-  if (lat_e7.size() != n || x.size() != n || y.size() != n || in_main_component.size() != n) fail("node arrays differ in size");
+  if (lat_e7.size() != n || x.size() != n || y.size() != n || in_main_component.size() != n)
+    fail("node arrays differ in size");
   if (first_out.size() != n + 1 || first_in.size() != n + 1) fail("first_out/first_in must have n + 1 entries");
   if (first_out[0] != 0 || first_out[n] != m || first_in[0] != 0 || first_in[n] != m) fail("CSR bounds");
   for (size_t v = 0; v < n; ++v)
     if (first_out[v] > first_out[v + 1] || first_in[v] > first_in[v + 1]) fail("CSR offsets must not decrease");
-  if (arc_edge.size() != m || in.size() != m || in_arc_edge.size() != m)
-    fail("arc arrays differ in size");
+  if (arc_edge.size() != m || in.size() != m || in_arc_edge.size() != m) fail("arc arrays differ in size");
   for (size_t a = 0; a < m; ++a)
     if (out[a].node >= n || in[a].node >= n || arc_edge[a] / 2 >= e || in_arc_edge[a] / 2 >= e ||
         out[a].weight == kInfinity || in[a].weight == kInfinity)
@@ -176,7 +177,8 @@ void RoadGraph::validate() const {
   if (edge_to.size() != e || edge_time_fwd.size() != e || edge_time_bwd.size() != e || edge_length_m.size() != e ||
       edge_class.size() != e || edge_name.size() != e || edge_shape_first.size() != e + 1)
     fail("edge arrays differ in size");
-  if (edge_shape_first.back() != shape_lon_e7.size() || shape_lat_e7.size() != shape_lon_e7.size()) fail("shape arrays");
+  if (edge_shape_first.back() != shape_lon_e7.size() || shape_lat_e7.size() != shape_lon_e7.size())
+    fail("shape arrays");
   for (size_t i = 0; i < e; ++i)
     if (edge_from[i] >= n || edge_to[i] >= n || edge_name[i] >= std::max<size_t>(names.size(), 1) ||
         edge_shape_first[i] > edge_shape_first[i + 1])

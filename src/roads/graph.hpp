@@ -28,8 +28,21 @@ constexpr uint32_t kInvalid = std::numeric_limits<uint32_t>::max();
 constexpr Millis kInfinity = std::numeric_limits<Millis>::max();
 
 enum class RoadClass : uint8_t {
-  motorway, trunk, primary, secondary, tertiary, unclassified, residential, service, living_street, ferry,
-  autoroute, nationale, e_road, departementale, other,
+  motorway,
+  trunk,
+  primary,
+  secondary,
+  tertiary,
+  unclassified,
+  residential,
+  service,
+  living_street,
+  ferry,
+  autoroute,
+  nationale,
+  e_road,
+  departementale,
+  other,
   locale,       // the skeleton's modelled local roads (issue #15): commune centre to neighbour and to the skeleton
   voie_express  // national roads of the skeleton built as 2x2 expressways (profile: skeleton.expressways)
 };
@@ -44,8 +57,8 @@ class GraphVersionError : public Error {
 
 struct RoadGraph {
   // Nodes
-  std::vector<int32_t> lon_e7, lat_e7;  // WGS84, 1e-7 degrees (about 1 cm)
-  std::vector<double> x, y;             // Lambert-93 metres (EPSG:2154), for snapping and distances
+  std::vector<int32_t> lon_e7, lat_e7;     // WGS84, 1e-7 degrees (about 1 cm)
+  std::vector<double> x, y;                // Lambert-93 metres (EPSG:2154), for snapping and distances
   std::vector<uint8_t> in_main_component;  // 1 when the node is in the largest strongly connected component
   // An arc as a search reads it: the node at its other end and its time, side by side (one cache access).
   struct Arc {
@@ -66,16 +79,16 @@ struct RoadGraph {
   std::vector<Millis> edge_time_fwd, edge_time_bwd;  // kInfinity when that direction is not allowed
   std::vector<float> edge_length_m;
   std::vector<uint8_t> edge_class;
-  std::vector<uint32_t> edge_name;          // index into names (0 = unnamed)
-  std::vector<uint32_t> edge_shape_first;   // e + 1; shape points between from and to
+  std::vector<uint32_t> edge_name;         // index into names (0 = unnamed)
+  std::vector<uint32_t> edge_shape_first;  // e + 1; shape points between from and to
   std::vector<int32_t> shape_lon_e7, shape_lat_e7;
   std::vector<std::string> names;
   // Description
-  std::string source;        // what it was built from
+  std::string source;  // what it was built from
   std::string profile_name;
   std::string profile_json;  // the profile used, verbatim
   std::string built_at;
-  uint32_t checksum = 0;     // CRC-32 of the file content (set by save and load; 0 when never saved)
+  uint32_t checksum = 0;  // CRC-32 of the file content (set by save and load; 0 when never saved)
 
   size_t node_count() const { return first_out.empty() ? 0 : first_out.size() - 1; }
   size_t arc_count() const { return out.size(); }

@@ -14,8 +14,8 @@
 namespace maillage::roads {
 
 struct OsmImportStats {
-  size_t ways_read = 0, car_ways = 0, ferry_ways = 0, excluded_access = 0, maxspeed_used = 0,
-         maxspeed_unparsed = 0, oneway_ways = 0, missing_nodes = 0;
+  size_t ways_read = 0, car_ways = 0, ferry_ways = 0, excluded_access = 0, maxspeed_used = 0, maxspeed_unparsed = 0,
+         oneway_ways = 0, missing_nodes = 0;
   std::string str() const;
 };
 
@@ -45,9 +45,9 @@ struct SkeletonRoute {
     std::string label;
     bool hidden;
   };
-  std::string key;     // [region/]route_file
-  std::string system;  // Travel Mapping system: fraa, fran, eure, franaqd33...
-  std::string name;    // "D116"
+  std::string key;               // [region/]route_file
+  std::string system;            // Travel Mapping system: fraa, fran, eure, franaqd33...
+  std::string name;              // "D116"
   std::vector<Waypoint> points;  // in order along the route
 };
 // The routes of the files, sorted by key; InputError (file:line) on a bad row or a missing column.

@@ -98,8 +98,10 @@ WayAttributes way_attributes(const TagLookup& t, const Profile& profile, OsmImpo
     return a;
   }
   if (stats && (a.speed_fwd_kmh == 0 || a.speed_bwd_kmh == 0)) ++stats->oneway_ways;
-  if (const char* n = t.get("name")) a.name = n;
-  else if (const char* r = t.get("ref")) a.name = r;
+  if (const char* n = t.get("name"))
+    a.name = n;
+  else if (const char* r = t.get("ref"))
+    a.name = r;
   return a;
 }
 
@@ -192,8 +194,10 @@ RoadGraph build_from_osm(const std::string& path, const Profile& profile, const 
     idx.clear();
     for (uint32_t k = 0; k < w.count; ++k) {
       size_t i = ref_index[w.first + k];
-      if (have[i]) idx.push_back(i);
-      else ++stats.missing_nodes;
+      if (have[i])
+        idx.push_back(i);
+      else
+        ++stats.missing_nodes;
     }
     if (idx.size() < 2) continue;
     double way_len = 0;

@@ -49,14 +49,17 @@ Profile Profile::from_json(const json& j, const std::string& origin) {
   if (sk.contains("circuity")) {
     for (auto& [k, v] : sk["circuity"].items()) {
       if (!v.is_number() || v.get<double>() < 1 || v.get<double>() > 3)
-        throw Error(fmt::format("{}: skeleton.circuity.{} must be between 1 and 3 (a road is never shorter than "
-                                "the straight line)", origin, k));
+        throw Error(
+            fmt::format("{}: skeleton.circuity.{} must be between 1 and 3 (a road is never shorter than "
+                        "the straight line)",
+                        origin, k));
       p.skeleton_circuity[k] = v.get<double>();
     }
   }
   if (sk.contains("fit_bounds_kmh"))
     for (auto& [k, v] : sk["fit_bounds_kmh"].items()) {
-      if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number() || v[0].get<double>() > v[1].get<double>())
+      if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number() ||
+          v[0].get<double>() > v[1].get<double>())
         throw Error(fmt::format("{}: skeleton.fit_bounds_kmh.{} must be [min, max]", origin, k));
       p.fit_bounds_kmh[k] = {v[0].get<double>(), v[1].get<double>()};
     }
@@ -174,11 +177,16 @@ double parse_duration(const std::string& raw) {
       if (digits.empty() || !text::parse_double(digits, num)) return -1;
       digits.clear();
       have = true;
-      if (c == 'D' && !in_time) total += num * 86400;
-      else if (c == 'H' && in_time) total += num * 3600;
-      else if (c == 'M' && in_time) total += num * 60;
-      else if (c == 'S' && in_time) total += num;
-      else return -1;
+      if (c == 'D' && !in_time)
+        total += num * 86400;
+      else if (c == 'H' && in_time)
+        total += num * 3600;
+      else if (c == 'M' && in_time)
+        total += num * 60;
+      else if (c == 'S' && in_time)
+        total += num;
+      else
+        return -1;
     }
     return have && digits.empty() ? total : -1;
   }

@@ -19,8 +19,8 @@ struct Profile {
   double ferry_speed_kmh = 12;
   double ferry_wait_s = 600;
   // Regional skeleton
-  std::map<std::string, double> skeleton_speeds_kmh;  // autoroute, nationale, e_road, departementale
-  std::map<std::string, double> skeleton_circuity;  // per class, >= 1
+  std::map<std::string, double> skeleton_speeds_kmh;                // autoroute, nationale, e_road, departementale
+  std::map<std::string, double> skeleton_circuity;                  // per class, >= 1
   std::map<std::string, std::pair<double, double>> fit_bounds_kmh;  // calibrate --fit keeps speeds inside
   double exit_link_max_m = 4000;
   double exit_link_speed_kmh = 40;

@@ -33,8 +33,8 @@ std::vector<SkeletonRoute> read_skeleton(const std::vector<std::string>& paths) 
     int c_region = t.column("region"), c_system = t.column("system"), c_file = t.column("route_file"),
         c_seq = t.column("seq"), c_lat = t.column("lat"), c_lon = t.column("lon"), c_label = t.column("label"),
         c_hidden = t.column("hidden");
-    for (auto [name, col] : {std::pair{"system", c_system}, {"route_file", c_file}, {"seq", c_seq}, {"lat", c_lat},
-                             {"lon", c_lon}})
+    for (auto [name, col] :
+         {std::pair{"system", c_system}, {"route_file", c_file}, {"seq", c_seq}, {"lat", c_lat}, {"lon", c_lon}})
       if (col < 0) throw InputError(Location{path, 1, 0, name}, fmt::format("missing column '{}'", name));
     for (auto& r : t.rows) {
       long long seq = 0;
@@ -46,7 +46,9 @@ std::vector<SkeletonRoute> read_skeleton(const std::vector<std::string>& paths) 
       auto& route = routes[key];
       route.key = key;
       route.system = r.fields[c_system];
-      route.points.push_back({static_cast<int>(seq), {lon, lat}, c_label >= 0 ? r.fields[c_label] : "",
+      route.points.push_back({static_cast<int>(seq),
+                              {lon, lat},
+                              c_label >= 0 ? r.fields[c_label] : "",
                               c_hidden >= 0 && r.fields[c_hidden] == "1"});
     }
   }
@@ -65,7 +67,8 @@ namespace {
 struct NodeGrid {
   std::unordered_map<uint64_t, std::vector<NodeId>> cells;
   static uint64_t cell(geo::LonLat p, int dx, int dy) {
-    auto cx = static_cast<int64_t>(std::floor(p.lon / 0.05)) + dx, cy = static_cast<int64_t>(std::floor(p.lat / 0.05)) + dy;
+    auto cx = static_cast<int64_t>(std::floor(p.lon / 0.05)) + dx,
+         cy = static_cast<int64_t>(std::floor(p.lat / 0.05)) + dy;
     return (static_cast<uint64_t>(cx + (1 << 20)) << 32) | static_cast<uint64_t>(cy + (1 << 20));
   }
   void add(NodeId v, geo::LonLat p) { cells[cell(p, 0, 0)].push_back(v); }
@@ -87,9 +90,10 @@ struct NodeGrid {
 
 // The local layer: commune centres joined to their neighbours and to the nearest waypoints of departmental and
 // national roads, when the straight segment stays on land.
-void add_local_layer(GraphBuilder& b, const LocalLayer& local, const Profile& profile, const std::vector<uint8_t>& joinable,
-                     BuildReport& rep) {
-  if (!profile.skeleton_speeds_kmh.count("locale")) throw Error("profile: the local layer needs skeleton.class_speeds_kmh.locale");
+void add_local_layer(GraphBuilder& b, const LocalLayer& local, const Profile& profile,
+                     const std::vector<uint8_t>& joinable, BuildReport& rep) {
+  if (!profile.skeleton_speeds_kmh.count("locale"))
+    throw Error("profile: the local layer needs skeleton.class_speeds_kmh.locale");
   double speed = profile.skeleton_speeds_kmh.at("locale") / 3.6;
   double circuity = profile.skeleton_circuity.count("locale") ? profile.skeleton_circuity.at("locale") : 1.0;
   NodeGrid grid;
@@ -153,7 +157,8 @@ RoadGraph build_from_skeleton(const std::vector<std::string>& paths, const Profi
       mark(v, is_slow);
       if (joinable.size() <= v) joinable.resize(v + 1, 0);
       joinable[v] |= is_joinable;
-      if (!is_slow && !pts[i].hidden && pts[i].label.rfind("Aire", 0) != 0 && pts[i].label.find('/') == std::string::npos)
+      if (!is_slow && !pts[i].hidden && pts[i].label.rfind("Aire", 0) != 0 &&
+          pts[i].label.find('/') == std::string::npos)
         exits.emplace_back(v, name);
       if (i + 1 == pts.size()) continue;
       NodeId c = b.node_at(pts[i + 1].at);
@@ -168,15 +173,18 @@ RoadGraph build_from_skeleton(const std::vector<std::string>& paths, const Profi
     slow.resize(b.node_count(), 0);
     std::unordered_map<uint64_t, std::vector<NodeId>> grid;
     auto cell = [](geo::LonLat p, int dx, int dy) {
-      auto cx = static_cast<int64_t>(std::floor(p.lon / 0.05)) + dx, cy = static_cast<int64_t>(std::floor(p.lat / 0.05)) + dy;
+      auto cx = static_cast<int64_t>(std::floor(p.lon / 0.05)) + dx,
+           cy = static_cast<int64_t>(std::floor(p.lat / 0.05)) + dy;
       return (static_cast<uint64_t>(cx + (1 << 20)) << 32) | static_cast<uint64_t>(cy + (1 << 20));
     };
     for (NodeId v = 0; v < b.node_count(); ++v)
       if (slow[v]) grid[cell(b.position(v), 0, 0)].push_back(v);
     double link_speed = profile.exit_link_speed_kmh / 3.6;
-    double circuity = profile.skeleton_circuity.count("departementale") ? profile.skeleton_circuity.at("departementale") : 1.0;
+    double circuity =
+        profile.skeleton_circuity.count("departementale") ? profile.skeleton_circuity.at("departementale") : 1.0;
     std::sort(exits.begin(), exits.end());
-    exits.erase(std::unique(exits.begin(), exits.end(), [](auto& a, auto& c) { return a.first == c.first; }), exits.end());
+    exits.erase(std::unique(exits.begin(), exits.end(), [](auto& a, auto& c) { return a.first == c.first; }),
+                exits.end());
     for (auto& [v, name] : exits) {
       if (slow[v]) continue;
       geo::LonLat p = b.position(v);

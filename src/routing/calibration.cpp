@@ -82,7 +82,8 @@ std::vector<double> Calibrator::minutes(const Profile& p) {
       continue;
     }
     // The access legs at the profile's speed (the snapper was made with the starting one).
-    double ms = r.ms - r.access_from_ms - r.access_to_ms + 1000 * (p.access_seconds(r.access_from_m) + p.access_seconds(r.access_to_m));
+    double ms = r.ms - r.access_from_ms - r.access_to_ms +
+                1000 * (p.access_seconds(r.access_from_m) + p.access_seconds(r.access_to_m));
     out.push_back(ms / 60000.0);
   }
   return out;
@@ -103,8 +104,10 @@ Profile Calibrator::fit(const Profile& start, const std::vector<size_t>& train, 
   auto profile_of = [&](const std::vector<FitParam>& ps) {
     Profile p = start;
     for (auto& x : ps)
-      if (x.name == kAccess) p.last_mile_speed_kmh = x.value;
-      else p.skeleton_speeds_kmh[x.name] = x.value;
+      if (x.name == kAccess)
+        p.last_mile_speed_kmh = x.value;
+      else
+        p.skeleton_speeds_kmh[x.name] = x.value;
     return p;
   };
   auto cost = [&](const std::vector<FitParam>& ps) {

@@ -51,7 +51,8 @@ class Calibrator {
   // Engine minutes for every pair with the profile's speeds.
   std::vector<double> minutes(const roads::Profile& p);
   // Fits on the pairs `train`; returns the fitted profile and its parameters.
-  roads::Profile fit(const roads::Profile& start, const std::vector<size_t>& train, std::vector<FitParam>* params = nullptr);
+  roads::Profile fit(const roads::Profile& start, const std::vector<size_t>& train,
+                     std::vector<FitParam>* params = nullptr);
   // Before, fitted on all, and k-fold cross-validated (folds drawn with a fixed seed).
   CalibrationReport run(int folds, unsigned seed = 7);
   const std::vector<TripPair>& pairs() const { return pairs_; }

@@ -27,8 +27,7 @@ Millis arrival(const RoadGraph& g, const Search& search, const Snap& a, const Sn
   return add(best, b.access_ms);
 }
 
-std::vector<Source> snap_sources(const RoadGraph& g, const Snap& s, Direction dir, uint32_t label,
-                                 bool with_access) {
+std::vector<Source> snap_sources(const RoadGraph& g, const Snap& s, Direction dir, uint32_t label, bool with_access) {
   std::vector<Source> out;
   if (!s.ok) return out;
   Millis acc = with_access ? s.access_ms : 0;
@@ -43,8 +42,11 @@ std::vector<Source> snap_sources(const RoadGraph& g, const Snap& s, Direction di
 }
 
 NearestPlaces::NearestPlaces(const RoadGraph& g, const Snapper& snapper)
-    : g_(g), snapper_(snapper), search_(g),
-      region_nodes_(g.node_count() >= kRegionSweepNodes ? Search::kRegionNodes : 0), threads_(sweep_threads()) {}
+    : g_(g),
+      snapper_(snapper),
+      search_(g),
+      region_nodes_(g.node_count() >= kRegionSweepNodes ? Search::kRegionNodes : 0),
+      threads_(sweep_threads()) {}
 
 void NearestPlaces::compute(const std::vector<geo::LonLat>& places, Millis limit) {
   compute_snapped(snapper_.snap_all(places), limit);
@@ -72,8 +74,10 @@ void NearestPlaces::compute_snapped(const std::vector<Snap>& snaps, Millis limit
   }
   if (targets.empty()) {
     // A large graph is swept region by region on every core (France, 25 M nodes: 5.6 -> 1.1-1.3 s; docs/scale.md).
-    if (region_nodes_) search_.run_regions(sources_, Direction::Backward, limit, {region_nodes_, threads_});
-    else search_.run(sources_, Direction::Backward, limit);
+    if (region_nodes_)
+      search_.run_regions(sources_, Direction::Backward, limit, {region_nodes_, threads_});
+    else
+      search_.run(sources_, Direction::Backward, limit);
     return;
   }
   size_t left = targets.size();
@@ -110,9 +114,9 @@ size_t NearestPlaces::update(const std::vector<uint32_t>& closed, const std::vec
     for (auto& s : snap_sources(g_, snap, Direction::Backward, i)) added.push_back(s), sources_.push_back(s);
     places_on_edge_.emplace(snap.edge, i);
   }
-  size_t settled = search_.repair(closed_, sources_, added,
-                                  {.dir = Direction::Backward, .limit = limit_, .changed = changed,
-                                   .regions = {region_nodes_, threads_}});
+  size_t settled = search_.repair(
+      closed_, sources_, added,
+      {.dir = Direction::Backward, .limit = limit_, .changed = changed, .regions = {region_nodes_, threads_}});
   if (changed) {
     auto ends = [&](const Snap& s) {
       if (s.ok) changed->push_back(g_.edge_from[s.edge]), changed->push_back(g_.edge_to[s.edge]);
@@ -206,7 +210,7 @@ Route route(const Snapper& snapper, Search& search, geo::LonLat from, geo::LonLa
   r.access_from_m = a.distance_m, r.access_to_m = b.distance_m;
   NodeId bf = g.edge_from[b.edge], bt = g.edge_to[b.edge];
   Millis best = a.edge == b.edge ? along_edge(g, a.edge, a.t, b.t) : kInfinity;
-  NodeId best_end = kInvalid;  // kInvalid: the direct along-edge path
+  NodeId best_end = kInvalid;                                       // kInvalid: the direct along-edge path
   auto sources = snap_sources(g, a, Direction::Forward, 0, false);  // access legs are added at the end
   search.run_until(sources, Direction::Forward, kInfinity, true, [&](NodeId v, Millis d) {
     if (d >= best) return false;

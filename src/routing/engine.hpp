@@ -58,8 +58,8 @@ class NearestPlaces {
   size_t region_nodes_;
   unsigned threads_;
   std::vector<Snap> place_snaps_;
-  std::vector<Source> sources_;     // of every place given (closed ones included; repair skips them)
-  std::vector<uint8_t> closed_;     // per place index
+  std::vector<Source> sources_;  // of every place given (closed ones included; repair skips them)
+  std::vector<uint8_t> closed_;  // per place index
   std::vector<uint32_t> unsnapped_;
   std::unordered_multimap<roads::EdgeId, uint32_t> places_on_edge_;
 };
@@ -74,8 +74,8 @@ struct RouteLeg {
 struct Route {
   bool ok = false;
   std::string why;
-  Millis ms = kInfinity;        // total, access legs included
-  double distance_m = 0;        // on the network
+  Millis ms = kInfinity;  // total, access legs included
+  double distance_m = 0;  // on the network
   Millis access_from_ms = 0, access_to_ms = 0;
   double access_from_m = 0, access_to_m = 0;
   std::vector<geo::LonLat> geometry;  // from the origin to the destination

@@ -61,7 +61,8 @@ void BucketQueue::advance() {
       // Ring entries lie within one ring length after the window they were pushed in: this bucket holds
       // window current_ only.
       auto& b = ring_[idx];
-      for (uint64_t x : b) now_.push(roads::Time{static_cast<Millis>(x >> 32)}, roads::Node{static_cast<NodeId>(x & 0xffffffffu)});
+      for (uint64_t x : b)
+        now_.push(roads::Time{static_cast<Millis>(x >> 32)}, roads::Node{static_cast<NodeId>(x & 0xffffffffu)});
       in_ring_ -= b.size();
       b.clear();
       bits_[idx >> 6] &= ~(uint64_t{1} << (idx & 63));
@@ -274,7 +275,8 @@ size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<S
     // On a large graph, region by region (as run_regions): the reset nodes are seeds at their re-seeded times.
     std::vector<Seed> seeds;
     for (NodeId v : reset)
-      if (state_[v].dist != kInfinity) seeds.push_back({state_[v].dist, state_[v].label, v}), state_[v] = {kInfinity, kInvalid};
+      if (state_[v].dist != kInfinity)
+        seeds.push_back({state_[v].dist, state_[v].label, v}), state_[v] = {kInfinity, kInvalid};
     for (auto* sources : {&kept, &added})
       for (auto& s : *sources)
         if (s.node < n && s.offset != kInfinity && !(s.label < withdrawn.size() && withdrawn[s.label]))

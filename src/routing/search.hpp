@@ -139,8 +139,8 @@ class BucketQueue {
   void advance();  // moves to the next window that holds entries (requires !empty())
   QuadHeap now_, overflow_;
   std::vector<std::vector<uint64_t>> ring_;
-  std::vector<uint32_t> used_;  // buckets that received entries since clear() (may repeat)
-  std::vector<uint64_t> bits_;  // one bit per bucket: non-empty
+  std::vector<uint32_t> used_;                  // buckets that received entries since clear() (may repeat)
+  std::vector<uint64_t> bits_;                  // one bit per bucket: non-empty
   uint64_t next_nonempty(uint64_t from) const;  // ring index distance from `from` to the next non-empty bucket
   uint64_t mask_ = 0, current_ = 0;
   size_t size_ = 0, in_ring_ = 0;
@@ -201,16 +201,14 @@ class Search {
   // node whose state may differ (the reset ones and those settled again).
   // `regions.nodes` > 0: the settling goes region by region on `regions.threads` cores, as run_regions (large
   // graphs); 0 (the default): one search.
-  size_t repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept, const std::vector<Source>& added,
-                const RepairOptions& options);
+  size_t repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept,
+                const std::vector<Source>& added, const RepairOptions& options);
 
   Millis time(NodeId v) const { return state_[v].dist; }
   uint32_t label(NodeId v) const { return state_[v].dist == kInfinity ? kInvalid : state_[v].label; }
   // The arc that reached v in the last run (forward arc index, or reverse arc index for Backward); kInvalid
   // for a source, or when no run has tracked parents.
-  uint32_t parent_arc(NodeId v) const {
-    return state_[v].dist == kInfinity || parent_.empty() ? kInvalid : parent_[v];
-  }
+  uint32_t parent_arc(NodeId v) const { return state_[v].dist == kInfinity || parent_.empty() ? kInvalid : parent_[v]; }
   // Nodes settled by the last run, in settling order.
   size_t settled() const { return settled_; }
   const roads::RoadGraph& graph() const { return g_; }
@@ -224,8 +222,8 @@ class Search {
   };
   // From the present states, the seeds taken where they improve, region by region (run_regions, repair); the nodes
   // settled are appended to `settled_nodes` when given.
-  void settle_regions(const std::vector<Seed>& seeds, Direction dir, Millis limit, size_t region_nodes, unsigned threads,
-                      std::vector<NodeId>* settled_nodes);
+  void settle_regions(const std::vector<Seed>& seeds, Direction dir, Millis limit, size_t region_nodes,
+                      unsigned threads, std::vector<NodeId>* settled_nodes);
   void start(const std::vector<Source>& sources, bool track_parents);
   template <class OnSettle>
   void settle(Direction dir, Millis limit, bool track_parents, OnSettle&& on_settle);

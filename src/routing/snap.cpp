@@ -115,7 +115,7 @@ std::vector<Snap> Snapper::snap_all(const std::vector<geo::LonLat>& points) cons
   // 2.3 M points, 4.9 s -> see docs/scale.md).
   const size_t bx = (static_cast<size_t>(nx_) + 7) / 8, by = (static_cast<size_t>(ny_) + 7) / 8;
   auto order = counting_order(n, std::max<size_t>(bx * by, 1), [&](size_t i) -> size_t {
-    if (bx == 0 || by == 0) return 0;  // no grid (no segment): any order
+    if (bx == 0 || by == 0) return 0;                                       // no grid (no segment): any order
     double fx = (xy[i].x - minx_) / cell_, fy = (xy[i].y - miny_) / cell_;  // NaN and far points go to the edges
     size_t cx = fx > 0 ? std::min(static_cast<size_t>(std::min(fx, 1e9)), static_cast<size_t>(nx_) - 1) : 0;
     size_t cy = fy > 0 ? std::min(static_cast<size_t>(std::min(fy, 1e9)), static_cast<size_t>(ny_) - 1) : 0;
@@ -148,8 +148,8 @@ Snap Snapper::snap_xy(geo::XY p) const {
   double best_u = 0, best_len = 0;
   const int max_ring = static_cast<int>(opt_.max_distance_m / cell_) + 2;
   // Distance from the point to the border of its own cell, and so to the border of each square ring.
-  const double inner = std::min({p.x - (minx_ + cx * cell_), minx_ + (cx + 1) * cell_ - p.x,
-                                 p.y - (miny_ + cy * cell_), miny_ + (cy + 1) * cell_ - p.y});
+  const double inner = std::min({p.x - (minx_ + cx * cell_), minx_ + (cx + 1) * cell_ - p.x, p.y - (miny_ + cy * cell_),
+                                 miny_ + (cy + 1) * cell_ - p.y});
   for (int ring = 0; ring <= max_ring; ++ring) {
     auto visit = [&](int x, int y) {
       if (x < 0 || y < 0 || x >= nx_ || y >= ny_) return;
@@ -200,10 +200,10 @@ Snap Snapper::snap_xy(geo::XY p) const {
     return f <= 0 ? 0 : w == kInfinity ? kInfinity : static_cast<Millis>(std::llround(w * f));
   };
   Millis fwd = g_.edge_time_fwd[e], bwd = g_.edge_time_bwd[e];
-  r.from_from = part(fwd, r.t);      // from -> point, with the edge direction
-  r.to_to = part(fwd, 1 - r.t);      // point -> to
-  r.to_from = part(bwd, r.t);        // point -> from, against it
-  r.from_to = part(bwd, 1 - r.t);    // to -> point
+  r.from_from = part(fwd, r.t);    // from -> point, with the edge direction
+  r.to_to = part(fwd, 1 - r.t);    // point -> to
+  r.to_from = part(bwd, r.t);      // point -> from, against it
+  r.from_to = part(bwd, 1 - r.t);  // to -> point
   // The joining point, interpolated on the segment's own WGS84 end points (no inverse projection per point).
   auto point_of = [&](uint32_t k) {
     uint32_t first = g_.edge_shape_first[e], inner = g_.edge_shape_first[e + 1] - first;

@@ -17,16 +17,15 @@ using roads::NodeId;
 
 struct Snap {
   bool ok = false;
-  std::string why;           // when not ok
+  std::string why;  // when not ok
   EdgeId edge = roads::kInvalid;
-  double t = 0;              // position along the edge from its `from` node, as a fraction of its length
-  double distance_m = 0;     // straight distance from the point to the road
-  Millis access_ms = 0;      // access leg (both ways)
-  geo::LonLat on_road;       // the joining point
+  double t = 0;           // position along the edge from its `from` node, as a fraction of its length
+  double distance_m = 0;  // straight distance from the point to the road
+  Millis access_ms = 0;   // access leg (both ways)
+  geo::LonLat on_road;    // the joining point
   // Along-edge times between the joining point and the edge's ends (kInfinity where the direction is not
   // allowed): point -> from, point -> to, from -> point, to -> point.
-  Millis to_from = roads::kInfinity, to_to = roads::kInfinity, from_from = roads::kInfinity,
-         from_to = roads::kInfinity;
+  Millis to_from = roads::kInfinity, to_to = roads::kInfinity, from_from = roads::kInfinity, from_to = roads::kInfinity;
 };
 
 struct SnapOptions {

@@ -21,8 +21,11 @@ void NodeLabels::write(uint32_t b, const NodeLabel* states) {
 }
 
 Patch::Patch(const roads::RoadGraph& g)
-    : g_(g), state_(g.node_count()), loaded_((g.node_count() >> NodeLabels::kShift) + 1, 0),
-      written_(loaded_.size(), 0), queue_(routing::longest_arc(g)) {}
+    : g_(g),
+      state_(g.node_count()),
+      loaded_((g.node_count() >> NodeLabels::kShift) + 1, 0),
+      written_(loaded_.size(), 0),
+      queue_(routing::longest_arc(g)) {}
 
 void Patch::begin(NodeLabels& labels) {
   unload();

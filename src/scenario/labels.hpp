@@ -25,7 +25,7 @@ using roads::Millis;
 using roads::NodeId;
 
 struct NodeLabel {
-  Millis dist = roads::kInfinity;  // to the nearest place (its access leg included)
+  Millis dist = roads::kInfinity;    // to the nearest place (its access leg included)
   uint32_t label = roads::kInvalid;  // which place (the scenario's slot)
 };
 
@@ -61,7 +61,7 @@ class Patch {
   NodeLabel get(NodeId v) { return at(v); }
   // Nodes whose state may have changed since begin() (may repeat).
   const std::vector<NodeId>& changed() const { return changed_; }
-  void commit();  // the rewritten blocks back into the labels; the patch is empty again
+  void commit();   // the rewritten blocks back into the labels; the patch is empty again
   void abandon();  // forgets the change (the labels stay as they were)
 
  private:

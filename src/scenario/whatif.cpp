@@ -57,8 +57,13 @@ std::shared_ptr<const std::vector<NodeLabel>> sweep(const roads::RoadGraph& g, c
 WhatIf::WhatIf(const roads::RoadGraph& g, const routing::Snapper& snapper, const territory::PopulationPoints& points,
                const std::vector<routing::Snap>& point_snaps, Millis threshold, Millis cap,
                const std::vector<Site>& sites)
-    : g_(g), snapper_(snapper), points_(points), snaps_(point_snaps), threshold_(threshold),
-      cap_(std::max(cap, threshold)), labels_(nullptr) {
+    : g_(g),
+      snapper_(snapper),
+      points_(points),
+      snaps_(point_snaps),
+      threshold_(threshold),
+      cap_(std::max(cap, threshold)),
+      labels_(nullptr) {
   const size_t n = points.points.size();
   auto ix = std::make_shared<Index>();
   // Points by the nodes of their snapped edge (CSR), and by edge.
@@ -292,7 +297,9 @@ nlohmann::json figures_json(const Figures& f, const Figures& start) {
   for (size_t k = 0; k < f.by_department.size(); ++k) {
     auto& [dep, covered] = f.by_department[k];
     double before = k < start.by_department.size() ? start.by_department[k].second : 0;
-    deps.push_back({{"dep", dep}, {"name", std::string(territory::department_name(dep))}, {"covered", std::round(covered)},
+    deps.push_back({{"dep", dep},
+                    {"name", std::string(territory::department_name(dep))},
+                    {"covered", std::round(covered)},
                     {"change_from_start", std::round(covered - before)}});
   }
   return {{"population", std::round(f.population)},
@@ -314,9 +321,12 @@ nlohmann::json delta_json(const WhatIf& w, const Delta& d, const Figures& start,
   };
   nlohmann::json deps = nlohmann::json::array();
   for (auto& [dep, change] : d.by_department) deps.push_back({{"dep", dep}, {"change", std::round(change)}});
-  j["change"] = {{"covered", std::round(d.covered_change)}, {"departments", deps},
-                 {"gained_cells", ids(d.gained)}, {"lost_cells", ids(d.lost)},
-                 {"cells_with_new_times", d.changed.size()}, {"server_ms", d.microseconds / 1000}};
+  j["change"] = {{"covered", std::round(d.covered_change)},
+                 {"departments", deps},
+                 {"gained_cells", ids(d.gained)},
+                 {"lost_cells", ids(d.lost)},
+                 {"cells_with_new_times", d.changed.size()},
+                 {"server_ms", d.microseconds / 1000}};
   return j;
 }
 

@@ -40,9 +40,9 @@ struct Figures {
 struct Delta {  // what one change did
   double covered_change = 0;
   std::vector<std::pair<std::string, double>> by_department;  // departments whose covered population moved
-  std::vector<uint32_t> gained, lost;                          // points that crossed the threshold
-  std::vector<uint32_t> changed;                               // points whose time moved (within the cap)
-  size_t nodes = 0;                                            // nodes whose nearest place was searched again
+  std::vector<uint32_t> gained, lost;                         // points that crossed the threshold
+  std::vector<uint32_t> changed;                              // points whose time moved (within the cap)
+  size_t nodes = 0;                                           // nodes whose nearest place was searched again
   double microseconds = 0;
 };
 
@@ -103,8 +103,8 @@ class WhatIf {
   std::shared_ptr<const Index> ix_;
   NodeLabels labels_;
   std::vector<Slot> slots_;
-  std::unordered_map<std::string, uint32_t> index_;  // open sites by id
-  SourcesAt sources_at_;                              // the open slots' sources by node
+  std::unordered_map<std::string, uint32_t> index_;           // open sites by id
+  SourcesAt sources_at_;                                      // the open slots' sources by node
   std::unordered_multimap<roads::EdgeId, uint32_t> on_edge_;  // the open slots by edge
   std::vector<Millis> best_;
   std::vector<uint32_t> best_slot_;

@@ -26,7 +26,10 @@ std::string percent_decode(std::string_view s, bool query) {
   std::string out;
   out.reserve(s.size());
   auto hex = [](char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
   };
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
@@ -177,11 +180,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_body() {
     if (parser_->is_done()) return on_request();
     stream_.expires_after(srv_.opt.body_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       if (ec) return self->fail(ec);
-                       self->on_request();
-                     });
+    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->fail(ec);
+      self->on_request();
+    });
   }
 
   // A read failed: a closed or idle connection closes quietly; a request the server cannot take gets its status.
@@ -196,7 +198,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     if (ec == http::error::header_limit)
-      return answer_error(Errc::headers_too_large, fmt::format("the request head is over {} bytes", srv_.opt.max_head_bytes));
+      return answer_error(Errc::headers_too_large,
+                          fmt::format("the request head is over {} bytes", srv_.opt.max_head_bytes));
     if (ec == http::error::body_limit)
       return answer_error(Errc::too_large, fmt::format("the body is over {} bytes", srv_.opt.max_body_bytes));
     answer_error(Errc::bad_http, ec.message());
@@ -243,7 +246,7 @@ class Session : public std::enable_shared_from_this<Session> {
       --pending;
       ++srv_.busy;
       auto res = srv_.handlers.error(Errc::busy, lane == Lane::Heavy ? "too many costly requests at once: retry shortly"
-                                                              : "too many requests at once: retry shortly");
+                                                                     : "too many requests at once: retry shortly");
       res.headers.emplace_back("Retry-After", std::to_string(srv_.opt.retry_after_s));
       return write(std::move(res));
     }
@@ -259,8 +262,10 @@ class Session : public std::enable_shared_from_this<Session> {
       --pending;
       net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
     };
-    if (lane == Lane::Heavy) net::post(srv_.heavy, std::move(job));
-    else net::post(srv_.light, std::move(job));
+    if (lane == Lane::Heavy)
+      net::post(srv_.heavy, std::move(job));
+    else
+      net::post(srv_.light, std::move(job));
   }
 
   void write(Response r) {
@@ -370,7 +375,8 @@ void Server::stop() { impl_->begin_stop(); }
 
 Stats Server::stats() const {
   auto& im = *impl_;
-  return {im.admission->connections, im.in_flight, im.light_pending, im.heavy_pending, im.refused, im.busy, im.timeouts};
+  return {
+      im.admission->connections, im.in_flight, im.light_pending, im.heavy_pending, im.refused, im.busy, im.timeouts};
 }
 
 }  // namespace maillage::server

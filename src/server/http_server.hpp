@@ -23,11 +23,11 @@ namespace maillage::server {
 struct Options {
   std::string host = "127.0.0.1";
   int port = 8080;
-  int io_threads = 1;      // event loop: accepting, reading, parsing, writing (cheap)
-  int light_workers = 4;   // handlers of cheap requests
-  int heavy_workers = 2;   // handlers of costly requests (coverage, indicators, planning)
-  size_t light_queue = 1024;  // requests waiting for a light worker before 503
-  size_t heavy_queue = 16;    // requests waiting for a heavy worker before 503
+  int io_threads = 1;                              // event loop: accepting, reading, parsing, writing (cheap)
+  int light_workers = 4;                           // handlers of cheap requests
+  int heavy_workers = 2;                           // handlers of costly requests (coverage, indicators, planning)
+  size_t light_queue = 1024;                       // requests waiting for a light worker before 503
+  size_t heavy_queue = 16;                         // requests waiting for a heavy worker before 503
   std::chrono::milliseconds head_timeout{10000};   // the request line and headers (and a keep-alive wait)
   std::chrono::milliseconds body_timeout{30000};   // the body, once the head is in
   std::chrono::milliseconds write_timeout{60000};  // the response
@@ -40,10 +40,10 @@ struct Options {
 };
 
 struct Request {
-  std::string method;  // "GET" (HEAD requests are handled as GET and answered without a body)
-  std::string target;  // as sent: path and query, percent-encoded
-  std::string path;    // percent-decoded
-  std::map<std::string, std::string> query;  // percent-decoded; a repeated parameter keeps its last value
+  std::string method;                          // "GET" (HEAD requests are handled as GET and answered without a body)
+  std::string target;                          // as sent: path and query, percent-encoded
+  std::string path;                            // percent-decoded
+  std::map<std::string, std::string> query;    // percent-decoded; a repeated parameter keeps its last value
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string remote;  // the client's address
@@ -64,8 +64,8 @@ struct Response {
 enum class Lane { Light, Heavy };
 
 struct Handlers {
-  std::function<Lane(Request&)> lane;               // on the event loop: must be cheap; may set the context
-  std::function<Response(const Request&)> handle;   // on a worker; an exception becomes a 500
+  std::function<Lane(Request&)> lane;              // on the event loop: must be cheap; may set the context
+  std::function<Response(const Request&)> handle;  // on a worker; an exception becomes a 500
   std::function<void(const Request&, int status, double ms)> log;  // after the response is written
   // Errors the server answers itself (bad_http, too_large, headers_too_large, busy, internal): the answer for the
   // code of the catalogue (core/error.hpp) and what exactly was wrong.

@@ -20,10 +20,14 @@ namespace {
 std::string name_key(std::string_view name) {
   auto words = text::split_list(text::fold(name), " ");
   for (auto& w : words) {
-    if (w == "st") w = "saint";
-    else if (w == "ste") w = "sainte";
-    else if (w == "sts") w = "saints";
-    else if (w == "stes") w = "saintes";
+    if (w == "st")
+      w = "saint";
+    else if (w == "ste")
+      w = "sainte";
+    else if (w == "sts")
+      w = "saints";
+    else if (w == "stes")
+      w = "saintes";
   }
   return text::join(words, " ");
 }
@@ -134,8 +138,10 @@ std::string CommuneTable::locate(std::string_view name, std::string_view postcod
       *why = fmt::format("'{}' is not the name of a commune of the region{}", name,
                          postcode.empty() ? "" : fmt::format(" and no commune has the postcode {}", postcode));
     else if (found.empty())
-      *why = fmt::format("'{}' is not the name of a commune of the region, and the postcode {} is shared by {} "
-                         "communes", name, postcode, by_code.size());
+      *why = fmt::format(
+          "'{}' is not the name of a commune of the region, and the postcode {} is shared by {} "
+          "communes",
+          name, postcode, by_code.size());
     else
       *why = fmt::format("'{}' names {} communes{}: give the INSEE code", name, found.size(),
                          postcode.empty() ? "" : fmt::format(", none alone with the postcode {}", postcode));

@@ -39,8 +39,9 @@ void check_file(const std::string& dir, const std::string& file, const char* key
 Config Config::load(const std::string& dir) {
   const std::string file = dir + "/territory.json";
   if (!std::filesystem::exists(file))
-    throw Error(file + ": no territory configuration (set MAILLAGE_DATA to a data folder written by `maillage "
-                       "territory setup`, or to the repository's data/)");
+    throw Error(file +
+                ": no territory configuration (set MAILLAGE_DATA to a data folder written by `maillage "
+                "territory setup`, or to the repository's data/)");
   json j;
   try {
     j = json::parse(io::read_file(file));
@@ -77,10 +78,14 @@ Config Config::load(const std::string& dir) {
       c.road_skeleton.push_back(e.get<std::string>());
     }
   }
-  for (auto [key, rel] : {std::pair{"communes", &c.communes}, {"code_history", &c.code_history},
-                          {"commune_outlines", &c.commune_outlines}, {"department_outlines", &c.department_outlines},
-                          {"region_outline", &c.region_outline}, {"population_grid", &c.population_grid},
-                          {"water_barriers", &c.water_barriers}, {"places_seed", &c.places_seed}})
+  for (auto [key, rel] : {std::pair{"communes", &c.communes},
+                          {"code_history", &c.code_history},
+                          {"commune_outlines", &c.commune_outlines},
+                          {"department_outlines", &c.department_outlines},
+                          {"region_outline", &c.region_outline},
+                          {"population_grid", &c.population_grid},
+                          {"water_barriers", &c.water_barriers},
+                          {"places_seed", &c.places_seed}})
     check_file(dir, file, key, *rel);
   for (auto& s : c.road_skeleton) check_file(dir, file, "road_skeleton", s);
   return c;
@@ -89,8 +94,11 @@ Config Config::load(const std::string& dir) {
 json Config::to_json() const {
   json deps = json::array();
   for (auto& [code, name] : departments) deps.push_back({{"code", code}, {"name", name}});
-  json files = {{"communes", communes}, {"code_history", code_history}, {"commune_outlines", commune_outlines},
-                {"department_outlines", department_outlines}, {"region_outline", region_outline}};
+  json files = {{"communes", communes},
+                {"code_history", code_history},
+                {"commune_outlines", commune_outlines},
+                {"department_outlines", department_outlines},
+                {"region_outline", region_outline}};
   if (!population_grid.empty()) files["population_grid"] = population_grid;
   if (!road_skeleton.empty()) files["road_skeleton"] = road_skeleton;
   if (!water_barriers.empty()) files["water_barriers"] = water_barriers;
@@ -122,9 +130,10 @@ std::string water_barriers_path() {
 
 std::vector<std::string> road_skeleton_paths() {
   if (config().road_skeleton.empty())
-    throw Error(fmt::format("the territory '{}' has no road skeleton (files.road_skeleton in {}/territory.json): build "
-                            "a graph from OpenStreetMap with `maillage graph build --osm FILE.osm.pbf` and pass --graph",
-                            config().name, paths::data_dir()));
+    throw Error(
+        fmt::format("the territory '{}' has no road skeleton (files.road_skeleton in {}/territory.json): build "
+                    "a graph from OpenStreetMap with `maillage graph build --osm FILE.osm.pbf` and pass --graph",
+                    config().name, paths::data_dir()));
   std::vector<std::string> out;
   for (auto& f : config().road_skeleton) out.push_back(paths::data_file(f));
   return out;

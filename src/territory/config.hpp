@@ -13,13 +13,13 @@
 namespace maillage::territory {
 
 struct Config {
-  std::string name;    // "Nouvelle-Aquitaine"
-  std::string region;  // INSEE region code, "75"
+  std::string name;                                              // "Nouvelle-Aquitaine"
+  std::string region;                                            // INSEE region code, "75"
   std::vector<std::pair<std::string, std::string>> departments;  // (code, name), in order
   // Files, relative to the data folder. The first five are required; the others may be "" (not available for
   // this territory: the command needing one says so).
   std::string communes, code_history, commune_outlines, department_outlines, region_outline;
-  std::string population_grid;             // Eurostat 1 km (grd_id, pop_t...) or INSEE Filosofi (Idcar_200m, Ind, lcog_geo)
+  std::string population_grid;  // Eurostat 1 km (grd_id, pop_t...) or INSEE Filosofi (Idcar_200m, Ind, lcog_geo)
   std::vector<std::string> road_skeleton;  // Travel Mapping waypoint files (the default graph)
   std::string water_barriers;              // GeoJSON lines no local road crosses
   std::string places_seed;                 // places a new database starts with

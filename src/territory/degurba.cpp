@@ -20,7 +20,9 @@ const char* commune_class_name(CommuneClass c) {
 }
 
 namespace {
-uint64_t key(int x, int y) { return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y); }
+uint64_t key(int x, int y) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y);
+}
 
 // Clusters of qualifying cells; returns a cluster id per point (-1 when not qualifying) and each cluster's population.
 std::vector<int> clusters(const PopulationPoints& g, const std::unordered_map<uint64_t, uint32_t>& at,
@@ -40,7 +42,8 @@ std::vector<int> clusters(const PopulationPoints& g, const std::unordered_map<ui
         for (int dy = -1; dy <= 1; ++dy) {
           if ((dx == 0 && dy == 0) || (!diagonals && dx != 0 && dy != 0)) continue;
           auto it = at.find(key(g.points[i].gx + dx, g.points[i].gy + dy));
-          if (it != at.end() && qualifies[it->second] && id[it->second] < 0) id[it->second] = c, stack.push_back(it->second);
+          if (it != at.end() && qualifies[it->second] && id[it->second] < 0)
+            id[it->second] = c, stack.push_back(it->second);
         }
     }
   }
@@ -56,7 +59,8 @@ std::vector<CellClass> classify_cells(const PopulationPoints& g, DegurbaThreshol
   if (g.source != PopulationSource::Grid) throw Error("the degree of urbanisation needs a population grid");
   if (g.cell_m == 1000) return classify_km_cells(g, t);
   if (g.cell_m > 1000 || 1000 % g.cell_m != 0)
-    throw Error(fmt::format("the degree of urbanisation needs a grid of 1 km or of a divisor of 1 km, not {} m", g.cell_m));
+    throw Error(
+        fmt::format("the degree of urbanisation needs a grid of 1 km or of a divisor of 1 km, not {} m", g.cell_m));
   // A finer grid (INSEE 200 m): the method is defined on 1 km cells, so the cells are summed into the 1 km cells
   // that hold them, classified, and each fine cell takes the class of its 1 km cell.
   const int k = 1000 / g.cell_m;
@@ -150,11 +154,12 @@ std::map<std::string, CommuneClass> classify_communes(const PopulationPoints& g,
     auto it = sums.find(c.code);
     if (it == sums.end() || it->second.total <= 0) {
       auto p = laea.forward(c.centre);
-      auto cell = at.find(key(static_cast<int>(std::floor(p.x / g.cell_m)), static_cast<int>(std::floor(p.y / g.cell_m))));
+      auto cell =
+          at.find(key(static_cast<int>(std::floor(p.x / g.cell_m)), static_cast<int>(std::floor(p.y / g.cell_m))));
       CellClass k = cell == at.end() ? CellClass::Rural : cells[cell->second];
-      out[c.code] = k == CellClass::UrbanCentre ? CommuneClass::City
+      out[c.code] = k == CellClass::UrbanCentre    ? CommuneClass::City
                     : k == CellClass::UrbanCluster ? CommuneClass::TownSuburb
-                                                    : CommuneClass::Rural;
+                                                   : CommuneClass::Rural;
       continue;
     }
     const Sum& s = it->second;

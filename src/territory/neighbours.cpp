@@ -114,7 +114,8 @@ LandMask::LandMask(const OutlineEdges& edges, const std::string& barriers_path)
     auto add_line = [&](const json& line) {
       for (size_t i = 0; i + 1 < line.size(); ++i) add(xy(key(line[i])), xy(key(line[i + 1])));
     };
-    if (g.at("type") == "LineString") add_line(g.at("coordinates"));
+    if (g.at("type") == "LineString")
+      add_line(g.at("coordinates"));
     else if (g.at("type") == "MultiLineString")
       for (auto& line : g.at("coordinates")) add_line(line);
   }

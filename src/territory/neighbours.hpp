@@ -22,8 +22,8 @@ namespace maillage::territory {
 // The boundary edges of the commune outlines (undirected, by their end points rounded to 1e-7 degree) and the
 // outlines (2018 codes) that have each: read once, what both the neighbours and the land mask are made of.
 struct OutlineEdges {
-  using Point = std::pair<int64_t, int64_t>;  // lon, lat x 1e7
-  std::vector<std::string> codes;             // the outline features' commune codes (2018)
+  using Point = std::pair<int64_t, int64_t>;                        // lon, lat x 1e7
+  std::vector<std::string> codes;                                   // the outline features' commune codes (2018)
   std::map<std::pair<Point, Point>, std::vector<uint32_t>> owners;  // edge -> feature indices
 };
 OutlineEdges read_outline_edges(const std::string& outlines_geojson);
@@ -50,7 +50,7 @@ class LandMask {
  private:
   void add(geo::XY a, geo::XY b);
   std::shared_ptr<geo::Projection> proj_;
-  std::vector<std::pair<geo::XY, geo::XY>> lines_;  // shore edges and barriers, Lambert-93
+  std::vector<std::pair<geo::XY, geo::XY>> lines_;            // shore edges and barriers, Lambert-93
   std::unordered_map<uint64_t, std::vector<uint32_t>> grid_;  // 2 km cells -> lines touching them
   size_t shore_ = 0;
 };

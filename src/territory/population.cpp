@@ -104,9 +104,9 @@ PopulationPoints read_filosofi(const csv::Table& t, const std::string& path, con
   for (auto& r : t.rows) {
     GridCellId cell;
     if (!parse_cell_id(r.fields[c_id], cell))
-      throw InputError(Location{path, r.line, c_id + 1, t.header[c_id]},
-                       fmt::format("'{}' is not a grid cell id (CRS3035RES200mN2029800E3780600)",
-                                   clip(r.fields[c_id], 60)));
+      throw InputError(
+          Location{path, r.line, c_id + 1, t.header[c_id]},
+          fmt::format("'{}' is not a grid cell id (CRS3035RES200mN2029800E3780600)", clip(r.fields[c_id], 60)));
     if (!proj) {
       epsg = cell.epsg;
       out.cell_m = cell.size_m;
@@ -132,7 +132,8 @@ PopulationPoints read_filosofi(const csv::Table& t, const std::string& path, con
     p.id = r.fields[c_id];
     const std::string& cogs = r.fields[c_com];
     // lcog_geo: the codes of the communes the cell touches, concatenated (5 characters each).
-    for (size_t k = 0; k + 5 <= cogs.size() && p.insee.empty(); k += 5) p.insee = communes.current_code(cogs.substr(k, 5));
+    for (size_t k = 0; k + 5 <= cogs.size() && p.insee.empty(); k += 5)
+      p.insee = communes.current_code(cogs.substr(k, 5));
     if (auto* c = p.insee.empty() ? nullptr : communes.find(p.insee)) p.dep = c->dep;
     out.points.push_back(std::move(p));
   }

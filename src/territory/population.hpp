@@ -26,9 +26,9 @@ struct PopulationPoint {
   geo::LonLat at;
   double population = 0;
   std::string dep;
-  std::string insee;  // COG 2026 commune ("" for the 3 grid cells outside every commune outline)
-  std::string id;     // grid id (CRS3035RES1000mN...E...) or INSEE code
-  int gx = 0, gy = 0; // grid cell index (lower-left corner / cell size, in the grid's CRS); grid points only
+  std::string insee;   // COG 2026 commune ("" for the 3 grid cells outside every commune outline)
+  std::string id;      // grid id (CRS3035RES1000mN...E...) or INSEE code
+  int gx = 0, gy = 0;  // grid cell index (lower-left corner / cell size, in the grid's CRS); grid points only
 };
 
 struct PopulationPoints {

@@ -20,8 +20,8 @@ namespace {
 using Ring = std::vector<geo::LonLat>;
 
 // Where the coastline meets the neighbours' borders (the outline's vertices nearest to these are taken).
-constexpr geo::LonLat kSpanishBorder{-1.785, 43.373};   // mouth of the Bidassoa, Hendaye
-constexpr geo::LonLat kVendeeBorder{-1.13, 46.31};      // mouth of the Sèvre niortaise, Anse de l'Aiguillon
+constexpr geo::LonLat kSpanishBorder{-1.785, 43.373};  // mouth of the Bidassoa, Hendaye
+constexpr geo::LonLat kVendeeBorder{-1.13, 46.31};     // mouth of the Sèvre niortaise, Anse de l'Aiguillon
 constexpr double kMaxEndDistanceM = 2000;
 // The sea is drawn as a band along the coast: its offshore edge runs this far west of the westernmost land
 // (mainland or island) at each latitude, from just south of the Pointe de l'Aiguillon (Vendée) to just north of
@@ -80,7 +80,8 @@ json sea_geojson(const std::string& region_geojson_path) {
   auto doc = json::parse(io::read_file(region_geojson_path));
   const json& geom = doc.contains("features") ? doc["features"].at(0)["geometry"] : doc["geometry"];
   std::vector<Ring> outers;  // the outer ring of every polygon
-  if (geom["type"] == "Polygon") outers.push_back(ring_of(geom["coordinates"][0]));
+  if (geom["type"] == "Polygon")
+    outers.push_back(ring_of(geom["coordinates"][0]));
   else
     for (auto& poly : geom["coordinates"]) outers.push_back(ring_of(poly[0]));
 

@@ -54,8 +54,8 @@ class Server {
     base_ = " --db " + dir_.file("m.db") + " --graph " + dir_.file("g.graph") + " ";
     run_cli(base_ + "places list --limit 1");  // creates the database and the graph before the server starts
     port_ = free_port();
-    std::vector<std::string> args{MAILLAGE_BIN, "--db", dir_.file("m.db"), "--graph", dir_.file("g.graph"), "serve",
-                                  "--port", std::to_string(port_), "--web", dir_.file("no-web")};
+    std::vector<std::string> args{MAILLAGE_BIN, "--db",   dir_.file("m.db"),     "--graph", dir_.file("g.graph"),
+                                  "serve",      "--port", std::to_string(port_), "--web",   dir_.file("no-web")};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -113,6 +113,5 @@ class Server {
   int status_ = -1;
   std::unique_ptr<httplib::Client> client_;
 };
-
 
 }  // namespace maillage::test

@@ -9,11 +9,11 @@
 #include "mail/smtp_sink.hpp"
 #include "server_process.hpp"
 
+using maillage::test::body;
 using maillage::test::link_key;
 using maillage::test::Server;
 using maillage::test::SmtpSink;
 using nlohmann::json;
-using maillage::test::body;
 
 namespace {
 
@@ -25,7 +25,8 @@ struct World {
   World() {
     sink.use_for_servers();
     setenv("MAILLAGE_MAIL_FROM", "Réseau des tiers-lieux <reseau@maillage.test>", 1);
-    server = std::make_unique<Server>(std::vector<std::string>{"--mail-interval", "0.2", "--mail-retry", "0.5", "--behind-proxy"});
+    server = std::make_unique<Server>(
+        std::vector<std::string>{"--mail-interval", "0.2", "--mail-retry", "0.5", "--behind-proxy"});
     maillage::test::TempDir d;
     auto pw = d.write("pw", std::string(kAdminPassword) + "\n");
     server->cli("users add --email admin@maillage.test --name 'Alice Admin' --role admin --password-stdin < " + pw);
@@ -73,7 +74,6 @@ struct Client {
     return r ? r->status : -1;
   }
 };
-
 
 Client admin() {
   Client c(world().server->http());
@@ -279,14 +279,16 @@ TEST(ApiAccounts, AManagerChangesOnlyTheirPlacesAndNotTheirStatus) {
   auto log = body(a.get("/audit?action=PATCH"));
   bool found = false;
   for (auto& e : log["items"])
-    found |= e["target"] == "/places/" + mine && e["actor_label"] == "Personne gerant@maillage.test" && e["status"] == 200;
+    found |=
+        e["target"] == "/places/" + mine && e["actor_label"] == "Personne gerant@maillage.test" && e["status"] == 200;
   EXPECT_TRUE(found) << log.dump();
 }
 
 TEST(ApiAccounts, AdminTokensHaveAScopeAndAnExpiry) {
   auto a = admin();
   EXPECT_EQ(body(a.post("/tokens", {{"role", "editor"}, {"label", "SIG"}}))["field"], "expires");
-  EXPECT_EQ(body(a.post("/tokens", {{"role", "editor"}, {"label", "SIG"}, {"expires", "2020-01-01"}}))["field"], "expires");
+  EXPECT_EQ(body(a.post("/tokens", {{"role", "editor"}, {"label", "SIG"}, {"expires", "2020-01-01"}}))["field"],
+            "expires");
   auto r = a.post("/tokens", {{"role", "editor"}, {"label", "équipe SIG"}, {"expires", "2099-01-01"}});
   EXPECT_EQ(body(r)["field"], "expires");  // more than a year ahead
   auto next_month = maillage::date::utc_after(45 * 24 * 3600).substr(0, 10);
@@ -330,7 +332,8 @@ TEST(ApiAccounts, FailuresFromOneAddressSlowThatAddressOnly) {
   a.forwarded_for = "203.0.113.9, 198.51.100.7";  // the first is what the client claimed; the proxy saw the last
   b.forwarded_for = "198.51.100.8";
   int refused = 0;
-  for (int i = 0; i < 20; ++i) refused += a.sign_in("inconnu" + std::to_string(i) + "@maillage.test", "mauvais-mot") == 401;
+  for (int i = 0; i < 20; ++i)
+    refused += a.sign_in("inconnu" + std::to_string(i) + "@maillage.test", "mauvais-mot") == 401;
   EXPECT_EQ(refused, 20);  // twenty free failures per address, each for another account
   EXPECT_EQ(a.sign_in("encore@maillage.test", "mauvais-mot"), 429);
   EXPECT_EQ(b.sign_in("encore@maillage.test", "mauvais-mot"), 401);  // another address is not held up

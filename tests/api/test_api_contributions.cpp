@@ -7,10 +7,10 @@
 #include "mail/smtp_sink.hpp"
 #include "server_process.hpp"
 
+using maillage::test::body;
 using maillage::test::Server;
 using maillage::test::SmtpSink;
 using nlohmann::json;
-using maillage::test::body;
 
 namespace {
 
@@ -23,7 +23,8 @@ struct World {
     server = std::make_unique<Server>(std::vector<std::string>{"--mail-interval", "0.2", "--behind-proxy"});
     maillage::test::TempDir d;
     auto pw = d.write("pw", "le-mot-de-passe-moderation\n");
-    server->cli("users add --email moderation@maillage.test --name 'Marie Modération' --role editor --password-stdin < " + pw);
+    server->cli(
+        "users add --email moderation@maillage.test --name 'Marie Modération' --role editor --password-stdin < " + pw);
     editor = server->token("--role editor --label 'équipe du réseau'");
   }
 };
@@ -34,7 +35,8 @@ World& world() {
 
 // Each test speaks from its own client address (the server is behind a proxy), so the rate limits stay apart.
 httplib::Result propose(const json& b, const std::string& from) {
-  return world().server->http().Post("/api/v1/contributions", {{"X-Forwarded-For", from}}, b.dump(), "application/json");
+  return world().server->http().Post("/api/v1/contributions", {{"X-Forwarded-For", from}}, b.dump(),
+                                     "application/json");
 }
 httplib::Result as_editor_get(const std::string& path) {
   return world().server->http().Get("/api/v1" + path, {{"Authorization", "Bearer " + world().editor}});
@@ -51,7 +53,9 @@ json new_place(const std::string& name, const std::string& commune) {
           {"contributor_email", "anne@maillage.test"},
           {"consent", true}};
 }
-int64_t total(const std::string& query) { return body(world().server->http().Get("/api/v1/places?q=" + query))["total"]; }
+int64_t total(const std::string& query) {
+  return body(world().server->http().Get("/api/v1/places?q=" + query))["total"];
+}
 
 }  // namespace
 
@@ -189,7 +193,9 @@ TEST(ApiContributions, TheContributorWithdrawsAndTheManagerConfirmsTheSheet) {
   auto ok = h.Post("/api/v1/places/" + mine + "/confirm", {{"Authorization", "Bearer " + tok}}, "", "application/json");
   ASSERT_EQ(ok->status, 200) << ok->body;
   EXPECT_FALSE(body(h.Get("/api/v1/places/" + mine))["confirmation_due"].get<bool>());
-  EXPECT_EQ(h.Post("/api/v1/places/" + other + "/confirm", {{"Authorization", "Bearer " + tok}}, "", "application/json")->status, 403);
+  EXPECT_EQ(h.Post("/api/v1/places/" + other + "/confirm", {{"Authorization", "Bearer " + tok}}, "", "application/json")
+                ->status,
+            403);
   // The quality report counts it, and shows the departments far below their published counts.
   auto q = body(h.Get("/api/v1/quality"));
   EXPECT_EQ(q["departments"].size(), 12u);

@@ -19,9 +19,9 @@
 #include "helpers.hpp"
 #include "server_process.hpp"
 
+using maillage::test::body;
 using maillage::test::Server;
 using nlohmann::json;
-using maillage::test::body;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -83,7 +83,6 @@ size_t count(const std::string& s, const std::string& what) {
   for (size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
   return n;
 }
-
 
 void raise_fd_limit() {
   rlimit rl{};
@@ -155,8 +154,9 @@ TEST(Hardening, BodiesAreBoundedWhateverTheMethod) {
   // A chunked body holding what looks like a second request is a body, not a request.
   Conn chunked(s.port());
   std::string inner = "GET /api/v1/places HTTP/1.1\r\nHost: x\r\n\r\n";
-  chunked.send_all(fmt::format("GET /api/v1/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n",
-                               inner.size(), inner));
+  chunked.send_all(
+      fmt::format("GET /api/v1/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n",
+                  inner.size(), inner));
   auto two = chunked.read_for(1500);
   EXPECT_EQ(count(two, "HTTP/1.1 "), 1u) << two.substr(0, 300);
   EXPECT_EQ(count(s.log(), "GET /api/v1/places "), 0u);
@@ -276,12 +276,14 @@ TEST(Hardening, CostlyRequestsCannotStarveCheapOnes) {
       c.set_read_timeout(120, 0);
       auto r = c.Get(fmt::format("/api/v1/plan/best?k={}&exact=true&time_limit=1", 20 + i));
       if (!r) return void(++other);
-      if (r->status == 200) ++ok;
+      if (r->status == 200)
+        ++ok;
       else if (r->status == 503) {
         ++busy;
         if (r->body.find(R"("code":"busy")") == std::string::npos) ++other;
         if (r->get_header_value("Retry-After").empty()) retry_after = false;
-      } else ++other;
+      } else
+        ++other;
     });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   std::vector<double> times;
@@ -295,8 +297,10 @@ TEST(Hardening, CostlyRequestsCannotStarveCheapOnes) {
   }
   for (auto& t : flood) t.join();
   std::sort(times.begin(), times.end());
-  std::cout << fmt::format("place pages during 24 costly requests: median {:.2f} ms, max {:.2f} ms; costly: {} done, "
-                           "{} answered 503\n", times[5], times.back(), ok.load(), busy.load());
+  std::cout << fmt::format(
+      "place pages during 24 costly requests: median {:.2f} ms, max {:.2f} ms; costly: {} done, "
+      "{} answered 503\n",
+      times[5], times.back(), ok.load(), busy.load());
   EXPECT_LT(times[5], 100);
   EXPECT_GT(busy.load(), 0);
   EXPECT_GT(ok.load(), 0);
@@ -318,8 +322,10 @@ TEST(Hardening, MemoryStaysBoundedUnderDistinctThresholds) {
     ASSERT_EQ(r->status, 200);
   }
   double after = s.rss_mib();
-  std::cout << fmt::format("server RSS: {:.0f} MiB after the first cells answer, {:.0f} MiB after 20 distinct "
-                           "thresholds (cache 64 MiB)\n", base, after);
+  std::cout << fmt::format(
+      "server RSS: {:.0f} MiB after the first cells answer, {:.0f} MiB after 20 distinct "
+      "thresholds (cache 64 MiB)\n",
+      base, after);
   EXPECT_LT(after, base + 64 + 150);
   EXPECT_LT(after, 1200);
 }

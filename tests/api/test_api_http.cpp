@@ -22,10 +22,10 @@
 #include "server_process.hpp"
 
 extern char** environ;
-using nlohmann::json;
 using maillage::test::body;
 using maillage::test::run_cli;
 using maillage::test::TempDir;
+using nlohmann::json;
 
 namespace {
 using maillage::test::Server;
@@ -35,9 +35,7 @@ Server& server() {
   return s;
 }
 httplib::Headers bearer(const std::string& t) { return {{"Authorization", "Bearer " + t}}; }
-std::string token(const std::string& role) {
-  return server().token("--role " + role + " --label test");
-}
+std::string token(const std::string& role) { return server().token("--role " + role + " --label test"); }
 }  // namespace
 
 TEST(ApiHttp, ReadsArePublicAndFiltered) {
@@ -53,7 +51,8 @@ TEST(ApiHttp, ReadsArePublicAndFiltered) {
   for (auto [limit, offset] : {std::pair{7, 11}, {1, 0}, {50, 150}, {3, 10000}}) {
     auto page = body(h.Get(fmt::format("/api/v1/places?limit={}&offset={}", limit, offset)));
     EXPECT_EQ(page["total"], j["total"]);
-    ASSERT_EQ(page["items"].size(), std::min<size_t>(limit, j["items"].size() - std::min<size_t>(offset, j["items"].size())));
+    ASSERT_EQ(page["items"].size(),
+              std::min<size_t>(limit, j["items"].size() - std::min<size_t>(offset, j["items"].size())));
     for (size_t i = 0; i < page["items"].size(); ++i) EXPECT_EQ(page["items"][i], j["items"][offset + i]);
   }
   for (auto& p : g["items"]) {
@@ -104,7 +103,9 @@ TEST(ApiHttp, EachErrorHasItsCodeAndStatus) {
   auto post = [&](const std::string& path, const httplib::Headers& hd, const std::string& b) {
     return h.Post(("/api/v1" + path).c_str(), hd, b, "application/json");
   };
-  auto get = [&](const std::string& path, const httplib::Headers& hd = {}) { return h.Get(("/api/v1" + path).c_str(), hd); };
+  auto get = [&](const std::string& path, const httplib::Headers& hd = {}) {
+    return h.Get(("/api/v1" + path).c_str(), hd);
+  };
   auto expect = [](const httplib::Result& r, int status, const std::string& code, const std::string& what) {
     ASSERT_TRUE(r) << what;
     EXPECT_EQ(r->status, status) << what << ": " << r->body.substr(0, 300);
@@ -145,10 +146,12 @@ TEST(ApiHttp, EachErrorHasItsCodeAndStatus) {
   expect(h.Patch("/api/v1/users/abc", admin, "{}", "application/json"), 404, "account_not_found", "an account");
   expect(post("/tokens/abc/revoke", admin, ""), 404, "token_not_found", "a token");
   expect(post("/mail/outbox/abc/retry", admin, ""), 404, "message_not_found", "a message");
-  expect(post("/users/invitations", admin, R"({"email": "codes@example.org", "display_name": "C", "roles": ["editor"]})"),
-         201, "", "first invitation");
-  expect(post("/users/invitations", admin, R"({"email": "codes@example.org", "display_name": "C", "roles": ["editor"]})"),
-         409, "email_taken", "the same address again");
+  expect(
+      post("/users/invitations", admin, R"({"email": "codes@example.org", "display_name": "C", "roles": ["editor"]})"),
+      201, "", "first invitation");
+  expect(
+      post("/users/invitations", admin, R"({"email": "codes@example.org", "display_name": "C", "roles": ["editor"]})"),
+      409, "email_taken", "the same address again");
   expect(post("/places", editor, R"({"name": "X", "insee_code": "19272", "staff_fte": -2})"), 422, "place_invalid",
          "a place the validator refuses");
   expect(post("/places", editor, std::string(2 << 20, ' ')), 413, "too_large", "a body over 1 MiB");
@@ -205,12 +208,14 @@ TEST(ApiHttp, WritesNeedATokenAndAreValidated) {
   r = h.Patch("/api/v1/places/" + id, bearer(editor), R"({"staff_fte": 2})", "application/json");
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(body(r)["place"]["staff_fte"], 2.0);
-  r = h.Post("/api/v1/places/" + id + "/close", bearer(editor), R"({"date": "2026-01-31", "reason": "test"})", "application/json");
+  r = h.Post("/api/v1/places/" + id + "/close", bearer(editor), R"({"date": "2026-01-31", "reason": "test"})",
+             "application/json");
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(body(r)["place"]["status"], "closed");
   EXPECT_EQ(body(h.Get("/api/v1/places/" + id))["history"].size(), 3u);
   // Applications: an editor may not accept; an admin may. A revoked token no longer works.
-  r = h.Post("/api/v1/applications", bearer(editor), R"({"kind": "creation", "applicant": "Commune", "project": "P", "commune": "23096"})", "application/json");
+  r = h.Post("/api/v1/applications", bearer(editor),
+             R"({"kind": "creation", "applicant": "Commune", "project": "P", "commune": "23096"})", "application/json");
   ASSERT_EQ(r->status, 201) << r->body;
   auto app = std::to_string(body(r)["id"].get<int64_t>());
   r = h.Post("/api/v1/applications/" + app + "/accept", bearer(editor), "", "application/json");
@@ -239,7 +244,9 @@ TEST(ApiHttp, CoverageEligibilityPlanningAgreeWithTheCli) {
     EXPECT_EQ(body(r)["field"], "breaks") << bad;
   }
   EXPECT_EQ(h.Get("/api/v1/isochrones.geojson?place=nowhere&breaks=10")->status, 404);
-  auto cli = json::parse(server().cli("coverage --date 2024-06-01 --json").substr(server().cli("coverage --date 2024-06-01 --json").find('{')));
+  auto cli = json::parse(server()
+                             .cli("coverage --date 2024-06-01 --json")
+                             .substr(server().cli("coverage --date 2024-06-01 --json").find('{')));
   EXPECT_DOUBLE_EQ(cov["share"].get<double>(), cli["share"].get<double>());
   auto e = body(h.Get("/api/v1/eligibility/creation?commune=Tulle&date=2024-06-01"));
   EXPECT_EQ(e["verdict"], "not_eligible");
@@ -312,8 +319,10 @@ TEST(ApiHttp, BookingAccessRulesAndRace) {
   auto& h = s.http();
   auto place = body(h.Get("/api/v1/places?department=23&status=open&limit=2"))["items"];
   std::string p0 = place[0]["id"], p1 = place[1]["id"];
-  for (int d = 1; d <= 5; ++d) s.cli("booking hours --place " + p0 + " --weekday " + std::to_string(d) + " --hours-of-day 09:00-18:00");
-  s.cli("booking add-resource --place " + p0 + " --kind desk --desk-kind dropin --name Nomades --units 2 --price-day 12");
+  for (int d = 1; d <= 5; ++d)
+    s.cli("booking hours --place " + p0 + " --weekday " + std::to_string(d) + " --hours-of-day 09:00-18:00");
+  s.cli("booking add-resource --place " + p0 +
+        " --kind desk --desk-kind dropin --name Nomades --units 2 --price-day 12");
   const int n = 8;
   std::vector<std::string> member_tokens;
   for (int i = 1; i <= n; ++i) {
@@ -332,7 +341,8 @@ TEST(ApiHttp, BookingAccessRulesAndRace) {
   for (int i = 0; i < n; ++i)
     ts.emplace_back([&, i] {
       httplib::Client c("127.0.0.1", s.port());
-      auto r = c.Post("/api/v1/bookings", bearer(member_tokens[static_cast<size_t>(i)]), R"({"resource": 1, "date": "2027-03-01"})", "application/json");
+      auto r = c.Post("/api/v1/bookings", bearer(member_tokens[static_cast<size_t>(i)]),
+                      R"({"resource": 1, "date": "2027-03-01"})", "application/json");
       status[static_cast<size_t>(i)] = r ? r->status : -1;
     });
   for (auto& t : ts) t.join();
@@ -351,9 +361,11 @@ TEST(ApiHttp, BookingAccessRulesAndRace) {
   EXPECT_EQ(body(h.Get("/api/v1/bookings", bearer(mgr)))["items"].size(), 2u);
   EXPECT_EQ(post(lose_tok, "/bookings/" + id + "/cancel", "")->status, 404);
   EXPECT_EQ(post(win_tok, "/bookings/" + id + "/confirm", "")->status, 403);
-  EXPECT_EQ(post(win_tok, "/bookings", R"({"resource": 1, "date": "2027-03-02", "member": 2})")->status, win_tok == member_tokens[1] ? 201 : 403);
+  EXPECT_EQ(post(win_tok, "/bookings", R"({"resource": 1, "date": "2027-03-02", "member": 2})")->status,
+            win_tok == member_tokens[1] ? 201 : 403);
   // The manager records a phone booking for a member.
-  auto r = post(mgr, "/bookings", std::string(R"({"resource": 1, "date": "2027-03-03", "member": )") + std::to_string(loser + 1) + "}");
+  auto r = post(mgr, "/bookings",
+                std::string(R"({"resource": 1, "date": "2027-03-03", "member": )") + std::to_string(loser + 1) + "}");
   ASSERT_EQ(r->status, 201) << r->body;
   EXPECT_EQ(body(r)["recorded_by"].get<std::string>().rfind("token:", 0), 0u);  // the manager's token, by id
   EXPECT_EQ(body(r)["channel"], "phone");
@@ -379,18 +391,24 @@ TEST(ApiHttp, BookingAccessRulesAndRace) {
   ASSERT_EQ(series["bookings"].size(), 4u);
   EXPECT_EQ(series["bookings"][3]["starts"], "2027-04-26T09:00");
   EXPECT_EQ(series["series_id"], series["bookings"][0]["id"]);
-  EXPECT_EQ(body(post(lose_tok, "/bookings", R"({"resource": 1, "date": "2027-04-05", "weeks": 0})"))["field"], "weeks");
+  EXPECT_EQ(body(post(lose_tok, "/bookings", R"({"resource": 1, "date": "2027-04-05", "weeks": 0})"))["field"],
+            "weeks");
   auto second = std::to_string(series["bookings"][1]["id"].get<int64_t>());
   r = post(lose_tok, "/bookings/" + second + "/cancel", R"({"series": true})");
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(body(r)["bookings"].size(), 3u);
   EXPECT_EQ(body(h.Get(("/api/v1/bookings/" + std::to_string(series["bookings"][0]["id"].get<int64_t>())).c_str(),
-                       bearer(lose_tok)))["status"], "confirmed");
+                       bearer(lose_tok)))["status"],
+            "confirmed");
   EXPECT_EQ(post(lose_tok, "/bookings/" + second + "/confirm", R"({"series": true})")->status, 400);
   // Booking tokens do not open the registry's private contact fields; a manager keeps their own place's sheet
   // current, not its status, and not another place's.
   EXPECT_FALSE(body(h.Get(("/api/v1/places/" + p0).c_str(), bearer(mgr))).contains("contact_email"));
-  EXPECT_EQ(h.Patch(("/api/v1/places/" + p0).c_str(), bearer(mgr), R"({"staff_fte": 1})", "application/json")->status, 200);
-  EXPECT_EQ(h.Patch(("/api/v1/places/" + p0).c_str(), bearer(mgr), R"({"status": "closed"})", "application/json")->status, 403);
-  EXPECT_EQ(h.Patch(("/api/v1/places/" + p0).c_str(), bearer(other), R"({"staff_fte": 2})", "application/json")->status, 403);
+  EXPECT_EQ(h.Patch(("/api/v1/places/" + p0).c_str(), bearer(mgr), R"({"staff_fte": 1})", "application/json")->status,
+            200);
+  EXPECT_EQ(
+      h.Patch(("/api/v1/places/" + p0).c_str(), bearer(mgr), R"({"status": "closed"})", "application/json")->status,
+      403);
+  EXPECT_EQ(h.Patch(("/api/v1/places/" + p0).c_str(), bearer(other), R"({"staff_fte": 2})", "application/json")->status,
+            403);
 }

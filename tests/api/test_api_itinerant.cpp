@@ -5,10 +5,10 @@
 
 #include "server_process.hpp"
 
+using maillage::test::bearer;
+using maillage::test::body;
 using maillage::test::Server;
 using nlohmann::json;
-using maillage::test::body;
-using maillage::test::bearer;
 
 namespace {
 const std::string kBus = std::string(MAILLAGE_TEST_DATA) + "/../../data/itinerant/bus-france-services-charente.json";

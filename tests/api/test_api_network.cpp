@@ -11,11 +11,11 @@
 #include "mail/smtp_sink.hpp"
 #include "server_process.hpp"
 
+using maillage::test::bearer;
+using maillage::test::body;
 using maillage::test::Server;
 using maillage::test::SmtpSink;
 using nlohmann::json;
-using maillage::test::body;
-using maillage::test::bearer;
 
 namespace {
 
@@ -25,11 +25,12 @@ struct World {
   std::string editor, member;
   World() {
     sink.use_for_servers();
-    server = std::make_unique<Server>(std::vector<std::string>{"--mail-interval", "0.2", "--behind-proxy",
-                                                               "--registrations-per-hour", "3"});
+    server = std::make_unique<Server>(
+        std::vector<std::string>{"--mail-interval", "0.2", "--behind-proxy", "--registrations-per-hour", "3"});
     editor = server->token("--role editor --label test");
     auto m = server->cli("booking add-member --name Membre --email membre@maillage.test");  // "member N added"
-    member = server->token("--role member --label test --member " + std::to_string(std::stoll(m.substr(m.find("member ") + 7))));
+    member = server->token("--role member --label test --member " +
+                           std::to_string(std::stoll(m.substr(m.find("member ") + 7))));
   }
 };
 World& world() {
@@ -39,12 +40,15 @@ World& world() {
 std::string soon() { return maillage::date::utc_after(20 * 24 * 3600).substr(0, 10); }
 
 int64_t make_event(int capacity) {
-  auto r = world().server->http().Post(
-      "/api/v1/events", bearer(world().editor),
-      json{{"title", "Journée d'information : créer un tiers-lieu"}, {"kind", "information_day"},
-           {"starts_at", soon() + "T09:30"}, {"ends_at", soon() + "T12:30"}, {"insee_code", "23096"},
-           {"capacity", capacity}}.dump(),
-      "application/json");
+  auto r = world().server->http().Post("/api/v1/events", bearer(world().editor),
+                                       json{{"title", "Journée d'information : créer un tiers-lieu"},
+                                            {"kind", "information_day"},
+                                            {"starts_at", soon() + "T09:30"},
+                                            {"ends_at", soon() + "T12:30"},
+                                            {"insee_code", "23096"},
+                                            {"capacity", capacity}}
+                                           .dump(),
+                                       "application/json");
   if (!r || r->status != 201) throw std::runtime_error(r ? r->body : "no answer");
   return body(r)["id"];
 }
@@ -58,9 +62,13 @@ TEST(ApiNetwork, ThirtyTwoConcurrentRegistrationsForTenSeats) {
   for (int i = 0; i < 32; ++i)
     threads.emplace_back([&, i] {
       httplib::Client h("127.0.0.1", world().server->port());
-      auto r = h.Post(fmt::format("/api/v1/events/{}/registrations", id), {{"X-Forwarded-For", fmt::format("203.0.113.{}", i)}},
-                      json{{"name", fmt::format("Personne {}", i)}, {"email", fmt::format("p{}@maillage.test", i)},
-                           {"organisation", "Commune"}, {"consent", true}}.dump(),
+      auto r = h.Post(fmt::format("/api/v1/events/{}/registrations", id),
+                      {{"X-Forwarded-For", fmt::format("203.0.113.{}", i)}},
+                      json{{"name", fmt::format("Personne {}", i)},
+                           {"email", fmt::format("p{}@maillage.test", i)},
+                           {"organisation", "Commune"},
+                           {"consent", true}}
+                          .dump(),
                       "application/json");
       answers[i] = {r ? r->status : -1, r ? r->body : ""};
     });
@@ -75,7 +83,8 @@ TEST(ApiNetwork, ThirtyTwoConcurrentRegistrationsForTenSeats) {
   EXPECT_EQ(registered, 10);
   EXPECT_EQ(waiting, 22);
   // The waiting list is in the order of arrival: positions 1 ... 22, each once.
-  auto regs = body(world().server->http().Get(fmt::format("/api/v1/events/{}/registrations", id), bearer(world().editor)));
+  auto regs =
+      body(world().server->http().Get(fmt::format("/api/v1/events/{}/registrations", id), bearer(world().editor)));
   std::vector<int> positions;
   int64_t last_id = 0;
   for (auto& r : regs["items"]) {
@@ -115,21 +124,28 @@ TEST(ApiNetwork, ThirtyTwoConcurrentRegistrationsForTenSeats) {
   auto r2 = hostile(reg, R"({"name":"A\u0007","email":"a@maillage.test","consent":true})");
   EXPECT_EQ(r2->status, 400);
   EXPECT_EQ(body(r2)["field"], "name");
-  auto r3 = hostile("/api/v1/events", R"({"title":"T","starts_at":"2030-01-01T09:00","ends_at":"2030-01-01T10:00",)"
-                                      R"("insee_code":"23096","capacity":1e999})", world().editor);
+  auto r3 = hostile("/api/v1/events",
+                    R"({"title":"T","starts_at":"2030-01-01T09:00","ends_at":"2030-01-01T10:00",)"
+                    R"("insee_code":"23096","capacity":1e999})",
+                    world().editor);
   EXPECT_EQ(r3->status, 400);
-  EXPECT_EQ(body(hostile("/api/v1/events", R"({"title":"T","starts_at":"2030-13-01T09:00","ends_at":"2030-01-01T10:00",)"
-                                             R"("insee_code":"23096","capacity":5})", world().editor))["field"], "starts_at");
+  EXPECT_EQ(body(hostile("/api/v1/events",
+                         R"({"title":"T","starts_at":"2030-13-01T09:00","ends_at":"2030-01-01T10:00",)"
+                         R"("insee_code":"23096","capacity":5})",
+                         world().editor))["field"],
+            "starts_at");
   EXPECT_EQ(body(world().server->http().Get(fmt::format("/api/v1/events/{}", id)))["waiting"], 21);
   // One address registers at most --registrations-per-hour people an hour (3 here).
   auto again = [&](int i) {
-    return world().server->http().Post(fmt::format("/api/v1/events/{}/registrations", id), {{"X-Forwarded-For", "198.51.100.77"}},
-                                       json{{"name", "N"}, {"email", fmt::format("n{}@maillage.test", i)}, {"consent", true}}.dump(),
-                                       "application/json");
+    return world().server->http().Post(
+        fmt::format("/api/v1/events/{}/registrations", id), {{"X-Forwarded-For", "198.51.100.77"}},
+        json{{"name", "N"}, {"email", fmt::format("n{}@maillage.test", i)}, {"consent", true}}.dump(),
+        "application/json");
   };
   for (int i = 0; i < 3; ++i) EXPECT_EQ(again(i)->status, 201);
   EXPECT_EQ(again(3)->status, 429);
-  auto csv = world().server->http().Get(fmt::format("/api/v1/events/{}/registrations?format=csv", id), bearer(world().editor));
+  auto csv =
+      world().server->http().Get(fmt::format("/api/v1/events/{}/registrations?format=csv", id), bearer(world().editor));
   EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
   EXPECT_NE(csv->body.find("p0@maillage.test"), std::string::npos);
   auto ics = world().server->http().Get("/api/v1/events.ics");
@@ -139,8 +155,12 @@ TEST(ApiNetwork, ThirtyTwoConcurrentRegistrationsForTenSeats) {
 TEST(ApiNetwork, OnlyEditorsSeeAndChangeContacts) {
   auto& h = world().server->http();
   auto add = h.Post("/api/v1/contacts", bearer(world().editor),
-                    json{{"first_name", "Anne"}, {"last_name", "Martin"}, {"email", "anne.martin@maillage.test"},
-                         {"insee_code", "Aubusson"}, {"tags", {"élus"}}}.dump(),
+                    json{{"first_name", "Anne"},
+                         {"last_name", "Martin"},
+                         {"email", "anne.martin@maillage.test"},
+                         {"insee_code", "Aubusson"},
+                         {"tags", {"élus"}}}
+                        .dump(),
                     "application/json");
   ASSERT_EQ(add->status, 201) << add->body;
   auto id = body(add)["id"].get<int64_t>();
@@ -187,12 +207,15 @@ TEST(ApiNetwork, ThePlaceThatHasNotSignedTheCharterIsNotEligibleForDevelopment) 
   EXPECT_EQ(v["verdict"], "not_eligible");
   EXPECT_NE(v["reason"].get<std::string>().find("charte"), std::string::npos) << v.dump();
   // Signed, the five criteria stated: listed, shown on the sheet and filterable.
-  auto s = h.Post("/api/v1/places/" + id + "/charter", bearer(world().editor), json{{"signatory", "Anne Martin"}}.dump(),
-                  "application/json");
+  auto s = h.Post("/api/v1/places/" + id + "/charter", bearer(world().editor),
+                  json{{"signatory", "Anne Martin"}}.dump(), "application/json");
   ASSERT_EQ(s->status, 200) << s->body;
   EXPECT_FALSE(body(s)["listed"].get<bool>());
-  auto crit = json{{"criterion_open_to_all", "yes"}, {"criterion_flexible", "yes"}, {"criterion_broadband", "yes"},
-                   {"criterion_human_welcome", "yes"}, {"criterion_collective_governance", "yes"}};
+  auto crit = json{{"criterion_open_to_all", "yes"},
+                   {"criterion_flexible", "yes"},
+                   {"criterion_broadband", "yes"},
+                   {"criterion_human_welcome", "yes"},
+                   {"criterion_collective_governance", "yes"}};
   ASSERT_EQ(h.Patch("/api/v1/places/" + id, bearer(world().editor), crit.dump(), "application/json")->status, 200);
   auto sheet = body(h.Get("/api/v1/places/" + id));
   EXPECT_TRUE(sheet["listed"].get<bool>());
@@ -208,15 +231,18 @@ TEST(ApiNetwork, ThePlaceThatHasNotSignedTheCharterIsNotEligibleForDevelopment) 
     }
   // Only the place's managers and the network sign for it.
   EXPECT_EQ(h.Post("/api/v1/places/" + id + "/charter", bearer(world().member), json{{"signatory", "X"}}.dump(),
-                   "application/json")->status,
+                   "application/json")
+                ->status,
             403);
 }
 
 TEST(ApiNetwork, ResourcesForThePublicAndForMembersAndTheCensus) {
   auto& h = world().server->http();
   auto pub = h.Post("/api/v1/resources", bearer(world().editor),
-                    json{{"title", "Guide : piloter un tiers-lieu"}, {"summary", "Gouvernance et modèle économique"},
-                         {"themes", "gestion"}}.dump(),
+                    json{{"title", "Guide : piloter un tiers-lieu"},
+                         {"summary", "Gouvernance et modèle économique"},
+                         {"themes", "gestion"}}
+                        .dump(),
                     "application/json");
   ASSERT_EQ(pub->status, 201) << pub->body;
   auto pid = body(pub)["id"].get<int64_t>();
@@ -244,17 +270,26 @@ TEST(ApiNetwork, ResourcesForThePublicAndForMembersAndTheCensus) {
   EXPECT_EQ(f->get_header_value("Content-Type"), "text/plain; charset=utf-8");
   EXPECT_NE(f->get_header_value("Content-Disposition").find("guide.txt"), std::string::npos);
   // Uploads are for editors; a refused type names the file.
-  EXPECT_EQ(h.Post(fmt::format("/api/v1/resources/{}/versions", pid), bearer(world().member), "x", "text/plain")->status, 403);
-  std::string elf("\x7f" "ELF\x02\x01\x01", 7);
+  EXPECT_EQ(
+      h.Post(fmt::format("/api/v1/resources/{}/versions", pid), bearer(world().member), "x", "text/plain")->status,
+      403);
+  std::string elf(
+      "\x7f"
+      "ELF\x02\x01\x01",
+      7);
   elf.resize(100, '\0');
-  auto refused = h.Post(fmt::format("/api/v1/resources/{}/versions", pid), bearer(world().editor), elf, "application/octet-stream");
+  auto refused = h.Post(fmt::format("/api/v1/resources/{}/versions", pid), bearer(world().editor), elf,
+                        "application/octet-stream");
   EXPECT_EQ(refused->status, 400);
   EXPECT_EQ(body(refused)["field"], "file");
   // Members of the network and their census (public, aggregated).
   auto place = body(h.Get("/api/v1/places?limit=1&department=23"))["items"][0]["id"].get<std::string>();
-  ASSERT_EQ(h.Post("/api/v1/members", bearer(world().editor), json{{"place_id", place}, {"year", 2026}, {"fee_paid", true}}.dump(),
-                   "application/json")->status, 201);
-  EXPECT_EQ(h.Post("/api/v1/members", json{{"place_id", place}, {"year", 2026}}.dump(), "application/json")->status, 401);
+  ASSERT_EQ(h.Post("/api/v1/members", bearer(world().editor),
+                   json{{"place_id", place}, {"year", 2026}, {"fee_paid", true}}.dump(), "application/json")
+                ->status,
+            201);
+  EXPECT_EQ(h.Post("/api/v1/members", json{{"place_id", place}, {"year", 2026}}.dump(), "application/json")->status,
+            401);
   auto census = body(h.Get("/api/v1/members/census?year=2026"));
   EXPECT_EQ(census["places"], 1);
   EXPECT_EQ(census["by_department"]["23"], 1);

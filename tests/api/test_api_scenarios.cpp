@@ -5,10 +5,10 @@
 
 #include "server_process.hpp"
 
+using maillage::test::bearer;
+using maillage::test::body;
 using maillage::test::Server;
 using nlohmann::json;
-using maillage::test::body;
-using maillage::test::bearer;
 
 TEST(ApiScenarios, ChangesFiguresSaveAndShare) {
   Server server;

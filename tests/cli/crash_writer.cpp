@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   booking::Bookings b(store.db());
   booking::Request r;
   r.resource_id = std::stoll(argv[2]), r.member_id = std::stoll(argv[3]);
-  r.unit = "day", r.date = argv[4], r.weeks = std::stoi(argv[5]);
+  r.unit = booking::Unit::Day, r.date = argv[4], r.weeks = std::stoi(argv[5]);
   r.actor = "member:" + std::string(argv[3]);
   b.book_series(r);
   return 0;

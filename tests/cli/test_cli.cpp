@@ -19,7 +19,8 @@ std::string header =
     "id,siret,str_nom,categorie,typologie,adresse,code_postal,numcom,nomcom,url_web,facebook,twitter,instagram,"
     "ct_nom,ct_prenom,ct_courriel,ct_tel_fixe,ct_tel_mobile,x_wgs84,y_wgs84,date_sai\n";
 std::string row(int i, const std::string& insee = "33063") {
-  return "g" + std::to_string(i) + ",,Lieu " + std::to_string(i) + ",,Coworking,,," + insee + ",,,,,,,,,,,,,2024-01-01\n";
+  return "g" + std::to_string(i) + ",,Lieu " + std::to_string(i) + ",,Coworking,,," + insee +
+         ",,,,,,,,,,,,,2024-01-01\n";
 }
 }  // namespace
 
@@ -95,7 +96,8 @@ TEST(Cli, SkipInvalidWritesARejectsReport) {
 TEST(Cli, AddUpdateCloseAndShow) {
   TempDir dir;
   auto db = " --no-seed --db " + dir.file("m.db");
-  auto r = run_cli(db + " places add --name 'Le Relais' --commune Guéret --type coworking --type fablab --opening 2018 "
+  auto r = run_cli(db +
+                   " places add --name 'Le Relais' --commune Guéret --type coworking --type fablab --opening 2018 "
                    "--fte 0.5 --set seats_dropin=4 --set 'services=wifi;pmr'");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("added 23096-le-relais"), std::string::npos) << r.out;

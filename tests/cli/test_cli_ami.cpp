@@ -36,7 +36,9 @@ TEST(CliAmi, BatchChecksWriteOneRowEachAndNameBadRows) {
 TEST(CliAmi, ApplicationLifecycleAndWindow) {
   TempDir dir;
   auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
-  auto r = run_cli(base + "ami apply --kind development --applicant Coop --project Extension --place 23096-la-quincaillerie-numerique --by agent");
+  auto r = run_cli(base +
+                   "ami apply --kind development --applicant Coop --project Extension --place "
+                   "23096-la-quincaillerie-numerique --by agent");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   r = run_cli(base + "ami submit 1 --date 2024-09-02 --by agent");
   EXPECT_NE(r.exit_code, 0);
@@ -92,7 +94,8 @@ TEST(CliAmi, TimesWithinTheMarginOfTheThresholdAreToVerifyAndConfirmedByTheOffic
   EXPECT_GT(j["margin_minutes"].get<double>(), 0.5);
   EXPECT_GT(j["route_to_nearest"].size(), 0u);  // the route to check
   // An application there cannot be accepted before the officer confirms its eligibility, with what was checked.
-  r = run_cli(base + "ami apply --kind creation --applicant Mairie --project Projet --commune " + a_site + " --by agent");
+  r = run_cli(base + "ami apply --kind creation --applicant Mairie --project Projet --commune " + a_site +
+              " --by agent");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   ASSERT_EQ(run_cli(base + "ami submit 1 --date 2024-01-15 --by agent").exit_code, 0);
   ASSERT_EQ(run_cli(base + "ami review 1 --by chef").exit_code, 0);

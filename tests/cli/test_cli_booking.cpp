@@ -40,11 +40,17 @@ struct Desks {
   std::string place;
   Desks(int units, int members) {
     place = json_of(base + "places list --department 23 --status open --json")["items"][0]["id"];
-    for (int d = 1; d <= 5; ++d) run_cli(base + "booking hours --place " + place + " --weekday " + std::to_string(d) + " --hours-of-day 09:00-18:00");
-    EXPECT_EQ(run_cli(base + "booking add-resource --place " + place + " --kind desk --desk-kind dropin --name Nomades --units " +
-                      std::to_string(units) + " --price-day 15").exit_code, 0);
+    for (int d = 1; d <= 5; ++d)
+      run_cli(base + "booking hours --place " + place + " --weekday " + std::to_string(d) +
+              " --hours-of-day 09:00-18:00");
+    EXPECT_EQ(
+        run_cli(base + "booking add-resource --place " + place +
+                " --kind desk --desk-kind dropin --name Nomades --units " + std::to_string(units) + " --price-day 15")
+            .exit_code,
+        0);
     for (int i = 1; i <= members; ++i) {
-      run_cli(base + "booking add-member --name M" + std::to_string(i) + " --email m" + std::to_string(i) + "@example.org");
+      run_cli(base + "booking add-member --name M" + std::to_string(i) + " --email m" + std::to_string(i) +
+              "@example.org");
       run_cli(base + "booking membership --member " + std::to_string(i) + " --place " + place);
     }
   }
@@ -67,7 +73,9 @@ TEST(CliBooking, EndToEnd) {
   EXPECT_NE(r.out.find("full"), std::string::npos) << r.out;
   r = run_cli(s.base + "booking book --resource 1 --member 2 --date 2026-12-05");  // a Saturday
   EXPECT_NE(r.out.find("not open"), std::string::npos) << r.out;
-  r = run_cli(s.base + "booking book --resource 1 --member 2 --unit hour --date 2026-12-02 --start 10:00 --hours 2 --by Claire --channel phone --json");
+  r = run_cli(s.base +
+              "booking book --resource 1 --member 2 --unit hour --date 2026-12-02 --start 10:00 --hours 2 --by Claire "
+              "--channel phone --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(maillage::test::json_in(r.out)["recorded_by"], "manager:Claire");
   r = run_cli(s.base + "booking cancel 1 --now 2026-11-29T10:00");
@@ -97,9 +105,12 @@ TEST(CliBooking, ProcessesRacingForTheLastDesks) {
   int ok = 0, full = 0;
   for (auto& f : runs) {
     auto r = f.get();
-    if (r.exit_code == 0) ++ok;
-    else if (r.out.find("is full") != std::string::npos) ++full;
-    else ADD_FAILURE() << r.out;
+    if (r.exit_code == 0)
+      ++ok;
+    else if (r.out.find("is full") != std::string::npos)
+      ++full;
+    else
+      ADD_FAILURE() << r.out;
   }
   EXPECT_EQ(ok, units);
   EXPECT_EQ(full, clients - units);

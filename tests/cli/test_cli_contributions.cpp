@@ -52,7 +52,8 @@ TEST(CliContributions, ListShowAcceptRejectMerge) {
   EXPECT_EQ(counts["duplicate"], 1);
   EXPECT_EQ(counts["rejected"], 1);
   // GDPR: the contributor's data, then erased.
-  EXPECT_NE(run_cli("contributions export-person paul@maillage.test" + db).out.find("Paul Contributeur"), std::string::npos);
+  EXPECT_NE(run_cli("contributions export-person paul@maillage.test" + db).out.find("Paul Contributeur"),
+            std::string::npos);
   EXPECT_NE(run_cli("contributions erase-person paul@maillage.test" + db).out.find("3 contributions anonymised"),
             std::string::npos);
 }

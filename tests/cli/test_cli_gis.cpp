@@ -58,7 +58,8 @@ TEST(CliGis, ServiceAreasAgreeWithTheCoverageOfTheirPlace) {
 }
 
 TEST(CliGis, GeoPackageReadBackByGdal) {
-  if (sh("command -v ogrinfo").exit_code != 0) GTEST_SKIP() << "gdal-bin is not installed (scripts/setup.sh installs it)";
+  if (sh("command -v ogrinfo").exit_code != 0)
+    GTEST_SKIP() << "gdal-bin is not installed (scripts/setup.sh installs it)";
   TempDir dir;
   auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
   auto out = dir.file("maillage.gpkg");
@@ -66,8 +67,8 @@ TEST(CliGis, GeoPackageReadBackByGdal) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto info = sh("ogrinfo -so " + out);
   ASSERT_EQ(info.exit_code, 0) << info.out;
-  for (auto* layer : {"places (Point)", "cells (Multi Polygon)", "zones_blanches (Multi Polygon)",
-                      "service_areas (Multi Polygon)"})
+  for (auto* layer :
+       {"places (Point)", "cells (Multi Polygon)", "zones_blanches (Multi Polygon)", "service_areas (Multi Polygon)"})
     EXPECT_NE(info.out.find(layer), std::string::npos) << info.out;
   auto sa = sh("ogrinfo -so " + out + " service_areas");
   EXPECT_NE(sa.out.find("ID[\"EPSG\",2154]"), std::string::npos) << sa.out;
@@ -85,14 +86,16 @@ TEST(CliGis, GeoPackageReadBackByGdal) {
     EXPECT_EQ(count(std::string("SELECT COUNT(*) FROM ") + layer + " WHERE ST_IsValid(geom) = 1"), n) << layer;
   }
   EXPECT_NE(r.out.find("places " + std::to_string(static_cast<int>(count("SELECT COUNT(*) FROM places"))) + ","),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
   EXPECT_GT(count("SELECT MIN(ST_MinX(geom)) FROM places"), 250000);
   EXPECT_LT(count("SELECT MAX(ST_MaxX(geom)) FROM places"), 700000);
   EXPECT_GT(count("SELECT MIN(ST_MinY(geom)) FROM places"), 6100000);
 }
 
 TEST(CliGis, EveryGeoJsonExportReadBackByGdal) {
-  if (sh("command -v ogrinfo").exit_code != 0) GTEST_SKIP() << "gdal-bin is not installed (scripts/setup.sh installs it)";
+  if (sh("command -v ogrinfo").exit_code != 0)
+    GTEST_SKIP() << "gdal-bin is not installed (scripts/setup.sh installs it)";
   TempDir dir;
   auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
   auto write = [&](const std::string& name, const std::string& args) {

@@ -65,13 +65,15 @@ TEST(CliGraph, CalibrateReportsTheErrorOnTheRealPairs) {
 
 TEST(CliGraph, CalibrateFitsAndReportsTheHeldOutError) {
   TempDir dir;
-  std::string pairs = " --pairs " + std::string(MAILLAGE_TEST_DATA) + "/../../data/validation/drive_times_calibration.csv";
+  std::string pairs =
+      " --pairs " + std::string(MAILLAGE_TEST_DATA) + "/../../data/validation/drive_times_calibration.csv";
   auto r = run_cli("--graph " + dir.file("r.graph") + " graph calibrate --fit --folds 3 --json" + pairs +
                    " --write-profile " + dir.file("fitted.json"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = maillage::test::json_in(r.out);
   for (auto* part : {"engine", "fitted", "cross_validated"})
-    for (auto* band : {"all", "under_30_min", "30_to_60_min", "over_60_min"}) EXPECT_TRUE(j[part].contains(band)) << part;
+    for (auto* band : {"all", "under_30_min", "30_to_60_min", "over_60_min"})
+      EXPECT_TRUE(j[part].contains(band)) << part;
   EXPECT_EQ(j["folds"], 3);
   // In sample the fit is at least as good as the start; held out it is worse than in sample (it cannot see the pair).
   EXPECT_LE(j["fitted"]["all"]["median"].get<double>(), j["engine"]["all"]["median"].get<double>() + 1e-9);

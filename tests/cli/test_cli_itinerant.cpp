@@ -17,9 +17,10 @@ TEST(CliItinerant, TheCharenteBusEndToEnd) {
   maillage::test::SeededDb s;
   auto db = " --db " + s.db_path + " --graph " + s.dir.file("g.graph") + " ";
   // A stop with a bad opening_hours string: refused with its name and the parser's reason, nothing written.
-  auto bad_json = maillage::test::run_shell("/usr/bin/python3 -c \"import json,sys; d=json.load(open(sys.argv[1])); "
-                                            "d[2]['horaires']='le mercredi matin'; json.dump(d, open(sys.argv[2],'w'))\" " +
-                                            kBus + " " + s.dir.file("bad.json"));
+  auto bad_json = maillage::test::run_shell(
+      "/usr/bin/python3 -c \"import json,sys; d=json.load(open(sys.argv[1])); "
+      "d[2]['horaires']='le mercredi matin'; json.dump(d, open(sys.argv[2],'w'))\" " +
+      kBus + " " + s.dir.file("bad.json"));
   auto refused = run_cli("itinerant import " + s.dir.file("bad.json") + db);
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.out.find("stop 3 'Nanteuil-en-Vallée (Place du Champ de foire)': horaires"), std::string::npos)
@@ -66,13 +67,16 @@ TEST(CliItinerant, TheCharenteBusEndToEnd) {
       << ignore["reason"];
   EXPECT_NE(ignore["reason"].get<std::string>().find("does not count itinerant stops"), std::string::npos);
   ASSERT_EQ(run_cli("ami add-call --id ami-bus --name 'Appel avec arrêts' --opens 2026-01-01 --closes 2026-12-31 "
-                    "--itinerant-stops block" + db).exit_code,
+                    "--itinerant-stops block" +
+                    db)
+                .exit_code,
             0);
   auto block = json_of("ami check-creation --commune 16242 --date 2026-06-01 --call ami-bus --json" + db);
   EXPECT_EQ(block["itinerant_stops_rule"], "block");
   EXPECT_EQ(block["verdict"], "not_eligible");
   EXPECT_NE(block["reason"].get<std::string>().find("itinerant_stops = block"), std::string::npos);
-  EXPECT_NE(run_cli("ami check-creation --commune 16242 --date 2026-06-01 --call ami-bus" + db).out.find("Itinerant stops within"),
+  EXPECT_NE(run_cli("ami check-creation --commune 16242 --date 2026-06-01 --call ami-bus" + db)
+                .out.find("Itinerant stops within"),
             std::string::npos);
 
   // Tours from Ruffec, small enough for the exact method: the heuristic finds the optimum; days fit.
@@ -80,8 +84,10 @@ TEST(CliItinerant, TheCharenteBusEndToEnd) {
   EXPECT_EQ(tour["population_served"], tour["exact"]["value"]);
   EXPECT_TRUE(tour["exact"]["optimal"].get<bool>());
   for (auto& d : tour["days"]) EXPECT_LE(d["back"].get<std::string>(), "17:00") << d;
-  auto cmp = json_of("plan tour --base Ruffec --days 5 --weeks 2 --max-candidates 60 --time-limit 2 --date 2026-06-01 "
-                     "--department 16 --compare " + kBusId + " --json" + db);
+  auto cmp = json_of(
+      "plan tour --base Ruffec --days 5 --weeks 2 --max-candidates 60 --time-limit 2 --date 2026-06-01 "
+      "--department 16 --compare " +
+      kBusId + " --json" + db);
   for (auto& st : cmp["stops"]) EXPECT_EQ(st["insee"].get<std::string>().substr(0, 2), "16") << st;
   EXPECT_GT(cmp["compare"]["part_time"]["part_time"]["population"].get<double>(), 0);
   EXPECT_EQ(cmp["stops"][0]["opening_hours"].get<std::string>().substr(0, 13), "week 01-53/2 ");
@@ -98,10 +104,12 @@ TEST(CliItinerant, TheCharenteBusEndToEnd) {
   EXPECT_NE(run_cli("itinerant history " + kBusId + db).out.find("replaced 12 stops"), std::string::npos);
   EXPECT_EQ(json_of("itinerant show " + kBusId + " --from 2026-06-01 --json" + db)["passages"], j["passages"]);
   auto ics = s.dir.file("bus.ics");
-  maillage::test::run_shell(std::string(MAILLAGE_BIN) + " itinerant export --format ics --from 2026-06-01 --days 14 --id " +
-                            kBusId + db + " > " + ics);
+  maillage::test::run_shell(std::string(MAILLAGE_BIN) +
+                            " itinerant export --format ics --from 2026-06-01 --days 14 --id " + kBusId + db + " > " +
+                            ics);
   auto read = maillage::test::run_shell(
       "/usr/bin/python3 -c \"import vobject,sys; c=vobject.readOne(open(sys.argv[1])); "
-      "print(len(c.vevent_list), c.vevent_list[0].dtstart.value.isoformat())\" " + ics);
+      "print(len(c.vevent_list), c.vevent_list[0].dtstart.value.isoformat())\" " +
+      ics);
   EXPECT_NE(read.find("16 2026-06-01T09:30:00"), std::string::npos) << read;
 }

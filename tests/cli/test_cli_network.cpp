@@ -15,18 +15,24 @@ std::string sh(const std::string& cmd) { return maillage::test::run_shell(cmd); 
 TEST(CliNetwork, ContactsInAndOutAndErased) {
   maillage::test::SeededDb s;
   auto db = " --db " + s.db_path + " ";
-  ASSERT_EQ(run_cli("contacts add --first-name Anne --last-name Martin --email anne@maillage.test --organisation "
-                    "'Mairie d'\"'\"'Aubusson' --organisation-kind commune --commune Aubusson --tags 'élus;financeurs'" + db)
-                .exit_code,
-            0);
-  ASSERT_EQ(run_cli("contacts add --first-name Jean --last-name 'Dupont, fils' --email jean@maillage.test" + db).exit_code, 0);
+  ASSERT_EQ(
+      run_cli("contacts add --first-name Anne --last-name Martin --email anne@maillage.test --organisation "
+              "'Mairie d'\"'\"'Aubusson' --organisation-kind commune --commune Aubusson --tags 'élus;financeurs'" +
+              db)
+          .exit_code,
+      0);
+  ASSERT_EQ(
+      run_cli("contacts add --first-name Jean --last-name 'Dupont, fils' --email jean@maillage.test" + db).exit_code,
+      0);
   EXPECT_EQ(json_of("contacts list --json" + db)["total"], 2);
   EXPECT_EQ(json_of("contacts list --json --tag élus" + db)["total"], 1);
   // vCard out, read by a reference reader (Python's vobject), and back in another registry.
   auto vcf = s.dir.file("c.vcf");
   ASSERT_EQ(run_cli("contacts export --format vcard -o " + vcf + db).exit_code, 0);
-  auto read = sh("/usr/bin/python3 -c \"import vobject,sys; [print(c.fn.value, '|', c.email.value, '|', c.org.value[0] "
-                 "if hasattr(c, 'org') else '') for c in vobject.readComponents(open(sys.argv[1]))]\" " + vcf);
+  auto read =
+      sh("/usr/bin/python3 -c \"import vobject,sys; [print(c.fn.value, '|', c.email.value, '|', c.org.value[0] "
+         "if hasattr(c, 'org') else '') for c in vobject.readComponents(open(sys.argv[1]))]\" " +
+         vcf);
   EXPECT_NE(read.find("Anne Martin | anne@maillage.test | Mairie d'Aubusson"), std::string::npos) << read;
   EXPECT_NE(read.find("Jean Dupont, fils | jean@maillage.test"), std::string::npos) << read;
   maillage::test::SeededDb other;
@@ -51,8 +57,10 @@ TEST(CliNetwork, EventsInvitationsResourcesMembersAndTheCharter) {
   auto db = " --db " + s.db_path + " --graph " + s.dir.file("g.graph") + " ";
   run_cli("contacts add --first-name Anne --last-name Martin --email anne@maillage.test --commune Aubusson" + db);
   run_cli("contacts add --first-name Jean --last-name Loin --email jean@maillage.test --commune Bayonne" + db);
-  auto made = run_cli("events add --title 'Journée d'\"'\"'information' --starts 2099-03-02T09:30 --ends 2099-03-02T12:30 "
-                      "--commune Guéret --capacity 20" + db);
+  auto made = run_cli(
+      "events add --title 'Journée d'\"'\"'information' --starts 2099-03-02T09:30 --ends 2099-03-02T12:30 "
+      "--commune Guéret --capacity 20" +
+      db);
   ASSERT_EQ(made.exit_code, 0) << made.out;
   auto inv = run_cli("events invitations 1 --minutes 60" + db);
   EXPECT_NE(inv.out.find("Anne Martin"), std::string::npos) << inv.out;
@@ -72,8 +80,10 @@ TEST(CliNetwork, EventsInvitationsResourcesMembersAndTheCharter) {
   EXPECT_EQ(json_of("places list --json --listed true" + db)["total"], 0);
   auto signed_ = run_cli("charter sign " + place + " --signatory 'Anne Martin'" + db);
   EXPECT_NE(signed_.out.find("critère non renseigné"), std::string::npos) << signed_.out;
-  run_cli("places update " + place + " --set criterion_open_to_all=oui --set criterion_flexible=oui --set "
-          "criterion_broadband=oui --set criterion_human_welcome=oui --set criterion_collective_governance=oui" + db);
+  run_cli("places update " + place +
+          " --set criterion_open_to_all=oui --set criterion_flexible=oui --set "
+          "criterion_broadband=oui --set criterion_human_welcome=oui --set criterion_collective_governance=oui" +
+          db);
   EXPECT_EQ(json_of("places list --json --listed true" + db)["total"], 1);
   EXPECT_NE(run_cli("places show " + place + db).out.find("listed today         yes"), std::string::npos);
 }

@@ -20,11 +20,16 @@ std::string sh(const std::string& cmd) { return maillage::test::run_shell(cmd); 
 std::string normal(const std::string& s) {
   std::string t;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s.compare(i, 3, "\u2019") == 0) t += '\'', i += 2;
-    else if (s.compare(i, 2, "\u00A0") == 0) t += ' ', i += 1;
-    else if (s.compare(i, 3, "\u202F") == 0) t += ' ', i += 2;
-    else if (s[i] == '-' && i + 1 < s.size() && s[i + 1] == '\n') t += '-', i += 1;
-    else t += (s[i] == '\n' || s[i] == '\t' || s[i] == '\r' || s[i] == '\f') ? ' ' : s[i];
+    if (s.compare(i, 3, "\u2019") == 0)
+      t += '\'', i += 2;
+    else if (s.compare(i, 2, "\u00A0") == 0)
+      t += ' ', i += 1;
+    else if (s.compare(i, 3, "\u202F") == 0)
+      t += ' ', i += 2;
+    else if (s[i] == '-' && i + 1 < s.size() && s[i + 1] == '\n')
+      t += '-', i += 1;
+    else
+      t += (s[i] == '\n' || s[i] == '\t' || s[i] == '\r' || s[i] == '\f') ? ' ' : s[i];
   }
   std::string out;
   for (char c : t)
@@ -72,7 +77,8 @@ TEST(CliPublish, TheBottinHasAChapterPerDepartmentAndEveryOpenPlace) {
   auto dir = artifacts();
   sh("pdftoppm -r 60 -png -f 1 -l 1 " + pdf + " " + dir + "/bottin-cover");
   sh("pdftoppm -r 60 -png -f 3 -l 3 " + pdf + " " + dir + "/bottin-chapter");
-  EXPECT_TRUE(std::filesystem::exists(dir + "/bottin-cover-01.png") || std::filesystem::exists(dir + "/bottin-cover-1.png"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/bottin-cover-01.png") ||
+              std::filesystem::exists(dir + "/bottin-cover-1.png"));
   std::filesystem::copy_file(pdf, dir + "/bottin.pdf", std::filesystem::copy_options::overwrite_existing);
 }
 

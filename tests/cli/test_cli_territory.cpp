@@ -22,7 +22,8 @@ TEST(CliTerritory, SetupAndUseAnotherTerritory) {
   maillage::test::TempDir dir;
   const std::string fixtures = std::string(MAILLAGE_TEST_DATA) + "/territory";
   // Outlines of the five communes around Talence (GeoJSON, `code` as in the bundled file).
-  auto all = json::parse(maillage::io::read_file(maillage::paths::data_file("communes/communes_na_contours_2018.geojson.gz")));
+  auto all =
+      json::parse(maillage::io::read_file(maillage::paths::data_file("communes/communes_na_contours_2018.geojson.gz")));
   const std::set<std::string> codes{"33522", "33318", "33192", "33550", "33039", "33008", "33092", "33409"};
   json fc{{"type", "FeatureCollection"}, {"features", json::array()}};
   for (auto& f : all["features"])
@@ -39,15 +40,18 @@ TEST(CliTerritory, SetupAndUseAnotherTerritory) {
   auto grid_file = dir.write("grid.csv", grid);
 
   auto out = dir.file("gironde");
-  auto r = run_cli(fmt::format("territory setup --region 75 --name 'Sud de Bordeaux' --communes {0}/communes.json "
-                               "--departements {0}/departements.json --outlines {1} --grid {2} -o {3}",
-                               fixtures, outlines, grid_file, out));
+  auto r =
+      run_cli(fmt::format("territory setup --region 75 --name 'Sud de Bordeaux' --communes {0}/communes.json "
+                          "--departements {0}/departements.json --outlines {1} --grid {2} -o {3}",
+                          fixtures, outlines, grid_file, out));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("Sud de Bordeaux: 6 communes (2 former codes)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Grid: 36 of 36 cells kept, 1800 inhabitants"), std::string::npos) << r.out;
   // A second run into the same folder is refused; the folder is unchanged.
   EXPECT_NE(run_cli(fmt::format("territory setup --region 75 --communes {0}/communes.json --outlines {1} -o {2}",
-                                fixtures, outlines, out)).exit_code, 0);
+                                fixtures, outlines, out))
+                .exit_code,
+            0);
 
   auto env = "MAILLAGE_DATA=" + out + " " + std::string(MAILLAGE_BIN) + " ";
   auto db = " --db " + dir.file("t.db") + " --graph " + dir.file("t.graph") + " 2>&1";
@@ -65,12 +69,14 @@ TEST(CliTerritory, SetupAndUseAnotherTerritory) {
                          "/talence_campus_2019-04.osm.pbf -o " + dir.file("t.graph") + " 2>&1");
   ASSERT_NE(built.find("nodes"), std::string::npos) << built;
   // A new database starts empty (no seed places in this territory); a place of the bundled region is refused.
-  auto place = dir.write("p.csv", "id,name,types,status,insee_code,lon,lat\n"
-                                  "33522-campus,Tiers-lieu du campus,coworking,open,33522,-0.6035,44.8075\n");
+  auto place = dir.write("p.csv",
+                         "id,name,types,status,insee_code,lon,lat\n"
+                         "33522-campus,Tiers-lieu du campus,coworking,open,33522,-0.6035,44.8075\n");
   auto imported = run_shell(env + "places import " + place + db);
   EXPECT_NE(imported.find("1 inserted"), std::string::npos) << imported;
-  auto elsewhere = dir.write("q.csv", "id,name,types,status,insee_code,lon,lat\n"
-                                      "16015-x,Ailleurs,coworking,open,16015,0.15,45.65\n");
+  auto elsewhere = dir.write("q.csv",
+                             "id,name,types,status,insee_code,lon,lat\n"
+                             "16015-x,Ailleurs,coworking,open,16015,0.15,45.65\n");
   auto refused = run_shell(env + "places import " + elsewhere + db);
   EXPECT_NE(refused.find("not a commune of Sud de Bordeaux"), std::string::npos) << refused;
 

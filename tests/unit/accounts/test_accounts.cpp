@@ -47,7 +47,13 @@ TEST(Passwords, WhatPeopleTypeIsCheckedInOnePlace) {
     EXPECT_EQ(field_of([&] { accounts::normalise_email(bad); }), "email") << bad;
   EXPECT_EQ(field_of([] { accounts::normalise_email(std::string(250, 'a') + "@b.fr"); }), "email");
   EXPECT_EQ(field_of([] { accounts::check_password("court", "a@b.fr"); }), "password");
-  EXPECT_EQ(field_of([] { accounts::check_password("ab\x01" "cdefghijkl", "a@b.fr"); }), "password");
+  EXPECT_EQ(field_of([] {
+              accounts::check_password(
+                  "ab\x01"
+                  "cdefghijkl",
+                  "a@b.fr");
+            }),
+            "password");
   EXPECT_EQ(field_of([] { accounts::check_password("alice@example.org", "alice@example.org"); }), "password");
   EXPECT_EQ(field_of([] { accounts::check_password(std::string(300, 'x'), "a@b.fr"); }), "password");
   EXPECT_EQ(field_of([] { accounts::check_password("un mot de passe très long", "a@b.fr"); }), "(accepted)");
@@ -142,10 +148,16 @@ TEST(Throttle, WaitsFollowTheRuleOverRandomSequences) {
     for (int step = 0; step < 40; ++step) {
       now += std::uniform_int_distribution<int>(0, 90)(rng);
       if (last && now - last > p.forget_after_s) n = 0;
-      int64_t expected = n < p.free_failures ? 0 : std::max<int64_t>(0, last + std::min<int64_t>(int64_t{1} << (n - p.free_failures + 1), p.max_delay_s) - now);
+      int64_t expected =
+          n < p.free_failures
+              ? 0
+              : std::max<int64_t>(
+                    0, last + std::min<int64_t>(int64_t{1} << (n - p.free_failures + 1), p.max_delay_s) - now);
       ASSERT_EQ(t.wait_s(key, now), expected) << "run " << run << " step " << step;
-      if (expected == 0 && rng() % 4 != 0) t.fail(key, now), ++n, last = now;
-      else if (expected == 0 && rng() % 8 == 0) t.clear(key), n = 0, last = 0;
+      if (expected == 0 && rng() % 4 != 0)
+        t.fail(key, now), ++n, last = now;
+      else if (expected == 0 && rng() % 8 == 0)
+        t.clear(key), n = 0, last = 0;
     }
   }
 }
@@ -163,8 +175,10 @@ TEST(Throttle, TheRateLimiterCountsPerWindowAndStaysBounded) {
 
 TEST(Audit, AppendOnlyAndFiltered) {
   Fixture f;
-  accounts::audit(f.db(), {0, "2026-11-01T10:00:00Z", "user:1", "Alice", "POST /places", "/places", 201, "192.0.2.1", ""});
-  accounts::audit(f.db(), {0, "2026-11-02T10:00:00Z", "token:2", "SIG", "PATCH /places/{id}", "/places/x", 200, "", ""});
+  accounts::audit(f.db(),
+                  {0, "2026-11-01T10:00:00Z", "user:1", "Alice", "POST /places", "/places", 201, "192.0.2.1", ""});
+  accounts::audit(f.db(),
+                  {0, "2026-11-02T10:00:00Z", "token:2", "SIG", "PATCH /places/{id}", "/places/x", 200, "", ""});
   accounts::audit(f.db(), {0, "2026-12-01T10:00:00Z", "user:1", "Alice", "sign_in", "", 200, "", ""});
   EXPECT_EQ(accounts::audit_log(f.db(), {}).total, 3);
   EXPECT_EQ(accounts::audit_log(f.db(), {"user:1"}).total, 2);

@@ -70,8 +70,8 @@ TEST(AmiCreation, WithinTheMarginOfTheThresholdIsToVerify) {
     auto v = verdict(t).verdict;
     double lo = t * (1 - 0.074), hi = t * (1 + 0.074);
     auto expected = lo <= 20 && hi > 20 ? CreationCheck::Verdict::ToVerify
-                    : t <= 20          ? CreationCheck::Verdict::NotEligible
-                                       : CreationCheck::Verdict::Eligible;
+                    : t <= 20           ? CreationCheck::Verdict::NotEligible
+                                        : CreationCheck::Verdict::Eligible;
     EXPECT_EQ(v, expected) << t;
   }
   // A call without margin: the time as computed.
@@ -82,7 +82,8 @@ TEST(AmiCreation, WithinTheMarginOfTheThresholdIsToVerify) {
 
 TEST(AmiCreation, ExplanationListsPlacesWithinOneAndAHalfThresholdAndTheRoute) {
   Line l(1500);  // 25 minutes
-  CreationChecker c(l.g, *l.snapper, {place_at("p", {-0.60, 44.80})}, call2224(), {"2024-01-01", "ami-2022-2024", "g", 42, 7});
+  CreationChecker c(l.g, *l.snapper, {place_at("p", {-0.60, 44.80})}, call2224(),
+                    {"2024-01-01", "ami-2022-2024", "g", 42, 7});
   auto r = c.explain({-0.50, 44.80});
   EXPECT_EQ(r.verdict, CreationCheck::Verdict::Eligible);
   ASSERT_EQ(r.nearby.size(), 1u);
@@ -101,7 +102,8 @@ TEST(AmiCreation, UnjoinablePointOrNearbyUnknownPlaceCannotDecide) {
   EXPECT_EQ(r.verdict, CreationCheck::Verdict::CannotDecide);
   EXPECT_NE(r.reason.find("cannot be joined to the road network"), std::string::npos);
   // An open place 5 km off the network and 10 km from the point: its time is unknown.
-  CreationChecker d(l.g, *l.snapper, {place_at("p", {-0.60, 44.80}), place_at("offroad", {-0.48, 44.85})}, call2224(), {});
+  CreationChecker d(l.g, *l.snapper, {place_at("p", {-0.60, 44.80}), place_at("offroad", {-0.48, 44.85})}, call2224(),
+                    {});
   r = d.quick({-0.50, 44.80});
   EXPECT_EQ(r.verdict, CreationCheck::Verdict::CannotDecide);
   EXPECT_NE(r.reason.find("offroad"), std::string::npos);

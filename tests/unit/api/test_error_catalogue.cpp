@@ -37,7 +37,8 @@ TEST(ErrorCatalogue, EveryCodeIsDocumentedAndAssertedByATest) {
     std::string code(e.code);
     EXPECT_TRUE(documented.contains(code)) << code << " is not in the OpenAPI document";
     EXPECT_EQ(codes["x-status"].value(code, 0), e.status) << code;
-    bool asserted = tests.find('"' + code + '"') != std::string::npos || tests.find("Errc::" + code) != std::string::npos;
+    bool asserted =
+        tests.find('"' + code + '"') != std::string::npos || tests.find("Errc::" + code) != std::string::npos;
     EXPECT_TRUE(asserted) << code << " is asserted by no test";
     EXPECT_GE(e.status, 400);
     EXPECT_FALSE(e.message.empty());
@@ -45,4 +46,3 @@ TEST(ErrorCatalogue, EveryCodeIsDocumentedAndAssertedByATest) {
   }
   EXPECT_EQ(documented.size(), error_catalogue().size());
 }
-

@@ -37,12 +37,10 @@ json doc_of(const std::vector<Route>& routes) {
 
 TEST(Router, LiteralSegmentsWinWhateverTheOrder) {
   // The parameter route first in one table, last in the other: the same answers.
-  std::vector<Route> a{{"GET", "/scenarios/{id}", Access::Public, "", none},
-                       {"GET", "/scenarios/saved", Access::Public, "", none},
-                       {"GET", "/events/{id}", Access::Public, "", none},
-                       {"GET", "/events/gaps", Access::Public, "", none},
-                       {"GET", "/a/{x}/c", Access::Public, "", none},
-                       {"GET", "/a/b/{y}", Access::Public, "", none}};
+  std::vector<Route> a{
+      {"GET", "/scenarios/{id}", Access::Public, "", none}, {"GET", "/scenarios/saved", Access::Public, "", none},
+      {"GET", "/events/{id}", Access::Public, "", none},    {"GET", "/events/gaps", Access::Public, "", none},
+      {"GET", "/a/{x}/c", Access::Public, "", none},        {"GET", "/a/b/{y}", Access::Public, "", none}};
   std::vector<Route> b(a.rbegin(), a.rend());
   for (auto* routes : {&a, &b}) {
     Router r(*routes, doc_of(*routes));

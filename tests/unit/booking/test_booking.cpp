@@ -39,7 +39,8 @@ struct Fixture : maillage::test::SeededDb {
 Request at(int64_t res, int64_t member, const std::string& unit, const std::string& date, const std::string& start = "",
            int hours = 1, const std::string& half = "") {
   Request r;
-  r.resource_id = res, r.member_id = member, r.unit = unit, r.date = date, r.start = start, r.hours = hours, r.half = half;
+  r.resource_id = res, r.member_id = member, r.unit = unit_of(unit), r.date = date, r.start = start, r.hours = hours,
+  r.half = half;
   r.actor = "member:" + std::to_string(member);
   if (unit == "month") r.month = date;
   return r;
@@ -59,14 +60,17 @@ TEST(Booking, IntervalsFollowTheOpeningHours) {
   f.weekdays(b, f.place());
   auto res = b.add_resource(desks(f.place(), 2));
   EXPECT_CODE(b.add_resource(desks(f.place(), 2)), Errc::conflict);  // the same name at the same place
-  EXPECT_EQ(b.interval(at(res, 0, "hour", "2026-03-02", "09:00", 3)), std::make_pair(std::string("2026-03-02T09:00"), std::string("2026-03-02T12:00")));
-  EXPECT_THROW(b.interval(at(res, 0, "hour", "2026-03-02", "12:00", 2)), Conflict);  // across the lunch break
+  EXPECT_EQ(b.interval(at(res, 0, "hour", "2026-03-02", "09:00", 3)),
+            std::make_pair(std::string("2026-03-02T09:00"), std::string("2026-03-02T12:00")));
+  EXPECT_THROW(b.interval(at(res, 0, "hour", "2026-03-02", "12:00", 2)), Conflict);          // across the lunch break
   EXPECT_CODE(b.interval(at(res, 0, "hour", "2026-03-07", "10:00", 1)), Errc::closed_then);  // Saturday
   EXPECT_THROW(b.interval(at(res, 0, "hour", "2026-03-02", "09:30", 1)), InputError);
   EXPECT_EQ(b.interval(at(res, 0, "half_day", "2026-03-02", "", 1, "am")).second, "2026-03-02T12:30");
   EXPECT_EQ(b.interval(at(res, 0, "half_day", "2026-03-02", "", 1, "pm")).first, "2026-03-02T14:00");
-  EXPECT_EQ(b.interval(at(res, 0, "day", "2026-03-02")), std::make_pair(std::string("2026-03-02T09:00"), std::string("2026-03-02T18:00")));
-  EXPECT_EQ(b.interval(at(res, 0, "month", "2026-02")), std::make_pair(std::string("2026-02-01T00:00"), std::string("2026-03-01T00:00")));
+  EXPECT_EQ(b.interval(at(res, 0, "day", "2026-03-02")),
+            std::make_pair(std::string("2026-03-02T09:00"), std::string("2026-03-02T18:00")));
+  EXPECT_EQ(b.interval(at(res, 0, "month", "2026-02")),
+            std::make_pair(std::string("2026-02-01T00:00"), std::string("2026-03-01T00:00")));
   b.add_closure(f.place(), "2026-03-03", "inventaire");
   try {
     b.interval(at(res, 0, "day", "2026-03-03"));
@@ -89,17 +93,18 @@ TEST(Booking, CapacityMembershipTrainingPrices) {
   b.add_membership(m2, f.place());
   b.add_membership(m3, f.place());
   auto bk = b.book(at(res, m1, "day", "2026-03-02"));
-  EXPECT_EQ(bk.status, "confirmed");
+  EXPECT_EQ(bk.status, Status::Confirmed);
   EXPECT_EQ(bk.plan, "résident");
   EXPECT_DOUBLE_EQ(*bk.amount, 14.4);  // 18 EUR - 20 %
   b.book(at(res, m2, "hour", "2026-03-02", "10:00", 2));
   EXPECT_CODE(b.book(at(res, m3, "hour", "2026-03-02", "11:00", 1)), Errc::seat_taken);  // full at 11:00
-  EXPECT_NO_THROW(b.book(at(res, m3, "hour", "2026-03-02", "09:00", 1)));        // 9-10: 2 in use at most
-  EXPECT_EQ(b.free_units(res, "2026-03-02T14:00", "2026-03-02T18:00"), 1);       // only m1's day then
-  EXPECT_EQ(b.free_units(res, "2026-03-02T09:00", "2026-03-02T12:00"), 0);       // m1 with m2 or m3 all morning
+  EXPECT_NO_THROW(b.book(at(res, m3, "hour", "2026-03-02", "09:00", 1)));                // 9-10: 2 in use at most
+  EXPECT_EQ(b.free_units(res, "2026-03-02T14:00", "2026-03-02T18:00"), 1);               // only m1's day then
+  EXPECT_EQ(b.free_units(res, "2026-03-02T09:00", "2026-03-02T12:00"), 0);               // m1 with m2 or m3 all morning
   // Machines need a valid training.
   Resource laser;
-  laser.place_id = f.place(), laser.kind = "machine", laser.name = "Découpe laser", laser.units = 1, laser.training_required = true;
+  laser.place_id = f.place(), laser.kind = "machine", laser.name = "Découpe laser", laser.units = 1,
+  laser.training_required = true;
   auto lid = b.add_resource(laser);
   EXPECT_THROW(b.book(at(lid, m2, "hour", "2026-03-02", "14:00", 1)), Conflict);
   b.record_training(m2, lid, "2026-03-01", "manager");
@@ -130,7 +135,8 @@ TEST(Booking, FreeUnitsIsTheBruteForceMaximum) {
         for (auto& [a, z] : held) n += a <= t && t < z;
         most = std::max(most, n);
       }
-      EXPECT_EQ(b.free_units(res, fmt::format("2026-03-02T{:02}:00", s), fmt::format("2026-03-02T{:02}:00", e)), 1000 - most)
+      EXPECT_EQ(b.free_units(res, fmt::format("2026-03-02T{:02}:00", s), fmt::format("2026-03-02T{:02}:00", e)),
+                1000 - most)
           << s << "-" << e;
     }
 }
@@ -146,10 +152,10 @@ TEST(Booking, CancellationRulesAndNoShow) {
   EXPECT_THROW(b.cancel(x.id, "member", false, "2026-03-01T10:00", ""), Conflict);  // 23 h before: too late
   EXPECT_NO_THROW(b.cancel(x.id, "member", false, "2026-03-01T08:59", "malade"));
   EXPECT_CODE(b.cancel(x.id, "member", false, "2026-02-01T08:00", ""), Errc::wrong_state);  // already cancelled
-  auto y = b.book(at(res, m, "day", "2026-03-02"));                                 // the seat is free again
+  auto y = b.book(at(res, m, "day", "2026-03-02"));                                         // the seat is free again
   EXPECT_THROW(b.no_show(y.id, "manager", "2026-03-02T08:00"), Conflict);
   b.no_show(y.id, "manager", "2026-03-02T10:00");
-  EXPECT_EQ(b.get(y.id).status, "no_show");
+  EXPECT_EQ(b.get(y.id).status, Status::NoShow);
   auto z = b.book(at(res, m, "day", "2026-03-03"));
   EXPECT_NO_THROW(b.cancel(z.id, "manager", true, "2026-03-03T09:30", "fermeture exceptionnelle"));
   EXPECT_THROW(f.db().exec("DELETE FROM booking_events"), Error);  // append-only
@@ -198,7 +204,8 @@ TEST(Booking, WeeklySeriesAreAllOrNothingAndCancelTogether) {
   ASSERT_EQ(made.size(), 4u);
   for (size_t i = 0; i < made.size(); ++i) {
     EXPECT_EQ(made[i].series_id, made[0].id);
-    EXPECT_EQ(made[i].starts.substr(0, 10), std::vector<std::string>({"2026-03-04", "2026-03-11", "2026-03-18", "2026-03-25"})[i]);
+    EXPECT_EQ(made[i].starts.substr(0, 10),
+              std::vector<std::string>({"2026-03-04", "2026-03-11", "2026-03-18", "2026-03-25"})[i]);
     EXPECT_EQ(made[i].starts.substr(10), "T09:00");
   }
   EXPECT_EQ(b.free_units(res, "2026-03-18T09:00", "2026-03-18T12:30"), 0);
@@ -213,11 +220,13 @@ TEST(Booking, WeeklySeriesAreAllOrNothingAndCancelTogether) {
   // Cancelling from the second occurrence cancels it and the later ones, not the first.
   EXPECT_THROW(b.cancel_series(made[1].id, "member:1", false, "2026-03-10T10:00", ""), Conflict);  // under 24 h
   std::vector<int64_t> gone;
-  for (auto& x : b.cancel_series(made[1].id, "member:1", false, "2026-03-09T10:00", "déménagement")) gone.push_back(x.id);
+  for (auto& x : b.cancel_series(made[1].id, "member:1", false, "2026-03-09T10:00", "déménagement"))
+    gone.push_back(x.id);
   EXPECT_EQ(gone, (std::vector<int64_t>{made[1].id, made[2].id, made[3].id}));
-  EXPECT_EQ(b.get(made[0].id).status, "confirmed");
-  for (int i = 1; i < 4; ++i) EXPECT_EQ(b.get(made[i].id).status, "cancelled");
-  EXPECT_THROW(b.cancel_series(b.book(at(res, m, "day", "2026-03-06")).id, "m", true, "2026-03-01T00:00", ""), InputError);
+  EXPECT_EQ(b.get(made[0].id).status, Status::Confirmed);
+  for (int i = 1; i < 4; ++i) EXPECT_EQ(b.get(made[i].id).status, Status::Cancelled);
+  EXPECT_THROW(b.cancel_series(b.book(at(res, m, "day", "2026-03-06")).id, "m", true, "2026-03-01T00:00", ""),
+               InputError);
 }
 
 TEST(Booking, MigrationToSeriesKeepsEveryBooking) {
@@ -233,20 +242,24 @@ TEST(Booking, MigrationToSeriesKeepsEveryBooking) {
   }
   // Put the file back to schema 4 (before series, before accounts), as a database of that release.
   f.db().exec("DROP TABLE scenarios;");
-  f.db().exec("DROP TABLE itinerant_history; DROP TABLE itinerant_stops; DROP TABLE itinerant_places; "
-              "ALTER TABLE calls DROP COLUMN itinerant_stops;");
-  f.db().exec("DROP TABLE network_memberships; DROP TABLE library_fts; DROP TABLE library_versions; "
-              "DROP TABLE library_resources; DROP TABLE registrations; DROP TABLE events; DROP TABLE interactions; "
-              "DROP TABLE contacts; DROP TABLE organisations; DROP TABLE charter_versions;");
+  f.db().exec(
+      "DROP TABLE itinerant_history; DROP TABLE itinerant_stops; DROP TABLE itinerant_places; "
+      "ALTER TABLE calls DROP COLUMN itinerant_stops;");
+  f.db().exec(
+      "DROP TABLE network_memberships; DROP TABLE library_fts; DROP TABLE library_versions; "
+      "DROP TABLE library_resources; DROP TABLE registrations; DROP TABLE events; DROP TABLE interactions; "
+      "DROP TABLE contacts; DROP TABLE organisations; DROP TABLE charter_versions;");
   for (auto* c : {"criterion_open_to_all", "criterion_flexible", "criterion_broadband", "criterion_human_welcome",
                   "criterion_collective_governance", "charter_version", "charter_signed_on", "charter_signatory"})
     f.db().exec(std::string("ALTER TABLE places DROP COLUMN ") + c);
   f.db().exec("DROP TABLE contributions; DROP TABLE place_confirmations;");
-  f.db().exec("DROP TRIGGER applications_confirmation_frozen; ALTER TABLE applications DROP COLUMN eligibility_confirmed; "
-              "ALTER TABLE calls DROP COLUMN margin;");
-  f.db().exec("DROP TABLE users; DROP TABLE user_roles; DROP TABLE sessions; DROP TABLE one_time_keys; "
-              "DROP TABLE auth_failures; DROP TABLE place_settings; DROP TABLE mail_outbox; DROP TABLE audit_log; "
-              "ALTER TABLE api_tokens DROP COLUMN expires_at; ALTER TABLE api_tokens DROP COLUMN created_by;");
+  f.db().exec(
+      "DROP TRIGGER applications_confirmation_frozen; ALTER TABLE applications DROP COLUMN eligibility_confirmed; "
+      "ALTER TABLE calls DROP COLUMN margin;");
+  f.db().exec(
+      "DROP TABLE users; DROP TABLE user_roles; DROP TABLE sessions; DROP TABLE one_time_keys; "
+      "DROP TABLE auth_failures; DROP TABLE place_settings; DROP TABLE mail_outbox; DROP TABLE audit_log; "
+      "ALTER TABLE api_tokens DROP COLUMN expires_at; ALTER TABLE api_tokens DROP COLUMN created_by;");
   f.db().exec("DROP INDEX bookings_series; ALTER TABLE bookings DROP COLUMN series_id; PRAGMA user_version = 4");
   f.store.reset();
   registry::PlaceStore reopened(f.db_path, &territory::CommuneTable::bundled(), false);
@@ -331,10 +344,10 @@ TEST(Booking, OccupancyByHand) {
   auto m = b.add_member("M", "m@example.org");
   b.add_membership(m, f.place());
   b.add_closure(f.place(), "2026-03-02", "férié");
-  b.book(at(res, m, "day", "2026-03-03"));                // 8 unit-hours
-  b.book(at(res, m, "hour", "2026-03-04", "10:00", 3));    // 3
+  b.book(at(res, m, "day", "2026-03-03"));               // 8 unit-hours
+  b.book(at(res, m, "hour", "2026-03-04", "10:00", 3));  // 3
   auto c = b.book(at(res, m, "day", "2026-03-05"));
-  b.cancel(c.id, "m", true, "2026-03-01T00:00", "");      // not counted
+  b.cancel(c.id, "m", true, "2026-03-01T00:00", "");  // not counted
   // March 2026: 22 weekdays, one closed: 21 days x 8 h x 2 units = 336 unit-hours open.
   for (auto& o : occupancy(f.db(), "2026-03"))
     if (o.resource_id == res) {
@@ -353,7 +366,8 @@ TEST(Booking, NetworkSearchMatchesOneRoutePerPlace) {
   Bookings b(f.db());
   auto profile = roads::Profile::load(paths::data_file("profiles/car.json"));
   auto g = roads::build_from_skeleton({paths::data_file("roads/tm_fra_naq_waypoints.csv.gz"),
-                                       paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")}, profile, "{}");
+                                       paths::data_file("roads/tm_neighbours30km_waypoints.csv.gz")},
+                                      profile, "{}");
   routing::Snapper snapper(g, routing::SnapOptions::from(profile));
   routing::Search search(g);
   std::vector<registry::Place> open;

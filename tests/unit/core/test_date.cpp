@@ -49,14 +49,14 @@ TEST(Date, TodayIsTheParisDateOfTheInstalledClock) {
     clock::install(std::make_shared<clock::Fixed>(clock::parse_utc(utc)));
     return date::today() + " " + date::paris_now().substr(11);
   };
-  EXPECT_EQ(at("2023-06-30T12:00:00Z"), "2023-06-30 14:00");        // summer: UTC+2
-  EXPECT_EQ(at("2026-12-31T23:30:00Z"), "2027-01-01 00:30");        // winter: already next year in Paris
-  EXPECT_EQ(at("2026-03-29T00:59:00Z"), "2026-03-29 01:59");        // the last Sunday of March, before 01:00 UTC
-  EXPECT_EQ(at("2026-03-29T01:00:00Z"), "2026-03-29 03:00");        // ... and after: summer time
-  EXPECT_EQ(at("2026-10-25T00:59:00Z"), "2026-10-25 02:59");        // the last Sunday of October
-  EXPECT_EQ(at("2026-10-25T01:00:00Z"), "2026-10-25 02:00");        // back to winter time
-  EXPECT_EQ(at("2024-02-29T22:59:00Z"), "2024-02-29 23:59");        // a leap day
-  EXPECT_EQ(date::now_utc(), "2024-02-29T22:59:00Z");               // UTC stamps come from the same clock
+  EXPECT_EQ(at("2023-06-30T12:00:00Z"), "2023-06-30 14:00");  // summer: UTC+2
+  EXPECT_EQ(at("2026-12-31T23:30:00Z"), "2027-01-01 00:30");  // winter: already next year in Paris
+  EXPECT_EQ(at("2026-03-29T00:59:00Z"), "2026-03-29 01:59");  // the last Sunday of March, before 01:00 UTC
+  EXPECT_EQ(at("2026-03-29T01:00:00Z"), "2026-03-29 03:00");  // ... and after: summer time
+  EXPECT_EQ(at("2026-10-25T00:59:00Z"), "2026-10-25 02:59");  // the last Sunday of October
+  EXPECT_EQ(at("2026-10-25T01:00:00Z"), "2026-10-25 02:00");  // back to winter time
+  EXPECT_EQ(at("2024-02-29T22:59:00Z"), "2024-02-29 23:59");  // a leap day
+  EXPECT_EQ(date::now_utc(), "2024-02-29T22:59:00Z");         // UTC stamps come from the same clock
   clock::install(nullptr);
   EXPECT_EQ(date::today().size(), 10u);
   EXPECT_THROW(clock::parse_utc("2026-02-30"), Error);

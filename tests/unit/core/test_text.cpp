@@ -61,9 +61,9 @@ TEST(Text, StrictUtf8) {
 
 TEST(Text, ControlCharactersAreRefusedWithoutRepeatingTheText) {
   EXPECT_EQ(text::text_problem("Le Relais — Guéret"), "");
-  for (std::string s : {std::string("a\0b", 3), std::string("\x1b[31mred"), std::string("bell\a"),
-                        std::string("cr\rhere"), std::string("line\nbreak"), std::string("tab\there"),
-                        std::string("del\x7f"), std::string("c1 \xC2\x9B")}) {
+  for (std::string s :
+       {std::string("a\0b", 3), std::string("\x1b[31mred"), std::string("bell\a"), std::string("cr\rhere"),
+        std::string("line\nbreak"), std::string("tab\there"), std::string("del\x7f"), std::string("c1 \xC2\x9B")}) {
     auto why = text::text_problem(s);
     EXPECT_NE(why, "") << s;
     EXPECT_EQ(why.find(s), std::string::npos);  // the message does not carry the text

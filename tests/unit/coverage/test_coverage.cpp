@@ -158,7 +158,8 @@ TEST(Coverage, BundledRegionTotalsEqualInputTotals) {
   routing::Snapper snapper(graph, routing::SnapOptions::from(profile));
   auto& communes = territory::CommuneTable::bundled();
   std::vector<Place> places;
-  for (auto code : {"33063", "87085", "86194", "64445", "23096", "24322", "16015", "17300", "19272", "40192", "47001", "79191"})
+  for (auto code :
+       {"33063", "87085", "86194", "64445", "23096", "24322", "16015", "17300", "19272", "40192", "47001", "79191"})
     places.push_back({code, code, code, communes.find(code)->centre});
   for (auto src : {territory::PopulationSource::Grid, territory::PopulationSource::Communes}) {
     auto& pts = territory::bundled_points(src);
@@ -167,8 +168,10 @@ TEST(Coverage, BundledRegionTotalsEqualInputTotals) {
     auto r = build_report(engine, places, "2024-01-01", 20);
     double input = pts.total();
     EXPECT_DOUBLE_EQ(r.population, input);
-    if (src == territory::PopulationSource::Grid) EXPECT_DOUBLE_EQ(input, 6043980);
-    else EXPECT_DOUBLE_EQ(input, 6150451);
+    if (src == territory::PopulationSource::Grid)
+      EXPECT_DOUBLE_EQ(input, 6043980);
+    else
+      EXPECT_DOUBLE_EQ(input, 6150451);
     double deps = 0, bands = 0, zones = 0, comm = 0;
     for (auto& d : r.departments) deps += d.population;
     for (auto& [n, p] : r.bands) bands += p;

@@ -38,9 +38,9 @@ TEST(Indicators, CountsRatesAndRuralShareAtADate) {
   std::vector<registry::Place> all = {
       place("a", "33063", 0b01, Status::Open, "2015-03-01"),
       place("b", "87085", 0b11, Status::Open, "2019"),
-      place("c", rural, 0b1000, Status::Open, ""),                    // no known opening date: open at every date
+      place("c", rural, 0b1000, Status::Open, ""),                      // no known opening date: open at every date
       place("d", "33063", 0b01, Status::Closed, "2012", "2018-06-30"),  // closed before the date
-      place("e", "33063", 0b01, Status::Project, ""),                // a project is never open
+      place("e", "33063", 0b01, Status::Project, ""),                   // a project is never open
   };
   auto r = compute_indicators(all, "2020-01-01", nullptr, 20, true);
   EXPECT_EQ(r.open_places, 3);

@@ -35,7 +35,8 @@ const std::set<std::string> kGironde = {"33522", "33318", "33192", "33550", "330
 
 // A box outline (lon/lat) as a GeoJSON polygon.
 json box(double lon0, double lat0, double lon1, double lat1) {
-  return {{"type", "Polygon"}, {"coordinates", {{{lon0, lat0}, {lon1, lat0}, {lon1, lat1}, {lon0, lat1}, {lon0, lat0}}}}};
+  return {{"type", "Polygon"},
+          {"coordinates", {{{lon0, lat0}, {lon1, lat0}, {lon1, lat1}, {lon0, lat1}, {lon0, lat0}}}}};
 }
 
 // The outlines in ADMIN EXPRESS's shape: layer COMMUNE, fields INSEE_COM, NOM, INSEE_DEP, Lambert-93.
@@ -45,9 +46,10 @@ std::string write_outlines(const test::TempDir& dir, bool with_talence = true) {
   for (auto& f : all["features"]) {
     std::string code = f["properties"]["code"];
     if (!kGironde.count(code) || (!with_talence && code == "33522")) continue;
-    fc["features"].push_back({{"type", "Feature"},
-                              {"properties", {{"INSEE_COM", code}, {"NOM", f["properties"]["nom"]}, {"INSEE_DEP", "33"}}},
-                              {"geometry", f["geometry"]}});
+    fc["features"].push_back(
+        {{"type", "Feature"},
+         {"properties", {{"INSEE_COM", code}, {"NOM", f["properties"]["nom"]}, {"INSEE_DEP", "33"}}},
+         {"geometry", f["geometry"]}});
   }
   // Region 52: hand-made boxes around Nantes and Bouguenais.
   fc["features"].push_back({{"type", "Feature"},
@@ -69,7 +71,8 @@ std::string write_grid(const test::TempDir& dir, double* gironde_total) {
   double total = 0;
   auto cells = [&](geo::LonLat at, int n, const std::string& cog, double per_cell, bool gironde) {
     auto p = laea.forward(at);
-    long long x0 = static_cast<long long>(std::floor(p.x / 200)) * 200, y0 = static_cast<long long>(std::floor(p.y / 200)) * 200;
+    long long x0 = static_cast<long long>(std::floor(p.x / 200)) * 200,
+              y0 = static_cast<long long>(std::floor(p.y / 200)) * 200;
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j) {
         long long x = x0 + 200 * i, y = y0 + 200 * j;
@@ -78,11 +81,11 @@ std::string write_grid(const test::TempDir& dir, double* gironde_total) {
         if (gironde) total += per_cell;
       }
   };
-  cells({-0.5905, 44.8085}, 10, "33522", 120.5, true);       // Talence: 100 cells
-  cells({-0.6310, 44.8060}, 5, "33318", 40, true);           // Pessac: 25 cells
-  cells({-0.6100, 44.7990}, 1, "3331833522", 7, true);       // a cell on two communes
-  cells({-1.5536, 47.2184}, 4, "44109", 300, false);         // Nantes: 16 cells, region 52
-  cells({-0.2090, 44.6820}, 2, "33092", 3.5, true);          // a former code of Porte-de-Benauge
+  cells({-0.5905, 44.8085}, 10, "33522", 120.5, true);  // Talence: 100 cells
+  cells({-0.6310, 44.8060}, 5, "33318", 40, true);      // Pessac: 25 cells
+  cells({-0.6100, 44.7990}, 1, "3331833522", 7, true);  // a cell on two communes
+  cells({-1.5536, 47.2184}, 4, "44109", 300, false);    // Nantes: 16 cells, region 52
+  cells({-0.2090, 44.6820}, 2, "33092", 3.5, true);     // a former code of Porte-de-Benauge
   *gironde_total = total;
   return dir.write("grid.csv", out);
 }
@@ -109,8 +112,8 @@ TEST(TerritorySetup, GirondeCommunesFromNationalFiles) {
   auto o = options(dir, "75", write_outlines(dir), write_grid(dir, &gironde_pop));
   auto rep = gis::setup_territory(o);
   EXPECT_EQ(rep.name, "Nouvelle-Aquitaine");
-  EXPECT_EQ(rep.communes, 6u);        // five around Talence and Porte-de-Benauge; the commune déléguée skipped
-  EXPECT_EQ(rep.former_codes, 2u);    // 33092, 33409
+  EXPECT_EQ(rep.communes, 6u);          // five around Talence and Porte-de-Benauge; the commune déléguée skipped
+  EXPECT_EQ(rep.former_codes, 2u);      // 33092, 33409
   EXPECT_EQ(rep.outline_features, 8u);  // Porte-de-Benauge: Arbis (33008), Cantois, Saint-Genis-du-Bois
   ASSERT_EQ(rep.departments.size(), 1u);
   EXPECT_EQ(rep.departments[0].second, "Gironde");
@@ -216,7 +219,8 @@ TEST(TerritorySetup, RefusalsLeaveNothingBehind) {
   }
   EXPECT_FALSE(std::filesystem::exists(o.out));
   // The grid reader names the line and column of a bad cell id.
-  auto wrong = dir.write("wrong.csv", "Idcar_200m,Ind,lcog_geo\nCRS3035RES200mN2400000E3500000,3,33522\n<b>x</b>,3,33522\n");
+  auto wrong =
+      dir.write("wrong.csv", "Idcar_200m,Ind,lcog_geo\nCRS3035RES200mN2400000E3500000,3,33522\n<b>x</b>,3,33522\n");
   try {
     territory::load_grid(wrong, territory::CommuneTable::bundled());
     FAIL() << "bad cell id accepted";

@@ -92,7 +92,7 @@ TEST(Import, TheCharenteBus) {
   for (auto& x : p) seen.insert(x.stop);
   EXPECT_EQ(seen.size(), 12u);
   auto h = weekly_hours(it, "2026-06-01", 2);
-  EXPECT_NEAR(h[0], 5.0 / 2, 1e-9);  // 3 h + 2 h every other week
+  EXPECT_NEAR(h[0], 5.0 / 2, 1e-9);                     // 3 h + 2 h every other week
   auto next = next_passage(it, "2026-06-02", 13 * 60);  // Tuesday afternoon, odd week: Tusson's 13:30
   ASSERT_TRUE(next);
   EXPECT_EQ(it.stops[next->stop].insee_code, "16390");

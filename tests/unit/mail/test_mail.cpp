@@ -15,19 +15,31 @@
 using namespace maillage;
 
 namespace {
-const std::map<std::string, std::string> kValues = {
-    {"name", "Anne Lévêque"}, {"inviter", "Alice"}, {"roles", "membre"}, {"link", "http://maillage.test/#cle/x/KEY"},
-    {"expires", "2026-12-07"}, {"place", "La Fabrique"}, {"decision", "acceptée"}, {"comment", "Merci !"},
-    {"since", "2025-01-01"}, {"resource", "Bureaux nomades"}, {"booking", "12"}, {"when", "le 2026-12-03"},
-    {"amount", " Montant : 15,00 €."}, {"by", "à votre demande"}, {"event", "Journée d'information"},
-    {"where", "Pau"}, {"position", "2"}, {"number", "7"}};
+const std::map<std::string, std::string> kValues = {{"name", "Anne Lévêque"},
+                                                    {"inviter", "Alice"},
+                                                    {"roles", "membre"},
+                                                    {"link", "http://maillage.test/#cle/x/KEY"},
+                                                    {"expires", "2026-12-07"},
+                                                    {"place", "La Fabrique"},
+                                                    {"decision", "acceptée"},
+                                                    {"comment", "Merci !"},
+                                                    {"since", "2025-01-01"},
+                                                    {"resource", "Bureaux nomades"},
+                                                    {"booking", "12"},
+                                                    {"when", "le 2026-12-03"},
+                                                    {"amount", " Montant : 15,00 €."},
+                                                    {"by", "à votre demande"},
+                                                    {"event", "Journée d'information"},
+                                                    {"where", "Pau"},
+                                                    {"position", "2"},
+                                                    {"number", "7"}};
 }
 
 TEST(MailTemplates, EveryEventHasAFrenchTextAndItsHtmlAlternative) {
   auto events = mail::events();
-  for (auto e : {"invitation", "reset", "verification", "contribution_received", "contribution_acknowledged", "contribution_decided",
-                 "place_to_confirm", "booking_confirmed", "booking_cancelled", "event_registration", "event_waitlist",
-                 "event_promoted", "event_reminder"})
+  for (auto e : {"invitation", "reset", "verification", "contribution_received", "contribution_acknowledged",
+                 "contribution_decided", "place_to_confirm", "booking_confirmed", "booking_cancelled",
+                 "event_registration", "event_waitlist", "event_promoted", "event_reminder"})
     EXPECT_NE(std::find(events.begin(), events.end(), e), events.end()) << e;
   for (auto& e : events) {
     auto m = mail::render(e, "anne@maillage.test", kValues);

@@ -48,7 +48,7 @@ struct Mod : ::testing::Test {
 
 TEST(NameSimilarity, HandCases) {
   EXPECT_EQ(name_similarity("La Quincaillerie", "la quincaillerie"), 1);
-  EXPECT_EQ(name_similarity("Le Chai 2.0", "Le Chai 2.0 MARSAS"), 1);           // one holds the other
+  EXPECT_EQ(name_similarity("Le Chai 2.0", "Le Chai 2.0 MARSAS"), 1);          // one holds the other
   EXPECT_EQ(name_similarity("Tiers-lieu La Parenthèse", "La Parenthese"), 1);  // generic words dropped
   EXPECT_GT(name_similarity("La Cocotte-Minute", "Cocotte Minute"), 0.99);
   EXPECT_LT(name_similarity("CoWorking Cognac", "CoCowork"), 0.7);
@@ -61,8 +61,8 @@ TEST(Duplicates, PairsFoundThroughGridAndCommunesAreAllThePairs) {
   // finds over all pairs.
   auto& communes = territory::CommuneTable::bundled();
   std::mt19937 rng(16);
-  const char* names[] = {"La Ruche", "Ruche", "Le Bocal", "Bocal Coworking", "Atelier du Marais", "Fablab Marais",
-                         "La Quincaillerie", "Quincaillerie numérique"};
+  const char* names[] = {"La Ruche",          "Ruche",         "Le Bocal",         "Bocal Coworking",
+                         "Atelier du Marais", "Fablab Marais", "La Quincaillerie", "Quincaillerie numérique"};
   const char* codes[] = {"23096", "17300", "79191", "33063"};
   for (int round = 0; round < 20; ++round) {
     std::vector<registry::Place> places;

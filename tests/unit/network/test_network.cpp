@@ -111,9 +111,10 @@ TEST_F(Net, ErasureLeavesNoTraceOfThePersonInTheFileAndTheCountsUnchanged) {
   contacts.log({0, id, 0, "called", "2026-03-02", "Gwenaëlle Kerbrat-Oyarzabal rappelle lundi", "test"});
   auto ev = event(5);
   events.register_person(ev, "Gwenaëlle Kerbrat-Oyarzabal", "gwenaelle.kerbrat@example.org", "Mairie", true);
-  s.db().exec("INSERT INTO mail_outbox (event, recipient, subject, body_text, body_html, status, next_attempt_at, "
-              "created_at) VALUES ('event_registration', 'gwenaelle.kerbrat@example.org', 'x', "
-              "'Bonjour Gwenaëlle Kerbrat-Oyarzabal', '<p>Kerbrat-Oyarzabal</p>', 'sent', '', '')");
+  s.db().exec(
+      "INSERT INTO mail_outbox (event, recipient, subject, body_text, body_html, status, next_attempt_at, "
+      "created_at) VALUES ('event_registration', 'gwenaelle.kerbrat@example.org', 'x', "
+      "'Bonjour Gwenaëlle Kerbrat-Oyarzabal', '<p>Kerbrat-Oyarzabal</p>', 'sent', '', '')");
   auto before = file_bytes();
   ASSERT_NE(before.find("Kerbrat-Oyarzabal"), std::string::npos);
   EXPECT_FALSE(contacts.personal_data(id)["event_registrations"].empty());
@@ -195,9 +196,11 @@ TEST_F(Net, ConcurrentRegistrationsFromManyConnectionsNeverOverbook) {
 TEST_F(Net, ResourcesAreFoundByAnyFormOfAWordAndMembersOnlyStayHidden) {
   Resources res(*s.store, s.dir.file("files"));
   Resource guide;
-  guide.title = "Guide : créer un tiers-lieu", guide.summary = "Étapes administratives", guide.themes = "création;juridique";
+  guide.title = "Guide : créer un tiers-lieu", guide.summary = "Étapes administratives",
+  guide.themes = "création;juridique";
   auto g = res.add(guide);
-  res.add_version(g, "guide final.txt", "Les statuts associatifs, le plan de financement, la gouvernance partagée.", "t");
+  res.add_version(g, "guide final.txt", "Les statuts associatifs, le plan de financement, la gouvernance partagée.",
+                  "t");
   Resource model;
   model.title = "Modèle de statuts de SCIC", model.audience = "members", model.themes = "juridique";
   auto m = res.add(model);
@@ -207,7 +210,7 @@ TEST_F(Net, ResourcesAreFoundByAnyFormOfAWordAndMembersOnlyStayHidden) {
     return out;
   };
   EXPECT_EQ(ids(res.search("financements", "", false)), std::vector<int64_t>{g});  // the body, another form
-  EXPECT_EQ(ids(res.search("statut", "", true)).size(), 2u);                        // title and body
+  EXPECT_EQ(ids(res.search("statut", "", true)).size(), 2u);                       // title and body
   EXPECT_EQ(ids(res.search("statut", "", false)), std::vector<int64_t>{g});        // the model is for members
   EXPECT_EQ(ids(res.search("", "Juridique", false)), std::vector<int64_t>{g});
   EXPECT_TRUE(res.search("inexistant", "", true).empty());
@@ -222,7 +225,10 @@ TEST_F(Net, ResourcesAreFoundByAnyFormOfAWordAndMembersOnlyStayHidden) {
   EXPECT_NE(f.bytes.find("gouvernance"), std::string::npos);
   EXPECT_EQ(res.get(g, false)->downloads, 1);
   // Refused: an executable, an empty file, a file too large.
-  std::string elf("\x7f" "ELF\x02\x01\x01", 7);
+  std::string elf(
+      "\x7f"
+      "ELF\x02\x01\x01",
+      7);
   elf.resize(200, '\0');
   EXPECT_THROW(res.add_version(g, "outil.pdf", elf, "t"), InputError);
   EXPECT_THROW(res.add_version(g, "vide.txt", "", "t"), InputError);

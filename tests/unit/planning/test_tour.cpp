@@ -46,8 +46,8 @@ double brute_force(const TourInstance& in) {
 
 TourInstance toy() {
   // Base 0; villages A, B, C, D (1..4). Times in minutes, symmetric.
-  const int m[5][5] = {{0, 30, 40, 60, 90}, {30, 0, 20, 50, 100}, {40, 20, 0, 30, 70}, {60, 50, 30, 0, 40},
-                       {90, 100, 70, 40, 0}};
+  const int m[5][5] = {
+      {0, 30, 40, 60, 90}, {30, 0, 20, 50, 100}, {40, 20, 0, 30, 70}, {60, 50, 30, 0, 40}, {90, 100, 70, 40, 0}};
   TourInstance in;
   in.n = 4;
   for (auto& row : m)

@@ -25,7 +25,8 @@ const char* kRegionalHeader =
 std::string regional_rows() {
   return std::string(kRegionalHeader) +
          "1,73282932000074,La Quincaillerie,Association,Hybride,\"22, Avenue Charles de Gaulle\",23000,23096,Guéret,"
-         "https://laquincaillerie.tl,,,,Martin,Anne,anne@example.org,0555000000,,1.87425,46.170683,2019-05-14 10:22:00\n"
+         "https://laquincaillerie.tl,,,,Martin,Anne,anne@example.org,0555000000,,1.87425,46.170683,2019-05-14 "
+         "10:22:00\n"
          "2,,Le Bocal,SARL,\"Coworking et fablab\",,17000,17300,La Rochelle,,,,,,,,,,,,2020-01-02\n"
          "3,,Atelier du Marais,NR,Atelier partagé,,79000,79191,Niort,,,,,,,,,,,,2021-03-04\n";
 }
@@ -73,7 +74,7 @@ TEST_F(Fixture, RegionalDictionaryImport) {
   auto b = store->get("2");
   EXPECT_EQ(format_field(*b, Field::types), "coworking;fablab");
   EXPECT_EQ(b->precision, Precision::Commune);  // no coordinates: commune centre
-  EXPECT_EQ(store->get("3")->legal_form, "");  // NR = not stated
+  EXPECT_EQ(store->get("3")->legal_form, "");   // NR = not stated
   EXPECT_EQ(store->revision(), 1);
 }
 
@@ -128,9 +129,10 @@ TEST_F(Fixture, ReimportingTheSameFileChangesNothing) {
 TEST_F(Fixture, UpsertMatchesOnIdThenSiretThenNameAndCommune) {
   ASSERT_TRUE(import("a.csv", regional_rows()).committed);
   // Same places under other ids: SIRET finds row 1, name + commune (accents/case aside) find row 2.
-  std::string other = std::string(kRegionalHeader) +
-                      "A1,73282932000074,La Quincaillerie Numérique,Association,Hybride,,23000,23096,Guéret,,,,,,,,,,,,2023-01-01\n"
-                      "A2,,LE BOCAL,SARL,Coworking,,17000,17300,La Rochelle,,,,,,,,,,,,2023-01-01\n";
+  std::string other =
+      std::string(kRegionalHeader) +
+      "A1,73282932000074,La Quincaillerie Numérique,Association,Hybride,,23000,23096,Guéret,,,,,,,,,,,,2023-01-01\n"
+      "A2,,LE BOCAL,SARL,Coworking,,17000,17300,La Rochelle,,,,,,,,,,,,2023-01-01\n";
   auto rep = import("b.csv", other);
   ASSERT_TRUE(rep.committed) << problems_text(rep);
   EXPECT_EQ(rep.inserted, 0);
@@ -170,7 +172,7 @@ TEST_F(Fixture, LikelyDuplicatesAreReported) {
       "id,name,insee_code,lon,lat\n"
       "a,Fablab du Port,17300,-1.1500,46.1500\n"
       "b,FabLab du port,17200,-1.1510,46.1505\n"  // same name 100 m away, declared in the next commune
-      "c,Fablab du Port,17274,,\n";  // same name, at the centre of Périgny, km away: not a duplicate
+      "c,Fablab du Port,17274,,\n";               // same name, at the centre of Périgny, km away: not a duplicate
   auto rep = import("near.csv", own);
   ASSERT_TRUE(rep.committed) << problems_text(rep);
   auto text = problems_text(rep);
@@ -309,7 +311,8 @@ TEST_F(Fixture, ControlCharactersAreRefusedInEveryTextField) {
       if (col == 4 && bad == "c\rr") continue;  // the notes may hold line breaks
       std::string cells[3] = {"Lieu", "1 rue", "note"};
       cells[col - 2] = bad;
-      auto rep = import("ctl.csv", header + "c1,\"" + cells[0] + "\",\"" + cells[1] + "\",\"" + cells[2] + "\",23096\n");
+      auto rep =
+          import("ctl.csv", header + "c1,\"" + cells[0] + "\",\"" + cells[1] + "\",\"" + cells[2] + "\",23096\n");
       EXPECT_FALSE(rep.committed) << col << " " << text::printable(bad);
       ASSERT_FALSE(rep.problems.empty());
       auto& p = rep.problems.front();
@@ -338,9 +341,10 @@ TEST_F(Fixture, OnlyWebAddressesInUrlFields) {
 }
 
 TEST_F(Fixture, ExportsNeutraliseFormulasAndReimportUnchanged) {
-  std::string own = "id,name,address,insee_code,lon,lat\n"
-                    "f1,\"=HYPERLINK(\"\"http://evil\"\";\"\"x\"\")\",@SUM(1),33063,-0.57918,44.837789\n"
-                    "f2,-Lab,+33 rue,23096,,\n";
+  std::string own =
+      "id,name,address,insee_code,lon,lat\n"
+      "f1,\"=HYPERLINK(\"\"http://evil\"\";\"\"x\"\")\",@SUM(1),33063,-0.57918,44.837789\n"
+      "f2,-Lab,+33 rue,23096,,\n";
   ASSERT_TRUE(import("f.csv", own).committed);
   EXPECT_EQ(store->get("f1")->name, "=HYPERLINK(\"http://evil\";\"x\")");
   for (auto f : {Format::Maillage, Format::Regional, Format::Mednum}) {

@@ -36,9 +36,11 @@ struct Listed : ::testing::Test {
     return import_records(store, test::validator(), {r}, o, problems);
   }
   void SetUp() override {
-    auto rep = import("id,name,insee_code,types,status,opening_date\n"
-                      "a,La Ruche,23096,coworking,open,2018\nb,Le Bocal,17300,coworking,open,2019\n"
-                      "c,Projet,79191,hybride,project,\n", "import initial");
+    auto rep = import(
+        "id,name,insee_code,types,status,opening_date\n"
+        "a,La Ruche,23096,coworking,open,2018\nb,Le Bocal,17300,coworking,open,2019\n"
+        "c,Projet,79191,hybride,project,\n",
+        "import initial");
     ASSERT_TRUE(rep.committed);
   }
 };
@@ -79,9 +81,15 @@ TEST_F(Listed, AListedPlaceIsOpenSignedTheCharterInForceAndMeetsTheFiveCriteria)
   adopt_charter(store, {"2024", "2024-03-01", "Charte 2024", "", "test"});
   using F = Field;
   auto sign = [&](const std::string& id, const std::string& broadband) {
-    return set(id, {{F::charter_version, "2024"}, {F::charter_signed_on, "2024-04-02"}, {F::charter_signatory, "A. M."},
-                    {F::criterion_open_to_all, "yes"}, {F::criterion_flexible, "oui"}, {F::criterion_broadband, broadband},
-                    {F::criterion_human_welcome, "yes"}, {F::criterion_collective_governance, "yes"}},
+    return set(id,
+               {{F::charter_version, "2024"},
+                {F::charter_signed_on, "2024-04-02"},
+                {F::charter_signatory, "A. M."},
+                {F::criterion_open_to_all, "yes"},
+                {F::criterion_flexible, "oui"},
+                {F::criterion_broadband, broadband},
+                {F::criterion_human_welcome, "yes"},
+                {F::criterion_collective_governance, "yes"}},
                "import déclarations 2024");
   };
   ASSERT_TRUE(sign("a", "yes").committed);
@@ -126,8 +134,13 @@ TEST_F(Listed, AListedPlaceIsOpenSignedTheCharterInForceAndMeetsTheFiveCriteria)
 
 TEST_F(Listed, WhoStatedEachCriterionAndWhenComesFromTheHistory) {
   using F = Field;
-  ASSERT_TRUE(set("a", {{F::criterion_open_to_all, "yes"}, {F::criterion_flexible, "yes"}, {F::criterion_human_welcome, "yes"},
-                        {F::criterion_collective_governance, "yes"}}, "import visite 2024").committed);
+  ASSERT_TRUE(set("a",
+                  {{F::criterion_open_to_all, "yes"},
+                   {F::criterion_flexible, "yes"},
+                   {F::criterion_human_welcome, "yes"},
+                   {F::criterion_collective_governance, "yes"}},
+                  "import visite 2024")
+                  .committed);
   ASSERT_TRUE(set("a", {{F::criterion_broadband, "yes"}}, "api user:7 (Gérante)").committed);
   ASSERT_TRUE(set("a", {{F::criterion_open_to_all, "no"}}, "import visite 2025").committed);
   auto said = criteria_provenance(store.history("a"), *store.get("a"));

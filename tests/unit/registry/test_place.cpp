@@ -5,9 +5,9 @@
 using namespace maillage::registry;
 
 TEST(Place, SiretCheckDigit) {
-  EXPECT_TRUE(siret_checksum_ok("73282932000074"));   // a well-formed SIRET (Luhn)
+  EXPECT_TRUE(siret_checksum_ok("73282932000074"));  // a well-formed SIRET (Luhn)
   EXPECT_FALSE(siret_checksum_ok("73282932000075"));
-  EXPECT_TRUE(siret_checksum_ok("35600000049837"));   // La Poste: digit sum multiple of 5
+  EXPECT_TRUE(siret_checksum_ok("35600000049837"));  // La Poste: digit sum multiple of 5
   EXPECT_FALSE(siret_checksum_ok("35600000049838"));
   EXPECT_FALSE(siret_checksum_ok("1234"));
 }

@@ -20,7 +20,8 @@ namespace {
 
 struct Sources : ::testing::Test {
   test::TempDir dir;
-  std::unique_ptr<PlaceStore> store = std::make_unique<PlaceStore>(dir.file("s.db"), &territory::CommuneTable::bundled());
+  std::unique_ptr<PlaceStore> store =
+      std::make_unique<PlaceStore>(dir.file("s.db"), &territory::CommuneTable::bundled());
   ImportReport import(const std::string& path, ImportOptions o = {}) {
     return import_file(*store, test::validator(), path, o);
   }

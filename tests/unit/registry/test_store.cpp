@@ -156,20 +156,46 @@ TEST_F(StoreTest, GeneratedIdsAreReadableAndUnique) {
 // store (SQL columns bound and read through the table), Maillage CSV and GeoJSON (exported and read back), JSON —
 // and has a French label. A field without a sample here, or that a format drops, fails this test.
 TEST(FieldTable, EveryFieldReachesEveryFormat) {
-  const std::map<std::string, std::string> sample = {
-      {"id", "33063-essai-champs"}, {"name", "Essai « champs » ; 2"}, {"siret", "73282932000074"},
-      {"legal_form", "SCIC"}, {"types", "coworking;fablab"}, {"status", "closed"}, {"opening_date", "2019-05"},
-      {"closing_date", "2024-01-31"}, {"address", "1, rue \"Sainte-Catherine\""}, {"postcode", "33000"},
-      {"insee_code", "33063"}, {"lon", "-0.5792"}, {"lat", "44.8378"}, {"position_precision", "commune"},
-      {"staff_fte", "1.5"}, {"seats_permanent", "12"}, {"seats_dropin", "7"}, {"seats_training", "3"},
-      {"services", "wifi;fibre"}, {"website", "https://essai.example/"}, {"facebook", "https://facebook.com/essai"},
-      {"twitter", "@essai"}, {"instagram", "essai"}, {"linkedin", "https://linkedin.com/company/essai"},
-      {"contact_last_name", "Martin"}, {"contact_first_name", "Léa"}, {"contact_email", "lea@essai.example"},
-      {"contact_phone", "05 56 00 00 00"}, {"contact_mobile", "06 00 00 00 00"}, {"source", "test"},
-      {"source_date", "2026-01"}, {"notes", "ligne 1\nligne 2"}, {"criterion_open_to_all", "yes"},
-      {"criterion_flexible", "no"}, {"criterion_broadband", "yes"}, {"criterion_human_welcome", "no"},
-      {"criterion_collective_governance", "yes"}, {"charter_version", "2026"}, {"charter_signed_on", "2026-02-01"},
-      {"charter_signatory", "Léa Martin"}};
+  const std::map<std::string, std::string> sample = {{"id", "33063-essai-champs"},
+                                                     {"name", "Essai « champs » ; 2"},
+                                                     {"siret", "73282932000074"},
+                                                     {"legal_form", "SCIC"},
+                                                     {"types", "coworking;fablab"},
+                                                     {"status", "closed"},
+                                                     {"opening_date", "2019-05"},
+                                                     {"closing_date", "2024-01-31"},
+                                                     {"address", "1, rue \"Sainte-Catherine\""},
+                                                     {"postcode", "33000"},
+                                                     {"insee_code", "33063"},
+                                                     {"lon", "-0.5792"},
+                                                     {"lat", "44.8378"},
+                                                     {"position_precision", "commune"},
+                                                     {"staff_fte", "1.5"},
+                                                     {"seats_permanent", "12"},
+                                                     {"seats_dropin", "7"},
+                                                     {"seats_training", "3"},
+                                                     {"services", "wifi;fibre"},
+                                                     {"website", "https://essai.example/"},
+                                                     {"facebook", "https://facebook.com/essai"},
+                                                     {"twitter", "@essai"},
+                                                     {"instagram", "essai"},
+                                                     {"linkedin", "https://linkedin.com/company/essai"},
+                                                     {"contact_last_name", "Martin"},
+                                                     {"contact_first_name", "Léa"},
+                                                     {"contact_email", "lea@essai.example"},
+                                                     {"contact_phone", "05 56 00 00 00"},
+                                                     {"contact_mobile", "06 00 00 00 00"},
+                                                     {"source", "test"},
+                                                     {"source_date", "2026-01"},
+                                                     {"notes", "ligne 1\nligne 2"},
+                                                     {"criterion_open_to_all", "yes"},
+                                                     {"criterion_flexible", "no"},
+                                                     {"criterion_broadband", "yes"},
+                                                     {"criterion_human_welcome", "no"},
+                                                     {"criterion_collective_governance", "yes"},
+                                                     {"charter_version", "2026"},
+                                                     {"charter_signed_on", "2026-02-01"},
+                                                     {"charter_signatory", "Léa Martin"}};
   Place p;
   for (auto& d : fields()) {
     EXPECT_FALSE(d.label.empty()) << d.name << " has no label";
@@ -194,8 +220,10 @@ TEST(FieldTable, EveryFieldReachesEveryFormat) {
     for (auto& pr : problems) ADD_FAILURE() << format_name(format) << ": " << pr.str();
     for (auto& d : fields()) {
       if (!d.is_input || d.field == Field::commune) continue;
-      EXPECT_EQ(format_field(read[0].place, d.field), format_field(p, d.field)) << d.name << " in " << format_name(format);
-      EXPECT_TRUE(read[0].present.test(static_cast<size_t>(d.field))) << d.name << " missing from " << format_name(format);
+      EXPECT_EQ(format_field(read[0].place, d.field), format_field(p, d.field))
+          << d.name << " in " << format_name(format);
+      EXPECT_TRUE(read[0].present.test(static_cast<size_t>(d.field)))
+          << d.name << " missing from " << format_name(format);
     }
   }
   for (auto& d : fields()) {

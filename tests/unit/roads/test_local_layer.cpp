@@ -40,7 +40,7 @@ TEST(LocalLayer, AdjacentCentresLinkedNotAcrossWater) {
   auto link = [&](geo::LonLat x, geo::LonLat y) { return to_millis(geo::haversine_m(x, y) * circ / (kmh / 3.6)); };
   EXPECT_EQ(arc(g, *a, *b), link({0.03, 45.05}, {0.06, 45.07}));  // neighbours, at the local speed
   EXPECT_EQ(arc(g, *b, *a), arc(g, *a, *b));
-  EXPECT_EQ(arc(g, *a, *c), kInfinity);  // across the water: not made
+  EXPECT_EQ(arc(g, *a, *c), kInfinity);                         // across the water: not made
   EXPECT_EQ(arc(g, *a, *s), link({0.03, 45.05}, {0.0, 45.0}));  // A's nearest waypoint, 5.6 km away (B's is farther)
   // 2 links made (A-B, A-S), 1 refused (A-C); C (11 km from the road) and D (50 km) get no road link.
   EXPECT_EQ(rep.local_links, 2u);
@@ -58,10 +58,10 @@ TEST(LocalLayer, AdjacentCentresLinkedNotAcrossWater) {
 TEST(LocalLayer, LandMaskKeepsLinksOutOfTheEstuaryTheSeaAndTheBasin) {
   auto& land = territory::LandMask::bundled();
   EXPECT_TRUE(land.on_land({-0.755, 45.19826}, {-0.77594, 45.25441}));   // Pauillac - Saint-Estèphe, same bank
-  EXPECT_FALSE(land.on_land({-0.755, 45.19826}, {-0.66696, 45.13108})); // Pauillac - Blaye, across the Gironde
-  EXPECT_FALSE(land.on_land({-1.0648, 45.5663}, {-1.0287, 45.6227}));   // Le Verdon - Royan, across the mouth
-  EXPECT_FALSE(land.on_land({-1.1681, 44.6586}, {-1.2463, 44.6456}));   // Arcachon - Cap Ferret, the basin
-  EXPECT_FALSE(land.on_land({-1.5586, 43.4832}, {-1.9, 43.6}));         // Biarritz - the ocean
+  EXPECT_FALSE(land.on_land({-0.755, 45.19826}, {-0.66696, 45.13108}));  // Pauillac - Blaye, across the Gironde
+  EXPECT_FALSE(land.on_land({-1.0648, 45.5663}, {-1.0287, 45.6227}));    // Le Verdon - Royan, across the mouth
+  EXPECT_FALSE(land.on_land({-1.1681, 44.6586}, {-1.2463, 44.6456}));    // Arcachon - Cap Ferret, the basin
+  EXPECT_FALSE(land.on_land({-1.5586, 43.4832}, {-1.9, 43.6}));          // Biarritz - the ocean
   EXPECT_GT(land.shore_edges(), 1000u);
 }
 

@@ -28,8 +28,8 @@ struct Toy : ::testing::Test {
   }
   NodeId n(int id) {
     static const std::map<int, std::pair<double, double>> at = {
-        {1, {-0.58, 44.84}}, {2, {-0.575, 44.84}}, {3, {-0.57, 44.84}}, {4, {-0.57, 44.85}}, {5, {-0.57, 44.83}},
-        {6, {-0.57, 44.87}}, {7, {-0.56, 44.87}}, {8, {-0.60, 44.80}}, {9, {-0.595, 44.80}}, {12, {-0.55, 44.87}}};
+        {1, {-0.58, 44.84}}, {2, {-0.575, 44.84}}, {3, {-0.57, 44.84}}, {4, {-0.57, 44.85}},  {5, {-0.57, 44.83}},
+        {6, {-0.57, 44.87}}, {7, {-0.56, 44.87}},  {8, {-0.60, 44.80}}, {9, {-0.595, 44.80}}, {12, {-0.55, 44.87}}};
     auto v = node_at(graph(), at.at(id).first, at.at(id).second);
     EXPECT_TRUE(v) << "node " << id;
     return v.value_or(0);
@@ -56,8 +56,9 @@ TEST_F(Toy, CarWaysAreSelectedAndSplitAtSharedNodes) {
 
 TEST_F(Toy, ResidentialBothWaysWithShapeAndLength) {
   auto& g = graph();
-  Millis expected = to_millis((geo::haversine_m({-0.58, 44.84}, {-0.575, 44.84}) +
-                               geo::haversine_m({-0.575, 44.84}, {-0.57, 44.84})) / (28 / 3.6));
+  Millis expected = to_millis(
+      (geo::haversine_m({-0.58, 44.84}, {-0.575, 44.84}) + geo::haversine_m({-0.575, 44.84}, {-0.57, 44.84})) /
+      (28 / 3.6));
   EXPECT_EQ(arc(g, n(1), n(3)), expected);
   EXPECT_EQ(arc(g, n(3), n(1)), expected);
   // The edge keeps its shape point for display.
@@ -116,7 +117,8 @@ TEST(OsmReal, MonacoAndTalenceBuild) {
 
 TEST(GraphFile, SaveLoadRoundTripAndDamageIsDetected) {
   test::TempDir dir;
-  auto g = build_from_osm(std::string(MAILLAGE_TEST_DATA) + "/osm/toy-oneway-ferry-island.osm", test::car_profile(), "{\"x\":1}");
+  auto g = build_from_osm(std::string(MAILLAGE_TEST_DATA) + "/osm/toy-oneway-ferry-island.osm", test::car_profile(),
+                          "{\"x\":1}");
   auto path = dir.file("toy.graph");
   g.save(path);
   auto h = RoadGraph::load(path);

@@ -52,7 +52,8 @@ TEST(Profile, SkeletonClassesAndChecks) {
     EXPECT_GE(v, p.fit_bounds_kmh.at(cls).first) << cls;
     EXPECT_LE(v, p.fit_bounds_kmh.at(cls).second) << cls;
   }
-  EXPECT_THROW(Profile::from_json(nlohmann::json::parse(R"({"skeleton":{"circuity":{"x":0.8}}})"), "t"), maillage::Error);
+  EXPECT_THROW(Profile::from_json(nlohmann::json::parse(R"({"skeleton":{"circuity":{"x":0.8}}})"), "t"),
+               maillage::Error);
   EXPECT_THROW(Profile::from_json(nlohmann::json::parse(R"({"osm":{"highway_speeds_kmh":{"primary":-5}}})"), "t"),
                maillage::Error);
 }

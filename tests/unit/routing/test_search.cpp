@@ -38,7 +38,8 @@ TEST(QuadHeap, PopsInKeyThenNodeOrder) {
   }
   // Against std::sort on random (key, node) pairs.
   std::vector<std::pair<Millis, NodeId>> all;
-  for (int k = 0; k < 5000; ++k) all.push_back({static_cast<Millis>(rng() % 1000), static_cast<NodeId>(rng() % 100000)});
+  for (int k = 0; k < 5000; ++k)
+    all.push_back({static_cast<Millis>(rng() % 1000), static_cast<NodeId>(rng() % 100000)});
   for (auto [key, node] : all) h.push(Time{key}, Node{node});
   std::sort(all.begin(), all.end());
   for (auto [key, node] : all) {
@@ -89,11 +90,13 @@ TEST_P(RandomGraphs, RegionSweepMatchesReference) {
     for (int trial = 0; trial < 3; ++trial) {
       std::vector<Source> sources;
       for (uint32_t k = 0; k < 2 + rng() % 200; ++k)
-        sources.push_back({static_cast<NodeId>(rng() % g.node_count()), static_cast<Millis>(rng() % 20000) / 4000 * 4000, k});
+        sources.push_back(
+            {static_cast<NodeId>(rng() % g.node_count()), static_cast<Millis>(rng() % 20000) / 4000 * 4000, k});
       const Millis limit = trial == 2 ? 300000 : kInfinity;
       // Regions of 64 to 1,024 nodes (many regions even on these graphs), one to three threads.
-      search.run_regions(sources, dir, limit,
-                         {.nodes = size_t{64} << (trial * 2 + GetParam() % 2), .threads = 1u + (GetParam() + trial) % 3});
+      search.run_regions(
+          sources, dir, limit,
+          {.nodes = size_t{64} << (trial * 2 + GetParam() % 2), .threads = 1u + (GetParam() + trial) % 3});
       std::vector<Millis> par(g.node_count());
       std::vector<uint32_t> lab(g.node_count());
       for (NodeId v = 0; v < g.node_count(); ++v) par[v] = search.time(v), lab[v] = search.label(v);
@@ -107,7 +110,8 @@ TEST_P(RandomGraphs, RegionSweepMatchesReference) {
         const auto& first = back ? g.first_out : g.first_in;
         const auto& arcs = back ? g.out : g.in;
         for (uint32_t a = first[v]; a < first[v + 1] && !ok; ++a)
-          ok = par[arcs[a].node] != kInfinity && par[arcs[a].node] + arcs[a].weight == par[v] && lab[arcs[a].node] == lab[v];
+          ok = par[arcs[a].node] != kInfinity && par[arcs[a].node] + arcs[a].weight == par[v] &&
+               lab[arcs[a].node] == lab[v];
         ASSERT_TRUE(ok) << "node " << v << " label " << lab[v] << " has no neighbour of its label, trial " << trial;
       }
       search.run(sources, dir, limit);
@@ -137,8 +141,10 @@ TEST_P(RandomGraphs, BoundedSearchIsExactWithinTheLimit) {
   for (Millis limit : {0u, 30000u, 120000u, 600000u}) {
     search.run({{s, 0, 0}}, Direction::Forward, limit);
     for (NodeId v = 0; v < g.node_count(); ++v) {
-      if (ref[v] <= limit) EXPECT_EQ(search.time(v), ref[v]);
-      else EXPECT_TRUE(search.time(v) > limit);
+      if (ref[v] <= limit)
+        EXPECT_EQ(search.time(v), ref[v]);
+      else
+        EXPECT_TRUE(search.time(v) > limit);
     }
   }
 }
@@ -220,7 +226,8 @@ TEST_P(RandomGraphs, NearestPlacesFromPointsMatchesTables) {
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomGraphs, ::testing::Values(1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u));
 
 TEST(Routes, ToyNetworkHandChecked) {
-  auto g = build_from_osm(std::string(MAILLAGE_TEST_DATA) + "/osm/toy-oneway-ferry-island.osm", test::car_profile(), "{}");
+  auto g =
+      build_from_osm(std::string(MAILLAGE_TEST_DATA) + "/osm/toy-oneway-ferry-island.osm", test::car_profile(), "{}");
   Snapper snapper(g, SnapOptions::from(test::car_profile()));
   Search search(g);
   auto n = [&](double lon, double lat) { return *test::node_at(g, lon, lat); };

@@ -41,9 +41,12 @@ TEST(AnotherDate, RepairedEngineEqualsAFreshOne) {
         // then two places at the same position, and a large change (past a quarter: a full sweep).
         int changes = step % 9 == 0 ? static_cast<int>(places.size()) : 1 + static_cast<int>(rng() % 3);
         for (int c = 0; c < changes; ++c) {
-          if (!places.empty() && rng() % 2) places.erase(places.begin() + static_cast<long>(rng() % places.size()));
-          else if (!places.empty() && rng() % 5 == 0) places.push_back({"p" + std::to_string(next++), "twin", "33063", places[0].at});
-          else places.push_back(new_place());
+          if (!places.empty() && rng() % 2)
+            places.erase(places.begin() + static_cast<long>(rng() % places.size()));
+          else if (!places.empty() && rng() % 5 == 0)
+            places.push_back({"p" + std::to_string(next++), "twin", "33063", places[0].at});
+          else
+            places.push_back(new_place());
         }
         std::shuffle(places.begin(), places.end(), rng);
       }
@@ -105,8 +108,10 @@ TEST(AnotherDate, LimitedSearchRepairIsExactWithinTheLimit) {
       full.compute(now, limit);
       for (roads::NodeId v = 0; v < g.node_count(); ++v) {
         auto f = full.node_time(v);
-        if (f <= limit) ASSERT_EQ(inc.node_time(v), f) << "seed " << seed << " step " << step << " node " << v;
-        else ASSERT_TRUE(inc.node_time(v) > limit) << "seed " << seed << " step " << step << " node " << v;
+        if (f <= limit)
+          ASSERT_EQ(inc.node_time(v), f) << "seed " << seed << " step " << step << " node " << v;
+        else
+          ASSERT_TRUE(inc.node_time(v) > limit) << "seed " << seed << " step " << step << " node " << v;
       }
     }
     EXPECT_THROW(inc.update({0, 0}, {}), Error);

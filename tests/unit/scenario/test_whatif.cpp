@@ -25,7 +25,8 @@ void random_sequences(unsigned seeds, int side, int n_points, int steps, int max
     std::uniform_real_distribution<double> lon(-0.605, -0.61 + span), lat(44.795, 44.79 + span), pop(0, 100);
     territory::PopulationPoints points;
     for (int i = 0; i < n_points; ++i)
-      points.points.push_back({{lon(rng), lat(rng)}, std::floor(pop(rng)), i % 3 ? "33" : "40", "33063", "c" + std::to_string(i), i, 0});
+      points.points.push_back(
+          {{lon(rng), lat(rng)}, std::floor(pop(rng)), i % 3 ? "33" : "40", "33063", "c" + std::to_string(i), i, 0});
     coverage::Engine engine(g, snapper, points, territory::CommuneTable::bundled());
     const Millis threshold = 120000, cap = 200000;
     std::vector<Site> open;

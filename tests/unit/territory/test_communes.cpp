@@ -50,12 +50,12 @@ TEST(Communes, FindByNameIgnoresAccentsAndCase) {
 
 TEST(Outline, RegionContainsItsTownsNotOthers) {
   auto& r = territory::Outline::bundled_region();
-  EXPECT_TRUE(r.contains({-0.5792, 44.8378}));   // Bordeaux
-  EXPECT_TRUE(r.contains({1.2611, 45.8336}));    // Limoges
-  EXPECT_TRUE(r.contains({-1.5586, 43.4832}));   // Biarritz
-  EXPECT_FALSE(r.contains({2.3522, 48.8566}));   // Paris
-  EXPECT_FALSE(r.contains({1.4442, 43.6047}));   // Toulouse
-  EXPECT_FALSE(r.contains({-2.0, 45.5}));        // Atlantic
+  EXPECT_TRUE(r.contains({-0.5792, 44.8378}));  // Bordeaux
+  EXPECT_TRUE(r.contains({1.2611, 45.8336}));   // Limoges
+  EXPECT_TRUE(r.contains({-1.5586, 43.4832}));  // Biarritz
+  EXPECT_FALSE(r.contains({2.3522, 48.8566}));  // Paris
+  EXPECT_FALSE(r.contains({1.4442, 43.6047}));  // Toulouse
+  EXPECT_FALSE(r.contains({-2.0, 45.5}));       // Atlantic
   EXPECT_EQ(r.distance_outside_m({-0.5792, 44.8378}), 0);
   // Toulouse lies roughly 40-60 km beyond the border (Lot-et-Garonne / Tarn-et-Garonne).
   double d = r.distance_outside_m({1.4442, 43.6047}) / 1000;

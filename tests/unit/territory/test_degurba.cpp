@@ -97,10 +97,10 @@ TEST(Degurba, GapsInCentresAreFilled) {
 
 TEST(Degurba, CommunesByWhereMostOfTheirPopulationLives) {
   Grid g;
-  g.block(0, 0, 6, 6, 1500, "33063");  // 54,000 in a centre
-  g.set(20, 20, 40000, "33063");       // a lone very dense cell: cluster of 40,000 but no centre
-  g.set(30, 30, 100, "23001");         // rural village
-  g.block(40, 40, 3, 3, 700, "23096"); // town: 6,300 in an urban cluster
+  g.block(0, 0, 6, 6, 1500, "33063");   // 54,000 in a centre
+  g.set(20, 20, 40000, "33063");        // a lone very dense cell: cluster of 40,000 but no centre
+  g.set(30, 30, 100, "23001");          // rural village
+  g.block(40, 40, 3, 3, 700, "23096");  // town: 6,300 in an urban cluster
   auto cells = classify_cells(g.pts);
   auto classes = classify_communes(g.pts, cells, CommuneTable::bundled());
   EXPECT_EQ(classes.at("33063"), CommuneClass::City);  // 54,000 of 94,000 in the centre: 57 %
@@ -112,9 +112,9 @@ TEST(Degurba, CommunesByWhereMostOfTheirPopulationLives) {
 TEST(Degurba, BundledGridIsPlausible) {
   auto& m = bundled_commune_classes();
   EXPECT_EQ(m.size(), 4293u);
-  EXPECT_EQ(m.at("33063"), CommuneClass::City);   // Bordeaux
-  EXPECT_EQ(m.at("87085"), CommuneClass::City);   // Limoges
-  EXPECT_EQ(m.at("86194"), CommuneClass::City);   // Poitiers
+  EXPECT_EQ(m.at("33063"), CommuneClass::City);  // Bordeaux
+  EXPECT_EQ(m.at("87085"), CommuneClass::City);  // Limoges
+  EXPECT_EQ(m.at("86194"), CommuneClass::City);  // Poitiers
   int rural = 0;
   for (auto& [code, c] : m) rural += c == CommuneClass::Rural;
   EXPECT_GT(rural, 3500);  // most communes of the region are rural
