@@ -124,7 +124,9 @@ void add_moderation(CLI::App& app, Globals& g) {
     if (a->json) {
       json out = json::array();
       for (auto& c : items) out.push_back(moderation::to_json(c, true));
-      std::cout << json{{"items", out}, {"total", total}, {"counts", mod.counts()}}.dump(2) << '\n';
+      std::cout << json{{"items", out}, {"total", total}, {"counts", mod.counts()}, {"limit", a->limit}, {"offset", 0}}
+                       .dump(2)
+                << '\n';
       return;
     }
     std::cout << fmt::format("{:>5}  {:<10} {:<10} {:<19} {:<36} {}\n", "ID", "KIND", "STATUS", "RECEIVED", "PLACE",

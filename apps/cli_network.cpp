@@ -103,7 +103,10 @@ void add_contacts(CLI::App& app, Globals& g) {
     if (a->json) {
       json out = json::array();
       for (auto& x : items) out.push_back(network::to_json(x));
-      std::cout << json{{"items", out}, {"total", total}}.dump(2) << '\n';
+      // The same members as GET /api/v1/contacts.
+      std::cout
+          << json{{"items", out}, {"total", total}, {"limit", a->filter.limit}, {"offset", a->filter.offset}}.dump(2)
+          << '\n';
       return;
     }
     for (auto& x : items)

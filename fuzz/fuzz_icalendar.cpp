@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;  // a name the rules refuse (control characters, too long)
   }
   booking::Request q;
-  q.resource_id = id, q.member_id = member, q.unit = "day", q.actor = "fuzz";
+  q.resource_id = id, q.member_id = member, q.unit = booking::Unit::Day, q.actor = "fuzz";
   q.date = fmt::format("2030-01-{:02}", serial % 28 + 1);
   b.book(q);
   auto feed = b.icalendar_resource(id);

@@ -158,7 +158,9 @@ Match Router::match(std::string_view method, std::string_view path) const {
 
 void Router::check_query(const Match& m, const std::map<std::string, std::string>& query) {
   auto& declared = m.spec->query;
-  for (auto& [name, value] : query) {
+  for (auto& param : query) {
+    auto& name = param.first;  // not a structured binding: clang 14 cannot capture one in a lambda
+    auto& value = param.second;
     auto p = std::find_if(declared.begin(), declared.end(), [&](const ParamSpec& d) { return d.name == name; });
     if (p == declared.end()) {
       std::vector<std::string> names;

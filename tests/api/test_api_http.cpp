@@ -20,6 +20,7 @@
 #include "api/service.hpp"
 #include "helpers.hpp"
 #include "server_process.hpp"
+#include "api/router.hpp"
 
 extern char** environ;
 using maillage::test::body;
@@ -106,55 +107,81 @@ TEST(ApiHttp, EachErrorHasItsCodeAndStatus) {
   auto get = [&](const std::string& path, const httplib::Headers& hd = {}) {
     return h.Get(("/api/v1" + path).c_str(), hd);
   };
-  auto expect = [](const httplib::Result& r, int status, const std::string& code, const std::string& what) {
+  // The code is the one expected, and the OpenAPI document lists it for the route (x-error-codes) or for every
+  // route (x-every-route).
+  auto doc = json::parse(maillage::api::openapi_text());
+  auto expect = [&](const std::string& method, const std::string& path, const httplib::Result& r, int status,
+                    const std::string& code, const std::string& what) {
     ASSERT_TRUE(r) << what;
+    if (status >= 400) {
+      auto m = maillage::api::router().match(method, path.substr(0, path.find('?')));
+      json listed = doc["components"]["schemas"]["Error"]["x-every-route"];
+      if (m.route) {
+        std::string lower = method;
+        for (auto& ch : lower) ch = static_cast<char>(std::tolower(ch));
+        for (auto& c : doc["paths"][m.route->pattern][lower]["x-error-codes"]) listed.push_back(c);
+      }
+      EXPECT_NE(std::find(listed.begin(), listed.end(), json(code)), listed.end())
+          << code << " is not documented for " << method << ' ' << path;
+    }
     EXPECT_EQ(r->status, status) << what << ": " << r->body.substr(0, 300);
     if (status < 400) return;
     auto j = json::parse(r->body);
     EXPECT_EQ(j["code"], code) << what;
     EXPECT_FALSE(j["message"].get<std::string>().empty()) << what;
   };
-  expect(get("/coverage?weeks=nan"), 400, "field_invalid", "a number that is not one");
-  expect(get("/coverage/cells.geojson?weeks=1e999"), 400, "field_invalid", "the probe: weeks=1e999 without part_time");
-  expect(get("/coverage/cells.geojson?week=nan&weeks=abc"), 400, "field_invalid", "the probe: weeks=abc");
-  expect(get("/places?colour=red"), 400, "unknown_parameter", "a misspelt filter");
-  expect(get("/eligibility/development"), 400, "field_missing", "a required parameter");
-  expect(get("/places?q=a%01b"), 400, "bad_text", "a control character");
-  expect(post("/places", editor, "{"), 400, "bad_json", "not JSON");
-  expect(h.Delete("/api/v1/auth/session", editor), 400, "input_refused", "a token has no session");
-  expect(get("/users"), 401, "unauthorized", "no token");
-  expect(get("/users", editor), 403, "forbidden", "an editor on an admin route");
+  expect("GET", "/coverage?weeks=nan", get("/coverage?weeks=nan"), 400, "field_invalid", "a number that is not one");
+  expect("GET", "/coverage/cells.geojson?weeks=1e999", get("/coverage/cells.geojson?weeks=1e999"), 400, "field_invalid",
+         "the probe: weeks=1e999 without part_time");
+  expect("GET", "/coverage/cells.geojson?week=nan&weeks=abc", get("/coverage/cells.geojson?week=nan&weeks=abc"), 400,
+         "field_invalid", "the probe: weeks=abc");
+  expect("GET", "/places?colour=red", get("/places?colour=red"), 400, "unknown_parameter", "a misspelt filter");
+  expect("GET", "/eligibility/development", get("/eligibility/development"), 400, "field_missing",
+         "a required parameter");
+  expect("GET", "/places?q=a%01b", get("/places?q=a%01b"), 400, "bad_text", "a control character");
+  expect("POST", "/places", post("/places", editor, "{"), 400, "bad_json", "not JSON");
+  expect("DELETE", "/auth/session", h.Delete("/api/v1/auth/session", editor), 400, "input_refused",
+         "a token has no session");
+  expect("GET", "/users", get("/users"), 401, "unauthorized", "no token");
+  expect("GET", "/users", get("/users", editor), 403, "forbidden", "an editor on an admin route");
   auto from = [&](const std::string& origin) {
     auto hd = editor;
     hd.emplace("Origin", origin);
     return post("/places", hd, "{}");
   };
-  expect(from("https://evil.example"), 403, "cross_origin", "another site");
-  expect(from("null"), 403, "cross_origin", "Origin: null is foreign too");
-  expect(h.Delete("/api/v1/places"), 405, "method_not_allowed", "DELETE on a list");
-  expect(get("/nowhere"), 404, "route_not_found", "no route");
-  expect(get("/places/nope"), 404, "place_not_found", "a place");
-  expect(get("/contacts/abc", editor), 404, "contact_not_found", "a contact");
-  expect(get("/events/999999"), 404, "event_not_found", "an event");
-  expect(post("/registrations/lookup", {}, R"({"key": "nope"})"), 404, "registration_not_found", "a registration");
-  expect(get("/resources/999999"), 404, "resource_not_found", "a resource");
-  expect(get("/bookings/abc", admin), 404, "booking_not_found", "a booking");
-  expect(get("/contributions/abc", editor), 404, "contribution_not_found", "a contribution");
-  expect(get("/applications/abc", editor), 404, "application_not_found", "an application");
-  expect(get("/scenarios/999999", editor), 404, "scenario_not_found", "a scenario");
-  expect(get("/places/" + place + "/timetable"), 404, "timetable_not_found", "a fixed place's timetable");
-  expect(h.Patch("/api/v1/users/abc", admin, "{}", "application/json"), 404, "account_not_found", "an account");
-  expect(post("/tokens/abc/revoke", admin, ""), 404, "token_not_found", "a token");
-  expect(post("/mail/outbox/abc/retry", admin, ""), 404, "message_not_found", "a message");
+  expect("POST", "/places", from("https://evil.example"), 403, "cross_origin", "another site");
+  expect("POST", "/places", from("null"), 403, "cross_origin", "Origin: null is foreign too");
+  expect("DELETE", "/places", h.Delete("/api/v1/places"), 405, "method_not_allowed", "DELETE on a list");
+  expect("GET", "/nowhere", get("/nowhere"), 404, "route_not_found", "no route");
+  expect("GET", "/places/nope", get("/places/nope"), 404, "place_not_found", "a place");
+  expect("GET", "/contacts/abc", get("/contacts/abc", editor), 404, "contact_not_found", "a contact");
+  expect("GET", "/events/999999", get("/events/999999"), 404, "event_not_found", "an event");
+  expect("POST", "/registrations/lookup", post("/registrations/lookup", {}, R"({"key": "nope"})"), 404,
+         "registration_not_found", "a registration");
+  expect("GET", "/resources/999999", get("/resources/999999"), 404, "resource_not_found", "a resource");
+  expect("GET", "/bookings/abc", get("/bookings/abc", admin), 404, "booking_not_found", "a booking");
+  expect("GET", "/contributions/abc", get("/contributions/abc", editor), 404, "contribution_not_found",
+         "a contribution");
+  expect("GET", "/applications/abc", get("/applications/abc", editor), 404, "application_not_found", "an application");
+  expect("GET", "/scenarios/999999", get("/scenarios/999999", editor), 404, "scenario_not_found", "a scenario");
+  expect("GET", "/places/" + place + "/timetable", get("/places/" + place + "/timetable"), 404, "timetable_not_found",
+         "a fixed place's timetable");
+  expect("PATCH", "/users/abc", h.Patch("/api/v1/users/abc", admin, "{}", "application/json"), 404, "account_not_found",
+         "an account");
+  expect("POST", "/tokens/abc/revoke", post("/tokens/abc/revoke", admin, ""), 404, "token_not_found", "a token");
+  expect("POST", "/mail/outbox/abc/retry", post("/mail/outbox/abc/retry", admin, ""), 404, "message_not_found",
+         "a message");
   expect(
+      "POST", "/users/invitations",
       post("/users/invitations", admin, R"({"email": "codes@example.org", "display_name": "C", "roles": ["editor"]})"),
       201, "", "first invitation");
   expect(
+      "POST", "/users/invitations",
       post("/users/invitations", admin, R"({"email": "codes@example.org", "display_name": "C", "roles": ["editor"]})"),
       409, "email_taken", "the same address again");
-  expect(post("/places", editor, R"({"name": "X", "insee_code": "19272", "staff_fte": -2})"), 422, "place_invalid",
-         "a place the validator refuses");
-  expect(post("/places", editor, std::string(2 << 20, ' ')), 413, "too_large", "a body over 1 MiB");
+  expect("POST", "/places", post("/places", editor, R"({"name": "X", "insee_code": "19272", "staff_fte": -2})"), 422,
+         "place_invalid", "a place the validator refuses");
+  expect("POST", "/places", post("/places", editor, std::string(2 << 20, ' ')), 413, "too_large", "a body over 1 MiB");
   // A detail quotes at most a short excerpt of what was sent.
   auto r = get("/places?q=" + std::string(1000, 'x') + "%01");
   ASSERT_TRUE(r);

@@ -2,6 +2,7 @@
 // at least one test (this file excepted: it names them all).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -45,4 +46,24 @@ TEST(ErrorCatalogue, EveryCodeIsDocumentedAndAssertedByATest) {
     EXPECT_EQ(find_error(code), &e);
   }
   EXPECT_EQ(documented.size(), error_catalogue().size());
+}
+
+// Each route lists its codes (x-error-codes, written by tools/openapi_error_codes.py from the route table), every one
+// of them in the catalogue; ApiHttp.EachErrorHasItsCodeAndStatus checks the codes it provokes against these lists.
+TEST(ErrorCatalogue, EachRouteListsItsCodes) {
+  auto doc = json::parse(api::openapi_text());
+  for (auto& route : api::Service::routes()) {
+    std::string m = route.method;
+    for (auto& c : m) c = static_cast<char>(std::tolower(c));
+    auto& op = doc["paths"][route.pattern][m];
+    ASSERT_TRUE(op.contains("x-error-codes"))
+        << route.method << ' ' << route.pattern << ": run python3 tools/openapi_error_codes.py";
+    for (auto& c : op["x-error-codes"]) EXPECT_NE(find_error(c.get<std::string>()), nullptr) << c;
+    if (route.access != api::Access::Public) {
+      auto& codes = op["x-error-codes"];
+      EXPECT_NE(std::find(codes.begin(), codes.end(), "unauthorized"), codes.end()) << route.pattern;
+    }
+  }
+  for (auto& c : doc["components"]["schemas"]["Error"]["x-every-route"])
+    EXPECT_NE(find_error(c.get<std::string>()), nullptr);
 }
