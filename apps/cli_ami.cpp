@@ -91,13 +91,27 @@ void print_creation(const ami::CreationCheck& r) {
   }
   std::cout << fmt::format("Data used: {}\n", r.data.to_json().dump());
 }
-}  // namespace
+struct CreationArgs {
+  std::string at, commune, csv, out, call = ami::kDefaultCall, date;
+  bool json = false;
+};
 
-void add_ami_commands(CLI::App& app, Globals& g) {
-  auto* ami_cmd = app.add_subcommand("ami", "funding call (AMI) rules: eligibility checks, applications, calls");
-  ami_cmd->require_subcommand(1);
+struct DevArgs {
+  std::string place, call = ami::kDefaultCall, date;
+  bool json = false;
+};
 
-  // calls
+struct AppArgs {
+  std::string kind, applicant, project, at, commune, place, call = ami::kDefaultCall, by, date, reason, status,
+                                                            decision;
+  int64_t id = 0;
+  bool json = false, csv = false;
+};
+
+using AppArgsPtr = std::shared_ptr<AppArgs>;
+
+// The calls and their rule parameters.
+void add_calls(CLI::App* ami_cmd, Globals& g) {
   auto calls_json = std::make_shared<bool>(false);
   auto* calls = ami_cmd->add_subcommand("calls", "list the calls and their rule parameters");
   calls->add_flag("--json", *calls_json, "JSON output");
@@ -139,12 +153,10 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     ami::add_call(store->db(), *nc);
     std::cout << "call " << nc->id << " recorded\n";
   });
+}
 
-  // check-creation
-  struct CreationArgs {
-    std::string at, commune, csv, out, call = ami::kDefaultCall, date;
-    bool json = false;
-  };
+// Is a creation project at a point eligible, and why.
+void add_check_creation(CLI::App* ami_cmd, Globals& g) {
   auto ca = std::make_shared<CreationArgs>();
   auto* cc = ami_cmd->add_subcommand("check-creation",
                                      "is a creation project eligible here (no open tiers-lieu within the threshold)?");
@@ -221,12 +233,10 @@ void add_ami_commands(CLI::App& app, Globals& g) {
         "decide\n",
         points.size(), s, counts["eligible"], counts["not_eligible"], counts["to_verify"], counts["cannot_decide"]);
   });
+}
 
-  // check-development
-  struct DevArgs {
-    std::string place, call = ami::kDefaultCall, date;
-    bool json = false;
-  };
+// Is a development project of a listed place eligible.
+void add_check_development(CLI::App* ami_cmd, Globals& g) {
   auto da = std::make_shared<DevArgs>();
   auto* cd = ami_cmd->add_subcommand("check-development", "is a development project of this place eligible?");
   cd->add_option("PLACE_ID", da->place, "place id in the directory")->required();
@@ -249,15 +259,10 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     std::cout << fmt::format("Data used: call {}, date {}, registry revision {}\n", r.call_id, r.date,
                              r.registry_revision);
   });
+}
 
-  // applications
-  struct AppArgs {
-    std::string kind, applicant, project, at, commune, place, call = ami::kDefaultCall, by, date, reason, status,
-                                                              decision;
-    int64_t id = 0;
-    bool json = false, csv = false;
-  };
-  auto aa = std::make_shared<AppArgs>();
+// An application: created as a draft, then submitted with its eligibility.
+void add_apply_submit(CLI::App* ami_cmd, Globals& g, const AppArgsPtr& aa) {
   auto* apply = ami_cmd->add_subcommand("apply", "create an application (a draft)");
   apply->add_option("--kind", aa->kind, "creation or development")
       ->required()
@@ -309,6 +314,10 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     std::cout << fmt::format("application {} submitted on {}: {} ({})\n", aa->id, d,
                              eligibility["verdict"].get<std::string>(), eligibility["reason"].get<std::string>());
   });
+}
+
+// The steps after submission: review, decision, withdrawal, a verdict on a "to verify".
+void add_decisions(CLI::App* ami_cmd, Globals& g, const AppArgsPtr& aa) {
   auto transition = [&g, aa](const std::string& to) {
     return [&g, aa, to] {
       auto store = open_store(g);
@@ -345,7 +354,10 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     ami::Applications(store->db()).confirm_eligibility(aa->id, aa->decision, aa->by, aa->reason);
     std::cout << fmt::format("application {}: eligibility confirmed as {}\n", aa->id, aa->decision);
   });
+}
 
+// The applications, as a table, CSV or JSON.
+void add_application_list(CLI::App* ami_cmd, Globals& g, const AppArgsPtr& aa) {
   auto* list = ami_cmd->add_subcommand("applications", "list applications (CSV export with --csv)");
   list->add_option("--call", aa->call, "only this call");
   list->add_option("--status", aa->status, "only this status");
@@ -375,6 +387,20 @@ void add_ami_commands(CLI::App& app, Globals& g) {
     auto store = open_store(g);
     std::cout << ami::Applications(store->db()).get(aa->id).to_json(true).dump(2) << '\n';
   });
+}
+
+}  // namespace
+
+void add_ami_commands(CLI::App& app, Globals& g) {
+  auto* ami_cmd = app.add_subcommand("ami", "funding call (AMI) rules: eligibility checks, applications, calls");
+  ami_cmd->require_subcommand(1);
+  add_calls(ami_cmd, g);
+  add_check_creation(ami_cmd, g);
+  add_check_development(ami_cmd, g);
+  auto aa = std::make_shared<AppArgs>();
+  add_apply_submit(ami_cmd, g, aa);
+  add_decisions(ami_cmd, g, aa);
+  add_application_list(ami_cmd, g, aa);
 }
 
 }  // namespace maillage::cli

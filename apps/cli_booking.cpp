@@ -1,4 +1,5 @@
 // `maillage booking ...`: the places' desks, rooms and machines (src/booking).
+#include <functional>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -56,26 +57,25 @@ void print_booking(const booking::Booking& b, bool as_json) {
                            b.ends, b.quantity, booking::key(b.unit), booking::key(b.status),
                            b.amount ? fmt::format(", {:.2f} EUR (plan {})", *b.amount, b.plan) : std::string());
 }
-}  // namespace
-
-void add_booking_commands(CLI::App& app, Globals& g) {
-  auto a = std::make_shared<BookingArgs>();
-  auto* bk = app.add_subcommand(
-      "booking", "desks, rooms and machines of the places: set-up, bookings, calendars, occupancy, search");
-  bk->require_subcommand(1);
-  auto with_store = [&g](auto f) {
-    return [&g, f] {
-      auto store = open_store(g);
-      booking::Bookings b(store->db());
-      f(*store, b);
-    };
+// The command's work on the registry's store and its bookings.
+template <class F>
+std::function<void()> with_store(Globals& g, F f) {
+  return [&g, f] {
+    auto store = open_store(g);
+    booking::Bookings b(store->db());
+    f(*store, b);
   };
+}
 
+using Args = std::shared_ptr<BookingArgs>;
+
+// Set-up: opening hours, closures, resources, members, memberships, trainings.
+void add_setup(CLI::App* bk, Globals& g, const Args& a) {
   auto* hours = bk->add_subcommand("hours", "set the opening hours of a place for one weekday");
   hours->add_option("--place", a->place, "place id")->required();
   hours->add_option("--weekday", a->weekday, "1 (Monday) to 7 (Sunday)")->required()->check(CLI::Range(1, 7));
   hours->add_option("--hours-of-day", a->intervals, "e.g. 09:00-12:30,14:00-18:00 (empty: closed)");
-  hours->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+  hours->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
     b.set_hours(a->place, a->weekday, booking::parse_intervals(a->intervals));
     std::cout << fmt::format("{} weekday {}: {}\n", a->place, a->weekday,
                              a->intervals.empty() ? "closed" : a->intervals);
@@ -86,7 +86,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   closure->add_option("--day", a->day, "YYYY-MM-DD")->required();
   closure->add_option("--reason", a->reason, "why");
   closure->callback(
-      with_store([a](registry::PlaceStore&, booking::Bookings& b) { b.add_closure(a->place, a->day, a->reason); }));
+      with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) { b.add_closure(a->place, a->day, a->reason); }));
 
   auto* res = bk->add_subcommand("add-resource", "a desk pool, a room or a machine of a place");
   res->add_option("--place", a->place, "place id")->required();
@@ -104,7 +104,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   res->add_option("--price-half-day", a->price_half_day, "EUR");
   res->add_option("--price-day", a->price_day, "EUR");
   res->add_option("--price-month", a->price_month, "EUR");
-  res->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+  res->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
     booking::Resource r;
     r.place_id = a->place, r.kind = a->kind, r.desk_kind = a->desk_kind, r.name = a->name, r.units = a->units;
     r.people = a->people, r.training_required = a->training, r.auto_confirm = !a->approval,
@@ -116,7 +116,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
 
   auto* list_res = bk->add_subcommand("resources", "resources of a place (or all)");
   list_res->add_option("--place", a->place, "place id");
-  list_res->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+  list_res->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
     json arr = json::array();
     for (auto& r : b.resources(a->place)) arr.push_back(r.to_json());
     std::cout << arr.dump(2) << '\n';
@@ -125,7 +125,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   auto* mem = bk->add_subcommand("add-member", "a person who books");
   mem->add_option("--name", a->name, "name")->required();
   mem->add_option("--email", a->email, "e-mail (unique)")->required();
-  mem->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+  mem->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
     std::cout << fmt::format("member {} added\n", b.add_member(a->name, a->email));
   }));
 
@@ -134,7 +134,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   ship->add_option("--place", a->place, "place id")->required();
   ship->add_option("--plan", a->plan, "plan name (default standard)");
   ship->add_option("--discount", a->discount, "percent off the resource prices")->check(CLI::Range(0.0, 100.0));
-  ship->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+  ship->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
     b.add_membership(a->member, a->place, a->plan, a->discount);
   }));
 
@@ -143,10 +143,13 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   tr->add_option("--resource", a->resource, "machine id")->required();
   tr->add_option("--valid-until", a->valid_until, "YYYY-MM-DD")->required();
   tr->add_option("--by", a->by, "who trained them")->required();
-  tr->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+  tr->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
     b.record_training(a->member, a->resource, a->valid_until, a->by);
   }));
+}
 
+// Booking, and the steps of a booking's life (confirm, cancel, no-show).
+void add_book(CLI::App* bk, Globals& g, const Args& a) {
   auto* book = bk->add_subcommand("book", "book a resource (refused when full, closed, not a member or untrained)");
   book->add_option("--resource", a->resource, "resource id")->required();
   book->add_option("--member", a->member, "member id")->required();
@@ -161,7 +164,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
                    "book the same slot every week, N weeks in all (all or none; hour, half_day, day)")
       ->check(CLI::Range(1, 52));
   book->add_flag("--json", a->json_out, "JSON output (an array with --weeks)");
-  book->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+  book->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
     auto made = b.book_series(request_of(*a));
     if (a->json_out && a->weeks > 1) {
       std::cout << booking::to_json(made).dump(2) << '\n';
@@ -177,7 +180,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
     return c;
   };
   state("confirm", "confirm a requested booking (manager)")
-      ->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+      ->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
         b.confirm(a->id, a->by.empty() ? "manager" : a->by);
         print_booking(b.get(a->id), false);
       }));
@@ -187,7 +190,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   cancel->add_option("--now", a->now,
                      "local time YYYY-MM-DDTHH:MM deciding the time limit (default: now, Europe/Paris)");
   cancel->add_flag("--series", a->series, "also cancel the later bookings of its weekly series");
-  cancel->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+  cancel->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
     auto who = a->by.empty() ? "member" : a->by;
     auto now = a->now.empty() ? booking::local_now() : a->now;
     if (a->series) {
@@ -199,11 +202,14 @@ void add_booking_commands(CLI::App& app, Globals& g) {
   }));
   auto* ns = state("no-show", "record that the member did not come (once the booking has started)");
   ns->add_option("--now", a->now, "local time YYYY-MM-DDTHH:MM (default: now)");
-  ns->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+  ns->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
     b.no_show(a->id, a->by.empty() ? "manager" : a->by, a->now.empty() ? booking::local_now() : a->now);
     print_booking(b.get(a->id), false);
   }));
+}
 
+// Lists, the accountant's export, calendars and occupancy.
+void add_lists(CLI::App* bk, Globals& g, const Args& a) {
   auto* list = bk->add_subcommand("list", "bookings of a member or a place, optionally within dates");
   list->add_option("--member", a->member, "member id");
   list->add_option("--place", a->place, "place id");
@@ -218,7 +224,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
     return b.list(a->member, a->place, a->from.empty() ? "" : a->from + "T00:00",
                   a->to.empty() ? "" : a->to + "T00:00");
   };
-  list->callback(with_store([a, listing](registry::PlaceStore&, booking::Bookings& b) {
+  list->callback(with_store(g, [a, listing](registry::PlaceStore&, booking::Bookings& b) {
     auto all = listing(b);
     if (a->json_out) {
       std::cout << booking::to_json(all).dump(2) << '\n';
@@ -227,12 +233,12 @@ void add_booking_commands(CLI::App& app, Globals& g) {
     for (auto& x : all) print_booking(x, false);
   }));
   exp->callback(
-      with_store([listing](registry::PlaceStore&, booking::Bookings& b) { b.export_csv(listing(b), std::cout); }));
+      with_store(g, [listing](registry::PlaceStore&, booking::Bookings& b) { b.export_csv(listing(b), std::cout); }));
 
   auto* ical = bk->add_subcommand("ical", "iCalendar (RFC 5545) of a resource's or a member's bookings");
   ical->add_option("--resource", a->resource, "resource id");
   ical->add_option("--member", a->member, "member id");
-  ical->callback(with_store([a](registry::PlaceStore&, booking::Bookings& b) {
+  ical->callback(with_store(g, [a](registry::PlaceStore&, booking::Bookings& b) {
     if ((a->resource > 0) == (a->member > 0)) throw Error("give --resource or --member");
     std::cout << (a->resource > 0 ? b.icalendar_resource(a->resource) : b.icalendar_member(a->member));
   }));
@@ -241,7 +247,7 @@ void add_booking_commands(CLI::App& app, Globals& g) {
       "occupancy", "utilisation of each resource and place for a month, and the anonymised regional aggregate");
   occ->add_option("--month", a->month, "YYYY-MM")->required();
   occ->add_flag("--json", a->json_out, "the regional aggregate as JSON");
-  occ->callback(with_store([a](registry::PlaceStore& s, booking::Bookings&) {
+  occ->callback(with_store(g, [a](registry::PlaceStore& s, booking::Bookings&) {
     if (a->json_out) {
       std::cout << booking::regional_occupancy(s.db(), a->month).dump(2) << '\n';
       return;
@@ -252,7 +258,10 @@ void add_booking_commands(CLI::App& app, Globals& g) {
                                o.resource_name.empty() ? "(place)" : o.resource_name.substr(0, 27), o.booked_unit_hours,
                                o.open_unit_hours, 100 * o.rate);
   }));
+}
 
+// Free desks within N minutes' drive.
+void add_search(CLI::App* bk, Globals& g, const Args& a) {
   auto* search = bk->add_subcommand("search", "free desks of a kind at a time within N minutes' drive, nearest first");
   search->add_option("--at", a->at, "lon,lat");
   search->add_option("--commune", a->commune, "INSEE code or name (its centre)");
@@ -294,6 +303,19 @@ void add_booking_commands(CLI::App& app, Globals& g) {
       std::cout << fmt::format("{:>6.1f} min  {} ({}) — {}: {} free, {} -> {}\n", f.minutes, f.place_name, f.commune,
                                f.resource_name, f.free, f.starts, f.ends);
   });
+}
+
+}  // namespace
+
+void add_booking_commands(CLI::App& app, Globals& g) {
+  auto a = std::make_shared<BookingArgs>();
+  auto* bk = app.add_subcommand(
+      "booking", "desks, rooms and machines of the places: set-up, bookings, calendars, occupancy, search");
+  bk->require_subcommand(1);
+  add_setup(bk, g, a);
+  add_book(bk, g, a);
+  add_lists(bk, g, a);
+  add_search(bk, g, a);
 }
 
 }  // namespace maillage::cli

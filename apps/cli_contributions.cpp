@@ -98,20 +98,16 @@ void show(moderation::Moderation& mod, int64_t id, std::string against, bool as_
   if (!c->reason.empty()) std::cout << "decision: " << text::printable(c->reason, 2000) << '\n';
 }
 
-void add_moderation(CLI::App& app, Globals& g) {
-  auto* m = app.add_subcommand("contributions",
-                               "the moderation queue of the public contributions (new places, "
-                               "corrections): list, show, accept, reject, merge");
-  m->require_subcommand(1);
-  struct Args {
-    std::string status, against, reason, duplicate_of, into, email;
-    std::vector<std::string> sets, fields;
-    int64_t id = 0;
-    int limit = 50;
-    bool json = false, distinct = false;
-  };
-  auto a = std::make_shared<Args>();
+struct ModerationArgs {
+  std::string status, against, reason, duplicate_of, into, email;
+  std::vector<std::string> sets, fields;
+  int64_t id = 0;
+  int limit = 50;
+  bool json = false, distinct = false;
+};
 
+// The queue: list and show.
+void add_moderation_queue(CLI::App* m, Globals& g, const std::shared_ptr<ModerationArgs>& a) {
   auto* l = m->add_subcommand("list", "the contributions, newest first");
   l->add_option("--status", a->status, "pending, accepted, rejected, duplicate, withdrawn (default: all)");
   l->add_option("--limit", a->limit, "at most this many (default 50)")->check(CLI::Range(1, 100000));
@@ -152,7 +148,10 @@ void add_moderation(CLI::App& app, Globals& g) {
     moderation::Moderation mod(*store, validator());
     show(mod, a->id, a->against, a->json);
   });
+}
 
+// The decisions: accept, reject, merge.
+void add_decisions(CLI::App* m, Globals& g, const std::shared_ptr<ModerationArgs>& a) {
   auto* acc = m->add_subcommand("accept", "write a pending contribution to the registry (validated, one transaction)");
   acc->add_option("ID", a->id, "contribution number")->required();
   acc->add_option("--set", a->sets, "FIELD=VALUE: change a proposed value before writing (repeatable)");
@@ -192,7 +191,10 @@ void add_moderation(CLI::App& app, Globals& g) {
       after_decision(*store, mod, a->id, "ajoutée à une fiche existante", "lieu/" + a->into);
     });
   });
+}
 
+// A contributor's data: export and erasure (GDPR).
+void add_person_data(CLI::App* m, Globals& g, const std::shared_ptr<ModerationArgs>& a) {
   auto* ex = m->add_subcommand("export-person", "the contributions made with an e-mail address, as JSON (GDPR access)");
   ex->add_option("EMAIL", a->email, "the contributor's address")->required();
   ex->callback([&g, a] {
@@ -214,6 +216,18 @@ void add_moderation(CLI::App& app, Globals& g) {
                                   fmt::format("{} contributions", n)});
     std::cout << fmt::format("{} contributions anonymised\n", n);
   });
+}
+
+void add_moderation(CLI::App& app, Globals& g) {
+  auto* m = app.add_subcommand("contributions",
+                               "the moderation queue of the public contributions (new places, "
+                               "corrections): list, show, accept, reject, merge");
+  m->require_subcommand(1);
+
+  auto a = std::make_shared<ModerationArgs>();
+  add_moderation_queue(m, g, a);
+  add_decisions(m, g, a);
+  add_person_data(m, g, a);
 }
 
 }  // namespace

@@ -23,15 +23,81 @@ namespace maillage::cli {
 
 using nlohmann::json;
 
+namespace {
+
+struct CoverageArgs {
+  double threshold = 20;
+  std::string date, population = "grid", geojson;
+  bool json = false, csv = false;
+  int top = 10;
+  PartTimeArgs pt;
+};
+// One row per commune (CSV).
+void print_communes_csv(const coverage::Report& r, const std::vector<coverage::Place>& places) {
+  csv::Writer w(std::cout);
+  w.row({"insee", "name", "dep", "population", "centre_minutes", "centre_place_id", "mean_minutes", "covered_share"});
+  for (auto& c : r.communes)
+    w.row({c.insee, c.name, c.dep, fmt::format("{:.0f}", c.population),
+           c.centre_ms == roads::kInfinity ? "" : fmt::format("{:.2f}", c.centre_ms / 60000.0),
+           c.centre_place == roads::kInvalid ? "" : places[c.centre_place].id,
+           c.mean_minutes < 0 ? "" : fmt::format("{:.2f}", c.mean_minutes), fmt::format("{:.4f}", c.covered_share)});
+}
+
+// The human-readable report: the share covered, departments, distribution, the largest zones blanches.
+void print_summary(const coverage::Report& r, const std::vector<coverage::Place>& places, const json& part_time,
+                   const CoverageArgs& args, const std::string& d) {
+  const auto* a = &args;
+  std::cout << fmt::format("Coverage on {}: {} open places, threshold {:g} min (a time equal to it is within)\n", d,
+                           r.places_open, r.threshold_min);
+  std::cout << fmt::format("Population: {}\n", r.population_description);
+  if (!r.unsnapped_places.empty())
+    std::cout << fmt::format("Places too far from the road network (left out): {}\n",
+                             fmt::join(r.unsnapped_places, ", "));
+  std::cout << fmt::format(
+      "\n{:.0f} of {:.0f} inhabitants within {:g} min: {:.1f} %; {:.0f} cannot reach any place by road\n\n", r.covered,
+      r.population, r.threshold_min, 100 * r.share(), r.unreachable);
+  if (r.margin_fraction > 0)
+    std::cout << fmt::format(
+        "With every time {:.1f} % longer or shorter (the profile's cross-validated median error): "
+        "{:.1f} % to {:.1f} %\n\n",
+        100 * r.margin_fraction, 100 * r.covered_low / r.population, 100 * r.covered_high / r.population);
+  std::cout << fmt::format("{:<4}{:<24}{:>12}{:>12}{:>8}{:>8}\n", "DEP", "", "population", "within", "share", "places");
+  for (auto& dd : r.departments)
+    std::cout << fmt::format("{:<4}{:<24}{:>12.0f}{:>12.0f}{:>7.1f}%{:>8}\n", dd.dep, dd.name, dd.population,
+                             dd.covered, dd.population > 0 ? 100 * dd.covered / dd.population : 0.0, dd.places);
+  if (!part_time.is_null()) print_part_time(part_time);
+  if (!a->pt.open_at.empty())
+    std::cout << fmt::format("\nOpen at {}: fixed places, and the itinerant stops served then\n", a->pt.open_at);
+  std::cout << "\nDrive time deciles (min):";
+  for (double m : r.deciles_min) std::cout << fmt::format(" {:.1f}", m);
+  std::cout << "\nPopulation by 5-minute band:";
+  for (auto& [name, pop] : r.bands) std::cout << fmt::format(" {} {:.0f};", name, pop);
+  std::cout << '\n';
+  if (!r.zones.empty()) {
+    std::cout << fmt::format("\nZones blanches: {} (largest first)\n", r.zones.size());
+    std::cout << fmt::format("{:>4}{:>11}{:>9}  {:<4}{:<36}{:<34}{}\n", "#", "population", "km2", "dep",
+                             "main communes", "nearest place", "suggested site (inhabitants it brings within)");
+    for (int k = 0; k < std::min<int>(a->top, static_cast<int>(r.zones.size())); ++k) {
+      auto& z = r.zones[k];
+      std::vector<std::string> names;
+      for (auto& [code, pop] : z.main_communes) names.push_back(territory::CommuneTable::bundled().find(code)->name);
+      std::string near = z.nearest_place == roads::kInvalid
+                             ? "-"
+                             : fmt::format("{} ({:.1f} min)", places[z.nearest_place].name, z.nearest_ms / 60000.0);
+      std::string communes = fmt::format("{}", fmt::join(names, ", "));
+      if (communes.size() > 35) communes = communes.substr(0, 32) + "...";
+      if (near.size() > 33) near = near.substr(0, 30) + "...";
+      std::string site = z.suggested ? fmt::format("{} ({:.0f})", z.suggested->name, z.suggested->population) : "-";
+      std::cout << fmt::format("{:>4}{:>11.0f}{:>9}  {:<4}{:<36}{:<34}{}\n", z.rank, z.population, z.cells, z.dep,
+                               communes, near, site);
+    }
+  }
+}
+
+}  // namespace
+
 void add_coverage_commands(CLI::App& app, Globals& g) {
-  struct Args {
-    double threshold = 20;
-    std::string date, population = "grid", geojson;
-    bool json = false, csv = false;
-    int top = 10;
-    PartTimeArgs pt;
-  };
-  auto a = std::make_shared<Args>();
+  auto a = std::make_shared<CoverageArgs>();
   auto* cov = app.add_subcommand("coverage",
                                  "drive time from every inhabitant to the nearest open tiers-lieu: share "
                                  "within the threshold, departments, distribution, zones blanches, communes");
@@ -85,18 +151,7 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
       std::cout << j.dump(1) << '\n';
       return;
     }
-    if (a->csv) {
-      csv::Writer w(std::cout);
-      w.row(
-          {"insee", "name", "dep", "population", "centre_minutes", "centre_place_id", "mean_minutes", "covered_share"});
-      for (auto& c : r.communes)
-        w.row({c.insee, c.name, c.dep, fmt::format("{:.0f}", c.population),
-               c.centre_ms == roads::kInfinity ? "" : fmt::format("{:.2f}", c.centre_ms / 60000.0),
-               c.centre_place == roads::kInvalid ? "" : places[c.centre_place].id,
-               c.mean_minutes < 0 ? "" : fmt::format("{:.2f}", c.mean_minutes),
-               fmt::format("{:.4f}", c.covered_share)});
-      return;
-    }
+    if (a->csv) return print_communes_csv(r, places);
     if (!a->geojson.empty()) {
       if (a->geojson == "zones" && source != territory::PopulationSource::Grid)
         throw Error("--geojson zones needs --population grid");
@@ -105,53 +160,7 @@ void add_coverage_commands(CLI::App& app, Globals& g) {
       std::cout << fc.dump() << '\n';
       return;
     }
-    // Human-readable summary.
-    std::cout << fmt::format("Coverage on {}: {} open places, threshold {:g} min (a time equal to it is within)\n", d,
-                             r.places_open, r.threshold_min);
-    std::cout << fmt::format("Population: {}\n", r.population_description);
-    if (!r.unsnapped_places.empty())
-      std::cout << fmt::format("Places too far from the road network (left out): {}\n",
-                               fmt::join(r.unsnapped_places, ", "));
-    std::cout << fmt::format(
-        "\n{:.0f} of {:.0f} inhabitants within {:g} min: {:.1f} %; {:.0f} cannot reach any place by road\n\n",
-        r.covered, r.population, r.threshold_min, 100 * r.share(), r.unreachable);
-    if (r.margin_fraction > 0)
-      std::cout << fmt::format(
-          "With every time {:.1f} % longer or shorter (the profile's cross-validated median error): "
-          "{:.1f} % to {:.1f} %\n\n",
-          100 * r.margin_fraction, 100 * r.covered_low / r.population, 100 * r.covered_high / r.population);
-    std::cout << fmt::format("{:<4}{:<24}{:>12}{:>12}{:>8}{:>8}\n", "DEP", "", "population", "within", "share",
-                             "places");
-    for (auto& dd : r.departments)
-      std::cout << fmt::format("{:<4}{:<24}{:>12.0f}{:>12.0f}{:>7.1f}%{:>8}\n", dd.dep, dd.name, dd.population,
-                               dd.covered, dd.population > 0 ? 100 * dd.covered / dd.population : 0.0, dd.places);
-    if (!part_time.is_null()) print_part_time(part_time);
-    if (!a->pt.open_at.empty())
-      std::cout << fmt::format("\nOpen at {}: fixed places, and the itinerant stops served then\n", a->pt.open_at);
-    std::cout << "\nDrive time deciles (min):";
-    for (double m : r.deciles_min) std::cout << fmt::format(" {:.1f}", m);
-    std::cout << "\nPopulation by 5-minute band:";
-    for (auto& [name, pop] : r.bands) std::cout << fmt::format(" {} {:.0f};", name, pop);
-    std::cout << '\n';
-    if (!r.zones.empty()) {
-      std::cout << fmt::format("\nZones blanches: {} (largest first)\n", r.zones.size());
-      std::cout << fmt::format("{:>4}{:>11}{:>9}  {:<4}{:<36}{:<34}{}\n", "#", "population", "km2", "dep",
-                               "main communes", "nearest place", "suggested site (inhabitants it brings within)");
-      for (int k = 0; k < std::min<int>(a->top, static_cast<int>(r.zones.size())); ++k) {
-        auto& z = r.zones[k];
-        std::vector<std::string> names;
-        for (auto& [code, pop] : z.main_communes) names.push_back(territory::CommuneTable::bundled().find(code)->name);
-        std::string near = z.nearest_place == roads::kInvalid
-                               ? "-"
-                               : fmt::format("{} ({:.1f} min)", places[z.nearest_place].name, z.nearest_ms / 60000.0);
-        std::string communes = fmt::format("{}", fmt::join(names, ", "));
-        if (communes.size() > 35) communes = communes.substr(0, 32) + "...";
-        if (near.size() > 33) near = near.substr(0, 30) + "...";
-        std::string site = z.suggested ? fmt::format("{} ({:.0f})", z.suggested->name, z.suggested->population) : "-";
-        std::cout << fmt::format("{:>4}{:>11.0f}{:>9}  {:<4}{:<36}{:<34}{}\n", z.rank, z.population, z.cells, z.dep,
-                                 communes, near, site);
-      }
-    }
+    print_summary(r, places, part_time, *a, d);
   });
 }
 

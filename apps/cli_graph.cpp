@@ -46,11 +46,10 @@ std::string minutes(Millis ms) {
 }
 }  // namespace
 
-void add_graph_commands(CLI::App& app, Globals& g) {
-  auto* graph = app.add_subcommand("graph", "the road graph: build, info, calibrate");
-  graph->require_subcommand(1);
+namespace {
 
-  // graph build
+// Building a graph file from an OSM extract or the skeleton.
+void add_graph_build(CLI::App* graph, Globals& g) {
   struct BuildArgs {
     std::string osm, profile, out;
     std::vector<std::string> skeleton;
@@ -105,8 +104,10 @@ void add_graph_commands(CLI::App& app, Globals& g) {
     if (!ba->osm.empty()) std::cout << stats.str() << '\n';
     std::cout << rep.str() << '\n' << fmt::format("written {} in {:.2f} s\n", out, secs);
   });
+}
 
-  // graph info
+// What a graph file holds.
+void add_graph_info(CLI::App* graph, Globals& g) {
   auto info_file = std::make_shared<std::string>();
   auto info_json = std::make_shared<bool>(false);
   auto* info = graph->add_subcommand("info", "counts, memory and components of a graph file");
@@ -162,8 +163,10 @@ void add_graph_commands(CLI::App& app, Globals& g) {
   });
 
   add_calibrate_command(graph, g);
+}
 
-  // route
+// A route between two places, its time and roads.
+void add_route(CLI::App& app, Globals& g) {
   struct RouteArgs {
     std::string from, to;
     bool json = false, geojson = false;
@@ -217,6 +220,16 @@ void add_graph_commands(CLI::App& app, Globals& g) {
       std::cout << fmt::format("  {:<24}{:<16}{:>8.1f} km{:>8} min\n", l.name.empty() ? "(unnamed)" : l.name,
                                l.road_class, l.distance_m / 1000, minutes(l.ms));
   });
+}
+
+}  // namespace
+
+void add_graph_commands(CLI::App& app, Globals& g) {
+  auto* graph = app.add_subcommand("graph", "the road graph: build, info, calibrate");
+  graph->require_subcommand(1);
+  add_graph_build(graph, g);
+  add_graph_info(graph, g);
+  add_route(app, g);
 }
 
 }  // namespace maillage::cli

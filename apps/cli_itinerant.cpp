@@ -72,12 +72,10 @@ json timetable_json(registry::PlaceStore& store, const std::string& place_id, co
   return j;
 }
 
-void add_itinerant_commands(CLI::App& app, Globals& g) {
-  auto* it = app.add_subcommand("itinerant",
-                                "itinerant tiers-lieux (buses, trucks): their stops and timetables, in "
-                                "the opening_hours syntax");
-  it->require_subcommand(1);
+namespace {
 
+// Reading a published timetable into the registry.
+void add_import(CLI::App* it, Globals& g) {
   struct ImportArgs {
     std::string file, id, name, base, vehicle, operator_name;
     bool dry_run = false;
@@ -105,68 +103,23 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
     }
     for (auto& w : t.warnings) std::cerr << ia->file << ": " << w << '\n';
     auto store = open_store(g);
-    sqlite::Transaction tx(store->db());
-    auto rev = store->next_revision();
-    std::string origin = fmt::format("itinerant import {} by {}", ia->file, cli_actor());
-    registry::Place p;
-    // Without --id, a second import of the same timetable updates the place it made (same name and base).
-    if (ia->id.empty()) {
-      auto* base =
-          communes.find(t.timetable.base_insee.empty() ? t.timetable.stops.front().insee_code : t.timetable.base_insee);
-      std::string name = !ia->name.empty()  ? ia->name
-                         : t.parent.empty() ? t.name
-                                            : fmt::format("{} ({})", t.name, t.parent);
-      for (auto& id : store->ids_by_name_commune(name, base->code))
-        if (auto q = store->get(id); q && registry::is_itinerant(*q)) ia->id = id;
-    }
-    if (!ia->id.empty()) {
-      auto existing = store->get(ia->id);
-      if (!existing) throw NotFound(fmt::format("no place with id '{}'", ia->id));
-      p = *existing;
-      if (t.timetable.base_insee.empty()) {
-        if (auto old = itinerant::get(store->db(), p.id)) t.timetable.base_insee = old->base_insee;
-      }
-      if (t.timetable.operator_name.empty())
-        if (auto old = itinerant::get(store->db(), p.id)) t.timetable.operator_name = old->operator_name;
-    } else {
-      auto* base =
-          communes.find(t.timetable.base_insee.empty() ? t.timetable.stops.front().insee_code : t.timetable.base_insee);
-      p.name = !ia->name.empty() ? ia->name : t.parent.empty() ? t.name : fmt::format("{} ({})", t.name, t.parent);
-      if (p.name.empty()) throw Error("--name: the rows name no service");
-      p.types = registry::type_bit("itinerant");
-      uint32_t mediation = 0;
-      registry::parse_mask("mediation_numerique", registry::place_types(), mediation);
-      if (t.services) p.types |= mediation;
-      p.services = t.services;
-      p.siret = t.siret;
-      p.website = t.website;
-      p.insee_code = base->code;
-      p.lon = base->centre.lon, p.lat = base->centre.lat;
-      p.precision = registry::Precision::Commune;
-      p.status = registry::Status::Open;
-      p.source = ia->file;
-      p.source_date = date::today();
-      p.notes = t.phone.empty() ? "" : "Téléphone : " + t.phone;
-      p.id = store->make_id(p);
-      store->insert(p, rev, origin);
-    }
-    t.timetable.place_id = p.id;
-    if (!ia->vehicle.empty())
-      t.timetable.vehicle = ia->vehicle;
-    else if (auto old = itinerant::get(store->db(), p.id))
-      t.timetable.vehicle = old->vehicle;
-    if (!ia->operator_name.empty()) t.timetable.operator_name = ia->operator_name;
-    itinerant::put(*store, t.timetable, rev, origin);
+    itinerant::TimetableWrite o;
+    o.id = ia->id, o.name = ia->name, o.vehicle = ia->vehicle, o.operator_name = ia->operator_name;
+    o.origin = fmt::format("itinerant import {} by {}", ia->file, cli_actor());
+    o.source = ia->file, o.dry_run = ia->dry_run;
+    auto done = itinerant::write_timetable(*store, std::move(t), o, communes);
     if (ia->dry_run) {
-      tx.rollback();
-      std::cout << fmt::format("dry run: '{}' with {} stops would be written\n", p.name, t.timetable.stops.size());
+      std::cout << fmt::format("dry run: '{}' with {} stops would be written\n", done.place.name, done.stops);
       return;
     }
-    tx.commit();
     std::cout << fmt::format("{} '{}' ({}) with {} stops (registry revision {})\n",
-                             ia->id.empty() ? "created" : "updated", p.name, p.id, t.timetable.stops.size(), rev);
+                             done.created ? "created" : "updated", done.place.name, done.place.id, done.stops,
+                             done.revision);
   });
+}
 
+// The itinerant places, and one with its stops and passages.
+void add_list_show(CLI::App* it, Globals& g) {
   auto* list = it->add_subcommand("list", "the itinerant places with a timetable");
   auto list_json = std::make_shared<bool>(false);
   list->add_flag("--json", *list_json, "JSON output");
@@ -207,7 +160,10 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
     else
       print_timetable(*store, sa->id, from, sa->weeks);
   });
+}
 
+// Exports of the stops, and the timetables a place had before.
+void add_export_history(CLI::App* it, Globals& g) {
   struct ExportArgs {
     std::string id, format = "csv", from;
     int days = 56;
@@ -253,6 +209,18 @@ void add_itinerant_commands(CLI::App& app, Globals& g) {
           "revision {} {} ({}): {}\n", h.revision, h.at, h.origin,
           h.before.is_null() ? "first timetable" : fmt::format("replaced {} stops", h.before["stops"].size()));
   });
+}
+
+}  // namespace
+
+void add_itinerant_commands(CLI::App& app, Globals& g) {
+  auto* it = app.add_subcommand("itinerant",
+                                "itinerant tiers-lieux (buses, trucks): their stops and timetables, in "
+                                "the opening_hours syntax");
+  it->require_subcommand(1);
+  add_import(it, g);
+  add_list_show(it, g);
+  add_export_history(it, g);
 }
 
 }  // namespace maillage::cli

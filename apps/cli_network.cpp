@@ -45,17 +45,16 @@ struct CommuneEngine {
   }
 };
 
-void add_contacts(CLI::App& app, Globals& g) {
-  auto* c = app.add_subcommand("contacts", "the network's contacts and targets (organisations, people, interactions)");
-  c->require_subcommand(1);
-  struct Args {
-    network::Contact contact;
-    std::string organisation, organisation_kind = "autre", file, format = "csv", out, kind = "met", on, note;
-    network::ContactFilter filter;
-    int64_t id = 0;
-    bool json = false;
-  };
-  auto a = std::make_shared<Args>();
+struct ContactsArgs {
+  network::Contact contact;
+  std::string organisation, organisation_kind = "autre", file, format = "csv", out, kind = "met", on, note;
+  network::ContactFilter filter;
+  int64_t id = 0;
+  bool json = false;
+};
+
+// Adding a contact.
+void add_contact_add(CLI::App* c, Globals& g, const std::shared_ptr<ContactsArgs>& a) {
   auto* add = c->add_subcommand("add", "add a contact");
   add->add_option("--first-name", a->contact.first_name);
   add->add_option("--last-name", a->contact.last_name)->required();
@@ -89,6 +88,10 @@ void add_contacts(CLI::App& app, Globals& g) {
     t.commit();
     std::cout << fmt::format("contact {} added\n", id);
   });
+}
+
+// Listing, showing a contact, and logging an interaction.
+void add_contact_browse(CLI::App* c, Globals& g, const std::shared_ptr<ContactsArgs>& a) {
   auto* list = c->add_subcommand("list", "the contacts (filters)");
   list->add_option("--text", a->filter.text, "words in the name, e-mail, organisation, role, tags");
   list->add_option("--tag", a->filter.tag);
@@ -139,6 +142,10 @@ void add_contacts(CLI::App& app, Globals& g) {
     auto id = network::Contacts(*store).log(i);
     std::cout << fmt::format("interaction {} logged\n", id);
   });
+}
+
+// Export and import; a person's data and their erasure (GDPR).
+void add_contact_exchange(CLI::App* c, Globals& g, const std::shared_ptr<ContactsArgs>& a) {
   auto* ex = c->add_subcommand("export", "the contacts as CSV or vCard");
   ex->add_option("--format", a->format, "csv (default) or vcard")->check(CLI::IsMember({"csv", "vcard"}));
   ex->add_option("-o,--output", a->out, "file (default: standard output)");
@@ -182,17 +189,26 @@ void add_contacts(CLI::App& app, Globals& g) {
   });
 }
 
-void add_events(CLI::App& app, Globals& g) {
-  auto* e = app.add_subcommand("events", "the network's events: information days, meetings, trainings, open days");
-  e->require_subcommand(1);
-  struct Args {
-    network::Event event;
-    int64_t id = 0;
-    double minutes = 30;
-    int year = 0;
-    std::string from, format = "json";
-  };
-  auto a = std::make_shared<Args>();
+void add_contacts(CLI::App& app, Globals& g) {
+  auto* c = app.add_subcommand("contacts", "the network's contacts and targets (organisations, people, interactions)");
+  c->require_subcommand(1);
+
+  auto a = std::make_shared<ContactsArgs>();
+  add_contact_add(c, g, a);
+  add_contact_browse(c, g, a);
+  add_contact_exchange(c, g, a);
+}
+
+struct EventsArgs {
+  network::Event event;
+  int64_t id = 0;
+  double minutes = 30;
+  int year = 0;
+  std::string from, format = "json";
+};
+
+// Creating events, and listing them and their registrations.
+void add_event_add_list(CLI::App* e, Globals& g, const std::shared_ptr<EventsArgs>& a) {
   auto* add = e->add_subcommand("add", "create an event");
   add->add_option("--title", a->event.title)->required();
   add->add_option("--kind", a->event.kind, "information_day (default), meeting, training, open_day, other");
@@ -229,6 +245,10 @@ void add_events(CLI::App& app, Globals& g) {
     for (auto& r : events.registrations(a->id)) out.push_back(network::to_json(r, true));
     std::cout << out.dump(2) << '\n';
   });
+}
+
+// Invitations and gaps by drive time.
+void add_event_reach(CLI::App* e, Globals& g, const std::shared_ptr<EventsArgs>& a) {
   auto* inv = e->add_subcommand("invitations", "the contacts whose commune is within N minutes by car of the venue");
   inv->add_option("ID", a->id)->required();
   inv->add_option("--minutes", a->minutes, "default 30")->check(CLI::Range(1.0, 180.0));
@@ -262,6 +282,15 @@ void add_events(CLI::App& app, Globals& g) {
     for (auto& [dep, pop] : gap.uncovered_by_dep)
       std::cout << fmt::format("  {} {}: {:.0f}\n", dep, territory::department_name(dep), pop);
   });
+}
+
+void add_events(CLI::App& app, Globals& g) {
+  auto* e = app.add_subcommand("events", "the network's events: information days, meetings, trainings, open days");
+  e->require_subcommand(1);
+
+  auto a = std::make_shared<EventsArgs>();
+  add_event_add_list(e, g, a);
+  add_event_reach(e, g, a);
 }
 
 void add_resources(CLI::App& app, Globals& g) {

@@ -52,13 +52,16 @@ void print_quality(const moderation::QualityReport& r) {
 
 }  // namespace
 
-void add_quality_commands(CLI::App* places, Globals& g) {
-  struct Args {
-    std::string date, id;
-    bool json = false, dry = false;
-    int days = 30;
-  };
-  auto a = std::make_shared<Args>();
+namespace {
+
+struct QualityCommandsArgs {
+  std::string date, id;
+  bool json = false, dry = false;
+  int days = 30;
+};
+
+// The data-quality report against the published counts.
+void add_quality(CLI::App* places, Globals& g, const std::shared_ptr<QualityCommandsArgs>& a) {
   auto* q = places->add_subcommand("quality",
                                    "data quality per department: dates, staff, seats, address-level "
                                    "positions, recent confirmations, suspected duplicates, and the open "
@@ -77,7 +80,10 @@ void add_quality_commands(CLI::App* places, Globals& g) {
     else
       print_quality(r);
   });
+}
 
+// The yearly confirmation of a sheet, and the reminders.
+void add_confirm_remind(CLI::App* places, Globals& g, const std::shared_ptr<QualityCommandsArgs>& a) {
   auto* c = places->add_subcommand("confirm", "record that a place's sheet is still right (the yearly confirmation)");
   c->add_option("ID", a->id, "place id")->required();
   c->callback([&g, a] {
@@ -136,6 +142,14 @@ void add_quality_commands(CLI::App* places, Globals& g) {
     std::cout << fmt::format("{} sheets to confirm; {} reminders queued, {} already sent within {} days\n",
                              report.stale_places.size(), queued, skipped, a->days);
   });
+}
+
+}  // namespace
+
+void add_quality_commands(CLI::App* places, Globals& g) {
+  auto a = std::make_shared<QualityCommandsArgs>();
+  add_quality(places, g, a);
+  add_confirm_remind(places, g, a);
 }
 
 }  // namespace maillage::cli

@@ -138,6 +138,66 @@ std::string client_address(const server::Request& req, bool behind_proxy) {
                                                                                                             : a;
 }
 
+// An API request: through the service, with the route the lane choice matched, then the headers of every answer.
+server::Response api_answer(api::Service& service, const server::Request& req, bool behind) {
+  api::Request r;
+  r.method = req.method;
+  r.path = req.path.substr(7);
+  r.query = req.query;
+  r.body = req.body;
+  r.authorization = req.header("authorization");
+  r.cookie = req.header("cookie");
+  r.csrf = req.header("x-csrf-token");
+  r.origin = req.header("origin");
+  r.host = req.header("host");
+  r.address = client_address(req, behind);
+  r.user_agent = req.header("user-agent");
+  auto out = service.handle(r, std::any_cast<api::Match>(&req.context));
+  server::Response res;
+  res.status = out.status;
+  // Text says its encoding; a PDF is bytes.
+  bool text = out.content_type.find("charset") == std::string::npos && out.content_type != "application/pdf";
+  res.content_type = text ? out.content_type + "; charset=utf-8" : out.content_type;
+  res.body = std::move(out.body);
+  res.headers = security_headers();
+  res.headers.emplace_back("Cache-Control", "no-store");
+  for (auto& h : out.headers) res.headers.push_back(h);
+  if (!out.filename.empty())
+    res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + out.filename + "\"");
+  compress(req, res);
+  return res;
+}
+
+// A file of the built web application (index.html for /), compressed when the client accepts it.
+server::Response static_answer(const std::map<std::string, StaticFile>& files, const server::Request& req) {
+  if (req.method != "GET")
+    return json_error(Errc::method_not_allowed,
+                      fmt::format("{} is not allowed on {}", req.method, text::printable(req.path, 80)));
+  if (files.empty() && req.path == "/") {
+    server::Response res;
+    res.content_type = "text/plain; charset=utf-8";
+    res.body =
+        "The web application is not built (no index.html): run scripts/build_web.sh. "
+        "The API is at /api/v1/health.\n";
+    res.headers = security_headers();
+    return res;
+  }
+  auto it = files.find(req.path == "/" ? "/index.html" : req.path);
+  if (it == files.end()) return json_error(Errc::not_found, "no such page: " + text::printable(req.path, 80));
+  server::Response res;
+  res.content_type = it->second.type;
+  res.headers = security_headers();
+  res.headers.emplace_back("Cache-Control", "no-cache");
+  if (accepts_gzip(req)) {
+    res.body = it->second.gz;
+    res.headers.emplace_back("Content-Encoding", "gzip");
+    res.headers.emplace_back("Vary", "Accept-Encoding");
+  } else {
+    res.body = it->second.body;
+  }
+  return res;
+}
+
 void serve(const Globals& g, const ServeArgs& a) {
   auto graph = open_graph(g);
   auto profile = graph_profile(graph);
@@ -184,60 +244,8 @@ void serve(const Globals& g, const ServeArgs& a) {
   };
   h.error = json_error;
   h.handle = [&service, &files, behind = a.behind_proxy](const server::Request& req) {
-    if (req.path.starts_with("/api/v1/") || req.path == "/api/v1") {
-      api::Request r;
-      r.method = req.method;
-      r.path = req.path.substr(7);
-      r.query = req.query;
-      r.body = req.body;
-      r.authorization = req.header("authorization");
-      r.cookie = req.header("cookie");
-      r.csrf = req.header("x-csrf-token");
-      r.origin = req.header("origin");
-      r.host = req.header("host");
-      r.address = client_address(req, behind);
-      r.user_agent = req.header("user-agent");
-      auto out = service.handle(r, std::any_cast<api::Match>(&req.context));
-      server::Response res;
-      res.status = out.status;
-      // Text says its encoding; a PDF is bytes.
-      bool text = out.content_type.find("charset") == std::string::npos && out.content_type != "application/pdf";
-      res.content_type = text ? out.content_type + "; charset=utf-8" : out.content_type;
-      res.body = std::move(out.body);
-      res.headers = security_headers();
-      res.headers.emplace_back("Cache-Control", "no-store");
-      for (auto& h : out.headers) res.headers.push_back(h);
-      if (!out.filename.empty())
-        res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + out.filename + "\"");
-      compress(req, res);
-      return res;
-    }
-    if (req.method != "GET")
-      return json_error(Errc::method_not_allowed,
-                        fmt::format("{} is not allowed on {}", req.method, text::printable(req.path, 80)));
-    if (files.empty() && req.path == "/") {
-      server::Response res;
-      res.content_type = "text/plain; charset=utf-8";
-      res.body =
-          "The web application is not built (no index.html): run scripts/build_web.sh. "
-          "The API is at /api/v1/health.\n";
-      res.headers = security_headers();
-      return res;
-    }
-    auto it = files.find(req.path == "/" ? "/index.html" : req.path);
-    if (it == files.end()) return json_error(Errc::not_found, "no such page: " + text::printable(req.path, 80));
-    server::Response res;
-    res.content_type = it->second.type;
-    res.headers = security_headers();
-    res.headers.emplace_back("Cache-Control", "no-cache");
-    if (accepts_gzip(req)) {
-      res.body = it->second.gz;
-      res.headers.emplace_back("Content-Encoding", "gzip");
-      res.headers.emplace_back("Vary", "Accept-Encoding");
-    } else {
-      res.body = it->second.body;
-    }
-    return res;
+    if (req.path.starts_with("/api/v1/") || req.path == "/api/v1") return api_answer(service, req, behind);
+    return static_answer(files, req);
   };
   h.log = [](const server::Request& req, int status, double ms) {
     std::cerr << fmt::format("{} {} {} {} {} {:.1f}ms\n", date::now_utc(), req.remote, req.method,
@@ -259,6 +267,53 @@ void serve(const Globals& g, const ServeArgs& a) {
   http.run(
       [](int sig) { std::cerr << fmt::format("maillage: signal {} received, finishing requests in flight\n", sig); });
   std::cerr << "maillage: stopped\n";
+}
+}  // namespace
+
+namespace {
+// Bearer tokens: create, list, revoke.
+void add_tokens_commands(CLI::App& app, Globals& g) {
+  auto* t = app.add_subcommand("tokens", "bearer tokens for the API's writes (stored hashed, revocable)");
+  t->require_subcommand(1);
+  auto role = std::make_shared<std::string>("editor");
+  auto label = std::make_shared<std::string>();
+  auto subject = std::make_shared<std::string>();
+  auto* c = t->add_subcommand("create", "create a token and print it (it cannot be shown again)");
+  c->add_option("--role", *role,
+                "admin, editor (the registry), manager (one place's bookings) or member (one's own "
+                "bookings); default editor")
+      ->check(CLI::IsMember({"admin", "editor", "manager", "member"}));
+  c->add_option("--label", *label, "who or what holds it");
+  auto* for_place = c->add_option("--place", *subject, "manager: the place id");
+  c->add_option("--member", *subject, "member: the member id")->excludes(for_place);
+  auto expires = std::make_shared<std::string>();
+  c->add_option("--expires", *expires, "last day the token works (YYYY-MM-DD, UTC); default: until revoked");
+  c->callback([&g, role, label, subject, expires] {
+    auto store = open_store(g);
+    api::Token tk;
+    const char* user = std::getenv("USER");
+    auto secret = api::create_token(store->db(), *role, *label, &tk, *subject, *expires,
+                                    std::string("cli:") + (user ? user : "unknown"));
+    std::cerr << fmt::format("token {} ({}, {}) created; give it to its holder, it is stored only as a hash:\n", tk.id,
+                             tk.role, tk.label.empty() ? "no label" : tk.label);
+    std::cout << secret << '\n';
+  });
+  t->add_subcommand("list", "list tokens (never their secrets)")->callback([&g] {
+    auto store = open_store(g);
+    for (auto& tk : api::list_tokens(store->db()))
+      std::cout << fmt::format("{:>4}  {:<7} {:<24} created {}{}{}{}\n", tk.id, tk.role, tk.label, tk.created_at,
+                               tk.subject.empty() ? "" : "  for " + tk.subject,
+                               tk.expires_at.empty() ? "" : "  expires " + tk.expires_at,
+                               tk.revoked_at.empty() ? "" : "  revoked " + tk.revoked_at);
+  });
+  auto id = std::make_shared<int64_t>(0);
+  auto* rv = t->add_subcommand("revoke", "revoke a token");
+  rv->add_option("ID", *id, "token id (see tokens list)")->required();
+  rv->callback([&g, id] {
+    auto store = open_store(g);
+    api::revoke_token(store->db(), *id);
+    std::cout << fmt::format("token {} revoked\n", *id);
+  });
 }
 }  // namespace
 
@@ -312,48 +367,7 @@ void add_serve_commands(CLI::App& app, Globals& g) {
       "MAILLAGE_SMTP_USER, MAILLAGE_SMTP_PASSWORD_FILE, MAILLAGE_SMTP_TLS, MAILLAGE_PUBLIC_URL (an https:// "
       "address makes the session cookie Secure). See `maillage mail --help` and docs/accounts.md.");
   s->callback([&g, a] { serve(g, *a); });
-
-  auto* t = app.add_subcommand("tokens", "bearer tokens for the API's writes (stored hashed, revocable)");
-  t->require_subcommand(1);
-  auto role = std::make_shared<std::string>("editor");
-  auto label = std::make_shared<std::string>();
-  auto subject = std::make_shared<std::string>();
-  auto* c = t->add_subcommand("create", "create a token and print it (it cannot be shown again)");
-  c->add_option("--role", *role,
-                "admin, editor (the registry), manager (one place's bookings) or member (one's own "
-                "bookings); default editor")
-      ->check(CLI::IsMember({"admin", "editor", "manager", "member"}));
-  c->add_option("--label", *label, "who or what holds it");
-  auto* for_place = c->add_option("--place", *subject, "manager: the place id");
-  c->add_option("--member", *subject, "member: the member id")->excludes(for_place);
-  auto expires = std::make_shared<std::string>();
-  c->add_option("--expires", *expires, "last day the token works (YYYY-MM-DD, UTC); default: until revoked");
-  c->callback([&g, role, label, subject, expires] {
-    auto store = open_store(g);
-    api::Token tk;
-    const char* user = std::getenv("USER");
-    auto secret = api::create_token(store->db(), *role, *label, &tk, *subject, *expires,
-                                    std::string("cli:") + (user ? user : "unknown"));
-    std::cerr << fmt::format("token {} ({}, {}) created; give it to its holder, it is stored only as a hash:\n", tk.id,
-                             tk.role, tk.label.empty() ? "no label" : tk.label);
-    std::cout << secret << '\n';
-  });
-  t->add_subcommand("list", "list tokens (never their secrets)")->callback([&g] {
-    auto store = open_store(g);
-    for (auto& tk : api::list_tokens(store->db()))
-      std::cout << fmt::format("{:>4}  {:<7} {:<24} created {}{}{}{}\n", tk.id, tk.role, tk.label, tk.created_at,
-                               tk.subject.empty() ? "" : "  for " + tk.subject,
-                               tk.expires_at.empty() ? "" : "  expires " + tk.expires_at,
-                               tk.revoked_at.empty() ? "" : "  revoked " + tk.revoked_at);
-  });
-  auto id = std::make_shared<int64_t>(0);
-  auto* rv = t->add_subcommand("revoke", "revoke a token");
-  rv->add_option("ID", *id, "token id (see tokens list)")->required();
-  rv->callback([&g, id] {
-    auto store = open_store(g);
-    api::revoke_token(store->db(), *id);
-    std::cout << fmt::format("token {} revoked\n", *id);
-  });
+  add_tokens_commands(app, g);
 }
 
 }  // namespace maillage::cli

@@ -82,6 +82,66 @@ geo::LonLat resolve_base(registry::PlaceStore& store, const std::string& text, s
                           named.size() > 1 ? " (several communes have that name: give the INSEE code)" : ""));
 }
 
+// The part-time coverage of an itinerant place's real timetable, beside which the plan is shown (--compare).
+json compare_with(OpenPlaces& c, const TourArgs& args) {
+  const auto* a = &args;
+  auto active = itinerant::active(*c.store, c.date);
+  std::vector<itinerant::Active> one;
+  for (auto& x : active)
+    if (x.place.id == a->compare) one.push_back(x);
+  if (one.empty())
+    throw Error(fmt::format("--compare: '{}' is no itinerant place open on {} with a timetable", a->compare, c.date));
+  auto period = itinerant::period_of(c.date, a->q.weeks);
+  auto pt = coverage::part_time(*c.engine, itinerant::timed_sites(one, period),
+                                {coverage::threshold_ms(a->q.threshold_min), period.days, a->q.min_hours_week});
+  pt.period_from = period.monday;
+  return json{{"place_id", a->compare},
+              {"place", one[0].place.name},
+              {"stops", one[0].timetable.stops.size()},
+              {"part_time", coverage::to_json(pt)}};
+}
+
+// The plan as text: days, stops, what they bring, and the comparison.
+void print_tour(const planning::TourReport& r, const TourArgs& args, const std::string& date, const json& compare) {
+  const auto* a = &args;
+  std::cout << fmt::format(
+      "Tours from {} ({} days a week, {}-week cycle, {:g} h a day, {:g} h a stop, threshold {:g} "
+      "min), places open on {}\n",
+      a->q.base_label, a->q.days_per_week, a->q.weeks, a->q.day_hours, a->q.stop_hours, a->q.threshold_min, date);
+  std::cout << fmt::format(
+      "{:.0f} inhabitants, {:.0f} not covered permanently; {} candidate stops (commune centres "
+      "within a day's round trip that reach some of them)\n",
+      r.population, r.not_permanent, r.candidates.size());
+  std::cout << fmt::format("{:>3} {:>4} {:<3} {:<5} {:<5}  {:<32}{:>10}\n", "day", "week", "", "from", "to", "stop",
+                           "gained");
+  for (auto& d : r.days) {
+    for (auto i : d.stops) {
+      auto& s = r.stops[i];
+      std::cout << fmt::format("{:>3} {:>4} {:<3} {:<5} {:<5}  {:<32}{:>10.0f}\n", d.day + 1, d.week + 1,
+                               std::string(itinerant::day_code(d.weekday)), date::clock_text(s.arrive),
+                               date::clock_text(s.depart), r.candidates[s.candidate].name, s.gain);
+    }
+    std::cout << fmt::format("    day {}: leaves {} , back {} , {:.0f} min driving\n", d.day + 1,
+                             date::clock_text(d.leave), date::clock_text(d.back), d.drive_min);
+  }
+  std::cout << fmt::format(
+      "\nPopulation brought within {:g} min of a stop: {:.0f} ({:.1f} % of those not covered "
+      "permanently); heuristic {:.2f} s, time matrix {:.2f} s, coverage sets {:.2f} s\n",
+      a->q.threshold_min, r.served, r.not_permanent > 0 ? 100 * r.served / r.not_permanent : 0.0, r.solution.seconds,
+      r.matrix_seconds, r.sets_seconds);
+  if (r.exact)
+    std::cout << fmt::format("Exact method: {:.0f}{} ({} feasible days, {:.2f} s)\n", r.exact->value,
+                             r.exact->optimal ? " (proven optimal)" : fmt::format(" (bound {:.0f})", r.exact->bound),
+                             r.exact->routes, r.exact->seconds);
+  if (!compare.is_null())
+    std::cout << fmt::format(
+        "Today '{}' ({} stops) serves {:.0f} of them part-time (at least {:g} h a week); the plan: "
+        "{:.0f}\n",
+        compare["place"].get<std::string>(), compare["stops"].get<size_t>(),
+        compare["part_time"]["part_time"]["population"].get<double>(), a->q.min_hours_week, r.served);
+  for (auto& w : r.warnings) std::cout << "warning: " << w << '\n';
+}
+
 }  // namespace
 
 void add_tour_command(CLI::App* plan, Globals& g) {
@@ -123,24 +183,7 @@ void add_tour_command(CLI::App* plan, Globals& g) {
     auto c = open_places_engine(g, a->date);
     a->q.base = resolve_base(*c.store, a->base, a->q.base_label);
     auto r = planning::plan_tour(*c.engine, a->q);
-    json compare = nullptr;
-    if (!a->compare.empty()) {
-      auto active = itinerant::active(*c.store, c.date);
-      std::vector<itinerant::Active> one;
-      for (auto& x : active)
-        if (x.place.id == a->compare) one.push_back(x);
-      if (one.empty())
-        throw Error(
-            fmt::format("--compare: '{}' is no itinerant place open on {} with a timetable", a->compare, c.date));
-      auto period = itinerant::period_of(c.date, a->q.weeks);
-      auto pt = coverage::part_time(*c.engine, itinerant::timed_sites(one, period),
-                                    {coverage::threshold_ms(a->q.threshold_min), period.days, a->q.min_hours_week});
-      pt.period_from = period.monday;
-      compare = {{"place_id", a->compare},
-                 {"place", one[0].place.name},
-                 {"stops", one[0].timetable.stops.size()},
-                 {"part_time", coverage::to_json(pt)}};
-    }
+    json compare = a->compare.empty() ? json(nullptr) : compare_with(c, *a);
     if (!a->ical.empty()) {
       itinerant::Itinerant it;
       it.place_id = "plan";
@@ -167,42 +210,7 @@ void add_tour_command(CLI::App* plan, Globals& g) {
       std::cout << j.dump(1) << '\n';
       return;
     }
-    std::cout << fmt::format(
-        "Tours from {} ({} days a week, {}-week cycle, {:g} h a day, {:g} h a stop, threshold {:g} "
-        "min), places open on {}\n",
-        a->q.base_label, a->q.days_per_week, a->q.weeks, a->q.day_hours, a->q.stop_hours, a->q.threshold_min, c.date);
-    std::cout << fmt::format(
-        "{:.0f} inhabitants, {:.0f} not covered permanently; {} candidate stops (commune centres "
-        "within a day's round trip that reach some of them)\n",
-        r.population, r.not_permanent, r.candidates.size());
-    std::cout << fmt::format("{:>3} {:>4} {:<3} {:<5} {:<5}  {:<32}{:>10}\n", "day", "week", "", "from", "to", "stop",
-                             "gained");
-    for (auto& d : r.days) {
-      for (auto i : d.stops) {
-        auto& s = r.stops[i];
-        std::cout << fmt::format("{:>3} {:>4} {:<3} {:<5} {:<5}  {:<32}{:>10.0f}\n", d.day + 1, d.week + 1,
-                                 std::string(itinerant::day_code(d.weekday)), date::clock_text(s.arrive),
-                                 date::clock_text(s.depart), r.candidates[s.candidate].name, s.gain);
-      }
-      std::cout << fmt::format("    day {}: leaves {} , back {} , {:.0f} min driving\n", d.day + 1,
-                               date::clock_text(d.leave), date::clock_text(d.back), d.drive_min);
-    }
-    std::cout << fmt::format(
-        "\nPopulation brought within {:g} min of a stop: {:.0f} ({:.1f} % of those not covered "
-        "permanently); heuristic {:.2f} s, time matrix {:.2f} s, coverage sets {:.2f} s\n",
-        a->q.threshold_min, r.served, r.not_permanent > 0 ? 100 * r.served / r.not_permanent : 0.0, r.solution.seconds,
-        r.matrix_seconds, r.sets_seconds);
-    if (r.exact)
-      std::cout << fmt::format("Exact method: {:.0f}{} ({} feasible days, {:.2f} s)\n", r.exact->value,
-                               r.exact->optimal ? " (proven optimal)" : fmt::format(" (bound {:.0f})", r.exact->bound),
-                               r.exact->routes, r.exact->seconds);
-    if (!compare.is_null())
-      std::cout << fmt::format(
-          "Today '{}' ({} stops) serves {:.0f} of them part-time (at least {:g} h a week); the plan: "
-          "{:.0f}\n",
-          compare["place"].get<std::string>(), compare["stops"].get<size_t>(),
-          compare["part_time"]["part_time"]["population"].get<double>(), a->q.min_hours_week, r.served);
-    for (auto& w : r.warnings) std::cout << "warning: " << w << '\n';
+    print_tour(r, *a, c.date, compare);
   });
 }
 

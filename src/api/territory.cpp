@@ -41,7 +41,7 @@ Response health(const Call& c) {
 
 Response openapi(const Call&) { return static_json(openapi_text()); }
 
-Response territory_info(const Call& c) {
+Response territory_info(const Call&) {
   static const std::string doc = [] {
     const auto& cfg = territory::config();
     json deps = json::array();
@@ -54,19 +54,19 @@ Response territory_info(const Call& c) {
   return static_json(doc);
 }
 
-Response departments(const Call& c) {
+Response departments(const Call&) {
   static const std::string doc =
       io::read_file(territory::data_path(territory::config().department_outlines, "department_outlines"));
   return static_json(doc);
 }
 
-Response communes_geojson(const Call& c) {
+Response communes_geojson(const Call&) {
   static const std::string doc =
       io::read_file(territory::data_path(territory::config().commune_outlines, "commune_outlines"));
   return static_json(doc);
 }
 
-Response communes(const Call& c) {
+Response communes(const Call&) {
   static const std::string doc = [] {
     json arr = json::array();
     for (auto& m : territory::CommuneTable::bundled().all())
@@ -93,7 +93,7 @@ Response roads(const Call& c) {
   return static_json(level == "main" ? bodies.first : bodies.second);
 }
 
-Response water(const Call& c) {
+Response water(const Call&) {
   static const std::string doc = territory::bundled_sea().dump();
   return static_json(doc);
 }

@@ -431,6 +431,43 @@ void Bookings::event(int64_t id, const std::string& actor, std::string_view from
       .step();
 }
 
+namespace {
+// What the member may book at the resource's place: their plan and discount, and until when they are trained on a
+// machine that needs it; not_allowed_now without a membership or a needed training.
+struct Entitlement {
+  std::string plan;
+  double discount = 0;
+  std::optional<std::string> trained_until;
+};
+Entitlement entitlement(sqlite::Database& db, const Resource& res, const Request& r) {
+  Entitlement e;
+  auto ms = db.prepare("SELECT plan, discount_pct FROM memberships WHERE member_id = ? AND place_id = ?");
+  ms.bind(1, r.member_id).bind(2, res.place_id);
+  if (!ms.step())
+    throw Conflict(fmt::format("member {} has no membership at {}", r.member_id, res.place_id), Errc::not_allowed_now);
+  e.plan = ms.text(0);
+  e.discount = ms.real(1);
+  if (res.training_required) {
+    auto tr = db.prepare("SELECT valid_until FROM trainings WHERE member_id = ? AND resource_id = ?");
+    tr.bind(1, r.member_id).bind(2, r.resource_id);
+    if (!tr.step())
+      throw Conflict(fmt::format("'{}' needs a training: member {} has none recorded", res.name, r.member_id),
+                     Errc::not_allowed_now);
+    e.trained_until = tr.text(0);
+  }
+  return e;
+}
+
+std::optional<double> price_of(const Resource& res, Unit unit) {
+  switch (unit) {
+    case Unit::Hour: return res.price_hour;
+    case Unit::HalfDay: return res.price_half_day;
+    case Unit::Day: return res.price_day;
+    default: return res.price_month;
+  }
+}
+}  // namespace
+
 std::vector<Booking> Bookings::book_series(const Request& r) {
   if (r.weeks < 1 || r.weeks > 52) throw InputError("weeks", "1 to 52 weekly occurrences");
   if (r.weeks > 1 && r.unit == Unit::Month)
@@ -438,25 +475,8 @@ std::vector<Booking> Bookings::book_series(const Request& r) {
   sqlite::Transaction tx(db_);  // BEGIN IMMEDIATE: the write lock before the capacity is read
   auto res = resource(r.resource_id);
   member(r.member_id);
-  auto ms = db_.prepare("SELECT plan, discount_pct FROM memberships WHERE member_id = ? AND place_id = ?");
-  ms.bind(1, r.member_id).bind(2, res.place_id);
-  if (!ms.step())
-    throw Conflict(fmt::format("member {} has no membership at {}", r.member_id, res.place_id), Errc::not_allowed_now);
-  std::string plan = ms.text(0);
-  double discount = ms.real(1);
-  std::optional<std::string> trained_until;
-  if (res.training_required) {
-    auto tr = db_.prepare("SELECT valid_until FROM trainings WHERE member_id = ? AND resource_id = ?");
-    tr.bind(1, r.member_id).bind(2, r.resource_id);
-    if (!tr.step())
-      throw Conflict(fmt::format("'{}' needs a training: member {} has none recorded", res.name, r.member_id),
-                     Errc::not_allowed_now);
-    trained_until = tr.text(0);
-  }
-  std::optional<double> price = r.unit == Unit::Hour      ? res.price_hour
-                                : r.unit == Unit::HalfDay ? res.price_half_day
-                                : r.unit == Unit::Day     ? res.price_day
-                                                          : res.price_month;
+  auto [plan, discount, trained_until] = entitlement(db_, res, r);
+  std::optional<double> price = price_of(res, r.unit);
   const Status status = res.auto_confirm ? Status::Confirmed : Status::Requested;
   auto insert = db_.prepare(
       "INSERT INTO bookings (resource_id, member_id, unit, starts, ends, quantity, status, plan, unit_price, "

@@ -4,6 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/csv.hpp"
+#include "registry/store.hpp"
+#include "core/error.hpp"
+#include "core/date.hpp"
 #include "core/geo.hpp"
 #include "core/text.hpp"
 #include "itinerant/itinerant.hpp"
@@ -181,6 +184,74 @@ ImportedTimetable read_stops_csv(const std::string& content, const std::string& 
       throw StopError(n, s.name, "insee_code", fmt::format("unknown commune code '{}'", s.insee_code));
     out.timetable.stops.push_back(std::move(s));
   }
+  return out;
+}
+
+namespace {
+// The place a new import makes: named by the rows (or the option), at its base's centre.
+registry::Place new_place(const ImportedTimetable& t, const TimetableWrite& o, const territory::Commune& base) {
+  registry::Place p;
+  p.name = !o.name.empty() ? o.name : t.parent.empty() ? t.name : fmt::format("{} ({})", t.name, t.parent);
+  if (p.name.empty()) throw InputError("name", "the rows name no service");
+  p.types = registry::type_bit("itinerant");
+  uint32_t mediation = 0;
+  registry::parse_mask("mediation_numerique", registry::place_types(), mediation);
+  if (t.services) p.types |= mediation;
+  p.services = t.services;
+  p.siret = t.siret;
+  p.website = t.website;
+  p.insee_code = base.code;
+  p.lon = base.centre.lon, p.lat = base.centre.lat;
+  p.precision = registry::Precision::Commune;
+  p.status = registry::Status::Open;
+  p.source = o.source;
+  p.source_date = date::today();
+  p.notes = t.phone.empty() ? "" : "Téléphone : " + t.phone;
+  return p;
+}
+}  // namespace
+
+TimetableWritten write_timetable(registry::PlaceStore& store, ImportedTimetable t, const TimetableWrite& o,
+                                 const territory::CommuneTable& communes) {
+  if (t.timetable.stops.empty()) throw InputError("stops", "the timetable has no stop");
+  sqlite::Transaction tx(store.db());
+  TimetableWritten out;
+  out.revision = store.next_revision();
+  auto* base =
+      communes.find(t.timetable.base_insee.empty() ? t.timetable.stops.front().insee_code : t.timetable.base_insee);
+  if (!base) throw InputError("base", "the timetable's base is not a commune of the territory");
+  std::string id = o.id;
+  // Without an id, a second import of the same timetable updates the place it made (same name and base).
+  if (id.empty()) {
+    std::string name = !o.name.empty() ? o.name : t.parent.empty() ? t.name : fmt::format("{} ({})", t.name, t.parent);
+    for (auto& found : store.ids_by_name_commune(name, base->code))
+      if (auto q = store.get(found); q && registry::is_itinerant(*q)) id = found;
+  }
+  auto old = id.empty() ? std::nullopt : get(store.db(), id);
+  if (!id.empty()) {
+    auto existing = store.get(id);
+    if (!existing) throw NotFound(fmt::format("no place with id '{}'", id), Errc::place_not_found);
+    out.place = *existing;
+    if (t.timetable.base_insee.empty() && old) t.timetable.base_insee = old->base_insee;
+    if (t.timetable.operator_name.empty() && old) t.timetable.operator_name = old->operator_name;
+  } else {
+    out.place = new_place(t, o, *base);
+    out.place.id = store.make_id(out.place);
+    store.insert(out.place, out.revision, o.origin);
+    out.created = true;
+  }
+  t.timetable.place_id = out.place.id;
+  if (!o.vehicle.empty())
+    t.timetable.vehicle = o.vehicle;
+  else if (old)
+    t.timetable.vehicle = old->vehicle;
+  if (!o.operator_name.empty()) t.timetable.operator_name = o.operator_name;
+  out.stops = t.timetable.stops.size();
+  put(store, t.timetable, out.revision, o.origin);
+  if (o.dry_run)
+    tx.rollback();
+  else
+    tx.commit();
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/geo.hpp"
 #include "itinerant/hours.hpp"
+#include "registry/place.hpp"
 
 namespace maillage::registry {
 class PlaceStore;
@@ -101,6 +102,23 @@ ImportedTimetable read_mednum_stops(const std::string& content, const std::strin
                                     const territory::CommuneTable& communes);
 // Maillage's own stops CSV (stops_csv's columns; place_id, seq and commune are ignored).
 ImportedTimetable read_stops_csv(const std::string& content, const std::string& file_label,
+                                 const territory::CommuneTable& communes);
+
+// Writes an imported timetable in one transaction: onto the itinerant place `id`, else onto the one a previous
+// import of the same name and base made, else onto a new place (its name, types, services and contact from the rows,
+// at its base's centre). Empty options keep what the rows or the stored timetable say. With `dry_run` everything is
+// checked and nothing is written.
+struct TimetableWrite {
+  std::string id, name, vehicle, operator_name, origin, source;
+  bool dry_run = false;
+};
+struct TimetableWritten {
+  registry::Place place;
+  bool created = false;
+  int64_t revision = 0;
+  size_t stops = 0;
+};
+TimetableWritten write_timetable(registry::PlaceStore& store, ImportedTimetable t, const TimetableWrite& o,
                                  const territory::CommuneTable& communes);
 
 }  // namespace maillage::itinerant

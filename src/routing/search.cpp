@@ -229,17 +229,9 @@ void Search::settle_regions(const std::vector<Seed>& initial, Direction dir, Mil
     for (auto& d : done) settled_nodes->insert(settled_nodes->end(), d.begin(), d.end());
 }
 
-size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept,
-                      const std::vector<Source>& added, const RepairOptions& options) {
-  const Direction dir = options.dir;
-  const Millis limit = options.limit;
-  std::vector<NodeId>* changed = options.changed;
-  const size_t region_nodes = options.regions.nodes;
-  const unsigned threads = options.regions.threads;
-  heap_.clear();
-  settled_ = 0;
+std::vector<NodeId> Search::reset_withdrawn(const std::vector<uint8_t>& withdrawn) {
+  // Only blocks a run touched can hold a label.
   const size_t n = state_.size();
-  // 1. Reset the nodes whose label is withdrawn (only blocks a run touched can hold a label).
   std::vector<NodeId> reset;
   for (size_t b = 0; b < dirty_.size(); ++b) {
     if (!dirty_[b]) continue;
@@ -252,6 +244,21 @@ size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<S
       }
     }
   }
+  return reset;
+}
+
+size_t Search::repair(const std::vector<uint8_t>& withdrawn, const std::vector<Source>& kept,
+                      const std::vector<Source>& added, const RepairOptions& options) {
+  const Direction dir = options.dir;
+  const Millis limit = options.limit;
+  std::vector<NodeId>* changed = options.changed;
+  const size_t region_nodes = options.regions.nodes;
+  const unsigned threads = options.regions.threads;
+  heap_.clear();
+  settled_ = 0;
+  const size_t n = state_.size();
+  // 1. Reset the nodes whose label is withdrawn.
+  std::vector<NodeId> reset = reset_withdrawn(withdrawn);
   // 2. Re-seed them from their neighbours that kept a label: a Backward time at v comes through an arc v -> w
   //    (forward CSR), a Forward one through w -> v (reverse CSR).
   const bool fwd = dir == Direction::Forward;

@@ -215,6 +215,8 @@ class Search {
 
  private:
   void reset_touched();  // the blocks the last run touched back to "not reached"
+  // The nodes whose label is withdrawn (withdrawn[label] != 0) back to "not reached"; returns them.
+  std::vector<NodeId> reset_withdrawn(const std::vector<uint8_t>& withdrawn);
   struct Seed {
     Millis dist;
     uint32_t label;
