@@ -45,8 +45,7 @@ void print_communes_csv(const coverage::Report& r, const std::vector<coverage::P
 
 // The human-readable report: the share covered, departments, distribution, the largest zones blanches.
 void print_summary(const coverage::Report& r, const std::vector<coverage::Place>& places, const json& part_time,
-                   const CoverageArgs& args, const std::string& d) {
-  const auto* a = &args;
+                   const CoverageArgs& a, const std::string& d) {
   std::cout << fmt::format("Coverage on {}: {} open places, threshold {:g} min (a time equal to it is within)\n", d,
                            r.places_open, r.threshold_min);
   std::cout << fmt::format("Population: {}\n", r.population_description);
@@ -66,8 +65,8 @@ void print_summary(const coverage::Report& r, const std::vector<coverage::Place>
     std::cout << fmt::format("{:<4}{:<24}{:>12.0f}{:>12.0f}{:>7.1f}%{:>8}\n", dd.dep, dd.name, dd.population,
                              dd.covered, dd.population > 0 ? 100 * dd.covered / dd.population : 0.0, dd.places);
   if (!part_time.is_null()) print_part_time(part_time);
-  if (!a->pt.open_at.empty())
-    std::cout << fmt::format("\nOpen at {}: fixed places, and the itinerant stops served then\n", a->pt.open_at);
+  if (!a.pt.open_at.empty())
+    std::cout << fmt::format("\nOpen at {}: fixed places, and the itinerant stops served then\n", a.pt.open_at);
   std::cout << "\nDrive time deciles (min):";
   for (double m : r.deciles_min) std::cout << fmt::format(" {:.1f}", m);
   std::cout << "\nPopulation by 5-minute band:";
@@ -77,7 +76,7 @@ void print_summary(const coverage::Report& r, const std::vector<coverage::Place>
     std::cout << fmt::format("\nZones blanches: {} (largest first)\n", r.zones.size());
     std::cout << fmt::format("{:>4}{:>11}{:>9}  {:<4}{:<36}{:<34}{}\n", "#", "population", "km2", "dep",
                              "main communes", "nearest place", "suggested site (inhabitants it brings within)");
-    for (int k = 0; k < std::min<int>(a->top, static_cast<int>(r.zones.size())); ++k) {
+    for (int k = 0; k < std::min<int>(a.top, static_cast<int>(r.zones.size())); ++k) {
       auto& z = r.zones[k];
       std::vector<std::string> names;
       for (auto& [code, pop] : z.main_communes) names.push_back(territory::CommuneTable::bundled().find(code)->name);

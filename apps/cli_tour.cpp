@@ -83,31 +83,29 @@ geo::LonLat resolve_base(registry::PlaceStore& store, const std::string& text, s
 }
 
 // The part-time coverage of an itinerant place's real timetable, beside which the plan is shown (--compare).
-json compare_with(OpenPlaces& c, const TourArgs& args) {
-  const auto* a = &args;
+json compare_with(OpenPlaces& c, const TourArgs& a) {
   auto active = itinerant::active(*c.store, c.date);
   std::vector<itinerant::Active> one;
   for (auto& x : active)
-    if (x.place.id == a->compare) one.push_back(x);
+    if (x.place.id == a.compare) one.push_back(x);
   if (one.empty())
-    throw Error(fmt::format("--compare: '{}' is no itinerant place open on {} with a timetable", a->compare, c.date));
-  auto period = itinerant::period_of(c.date, a->q.weeks);
+    throw Error(fmt::format("--compare: '{}' is no itinerant place open on {} with a timetable", a.compare, c.date));
+  auto period = itinerant::period_of(c.date, a.q.weeks);
   auto pt = coverage::part_time(*c.engine, itinerant::timed_sites(one, period),
-                                {coverage::threshold_ms(a->q.threshold_min), period.days, a->q.min_hours_week});
+                                {coverage::threshold_ms(a.q.threshold_min), period.days, a.q.min_hours_week});
   pt.period_from = period.monday;
-  return json{{"place_id", a->compare},
+  return json{{"place_id", a.compare},
               {"place", one[0].place.name},
               {"stops", one[0].timetable.stops.size()},
               {"part_time", coverage::to_json(pt)}};
 }
 
 // The plan as text: days, stops, what they bring, and the comparison.
-void print_tour(const planning::TourReport& r, const TourArgs& args, const std::string& date, const json& compare) {
-  const auto* a = &args;
+void print_tour(const planning::TourReport& r, const TourArgs& a, const std::string& date, const json& compare) {
   std::cout << fmt::format(
       "Tours from {} ({} days a week, {}-week cycle, {:g} h a day, {:g} h a stop, threshold {:g} "
       "min), places open on {}\n",
-      a->q.base_label, a->q.days_per_week, a->q.weeks, a->q.day_hours, a->q.stop_hours, a->q.threshold_min, date);
+      a.q.base_label, a.q.days_per_week, a.q.weeks, a.q.day_hours, a.q.stop_hours, a.q.threshold_min, date);
   std::cout << fmt::format(
       "{:.0f} inhabitants, {:.0f} not covered permanently; {} candidate stops (commune centres "
       "within a day's round trip that reach some of them)\n",
@@ -127,7 +125,7 @@ void print_tour(const planning::TourReport& r, const TourArgs& args, const std::
   std::cout << fmt::format(
       "\nPopulation brought within {:g} min of a stop: {:.0f} ({:.1f} % of those not covered "
       "permanently); heuristic {:.2f} s, time matrix {:.2f} s, coverage sets {:.2f} s\n",
-      a->q.threshold_min, r.served, r.not_permanent > 0 ? 100 * r.served / r.not_permanent : 0.0, r.solution.seconds,
+      a.q.threshold_min, r.served, r.not_permanent > 0 ? 100 * r.served / r.not_permanent : 0.0, r.solution.seconds,
       r.matrix_seconds, r.sets_seconds);
   if (r.exact)
     std::cout << fmt::format("Exact method: {:.0f}{} ({} feasible days, {:.2f} s)\n", r.exact->value,
@@ -138,7 +136,7 @@ void print_tour(const planning::TourReport& r, const TourArgs& args, const std::
         "Today '{}' ({} stops) serves {:.0f} of them part-time (at least {:g} h a week); the plan: "
         "{:.0f}\n",
         compare["place"].get<std::string>(), compare["stops"].get<size_t>(),
-        compare["part_time"]["part_time"]["population"].get<double>(), a->q.min_hours_week, r.served);
+        compare["part_time"]["part_time"]["population"].get<double>(), a.q.min_hours_week, r.served);
   for (auto& w : r.warnings) std::cout << "warning: " << w << '\n';
 }
 

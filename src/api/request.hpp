@@ -2,7 +2,6 @@
 // Reading a request (internal to src/api): query parameters checked and converted in one place, JSON bodies,
 // path ids, and the 400 error that names its field.
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
 #include <string>
 

@@ -175,8 +175,6 @@ void Router::check_query(const Match& m, const std::map<std::string, std::string
     if (d.required && !query.contains(d.name)) throw Error(Errc::field_missing, "required", d.name);
 }
 
-const std::string& openapi_text();  // openapi_doc.cpp, generated at build time
-
 const Router& router() {
   static const Router r(Service::routes(), json::parse(openapi_text()));
   return r;

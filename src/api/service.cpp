@@ -1,7 +1,6 @@
 // The service: data loaded once, and `handle`, which finds the route, checks the token against the route's
 // access, calls the handler and maps every error to its status and JSON body.
 #include "api/service.hpp"
-#include "itinerant/itinerant.hpp"
 
 #include <atomic>
 #include <iostream>
@@ -11,14 +10,9 @@
 #include "accounts/accounts.hpp"
 #include "accounts/audit.hpp"
 #include "accounts/secrets.hpp"
-#include "ami/ami.hpp"
-#include "ami/applications.hpp"
 #include "api/request.hpp"
 #include "api/router.hpp"
 #include "api/state.hpp"
-#include "moderation/moderation.hpp"
-#include "network/network.hpp"
-#include "booking/booking.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -28,7 +22,6 @@
 namespace maillage::api {
 
 using nlohmann::json;
-using Params = std::vector<std::string>;
 
 // The longest excerpt of an error's detail in an answer: a detail may quote what the client sent.
 constexpr size_t kMaxDetail = 240;

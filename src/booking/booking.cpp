@@ -134,13 +134,13 @@ std::string_view key(Status s) { return kStatusKeys[static_cast<int>(s)]; }
 std::string_view key(Unit u) { return kUnitKeys[static_cast<int>(u)]; }
 
 Status status_of(std::string_view k) {
-  for (int i = 0; i < 4; ++i)
+  for (size_t i = 0; i < std::size(kStatusKeys); ++i)
     if (kStatusKeys[i] == k) return static_cast<Status>(i);
   throw InputError("status", "status is requested, confirmed, cancelled or no_show");
 }
 
 Unit unit_of(std::string_view k) {
-  for (int i = 0; i < 4; ++i)
+  for (size_t i = 0; i < std::size(kUnitKeys); ++i)
     if (kUnitKeys[i] == k) return static_cast<Unit>(i);
   throw InputError("unit", "unit is hour, half_day, day or month");
 }

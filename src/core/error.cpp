@@ -49,11 +49,10 @@ std::string Location::str() const {
 }
 
 InputError::InputError(const Location& where, const std::string& reason, Errc code)
-    : Error(code, reason, where.field, where.str() + ": " + reason), where_(where), reason_(reason) {}
+    : Error(code, reason, where.field, where.str() + ": " + reason), where_(where) {}
 
 InputError::InputError(const std::string& field, const std::string& reason)
     : Error(Errc::field_invalid, reason, field, field.empty() ? reason : field + ": " + reason),
-      where_{"", 0, 0, field},
-      reason_(reason) {}
+      where_{"", 0, 0, field} {}
 
 }  // namespace maillage

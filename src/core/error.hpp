@@ -133,11 +133,9 @@ class InputError : public Error {
   InputError(const Location& where, const std::string& reason, Errc code = Errc::place_invalid);
   InputError(const std::string& field, const std::string& reason);
   const Location& where() const { return where_; }
-  const std::string& reason() const { return reason_; }
 
  private:
   Location where_;
-  std::string reason_;
 };
 
 // A request that names something that does not exist (place id, commune code...).

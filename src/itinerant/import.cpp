@@ -188,10 +188,16 @@ ImportedTimetable read_stops_csv(const std::string& content, const std::string& 
 }
 
 namespace {
-// The place a new import makes: named by the rows (or the option), at its base's centre.
+// The imported place's name: the option, else the rows' service and its parent structure.
+std::string place_name(const ImportedTimetable& t, const TimetableWrite& o) {
+  if (!o.name.empty()) return o.name;
+  return t.parent.empty() ? t.name : fmt::format("{} ({})", t.name, t.parent);
+}
+
+// The place a new import makes, at its base's centre.
 registry::Place new_place(const ImportedTimetable& t, const TimetableWrite& o, const territory::Commune& base) {
   registry::Place p;
-  p.name = !o.name.empty() ? o.name : t.parent.empty() ? t.name : fmt::format("{} ({})", t.name, t.parent);
+  p.name = place_name(t, o);
   if (p.name.empty()) throw InputError("name", "the rows name no service");
   p.types = registry::type_bit("itinerant");
   uint32_t mediation = 0;
@@ -223,8 +229,7 @@ TimetableWritten write_timetable(registry::PlaceStore& store, ImportedTimetable 
   std::string id = o.id;
   // Without an id, a second import of the same timetable updates the place it made (same name and base).
   if (id.empty()) {
-    std::string name = !o.name.empty() ? o.name : t.parent.empty() ? t.name : fmt::format("{} ({})", t.name, t.parent);
-    for (auto& found : store.ids_by_name_commune(name, base->code))
+    for (auto& found : store.ids_by_name_commune(place_name(t, o), base->code))
       if (auto q = store.get(found); q && registry::is_itinerant(*q)) id = found;
   }
   auto old = id.empty() ? std::nullopt : get(store.db(), id);
