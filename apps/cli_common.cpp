@@ -50,18 +50,17 @@ void print_problems(const registry::ImportReport& rep, size_t max_lines) {
 
 std::unique_ptr<registry::PlaceStore> open_store(const Globals& g) {
   auto path = db_path(g);
-  bool fresh = !std::filesystem::exists(path);
   auto store = std::make_unique<registry::PlaceStore>(path, &territory::CommuneTable::bundled());
-  if (fresh && !g.no_seed && !territory::config().places_seed.empty()) {
+  if (store->created() && !g.no_seed && !territory::config().places_seed.empty()) {
     auto bundled = territory::data_path(territory::config().places_seed, "places_seed");
-    std::cerr << fmt::format("maillage: creating {} from the bundled data ({})...\n", path, bundled);
+    std::cerr << fmt::format("maillage: creating {} from the bundled data ({})...\n", store->db().path(), bundled);
     registry::ImportOptions o;
     o.origin = "bundled data: data/" + territory::config().places_seed;
     auto rep = registry::import_file(*store, validator(), bundled, o);
     if (!rep.committed) {
       print_problems(rep, 200);
       store.reset();
-      std::filesystem::remove(path);
+      if (!db::is_postgresql(path)) std::filesystem::remove(path);
       throw Error("the bundled places list does not validate; database not created");
     }
     std::cerr << fmt::format("maillage: {} places loaded (registry revision {})\n", rep.inserted, rep.revision);

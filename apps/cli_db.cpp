@@ -8,7 +8,7 @@
 
 #include "cli.hpp"
 #include "core/error.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 
 namespace maillage::cli {
 
@@ -23,8 +23,8 @@ void add_db_commands(CLI::App& app, Globals& g) {
   backup->add_option("FILE", *to, "the copy to write (e.g. /var/backups/maillage/maillage-$(date +%F).db)")->required();
   backup->callback([&g, to] {
     auto path = db_path(g);
-    if (!std::filesystem::exists(path)) throw Error(path + ": no such registry");
-    sqlite::Database src(path, sqlite::Database::Mode::ReadWrite);
+    if (!db::is_postgresql(path) && !std::filesystem::exists(path)) throw Error(path + ": no such registry");
+    db::Database src(path, db::Database::Mode::ReadWrite);
     int pages = src.backup_to(*to);
     std::cout << fmt::format("{} copied to {} ({} pages, {} bytes), integrity ok\n", path, *to, pages,
                              std::filesystem::file_size(*to));
@@ -37,24 +37,27 @@ void add_db_commands(CLI::App& app, Globals& g) {
   restore->add_option("FILE", *from, "a file written by `maillage db backup`")->required();
   restore->callback([&g, from] {
     auto path = db_path(g);
-    sqlite::Database dst(path);
+    db::Database dst(path);
     int pages = dst.restore_from(*from);
     auto check = dst.integrity_check();
     if (check != "ok") throw Error(path + ": integrity check after the restore: " + check);
     std::cout << fmt::format("{} restored from {} ({} pages), integrity ok\n", path, *from, pages);
   });
 
-  db->add_subcommand("check", "PRAGMA integrity_check and foreign_key_check on the registry")->callback([&g] {
-    auto path = db_path(g);
-    if (!std::filesystem::exists(path)) throw Error(path + ": no such registry");
-    sqlite::Database d(path, sqlite::Database::Mode::ReadOnly);
-    auto check = d.integrity_check();
-    auto fk = d.prepare("PRAGMA foreign_key_check");
-    int broken = 0;
-    while (fk.step()) ++broken;
-    std::cout << fmt::format("{}: integrity {}, {} broken foreign keys\n", path, check, broken);
-    if (check != "ok" || broken) throw Error(path + ": the registry is damaged: restore the last backup");
-  });
+  db->add_subcommand(
+        "check",
+        "the registry checked (SQLite: integrity_check and foreign_key_check; PostgreSQL: every table read through)")
+      ->callback([&g] {
+        auto path = db_path(g);
+        if (!db::is_postgresql(path) && !std::filesystem::exists(path)) throw Error(path + ": no such registry");
+        db::Database d(path, db::Database::Mode::ReadOnly);
+        auto check = d.integrity_check();
+        int broken = 0;  // PostgreSQL enforces its foreign keys itself
+        if (d.backend() == db::Backend::SQLite)
+          for (auto fk = d.prepare("PRAGMA foreign_key_check"); fk.step();) ++broken;
+        std::cout << fmt::format("{}: integrity {}, {} broken foreign keys\n", d.path(), check, broken);
+        if (check != "ok" || broken) throw Error(path + ": the registry is damaged: restore the last backup");
+      });
 }
 
 }  // namespace maillage::cli

@@ -11,7 +11,7 @@
 #include "core/io.hpp"
 #include "itinerant/itinerant.hpp"
 #include "itinerant/sites.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 #include "territory/communes.hpp"
 
 namespace maillage::cli {

@@ -73,7 +73,7 @@ void add_contact_add(CLI::App* c, Globals& g, const std::shared_ptr<ContactsArgs
   add->callback([&g, a] {
     auto store = open_store(g);
     network::Contacts contacts(*store);
-    sqlite::Transaction t(store->db());
+    db::Transaction t(store->db());
     if (!a->organisation.empty()) {
       for (auto& o : contacts.organisations())
         if (o.name == a->organisation) a->contact.organisation_id = o.id;
@@ -303,7 +303,7 @@ void add_resources(CLI::App& app, Globals& g) {
     int64_t id = 0;
   };
   auto a = std::make_shared<Args>();
-  auto storage = [&g] { return db_path(g) + ".files"; };
+  auto storage = [&g] { return db::files_folder(db_path(g)); };
   auto* add = r->add_subcommand("add", "add a resource, with its file or its link");
   add->add_option("--title", a->resource.title)->required();
   add->add_option("--summary", a->resource.summary);

@@ -110,7 +110,7 @@ void add_confirm_remind(CLI::App* places, Globals& g, const std::shared_ptr<Qual
     auto cfg = mail::Config::from_env();
     auto since = date::utc_after(-int64_t{a->days} * 24 * 3600);
     int queued = 0, skipped = 0;
-    sqlite::Transaction txn(db);
+    db::Transaction txn(db);
     for (auto& id : report.stale_places) {
       auto place = store->get(id);
       for (auto& u : users) {

@@ -12,7 +12,7 @@
 #include "itinerant/itinerant.hpp"
 #include "itinerant/sites.hpp"
 #include "planning/tour_run.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 #include "territory/communes.hpp"
 
 namespace maillage::cli {

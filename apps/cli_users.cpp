@@ -28,8 +28,7 @@ struct UsersArgs {
   int limit = 50;
 };
 
-void record(sqlite::Database& db, const std::string& action, const std::string& target,
-            const std::string& detail = "") {
+void record(db::Database& db, const std::string& action, const std::string& target, const std::string& detail = "") {
   accounts::audit(db, {0, "", cli_actor(), "command line", action, target, 0, "", detail});
 }
 
@@ -63,7 +62,7 @@ void add_user(const Globals& g, const UsersArgs& x) {
     accounts::check_password(pw, x.email);
     hash = accounts::hash_password(pw);
   }
-  sqlite::Transaction t(db);
+  db::Transaction t(db);
   auto u = a.add(x.email, x.name, x.password_stdin ? "active" : "invited", grants(x.roles), cli_actor());
   if (x.password_stdin) a.set_password_hash(u.id, hash, true);
   record(db, "users add", fmt::format("user:{}", u.id), roles_text(u));

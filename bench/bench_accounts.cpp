@@ -28,7 +28,7 @@ struct Db {
     accounts::Accounts a(db);
     accounts::Sessions s(db);
     auto hash = accounts::hash_password("un mot de passe de banc");
-    sqlite::Transaction t(db);
+    db::Transaction t(db);
     for (int i = 0; i < 2000; ++i) {
       auto u =
           a.add("personne" + std::to_string(i) + "@maillage.test", "Personne", "invited", {{"member", ""}}, "bench");
@@ -39,7 +39,7 @@ struct Db {
     t.commit();
   }
 };
-Db& db() {
+Db& fixture() {
   static Db d;
   return d;
 }
@@ -57,7 +57,7 @@ static void BM_VerifyPassword(benchmark::State& st) {
 BENCHMARK(BM_VerifyPassword)->Unit(benchmark::kMillisecond)->Iterations(10);
 
 static void BM_SessionLookup(benchmark::State& st) {
-  auto& d = db();
+  auto& d = fixture();
   accounts::Sessions s(d.store->db());
   size_t i = 0;
   for (auto _ : st) benchmark::DoNotOptimize(s.find(d.cookies[i++ % d.cookies.size()]));
@@ -65,7 +65,7 @@ static void BM_SessionLookup(benchmark::State& st) {
 BENCHMARK(BM_SessionLookup)->Unit(benchmark::kMicrosecond);
 
 static void BM_SessionLookupWithRoles(benchmark::State& st) {
-  auto& d = db();
+  auto& d = fixture();
   accounts::Sessions s(d.store->db());
   accounts::Accounts a(d.store->db());
   size_t i = 0;
@@ -77,14 +77,14 @@ static void BM_SessionLookupWithRoles(benchmark::State& st) {
 BENCHMARK(BM_SessionLookupWithRoles)->Unit(benchmark::kMicrosecond);
 
 static void BM_TokenLookup_Baseline(benchmark::State& st) {
-  auto& d = db();
+  auto& d = fixture();
   size_t i = 0;
   for (auto _ : st) benchmark::DoNotOptimize(api::verify_token(d.store->db(), d.tokens[i++ % d.tokens.size()]));
 }
 BENCHMARK(BM_TokenLookup_Baseline)->Unit(benchmark::kMicrosecond);
 
 static void BM_AuditRow(benchmark::State& st) {
-  auto& d = db();
+  auto& d = fixture();
   for (auto _ : st)
     accounts::audit(d.store->db(),
                     {0, "", "user:1", "Personne", "PATCH /places/{id}", "/places/x", 200, "192.0.2.1", ""});

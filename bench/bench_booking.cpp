@@ -79,7 +79,7 @@ void BM_BookingCreateConcurrent(benchmark::State& state) {
     std::vector<std::thread> ts;
     for (int c = 0; c < clients; ++c)
       ts.emplace_back([&, c] {
-        sqlite::Database db(reg.path, sqlite::Database::Mode::ReadWrite);
+        db::Database db(reg.path, db::Database::Mode::ReadWrite);
         db.exec("PRAGMA synchronous = NORMAL");
         booking::Bookings b(db);
         for (int i = 0; i < per_client; ++i) {

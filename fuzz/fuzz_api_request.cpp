@@ -12,7 +12,7 @@
 #include "core/paths.hpp"
 #include "fuzz_common.hpp"
 #include "itinerant/itinerant.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 #include "territory/communes.hpp"
 #include "roads/importers.hpp"
 #include "server/http_server.hpp"
@@ -39,7 +39,7 @@ struct World {
       registry::Place p;
       p.id = bus, p.name = "Bus", p.insee_code = "16292", p.types = registry::type_bit("itinerant");
       p.lon = 0.196, p.lat = 46.03;
-      sqlite::Transaction tx(store.db());
+      db::Transaction tx(store.db());
       auto rev = store.next_revision();
       store.insert(p, rev, "fuzz");
       auto t =

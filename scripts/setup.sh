@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 source scripts/steps.sh
 PACKAGES=(
   build-essential cmake pkg-config git
-  libsqlite3-dev sqlite3        # registry store
+  libsqlite3-dev sqlite3        # the embedded database (src/db)
+  libpq-dev postgresql-15       # the shared database (src/db): libpq; the server for the tests on PostgreSQL
   nlohmann-json3-dev            # JSON
   libcli11-dev                  # command line parsing
   libfmt-dev                    # formatting

@@ -7,12 +7,15 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "db/db.hpp"
 
 // The statement throws an Error of this code of the catalogue (core/error.hpp): tests read codes, not messages.
 #define EXPECT_CODE(statement, errc)                                                             \
@@ -27,13 +30,54 @@
 
 namespace maillage::test {
 
+// The PostgreSQL server the tests of the `postgresql` label run on (issue #30): its URL, read from the file
+// $MAILLAGE_TEST_POSTGRESQL_FILE that scripts/postgresql.sh wrote (the CTest fixture `postgresql`); "" otherwise
+// (SQLite).
+inline std::string postgresql_server() {
+  static const std::string url = [] {
+    const char* f = std::getenv("MAILLAGE_TEST_POSTGRESQL_FILE");
+    if (!f || !*f) return std::string();
+    std::ifstream in(f);
+    std::string u;
+    std::getline(in, u);
+    if (u.empty()) throw std::runtime_error(std::string(f) + ": no PostgreSQL URL (did the postgresql fixture run?)");
+    return u;
+  }();
+  return url;
+}
+inline bool on_postgresql() { return !postgresql_server().empty(); }
+// Skips a test that reads or writes the SQLite file itself.
+#define SKIP_ON_POSTGRESQL(why) \
+  if (maillage::test::on_postgresql()) GTEST_SKIP() << "SQLite only: " << why
+
 class TempDir {
  public:
   TempDir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "maillage-test-XXXXXX").string();
     path_ = mkdtemp(tmpl.data());
   }
-  ~TempDir() { std::filesystem::remove_all(path_); }
+  ~TempDir() {
+    std::filesystem::remove_all(path_);
+    if (!databases_.empty()) {
+      try {
+        db::Database admin(postgresql_server() + "/postgres");
+        for (auto& d : databases_) admin.exec("DROP DATABASE IF EXISTS " + d + " WITH (FORCE)");
+      } catch (...) {}
+    }
+  }
+  // A new empty database for this test: a SQLite file in this folder, or on the PostgreSQL server of the
+  // `postgresql` label a new database, dropped with the folder.
+  // The same name gives the same database.
+  std::string database(const std::string& name = "m.db") const {
+    if (!on_postgresql()) return file(name);
+    if (auto it = named_.find(name); it != named_.end()) return it->second;
+    static int counter = 0;
+    std::string db = "t" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+    db::Database admin(postgresql_server() + "/postgres");
+    admin.exec("CREATE DATABASE " + db);
+    databases_.push_back(db);
+    return named_[name] = postgresql_server() + "/" + db;
+  }
   std::string file(const std::string& name) const { return (path_ / name).string(); }
   std::string write(const std::string& name, const std::string& content) const {
     std::ofstream(file(name), std::ios::binary) << content;
@@ -43,6 +87,8 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+  mutable std::vector<std::string> databases_;
+  mutable std::map<std::string, std::string> named_;
 };
 
 inline std::string slurp(const std::string& path) {

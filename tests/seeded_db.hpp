@@ -12,13 +12,13 @@ namespace maillage::test {
 
 struct SeededDb {
   TempDir dir;
-  std::string db_path = dir.file("m.db");
+  std::string db_path = dir.database("m.db");
   std::unique_ptr<registry::PlaceStore> store;
   SeededDb() {
     run_cli("--db " + db_path + " --graph " + dir.file("g.graph") + " places list --limit 1");
     store = std::make_unique<registry::PlaceStore>(db_path, &territory::CommuneTable::bundled(), false);
   }
-  sqlite::Database& db() { return store->db(); }
+  db::Database& db() { return store->db(); }
 };
 
 }  // namespace maillage::test

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 
 namespace maillage::accounts {
 
@@ -37,7 +37,7 @@ RoleGrant parse_role(const std::string& text, const std::string& field = "roles"
 
 class Accounts {
  public:
-  explicit Accounts(sqlite::Database& db) : db_(db) {}
+  explicit Accounts(db::Database& db) : db_(db) {}
 
   // A new account (status invited, unverified or active) with its roles; Conflict-free: InputError on "email"
   // when the address is taken (callers that must not reveal it check `find_email` first).
@@ -80,12 +80,12 @@ class Accounts {
   void add_membership(int64_t user, const std::string& place_id);
 
  private:
-  sqlite::Database& db_;
+  db::Database& db_;
 };
 
 // Everything the database holds about a person (GDPR access): account, roles, sessions, booking member,
 // memberships and bookings, mails sent, actions recorded.
-nlohmann::json personal_data(sqlite::Database& db, int64_t user);
+nlohmann::json personal_data(db::Database& db, int64_t user);
 
 struct Session {
   int64_t id = 0, user_id = 0;
@@ -100,7 +100,7 @@ struct SessionPolicy {
 
 class Sessions {
  public:
-  explicit Sessions(sqlite::Database& db, SessionPolicy p = {}) : db_(db), p_(p) {}
+  explicit Sessions(db::Database& db, SessionPolicy p = {}) : db_(db), p_(p) {}
   struct Opened {
     std::string secret;  // the cookie's value; stored only as its hash
     Session session;
@@ -114,7 +114,7 @@ class Sessions {
   const SessionPolicy& policy() const { return p_; }
 
  private:
-  sqlite::Database& db_;
+  db::Database& db_;
   SessionPolicy p_;
 };
 

@@ -5,7 +5,7 @@
 
 namespace maillage::accounts {
 
-void audit(sqlite::Database& db, const AuditEntry& e) {
+void audit(db::Database& db, const AuditEntry& e) {
   db.prepare(
         "INSERT INTO audit_log (at, actor, actor_label, action, target, status, address, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -20,11 +20,11 @@ void audit(sqlite::Database& db, const AuditEntry& e) {
       .run();
 }
 
-AuditPage audit_log(sqlite::Database& db, const AuditFilter& f) {
+AuditPage audit_log(db::Database& db, const AuditFilter& f) {
   const char* where =
       " FROM audit_log WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR instr(action, ?2) > 0) "
       "AND (?3 = '' OR at >= ?3) AND (?4 = '' OR at < ?4)";
-  auto bind = [&](sqlite::Statement& st) {
+  auto bind = [&](db::Statement& st) {
     st.bind(1, f.actor, false).bind(2, f.action, false).bind(3, f.since, false).bind(4, f.until, false);
   };
   AuditPage page;

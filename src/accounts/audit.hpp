@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 
 namespace maillage::accounts {
 
@@ -23,11 +23,11 @@ struct AuditFilter {
   int limit = 100, offset = 0;
 };
 
-void audit(sqlite::Database& db, const AuditEntry& e);
+void audit(db::Database& db, const AuditEntry& e);
 struct AuditPage {
   std::vector<AuditEntry> items;
   int64_t total = 0;
 };
-AuditPage audit_log(sqlite::Database& db, const AuditFilter& f);
+AuditPage audit_log(db::Database& db, const AuditFilter& f);
 
 }  // namespace maillage::accounts

@@ -16,7 +16,7 @@ using nlohmann::json;
 
 namespace {
 // Every row of a query as objects keyed by column name.
-json rows(sqlite::Database& db, const std::string& sql, const std::function<void(sqlite::Statement&)>& bind) {
+json rows(db::Database& db, const std::string& sql, const std::function<void(db::Statement&)>& bind) {
   auto st = db.prepare(sql);
   bind(st);
   json out = json::array();
@@ -29,11 +29,11 @@ json rows(sqlite::Database& db, const std::string& sql, const std::function<void
 }
 }  // namespace
 
-json personal_data(sqlite::Database& db, int64_t user) {
+json personal_data(db::Database& db, int64_t user) {
   auto u = Accounts(db).get(user);
   json roles = json::array();
   for (auto& g : u.roles) roles.push_back(g.place_id.empty() ? g.role : g.role + ":" + g.place_id);
-  auto id = [&](sqlite::Statement& st) { st.bind(1, user); };
+  auto id = [&](db::Statement& st) { st.bind(1, user); };
   json out{{"exported_at", date::now_utc()},
            {"account",
             {{"id", u.id},
@@ -48,13 +48,13 @@ json personal_data(sqlite::Database& db, int64_t user) {
                              "FROM sessions WHERE user_id = ? ORDER BY id",
                              id)},
            {"actions", rows(db, "SELECT at, action, target, status, address FROM audit_log WHERE actor = ? ORDER BY id",
-                            [&](sqlite::Statement& st) { st.bind(1, fmt::format("user:{}", user)); })},
+                            [&](db::Statement& st) { st.bind(1, fmt::format("user:{}", user)); })},
            {"mails", rows(db,
                           "SELECT created_at, event, subject, status, sent_at FROM mail_outbox WHERE recipient = ? "
                           "ORDER BY id",
-                          [&](sqlite::Statement& st) { st.bind(1, u.email); })}};
+                          [&](db::Statement& st) { st.bind(1, u.email); })}};
   if (u.member_id) {
-    auto m = [&](sqlite::Statement& st) { st.bind(1, u.member_id); };
+    auto m = [&](db::Statement& st) { st.bind(1, u.member_id); };
     out["member"] = {
         {"record", rows(db, "SELECT id, name, email, created_at FROM members WHERE id = ?", m)},
         {"memberships", rows(db, "SELECT place_id, plan, discount_pct FROM memberships WHERE member_id = ?", m)},

@@ -1,6 +1,5 @@
 // Sessions behind the sign-in cookie (accounts.hpp): the cookie holds 256 random bits, the database their hash,
 // the CSRF token, the expiry and what the person sees in their list (when, from where, which browser).
-#include <sqlite3.h>
 
 #include <fmt/format.h>
 
@@ -14,7 +13,7 @@ namespace maillage::accounts {
 
 namespace {
 constexpr const char* kColumns = "id, user_id, csrf, created_at, last_seen_at, expires_at, address, user_agent";
-Session read(sqlite::Statement& st) {
+Session read(db::Statement& st) {
   return {st.int64(0), st.int64(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)};
 }
 }  // namespace
@@ -31,10 +30,10 @@ Sessions::Opened Sessions::open(int64_t user, const std::string& address, const 
                date::utc_after(p_.lifetime_s),
                text::printable(address, 60),
                text::printable(user_agent, 200)};
-  db_.prepare(
-         "INSERT INTO sessions (hash, user_id, csrf, created_at, last_seen_at, expires_at, address, user_agent) "
-         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, key_hash(o.secret))
+  auto st = db_.prepare(
+      "INSERT INTO sessions (hash, user_id, csrf, created_at, last_seen_at, expires_at, address, user_agent) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  st.bind(1, key_hash(o.secret))
       .bind(2, user)
       .bind(3, o.session.csrf)
       .bind(4, now)
@@ -42,8 +41,8 @@ Sessions::Opened Sessions::open(int64_t user, const std::string& address, const 
       .bind(6, o.session.expires_at)
       .bind(7, o.session.address, false)
       .bind(8, o.session.user_agent, false)
-      .run();
-  o.session.id = sqlite3_last_insert_rowid(db_.handle());
+      .step();
+  o.session.id = st.int64(0);
   return o;
 }
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 
 namespace maillage::accounts {
 
@@ -21,7 +21,7 @@ struct ThrottlePolicy {
 
 class FailureThrottle {
  public:
-  FailureThrottle(sqlite::Database& db, ThrottlePolicy p) : db_(db), p_(p) {}
+  FailureThrottle(db::Database& db, ThrottlePolicy p) : db_(db), p_(p) {}
   // Seconds to wait before an attempt on `key` is heard (0: now).
   int64_t wait_s(const std::string& key, int64_t now);
   void fail(const std::string& key, int64_t now);
@@ -29,7 +29,7 @@ class FailureThrottle {
   int failures(const std::string& key, int64_t now);
 
  private:
-  sqlite::Database& db_;
+  db::Database& db_;
   ThrottlePolicy p_;
 };
 

@@ -1,5 +1,4 @@
 // Accounts, their roles and one-time keys (accounts.hpp).
-#include <sqlite3.h>
 
 #include <algorithm>
 
@@ -16,7 +15,7 @@ namespace {
 constexpr const char* kUserColumns =
     "id, email, display_name, status, COALESCE(email_verified_at, ''), created_at, COALESCE(member_id, 0), "
     "password_hash IS NOT NULL";
-User read_user(sqlite::Statement& st) {
+User read_user(db::Statement& st) {
   User u;
   u.id = st.int64(0);
   u.email = st.text(1);
@@ -28,7 +27,7 @@ User read_user(sqlite::Statement& st) {
   u.has_password = st.int64(7) != 0;
   return u;
 }
-void require_place(sqlite::Database& db, const std::string& id) {
+void require_place(db::Database& db, const std::string& id) {
   auto st = db.prepare("SELECT 1 FROM places WHERE id = ?");
   st.bind(1, id);
   if (!st.step()) throw NotFound(fmt::format("no place with id '{}'", id), Errc::place_not_found);
@@ -62,15 +61,11 @@ User Accounts::add(const std::string& email, const std::string& display_name, co
   auto name = clean_name(display_name);
   if (find_email(e)) throw InputError("email", "an account already has this address");
   auto now = date::now_utc();
-  sqlite::Transaction t(db_);
-  db_.prepare("INSERT INTO users (email, display_name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
-      .bind(1, e)
-      .bind(2, name)
-      .bind(3, status)
-      .bind(4, now)
-      .bind(5, now)
-      .run();
-  auto id = sqlite3_last_insert_rowid(db_.handle());
+  db::Transaction t(db_);
+  auto insert = db_.prepare(
+      "INSERT INTO users (email, display_name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id");
+  insert.bind(1, e).bind(2, name).bind(3, status).bind(4, now).bind(5, now).step();
+  auto id = insert.int64(0);
   set_roles(id, roles, by);
   t.commit();
   return get(id);
@@ -111,7 +106,7 @@ std::vector<User> Accounts::list() {
 
 void Accounts::set_roles(int64_t user, const std::vector<RoleGrant>& roles, const std::string& by) {
   for (auto& g : roles) parse_role(g.place_id.empty() ? g.role : g.role + ":" + g.place_id);
-  sqlite::Transaction t(db_);
+  db::Transaction t(db_);
   get(user);
   for (auto& g : roles)
     if (g.role == "manager") require_place(db_, g.place_id);
@@ -119,7 +114,8 @@ void Accounts::set_roles(int64_t user, const std::vector<RoleGrant>& roles, cons
   auto now = date::now_utc();
   for (auto& g : roles)
     db_.prepare(
-           "INSERT OR IGNORE INTO user_roles (user_id, role, place_id, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)")
+           "INSERT INTO user_roles (user_id, role, place_id, granted_at, granted_by) VALUES (?, ?, ?, ?, ?) "
+           "ON CONFLICT DO NOTHING")
         .bind(1, user)
         .bind(2, g.role)
         .bind(3, g.place_id, false)
@@ -132,7 +128,7 @@ void Accounts::set_roles(int64_t user, const std::vector<RoleGrant>& roles, cons
 
 void Accounts::set_status(int64_t user, const std::string& status) {
   if (status != "active" && status != "disabled") throw InputError("status", "expected active or disabled");
-  sqlite::Transaction t(db_);
+  db::Transaction t(db_);
   auto u = get(user);
   if (status == "active" && !u.has_password)
     throw InputError("status", "the account has no password yet (invitation pending)");
@@ -169,7 +165,7 @@ void Accounts::verify_email(int64_t user) {
 }
 
 void Accounts::set_password_hash(int64_t user, const std::string& hash, bool verified) {
-  sqlite::Transaction t(db_);
+  db::Transaction t(db_);
   auto u = get(user);
   auto now = date::now_utc();
   std::string status = u.status;
@@ -205,12 +201,9 @@ int64_t Accounts::ensure_member(int64_t user) {
   if (st.step()) {
     member = st.int64(0);
   } else {
-    db_.prepare("INSERT INTO members (name, email, created_at) VALUES (?, ?, ?)")
-        .bind(1, u.display_name)
-        .bind(2, u.email)
-        .bind(3, date::now_utc())
-        .run();
-    member = sqlite3_last_insert_rowid(db_.handle());
+    auto insert = db_.prepare("INSERT INTO members (name, email, created_at) VALUES (?, ?, ?) RETURNING id");
+    insert.bind(1, u.display_name).bind(2, u.email).bind(3, date::now_utc()).step();
+    member = insert.int64(0);
   }
   db_.prepare("UPDATE users SET member_id = ? WHERE id = ?").bind(1, member).bind(2, user).run();
   return member;
@@ -257,7 +250,7 @@ std::optional<int64_t> Accounts::use_key(const std::string& secret, const std::s
 }
 
 void Accounts::erase(int64_t user) {
-  sqlite::Transaction t(db_);
+  db::Transaction t(db_);
   auto u = get(user);
   auto now = date::now_utc();
   db_.prepare(
@@ -302,7 +295,7 @@ std::vector<std::string> Accounts::self_registration_places() {
 
 void Accounts::add_membership(int64_t user, const std::string& place_id) {
   auto member = ensure_member(user);
-  db_.prepare("INSERT OR IGNORE INTO memberships (member_id, place_id) VALUES (?, ?)")
+  db_.prepare("INSERT INTO memberships (member_id, place_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
       .bind(1, member)
       .bind(2, place_id)
       .run();

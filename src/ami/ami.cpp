@@ -30,7 +30,7 @@ json Call::to_json() const {
           {"itinerant_stops", itinerant_stops}};
 }
 
-std::vector<Call> list_calls(sqlite::Database& db) {
+std::vector<Call> list_calls(db::Database& db) {
   auto st = db.prepare(
       "SELECT id, name, opens, closes, threshold_min, min_years_open, min_fte, margin, itinerant_stops "
       "FROM calls ORDER BY opens, id");
@@ -41,7 +41,7 @@ std::vector<Call> list_calls(sqlite::Database& db) {
   return out;
 }
 
-Call get_call(sqlite::Database& db, const std::string& id) {
+Call get_call(db::Database& db, const std::string& id) {
   auto all = list_calls(db);
   for (auto& c : all)
     if (c.id == id) return c;
@@ -50,7 +50,7 @@ Call get_call(sqlite::Database& db, const std::string& id) {
   throw NotFound(fmt::format("no call '{}' (known calls: {})", id, fmt::join(ids, ", ")));
 }
 
-void add_call(sqlite::Database& db, const Call& c) {
+void add_call(db::Database& db, const Call& c) {
   std::string why;
   if (c.id.empty() || c.name.empty()) throw Error("a call needs an id and a name");
   for (auto* d : {&c.opens, &c.closes})

@@ -29,9 +29,9 @@ struct Call {
   nlohmann::json to_json() const;
 };
 
-std::vector<Call> list_calls(sqlite::Database& db);
-Call get_call(sqlite::Database& db, const std::string& id);  // NotFound naming the known calls
-void add_call(sqlite::Database& db, const Call& c);          // validated; Error on a duplicate id
+std::vector<Call> list_calls(db::Database& db);
+Call get_call(db::Database& db, const std::string& id);  // NotFound naming the known calls
+void add_call(db::Database& db, const Call& c);          // validated; Error on a duplicate id
 constexpr const char* kDefaultCall = "ami-2022-2024";
 
 // What a creation check used, for the record.

@@ -78,17 +78,15 @@ int64_t Applications::create(const Application& a, const std::string& actor) {
   } else if (x.place_id.empty()) {
     throw Error("a development project names the place (its id in the directory)");
   }
-  sqlite::Transaction t(db_);
+  db::Transaction t(db_);
   auto st = db_.prepare(
       "INSERT INTO applications (call_id, kind, applicant, project, place_id, lon, lat, insee_code, status, "
       "created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?) RETURNING id");
   st.bind(1, x.call_id).bind(2, x.kind).bind(3, x.applicant).bind(4, x.project).bind(5, x.place_id);
   st.bind(6, x.lon).bind(7, x.lat).bind(8, x.insee_code).bind(9, date::now_utc());
-  st.run();
-  auto id_st = db_.prepare("SELECT last_insert_rowid()");
-  id_st.step();
-  int64_t id = id_st.int64(0);
+  st.step();
+  int64_t id = st.int64(0);
   record(id, "", "draft", actor, "created");
   t.commit();
   return id;
@@ -128,7 +126,7 @@ std::vector<Application> Applications::list(const std::string& call_id, const st
 }
 
 void Applications::submit(int64_t id, const std::string& d, const json& eligibility, const std::string& actor) {
-  sqlite::Transaction t(db_);
+  db::Transaction t(db_);
   auto a = get(id);
   if (!allowed(a.status, "submitted"))
     throw Conflict(fmt::format("application {} is {}: only a draft can be submitted", id, a.status));
@@ -147,7 +145,7 @@ void Applications::submit(int64_t id, const std::string& d, const json& eligibil
 
 void Applications::transition(int64_t id, const std::string& to, const std::string& actor, const std::string& reason) {
   text::require_clean(reason, "reason", true);
-  sqlite::Transaction t(db_);
+  db::Transaction t(db_);
   auto a = get(id);
   if (!allowed(a.status, to))
     throw Conflict(fmt::format("application {} is {}: it cannot become {}", id, a.status, to));
@@ -172,7 +170,7 @@ void Applications::confirm_eligibility(int64_t id, const std::string& verdict, c
   if (verdict != "eligible" && verdict != "not_eligible")
     throw Error("the confirmed verdict is eligible or not_eligible");
   if (reason.empty()) throw Error("say what was checked (--reason): the route, the time measured");
-  sqlite::Transaction t(db_);
+  db::Transaction t(db_);
   auto a = get(id);
   if (a.eligibility_json.empty() || json::parse(a.eligibility_json).value("verdict", "") != "to_verify")
     throw Conflict(fmt::format("application {}: only an eligibility found 'to verify' is confirmed", id));

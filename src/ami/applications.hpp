@@ -28,7 +28,7 @@ struct Application {
 
 class Applications {
  public:
-  explicit Applications(sqlite::Database& db) : db_(db) {}
+  explicit Applications(db::Database& db) : db_(db) {}
   // A draft. Creation: a point (lon/lat, or the centre of insee_code); development: a place id.
   int64_t create(const Application& a, const std::string& actor);
   Application get(int64_t id);  // NotFound
@@ -46,7 +46,7 @@ class Applications {
  private:
   void record(int64_t id, const std::string& from, const std::string& to, const std::string& actor,
               const std::string& reason);
-  sqlite::Database& db_;
+  db::Database& db_;
 };
 
 // Conflicts (wrong state, closed window): the HTTP layer maps them to 409.

@@ -92,7 +92,7 @@ Response invite(const Call& c) {
   if (name.empty()) throw bad("display_name", "display_name is required");
   std::lock_guard l(c.s.store_mu);
   auto& db = c.s.store->db();
-  sqlite::Transaction t(db);
+  db::Transaction t(db);
   accounts::Accounts a(db);
   auto e = accounts::normalise_email(email);
   if (a.find_email(e)) throw Error(Errc::email_taken, "an account already has this address", "email");
@@ -133,7 +133,7 @@ Response update(const Call& c) {
     throw Error(Errc::conflict, "an admin does not remove their own admin role", "roles");
   std::lock_guard l(c.s.store_mu);
   auto& db = c.s.store->db();
-  sqlite::Transaction t(db);
+  db::Transaction t(db);
   accounts::Accounts a(db);
   a.get(id);
   if (roles) a.set_roles(id, *roles, c.who->actor());

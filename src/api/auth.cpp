@@ -289,7 +289,7 @@ Response register_member(const Call& c) {
       send_mail(s, "already_registered", email,
                 {{"name", existing->display_name}, {"link", page_link(s, "connexion/oubli")}});
     } else {
-      sqlite::Transaction t(db);
+      db::Transaction t(db);
       // An account still unverified keeps its password (whoever registers the address again only gets the
       // link sent to it again); a new one stores the hash, usable once the address is confirmed.
       int64_t id = existing ? existing->id : a.add(email, name, "unverified", {{"member", ""}}, "self-registration").id;

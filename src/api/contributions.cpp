@@ -142,7 +142,7 @@ Response receive(const Call& c) {
   }
   if (trap) return json_response({{"status", "received"}}, 202);  // stored nowhere, said nothing
   std::lock_guard l(s.store_mu);
-  sqlite::Transaction txn(s.store->db());
+  db::Transaction txn(s.store->db());
   moderation::Moderation mod(*s.store, s.validator);
   auto done = mod.submit(p, c.r.address);
   auto stored = *mod.get(done.id);
@@ -236,7 +236,7 @@ Response action(const Call& c) {
   std::string act(c.action);
   auto b = c.r.body.empty() ? json::object() : body_object(c.r);
   std::lock_guard l(c.s.store_mu);
-  sqlite::Transaction txn(c.s.store->db());
+  db::Transaction txn(c.s.store->db());
   moderation::Moderation mod(*c.s.store, c.s.validator);
   if (!mod.get(id)) throw Error(Errc::contribution_not_found, "no such contribution");
   std::string place, decision, link = page_link(c.s, "");

@@ -141,7 +141,7 @@ Response register_person(const Call& c) {
       throw bad(k, fmt::format("unknown field '{}' (name, email, organisation, consent)", k));
   }
   std::lock_guard l(s.store_mu);
-  sqlite::Transaction t(s.store->db());
+  db::Transaction t(s.store->db());
   auto e = require_event(s, c.params[0]);
   auto done = network::Events(*s.store).register_person(e.id, name, email, org, consent);
   tell(s, e, done.registration, done.key);
@@ -170,7 +170,7 @@ Response registration(const Call& c) {
 Response cancel(const Call& c) {
   auto key = key_of(c.r);
   std::lock_guard l(c.s.store_mu);
-  sqlite::Transaction t(c.s.store->db());
+  db::Transaction t(c.s.store->db());
   network::Events events(*c.s.store);
   auto done = events.cancel(key);
   auto e = *events.get(done.cancelled.event_id);

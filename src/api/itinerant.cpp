@@ -10,7 +10,7 @@
 #include "itinerant/itinerant.hpp"
 #include "itinerant/sites.hpp"
 #include "planning/tour_run.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 #include "territory/communes.hpp"
 
 namespace maillage::api::itinerant_api {
@@ -109,7 +109,7 @@ Response put(const Call& c) {
   auto body = body_object(c.r);
   auto t = itinerant::from_json(body, place.id);
   std::lock_guard l(c.s.store_mu);
-  sqlite::Transaction tx(c.s.store->db());
+  db::Transaction tx(c.s.store->db());
   auto rev = c.s.store->next_revision();
   itinerant::put(*c.s.store, t, rev, fmt::format("api {} ({})", c.who->actor(), c.who->name));
   tx.commit();

@@ -15,7 +15,7 @@ namespace maillage::api::resources_api {
 using nlohmann::json;
 
 namespace {
-network::Resources resources(State& s) { return network::Resources(*s.store, s.store->db().path() + ".files"); }
+network::Resources resources(State& s) { return network::Resources(*s.store, db::files_folder(s.store->db().path())); }
 std::string by(const Call& c) { return fmt::format("{} ({})", c.who->actor(), c.who->name); }
 std::string date_year() { return date::today().substr(0, 4); }
 }  // namespace

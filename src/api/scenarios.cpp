@@ -15,7 +15,7 @@
 #include "core/csv.hpp"
 #include "core/date.hpp"
 #include "core/text.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 #include "territory/population.hpp"
 
 namespace maillage::api {

@@ -1,7 +1,5 @@
 #include "api/tokens.hpp"
 
-#include <sqlite3.h>
-
 #include <fmt/format.h>
 
 #include "accounts/secrets.hpp"
@@ -17,12 +15,12 @@ std::string hash_of(const std::string& secret) { return accounts::key_hash(secre
 constexpr const char* kColumns =
     "id, role, label, created_at, COALESCE(revoked_at, ''), COALESCE(subject, ''), "
     "COALESCE(expires_at, ''), created_by";
-Token read(sqlite::Statement& st) {
+Token read(db::Statement& st) {
   return {st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7)};
 }
 }  // namespace
 
-std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label, Token* created,
+std::string create_token(db::Database& db, const std::string& role, const std::string& label, Token* created,
                          const std::string& subject, const std::string& expires_at, const std::string& created_by) {
   std::string expires;
   if (!expires_at.empty()) {
@@ -51,10 +49,10 @@ std::string create_token(sqlite::Database& db, const std::string& role, const st
   }
   std::string secret = "mlg_" + accounts::random_key();
   auto now = date::now_utc();
-  db.prepare(
-        "INSERT INTO api_tokens (hash, role, label, created_at, subject, expires_at, created_by) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, hash_of(secret))
+  auto st = db.prepare(
+      "INSERT INTO api_tokens (hash, role, label, created_at, subject, expires_at, created_by) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  st.bind(1, hash_of(secret))
       .bind(2, role)
       .bind(3, label, false)
       .bind(4, now)
@@ -62,11 +60,11 @@ std::string create_token(sqlite::Database& db, const std::string& role, const st
       .bind(6, expires)
       .bind(7, created_by, false)
       .step();
-  if (created) *created = {sqlite3_last_insert_rowid(db.handle()), role, label, now, "", subject, expires, created_by};
+  if (created) *created = {st.int64(0), role, label, now, "", subject, expires, created_by};
   return secret;
 }
 
-std::optional<Token> verify_token(sqlite::Database& db, const std::string& secret) {
+std::optional<Token> verify_token(db::Database& db, const std::string& secret) {
   if (secret.size() < 10 || secret.size() > 100) return std::nullopt;
   auto st =
       db.prepare(fmt::format("SELECT {} FROM api_tokens WHERE hash = ? AND revoked_at IS NULL AND "
@@ -77,7 +75,7 @@ std::optional<Token> verify_token(sqlite::Database& db, const std::string& secre
   return read(st);
 }
 
-void revoke_token(sqlite::Database& db, int64_t id) {
+void revoke_token(db::Database& db, int64_t id) {
   db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
       .bind(1, date::now_utc())
       .bind(2, id)
@@ -85,7 +83,7 @@ void revoke_token(sqlite::Database& db, int64_t id) {
   if (db.changes() == 0) throw NotFound(fmt::format("no active token with id {}", id), Errc::token_not_found);
 }
 
-std::vector<Token> list_tokens(sqlite::Database& db) {
+std::vector<Token> list_tokens(db::Database& db) {
   std::vector<Token> out;
   auto st = db.prepare(fmt::format("SELECT {} FROM api_tokens ORDER BY id", kColumns));
   while (st.step()) out.push_back(read(st));

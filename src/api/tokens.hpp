@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 
 namespace maillage::api {
 
@@ -23,12 +23,12 @@ struct Token {
 // Roles: admin, editor (the registry), manager (one place's bookings; subject = place id), member (one's own
 // bookings; subject = member id).
 // `expires_at`: a date (YYYY-MM-DD, the token works until that day's end, UTC) or empty for no expiry.
-std::string create_token(sqlite::Database& db, const std::string& role, const std::string& label,
-                         Token* created = nullptr, const std::string& subject = "", const std::string& expires_at = "",
+std::string create_token(db::Database& db, const std::string& role, const std::string& label, Token* created = nullptr,
+                         const std::string& subject = "", const std::string& expires_at = "",
                          const std::string& created_by = "");
 // None when unknown, revoked or expired.
-std::optional<Token> verify_token(sqlite::Database& db, const std::string& secret);
-void revoke_token(sqlite::Database& db, int64_t id);  // NotFound
-std::vector<Token> list_tokens(sqlite::Database& db);
+std::optional<Token> verify_token(db::Database& db, const std::string& secret);
+void revoke_token(db::Database& db, int64_t id);  // NotFound
+std::vector<Token> list_tokens(db::Database& db);
 
 }  // namespace maillage::api

@@ -9,8 +9,6 @@
 #include <ostream>
 #include <thread>
 
-#include <sqlite3.h>
-
 #include <fmt/format.h>
 
 #include "core/text.hpp"
@@ -77,17 +75,17 @@ std::pair<chr::sys_days, chr::sys_days> month_span(const std::string& month) {
   return {first, chr::sys_days{(ymd.year() / ymd.month() / 1) + chr::months{1}}};
 }
 // The reason a place is closed that day, when it is a closure day.
-std::optional<std::string> closure_reason(sqlite::Database& db, const std::string& place_id, chr::sys_days d) {
+std::optional<std::string> closure_reason(db::Database& db, const std::string& place_id, chr::sys_days d) {
   auto st = db.prepare("SELECT reason FROM closure_days WHERE place_id = ? AND day = ?");
   st.bind(1, place_id).bind(2, day_text(d));
   return st.step() ? std::optional<std::string>(st.text(0)) : std::nullopt;
 }
 
-std::optional<double> opt_real(sqlite::Statement& st, int c) {
+std::optional<double> opt_real(db::Statement& st, int c) {
   return st.is_null(c) ? std::nullopt : std::optional<double>(st.real(c));
 }
 
-Resource read_resource(sqlite::Statement& st) {
+Resource read_resource(db::Statement& st) {
   Resource r;
   r.id = st.int64(0), r.place_id = st.text(1), r.kind = st.text(2), r.desk_kind = st.text(3), r.name = st.text(4);
   r.units = static_cast<int>(st.int64(5));
@@ -108,7 +106,7 @@ constexpr const char* kBookingSelect =
     "b.channel, b.created_at, b.quantity, b.discount_pct, b.unit_price, b.amount, r.place_id, r.name, "
     "COALESCE(b.series_id, 0) "
     "FROM bookings b JOIN resources r ON r.id = b.resource_id ";
-Booking read_booking(sqlite::Statement& st) {
+Booking read_booking(db::Statement& st) {
   Booking b;
   b.id = st.int64(0), b.resource_id = st.int64(1), b.member_id = st.int64(2);
   b.unit = unit_of(st.text(3)), b.starts = st.text(4), b.ends = st.text(5), b.status = status_of(st.text(6));
@@ -211,7 +209,7 @@ std::vector<Interval> parse_intervals(const std::string& text) {
 void Bookings::set_hours(const std::string& place_id, int wd, const std::vector<Interval>& intervals) {
   if (wd < 1 || wd > 7) throw InputError("weekday", "weekday is 1 (Monday) to 7 (Sunday)");
   check_intervals(intervals);
-  sqlite::Transaction tx(db_);
+  db::Transaction tx(db_);
   db_.prepare("DELETE FROM opening_hours WHERE place_id = ? AND weekday = ?").bind(1, place_id).bind(2, wd).step();
   for (auto& iv : intervals)
     db_.prepare("INSERT INTO opening_hours (place_id, weekday, opens, closes) VALUES (?, ?, ?, ?)")
@@ -234,7 +232,9 @@ std::vector<std::vector<Interval>> Bookings::hours(const std::string& place_id) 
 void Bookings::add_closure(const std::string& place_id, const std::string& day, const std::string& reason) {
   require_day(day, "day");
   text::require_clean(reason, "reason", false, 500);
-  db_.prepare("INSERT OR REPLACE INTO closure_days (place_id, day, reason) VALUES (?, ?, ?)")
+  db_.prepare(
+         "INSERT INTO closure_days (place_id, day, reason) VALUES (?, ?, ?) "
+         "ON CONFLICT (place_id, day) DO UPDATE SET reason = excluded.reason")
       .bind(1, place_id)
       .bind(2, day)
       .bind(3, reason, false)
@@ -260,7 +260,7 @@ int64_t Bookings::add_resource(const Resource& given) {
   auto st = db_.prepare(
       "INSERT INTO resources (place_id, kind, desk_kind, name, units, people, training_required, price_hour, "
       "price_half_day, price_day, price_month, cancel_hours, auto_confirm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?)");
+      "?) RETURNING id");
   st.bind(1, r.place_id).bind(2, r.kind).bind(3, r.desk_kind).bind(4, r.name).bind(5, r.units);
   st.bind(6, r.people ? std::optional<int64_t>(*r.people) : std::nullopt).bind(7, r.training_required ? 1 : 0);
   st.bind(8, r.price_hour).bind(9, r.price_half_day).bind(10, r.price_day).bind(11, r.price_month);
@@ -271,7 +271,7 @@ int64_t Bookings::add_resource(const Resource& given) {
     throw Conflict(fmt::format("resource '{}' already exists at {} ({})", r.name, r.place_id, e.what()),
                    Errc::conflict);
   }
-  return sqlite3_last_insert_rowid(db_.handle());
+  return st.int64(0);
 }
 
 Resource Bookings::resource(int64_t id) {
@@ -296,14 +296,14 @@ int64_t Bookings::add_member(const std::string& name, const std::string& email) 
   text::require_clean(email, "email", false, 254);
   if (email.find('@') == std::string::npos)
     throw InputError("email", fmt::format("'{}' is not an e-mail address", email));
-  auto st = db_.prepare("INSERT INTO members (name, email, created_at) VALUES (?, ?, ?)");
+  auto st = db_.prepare("INSERT INTO members (name, email, created_at) VALUES (?, ?, ?) RETURNING id");
   st.bind(1, name).bind(2, email).bind(3, date::now_utc());
   try {
     st.step();
   } catch (const Error&) {
     throw Conflict(fmt::format("a member with e-mail {} exists", email), Errc::email_taken);
   }
-  return sqlite3_last_insert_rowid(db_.handle());
+  return st.int64(0);
 }
 
 Member Bookings::member(int64_t id) {
@@ -318,7 +318,9 @@ void Bookings::add_membership(int64_t member_id, const std::string& place_id, co
   member(member_id);
   text::require_clean(plan, "plan", false, 200);
   if (!(discount >= 0 && discount <= 100)) throw InputError("discount_pct", "a discount is 0 to 100 %");
-  db_.prepare("INSERT OR REPLACE INTO memberships (member_id, place_id, plan, discount_pct) VALUES (?, ?, ?, ?)")
+  db_.prepare(
+         "INSERT INTO memberships (member_id, place_id, plan, discount_pct) VALUES (?, ?, ?, ?) ON CONFLICT "
+         "(member_id, place_id) DO UPDATE SET plan = excluded.plan, discount_pct = excluded.discount_pct")
       .bind(1, member_id)
       .bind(2, place_id)
       .bind(3, plan)
@@ -331,7 +333,10 @@ void Bookings::record_training(int64_t member_id, int64_t resource_id, const std
   member(member_id);
   if (resource(resource_id).kind != "machine") throw InputError("resource", "trainings are for machines");
   require_day(valid_until, "valid_until");
-  db_.prepare("INSERT OR REPLACE INTO trainings (member_id, resource_id, valid_until, recorded_by) VALUES (?, ?, ?, ?)")
+  db_.prepare(
+         "INSERT INTO trainings (member_id, resource_id, valid_until, recorded_by) VALUES (?, ?, ?, ?) ON CONFLICT "
+         "(member_id, resource_id) DO UPDATE SET valid_until = excluded.valid_until, recorded_by = "
+         "excluded.recorded_by")
       .bind(1, member_id)
       .bind(2, resource_id)
       .bind(3, valid_until)
@@ -439,7 +444,7 @@ struct Entitlement {
   double discount = 0;
   std::optional<std::string> trained_until;
 };
-Entitlement entitlement(sqlite::Database& db, const Resource& res, const Request& r) {
+Entitlement entitlement(db::Database& db, const Resource& res, const Request& r) {
   Entitlement e;
   auto ms = db.prepare("SELECT plan, discount_pct FROM memberships WHERE member_id = ? AND place_id = ?");
   ms.bind(1, r.member_id).bind(2, res.place_id);
@@ -472,7 +477,7 @@ std::vector<Booking> Bookings::book_series(const Request& r) {
   if (r.weeks < 1 || r.weeks > 52) throw InputError("weeks", "1 to 52 weekly occurrences");
   if (r.weeks > 1 && r.unit == Unit::Month)
     throw InputError("weeks", "a month booking does not repeat weekly: book each month");
-  sqlite::Transaction tx(db_);  // BEGIN IMMEDIATE: the write lock before the capacity is read
+  db::Transaction tx(db_);  // BEGIN IMMEDIATE: the write lock before the capacity is read
   auto res = resource(r.resource_id);
   member(r.member_id);
   auto [plan, discount, trained_until] = entitlement(db_, res, r);
@@ -481,7 +486,7 @@ std::vector<Booking> Bookings::book_series(const Request& r) {
   auto insert = db_.prepare(
       "INSERT INTO bookings (resource_id, member_id, unit, starts, ends, quantity, status, plan, unit_price, "
       "discount_pct, amount, recorded_by, channel, created_at, series_id) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   std::vector<int64_t> ids;
   std::optional<int64_t> series;  // the first booking's id, once written, when there are several weeks
   for (int week = 0; week < r.weeks; ++week) {
@@ -520,8 +525,8 @@ std::vector<Booking> Bookings::book_series(const Request& r) {
     insert.bind(12, r.on_behalf ? r.actor : std::string()).bind(13, r.on_behalf ? r.channel : std::string("self"));
     insert.bind(14, date::now_utc()).bind(15, series);
     insert.step();
+    ids.push_back(insert.int64(0));
     insert.reset();
-    ids.push_back(sqlite3_last_insert_rowid(db_.handle()));
     if (r.weeks > 1 && !series) {
       series = ids.front();
       db_.prepare("UPDATE bookings SET series_id = id WHERE id = ?").bind(1, *series).step();
@@ -549,7 +554,7 @@ Booking Bookings::get(int64_t id) {
 }
 
 void Bookings::confirm(int64_t id, const std::string& actor) {
-  sqlite::Transaction tx(db_);
+  db::Transaction tx(db_);
   auto b = get(id);
   if (b.status != Status::Requested)
     throw Conflict(fmt::format("booking {} is {}, not requested", id, key(b.status)), Errc::wrong_state);
@@ -578,7 +583,7 @@ void Bookings::cancel_one(const Booking& b, const std::string& actor, bool manag
 void Bookings::cancel(int64_t id, const std::string& actor, bool manager, const std::string& now,
                       const std::string& reason) {
   text::require_clean(reason, "reason", true);
-  sqlite::Transaction tx(db_);
+  db::Transaction tx(db_);
   cancel_one(get(id), actor, manager, now, reason);
   tx.commit();
 }
@@ -586,7 +591,7 @@ void Bookings::cancel(int64_t id, const std::string& actor, bool manager, const 
 std::vector<Booking> Bookings::cancel_series(int64_t id, const std::string& actor, bool manager, const std::string& now,
                                              const std::string& reason) {
   text::require_clean(reason, "reason", true);
-  sqlite::Transaction tx(db_);  // all of the series or nothing
+  db::Transaction tx(db_);  // all of the series or nothing
   auto b = get(id);
   if (b.series_id == 0) throw InputError("series", fmt::format("booking {} is not part of a series", id));
   auto st = db_.prepare(
@@ -604,7 +609,7 @@ std::vector<Booking> Bookings::cancel_series(int64_t id, const std::string& acto
 }
 
 void Bookings::no_show(int64_t id, const std::string& actor, const std::string& now) {
-  sqlite::Transaction tx(db_);
+  db::Transaction tx(db_);
   auto b = get(id);
   if (b.status != Status::Confirmed)
     throw Conflict(fmt::format("booking {} is {}, not confirmed", id, key(b.status)), Errc::wrong_state);
@@ -666,7 +671,7 @@ void Bookings::export_csv(const std::vector<Booking>& bookings, std::ostream& ou
 }
 
 // ---- occupancy ----
-std::vector<Occupancy> occupancy(sqlite::Database& db, const std::string& month) {
+std::vector<Occupancy> occupancy(db::Database& db, const std::string& month) {
   auto [first, next] = month_span(month);
   Bookings bk(db);
   std::vector<Occupancy> out;
@@ -702,7 +707,7 @@ std::vector<Occupancy> occupancy(sqlite::Database& db, const std::string& month)
   return out;
 }
 
-json regional_occupancy(sqlite::Database& db, const std::string& month) {
+json regional_occupancy(db::Database& db, const std::string& month) {
   std::map<std::string, std::pair<double, double>> by_dep;  // booked, open
   std::map<std::string, int> places_in;
   for (auto& o : occupancy(db, month)) {

@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 
 namespace maillage::booking {
 
@@ -94,7 +94,7 @@ struct Request {
 
 class Bookings {
  public:
-  explicit Bookings(sqlite::Database& db) : db_(db) {}
+  explicit Bookings(db::Database& db) : db_(db) {}
 
   // ---- set-up (managers) ----
   void set_hours(const std::string& place_id, int weekday, const std::vector<Interval>& intervals);
@@ -145,7 +145,7 @@ class Bookings {
   void event(int64_t id, const std::string& actor, std::string_view from, std::string_view to,
              const std::string& reason);
   std::string icalendar(const std::vector<Booking>& bookings, const std::string& name);
-  sqlite::Database& db_;
+  db::Database& db_;
 };
 
 // ---- occupancy ----
@@ -156,9 +156,9 @@ struct Occupancy {
 };
 // Utilisation of every resource and place for a month: confirmed and no-show bookings' unit-hours within the
 // opening hours, over the opening hours times the units.
-std::vector<Occupancy> occupancy(sqlite::Database& db, const std::string& month);
+std::vector<Occupancy> occupancy(db::Database& db, const std::string& month);
 // The regional aggregate: by department, only the totals; departments with fewer than 3 places that have
 // resources are merged into "other" so that no single place can be read from it.
-nlohmann::json regional_occupancy(sqlite::Database& db, const std::string& month);
+nlohmann::json regional_occupancy(db::Database& db, const std::string& month);
 
 }  // namespace maillage::booking

@@ -220,7 +220,7 @@ registry::Place new_place(const ImportedTimetable& t, const TimetableWrite& o, c
 TimetableWritten write_timetable(registry::PlaceStore& store, ImportedTimetable t, const TimetableWrite& o,
                                  const territory::CommuneTable& communes) {
   if (t.timetable.stops.empty()) throw InputError("stops", "the timetable has no stop");
-  sqlite::Transaction tx(store.db());
+  db::Transaction tx(store.db());
   TimetableWritten out;
   out.revision = store.next_revision();
   auto* base =

@@ -21,7 +21,7 @@ class PlaceStore;
 namespace maillage::territory {
 class CommuneTable;
 }
-namespace maillage::sqlite {
+namespace maillage::db {
 class Database;
 }
 
@@ -51,8 +51,8 @@ class StopError : public Error {
 // Limits: 200 stops, 200 characters a name, 2000 an hours expression.
 void validate(const Itinerant& it, const territory::CommuneTable& communes);
 
-std::optional<Itinerant> get(sqlite::Database& db, const std::string& place_id);
-std::vector<Itinerant> all(sqlite::Database& db);  // every itinerant place that has a timetable, by place id
+std::optional<Itinerant> get(db::Database& db, const std::string& place_id);
+std::vector<Itinerant> all(db::Database& db);  // every itinerant place that has a timetable, by place id
 // Writes the timetable (validated; the place must exist and be of type itinerant). Call inside a transaction,
 // with the revision taken by PlaceStore::next_revision().
 void put(registry::PlaceStore& store, Itinerant it, int64_t revision, const std::string& origin);
@@ -62,7 +62,7 @@ struct HistoryEntry {
   std::string at, origin;
   nlohmann::json before;  // the timetable as it was (null for the first one)
 };
-std::vector<HistoryEntry> history(sqlite::Database& db, const std::string& place_id);
+std::vector<HistoryEntry> history(db::Database& db, const std::string& place_id);
 
 nlohmann::json to_json(const Itinerant& it);
 Itinerant from_json(const nlohmann::json& j, const std::string& place_id);  // StopError naming the field

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/text.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 #include "registry/store.hpp"
 #include "territory/communes.hpp"
 

@@ -7,7 +7,7 @@
 #include "core/geo.hpp"
 #include "core/text.hpp"
 #include "itinerant/itinerant.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 #include "registry/store.hpp"
 #include "territory/communes.hpp"
 
@@ -120,7 +120,7 @@ Itinerant from_json(const nlohmann::json& j, const std::string& place_id) {
   return it;
 }
 
-std::optional<Itinerant> get(sqlite::Database& db, const std::string& place_id) {
+std::optional<Itinerant> get(db::Database& db, const std::string& place_id) {
   auto st = db.prepare("SELECT operator, base_insee, vehicle, updated_at FROM itinerant_places WHERE place_id = ?");
   st.bind(1, place_id);
   if (!st.step()) return std::nullopt;
@@ -136,7 +136,7 @@ std::optional<Itinerant> get(sqlite::Database& db, const std::string& place_id) 
   return it;
 }
 
-std::vector<Itinerant> all(sqlite::Database& db) {
+std::vector<Itinerant> all(db::Database& db) {
   std::vector<std::string> ids;
   auto st = db.prepare("SELECT place_id FROM itinerant_places ORDER BY place_id");
   while (st.step()) ids.push_back(st.text(0));
@@ -181,7 +181,7 @@ void put(registry::PlaceStore& store, Itinerant it, int64_t revision, const std:
   }
 }
 
-std::vector<HistoryEntry> history(sqlite::Database& db, const std::string& place_id) {
+std::vector<HistoryEntry> history(db::Database& db, const std::string& place_id) {
   auto st =
       db.prepare("SELECT revision, at, origin, before_json FROM itinerant_history WHERE place_id = ? ORDER BY id");
   st.bind(1, place_id);

@@ -36,7 +36,7 @@ void Deliverer::stop() {
 }
 
 void Deliverer::run() {
-  std::unique_ptr<sqlite::Database> db;
+  std::unique_ptr<db::Database> db;
   std::string last_error;
   while (true) {
     {
@@ -47,7 +47,7 @@ void Deliverer::run() {
     }
     if (config_.smtp_url.empty()) continue;  // no server configured: mail waits in the outbox
     try {
-      if (!db) db = std::make_unique<sqlite::Database>(db_path_, sqlite::Database::Mode::ReadWrite);
+      if (!db) db = std::make_unique<db::Database>(db_path_, db::Database::Mode::ReadWrite);
       Outbox box(*db);
       auto r = deliver_due(box, config_, policy_);
       if (r.sent || r.failed)

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 
 namespace maillage::mail {
 
@@ -56,7 +56,7 @@ struct RetryPolicy {
 
 class Outbox {
  public:
-  explicit Outbox(sqlite::Database& db) : db_(db) {}
+  explicit Outbox(db::Database& db) : db_(db) {}
   int64_t enqueue(const Message& m);
   std::vector<Stored> due(int limit);  // pending messages whose time came, oldest first
   void sent(int64_t id);
@@ -67,7 +67,7 @@ class Outbox {
   std::map<std::string, int64_t> counts();
 
  private:
-  sqlite::Database& db_;
+  db::Database& db_;
 };
 
 struct DeliveryReport {

@@ -1,6 +1,5 @@
 // The persistent outbox: a message is stored before anyone tries to send it, and keeps its state (pending,
 // sent, failed), its attempts and the last error.
-#include <sqlite3.h>
 
 #include <algorithm>
 
@@ -17,7 +16,7 @@ namespace {
 constexpr const char* kColumns =
     "id, event, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, "
     "COALESCE(last_error, ''), created_at, COALESCE(sent_at, '')";
-Stored read(sqlite::Statement& st) {
+Stored read(db::Statement& st) {
   Stored s;
   s.id = st.int64(0);
   s.m = {st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)};
@@ -33,18 +32,11 @@ Stored read(sqlite::Statement& st) {
 
 int64_t Outbox::enqueue(const Message& m) {
   auto now = date::now_utc();
-  db_.prepare(
-         "INSERT INTO mail_outbox (event, recipient, subject, body_text, body_html, status, next_attempt_at, "
-         "created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)")
-      .bind(1, m.event)
-      .bind(2, m.to)
-      .bind(3, m.subject)
-      .bind(4, m.text)
-      .bind(5, m.html)
-      .bind(6, now)
-      .bind(7, now)
-      .run();
-  return sqlite3_last_insert_rowid(db_.handle());
+  auto st = db_.prepare(
+      "INSERT INTO mail_outbox (event, recipient, subject, body_text, body_html, status, next_attempt_at, "
+      "created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id");
+  st.bind(1, m.event).bind(2, m.to).bind(3, m.subject).bind(4, m.text).bind(5, m.html).bind(6, now).bind(7, now).step();
+  return st.int64(0);
 }
 
 std::vector<Stored> Outbox::due(int limit) {

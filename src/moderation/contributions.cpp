@@ -174,20 +174,18 @@ Submitted Moderation::submit(const Proposal& p, const std::string& address) {
   auto st = store_.db().prepare(
       "INSERT INTO contributions (kind, place_id, fields_json, comment, contributor_name, contributor_email, "
       "consent_at, status, candidates_json, warnings_json, follow_key_hash, address, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?) RETURNING id");
   auto now = date::now_utc();
   st.bind(1, p.kind).bind(2, p.kind == "correction" ? p.place_id : std::string());
   st.bind(3, json(fields).dump()).bind(4, comment, false).bind(5, name, false).bind(6, email, false);
   st.bind(7, now).bind(8, cand.dump()).bind(9, json(warnings).dump()).bind(10, accounts::key_hash(out.key));
   st.bind(11, address, false).bind(12, now);
-  st.run();
-  auto idq = store_.db().prepare("SELECT last_insert_rowid()");
-  idq.step();
-  out.id = idq.int64(0);
+  st.step();
+  out.id = st.int64(0);
   return out;
 }
 
-Contribution Moderation::read(sqlite::Statement& st) {
+Contribution Moderation::read(db::Statement& st) {
   Contribution c;
   int i = 0;
   c.id = st.int64(i++);
@@ -324,7 +322,7 @@ Decision Moderation::write(const Contribution& c, registry::Record rec, registry
 
 Decision Moderation::accept(int64_t id, const std::string& moderator, const std::map<std::string, std::string>& changes,
                             bool distinct) {
-  sqlite::Transaction txn(store_.db());
+  db::Transaction txn(store_.db());
   auto c = get(id);
   if (!c) throw NotFound(fmt::format("no contribution {}", id), Errc::contribution_not_found);
   if (c->status != "pending")
@@ -365,7 +363,7 @@ Decision Moderation::accept(int64_t id, const std::string& moderator, const std:
 
 void Moderation::reject(int64_t id, const std::string& moderator, const std::string& reason,
                         const std::string& duplicate_of) {
-  sqlite::Transaction txn(store_.db());
+  db::Transaction txn(store_.db());
   if (!get(id)) throw NotFound(fmt::format("no contribution {}", id), Errc::contribution_not_found);
   auto why = clean_text("reason", reason, kMaxCommentBytes, true);
   if (why.empty() && duplicate_of.empty()) throw Refused("reason", "merci de donner la raison du refus");
@@ -378,7 +376,7 @@ void Moderation::reject(int64_t id, const std::string& moderator, const std::str
 
 Decision Moderation::merge(int64_t id, const std::string& place_id, const std::string& moderator,
                            const std::vector<std::string>& chosen) {
-  sqlite::Transaction txn(store_.db());
+  db::Transaction txn(store_.db());
   auto c = get(id);
   if (!c) throw NotFound(fmt::format("no contribution {}", id), Errc::contribution_not_found);
   if (c->status != "pending")
@@ -421,7 +419,7 @@ Decision Moderation::merge(int64_t id, const std::string& place_id, const std::s
 }
 
 Contribution Moderation::withdraw(const std::string& key) {
-  sqlite::Transaction txn(store_.db());
+  db::Transaction txn(store_.db());
   auto c = by_key(key);
   if (!c) throw NotFound("no contribution for this link", Errc::contribution_not_found);
   decide(c->id, "withdrawn", "contributor", "retirée par la personne qui l'avait proposée", "");
@@ -440,7 +438,7 @@ json Moderation::personal_data(const std::string& email) {
 
 int Moderation::erase_person(const std::string& email) {
   if (email.empty()) return 0;
-  sqlite::Transaction txn(store_.db());
+  db::Transaction txn(store_.db());
   auto st = store_.db().prepare(
       "UPDATE contributions SET contributor_name = '', contributor_email = '', address = '' WHERE contributor_email = "
       "?");
@@ -459,13 +457,13 @@ void Moderation::confirm(const std::string& place_id, const std::string& actor, 
   st.run();
 }
 
-std::string last_confirmation(sqlite::Database& db, const std::string& place_id) {
+std::string last_confirmation(db::Database& db, const std::string& place_id) {
   auto st = db.prepare("SELECT max(at) FROM place_confirmations WHERE place_id = ?");
   st.bind(1, place_id);
   return st.step() ? st.text(0) : std::string();
 }
 
-std::map<std::string, std::string> last_confirmations(sqlite::Database& db) {
+std::map<std::string, std::string> last_confirmations(db::Database& db) {
   std::map<std::string, std::string> out;
   auto st = db.prepare("SELECT place_id, max(at) FROM place_confirmations GROUP BY place_id");
   while (st.step()) out[st.text(0)] = st.text(1);

@@ -138,7 +138,7 @@ class Moderation {
  private:
   registry::Record record_of(const std::map<std::string, std::string>& fields, const std::string& label,
                              std::vector<registry::Problem>& problems);
-  Contribution read(sqlite::Statement& st);
+  Contribution read(db::Statement& st);
   void decide(int64_t id, const std::string& status, const std::string& moderator, const std::string& reason,
               const std::string& place_id);
   Decision write(const Contribution& c, registry::Record rec, registry::ImportOptions::Mode mode,
@@ -149,8 +149,8 @@ class Moderation {
 };
 
 // The last confirmation of every place that has one (place -> UTC time), and of one place ("" when never).
-std::map<std::string, std::string> last_confirmations(sqlite::Database& db);
-std::string last_confirmation(sqlite::Database& db, const std::string& place_id);
+std::map<std::string, std::string> last_confirmations(db::Database& db);
+std::string last_confirmation(db::Database& db, const std::string& place_id);
 
 nlohmann::json to_json(const Candidate& c);
 // A contribution as JSON: with `full`, the contributor's name and e-mail (moderators only).

@@ -48,14 +48,14 @@ using detail::dep_of;
 constexpr const char* kOrganisationColumns =
     "id, name, kind, coalesce(insee_code, ''), epci, coalesce(place_id, ''), tags, created_at, updated_at";
 
-Organisation read_organisation(sqlite::Statement& st) {
+Organisation read_organisation(db::Statement& st) {
   Organisation o{st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4),
                  st.text(5),  st.text(6), st.text(7), st.text(8)};
   o.dep = dep_of(o.insee_code);
   return o;
 }
 
-Contact read_contact(sqlite::Statement& st) {
+Contact read_contact(db::Statement& st) {
   Contact c;
   int i = 0;
   c.id = st.int64(i++);
@@ -115,7 +115,7 @@ Organisation checked(Organisation o, registry::PlaceStore& store) {
 }
 
 // Parameters 1 to 10 of the INSERT and the UPDATE (first_name ... consent_at, in that order).
-void bind_contact(sqlite::Statement& st, const Contact& c) {
+void bind_contact(db::Statement& st, const Contact& c) {
   st.bind(1, c.first_name, false).bind(2, c.last_name, false).bind(3, c.email, false).bind(4, c.phone, false);
   if (c.organisation_id)
     st.bind(5, c.organisation_id);
@@ -132,13 +132,11 @@ int64_t Contacts::add_organisation(Organisation o) {
   auto now = date::now_utc();
   auto st = store_.db().prepare(
       "INSERT INTO organisations (name, kind, insee_code, epci, place_id, tags, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   st.bind(1, o.name).bind(2, o.kind).bind(3, o.insee_code).bind(4, o.epci, false).bind(5, o.place_id);
   st.bind(6, o.tags, false).bind(7, now).bind(8, now);
-  st.run();
-  auto id = store_.db().prepare("SELECT last_insert_rowid()");
-  id.step();
-  return id.int64(0);
+  st.step();
+  return st.int64(0);
 }
 
 void Contacts::update_organisation(const Organisation& raw) {
@@ -178,14 +176,12 @@ int64_t Contacts::add(Contact raw, const std::string& by) {
   auto st = store_.db().prepare(
       "INSERT INTO contacts (first_name, last_name, email, phone, organisation_id, role, insee_code, tags, "
       "lawful_basis, consent_at, created_at, updated_at, last_touched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?)");
+      "?) RETURNING id");
   bind_contact(st, c);
   st.bind(11, now).bind(12, now).bind(13, now);
-  st.run();
-  auto id = store_.db().prepare("SELECT last_insert_rowid()");
-  id.step();
+  st.step();
   (void)by;
-  return id.int64(0);
+  return st.int64(0);
 }
 
 void Contacts::update(const Contact& raw, const std::string& by) {
@@ -259,7 +255,7 @@ int64_t Contacts::log(const Interaction& i) {
   if (!d) refuse("on_date", why);
   auto note = clean("note", i.note, 4000, true);
   if (!i.contact_id && !i.organisation_id) refuse("contact_id", "an interaction is with a contact or an organisation");
-  sqlite::Transaction t(store_.db());
+  db::Transaction t(store_.db());
   if (i.contact_id) {
     auto c = get(i.contact_id);
     if (!c) throw NotFound(fmt::format("no contact {}", i.contact_id), Errc::contact_not_found);
@@ -267,7 +263,7 @@ int64_t Contacts::log(const Interaction& i) {
   }
   auto st = store_.db().prepare(
       "INSERT INTO interactions (contact_id, organisation_id, kind, on_date, note, author, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
   if (i.contact_id)
     st.bind(1, i.contact_id);
   else
@@ -277,12 +273,12 @@ int64_t Contacts::log(const Interaction& i) {
   else
     st.bind_null(2);
   st.bind(3, i.kind).bind(4, d->iso).bind(5, note, false).bind(6, i.author).bind(7, date::now_utc());
-  st.run();
-  auto id = store_.db().prepare("SELECT last_insert_rowid()");
-  id.step();
-  auto out = id.int64(0);
+  st.step();
+  auto out = st.int64(0);
   if (i.contact_id) {
-    auto touch = store_.db().prepare("UPDATE contacts SET last_touched_at = max(last_touched_at, ?) WHERE id = ?");
+    auto touch = store_.db().prepare(
+        "UPDATE contacts SET last_touched_at = CASE WHEN last_touched_at < ?1 THEN ?1 ELSE last_touched_at END "
+        "WHERE id = ?2");
     touch.bind(1, d->iso + "T00:00:00Z").bind(2, i.contact_id);
     touch.run();
   }
@@ -342,11 +338,10 @@ int Contacts::erase(int64_t contact_id, const std::string& by) {
   auto c = get(contact_id);
   if (!c) throw NotFound(fmt::format("no contact {}", contact_id), Errc::contact_not_found);
   auto& db = store_.db();
-  // Freed and rewritten space is overwritten with zeros, so that the file no longer holds the person.
-  db.exec("PRAGMA secure_delete = ON");
+  db::Erasure erasure(db);  // no trace left in the files (db.hpp)
   int changed = 0;
   {
-    sqlite::Transaction t(db);
+    db::Transaction t(db);
     auto st = db.prepare(
         "UPDATE contacts SET first_name = '', last_name = '', email = '', phone = '', role = '', tags = '', "
         "consent_at = NULL, erased_at = ?, updated_at = ? WHERE id = ?");
@@ -372,9 +367,7 @@ int Contacts::erase(int64_t contact_id, const std::string& by) {
     (void)by;
     t.commit();
   }
-  db.exec("PRAGMA secure_delete = OFF");
-  // The journal holds the pages as they were: write them back and empty it.
-  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  erasure.finish({"contacts", "interactions", "registrations", "mail_outbox"});
   return changed;
 }
 

@@ -89,7 +89,7 @@ int Contacts::import_csv(std::string_view content, const std::string& label, con
     if (std::find(kCsvColumns.begin(), kCsvColumns.end(), t.header[i]) == kCsvColumns.end())
       throw InputError(Location{label, 1, static_cast<int>(i + 1), t.header[i]},
                        fmt::format("unknown column '{}' (expected {})", t.header[i], text::join(kCsvColumns, ", ")));
-  sqlite::Transaction txn(store_.db());
+  db::Transaction txn(store_.db());
   int n = 0;
   for (auto& row : t.rows) {
     auto cell = [&](const std::string& name) {
@@ -155,7 +155,7 @@ int Contacts::import_vcard(std::string_view content, const std::string& label, c
     if (end == std::string_view::npos) break;
     pos = end + 1;
   }
-  sqlite::Transaction txn(store_.db());
+  db::Transaction txn(store_.db());
   int n = 0;
   std::optional<Contact> card;
   std::string org;

@@ -39,7 +39,7 @@ constexpr const char* kEventColumns =
     "(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'registered'), "
     "(SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waiting')";
 
-Event read_event(sqlite::Statement& st) {
+Event read_event(db::Statement& st) {
   Event e;
   e.id = st.int64(0);
   e.title = st.text(1), e.kind = st.text(2), e.starts_at = st.text(3), e.ends_at = st.text(4);
@@ -58,7 +58,7 @@ constexpr const char* kRegistrationColumns =
     "coalesce(promoted_at, ''), attended, CASE WHEN status = 'waiting' THEN (SELECT count(*) FROM registrations w "
     "WHERE w.event_id = registrations.event_id AND w.status = 'waiting' AND w.id <= registrations.id) ELSE 0 END";
 
-Registration read_registration(sqlite::Statement& st) {
+Registration read_registration(db::Statement& st) {
   Registration r;
   r.id = st.int64(0), r.event_id = st.int64(1);
   r.name = st.text(2), r.email = st.text(3), r.organisation = st.text(4), r.status = st.text(5);
@@ -104,14 +104,13 @@ int64_t Events::create(Event e, const std::string& by) {
     refuse("lon", "not a position");
   auto st = store_.db().prepare(
       "INSERT INTO events (title, kind, starts_at, ends_at, place_id, venue, insee_code, lon, lat, capacity, audience, "
-      "description, status, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)");
+      "description, status, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?) "
+      "RETURNING id");
   st.bind(1, e.title).bind(2, e.kind).bind(3, e.starts_at).bind(4, e.ends_at).bind(5, e.place_id);
   st.bind(6, e.venue, false).bind(7, e.insee_code).bind(8, e.lon).bind(9, e.lat).bind(10, int64_t{e.capacity});
   st.bind(11, e.audience, false).bind(12, e.description, false).bind(13, date::now_utc()).bind(14, by);
-  st.run();
-  auto id = store_.db().prepare("SELECT last_insert_rowid()");
-  id.step();
-  return id.int64(0);
+  st.step();
+  return st.int64(0);
 }
 
 void Events::cancel_event(int64_t id, const std::string& by) {
@@ -153,7 +152,7 @@ Events::Registered Events::register_person(int64_t event_id, const std::string& 
   if (!consent)
     refuse("consent", "merci d'accepter que le réseau conserve ces informations pour organiser l'événement");
   // One write transaction: the count and the insert are one step for every writer (threads and processes alike).
-  sqlite::Transaction t(store_.db());
+  db::Transaction t(store_.db());
   auto e = get(event_id);
   if (!e) throw NotFound(fmt::format("no event {}", event_id), Errc::event_not_found);
   if (e->status != "scheduled") throw Conflict("cet événement est annulé", Errc::event_closed);
@@ -168,15 +167,13 @@ Events::Registered Events::register_person(int64_t event_id, const std::string& 
   auto st = store_.db().prepare(
       "INSERT INTO registrations (event_id, name, email, organisation, status, consent_at, cancel_key_hash, "
       "created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   auto now = date::now_utc();
   st.bind(1, event_id).bind(2, name).bind(3, email).bind(4, org, false).bind(5, seat ? "registered" : "waiting");
   st.bind(6, now).bind(7, accounts::key_hash(out.key)).bind(8, now);
-  st.run();
-  auto id = store_.db().prepare("SELECT last_insert_rowid()");
-  id.step();
+  st.step();
   auto r = store_.db().prepare(fmt::format("SELECT {} FROM registrations WHERE id = ?", kRegistrationColumns));
-  r.bind(1, id.int64(0));
+  r.bind(1, st.int64(0));
   r.step();
   out.registration = read_registration(r);
   t.commit();
@@ -193,7 +190,7 @@ std::optional<Registration> Events::by_key(const std::string& key) {
 }
 
 Events::Cancelled Events::cancel(const std::string& key) {
-  sqlite::Transaction t(store_.db());
+  db::Transaction t(store_.db());
   auto r = by_key(key);
   if (!r) throw NotFound("ce lien d'annulation ne correspond à aucune inscription", Errc::registration_not_found);
   if (r->status == "cancelled") throw Conflict("cette inscription est déjà annulée");

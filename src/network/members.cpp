@@ -24,7 +24,7 @@ int64_t Members::record(Membership m) {
   if (m.year < 2000 || m.year > 2100) refuse("year", "a year from 2000 to 2100");
   if (m.amount_eur && (!std::isfinite(*m.amount_eur) || *m.amount_eur < 0 || *m.amount_eur > 1e6))
     refuse("amount_eur", "an amount from 0 to 1,000,000 euros");
-  sqlite::Transaction t(store_.db());
+  db::Transaction t(store_.db());
   if (!m.place_id.empty() && !store_.get(m.place_id)) refuse("place_id", "no such place");
   if (m.contact_id) {
     auto st = store_.db().prepare("SELECT erased_at IS NULL FROM contacts WHERE id = ?");

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 #include "registry/store.hpp"
 
 namespace maillage::network {

@@ -95,7 +95,7 @@ std::string text_of(const std::string& path, const std::string& type, std::strin
 constexpr const char* kColumns =
     "r.id, r.title, r.summary, r.themes, r.audience, r.url, r.created_at, r.created_by, r.updated_at, r.downloads";
 
-Resource read_resource(sqlite::Statement& st) {
+Resource read_resource(db::Statement& st) {
   Resource r;
   r.id = st.int64(0);
   r.title = st.text(1), r.summary = st.text(2), r.themes = st.text(3), r.audience = st.text(4), r.url = st.text(5);
@@ -140,17 +140,15 @@ int64_t Resources::add(Resource r) {
   r.url = clean("url", r.url, 2000);
   if (!r.url.empty() && r.url.rfind("https://", 0) != 0 && r.url.rfind("http://", 0) != 0)
     refuse("url", "a web address (http or https)");
-  sqlite::Transaction t(store_.db());
+  db::Transaction t(store_.db());
   auto now = date::now_utc();
   auto st = store_.db().prepare(
       "INSERT INTO library_resources (title, summary, themes, audience, url, created_at, created_by, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   st.bind(1, r.title).bind(2, r.summary, false).bind(3, r.themes, false).bind(4, r.audience).bind(5, r.url, false);
   st.bind(6, now).bind(7, r.created_by, false).bind(8, now);
-  st.run();
-  auto idq = store_.db().prepare("SELECT last_insert_rowid()");
-  idq.step();
-  auto id = idq.int64(0);
+  st.step();
+  auto id = st.int64(0);
   index(id, "");
   t.commit();
   return id;
@@ -198,7 +196,7 @@ ResourceVersion Resources::add_version(int64_t resource_id, const std::string& f
     }
     fs::rename(tmp, path);
   }
-  sqlite::Transaction t(store_.db());
+  db::Transaction t(store_.db());
   if (!get(resource_id, true)) throw NotFound(fmt::format("no resource {}", resource_id), Errc::resource_not_found);
   auto next = store_.db().prepare("SELECT coalesce(max(version), 0) + 1 FROM library_versions WHERE resource_id = ?");
   next.bind(1, resource_id);
@@ -248,15 +246,22 @@ std::vector<Resource> Resources::search(const std::string& query, const std::str
     if (!match.empty()) match += ' ';
     match.append("\"").append(s).append("\"");  // each stem as a phrase: no FTS5 syntax from the query
   }
+  // The same words match on both backends (Snowball stems, folded); the title weighs 10, the summary and themes 4,
+  // the body 1: bm25's weights on SQLite, ts_rank's weights of A, B and D on PostgreSQL (db/dialect.hpp).
+  const bool pg = store_.db().backend() == db::Backend::PostgreSQL;
   auto st =
-      match.empty()
-          ? store_.db().prepare(
-                fmt::format("SELECT {} FROM library_resources r ORDER BY r.updated_at DESC, r.id DESC", kColumns))
+      match.empty() ? store_.db().prepare(fmt::format(
+                          "SELECT {} FROM library_resources r ORDER BY r.updated_at DESC, r.id DESC", kColumns))
+      : pg
+          ? store_.db().prepare(fmt::format("SELECT {} FROM library_fts f JOIN library_resources r ON r.id = f.rowid "
+                                            "WHERE f.document @@ plainto_tsquery('simple', ?1) "
+                                            "ORDER BY ts_rank(f.document, plainto_tsquery('simple', ?1), 0) DESC, r.id",
+                                            kColumns))
           : store_.db().prepare(fmt::format(
                 "SELECT {} FROM library_fts f JOIN library_resources r ON r.id = f.rowid WHERE library_fts MATCH ? "
                 "ORDER BY bm25(library_fts, 10.0, 4.0, 4.0, 1.0), r.id",
                 kColumns));
-  if (!match.empty()) st.bind(1, match);
+  if (!match.empty()) st.bind(1, pg ? text::join(stems, " ") : match);
   std::vector<Resource> out;
   auto want_theme = text::fold(theme);
   while (st.step()) {

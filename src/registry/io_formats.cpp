@@ -333,7 +333,7 @@ ImportReport import_records(PlaceStore& store, const Validator& validator, std::
     return bad_paths.count(r.json_path.substr(0, r.json_path.find(']') + 1)) > 0;
   };
 
-  sqlite::Transaction txn(store.db());
+  db::Transaction txn(store.db());
   int64_t revision = -1;
   std::unordered_map<std::string, std::string> claimed;  // stored/new id -> where it was first met
   std::set<std::pair<std::string, std::string>> duplicate_pairs;

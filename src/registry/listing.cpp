@@ -11,7 +11,7 @@
 
 namespace maillage::registry {
 
-std::vector<CharterVersion> charter_versions(sqlite::Database& db) {
+std::vector<CharterVersion> charter_versions(db::Database& db) {
   auto st = db.prepare(
       "SELECT version, adopted_on, text, created_at, created_by FROM charter_versions ORDER BY adopted_on, version");
   std::vector<CharterVersion> out;
@@ -19,7 +19,7 @@ std::vector<CharterVersion> charter_versions(sqlite::Database& db) {
   return out;
 }
 
-std::string current_charter(sqlite::Database& db, const std::string& date) {
+std::string current_charter(db::Database& db, const std::string& date) {
   auto st = db.prepare(
       "SELECT version FROM charter_versions WHERE adopted_on <= ? ORDER BY adopted_on DESC, version DESC LIMIT 1");
   st.bind(1, date);
@@ -37,7 +37,7 @@ void adopt_charter(PlaceStore& store, const CharterVersion& v) {
   if (text::trim(v.text).empty()) refuse("text", "the charter's text is required");
   if (v.text.size() > 200000) refuse("text", "the text is over 200,000 bytes");
   if (auto w = text::text_problem(v.text, true); !w.empty()) refuse("text", w);
-  sqlite::Transaction t(store.db());
+  db::Transaction t(store.db());
   auto exists = store.db().prepare("SELECT 1 FROM charter_versions WHERE version = ?");
   exists.bind(1, version);
   if (exists.step())

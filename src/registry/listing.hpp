@@ -8,7 +8,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "registry/place.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 
 namespace maillage::registry {
 
@@ -19,9 +19,9 @@ struct CharterVersion {
   std::string version, adopted_on, text, created_at, created_by;
 };
 // Every version, oldest adopted first.
-std::vector<CharterVersion> charter_versions(sqlite::Database& db);
+std::vector<CharterVersion> charter_versions(db::Database& db);
 // The version in force on `date` (the last adopted on or before it); "" when none was adopted yet.
-std::string current_charter(sqlite::Database& db, const std::string& date);
+std::string current_charter(db::Database& db, const std::string& date);
 // Adopts a version (never rewritten). Bumps the registry revision: every listing may change. InputError naming
 // the field (version, adopted_on, text) when a value is refused or the version exists.
 void adopt_charter(PlaceStore& store, const CharterVersion& v);

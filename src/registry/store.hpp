@@ -12,7 +12,7 @@
 
 #include "core/geo.hpp"
 #include "registry/place.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 
 namespace maillage::territory {
 class CommuneTable;
@@ -53,7 +53,9 @@ class PlaceStore {
   PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create = true);
   ~PlaceStore();
 
-  sqlite::Database& db() { return *db_; }
+  db::Database& db() { return *db_; }
+  // True when this opening created the schema (the database was empty).
+  bool created() const { return created_; }
   int64_t revision();
   int schema_version();
   int64_t count_all();
@@ -90,7 +92,7 @@ class PlaceStore {
   // The network's charter in force today ("" when none was adopted), from the snapshot.
   std::string charter_in_force();
 
-  // Writes: call inside a sqlite::Transaction; take the revision once with next_revision() before the
+  // Writes: call inside a db::Transaction; take the revision once with next_revision() before the
   // first write. insert/update set created_at/updated_at and append to place_history.
   int64_t next_revision();
   void insert(Place& p, int64_t revision, const std::string& origin);
@@ -99,17 +101,17 @@ class PlaceStore {
   std::string make_id(const Place& p);
 
  private:
-  void migrate();
   std::string search_text(const Place& p) const;
-  void bind_place(sqlite::Statement& st, const Place& p);
+  void bind_place(db::Statement& st, const Place& p);
   void append_history(const std::string& id, const Place* before, const std::string& origin, const std::string& at,
                       int64_t revision);
 
   std::shared_ptr<const Snapshot> snapshot();
 
-  std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<db::Database> db_;
   std::shared_ptr<const Snapshot> snapshot_;
   const territory::CommuneTable* communes_;
+  bool created_ = false;
   struct Cache;
   std::unique_ptr<Cache> cache_;
 };

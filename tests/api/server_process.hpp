@@ -51,10 +51,10 @@ inline httplib::Headers bearer(const std::string& token) { return {{"Authorizati
 class Server {
  public:
   explicit Server(const std::vector<std::string>& extra = {}) {
-    base_ = " --db " + dir_.file("m.db") + " --graph " + dir_.file("g.graph") + " ";
+    base_ = " --db " + dir_.database("m.db") + " --graph " + dir_.file("g.graph") + " ";
     run_cli(base_ + "places list --limit 1");  // creates the database and the graph before the server starts
     port_ = free_port();
-    std::vector<std::string> args{MAILLAGE_BIN, "--db",   dir_.file("m.db"),     "--graph", dir_.file("g.graph"),
+    std::vector<std::string> args{MAILLAGE_BIN, "--db",   dir_.database("m.db"), "--graph", dir_.file("g.graph"),
                                   "serve",      "--port", std::to_string(port_), "--web",   dir_.file("no-web")};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;

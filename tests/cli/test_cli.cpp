@@ -34,19 +34,19 @@ TEST(Cli, HelpListsTheCommands) {
 
 TEST(Cli, DefaultDatabaseIsCreatedFromTheBundledData) {
   TempDir dir;
-  auto r = run_cli("--db " + dir.file("m.db") + " places list --json");
+  auto r = run_cli("--db " + dir.database("m.db") + " places list --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("creating"), std::string::npos);
   EXPECT_NE(r.out.find("La Quincaillerie Num\xC3\xA9rique"), std::string::npos);
   // Same through MAILLAGE_DB, and the second run does not seed again.
-  auto again = run_cli("--db " + dir.file("m.db") + " places list --department 23");
+  auto again = run_cli("--db " + dir.database("m.db") + " places list --department 23");
   EXPECT_EQ(again.out.find("creating"), std::string::npos);
   EXPECT_NE(again.out.find("Guéret (23)"), std::string::npos);
 }
 
 TEST(Cli, GlobalOptionsBeforeOrAfterTheCommand) {
   TempDir dir;
-  auto db = dir.file("x.db"), other = dir.file("y.db");
+  auto db = dir.database("x.db"), other = dir.database("y.db");
   // After the command: the named database is the one created and read, not maillage.db.
   auto after = maillage::test::json_of("places list --db " + db + " --json");
   EXPECT_EQ(after["total"], 207);
@@ -69,7 +69,7 @@ TEST(Cli, GlobalOptionsBeforeOrAfterTheCommand) {
 
 TEST(Cli, BadRowFailsWithFileLineColumnAndLeavesTheDatabaseByteForByte) {
   TempDir dir;
-  auto db = dir.file("m.db");
+  auto db = dir.database("m.db");
   ASSERT_EQ(run_cli("--db " + db + " places summary").exit_code, 0);
   auto before = slurp(db);
   auto file = dir.write("bad.csv", header + row(1) + row(2, "99999") + row(3));
@@ -84,7 +84,7 @@ TEST(Cli, BadRowFailsWithFileLineColumnAndLeavesTheDatabaseByteForByte) {
 
 TEST(Cli, SkipInvalidWritesARejectsReport) {
   TempDir dir;
-  auto db = dir.file("m.db");
+  auto db = dir.database("m.db");
   auto file = dir.write("mixed.csv", header + row(1) + row(2, "99999") + row(3));
   auto rejects = dir.file("rej.csv");
   auto r = run_cli("--no-seed --db " + db + " places import --skip-invalid --rejects " + rejects + " " + file);
@@ -95,7 +95,7 @@ TEST(Cli, SkipInvalidWritesARejectsReport) {
 
 TEST(Cli, AddUpdateCloseAndShow) {
   TempDir dir;
-  auto db = " --no-seed --db " + dir.file("m.db");
+  auto db = " --no-seed --db " + dir.database("m.db");
   auto r = run_cli(db +
                    " places add --name 'Le Relais' --commune Guéret --type coworking --type fablab --opening 2018 "
                    "--fte 0.5 --set seats_dropin=4 --set 'services=wifi;pmr'");
@@ -128,7 +128,7 @@ TEST(Cli, AddUpdateCloseAndShow) {
 
 TEST(Cli, BadFilterValuesAreExplained) {
   TempDir dir;
-  auto db = " --no-seed --db " + dir.file("m.db");
+  auto db = " --no-seed --db " + dir.database("m.db");
   auto r = run_cli(db + " places list --type piscine");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.out.find("accepted values are coworking"), std::string::npos) << r.out;
@@ -139,7 +139,7 @@ TEST(Cli, BadFilterValuesAreExplained) {
 
 TEST(Cli, TwoConcurrentImportsNeverCorruptTheDatabase) {
   TempDir dir;
-  auto db = dir.file("m.db");
+  auto db = dir.database("m.db");
   std::string a = header, b = header;
   for (int i = 0; i < 2000; ++i) a += row(i);
   for (int i = 2000; i < 4000; ++i) b += row(i);
@@ -164,7 +164,7 @@ TEST(Cli, TwoConcurrentImportsNeverCorruptTheDatabase) {
 
 TEST(Cli, ExportFormats) {
   TempDir dir;
-  auto db = " --db " + dir.file("m.db");
+  auto db = " --db " + dir.database("m.db");
   for (auto f : {"csv", "maillage", "geojson", "mednum"}) {
     auto r = run_cli(db + " places export --format " + f + " --department 23 -o " + dir.file(std::string("x.") + f));
     EXPECT_EQ(r.exit_code, 0) << f << r.out;
@@ -178,7 +178,7 @@ TEST(Cli, ExportFormats) {
 // (all of the import or none of it), and a restore brings the registry back to a copy exactly.
 TEST(Cli, OnlineBackupDuringAnImportAndRestore) {
   TempDir dir;
-  auto db = dir.file("m.db");
+  auto db = dir.database("m.db");
   ASSERT_EQ(run_cli("--db " + db + " places summary").exit_code, 0);
   std::string rows = header;
   for (int i = 0; i < 20000; ++i) rows += row(i, i % 2 ? "33063" : "23096");
@@ -196,7 +196,7 @@ TEST(Cli, OnlineBackupDuringAnImportAndRestore) {
     counts.insert(n);
   }
   writer.join();
-  auto last = dir.file("last.db");
+  auto last = dir.database("last.db");
   ASSERT_EQ(run_cli("--db " + db + " db backup " + last).exit_code, 0);
   auto exported = run_cli("--db " + db + " places export --format maillage").out;
   // A change after the backup, then the restore: the registry is the copy again, byte for byte in its export.
@@ -214,7 +214,7 @@ TEST(Cli, OnlineBackupDuringAnImportAndRestore) {
 // Issue #14: a small .csv.gz that inflates to 100 MB on one line is refused at 64 MiB, without holding it all.
 TEST(Cli, CompressedImportsAreBoundedOnceInflated) {
   TempDir dir;
-  auto db = dir.file("m.db");
+  auto db = dir.database("m.db");
   ASSERT_EQ(run_cli("--db " + db + " places summary").exit_code, 0);
   std::string big = header + "x,";
   big.append(100u << 20, 'a');

@@ -13,7 +13,7 @@ using maillage::test::TempDir;
 
 TEST(CliAmi, BatchChecksWriteOneRowEachAndNameBadRows) {
   TempDir dir;
-  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " ";
   auto in = dir.write("sites.csv", "id,lon,lat,insee\ns1,-0.5792,44.8378,\ns2,,,23008\ns3,2.35,48.85,\n");
   auto out = dir.file("out.csv");
   auto r = run_cli(base + "ami check-creation --csv " + in + " -o " + out + " --date 2024-01-15");
@@ -35,7 +35,7 @@ TEST(CliAmi, BatchChecksWriteOneRowEachAndNameBadRows) {
 
 TEST(CliAmi, ApplicationLifecycleAndWindow) {
   TempDir dir;
-  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " ";
   auto r = run_cli(base +
                    "ami apply --kind development --applicant Coop --project Extension --place "
                    "23096-la-quincaillerie-numerique --by agent");
@@ -61,7 +61,7 @@ TEST(CliAmi, ApplicationLifecycleAndWindow) {
 
 TEST(CliAmi, TimesWithinTheMarginOfTheThresholdAreToVerifyAndConfirmedByTheOfficer) {
   TempDir dir;
-  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " --no-seed ";
+  auto base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " --no-seed ";
   // One open place, at Guéret; every commune of the Creuse checked against it.
   auto r = run_cli(base + "places add --name Lieu --commune 23096 --type coworking --status open --opening 2019");
   ASSERT_EQ(r.exit_code, 0) << r.out;

@@ -36,7 +36,7 @@ std::string sqlite_integrity(const std::string& db) {
 }
 struct Desks {
   TempDir dir;
-  std::string base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  std::string base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " ";
   std::string place;
   Desks(int units, int members) {
     place = json_of(base + "places list --department 23 --status open --json")["items"][0]["id"];
@@ -122,7 +122,7 @@ TEST(CliBooking, KilledInTheMiddleLeavesNothingHalfWritten) {
   ASSERT_EQ(run_cli(s.base + "booking book --resource 1 --member 1 --date 2026-12-03").exit_code, 0);
   // A weekly series of three stops at the fault point inside its transaction (after writing its bookings and their
   // events: tests/cli/crash_writer.cpp, the booking library built with its fault points), then is killed.
-  std::vector<std::string> args{CRASH_WRITER, s.dir.file("m.db"), "1", "2", "2026-12-03", "3"};
+  std::vector<std::string> args{CRASH_WRITER, s.dir.database("m.db"), "1", "2", "2026-12-03", "3"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -145,7 +145,7 @@ TEST(CliBooking, KilledInTheMiddleLeavesNothingHalfWritten) {
   EXPECT_TRUE(WIFSIGNALED(st));
   // Nothing of the killed booking remains, the database is sound, and the seat can be booked.
   EXPECT_EQ(s.bookings(), 1);
-  EXPECT_EQ(sqlite_integrity(s.dir.file("m.db")), "ok\n");
+  EXPECT_EQ(sqlite_integrity(s.dir.database("m.db")), "ok\n");
   EXPECT_EQ(array_of(s.base + "booking list --member 2 --json").size(), 0u);
   // The same series now goes through; cancelling from its second week cancels the second and third.
   auto series = array_of(s.base + "booking book --resource 1 --member 2 --date 2026-12-03 --weeks 3 --json");

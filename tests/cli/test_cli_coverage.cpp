@@ -12,7 +12,7 @@ using maillage::test::TempDir;
 
 TEST(CliCoverage, ReportIsConsistentAcrossFormats) {
   TempDir dir;
-  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " ";
   auto r = run_cli(base + "coverage --date 2024-06-01 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out.substr(0, 500);
   auto j = json_in(r.out);
@@ -66,7 +66,7 @@ TEST(CliCoverage, ReportIsConsistentAcrossFormats) {
 
 TEST(CliCoverage, IndicatorsMatchTheRegistry) {
   TempDir dir;
-  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " ";
   auto r = run_cli(base + "indicators --date 2024-06-01 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out.substr(0, 500);
   auto j = json_in(r.out);

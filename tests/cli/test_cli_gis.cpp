@@ -27,7 +27,7 @@ maillage::test::RunResult sh(const std::string& cmd) {
 
 TEST(CliGis, ServiceAreasAgreeWithTheCoverageOfTheirPlace) {
   TempDir dir;
-  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " --no-seed ";
+  auto base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " --no-seed ";
   auto r = run_cli(base + "places add --name Lieu --commune 87085 --type coworking --status open --opening 2019");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto id = r.out.substr(r.out.find("added ") + 6);
@@ -61,7 +61,7 @@ TEST(CliGis, GeoPackageReadBackByGdal) {
   if (sh("command -v ogrinfo").exit_code != 0)
     GTEST_SKIP() << "gdal-bin is not installed (scripts/setup.sh installs it)";
   TempDir dir;
-  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " ";
   auto out = dir.file("maillage.gpkg");
   auto r = run_cli(base + "gpkg " + out + " --date 2024-06-01 --breaks 15,30");
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -97,7 +97,7 @@ TEST(CliGis, EveryGeoJsonExportReadBackByGdal) {
   if (sh("command -v ogrinfo").exit_code != 0)
     GTEST_SKIP() << "gdal-bin is not installed (scripts/setup.sh installs it)";
   TempDir dir;
-  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " ";
   auto write = [&](const std::string& name, const std::string& args) {
     auto r = run_cli(base + args);
     EXPECT_EQ(r.exit_code, 0) << args << ": " << r.out.substr(0, 300);

@@ -11,7 +11,7 @@ using maillage::test::TempDir;
 
 TEST(CliPlan, BestCoverAndCriticalityAgree) {
   TempDir dir;
-  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " ";
   auto best = json_of(base + "plan best --k 5 --date 2024-06-01 --json");
   ASSERT_EQ(best["sites"].size(), 5u);
   // The starting point is the coverage report's.
@@ -42,7 +42,7 @@ TEST(CliPlan, BestCoverAndCriticalityAgree) {
 
 TEST(CliPlan, ExactAndGeoJson) {
   TempDir dir;
-  auto base = " --db " + dir.file("m.db") + " --graph " + dir.file("g.graph") + " ";
+  auto base = " --db " + dir.database("m.db") + " --graph " + dir.file("g.graph") + " ";
   auto greedy = json_of(base + "plan best --k 4 --date 2024-06-01 --json");
   auto exact = json_of(base + "plan best --k 4 --exact --time-limit 30 --date 2024-06-01 --json");
   ASSERT_TRUE(exact.contains("exact"));

@@ -54,7 +54,7 @@ TEST(CliTerritory, SetupAndUseAnotherTerritory) {
             0);
 
   auto env = "MAILLAGE_DATA=" + out + " " + std::string(MAILLAGE_BIN) + " ";
-  auto db = " --db " + dir.file("t.db") + " --graph " + dir.file("t.graph") + " 2>&1";
+  auto db = " --db " + dir.database("t.db") + " --graph " + dir.file("t.graph") + " 2>&1";
   auto shown = run_shell(env + "territory show" + db);
   EXPECT_NE(shown.find("Territory: Sud de Bordeaux (region 75)"), std::string::npos) << shown;
   EXPECT_NE(shown.find("Communes: 6"), std::string::npos) << shown;

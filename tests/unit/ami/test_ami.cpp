@@ -210,7 +210,7 @@ TEST(AmiDevelopment, OnlyAListedPlaceIsEligibleAndTheCheckSaysWhatFails) {
 namespace {
 struct AppsFixture : ::testing::Test {
   test::TempDir dir;
-  registry::PlaceStore store{dir.file("a.db"), &territory::CommuneTable::bundled()};
+  registry::PlaceStore store{dir.database("a.db"), &territory::CommuneTable::bundled()};
   Applications apps{store.db()};
   int64_t draft() {
     Application a;

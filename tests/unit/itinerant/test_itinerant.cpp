@@ -6,7 +6,7 @@
 #include "core/paths.hpp"
 #include "helpers.hpp"
 #include "itinerant/itinerant.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 #include "registry/store.hpp"
 #include "territory/communes.hpp"
 
@@ -118,19 +118,19 @@ TEST(Import, BadHoursNamedWithTheStop) {
 
 TEST(Store, WritesWithHistoryAndRefusesBadStops) {
   test::TempDir dir;
-  registry::PlaceStore store(dir.file("s.db"), &communes());
+  registry::PlaceStore store(dir.database("s.db"), &communes());
   registry::Place p;
   p.id = "bus", p.name = "Bus", p.insee_code = "16292", p.types = registry::type_bit("itinerant");
   p.lon = 0.196, p.lat = 46.03;
   {
-    sqlite::Transaction tx(store.db());
+    db::Transaction tx(store.db());
     store.insert(p, store.next_revision(), "test");
     tx.commit();
   }
   auto t = read_mednum_stops(bus_file(), "bus.json", communes());
   t.timetable.place_id = "bus";
   {
-    sqlite::Transaction tx(store.db());
+    db::Transaction tx(store.db());
     put(store, t.timetable, store.next_revision(), "test");
     tx.commit();
   }
@@ -143,7 +143,7 @@ TEST(Store, WritesWithHistoryAndRefusesBadStops) {
   shorter.stops.pop_back();
   auto rev = store.revision();
   {
-    sqlite::Transaction tx(store.db());
+    db::Transaction tx(store.db());
     put(store, shorter, store.next_revision(), "test 2");
     tx.commit();
   }
@@ -157,7 +157,7 @@ TEST(Store, WritesWithHistoryAndRefusesBadStops) {
   auto bad = shorter;
   bad.stops[2].hours = "le mercredi matin";
   try {
-    sqlite::Transaction tx(store.db());
+    db::Transaction tx(store.db());
     put(store, bad, store.next_revision(), "test 3");
     FAIL();
   } catch (const StopError& e) {
@@ -175,12 +175,12 @@ TEST(Store, WritesWithHistoryAndRefusesBadStops) {
   registry::Place fixed = p;
   fixed.id = "fixe", fixed.types = registry::type_bit("coworking");
   {
-    sqlite::Transaction tx(store.db());
+    db::Transaction tx(store.db());
     store.insert(fixed, store.next_revision(), "test");
     tx.commit();
   }
   shorter.place_id = "fixe";
-  sqlite::Transaction tx(store.db());
+  db::Transaction tx(store.db());
   EXPECT_THROW(put(store, shorter, store.next_revision(), "t"), StopError);
 }
 

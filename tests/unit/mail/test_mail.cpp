@@ -7,7 +7,7 @@
 #include "helpers.hpp"
 #include "mail/mail.hpp"
 #include "mail/smtp_sink.hpp"
-#include "registry/sqlite.hpp"
+#include "db/db.hpp"
 #include "registry/store.hpp"
 #include "api/server_process.hpp"
 #include "territory/communes.hpp"
@@ -66,7 +66,7 @@ TEST(MailTemplates, HostileValuesStayTextAndTheSubjectOneLine) {
 
 TEST(MailOutbox, BackOffDoublesThenTheMessageFails) {
   test::TempDir dir;
-  registry::PlaceStore store(dir.file("m.db"), &territory::CommuneTable::bundled());
+  registry::PlaceStore store(dir.database("m.db"), &territory::CommuneTable::bundled());
   mail::Outbox box(store.db());
   auto id = box.enqueue(mail::render("reset", "a@maillage.test", kValues));
   EXPECT_EQ(box.due(10).size(), 1u);
@@ -109,7 +109,7 @@ TEST(MailSmtp, ARealServerReceivesTextAndHtmlThatPythonReadsBack) {
   EXPECT_EQ(got["from"], "reseau@maillage.test");
   // The server gone: the outbox keeps the message with the error, and sends it when the server is back.
   test::TempDir dir;
-  registry::PlaceStore store(dir.file("m.db"), &territory::CommuneTable::bundled());
+  registry::PlaceStore store(dir.database("m.db"), &territory::CommuneTable::bundled());
   mail::Outbox box(store.db());
   box.enqueue(mail::render("reset", "paul@maillage.test", kValues));
   sink.stop();

@@ -22,7 +22,7 @@ namespace {
 struct Mod : ::testing::Test {
   test::TempDir dir;
   std::unique_ptr<registry::PlaceStore> store =
-      std::make_unique<registry::PlaceStore>(dir.file("m.db"), &territory::CommuneTable::bundled());
+      std::make_unique<registry::PlaceStore>(dir.database("m.db"), &territory::CommuneTable::bundled());
   Moderation mod{*store, test::validator()};
 
   void SetUp() override {

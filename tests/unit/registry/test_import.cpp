@@ -33,7 +33,7 @@ std::string regional_rows() {
 
 struct Fixture : ::testing::Test {
   test::TempDir dir;
-  std::string db = dir.file("r.db");
+  std::string db = dir.database("r.db");
   std::unique_ptr<PlaceStore> store = std::make_unique<PlaceStore>(db, &territory::CommuneTable::bundled());
 
   ImportReport import(const std::string& name, const std::string& content, ImportOptions o = {}) {
@@ -192,7 +192,7 @@ TEST_F(Fixture, MaillageCsvRoundTripIsTheIdentity) {
   ASSERT_TRUE(import("own.csv", own).committed);
   auto e1 = export_as(Format::Maillage);
   test::TempDir other;
-  PlaceStore s2(other.file("copy.db"), &territory::CommuneTable::bundled());
+  PlaceStore s2(other.database("copy.db"), &territory::CommuneTable::bundled());
   auto rep = import_file(s2, test::validator(), dir.write("e1.csv", e1), {});
   ASSERT_TRUE(rep.committed) << problems_text(rep);
   std::ostringstream e2;
@@ -225,7 +225,7 @@ TEST_F(Fixture, GeoJsonRoundTripIsTheIdentity) {
   ASSERT_TRUE(rep.committed) << problems_text(rep);
   EXPECT_EQ(rep.unchanged, 3);
   test::TempDir other;
-  PlaceStore s2(other.file("copy.db"), &territory::CommuneTable::bundled());
+  PlaceStore s2(other.database("copy.db"), &territory::CommuneTable::bundled());
   ASSERT_TRUE(import_file(s2, test::validator(), dir.file("a.geojson"), {}).committed);
   std::ostringstream g2;
   export_places(s2.list({}), Format::GeoJSON, true, territory::CommuneTable::bundled(), g2);

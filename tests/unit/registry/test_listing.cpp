@@ -16,7 +16,7 @@ namespace {
 
 struct Listed : ::testing::Test {
   test::TempDir dir;
-  PlaceStore store{dir.file("l.db"), &territory::CommuneTable::bundled()};
+  PlaceStore store{dir.database("l.db"), &territory::CommuneTable::bundled()};
   ImportReport import(const std::string& csv, const std::string& origin) {
     ImportOptions o;
     o.origin = origin;

@@ -21,7 +21,7 @@ namespace {
 struct Sources : ::testing::Test {
   test::TempDir dir;
   std::unique_ptr<PlaceStore> store =
-      std::make_unique<PlaceStore>(dir.file("s.db"), &territory::CommuneTable::bundled());
+      std::make_unique<PlaceStore>(dir.database("s.db"), &territory::CommuneTable::bundled());
   ImportReport import(const std::string& path, ImportOptions o = {}) {
     return import_file(*store, test::validator(), path, o);
   }
@@ -158,7 +158,7 @@ TEST_F(Sources, MednumCsvReadsBackTheMednumExport) {
   std::ostringstream out;
   export_places(store->list({}), Format::Mednum, false, territory::CommuneTable::bundled(), out);
   auto path = dir.write("export.csv", out.str());
-  PlaceStore other(dir.file("other.db"), &territory::CommuneTable::bundled());
+  PlaceStore other(dir.database("other.db"), &territory::CommuneTable::bundled());
   auto rep = import_file(other, test::validator(), path, {});
   ASSERT_TRUE(rep.committed) << problems_text(rep);
   EXPECT_EQ(rep.format, Format::Mednum);

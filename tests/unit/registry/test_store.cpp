@@ -16,7 +16,7 @@ using namespace maillage::registry;
 namespace {
 struct StoreTest : ::testing::Test {
   test::TempDir dir;
-  PlaceStore store{dir.file("s.db"), &territory::CommuneTable::bundled()};
+  PlaceStore store{dir.database("s.db"), &territory::CommuneTable::bundled()};
 
   void load(const std::string& csv) {
     auto rep = import_file(store, test::validator(), dir.write("in.csv", csv), {});
@@ -117,7 +117,7 @@ TEST_F(StoreTest, ListSeesWritesOfAnotherConnection) {
   f.department = "23";
   EXPECT_EQ(ids(f), (std::vector<std::string>{"c"}));
   // Another connection (as another process would) adds a place in Creuse.
-  PlaceStore other(dir.file("s.db"), &territory::CommuneTable::bundled());
+  PlaceStore other(dir.database("s.db"), &territory::CommuneTable::bundled());
   auto rep = import_file(other, test::validator(), dir.write("more.csv", "id,name,insee_code\nz,Zèbre,23096\n"), {});
   ASSERT_TRUE(rep.committed);
   EXPECT_EQ(ids(f), (std::vector<std::string>{"c", "z"}));
@@ -142,7 +142,7 @@ TEST_F(StoreTest, DatabaseRefusesInvalidRowsEvenBehindTheApi) {
 
 TEST_F(StoreTest, NewerSchemaIsRefused) {
   store.db().exec("PRAGMA user_version = 99");
-  EXPECT_THROW(PlaceStore(dir.file("s.db"), nullptr), Error);
+  EXPECT_THROW(PlaceStore(dir.database("s.db"), nullptr), Error);
 }
 
 TEST_F(StoreTest, GeneratedIdsAreReadableAndUnique) {
@@ -205,7 +205,7 @@ TEST(FieldTable, EveryFieldReachesEveryFormat) {
     ASSERT_EQ(parse_field(p, d.field, it->second), "") << d.name;
   }
   test::TempDir dir;
-  PlaceStore store{dir.file("s.db"), &territory::CommuneTable::bundled()};
+  PlaceStore store{dir.database("s.db"), &territory::CommuneTable::bundled()};
   auto stored = p;
   store.insert(stored, 1, "test");
   auto back = store.get(p.id);

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A real PostgreSQL server for the tests (issue #30): a new cluster in a temporary folder, run by an unprivileged
+# user (postgres when run as root), listening on loopback only, torn down at the end. No mock.
+#   scripts/postgresql.sh start STATE   starts it; writes its URL (postgresql://maillage@127.0.0.1:PORT) to STATE/url
+#   scripts/postgresql.sh stop STATE    stops it and removes the cluster
+#   scripts/postgresql.sh restart STATE stops it (immediate: as a crash) and starts it again on the same port
+# For speed the test cluster runs without fsync (nothing here survives a power cut, which the tests do not make):
+# a server killed or restarted keeps every committed transaction all the same (its WAL is in the page cache).
+set -euo pipefail
+cmd="$1"
+state="$2"
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$bin/initdb" ] || { echo "postgresql.sh: no PostgreSQL server (Debian package postgresql-15): run scripts/setup.sh" >&2; exit 1; }
+run_as() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+pg_start() {
+  local dir="$1" port="$2"
+  run_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=64MB" \
+    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+}
+case "$cmd" in
+  start)
+    mkdir -p "$state"
+    [ -f "$state/dir" ] && "$0" stop "$state" || true
+    dir=$(mktemp -d /tmp/maillage-postgresql-XXXXXX)
+    chmod 755 "$dir"
+    [ "$(id -u)" -ne 0 ] || chown postgres "$dir"
+    run_as "$bin/initdb" -D "$dir/data" -U maillage --auth=trust -E UTF8 --locale=C.UTF-8 >"$state/initdb.log" 2>&1 ||
+      { cat "$state/initdb.log" >&2; exit 1; }
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    pg_start "$dir" "$port"
+    echo "$dir" >"$state/dir"
+    echo "$port" >"$state/port"
+    echo "postgresql://maillage@127.0.0.1:$port" >"$state/url"
+    cat "$state/url"
+    ;;
+  restart)
+    dir=$(cat "$state/dir")
+    run_as "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+    pg_start "$dir" "$(cat "$state/port")"
+    ;;
+  stop)
+    [ -f "$state/dir" ] || exit 0
+    dir=$(cat "$state/dir")
+    run_as "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    rm -f "$state/dir" "$state/url" "$state/port"
+    ;;
+  *)
+    echo "usage: $0 start|stop|restart STATE" >&2
+    exit 2
+    ;;
+esac
