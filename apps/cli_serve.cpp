@@ -206,6 +206,10 @@ void serve(const Globals& g, const ServeArgs& a) {
   api::Limits limits;
   limits.cache_bytes = a.cache_mb << 20;
   limits.max_body_bytes = static_cast<size_t>(a.max_body_mb) << 20;
+  unsigned hw = std::max(2u, std::thread::hardware_concurrency());
+  const int light_workers = a.threads > 0 ? a.threads : static_cast<int>(std::max(4u, 2 * hw));
+  const int heavy_workers = a.heavy_threads > 0 ? a.heavy_threads : static_cast<int>(std::max(1u, hw / 2));
+  limits.store_connections = light_workers + heavy_workers;  // a worker holds one at a time: none ever waits
   api::AuthOptions auth;
   auth.mail = mail::Config::from_env();
   auth.secure_cookies = auth.mail.public_url.starts_with("https://");
@@ -224,9 +228,8 @@ void serve(const Globals& g, const ServeArgs& a) {
   server::Options o;
   o.host = a.host;
   o.port = a.port;
-  unsigned hw = std::max(2u, std::thread::hardware_concurrency());
-  o.light_workers = a.threads > 0 ? a.threads : static_cast<int>(std::max(4u, 2 * hw));
-  o.heavy_workers = a.heavy_threads > 0 ? a.heavy_threads : static_cast<int>(std::max(1u, hw / 2));
+  o.light_workers = light_workers;
+  o.heavy_workers = heavy_workers;
   o.heavy_queue = a.heavy_queue;
   o.max_body_bytes = service.limits().max_body_bytes;
   o.head_timeout = std::chrono::seconds(a.head_timeout_s);

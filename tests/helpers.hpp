@@ -50,6 +50,35 @@ inline bool on_postgresql() { return !postgresql_server().empty(); }
 #define SKIP_ON_POSTGRESQL(why) \
   if (maillage::test::on_postgresql()) GTEST_SKIP() << "SQLite only: " << why
 
+// Every byte a database keeps on disk, to look for what an erasure must have removed: a SQLite file with its WAL
+// (written back first), or a PostgreSQL database's folder in the test cluster (base/OID: tables and indexes,
+// after a checkpoint has written them and unlinked the files of rewritten tables).
+inline std::string stored_bytes(const std::string& name) {
+  auto read = [](const std::filesystem::path& f) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  std::string all;
+  if (!db::is_postgresql(name)) {
+    db::Database(name).exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    all = read(name);
+    if (std::filesystem::exists(name + "-wal")) all += read(name + "-wal");
+    return all;
+  }
+  db::Database d(name);
+  d.exec("CHECKPOINT");
+  auto st = d.prepare("SELECT oid FROM pg_database WHERE datname = current_database()");
+  st.step();
+  std::ifstream state(std::filesystem::path(std::getenv("MAILLAGE_TEST_POSTGRESQL_FILE")).parent_path() / "dir");
+  std::string cluster;
+  std::getline(state, cluster);
+  for (auto& f : std::filesystem::directory_iterator(std::filesystem::path(cluster) / "data" / "base" / st.text(0)))
+    if (f.is_regular_file()) all += read(f.path());
+  return all;
+}
+
 class TempDir {
  public:
   TempDir() {

@@ -22,7 +22,7 @@ void audit(db::Database& db, const AuditEntry& e) {
 
 AuditPage audit_log(db::Database& db, const AuditFilter& f) {
   const char* where =
-      " FROM audit_log WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR instr(action, ?2) > 0) "
+      " FROM audit_log WHERE (?1 = '' OR actor = ?1) AND (?2 = '' OR replace(action, ?2, '') <> action) "
       "AND (?3 = '' OR at >= ?3) AND (?4 = '' OR at < ?4)";
   auto bind = [&](db::Statement& st) {
     st.bind(1, f.actor, false).bind(2, f.action, false).bind(3, f.since, false).bind(4, f.until, false);

@@ -250,6 +250,7 @@ std::optional<int64_t> Accounts::use_key(const std::string& secret, const std::s
 }
 
 void Accounts::erase(int64_t user) {
+  db::Erasure erasure(db_);  // no trace left in the database's files (db.hpp)
   db::Transaction t(db_);
   auto u = get(user);
   auto now = date::now_utc();
@@ -274,6 +275,7 @@ void Accounts::erase(int64_t user) {
       .bind(1, u.email)
       .run();
   t.commit();
+  erasure.finish({"users", "sessions", "one_time_keys", "members", "mail_outbox"});
 }
 
 void Accounts::set_self_registration(const std::string& place_id, bool allowed) {

@@ -68,7 +68,7 @@ int page_number(const Request& r, const char* name, int fallback, int hi) {
 }  // namespace
 
 Response users(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   json items = json::array();
   for (auto& u : accounts::Accounts(c.s.store->db()).list()) items.push_back(user_json(u));
   return json_response({{"items", items}});
@@ -90,7 +90,7 @@ Response invite(const Call& c) {
   }
   if (email.empty()) throw bad("email", "email is required");
   if (name.empty()) throw bad("display_name", "display_name is required");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto& db = c.s.store->db();
   db::Transaction t(db);
   accounts::Accounts a(db);
@@ -104,7 +104,7 @@ Response invite(const Call& c) {
 
 Response reinvite(const Call& c) {
   auto id = path_id(c.params[0], Errc::account_not_found, "no such account");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto u = accounts::Accounts(c.s.store->db()).get(id);
   if (u.status != "invited") throw Error(Errc::wrong_state, "this account is no longer waiting for its invitation");
   send_invitation(c.s, u, c.who->name);
@@ -131,7 +131,7 @@ Response update(const Call& c) {
     throw Error(Errc::conflict, "an admin does not disable their own account", "status");
   if (self && roles && std::none_of(roles->begin(), roles->end(), [](auto& g) { return g.role == "admin"; }))
     throw Error(Errc::conflict, "an admin does not remove their own admin role", "roles");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto& db = c.s.store->db();
   db::Transaction t(db);
   accounts::Accounts a(db);
@@ -144,7 +144,7 @@ Response update(const Call& c) {
 }
 
 Response tokens(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   json items = json::array();
   for (auto& t : list_tokens(c.s.store->db()))
     items.push_back({{"id", t.id},
@@ -184,7 +184,7 @@ Response token_create(const Call& c) {
   // A token made from the web page always ends: at most a year.
   if (expires.empty()) throw bad("expires", "an expiry date is required (YYYY-MM-DD, at most a year ahead)");
   if (expires > date::utc_after(366 * 24 * 3600).substr(0, 10)) throw bad("expires", "at most a year ahead");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   Token t;
   std::string secret;
   try {
@@ -207,7 +207,7 @@ Response token_create(const Call& c) {
 
 Response token_revoke(const Call& c) {
   auto id = path_id(c.params[0], Errc::token_not_found, "no such token");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   revoke_token(c.s.store->db(), id);
   return json_response({{"revoked", id}});
 }
@@ -224,7 +224,7 @@ Response audit(const Call& c) {
   }
   f.limit = page_number(c.r, "limit", 100, 500);
   f.offset = page_number(c.r, "offset", 0, 1000000000);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto page = accounts::audit_log(c.s.store->db(), f);
   json items = json::array();
   for (auto& e : page.items)
@@ -244,7 +244,7 @@ Response outbox(const Call& c) {
   auto status = q(c.r, "status");
   if (!status.empty() && status != "pending" && status != "sent" && status != "failed")
     throw bad("status", "expected pending, sent or failed");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   mail::Outbox box(c.s.store->db());
   json items = json::array();
   for (auto& m : box.list(status, page_number(c.r, "limit", 100, 500), page_number(c.r, "offset", 0, 1000000000)))
@@ -263,7 +263,7 @@ Response outbox(const Call& c) {
 
 Response outbox_retry(const Call& c) {
   auto id = path_id(c.params[0], Errc::message_not_found, "no such message");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   mail::Outbox(c.s.store->db()).retry(id);
   if (c.s.on_mail) c.s.on_mail();
   return json_response({{"retried", id}});

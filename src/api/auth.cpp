@@ -124,7 +124,7 @@ void limit_address(State& s, const Call& c) {
 int64_t key_user(State& s, const std::string& key, const std::string& purpose, bool consume) {
   std::optional<int64_t> user;
   {
-    std::lock_guard l(s.store_mu);
+    StoreLease l(s);
     accounts::Accounts a(s.store->db());
     user = consume ? a.use_key(key, purpose) : a.peek_key(key, purpose);
   }
@@ -136,7 +136,7 @@ int64_t key_user(State& s, const std::string& key, const std::string& purpose, b
 
 Response session_get(const Call& c) {
   if (!c.who) return json_response({{"signed_in", false}});
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   return json_response(session_json(c.s, *c.who));
 }
 
@@ -152,7 +152,7 @@ Response sign_in(const Call& c) {
   int64_t user = 0;
   std::string hash, status;
   {
-    std::lock_guard l(s.store_mu);
+    StoreLease l(s);
     auto& db = s.store->db();
     auto wait = std::max(accounts::FailureThrottle(db, acc).wait_s(account_key, now),
                          accounts::FailureThrottle(db, addr).wait_s(address_key, now));
@@ -170,7 +170,7 @@ Response sign_in(const Call& c) {
     accounts::verify_dummy(password);
   else
     ok = accounts::verify_password(hash, password);
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   auto& db = s.store->db();
   if (!ok) {
     accounts::FailureThrottle(db, acc).fail(account_key, now);
@@ -194,7 +194,7 @@ Response sign_in(const Call& c) {
 
 Response sign_out(const Call& c) {
   if (c.who->kind != "session") throw Error(Errc::input_refused, "a token has no session to end (revoke it)");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   accounts::Sessions(c.s.store->db()).revoke(c.who->id, c.who->session_id);
   record(c.s, c.who->actor(), c.who->name, "sign_out", "", 200, c);
   auto res = json_response({{"signed_in", false}});
@@ -204,7 +204,7 @@ Response sign_out(const Call& c) {
 
 Response sessions(const Call& c) {
   if (c.who->kind != "session") throw Error(Errc::input_refused, "a token has no sessions");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   json items = json::array();
   for (auto& x : accounts::Sessions(c.s.store->db(), session_policy(c.s.auth)).of_user(c.who->id))
     items.push_back({{"id", x.id},
@@ -220,7 +220,7 @@ Response sessions(const Call& c) {
 Response session_revoke(const Call& c) {
   if (c.who->kind != "session") throw Error(Errc::input_refused, "a token has no sessions");
   auto id = path_id(c.params[0], Errc::session_not_found, "no such session");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   accounts::Sessions(c.s.store->db()).revoke(c.who->id, id);
   record(c.s, c.who->actor(), c.who->name, "session_revoked", std::to_string(id), 200, c);
   auto res = json_response({{"revoked", id}});
@@ -230,7 +230,7 @@ Response session_revoke(const Call& c) {
 
 Response sign_out_everywhere(const Call& c) {
   if (c.who->kind != "session") throw Error(Errc::input_refused, "a token has no sessions");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   int n = accounts::Sessions(c.s.store->db()).revoke_all(c.who->id);
   record(c.s, c.who->actor(), c.who->name, "sign_out_everywhere", "", 200, c);
   auto res = json_response({{"revoked", n}, {"signed_in", false}});
@@ -246,12 +246,12 @@ Response change_password(const Call& c) {
   accounts::check_password(password, c.who->email);
   std::string hash;
   {
-    std::lock_guard l(s.store_mu);
+    StoreLease l(s);
     hash = accounts::Accounts(s.store->db()).credentials(c.who->id).first;
   }
   if (!accounts::verify_password(hash, current)) throw bad("current", "the current password is wrong");
   auto fresh = accounts::hash_password(password);
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   auto& db = s.store->db();
   accounts::Accounts(db).set_password_hash(c.who->id, fresh, false);  // every session ends, this one reopens
   auto opened = accounts::Sessions(db, session_policy(s.auth)).open(c.who->id, c.r.address, c.r.user_agent);
@@ -273,14 +273,14 @@ Response register_member(const Call& c) {
   auto place = required(f, "place");
   accounts::check_password(password, email);
   {
-    std::lock_guard l(s.store_mu);
+    StoreLease l(s);
     auto open = accounts::Accounts(s.store->db()).self_registration_places();
     if (std::find(open.begin(), open.end(), place) == open.end())
       throw bad("place", "this place does not take registrations here (ask its team for an invitation)");
   }
   limit_address(s, c);
   auto hash = accounts::hash_password(password);  // in every case: the time does not tell either
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   auto& db = s.store->db();
   accounts::Accounts a(db);
   auto existing = a.find_email(email);
@@ -310,7 +310,7 @@ Response register_member(const Call& c) {
 Response verify(const Call& c) {
   auto f = text_fields(c, {"key"});
   auto user = key_user(c.s, required(f, "key"), "verification", true);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   accounts::Accounts(c.s.store->db()).verify_email(user);
   record(c.s, fmt::format("user:{}", user), "", "email_verified", "", 200, c);
   return json_response({{"verified", true}});
@@ -318,7 +318,7 @@ Response verify(const Call& c) {
 
 Response invitation_get(const Call& c) {
   auto user = key_user(c.s, q(c.r, "key"), "invitation", false);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto u = accounts::Accounts(c.s.store->db()).get(user);
   return json_response({{"email", u.email}, {"display_name", u.display_name}});
 }
@@ -333,13 +333,13 @@ Response set_password_with_key(const Call& c, const std::string& purpose) {
   auto user = key_user(s, key, purpose, false);
   std::string email;
   {
-    std::lock_guard l(s.store_mu);
+    StoreLease l(s);
     email = accounts::Accounts(s.store->db()).get(user).email;
   }
   accounts::check_password(password, email);
   auto hash = accounts::hash_password(password);
   key_user(s, key, purpose, true);  // consumed now: of two racing requests, one fails here
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   accounts::Accounts a(s.store->db());
   a.set_password_hash(user, hash, true);
   if (!name.empty()) a.set_name(user, name);
@@ -356,7 +356,7 @@ Response reset_request(const Call& c) {
   auto f = text_fields(c, {"email"});
   auto email = accounts::normalise_email(required(f, "email"));
   limit_address(s, c);
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   accounts::Accounts a(s.store->db());
   auto u = a.find_email(email);
   if (u && u->status != "disabled" && s.mail_by_recipient->allow(email, date::unix_now())) {
@@ -373,14 +373,14 @@ Response reset_request(const Call& c) {
 
 Response export_mine(const Call& c) {
   if (c.who->kind != "session") throw Error(Errc::input_refused, "a token holds no personal data; sign in");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto res = json_response(accounts::personal_data(c.s.store->db(), c.who->id));
   res.filename = "mes-donnees-maillage.json";
   return res;
 }
 
 Response signup_places(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   json items = json::array();
   for (auto& id : accounts::Accounts(c.s.store->db()).self_registration_places())
     if (auto p = c.s.store->get(id)) items.push_back({{"id", id}, {"name", p->name}});
@@ -395,7 +395,7 @@ Response self_registration(const Call& c) {
   auto b = body_object(c.r);
   if (b.size() != 1 || !b.contains("allowed") || !b["allowed"].is_boolean())
     throw bad("allowed", "expected {\"allowed\": true|false}");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   accounts::Accounts(c.s.store->db()).set_self_registration(id, b["allowed"].get<bool>());
   return json_response({{"place_id", id}, {"self_registration", b["allowed"]}});
 }

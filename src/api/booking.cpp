@@ -33,7 +33,7 @@ booking::Booking visible_booking(booking::Bookings& b, const std::string& id_tex
   return bk;
 }
 
-// Tells the member by mail what became of their booking (the caller holds store_mu). A member without an
+// Tells the member by mail what became of their booking (the caller holds a StoreLease). A member without an
 // address on record gets nothing; mail never makes a booking fail.
 void notify(State& s, booking::Bookings& b, const booking::Booking& bk, const std::string& event,
             const std::string& by) {
@@ -98,7 +98,7 @@ booking::Request booking_request(const json& body, int64_t& member) {
 Response resources(const Call& c) {
   auto& place = c.params[0];
   require_place(c.s, place);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   booking::Bookings b(c.s.store->db());
   json res = json::array(), hours = json::array();
   for (auto& x : b.resources(place)) res.push_back(x.to_json());
@@ -120,7 +120,7 @@ Response search(const Call& c) {
   dq.hours = static_cast<int>(q_number(r, "hours", 1, 1, 24));
   dq.max_minutes = q_number(r, "minutes", 20, 1, 180);
   std::vector<registry::Place> places;
-  std::lock_guard l(c.s.store_mu);  // the store first, then the search: always in this order
+  StoreLease l(c.s);  // the store first, then the search: always in this order
   places = c.s.store->list({});
   booking::Bookings b(c.s.store->db());
   std::lock_guard l2(c.s.search_mu);
@@ -134,14 +134,14 @@ Response occupancy(const Call& c) {
   auto m = q(c.r, "month");
   std::string why;
   if (m.size() != 7 || !date::parse(m, why, true)) throw bad("month", "expected YYYY-MM");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   return json_response(booking::regional_occupancy(c.s.store->db(), m));
 }
 
 Response list(const Call& c) {
   auto& r = c.r;
   auto* who = c.who;
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   booking::Bookings b(c.s.store->db());
   int64_t member = 0;
   std::string place = q(r, "place");
@@ -174,7 +174,7 @@ Response create(const Call& c) {
   auto* who = c.who;
   int64_t member = 0;
   auto q = booking_request(body_object(c.r), member);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   booking::Bookings b(c.s.store->db());
   auto res = b.resource(q.resource_id);
   if (member == 0 || member == who->member_id) {
@@ -195,7 +195,7 @@ Response create(const Call& c) {
 }
 
 Response get(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   booking::Bookings b(c.s.store->db());
   return json_response(visible_booking(b, c.params[0], c.who).to_json());
 }
@@ -215,7 +215,7 @@ Response action(const Call& c) {
       throw bad(k, action == "cancel" ? "a reason (string) and series (boolean) may be given"
                                       : "only a reason (string) may be given");
   }
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   booking::Bookings b(c.s.store->db());
   auto bk = visible_booking(b, c.params[0], who);
   bool manager = may_manage(who, bk.place_id);
@@ -240,13 +240,13 @@ Response action(const Call& c) {
 
 Response member_calendar(const Call& c) {
   if (!c.who->member_id) throw Error(Errc::forbidden, "the calendar of one's own bookings: members only");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   return Response{200, "text/calendar", booking::Bookings(c.s.store->db()).icalendar_member(c.who->member_id),
                   "bookings.ics"};
 }
 
 Response resource_calendar(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   booking::Bookings b(c.s.store->db());
   auto res = b.resource(number_param(c.params[0], "resource"));
   if (!may_manage(c.who, res.place_id))

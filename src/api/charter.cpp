@@ -15,7 +15,7 @@ using nlohmann::json;
 
 Response get(const Call& c) {
   auto d = q_date(c.r);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   json versions = json::array();
   for (auto& v : registry::charter_versions(c.s.store->db()))
     versions.push_back(
@@ -39,7 +39,7 @@ Response adopt(const Call& c) {
   }
   if (v.adopted_on.empty()) v.adopted_on = date::today();
   v.created_by = fmt::format("{} ({})", c.who->actor(), c.who->name);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   registry::adopt_charter(*c.s.store, v);
   return json_response(
       {{"version", v.version}, {"adopted_on", v.adopted_on}, {"registry_revision", c.s.store->revision()}}, 201);
@@ -62,7 +62,7 @@ Response sign(const Call& c) {
       throw bad(k, fmt::format("unknown field '{}' (signatory, version, signed_on)", k));
   }
   if (signatory.empty()) throw bad("signatory", "who signs for the place is required");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto place = c.s.store->get(id);
   if (!place) throw Error(Errc::place_not_found, fmt::format("no place with id '{}'", id));
   bool known = false;

@@ -69,7 +69,7 @@ network::ContactFilter filter_of(const Request& r) {
 
 Response list(const Call& c) {
   auto f = filter_of(c.r);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   int64_t total = 0;
   json items = json::array();
   for (auto& x : network::Contacts(*c.s.store).list(f, &total)) items.push_back(network::to_json(x));
@@ -79,7 +79,7 @@ Response list(const Call& c) {
 Response export_csv(const Call& c) {
   auto f = filter_of(c.r);
   f.limit = 0;
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Contacts contacts(*c.s.store);
   std::ostringstream out;
   contacts.export_csv(contacts.list(f), out);
@@ -89,7 +89,7 @@ Response export_csv(const Call& c) {
 Response export_vcard(const Call& c) {
   auto f = filter_of(c.r);
   f.limit = 0;
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Contacts contacts(*c.s.store);
   return {200, "text/vcard; charset=utf-8", contacts.export_vcard(contacts.list(f)), "contacts.vcf"};
 }
@@ -97,7 +97,7 @@ Response export_vcard(const Call& c) {
 Response import(const Call& c) {
   auto format = q(c.r, "format", "csv");
   if (format != "csv" && format != "vcard") throw bad("format", "csv or vcard");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Contacts contacts(*c.s.store);
   int n = format == "csv" ? contacts.import_csv(c.r.body, "request body", by(c))
                           : contacts.import_vcard(c.r.body, "request body", by(c));
@@ -106,7 +106,7 @@ Response import(const Call& c) {
 
 Response get(const Call& c) {
   auto id = path_id(c.params[0], Errc::contact_not_found, "no such contact");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Contacts contacts(*c.s.store);
   auto x = contacts.get(id);
   if (!x) throw Error(Errc::contact_not_found, "no such contact");
@@ -118,7 +118,7 @@ Response get(const Call& c) {
 
 Response create(const Call& c) {
   auto x = contact_of(body_object(c.r), {});
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Contacts contacts(*c.s.store);
   auto id = contacts.add(x, by(c));
   return json_response(network::to_json(*contacts.get(id)), 201);
@@ -126,7 +126,7 @@ Response create(const Call& c) {
 
 Response update(const Call& c) {
   auto id = path_id(c.params[0], Errc::contact_not_found, "no such contact");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Contacts contacts(*c.s.store);
   auto x = contacts.get(id);
   if (!x) throw Error(Errc::contact_not_found, "no such contact");
@@ -150,14 +150,14 @@ Response log(const Call& c) {
     else
       throw bad(k, fmt::format("unknown field '{}' (kind, on_date, note)", k));
   }
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto n = network::Contacts(*c.s.store).log(i);
   return json_response({{"id", n}}, 201);
 }
 
 Response personal_data(const Call& c) {
   auto id = path_id(c.params[0], Errc::contact_not_found, "no such contact");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto j = network::Contacts(*c.s.store).personal_data(id);
   Response r = json_response(j);
   r.filename = fmt::format("contact-{}.json", id);
@@ -166,13 +166,13 @@ Response personal_data(const Call& c) {
 
 Response erase(const Call& c) {
   auto id = path_id(c.params[0], Errc::contact_not_found, "no such contact");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   int n = network::Contacts(*c.s.store).erase(id, by(c));
   return json_response({{"id", id}, {"rows_changed", n}, {"erased", true}});
 }
 
 Response organisations(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   json items = json::array();
   for (auto& o : network::Contacts(*c.s.store).organisations(q(c.r, "q"))) items.push_back(network::to_json(o));
   return json_response({{"items", items}});
@@ -197,7 +197,7 @@ Response organisation_create(const Call& c) {
     else
       throw bad(k, fmt::format("unknown field '{}' (name, kind, insee_code, epci, place_id, tags)", k));
   }
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Contacts contacts(*c.s.store);
   auto id = contacts.add_organisation(o);
   return json_response(network::to_json(*contacts.organisation(id)), 201);

@@ -44,6 +44,7 @@ std::map<std::string, std::string> fields_of(const json& v) {
 std::string moderator(const Principal* who) { return fmt::format("{} ({})", who->actor(), who->name); }
 
 std::string place_label(State& s, const moderation::Contribution& c) {
+  StoreLease l(s);
   return moderation::Moderation(*s.store, s.validator).place_label(c);
 }
 
@@ -141,7 +142,7 @@ Response receive(const Call& c) {
     }
   }
   if (trap) return json_response({{"status", "received"}}, 202);  // stored nowhere, said nothing
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   db::Transaction txn(s.store->db());
   moderation::Moderation mod(*s.store, s.validator);
   auto done = mod.submit(p, c.r.address);
@@ -169,7 +170,7 @@ Response receive(const Call& c) {
 
 Response follow(const Call& c) {
   auto key = key_of(c.r);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto found = moderation::Moderation(*c.s.store, c.s.validator).by_key(key);
   if (!found) throw Error(Errc::contribution_not_found, "ce lien de suivi ne correspond à aucune contribution");
   return json_response(public_view(c.s, *found));
@@ -177,7 +178,7 @@ Response follow(const Call& c) {
 
 Response withdraw(const Call& c) {
   auto key = key_of(c.r);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto done = moderation::Moderation(*c.s.store, c.s.validator).withdraw(key);
   return json_response(public_view(c.s, done));
 }
@@ -189,7 +190,7 @@ Response list(const Call& c) {
     throw bad("status", "expected pending, accepted, rejected, duplicate or withdrawn");
   int limit = static_cast<int>(q_number(c.r, "limit", 50, 1, 500));
   int offset = static_cast<int>(q_number(c.r, "offset", 0, 0, 1e9));
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   moderation::Moderation mod(*c.s.store, c.s.validator);
   int64_t total = 0;
   json items = json::array();
@@ -204,7 +205,7 @@ Response list(const Call& c) {
 
 Response get(const Call& c) {
   auto id = path_id(c.params[0], Errc::contribution_not_found, "no such contribution");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   moderation::Moderation mod(*c.s.store, c.s.validator);
   auto found = mod.get(id);
   if (!found) throw Error(Errc::contribution_not_found, "no such contribution");
@@ -235,7 +236,7 @@ Response action(const Call& c) {
   auto id = path_id(c.params[0], Errc::contribution_not_found, "no such contribution");
   std::string act(c.action);
   auto b = c.r.body.empty() ? json::object() : body_object(c.r);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   db::Transaction txn(c.s.store->db());
   moderation::Moderation mod(*c.s.store, c.s.validator);
   if (!mod.get(id)) throw Error(Errc::contribution_not_found, "no such contribution");
@@ -299,7 +300,7 @@ Response confirm(const Call& c) {
   auto& id = c.params[0];
   if (!c.who->registry() && !c.who->manages(id))
     throw Error(Errc::forbidden, "a place's sheet is confirmed by its managers, editors and admins");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   moderation::Moderation mod(*c.s.store, c.s.validator);
   mod.confirm(id, c.who->actor(), c.who->name);
   return json_response({{"place_id", id},
@@ -312,7 +313,7 @@ Response quality(const Call& c) {
   std::vector<registry::Place> places;
   std::map<std::string, std::string> confirmations;
   {
-    std::lock_guard l(c.s.store_mu);
+    StoreLease l(c.s);
     places = c.s.store->list({});
     confirmations = moderation::last_confirmations(c.s.store->db());
   }

@@ -31,7 +31,7 @@ Timed timed_sites(const Call& c, const std::string& d) {
   } catch (const Error& e) {
     throw bad("week", e.what());
   }
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   return {period, itinerant::timed_sites(itinerant::active(*c.s.store, d), period)};
 }
 
@@ -153,7 +153,7 @@ Response indicators(const Call& c) {
   auto body = cached(s, fmt::format("indicators|{}|{}|{}|{}", rev, d, coverage::threshold_ms(t), history), [&] {
     std::vector<registry::Place> all;
     {
-      std::lock_guard l(s.store_mu);
+      StoreLease l(s);
       all = s.store->list({});
     }
     std::lock_guard l(s.engine_mu);

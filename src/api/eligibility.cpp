@@ -20,7 +20,7 @@ using nlohmann::json;
 namespace {
 
 ami::Call call_of(State& s, const Request& r) {
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   try {
     return ami::get_call(s.store->db(), q(r, "call", ami::kDefaultCall));
   } catch (const NotFound& e) {
@@ -49,7 +49,7 @@ std::unique_ptr<ami::CreationChecker> take_checker(State& s, const ami::Call& ca
   std::vector<registry::Place> places;
   std::vector<ami::StopSite> stops;
   {
-    std::lock_guard l(s.store_mu);
+    StoreLease l(s);
     places = s.store->list(f);
     stops = itinerant::stop_sites(itinerant::active(*s.store, d));
   }
@@ -77,7 +77,7 @@ json creation_json(State& s, const Request& r) {
 int64_t app_id(const std::string& text) { return path_id(text, Errc::application_not_found, "no application " + text); }
 
 Response application_of(State& s, const std::string& id) {
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   return json_response(ami::Applications(s.store->db()).get(app_id(id)).to_json(true));
 }
 
@@ -86,12 +86,12 @@ json eligibility_at(State& s, int64_t id, const std::string& d) {
   ami::Application a;
   ami::Call call;
   {
-    std::lock_guard l(s.store_mu);
+    StoreLease l(s);
     a = ami::Applications(s.store->db()).get(id);
     call = ami::get_call(s.store->db(), a.call_id);
   }
   if (a.kind == "development") {
-    std::lock_guard l(s.store_mu);
+    StoreLease l(s);
     return ami::check_development(s.store->get(a.place_id), a.place_id, d, call, s.store->revision(),
                                   registry::current_charter(s.store->db(), d))
         .to_json();
@@ -107,7 +107,7 @@ json eligibility_at(State& s, int64_t id, const std::string& d) {
 }  // namespace
 
 Response calls(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   json arr = json::array();
   for (auto& call : ami::list_calls(c.s.store->db())) arr.push_back(call.to_json());
   return json_response({{"items", arr}});
@@ -120,14 +120,14 @@ Response development(const Call& c) {
   if (id.empty()) throw bad("place", "the place id is required");
   auto d = q_date(c.r);
   auto call = call_of(c.s, c.r);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   return json_response(ami::check_development(c.s.store->get(id), id, d, call, c.s.store->revision(),
                                               registry::current_charter(c.s.store->db(), d))
                            .to_json());
 }
 
 Response applications(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   ami::Applications apps(c.s.store->db());
   json arr = json::array();
   for (auto& a : apps.list(q(c.r, "call"), q(c.r, "status"))) arr.push_back(a.to_json());
@@ -161,7 +161,7 @@ Response application_create(const Call& c) {
       throw bad(k, fmt::format("unknown field '{}' (call, kind, applicant, project, place, commune, lon, lat)", k));
   }
   if (a.call_id.empty()) a.call_id = ami::kDefaultCall;
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   ami::Applications apps(c.s.store->db());
   int64_t id = apps.create(a, fmt::format("{} ({})", c.who->actor(), c.who->name));
   return json_response(apps.get(id).to_json(true), 201);
@@ -186,7 +186,7 @@ Response application_action(const Call& c) {
     }
     if (verdict != "eligible" && verdict != "not_eligible") throw bad("verdict", "eligible or not_eligible");
     if (reason.empty()) throw bad("reason", "say what was checked: the route, the time measured");
-    std::lock_guard l(c.s.store_mu);
+    StoreLease l(c.s);
     ami::Applications(c.s.store->db())
         .confirm_eligibility(app_id(id_text), verdict, fmt::format("{} ({})", c.who->actor(), c.who->name), reason);
     return application_of(c.s, id_text);
@@ -209,14 +209,14 @@ Response application_action(const Call& c) {
   auto actor = fmt::format("{} ({})", c.who->actor(), c.who->name);
   if (action == "submit") {
     auto eligibility = eligibility_at(c.s, id, d);
-    std::lock_guard l(c.s.store_mu);
+    StoreLease l(c.s);
     ami::Applications(c.s.store->db()).submit(id, d, eligibility, actor);
   } else {
     static const std::map<std::string, std::string> to{
         {"review", "under_review"}, {"accept", "accepted"}, {"reject", "rejected"}, {"withdraw", "withdrawn"}};
     if ((action == "accept" || action == "reject") && !c.who->admin)
       throw Error(Errc::forbidden, "accepting or rejecting is for admins");
-    std::lock_guard l(c.s.store_mu);
+    StoreLease l(c.s);
     ami::Applications(c.s.store->db()).transition(id, to.at(action), actor, reason);
   }
   return application_of(c.s, id_text);

@@ -26,12 +26,13 @@ std::string when(const network::Event& e) {
 
 network::Event require_event(State& s, const std::string& id_text) {
   auto id = path_id(id_text, Errc::event_not_found, "no such event");
+  StoreLease l(s);
   auto e = network::Events(*s.store).get(id);
   if (!e) throw Error(Errc::event_not_found, "no such event");
   return *e;
 }
 
-// Tells a person what became of their registration (the caller holds store_mu).
+// Tells a person what became of their registration (the caller holds a StoreLease).
 void tell(State& s, const network::Event& e, const network::Registration& r, const std::string& key) {
   if (r.email.empty() || !s.mail_by_recipient->allow(r.email, date::unix_now())) return;
   auto link = page_link(s, "inscription/" + key);
@@ -63,14 +64,14 @@ Response list(const Call& c) {
   std::string why;
   if (!date::parse(from, why, false)) throw bad("from", why);
   if (!to.empty() && !date::parse(to, why, false)) throw bad("to", why);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   json items = json::array();
   for (auto& e : network::Events(*c.s.store).list(from, to)) items.push_back(network::to_json(e));
   return json_response({{"items", items}, {"from", from}});
 }
 
 Response calendar(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Events events(*c.s.store);
   auto from = date::utc_after(-90LL * 24 * 3600).substr(0, 10);
   return {200, "text/calendar", events.icalendar(events.list(from), c.s.auth.mail.public_url),
@@ -78,7 +79,7 @@ Response calendar(const Call& c) {
 }
 
 Response get(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   return json_response(network::to_json(require_event(c.s, c.params[0])));
 }
 
@@ -111,7 +112,7 @@ Response create(const Call& c) {
                                "capacity, audience, description)",
                                k));
   }
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Events events(*c.s.store);
   auto id = events.create(e, by(c));
   return json_response(network::to_json(*events.get(id)), 201);
@@ -140,7 +141,7 @@ Response register_person(const Call& c) {
     } else
       throw bad(k, fmt::format("unknown field '{}' (name, email, organisation, consent)", k));
   }
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   db::Transaction t(s.store->db());
   auto e = require_event(s, c.params[0]);
   auto done = network::Events(*s.store).register_person(e.id, name, email, org, consent);
@@ -158,7 +159,7 @@ Response register_person(const Call& c) {
 
 Response registration(const Call& c) {
   auto key = key_of(c.r);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Events events(*c.s.store);
   auto r = events.by_key(key);
   if (!r) throw Error(Errc::registration_not_found, "ce lien ne correspond à aucune inscription");
@@ -169,7 +170,7 @@ Response registration(const Call& c) {
 
 Response cancel(const Call& c) {
   auto key = key_of(c.r);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   db::Transaction t(c.s.store->db());
   network::Events events(*c.s.store);
   auto done = events.cancel(key);
@@ -184,7 +185,7 @@ Response cancel(const Call& c) {
 }
 
 Response registrations(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto e = require_event(c.s, c.params[0]);
   network::Events events(*c.s.store);
   if (q(c.r, "format") == "csv") {
@@ -203,7 +204,7 @@ Response attendance(const Call& c) {
   if (!b.contains("attended") || !b["attended"].is_boolean()) throw bad("attended", "expected true or false");
   for (auto& [k, v] : b.items())
     if (k != "attended") throw bad(k, "unknown field (attended)");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Events(*c.s.store).set_attendance(id, b["attended"].get<bool>(), by(c));
   return json_response({{"id", id}, {"attended", b["attended"]}});
 }
@@ -212,12 +213,12 @@ Response invitations(const Call& c) {
   double minutes = q_number(c.r, "minutes", 30, 1, 180);
   network::Event e;
   {
-    std::lock_guard l(c.s.store_mu);
+    StoreLease l(c.s);
     e = require_event(c.s, c.params[0]);
   }
   std::lock_guard eng(c.s.engine_mu);
   c.s.engine_key.clear();  // the engine is computed for the venue here
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   network::Contacts contacts(*c.s.store);
   json items = json::array();
   for (auto& i : network::invitation_list(contacts, *c.s.engine, e, minutes)) items.push_back(network::to_json(i));
@@ -230,7 +231,7 @@ Response gaps(const Call& c) {
   auto from = fmt::format("{}-01-01", year), to = fmt::format("{}-01-01", year + 1);
   std::vector<network::Event> events;
   {
-    std::lock_guard l(c.s.store_mu);
+    StoreLease l(c.s);
     events = network::Events(*c.s.store).list(from, to);
   }
   std::lock_guard eng(c.s.engine_mu);

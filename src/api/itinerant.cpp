@@ -39,7 +39,7 @@ json with_communes(const itinerant::Itinerant& t) {
 }
 
 itinerant::Itinerant require_timetable(State& s, const std::string& id) {
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   auto t = itinerant::get(s.store->db(), id);
   if (!t) throw Error(Errc::timetable_not_found, fmt::format("no timetable for place '{}'", id));
   return *t;
@@ -51,7 +51,7 @@ Response list(const Call& c) {
   auto d = q_date(c.r);
   std::vector<itinerant::Active> active;
   {
-    std::lock_guard l(c.s.store_mu);
+    StoreLease l(c.s);
     active = itinerant::active(*c.s.store, d);
   }
   json items = json::array();
@@ -66,12 +66,12 @@ Response list(const Call& c) {
 }
 
 Response stops_geojson(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   return json_response(itinerant::stops_geojson(itinerant::all(c.s.store->db()), territory::CommuneTable::bundled()));
 }
 
 Response stops_csv(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   return {200,
           "text/csv; charset=utf-8",
           itinerant::stops_csv(itinerant::all(c.s.store->db()), territory::CommuneTable::bundled()),
@@ -108,7 +108,7 @@ Response put(const Call& c) {
     throw Error(Errc::forbidden, "a timetable is changed by its place's managers, editors and admins");
   auto body = body_object(c.r);
   auto t = itinerant::from_json(body, place.id);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   db::Transaction tx(c.s.store->db());
   auto rev = c.s.store->next_revision();
   itinerant::put(*c.s.store, t, rev, fmt::format("api {} ({})", c.who->actor(), c.who->name));

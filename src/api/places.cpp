@@ -54,7 +54,7 @@ Response export_as(const Call& c, const std::string& fmt_name) {
   auto f = filter_of(c.r, 0, false);
   std::vector<registry::Place> items;
   {
-    std::lock_guard l(c.s.store_mu);
+    StoreLease l(c.s);
     items = c.s.store->list(f);
   }
   std::ostringstream out;
@@ -109,7 +109,7 @@ Response write(const Call& c, registry::Record rec, std::vector<registry::Proble
   o.origin = fmt::format("api {} ({})", c.who->actor(), c.who->name);
   registry::ImportReport rep;
   {
-    std::lock_guard l(c.s.store_mu);
+    StoreLease l(c.s);
     rep = registry::import_records(*c.s.store, c.s.validator, {std::move(rec)}, o, std::move(problems));
   }
   json warnings = json::array();
@@ -140,7 +140,7 @@ Response list(const Call& c) {
       [&] {
         registry::PlaceStore::Selection sel;
         {
-          std::lock_guard l(s.store_mu);
+          StoreLease l(s);
           sel = s.store->select(f);
         }
         auto items = places_json(s, sel.snapshot);
@@ -162,7 +162,7 @@ Response get(const Call& c) {
   auto j = place_json(place, may_see_private(c.who));
   json hist = json::array();
   {
-    std::lock_guard l(c.s.store_mu);
+    StoreLease l(c.s);
     bool priv = may_see_private(c.who);
     auto history = c.s.store->history(id);
     for (auto& h : history) {

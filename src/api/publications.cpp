@@ -47,7 +47,7 @@ Response bottin(const Call& c) {
   auto body = cached(c.s, fmt::format("bottin|{}|{}", rev, d), [&] {
     publish::BottinData data;
     {
-      std::lock_guard l(c.s.store_mu);
+      StoreLease l(c.s);
       data = publish::gather_bottin(*c.s.store, d);
     }
     return printed(publish::bottin_html(data));
@@ -66,7 +66,7 @@ Response panorama(const Call& c) {
       std::lock_guard e(c.s.engine_mu);
       c.s.engine->compute(places);
       c.s.engine_key.clear();  // the indicators' history recomputes the engine for other dates
-      std::lock_guard l(c.s.store_mu);
+      StoreLease l(c.s);
       html = publish::panorama_html(publish::gather_panorama(*c.s.store, *c.s.engine, places, d, t, c.s.error_median));
     }
     return printed(html);

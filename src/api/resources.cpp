@@ -21,7 +21,7 @@ std::string date_year() { return date::today().substr(0, 4); }
 }  // namespace
 
 Response search(const Call& c) {
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   json items = json::array();
   for (auto& r : resources(c.s).search(q(c.r, "q"), q(c.r, "theme"), c.who != nullptr))
     items.push_back(network::to_json(r));
@@ -30,7 +30,7 @@ Response search(const Call& c) {
 
 Response get(const Call& c) {
   auto id = path_id(c.params[0], Errc::resource_not_found, "no such resource");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto res = resources(c.s);
   auto r = res.get(id, c.who != nullptr);
   if (!r) throw Error(Errc::resource_not_found, "no such resource");
@@ -43,7 +43,7 @@ Response get(const Call& c) {
 Response file(const Call& c) {
   auto id = path_id(c.params[0], Errc::resource_not_found, "no such resource");
   int version = static_cast<int>(q_number(c.r, "version", 0, 0, 100000));
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto f = resources(c.s).download(id, version, c.who != nullptr);
   // Text says its encoding: UTF-8 when it is, else the bytes are served as bytes.
   auto type = f.content_type;
@@ -72,7 +72,7 @@ Response create(const Call& c) {
       throw bad(k, fmt::format("unknown field '{}' (title, summary, themes, audience, url)", k));
   }
   r.created_by = by(c);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto res = resources(c.s);
   auto id = res.add(r);
   return json_response(network::to_json(*res.get(id, true)), 201);
@@ -81,14 +81,14 @@ Response create(const Call& c) {
 Response upload(const Call& c) {
   auto id = path_id(c.params[0], Errc::resource_not_found, "no such resource");
   auto name = q(c.r, "filename", "document");
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto v = resources(c.s).add_version(id, name, c.r.body, by(c));
   return json_response(network::to_json(v), 201);
 }
 
 Response members(const Call& c) {
   int year = static_cast<int>(q_number(c.r, "year", std::stoi(date_year()), 2000, 2100));
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   json items = json::array();
   for (auto& m : network::Members(*c.s.store).list(year)) items.push_back(network::to_json(m));
   return json_response({{"year", year}, {"items", items}});
@@ -114,14 +114,14 @@ Response member_record(const Call& c) {
       throw bad(k, fmt::format("unknown field '{}' (place_id, contact_id, year, fee_paid, amount_eur)", k));
   }
   m.recorded_by = by(c);
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   auto id = network::Members(*c.s.store).record(m);
   return json_response({{"id", id}}, 201);
 }
 
 Response census(const Call& c) {
   int year = static_cast<int>(q_number(c.r, "year", std::stoi(date_year()), 2000, 2100));
-  std::lock_guard l(c.s.store_mu);
+  StoreLease l(c.s);
   return json_response(network::to_json(network::Members(*c.s.store).census(year)));
 }
 

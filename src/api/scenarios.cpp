@@ -226,7 +226,7 @@ Response save(const Call& c) {
   if (live->key.empty()) live->key = accounts::random_key();
   live->name = name;
   {
-    std::lock_guard sl(c.s.store_mu);
+    StoreLease sl(c.s);
     auto st = c.s.store->db().prepare(
         "INSERT INTO scenarios (key, name, date, changes_json, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (key) DO UPDATE SET name = excluded.name, changes_json = excluded.changes_json");
@@ -241,16 +241,15 @@ Response save(const Call& c) {
 }
 
 Response saved(const Call& c) {
-  std::lock_guard sl(c.s.store_mu);
+  StoreLease sl(c.s);
   auto st = c.s.store->db().prepare(
-      "SELECT key, name, date, json_array_length(changes_json), created_by, created_at FROM scenarios ORDER BY id DESC "
-      "LIMIT 200");
+      "SELECT key, name, date, changes_json, created_by, created_at FROM scenarios ORDER BY id DESC LIMIT 200");
   json items = json::array();
   while (st.step())
     items.push_back({{"key", st.text(0)},
                      {"name", st.text(1)},
                      {"date", st.text(2)},
-                     {"changes", st.int64(3)},
+                     {"changes", json::parse(st.text(3), nullptr, false).size()},
                      {"created_by", st.text(4)},
                      {"created_at", st.text(5)}});
   return json_response({{"items", items}});
@@ -261,7 +260,7 @@ Response open_saved(const Call& c) {
   std::string name, d;
   json changes;
   {
-    std::lock_guard sl(c.s.store_mu);
+    StoreLease sl(c.s);
     auto st = c.s.store->db().prepare("SELECT name, date, changes_json FROM scenarios WHERE key = ?");
     st.bind(1, c.params[0]);
     if (!st.step()) throw Error(Errc::scenario_not_found, "no saved scenario with that key");

@@ -50,7 +50,7 @@ Response internal_error(const std::exception& e, const Request& r) {
 Service::Service(const std::string& db_path, roads::RoadGraph graph, const roads::Profile& profile,
                  std::string graph_label, Limits limits, AuthOptions auth)
     : s_(std::make_unique<State>(limits, auth)), limits_(limits) {
-  s_->store = std::make_unique<registry::PlaceStore>(db_path, &territory::CommuneTable::bundled());
+  s_->store.open(db_path, limits.store_connections);
   s_->graph = std::move(graph);
   s_->graph_label = std::move(graph_label);
   s_->error_median = profile.error_median;
@@ -125,12 +125,12 @@ Response Service::handle(const Request& r, const Match* matched) {
     if (!r.authorization.empty()) {
       auto secret = bearer_secret(r.authorization);
       if (!secret) throw Error(Errc::unauthorized, "expected 'Authorization: Bearer <token>'");
-      std::lock_guard l(s_->store_mu);
+      StoreLease l(*s_);
       auto t = verify_token(s_->store->db(), *secret);
       if (!t) throw Error(Errc::unauthorized, "unknown, revoked or expired token");
       who = principal_of_token(*t);
     } else if (auto secret = session_cookie(r.cookie); !secret.empty()) {
-      std::lock_guard l(s_->store_mu);
+      StoreLease l(*s_);
       auto session = accounts::Sessions(s_->store->db(), session_policy(s_->auth)).find(secret);
       if (session) {
         who = principal_of_user(*s_, session->user_id);
@@ -149,7 +149,7 @@ Response Service::handle(const Request& r, const Match* matched) {
     if (cleared_cookie && res.headers.empty()) res.headers.push_back(clear_session_cookie(s_->auth));
     // Every write is recorded with the person or token behind it (the sign-in routes record their own).
     if (!safe_method(r.method) && res.status < 400 && !route.pattern.starts_with("/auth/")) {
-      std::lock_guard l(s_->store_mu);
+      StoreLease l(*s_);
       accounts::audit(s_->store->db(), {0, "", who ? who->actor() : "anonymous", who ? who->name : "",
                                         r.method + " " + route.pattern, r.path, res.status, r.address, ""});
     }

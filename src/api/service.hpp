@@ -75,6 +75,7 @@ struct Limits {
   double max_time_limit_s = 60;                // exact planning
   size_t cache_bytes = size_t{256} << 20;      // computed bodies (coverage, indicators, planning)
   size_t page_cache_bytes = size_t{32} << 20;  // place pages
+  int store_connections = 16;                  // database connections (one per worker thread at a time)
 };
 
 // How people sign in (docs/accounts.md).

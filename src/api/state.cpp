@@ -56,8 +56,98 @@ bool Principal::manages(const std::string& place) const {
 }
 std::string Principal::actor() const { return fmt::format("{}:{}", kind == "token" ? "token" : "user", id); }
 
+namespace {
+// The store the calling thread holds (by a StoreLease), and how deep its leases are nested.
+thread_local registry::PlaceStore* t_store = nullptr;
+thread_local int t_depth = 0;
+}  // namespace
+
+void Stores::open(const std::string& name, int connections) {
+  first_ = std::make_unique<registry::PlaceStore>(name, &territory::CommuneTable::bundled());
+  size_ = std::max(1, connections);
+  free_.push_back(first_.get());
+}
+
+registry::PlaceStore* Stores::take() {
+  std::unique_lock l(mu_);
+  if (!cv_.wait_for(l, std::chrono::seconds(30),
+                    [&] { return !free_.empty() || static_cast<int>(all_.size()) + 1 < size_; }))
+    throw Error(Errc::busy, "every connection to the database is in use");
+  if (!free_.empty()) {
+    auto* s = free_.back();
+    free_.pop_back();
+    return s;
+  }
+  all_.push_back(nullptr);  // the place is taken while the connection opens, outside the lock
+  size_t slot = all_.size() - 1;
+  l.unlock();
+  std::unique_ptr<registry::PlaceStore> made;
+  try {
+    made = first_->another();
+  } catch (...) {
+    std::lock_guard again(mu_);
+    all_.erase(all_.begin() + static_cast<std::ptrdiff_t>(slot));
+    cv_.notify_one();
+    throw;
+  }
+  std::lock_guard again(mu_);
+  all_[slot] = std::move(made);
+  return all_[slot].get();
+}
+
+void Stores::give_back(registry::PlaceStore* s) {
+  {
+    std::lock_guard l(mu_);
+    free_.push_back(s);
+  }
+  cv_.notify_one();
+}
+
+int Stores::open_connections() {
+  std::lock_guard l(mu_);
+  return static_cast<int>(all_.size()) + 1;
+}
+
+Stores::Proxy::~Proxy() { delete lease; }
+
+Stores::Proxy Stores::operator->() {
+  auto* lease = new StoreLease(*this);  // held for the full expression
+  return Proxy{lease, t_store};
+}
+
+registry::PlaceStore& Stores::operator*() {
+  if (!t_store) throw Error(Errc::internal, "the store used by reference outside a StoreLease");
+  return *t_store;
+}
+
+StoreLease::StoreLease(State& s) : StoreLease(s.store) {}
+StoreLease::StoreLease(Stores& stores) : stores_(stores) {
+  if (t_depth++ > 0) return;
+  try {
+    t_store = stores_.take();
+  } catch (...) {
+    --t_depth;
+    throw;
+  }
+  owner_ = true;
+}
+
+StoreLease::~StoreLease() {
+  --t_depth;
+  if (!owner_) return;
+  auto* s = t_store;
+  t_store = nullptr;
+  // A store left inside a transaction (its server went away mid-way) would poison the next request: rolled back.
+  if (s->db().in_transaction()) {
+    try {
+      s->db().exec("ROLLBACK");
+    } catch (...) {}
+  }
+  stores_.give_back(s);
+}
+
 int64_t State::revision() {
-  std::lock_guard l(store_mu);
+  StoreLease l(*this);
   return store->revision();
 }
 
@@ -76,7 +166,7 @@ std::vector<coverage::Place> open_places(State& s, const std::string& d) {
   f.fixed_only = true;
   std::vector<registry::Place> ps;
   {
-    std::lock_guard l(s.store_mu);
+    StoreLease l(s);
     ps = s.store->list(f);
   }
   std::vector<coverage::Place> out;
@@ -94,7 +184,7 @@ json place_json(const registry::Place& p, bool with_private, const std::string* 
 json place_json(const registry::Place& p, const Principal* who) { return place_json(p, may_see_private(who)); }
 
 registry::Place require_place(State& s, const std::string& id) {
-  std::lock_guard l(s.store_mu);
+  StoreLease l(s);
   auto p = s.store->get(id);
   if (!p) throw Error(Errc::place_not_found, fmt::format("no place with id '{}'", id));
   return *p;

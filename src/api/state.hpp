@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -25,9 +26,54 @@
 
 namespace maillage::api {
 
+// The stores of a server (issue #30): one per thread at a time, each on its own connection (SQLite in WAL mode
+// reads in parallel, one writer at a time; PostgreSQL gives each its own server process), all sharing one read
+// model of the places (reloaded once per revision). A handler takes one for its request with
+// `StoreLease lease(s);` and `s.store->...` is then that thread's store; outside a lease `s.store->f()` takes one
+// for that call only, and `*s.store` (a reference that outlives the call) refuses.
+class Stores {
+ public:
+  void open(const std::string& name, int connections);
+  registry::PlaceStore& first() { return *first_; }
+  struct Proxy {
+    class StoreLease* lease;
+    registry::PlaceStore* store;
+    ~Proxy();
+    registry::PlaceStore* operator->() const { return store; }
+  };
+  Proxy operator->();
+  registry::PlaceStore& operator*();
+  int open_connections();
+
+ private:
+  friend class StoreLease;
+  registry::PlaceStore* take();
+  void give_back(registry::PlaceStore* s);
+  std::unique_ptr<registry::PlaceStore> first_;
+  std::vector<std::unique_ptr<registry::PlaceStore>> all_;
+  std::vector<registry::PlaceStore*> free_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int size_ = 16;
+};
+
+struct State;
+// The calling thread's store for its scope (re-entrant: a nested lease on the same thread is the same store).
+class StoreLease {
+ public:
+  explicit StoreLease(State& s);
+  explicit StoreLease(Stores& stores);
+  ~StoreLease();
+  StoreLease(const StoreLease&) = delete;
+  StoreLease& operator=(const StoreLease&) = delete;
+
+ private:
+  Stores& stores_;
+  bool owner_ = false;
+};
+
 struct State {
-  std::mutex store_mu;  // the store's connection and prepared statements are used by one thread at a time
-  std::unique_ptr<registry::PlaceStore> store;
+  Stores store;
   registry::Validator validator;
   roads::RoadGraph graph;
   std::string graph_label;
@@ -75,7 +121,7 @@ struct State {
   int64_t revision();
 };
 
-// Renders a French mail and puts it in the outbox (the caller holds store_mu); wakes the deliverer.
+// Renders a French mail and puts it in the outbox (the caller holds a StoreLease); wakes the deliverer.
 void send_mail(State& s, const std::string& event, const std::string& to, std::map<std::string, std::string> values);
 // A link into the web page, e.g. link(s, "cle/reinitialisation/KEY").
 std::string page_link(const State& s, const std::string& fragment);
@@ -85,7 +131,7 @@ std::string session_cookie(const std::string& cookie_header);
 std::pair<std::string, std::string> set_session_cookie(const AuthOptions& a, const std::string& secret);
 std::pair<std::string, std::string> clear_session_cookie(const AuthOptions& a);
 accounts::SessionPolicy session_policy(const AuthOptions& a);
-// The principal of a person (roles flattened), read under store_mu by the caller.
+// The principal of a person (roles flattened), read under the caller's StoreLease.
 Principal principal_of_user(State& s, int64_t user_id);
 
 // A body computed once per key (which starts with the registry revision), kept in the cache or, when `cheap`,

@@ -27,7 +27,7 @@ Response health(const Call& c) {
   auto& s = c.s;
   int64_t n = 0, rev = 0;
   {
-    std::lock_guard l(s.store_mu);
+    StoreLease l(s);
     n = s.store->count_all();
     rev = s.store->revision();
   }

@@ -19,6 +19,7 @@ class StatementImpl {
   virtual bool step() = 0;
   virtual void reset() = 0;
   virtual bool is_null(int col) const = 0;
+  virtual Statement::Type type(int col) const = 0;
   virtual int column_count() const = 0;
   virtual std::string column_name(int col) const = 0;
   virtual std::string text(int col) const = 0;

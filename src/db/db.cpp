@@ -1,6 +1,8 @@
 #include "db/db.hpp"
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <regex>
 
 #include "core/error.hpp"
@@ -58,6 +60,7 @@ void Statement::run() {
 }
 void Statement::reset() { impl_->reset(); }
 bool Statement::is_null(int c) const { return impl_->is_null(c); }
+Statement::Type Statement::type(int c) const { return impl_->type(c); }
 int Statement::column_count() const { return impl_->column_count(); }
 std::string Statement::column_name(int c) const { return impl_->column_name(c); }
 std::string Statement::text(int c) const { return impl_->text(c); }
@@ -116,6 +119,19 @@ void Transaction::commit() {
   done_ = true;
 }
 
+ReadTransaction::ReadTransaction(Database& db) {
+  if (db.in_transaction()) return;
+  db.exec(db.backend() == Backend::SQLite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+  db_ = &db;
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (!db_) return;
+  try {
+    db_->exec("ROLLBACK");
+  } catch (...) {}
+}
+
 Erasure::Erasure(Database& db) : db_(db) {
   if (db_.backend() == Backend::SQLite) db_.exec("PRAGMA secure_delete = ON");
 }
@@ -129,12 +145,31 @@ Erasure::~Erasure() {
 }
 
 void Erasure::finish(std::initializer_list<std::string_view> tables) {
+  // Inside a caller's transaction nothing can be scrubbed yet (a checkpoint or a VACUUM waits for its end): the
+  // caller's own Erasure does it after its commit.
+  if (db_.in_transaction()) return;
   finished_ = true;
   if (db_.backend() == Backend::SQLite) {
     db_.exec("PRAGMA secure_delete = OFF");
     // The journal holds the pages as they were: write them back and empty it.
     db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     return;
+  }
+  // VACUUM keeps a dead row that some open snapshot may still see (a transaction begun before the erasure, in this
+  // database, or a connection still starting, which could be in any): wait, at most 30 s, until every snapshot is
+  // younger than a transaction begun after the erasure's commit.
+  auto xid = db_.prepare("SELECT CAST(xid(pg_current_xact_id()) AS TEXT)");
+  xid.step();
+  auto older = db_.prepare(
+      "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
+      "AND age(backend_xmin) > age(CAST(? AS xid))");
+  for (int i = 0; i < 600; ++i) {
+    older.bind(1, xid.text(0));
+    older.step();
+    bool clear = older.int64(0) == 0;
+    older.reset();
+    if (clear) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   for (auto t : tables) db_.exec("VACUUM FULL " + std::string(t));
 }

@@ -60,6 +60,9 @@ class Statement {
   void reset();
 
   bool is_null(int col) const;
+  // What a column of the current row holds (on PostgreSQL: its declared type; NULL when null).
+  enum class Type { Null, Integer, Real, Text };
+  Type type(int col) const;
   int column_count() const;
   std::string column_name(int col) const;
   std::string text(int col) const;
@@ -130,6 +133,20 @@ class Transaction {
   Database& db_;
   bool done_ = false;
   int depth_ = 0;  // 0: the outer transaction; n: the n-th nested savepoint
+};
+
+// One consistent view for several reads (SQLite: a deferred transaction, which reads one state of the file;
+// PostgreSQL: REPEATABLE READ, READ ONLY — READ COMMITTED would give each statement its own). Ended (rolled back:
+// it wrote nothing) when destroyed. Inside a transaction already open, nothing: the reads see that one.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database* db_ = nullptr;
 };
 
 // The erasure of a person leaves no trace in the database's files (issue #30). Made before the transaction that

@@ -49,6 +49,19 @@ class PgStatement final : public StatementImpl {
     params_.clear();
   }
   bool is_null(int c) const override { return !res_ || PQgetisnull(res_.get(), row_, c); }
+  Statement::Type type(int c) const override {
+    if (is_null(c)) return Statement::Type::Null;
+    switch (PQftype(res_.get(), c)) {
+      case 16:
+      case 20:
+      case 21:
+      case 23: return Statement::Type::Integer;  // bool, int8, int2, int4
+      case 700:
+      case 701:
+      case 1700: return Statement::Type::Real;  // float4, float8, numeric
+      default: return Statement::Type::Text;
+    }
+  }
   int column_count() const override { return res_ ? PQnfields(res_.get()) : 0; }
   std::string column_name(int c) const override { return res_ ? PQfname(res_.get(), c) : ""; }
   std::string text(int c) const override {

@@ -51,6 +51,15 @@ class SqliteStatement final : public StatementImpl {
     sqlite3_clear_bindings(stmt_);
   }
   bool is_null(int c) const override { return buffered_ ? !cell(c) : sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  Statement::Type type(int c) const override {
+    if (buffered_) return cell(c) ? Statement::Type::Text : Statement::Type::Null;
+    switch (sqlite3_column_type(stmt_, c)) {
+      case SQLITE_NULL: return Statement::Type::Null;
+      case SQLITE_INTEGER: return Statement::Type::Integer;
+      case SQLITE_FLOAT: return Statement::Type::Real;
+      default: return Statement::Type::Text;
+    }
+  }
   int column_count() const override { return sqlite3_column_count(stmt_); }
   std::string column_name(int c) const override { return sqlite3_column_name(stmt_, c); }
   std::string text(int c) const override {

@@ -59,6 +59,10 @@ class Outbox {
   explicit Outbox(db::Database& db) : db_(db) {}
   int64_t enqueue(const Message& m);
   std::vector<Stored> due(int limit);  // pending messages whose time came, oldest first
+  // Takes a due message for this deliverer: true when its time was still `seen_due_at` (nobody claimed it since
+  // it was read), and then moved `lease_s` on, so that another deliverer leaves it; a deliverer that dies while
+  // sending leaves it to be retried after the lease (a message is then sent at least once, as SMTP can promise).
+  bool claim(int64_t id, const std::string& seen_due_at, int lease_s = 600);
   void sent(int64_t id);
   void failed(int64_t id, const std::string& error, const RetryPolicy& p);
   void retry(int64_t id);  // a failed (or pending) message goes again now; NotFound

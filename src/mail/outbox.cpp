@@ -50,6 +50,15 @@ std::vector<Stored> Outbox::due(int limit) {
   return out;
 }
 
+bool Outbox::claim(int64_t id, const std::string& seen_due_at, int lease_s) {
+  db_.prepare("UPDATE mail_outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at = ?")
+      .bind(1, date::utc_after(lease_s))
+      .bind(2, id)
+      .bind(3, seen_due_at)
+      .run();
+  return db_.changes() == 1;
+}
+
 void Outbox::sent(int64_t id) {
   db_.prepare(
          "UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL "
@@ -110,6 +119,9 @@ std::map<std::string, int64_t> Outbox::counts() {
 DeliveryReport deliver_due(Outbox& box, const Config& c, const RetryPolicy& p, int max) {
   DeliveryReport r;
   for (auto& s : box.due(max)) {
+    // Several deliverers (one per server on a shared database) read the same due messages: the one whose claim
+    // moves the message's time on sends it, the others pass (issue #30: each message received once).
+    if (!box.claim(s.id, s.next_attempt_at)) continue;
     try {
       send(c, s.m);
       box.sent(s.id);

@@ -438,6 +438,7 @@ json Moderation::personal_data(const std::string& email) {
 
 int Moderation::erase_person(const std::string& email) {
   if (email.empty()) return 0;
+  db::Erasure erasure(store_.db());  // no trace left in the database's files (db.hpp)
   db::Transaction txn(store_.db());
   auto st = store_.db().prepare(
       "UPDATE contributions SET contributor_name = '', contributor_email = '', address = '' WHERE contributor_email = "
@@ -446,6 +447,7 @@ int Moderation::erase_person(const std::string& email) {
   st.run();
   int n = static_cast<int>(store_.db().changes());
   txn.commit();
+  erasure.finish({"contributions"});
   return n;
 }
 

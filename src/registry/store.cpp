@@ -63,15 +63,31 @@ struct PlaceStore::Cache {
 };
 
 PlaceStore::PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create)
-    : communes_(communes), cache_(std::make_unique<Cache>()) {
-  db_ = std::make_unique<db::Database>(path,
+    : communes_(communes), cache_(std::make_unique<Cache>()), model_(std::make_shared<ReadModel>()), name_(path) {
+  open(create);
+  created_ = db::schema_version(*db_) == 0;
+  db::migrate(*db_);
+  prepare();
+}
+
+PlaceStore::PlaceStore(const PlaceStore& other, Another)
+    : communes_(other.communes_), cache_(std::make_unique<Cache>()), model_(other.model_), name_(other.name_) {
+  open(false);
+  prepare();
+}
+
+std::unique_ptr<PlaceStore> PlaceStore::another() const { return std::make_unique<PlaceStore>(*this, Another{}); }
+
+void PlaceStore::open(bool create) {
+  db_ = std::make_unique<db::Database>(name_,
                                        create ? db::Database::Mode::ReadWriteCreate : db::Database::Mode::ReadWrite);
   if (db_->backend() == db::Backend::SQLite)
     db_->exec(
         "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32000; "
         "PRAGMA temp_store = MEMORY;");
-  created_ = db::schema_version(*db_) == 0;
-  db::migrate(*db_);
+}
+
+void PlaceStore::prepare() {
   auto& c = *cache_;
   c.get = db_->prepare(fmt::format("SELECT {} FROM places WHERE id = ?", columns()));
   const int n = static_cast<int>(stored_fields().size()) + 2;  // and name_folded, search_text
@@ -221,30 +237,27 @@ bool matches(const PlaceFilter& f, const std::vector<std::string>& words, const 
 }  // namespace
 
 std::shared_ptr<const PlaceStore::Snapshot> PlaceStore::snapshot() {
-  bool own_txn = !db_->in_transaction();
-  if (own_txn) db_->exec("BEGIN");  // revision and rows from one consistent read
-  try {
-    int64_t rev = revision();
-    auto day = date::today();
-    if (!snapshot_ || snapshot_->revision != rev || snapshot_->day != day) {
-      auto snap = std::make_shared<Snapshot>();
-      snap->revision = rev;
-      snap->day = day;
-      snap->charter = current_charter(*db_, day);
-      auto st = db_->prepare(fmt::format("SELECT {}, search_text FROM places ORDER BY name_folded, id", columns()));
-      const int search_column = static_cast<int>(stored_fields().size());
-      while (st.step()) {
-        snap->places.push_back(read_place(st));
-        snap->search.push_back(st.text(search_column));
-      }
-      snapshot_ = std::move(snap);
-    }
-    if (own_txn) db_->exec("COMMIT");
-  } catch (...) {
-    if (own_txn) db_->exec("ROLLBACK");
-    throw;
+  db::ReadTransaction view(*db_);  // the revision and the rows of one state
+  int64_t rev = revision();
+  auto day = date::today();
+  auto current = [&](const std::shared_ptr<const Snapshot>& s) { return s && s->revision == rev && s->day == day; };
+  // One reload per revision for every store sharing the model (the threads of a server): the first to see the new
+  // revision reloads, the others wait for it and take its copy.
+  std::lock_guard lock(model_->mu);
+  if (current(model_->snapshot)) return model_->snapshot;
+  auto snap = std::make_shared<Snapshot>();
+  snap->revision = rev;
+  snap->day = day;
+  snap->charter = current_charter(*db_, day);
+  auto st = db_->prepare(fmt::format("SELECT {}, search_text FROM places ORDER BY name_folded, id", columns()));
+  const int search_column = static_cast<int>(stored_fields().size());
+  while (st.step()) {
+    snap->places.push_back(read_place(st));
+    snap->search.push_back(st.text(search_column));
   }
-  return snapshot_;
+  // A reader whose view began before a write that another already loaded keeps its older copy to itself.
+  if (!model_->snapshot || model_->snapshot->revision <= rev) model_->snapshot = snap;
+  return snap;
 }
 
 PlaceStore::Selection PlaceStore::select(const PlaceFilter& f) {

@@ -6,6 +6,7 @@
 // registry revision, so a result can say which state of the registry it used.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,11 @@ class PlaceStore {
   // and may be null.
   PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create = true);
   ~PlaceStore();
+  // Another store on a new connection to the same database, sharing this one's read model (the copy of the places,
+  // reloaded once per revision for all of them): one per thread of a server (issue #30). No migration.
+  std::unique_ptr<PlaceStore> another() const;
+  struct Another {};
+  PlaceStore(const PlaceStore& other, Another);
 
   db::Database& db() { return *db_; }
   // True when this opening created the schema (the database was empty).
@@ -107,13 +113,20 @@ class PlaceStore {
                       int64_t revision);
 
   std::shared_ptr<const Snapshot> snapshot();
+  void open(bool create);
+  void prepare();
 
   std::unique_ptr<db::Database> db_;
-  std::shared_ptr<const Snapshot> snapshot_;
+  struct ReadModel {
+    std::mutex mu;
+    std::shared_ptr<const Snapshot> snapshot;
+  };
   const territory::CommuneTable* communes_;
   bool created_ = false;
   struct Cache;
   std::unique_ptr<Cache> cache_;
+  std::shared_ptr<ReadModel> model_;
+  std::string name_;
 };
 
 }  // namespace maillage::registry

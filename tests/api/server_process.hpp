@@ -50,12 +50,22 @@ inline httplib::Headers bearer(const std::string& token) { return {{"Authorizati
 
 class Server {
  public:
-  explicit Server(const std::vector<std::string>& extra = {}) {
-    base_ = " --db " + dir_.database("m.db") + " --graph " + dir_.file("g.graph") + " ";
+  explicit Server(const std::vector<std::string>& extra = {})
+      : db_(dir_.database("m.db")), graph_(dir_.file("g.graph")) {
+    start(extra);
+  }
+  // A second server on the same database and graph (several servers on one store, issue #30).
+  Server(const Server& same_store, const std::vector<std::string>& extra)
+      : db_(same_store.db_), graph_(same_store.graph_) {
+    start(extra);
+  }
+  void start(const std::vector<std::string>& extra) {
+    base_ = " --db " + db_ + " --graph " + graph_ + " ";
     run_cli(base_ + "places list --limit 1");  // creates the database and the graph before the server starts
     port_ = free_port();
-    std::vector<std::string> args{MAILLAGE_BIN, "--db",   dir_.database("m.db"), "--graph", dir_.file("g.graph"),
-                                  "serve",      "--port", std::to_string(port_), "--web",   dir_.file("no-web")};
+    std::vector<std::string> args{
+        MAILLAGE_BIN,       "--db", db_, "--graph", graph_, "serve", "--port", std::to_string(port_), "--web",
+        dir_.file("no-web")};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -107,6 +117,7 @@ class Server {
 
  private:
   TempDir dir_;
+  std::string db_, graph_;
   std::string base_;
   int port_ = 0;
   pid_t pid_ = 0;

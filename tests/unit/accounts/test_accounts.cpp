@@ -201,7 +201,10 @@ TEST(Accounts, PersonalDataIsExportedThenErased) {
   EXPECT_EQ(before["sessions"].size(), 1u);
   EXPECT_EQ(before["actions"].size(), 1u);
   EXPECT_EQ(before["member"]["record"][0]["email"], "rgpd@maillage.test");
+  EXPECT_NE(test::stored_bytes(f.db_path).find("rgpd@maillage.test"), std::string::npos);  // the probe can see it
   a.erase(u.id);
+  // Not in the database's files either (issue #30): not in a freed page, nor in the WAL, nor in a dead row.
+  EXPECT_EQ(test::stored_bytes(f.db_path).find("rgpd@maillage.test"), std::string::npos);
   auto after = accounts::personal_data(f.db(), u.id);
   auto text = after.dump();
   EXPECT_EQ(text.find("rgpd@maillage.test"), std::string::npos);

@@ -2,6 +2,10 @@
 // messages Python's email library reads back.
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include <fmt/format.h>
+
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "helpers.hpp"
@@ -136,4 +140,38 @@ TEST(MailConfig, ReadFromTheEnvironmentAndChecked) {
   unsetenv("MAILLAGE_MAIL_FROM");
   unsetenv("MAILLAGE_SMTP_URL");
   unsetenv("MAILLAGE_PUBLIC_URL");
+}
+
+// Two deliverers on one database (a deliverer per server, issue #30), 100 messages: each received exactly once.
+TEST(MailOutbox, TwoDeliverersSendEachMessageOnce) {
+  test::SmtpSink sink(test::free_port());
+  mail::Config c;
+  c.smtp_url = sink.url();
+  c.tls = "none";
+  c.from = "reseau@maillage.test";
+  test::TempDir dir;
+  auto name = dir.database("m.db");
+  {
+    registry::PlaceStore store(name, &territory::CommuneTable::bundled());
+    mail::Outbox box(store.db());
+    db::Transaction tx(store.db());
+    for (int i = 0; i < 100; ++i) box.enqueue(mail::render("reset", fmt::format("p{}@maillage.test", i), kValues));
+    tx.commit();
+  }
+  int sent[2] = {0, 0};
+  std::vector<std::thread> deliverers;
+  for (int k = 0; k < 2; ++k)
+    deliverers.emplace_back([&, k] {
+      db::Database d(name);
+      mail::Outbox box(d);
+      for (int round = 0; round < 20; ++round) sent[k] += mail::deliver_due(box, c, {60, 600, 4}, 10).sent;
+    });
+  for (auto& t : deliverers) t.join();
+  EXPECT_EQ(sent[0] + sent[1], 100);
+  for (int i = 0; i < 100; ++i) {
+    auto to = fmt::format("p{}@maillage.test", i);
+    ASSERT_FALSE(sink.wait_for(to, "reset").is_null()) << to;
+    EXPECT_EQ(sink.count(to), 1u) << to;
+  }
+  EXPECT_EQ(sink.messages().size(), 100u);
 }

@@ -197,7 +197,10 @@ TEST_F(Mod, CorrectionsRejectionsWithdrawalsAndRefusals) {
 TEST_F(Mod, PersonalDataAreExportedAndErased) {
   auto s = mod.submit(new_place("Le Chai 2.0", "Marsas"), "192.0.2.7");
   EXPECT_EQ(mod.personal_data("anne@example.org").size(), 1u);
+  EXPECT_NE(test::stored_bytes(dir.database("m.db")).find("anne@example.org"), std::string::npos);
   EXPECT_EQ(mod.erase_person("anne@example.org"), 1);
+  // Not in the database's files either (issue #30): not in a freed page, nor in the WAL, nor in a dead row.
+  EXPECT_EQ(test::stored_bytes(dir.database("m.db")).find("anne@example.org"), std::string::npos);
   auto c = mod.get(s.id);
   EXPECT_EQ(c->email, "");
   EXPECT_EQ(c->name, "");

@@ -40,12 +40,7 @@ struct Net : ::testing::Test {
     e.insee_code = "23096", e.capacity = capacity;
     return events.create(e, "test");
   }
-  std::string file_bytes() {
-    s.store->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    std::string all = io::read_file(s.db_path, size_t{1} << 30);
-    if (std::filesystem::exists(s.db_path + "-wal")) all += io::read_file(s.db_path + "-wal", size_t{1} << 30);
-    return all;
-  }
+  std::string file_bytes() { return maillage::test::stored_bytes(s.db_path); }
 };
 
 }  // namespace

@@ -39,9 +39,11 @@ const char* kPlaces =
 }  // namespace
 
 TEST_F(StoreTest, WalModeAndSchemaVersion) {
-  auto st = store.db().prepare("PRAGMA journal_mode");
-  st.step();
-  EXPECT_EQ(st.text(0), "wal");
+  if (store.db().backend() == db::Backend::SQLite) {
+    auto st = store.db().prepare("PRAGMA journal_mode");
+    st.step();
+    EXPECT_EQ(st.text(0), "wal");
+  }
   EXPECT_EQ(store.schema_version(), PlaceStore::kSchemaVersion);
 }
 
@@ -141,7 +143,9 @@ TEST_F(StoreTest, DatabaseRefusesInvalidRowsEvenBehindTheApi) {
 }
 
 TEST_F(StoreTest, NewerSchemaIsRefused) {
-  store.db().exec("PRAGMA user_version = 99");
+  // A migration this program does not know: the database was migrated by a newer Maillage.
+  store.db().exec(
+      "INSERT INTO schema_migrations (file, version, stage, applied_at) VALUES ('x/0099_future.sql', 99, 'x', 'now')");
   EXPECT_THROW(PlaceStore(dir.database("s.db"), nullptr), Error);
 }
 
