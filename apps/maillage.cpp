@@ -29,7 +29,9 @@ int run(int argc, char** argv) {
       "Global options, accepted before or after the command: --db FILE, --graph FILE, --no-seed "
       "(see maillage --help).");
   cli::Globals g;
-  app.add_option("--db", g.db, "registry database (default: $MAILLAGE_DB or maillage.db in the working directory)");
+  app.add_option("--db", g.db,
+                 "the database: a SQLite file, or a postgresql://user@host/base URL for several servers "
+                 "(default: $MAILLAGE_DB or maillage.db in the working directory; docs/storage.md)");
   app.add_flag("--no-seed", g.no_seed, "create a missing database empty instead of filling it from the bundled data");
   app.add_option("--graph", g.graph,
                  "road graph file (default: $MAILLAGE_GRAPH or maillage.graph; built from the bundled skeleton when "

@@ -4,6 +4,7 @@
 #   scripts/postgresql.sh start STATE   starts it; writes its URL (postgresql://maillage@127.0.0.1:PORT) to STATE/url
 #   scripts/postgresql.sh stop STATE    stops it and removes the cluster
 #   scripts/postgresql.sh restart STATE stops it (immediate: as a crash) and starts it again on the same port
+#   scripts/postgresql.sh down|up STATE  stops it (immediate) / starts it again: the server gone for a while
 # For speed the test cluster runs without fsync (nothing here survives a power cut, which the tests do not make):
 # a server killed or restarted keeps every committed transaction all the same (its WAL is in the page cache).
 set -euo pipefail
@@ -41,6 +42,12 @@ case "$cmd" in
     run_as "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
     pg_start "$dir" "$(cat "$state/port")"
     ;;
+  down)
+    run_as "$bin/pg_ctl" -D "$(cat "$state/dir")/data" -m immediate -w stop >/dev/null
+    ;;
+  up)
+    pg_start "$(cat "$state/dir")" "$(cat "$state/port")"
+    ;;
   stop)
     [ -f "$state/dir" ] || exit 0
     dir=$(cat "$state/dir")
@@ -49,7 +56,7 @@ case "$cmd" in
     rm -f "$state/dir" "$state/url" "$state/port"
     ;;
   *)
-    echo "usage: $0 start|stop|restart STATE" >&2
+    echo "usage: $0 start|stop|restart|down|up STATE" >&2
     exit 2
     ;;
 esac

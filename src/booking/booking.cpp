@@ -323,7 +323,7 @@ void Bookings::add_membership(int64_t member_id, const std::string& place_id, co
          "(member_id, place_id) DO UPDATE SET plan = excluded.plan, discount_pct = excluded.discount_pct")
       .bind(1, member_id)
       .bind(2, place_id)
-      .bind(3, plan)
+      .bind(3, plan.empty() ? std::string("standard") : plan)  // the column's default, as SQLite's OR REPLACE gave it
       .bind(4, discount)
       .step();
 }
@@ -340,7 +340,7 @@ void Bookings::record_training(int64_t member_id, int64_t resource_id, const std
       .bind(1, member_id)
       .bind(2, resource_id)
       .bind(3, valid_until)
-      .bind(4, by)
+      .bind(4, by, false)
       .step();
 }
 

@@ -406,3 +406,28 @@ TEST(Booking, NetworkSearchMatchesOneRoutePerPlace) {
     EXPECT_NEAR(found[i].minutes, expected[i].first, 1e-6);
   }
 }
+
+// A membership or a closure written without a plan or a reason takes the column's default, and writing it again
+// replaces it (issue #30: the upserts that replaced SQLite's INSERT OR REPLACE; found by the api_request fuzz
+// target's regression input).
+TEST(Booking, MembershipsAndClosuresAreReplacedAndTakeTheirDefaults) {
+  Fixture f;
+  Bookings b(f.db());
+  auto m = b.add_member("M", "m@example.org");
+  b.add_membership(m, f.place(), "", 0);
+  auto plan = [&] {
+    auto st = f.db().prepare("SELECT plan, discount_pct FROM memberships WHERE member_id = ?");
+    st.bind(1, m);
+    EXPECT_TRUE(st.step());
+    return st.text(0) + " " + std::to_string(static_cast<int>(st.real(1)));
+  };
+  EXPECT_EQ(plan(), "standard 0");
+  b.add_membership(m, f.place(), "résident", 20);
+  EXPECT_EQ(plan(), "résident 20");
+  b.add_closure(f.place(), "2026-03-02", "");
+  b.add_closure(f.place(), "2026-03-02", "férié");
+  auto st = f.db().prepare("SELECT count(*), max(reason) FROM closure_days");
+  st.step();
+  EXPECT_EQ(st.int64(0), 1);
+  EXPECT_EQ(st.text(1), "férié");
+}

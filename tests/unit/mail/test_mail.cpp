@@ -93,12 +93,18 @@ TEST(MailOutbox, BackOffDoublesThenTheMessageFails) {
   EXPECT_EQ(box.due(10).size(), 1u);
 }
 
-TEST(MailSmtp, ARealServerReceivesTextAndHtmlThatPythonReadsBack) {
-  test::SmtpSink sink(test::free_port());
+// Mail through the test server, without TLS.
+static mail::Config to_sink(const test::SmtpSink& sink) {
   mail::Config c;
   c.smtp_url = sink.url();
   c.tls = "none";
   c.from = "Réseau des tiers-lieux <reseau@maillage.test>";
+  return c;
+}
+
+TEST(MailSmtp, ARealServerReceivesTextAndHtmlThatPythonReadsBack) {
+  test::SmtpSink sink(test::free_port());
+  auto c = to_sink(sink);
   auto v = kValues;
   v["resource"] = "Salle « Garonne » — étage, très longue description pour couper le sujet en plusieurs mots encodés";
   auto m = mail::render("booking_confirmed", "anne@maillage.test", v);
@@ -145,10 +151,7 @@ TEST(MailConfig, ReadFromTheEnvironmentAndChecked) {
 // Two deliverers on one database (a deliverer per server, issue #30), 100 messages: each received exactly once.
 TEST(MailOutbox, TwoDeliverersSendEachMessageOnce) {
   test::SmtpSink sink(test::free_port());
-  mail::Config c;
-  c.smtp_url = sink.url();
-  c.tls = "none";
-  c.from = "reseau@maillage.test";
+  auto c = to_sink(sink);
   test::TempDir dir;
   auto name = dir.database("m.db");
   {
