@@ -12,6 +12,12 @@ if [ $# -gt 0 ]; then
   step "build-$preset" "build: $* ($preset, log: build/logs/build-$preset.log)" \
     cmake --build --preset "$preset" --target "$@"
 else
-  step "build-$preset" "build: everything ($preset: library, CLI, tests, benchmarks; log: build/logs/build-$preset.log)" \
-    cmake --build --preset "$preset"
+  # The benchmarks too, unless SKIP_BENCH=1 (the test run: scripts/test.sh).
+  if [ "${SKIP_BENCH:-0}" = 1 ] || [ "$preset" = asan ] || [ "$preset" = fuzz ]; then
+    step "build-$preset" "build: everything but the benchmarks ($preset: library, CLI, tests; log: build/logs/build-$preset.log)" \
+      cmake --build --preset "$preset"
+  else
+    step "build-$preset" "build: everything ($preset: library, CLI, tests, benchmarks; log: build/logs/build-$preset.log)" \
+      cmake --build --preset "$preset" --target all benchmarks
+  fi
 fi
