@@ -50,16 +50,18 @@ inline bool on_postgresql() { return !postgresql_server().empty(); }
 #define SKIP_ON_POSTGRESQL(why) \
   if (maillage::test::on_postgresql()) GTEST_SKIP() << "SQLite only: " << why
 
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 // Every byte a database keeps on disk, to look for what an erasure must have removed: a SQLite file with its WAL
 // (written back first), or a PostgreSQL database's folder in the test cluster (base/OID: tables and indexes,
 // after a checkpoint has written them and unlinked the files of rewritten tables).
 inline std::string stored_bytes(const std::string& name) {
-  auto read = [](const std::filesystem::path& f) {
-    std::ifstream in(f, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
+  auto read = [](const std::filesystem::path& f) { return slurp(f.string()); };
   std::string all;
   if (!db::is_postgresql(name)) {
     db::Database(name).exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -119,13 +121,6 @@ class TempDir {
   mutable std::vector<std::string> databases_;
   mutable std::map<std::string, std::string> named_;
 };
-
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 struct RunResult {
   int exit_code;

@@ -101,16 +101,18 @@ std::string column_list(const std::vector<std::string>& cols) {
   return out;
 }
 
+// Counts the current row of `st` (its `n` columns) into `t`.
+void add_row(TableCopy& t, Statement& st, int n) {
+  uint64_t h = 14695981039346656037ULL;
+  for (int c = 0; c < n; ++c) h = fnv(fnv(h, canonical(st, c)), std::string_view("\0", 1));
+  t.checksum += h;  // order-independent
+  ++t.rows;
+}
+
 TableCopy summary(Database& db, const std::string& table, const std::vector<std::string>& cols) {
   TableCopy t{table, 0, 0};
   auto st = db.prepare(fmt::format("SELECT {} FROM \"{}\"", column_list(cols), table));
-  while (st.step()) {
-    uint64_t h = 14695981039346656037ULL;
-    for (int c = 0; c < static_cast<int>(cols.size()); ++c)
-      h = fnv(fnv(h, canonical(st, c)), std::string_view("\0", 1));
-    t.checksum += h;  // order-independent
-    ++t.rows;
-  }
+  while (st.step()) add_row(t, st, static_cast<int>(cols.size()));
   return t;
 }
 
@@ -159,7 +161,9 @@ std::vector<TableCopy> port(Database& from, Database& to, const PortOptions& opt
     std::string marks;
     for (size_t i = 0; i < cols.size(); ++i) marks += i ? ", ?" : "?";
     auto write = to.prepare(fmt::format("INSERT INTO \"{}\" ({}) VALUES ({})", table, column_list(cols), marks));
+    TableCopy copied{table, 0, 0};  // the source's rows counted as they are copied: the source is read once
     while (read.step()) {
+      add_row(copied, read, static_cast<int>(cols.size()));
       for (int c = 0; c < static_cast<int>(cols.size()); ++c) {
         switch (read.type(c)) {
           case Statement::Type::Null: write.bind_null(c + 1); break;
@@ -170,7 +174,7 @@ std::vector<TableCopy> port(Database& from, Database& to, const PortOptions& opt
       }
       write.run();
     }
-    out.push_back(summary(from, table, cols));
+    out.push_back(copied);
     // Identity columns continue after the copied ids.
     if (to.backend() == Backend::PostgreSQL && std::find(cols.begin(), cols.end(), "id") != cols.end()) {
       auto seq = to.prepare("SELECT pg_get_serial_sequence(?, 'id')");

@@ -40,9 +40,7 @@ class SqliteStatement final : public StatementImpl {
     if (rc == SQLITE_ROW && !sqlite3_stmt_readonly(stmt_)) return buffer();
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    std::string msg = sqlite3_errmsg(db_);
-    sqlite3_reset(stmt_);
-    throw Error("sqlite: " + msg + " (in `" + std::string(sqlite3_sql(stmt_)).substr(0, 120) + "`)");
+    fail_step();
   }
   void reset() override {
     buffered_ = false;
@@ -79,6 +77,12 @@ class SqliteStatement final : public StatementImpl {
   void check(int rc) {
     if (rc != SQLITE_OK) fail(db_, "bind");
   }
+  // A step that failed: SQLite's message and the statement, the statement reset (its bindings kept).
+  [[noreturn]] void fail_step() {
+    std::string msg = sqlite3_errmsg(db_);
+    sqlite3_reset(stmt_);
+    throw Error("sqlite: " + msg + " (in `" + std::string(sqlite3_sql(stmt_)).substr(0, 120) + "`)");
+  }
   // A write returning rows (INSERT ... RETURNING id) made all its changes at its first step; its rows are read
   // then and the statement reset, so that it holds no transaction open (as on PostgreSQL, where results come
   // whole). Values as text: a REAL's text reads back the same double (SQLite prints 17 significant digits).
@@ -92,9 +96,8 @@ class SqliteStatement final : public StatementImpl {
                                                     static_cast<size_t>(sqlite3_column_bytes(stmt_, c)));
     }
     if (rc != SQLITE_DONE) {
-      std::string msg = sqlite3_errmsg(db_);
-      reset();
-      throw Error("sqlite: " + msg + " (in `" + std::string(sqlite3_sql(stmt_)).substr(0, 120) + "`)");
+      rows_.clear();
+      fail_step();
     }
     sqlite3_reset(stmt_);
     buffered_ = true;
