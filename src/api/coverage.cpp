@@ -1,6 +1,7 @@
 // Coverage and indicators over HTTP: the summary, the cells and zones blanches as GeoJSON, the indicators with
 // their history. Bodies are cached by (registry revision, parameters).
 #include <cmath>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -35,6 +36,27 @@ Timed timed_sites(const Call& c, const std::string& d) {
   return {period, itinerant::timed_sites(itinerant::active(*c.s.store, d), period)};
 }
 
+// The fixed places open at a date, and the fingerprint of what the coverage reads of them.
+struct Inputs {
+  std::vector<coverage::Place> places;
+  std::string places_fp;
+};
+Inputs inputs(const Call& c, const std::string& d) {
+  Inputs in{open_places(c.s, d), {}};
+  in.places_fp = fingerprint(in.places);
+  return in;
+}
+// The itinerant stops and their windows, as text for a fingerprint.
+std::string timed_text(const Timed& t) {
+  std::string out = fmt::format("{}+{}", t.period.monday, t.period.days);
+  for (auto& site : t.sites) {
+    fmt::format_to(std::back_inserter(out), "|{}:{}{}:{}{}:{}{:a},{:a}", site.id.size(), site.id, site.name.size(),
+                   site.name, site.insee.size(), site.insee, site.at.lon, site.at.lat);
+    for (auto& w : site.windows) fmt::format_to(std::back_inserter(out), ";{},{},{}", w.day, w.start, w.end);
+  }
+  return out;
+}
+
 Response geojson(const Call& c, bool zones) {
   auto& s = c.s;
   auto d = q_date(c.r);
@@ -67,28 +89,30 @@ Response geojson(const Call& c, bool zones) {
   // the stops within the threshold.
   bool in_time = !zones && q_bool(c.r, "part_time");
   double min_hours = q_number(c.r, "min_hours", 1, 0, 168);
-  auto key = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", zones ? "zones" : "cells", rev, d, coverage::threshold_ms(t),
-                         in_time, min_hours, q(c.r, "weeks"), q(c.r, "week"));
+  Timed timed;
+  if (in_time) timed = timed_sites(c, d);
+  auto in = inputs(c, d);
+  auto key = fmt::format("{}|{}|{}|{}|{}|{}", zones ? "zones" : "cells", in.places_fp, d, coverage::threshold_ms(t),
+                         min_hours, in_time ? fingerprint({}, timed_text(timed)) : "");
   auto body = cached(s, key, [&] {
-    Timed timed;
-    if (in_time) timed = timed_sites(c, d);
-    return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
-      if (in_time) {
-        auto fc = coverage::cells_geojson(e, places, t);
-        auto pt = coverage::part_time(e, timed.sites, {coverage::threshold_ms(t), timed.period.days, min_hours});
-        static const char* kState[] = {"none", "part_time", "permanent"};
-        auto& features = fc["features"];
-        for (size_t i = 0; i < features.size() && i < pt.state.size(); ++i) {
-          features[i]["properties"]["coverage"] = kState[pt.state[i]];
-          features[i]["properties"]["hours_week"] = std::round(pt.hours_week[i] * 100) / 100;
-        }
-        return fc.dump();
-      }
-      if (!zones) return coverage::cells_geojson(e, places, t).dump();
-      auto rep = coverage::build_report(e, places, d, t, s.error_median);
-      planning::suggest_zone_sites(e, rep, coverage::threshold_ms(t));
-      return coverage::zones_geojson(e, rep).dump();
-    });
+    return with_engine_for(
+        s, in.places, in.places_fp, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
+          if (in_time) {
+            auto fc = coverage::cells_geojson(e, places, t);
+            auto pt = coverage::part_time(e, timed.sites, {coverage::threshold_ms(t), timed.period.days, min_hours});
+            static const char* kState[] = {"none", "part_time", "permanent"};
+            auto& features = fc["features"];
+            for (size_t i = 0; i < features.size() && i < pt.state.size(); ++i) {
+              features[i]["properties"]["coverage"] = kState[pt.state[i]];
+              features[i]["properties"]["hours_week"] = std::round(pt.hours_week[i] * 100) / 100;
+            }
+            return fc.dump();
+          }
+          if (!zones) return coverage::cells_geojson(e, places, t).dump();
+          auto rep = coverage::build_report(e, places, d, t, s.error_median);
+          zone_suggester(s, coverage::threshold_ms(t))->suggest(rep);
+          return coverage::zones_geojson(e, rep).dump();
+        });
   });
   return {200, "application/json", *body, {}};
 }
@@ -123,22 +147,25 @@ Response summary(const Call& c) {
   bool communes = q_bool(c.r, "communes");
   double min_hours = q_number(c.r, "min_hours", 1, 0, 168);
   auto rev = s.revision();
-  auto key = fmt::format("coverage|{}|{}|{}|{}|{}|{}|{}", rev, d, coverage::threshold_ms(t), communes, q(c.r, "weeks"),
-                         q(c.r, "week"), min_hours);
+  auto timed = timed_sites(c, d);
+  auto in = inputs(c, d);
+  // Cached without the revision (the last field, added to each answer): the same places give the same body.
+  auto key = fmt::format("coverage|{}|{}|{}|{}|{}|{}", in.places_fp, d, coverage::threshold_ms(t), communes, min_hours,
+                         fingerprint({}, timed_text(timed)));
   auto body = cached(s, key, [&] {
-    auto timed = timed_sites(c, d);
-    return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
-      auto rep = coverage::build_report(e, places, d, t, s.error_median);
-      planning::suggest_zone_sites(e, rep, coverage::threshold_ms(t));
-      auto j = coverage::report_json(rep, places, communes);
-      auto pt = coverage::part_time(e, timed.sites, {coverage::threshold_ms(t), timed.period.days, min_hours});
-      pt.period_from = timed.period.monday;
-      j["part_time"] = coverage::to_json(pt);
-      j["registry_revision"] = rev;
-      return j.dump();
-    });
+    return with_engine_for(
+        s, in.places, in.places_fp, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
+          auto rep = coverage::build_report(e, places, d, t, s.error_median);
+          zone_suggester(s, coverage::threshold_ms(t))->suggest(rep);
+          auto pt = coverage::part_time(e, timed.sites, {coverage::threshold_ms(t), timed.period.days, min_hours});
+          pt.period_from = timed.period.monday;
+          auto text =
+              coverage::report_text(rep, places, communes, s.zone_texts, {{"part_time", coverage::to_json(pt)}});
+          text.pop_back();  // the closing brace
+          return text;
+        });
   });
-  return {200, "application/json", *body, {}};
+  return {200, "application/json", fmt::format("{},\"registry_revision\":{}}}", *body, rev), {}};
 }
 
 Response cells(const Call& c) { return geojson(c, false); }

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 
+#include <iterator>
+
 #include "accounts/accounts.hpp"
+#include "accounts/secrets.hpp"
 #include "core/date.hpp"
 #include "territory/communes.hpp"
 #include "territory/outline.hpp"
@@ -158,6 +161,26 @@ std::shared_ptr<const std::string> cached(State& s, const std::string& key, cons
   auto body = std::make_shared<const std::string>(make());
   cache.put(key, body);
   return body;
+}
+
+std::string fingerprint(const std::vector<coverage::Place>& places, std::string_view more) {
+  std::string text;
+  text.reserve(places.size() * 64 + more.size());
+  for (auto& p : places) {  // lengths first: no two lists write the same text
+    fmt::format_to(std::back_inserter(text), "{}:{}{}:{}{}:{}{:a},{:a};", p.id.size(), p.id, p.name.size(), p.name,
+                   p.insee.size(), p.insee, p.at.lon, p.at.lat);
+  }
+  text += '|';
+  text += more;
+  return accounts::key_hash(text);
+}
+
+std::shared_ptr<const planning::ZoneSuggester> zone_suggester(State& s, roads::Millis threshold) {
+  if (auto it = s.suggesters.find(threshold); it != s.suggesters.end()) return it->second;
+  if (s.suggesters.size() >= State::kMaxSuggesters) s.suggesters.erase(s.suggesters.begin());
+  auto made = std::make_shared<const planning::ZoneSuggester>(*s.engine, threshold);
+  s.suggesters.emplace(threshold, made);
+  return made;
 }
 
 std::vector<coverage::Place> open_places(State& s, const std::string& d) {

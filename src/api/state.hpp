@@ -18,6 +18,8 @@
 #include "api/cache.hpp"
 #include "api/service.hpp"
 #include "coverage/coverage.hpp"
+#include "coverage/serialize.hpp"
+#include "planning/run.hpp"
 #include "registry/store.hpp"
 #include "registry/validate.hpp"
 #include "routing/search.hpp"
@@ -82,6 +84,9 @@ struct State {
   std::mutex engine_mu;  // the coverage engine holds the times of one set of places
   std::unique_ptr<coverage::Engine> engine;
   std::string engine_key;
+  static constexpr size_t kMaxSuggesters = 4;
+  std::map<roads::Millis, std::shared_ptr<const planning::ZoneSuggester>> suggesters;  // under engine_mu
+  coverage::ZoneTexts zone_texts;                                                      // under engine_mu
   // Computed bodies by (revision, normalised parameters); cheap bodies (place pages: any client can ask for
   // thousands of distinct ones) in their own cache, so that a flood of them never evicts a costly coverage body.
   BodyCache cache, pages;
@@ -150,6 +155,24 @@ auto with_engine(State& s, const std::string& d, int64_t rev, F f) {
   if (s.engine_key != key) s.engine->compute(places), s.engine_key = key;
   return f(*s.engine, places);
 }
+
+// What a coverage body reads of the registry is its places' ids, names, communes and positions (and the itinerant
+// stops' windows): a fingerprint of them (BLAKE2b), not the registry revision, keys the coverage bodies. An edit
+// that changes none of these (a phone number, the staff) leaves them cached; one that moves, opens or closes a place
+// costs the engine's repair (coverage::Engine::compute matches the places by position) and the report, on every
+// server alike: each sees the same places in the database (issue #30).
+std::string fingerprint(const std::vector<coverage::Place>& places, std::string_view more = {});
+// Runs `f(engine, places)` with the engine computed for exactly these places (`fingerprint(places)`).
+template <class F>
+auto with_engine_for(State& s, const std::vector<coverage::Place>& places, const std::string& places_fingerprint, F f) {
+  std::lock_guard l(s.engine_mu);
+  auto key = "places|" + places_fingerprint;
+  if (s.engine_key != key) s.engine->compute(places), s.engine_key = key;
+  return f(*s.engine, places);
+}
+// The suggested sites of zones blanches at a threshold (its coverage sets computed on first use; at most
+// State::kMaxSuggesters thresholds kept). Called under the engine lock.
+std::shared_ptr<const planning::ZoneSuggester> zone_suggester(State& s, roads::Millis threshold);
 
 // Private contact fields: registry tokens only (a member or a manager of one place does not see every contact).
 bool may_see_private(const Principal* who);

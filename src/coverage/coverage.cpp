@@ -8,6 +8,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include <boost/sort/spreadsort/integer_sort.hpp>
 #include <fmt/format.h>
 
 #include "territory/communes.hpp"
@@ -16,6 +17,66 @@ namespace maillage::coverage {
 
 using roads::kInfinity;
 using roads::kInvalid;
+
+namespace {
+// Distinct sorted values and each item's index among them.
+std::vector<std::string> distinct(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+uint32_t position(const std::vector<std::string>& sorted, const std::string& s) {
+  auto it = std::lower_bound(sorted.begin(), sorted.end(), s);
+  return it != sorted.end() && *it == s ? static_cast<uint32_t>(it - sorted.begin()) : kInvalid;
+}
+
+Engine::PointIndex make_index(const territory::PopulationPoints& points, const territory::CommuneTable& communes) {
+  Engine::PointIndex ix;
+  std::vector<std::string> codes, deps = communes.departments();
+  for (auto& p : points.points) {
+    if (!p.insee.empty()) codes.push_back(p.insee);
+    deps.push_back(p.dep);
+  }
+  ix.codes = distinct(std::move(codes));
+  ix.deps = distinct(std::move(deps));
+  std::unordered_map<std::string, uint32_t> table;  // exact codes (no mapping of former communes)
+  for (uint32_t k = 0; k < communes.all().size(); ++k) table.emplace(communes.all()[k].code, k);
+  for (auto& c : ix.codes) {
+    auto it = table.find(c);
+    ix.code_commune.push_back(it == table.end() ? kInvalid : it->second);
+  }
+  const auto known = distinct(communes.departments());
+  for (auto& d : ix.deps) ix.dep_known.push_back(position(known, d) != kInvalid);
+  for (uint32_t i = 0; i < points.points.size(); ++i) {
+    auto& p = points.points[i];
+    ix.point_code.push_back(p.insee.empty() ? kInvalid : position(ix.codes, p.insee));
+    ix.point_dep.push_back(position(ix.deps, p.dep));
+  }
+  if (points.source != territory::PopulationSource::Grid) return ix;
+  std::unordered_map<uint64_t, uint32_t> cell;  // (gx, gy) -> point (the last one, were two in one cell)
+  auto key = [](int x, int y) {
+    return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y);
+  };
+  for (uint32_t i = 0; i < points.points.size(); ++i) cell[key(points.points[i].gx, points.points[i].gy)] = i;
+  const double cells_per_square = kZoneSquareKm * 1000.0 / points.cell_m;
+  auto square = [cells_per_square](const territory::PopulationPoint& p) {
+    auto f = [&](int g) { return static_cast<int>(std::floor(g / cells_per_square)); };
+    return std::pair{f(p.gx), f(p.gy)};
+  };
+  ix.joins_first.push_back(0);
+  for (auto& p : points.points) {
+    const int dx[] = {1, -1, 0, 0}, dy[] = {0, 0, 1, -1};
+    for (int k = 0; k < 4; ++k) {
+      auto it = cell.find(key(p.gx + dx[k], p.gy + dy[k]));
+      if (it == cell.end()) continue;
+      const auto& q = points.points[it->second];
+      if (q.dep == p.dep && square(q) == square(p)) ix.joins.push_back(it->second);  // else the cut
+    }
+    ix.joins_first.push_back(static_cast<uint32_t>(ix.joins.size()));
+  }
+  return ix;
+}
+}  // namespace
 
 Engine::Engine(const roads::RoadGraph& g, const routing::Snapper& snapper, const territory::PopulationPoints& points,
                const territory::CommuneTable& communes)
@@ -29,6 +90,7 @@ Engine::Engine(const roads::RoadGraph& g, const routing::Snapper& snapper, const
   commune_snaps_ = snapper.snap_all(at);
   point_order_ = node_order(point_snaps_);
   commune_order_ = node_order(commune_snaps_);
+  index_ = make_index(points, communes);
 }
 
 std::vector<uint32_t> Engine::node_order(const std::vector<routing::Snap>& snaps) const {
@@ -135,20 +197,26 @@ void Engine::evaluate(const std::vector<uint32_t>& label, const std::vector<road
 }
 
 namespace {
-// Population-weighted quantiles of times (minutes) over reachable points.
-std::vector<double> deciles(const std::vector<std::pair<double, double>>& time_pop) {
-  std::vector<std::pair<double, double>> v = time_pop;
-  std::sort(v.begin(), v.end());
+// Population-weighted quantiles of times (minutes) over reachable points: (time, population) sorted by time with
+// Boost's integer spreadsort (65,521 points: 0.6 ms instead of 5 ms for std::sort of pairs of doubles).
+struct TimePop {
+  Millis ms;
+  double population;
+};
+std::vector<double> deciles(std::vector<TimePop>& v) {
+  boost::sort::spreadsort::integer_sort(
+      v.begin(), v.end(), [](const TimePop& t, unsigned shift) { return t.ms >> shift; },
+      [](const TimePop& a, const TimePop& b) { return a.ms != b.ms ? a.ms < b.ms : a.population < b.population; });
   double total = 0;
-  for (auto& [t, p] : v) total += p;
+  for (auto& t : v) total += t.population;
   std::vector<double> out;
   if (total <= 0) return out;
   size_t i = 0;
   double acc = 0;
   for (int k = 1; k <= 9; ++k) {
     double target = total * k / 10.0;
-    while (i < v.size() && acc + v[i].second < target) acc += v[i++].second;
-    out.push_back(i < v.size() ? v[i].first : v.back().first);
+    while (i < v.size() && acc + v[i].population < target) acc += v[i++].population;
+    out.push_back((i < v.size() ? v[i].ms : v.back().ms) / 60000.0);
   }
   return out;
 }
@@ -161,51 +229,48 @@ namespace {
 std::vector<Zone> zones_blanches(const Engine& engine, Millis limit) {
   const auto& pts = engine.points().points;
   const auto& times = engine.point_times();
+  const auto& ix = engine.index();
   auto covered = [&](const PointTime& t) { return t.within(limit); };
   std::vector<Zone> zones;
-  std::unordered_map<uint64_t, uint32_t> at;
-  auto key = [](int x, int y) {
-    return (static_cast<uint64_t>(static_cast<uint32_t>(x)) << 32) | static_cast<uint32_t>(y);
-  };
-  for (uint32_t i = 0; i < pts.size(); ++i)
-    if (!covered(times[i])) at[key(pts[i].gx, pts[i].gy)] = i;
-  const double cells_per_square = kZoneSquareKm * 1000.0 / engine.points().cell_m;
-  auto square = [cells_per_square](const territory::PopulationPoint& p) {
-    auto f = [&](int g) { return static_cast<int>(std::floor(g / cells_per_square)); };
-    return std::pair{f(p.gx), f(p.gy)};
-  };
   std::vector<uint8_t> seen(pts.size(), 0);
+  // A zone's population by commune and by department, added in the order the zone is walked.
+  std::vector<double> by_code(ix.codes.size(), 0), by_dep(ix.deps.size(), 0);
+  std::vector<uint32_t> codes, deps, stack;
   for (uint32_t start = 0; start < pts.size(); ++start) {
     if (covered(times[start]) || seen[start]) continue;
     Zone z;
-    std::vector<uint32_t> stack{start};
+    stack.assign(1, start);
     seen[start] = 1;
-    std::map<std::string, double> by_commune, by_dep;
+    codes.clear(), deps.clear();
     while (!stack.empty()) {
       uint32_t i = stack.back();
       stack.pop_back();
       z.point_indices.push_back(i);
       z.population += pts[i].population;
       ++z.cells;
-      by_commune[pts[i].insee] += pts[i].population;
-      by_dep[pts[i].dep] += pts[i].population;
-      if (times[i].ms < z.nearest_ms) z.nearest_ms = times[i].ms, z.nearest_place = times[i].place;
-      const int dx[] = {1, -1, 0, 0}, dy[] = {0, 0, 1, -1};
-      for (int k = 0; k < 4; ++k) {
-        auto it = at.find(key(pts[i].gx + dx[k], pts[i].gy + dy[k]));
-        if (it == at.end() || seen[it->second]) continue;
-        const auto& q = pts[it->second];
-        if (q.dep != pts[i].dep || square(q) != square(pts[i])) continue;  // the cut
-        seen[it->second] = 1, stack.push_back(it->second);
+      if (auto c = ix.point_code[i]; c != kInvalid) {
+        if (by_code[c] == 0 && std::find(codes.begin(), codes.end(), c) == codes.end()) codes.push_back(c);
+        by_code[c] += pts[i].population;
       }
+      auto d = ix.point_dep[i];
+      if (by_dep[d] == 0 && std::find(deps.begin(), deps.end(), d) == deps.end()) deps.push_back(d);
+      by_dep[d] += pts[i].population;
+      if (times[i].ms < z.nearest_ms) z.nearest_ms = times[i].ms, z.nearest_place = times[i].place;
+      for (uint32_t k = ix.joins_first[i]; k < ix.joins_first[i + 1]; ++k)
+        if (auto j = ix.joins[k]; !seen[j] && !covered(times[j])) seen[j] = 1, stack.push_back(j);
     }
     std::sort(z.point_indices.begin(), z.point_indices.end());
-    for (auto& [code, pop] : by_commune)
-      if (!code.empty()) z.main_communes.push_back({code, pop});
+    for (auto c : codes) z.main_communes.push_back({ix.codes[c], by_code[c]}), by_code[c] = 0;
     std::sort(z.main_communes.begin(), z.main_communes.end(),
               [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
     if (z.main_communes.size() > 3) z.main_communes.resize(3);
-    z.dep = std::max_element(by_dep.begin(), by_dep.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+    std::sort(deps.begin(), deps.end());  // code order: the first of equal populations is kept
+    uint32_t main_dep = deps[0];
+    for (auto d : deps) {
+      if (by_dep[d] > by_dep[main_dep]) main_dep = d;
+    }
+    z.dep = ix.deps[main_dep];
+    for (auto d : deps) by_dep[d] = 0;
     zones.push_back(std::move(z));
   }
   std::sort(zones.begin(), zones.end(), [](const Zone& a, const Zone& b) {
@@ -222,26 +287,26 @@ std::vector<CommuneFigures> commune_figures(const Engine& engine, Millis limit) 
   const auto& communes = engine.communes();
   auto covered = [&](const PointTime& t) { return t.within(limit); };
   std::vector<CommuneFigures> out;
-  std::unordered_map<std::string, size_t> index;
   for (auto& c : communes.all()) {
-    index[c.code] = out.size();
     CommuneFigures f{c.code, c.name, c.dep};
     const auto& ct = engine.commune_times()[out.size()];
     f.centre_ms = ct.ms;
     f.centre_place = ct.place;
     out.push_back(f);
   }
+  const auto& ix = engine.index();
   std::vector<double> weighted(out.size(), 0), reach_pop(out.size(), 0), cov(out.size(), 0);
   for (size_t i = 0; i < pts.size(); ++i) {
-    auto it = index.find(pts[i].insee);
-    if (it == index.end()) continue;
-    auto& f = out[it->second];
+    auto code = ix.point_code[i];
+    auto k = code == kInvalid ? kInvalid : ix.code_commune[code];
+    if (k == kInvalid) continue;
+    auto& f = out[k];
     f.population += pts[i].population;
     if (times[i].ms != kInfinity) {
-      weighted[it->second] += pts[i].population * times[i].ms / 60000.0;
-      reach_pop[it->second] += pts[i].population;
+      weighted[k] += pts[i].population * times[i].ms / 60000.0;
+      reach_pop[k] += pts[i].population;
     }
-    if (covered(times[i])) cov[it->second] += pts[i].population;
+    if (covered(times[i])) cov[k] += pts[i].population;
   }
   for (size_t k = 0; k < out.size(); ++k) {
     if (reach_pop[k] > 0) out[k].mean_minutes = weighted[k] / reach_pop[k];
@@ -269,21 +334,25 @@ Report build_report(const Engine& engine, const std::vector<Place>& places, cons
   r.places_open = static_cast<int>(places.size());
   for (auto i : engine.unsnapped_places()) r.unsnapped_places.push_back(places[i].id);
 
-  // Region and departments.
-  std::map<std::string, DepartmentFigures> deps;
-  for (auto& d : communes.departments()) deps[d] = {d, std::string(territory::department_name(d))};
+  // Region and departments (in code order; those of the table named).
+  const auto& ix = engine.index();
+  std::vector<DepartmentFigures> deps(ix.deps.size());
+  for (size_t k = 0; k < deps.size(); ++k) {
+    deps[k].dep = ix.deps[k];
+    if (ix.dep_known[k]) deps[k].name = std::string(territory::department_name(ix.deps[k]));
+  }
   for (auto& p : places) {
     auto* c = communes.find(p.insee);
-    if (c) ++deps[c->dep].places;
+    if (auto k = c ? position(ix.deps, c->dep) : kInvalid; k != kInvalid) ++deps[k].places;
   }
-  std::vector<std::pair<double, double>> time_pop;
+  std::vector<TimePop> time_pop;
+  time_pop.reserve(pts.size());
   static const int kBand = 5, kBands = 12;
   std::vector<double> band_pop(kBands + 2, 0);
   for (size_t i = 0; i < pts.size(); ++i) {
     const auto& p = pts[i];
     const auto& t = times[i];
-    auto& d = deps[p.dep];
-    if (d.dep.empty()) d.dep = p.dep;
+    auto& d = deps[ix.point_dep[i]];
     r.population += p.population;
     d.population += p.population;
     if (covered(t)) r.covered += p.population, d.covered += p.population;
@@ -296,11 +365,11 @@ Report build_report(const Engine& engine, const std::vector<Place>& places, cons
       band_pop[kBands + 1] += p.population;
     } else {
       double m = t.ms / 60000.0;
-      time_pop.push_back({m, p.population});
+      time_pop.push_back({t.ms, p.population});
       band_pop[std::min(kBands, static_cast<int>(m / kBand))] += p.population;
     }
   }
-  for (auto& [k, d] : deps) r.departments.push_back(d);
+  r.departments = std::move(deps);
   r.deciles_min = deciles(time_pop);
   for (int b = 0; b < kBands; ++b) r.bands.push_back({fmt::format("{}-{}", b * kBand, (b + 1) * kBand), band_pop[b]});
   r.bands.push_back({fmt::format("{}+", kBands * kBand), band_pop[kBands]});

@@ -1,6 +1,9 @@
 #include "coverage/serialize.hpp"
 
 #include <cmath>
+#include <iterator>
+
+#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/geo.hpp"
@@ -28,6 +31,71 @@ json minutes_json(roads::Millis ms) {
   return ms == roads::kInfinity ? json(nullptr) : json(std::round(ms / 600.0) / 100.0);
 }
 
+json zone_json(const Zone& z, const std::vector<Place>& places) {
+  json mc = json::array();
+  for (auto& [code, pop] : z.main_communes) {
+    auto* c = territory::CommuneTable::bundled().find(code);
+    mc.push_back({{"insee", code}, {"name", c ? c->name : ""}, {"population", pop}});
+  }
+  json nearest = nullptr;
+  if (z.nearest_place != roads::kInvalid)
+    nearest = {{"id", places[z.nearest_place].id}, {"name", places[z.nearest_place].name}};
+  return {{"rank", z.rank},
+          {"population", z.population},
+          {"area_km2", z.cells},
+          {"department", z.dep},
+          {"main_communes", mc},
+          {"nearest_place", nearest},
+          {"nearest_minutes", minutes_json(z.nearest_ms)},
+          {"suggested_site", site_json(z)}};
+}
+
+std::string ZoneTexts::array(const Report& r, const std::vector<Place>& places) {
+  if (texts_.size() > 4 * r.zones.size() + 1024) texts_.clear();  // bounded: the zones of a few reports
+  std::string out = "[", key;
+  for (auto& z : r.zones) {
+    // Everything zone_json writes (lengths before texts: no two zones write the same key).
+    key.clear();
+    auto put = [&](const std::string& t) { fmt::format_to(std::back_inserter(key), "{}:{}", t.size(), t); };
+    fmt::format_to(std::back_inserter(key), "{}|{:a}|{}|{}|", z.rank, z.population, z.cells, z.nearest_ms);
+    put(z.dep);
+    for (auto& [code, pop] : z.main_communes) put(code), fmt::format_to(std::back_inserter(key), "{:a}", pop);
+    if (z.nearest_place != roads::kInvalid) put(places[z.nearest_place].id), put(places[z.nearest_place].name);
+    if (auto& site = z.suggested) {
+      put(site->id), put(site->name), put(site->insee);
+      fmt::format_to(std::back_inserter(key), "{:a},{:a},{:a}", site->at.lon, site->at.lat, site->population);
+    }
+    auto it = texts_.find(key);
+    if (it == texts_.end()) it = texts_.emplace(key, zone_json(z, places).dump()).first;
+    if (out.size() > 1) out += ',';
+    out += it->second;
+  }
+  return out + "]";
+}
+
+std::string report_text(const Report& r, const std::vector<Place>& places, bool with_communes, ZoneTexts& zones,
+                        const nlohmann::json& more) {
+  Report head;  // the report without its zones, whose text comes from `zones`
+  head.source = r.source;
+  head.population_description = r.population_description;
+  head.date = r.date;
+  head.threshold_min = r.threshold_min;
+  head.places_open = r.places_open;
+  head.unsnapped_places = r.unsnapped_places;
+  head.population = r.population, head.covered = r.covered, head.unreachable = r.unreachable;
+  head.margin_fraction = r.margin_fraction, head.covered_low = r.covered_low, head.covered_high = r.covered_high;
+  head.departments = r.departments;
+  head.deciles_min = r.deciles_min;
+  head.bands = r.bands;
+  if (with_communes) head.communes = r.communes;
+  auto j = report_json(head, places, with_communes);
+  j.erase("zones_blanches");
+  for (auto& [k, v] : more.items()) j[k] = v;
+  auto text = j.dump();
+  text.pop_back();  // the closing brace
+  return text + ",\"zones_blanches\":" + zones.array(r, places) + "}";
+}
+
 json report_json(const Report& r, const std::vector<Place>& places, bool with_communes) {
   auto place_json = [&](uint32_t i) {
     return i == roads::kInvalid ? json(nullptr) : json{{"id", places[i].id}, {"name", places[i].name}};
@@ -44,21 +112,7 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
   json bands = json::array();
   for (auto& [name, pop] : r.bands) bands.push_back({{"minutes", name}, {"population", pop}});
   json zones = json::array();
-  for (auto& z : r.zones) {
-    json mc = json::array();
-    for (auto& [code, pop] : z.main_communes) {
-      auto* c = territory::CommuneTable::bundled().find(code);
-      mc.push_back({{"insee", code}, {"name", c ? c->name : ""}, {"population", pop}});
-    }
-    zones.push_back({{"rank", z.rank},
-                     {"population", z.population},
-                     {"area_km2", z.cells},
-                     {"department", z.dep},
-                     {"main_communes", mc},
-                     {"nearest_place", place_json(z.nearest_place)},
-                     {"nearest_minutes", minutes_json(z.nearest_ms)},
-                     {"suggested_site", site_json(z)}});
-  }
+  for (auto& z : r.zones) zones.push_back(zone_json(z, places));
   json j{{"date", r.date},
          {"threshold_minutes", r.threshold_min},
          {"within_rule", "time <= threshold"},

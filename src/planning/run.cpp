@@ -1,5 +1,6 @@
 #include "planning/run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <unordered_map>
 
@@ -122,6 +123,51 @@ double suggest_zone_sites(const coverage::Engine& engine, coverage::Report& repo
       report.zones[z].suggested = coverage::ZoneSite{c.id, c.name, c.insee, c.at, best[z]};
     }
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+ZoneSuggester::ZoneSuggester(const coverage::Engine& engine, roads::Millis threshold)
+    : threshold_(threshold), candidates_(load_candidates("communes")) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto sets = coverage_sets(engine.graph(), engine.snapper(), engine.point_snaps(), candidates_, threshold);
+  auto& pts = engine.points().points;
+  population_.reserve(pts.size());
+  for (auto& p : pts) population_.push_back(p.population);
+  first_.assign(pts.size() + 1, 0);
+  for (auto p : sets.point) ++first_[p + 1];
+  for (size_t i = 1; i < first_.size(); ++i) first_[i] += first_[i - 1];
+  candidate_.resize(sets.point.size());
+  auto at = first_;
+  for (uint32_t c = 0; c + 1 < sets.first.size(); ++c)  // candidates in order: each point's list comes sorted
+    for (uint32_t k = sets.first[c]; k < sets.first[c + 1]; ++k) candidate_[at[sets.point[k]]++] = c;
+  seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void ZoneSuggester::suggest(coverage::Report& report) const {
+  std::vector<uint32_t> pts, touched;
+  std::vector<double> gain(candidates_.size(), 0);
+  for (auto& zone : report.zones) {
+    // Points in increasing order: each candidate's gain adds them in the order of its set (sorted by point).
+    pts = zone.point_indices;
+    std::sort(pts.begin(), pts.end());
+    touched.clear();
+    for (auto p : pts)
+      for (uint32_t k = first_[p]; k < first_[p + 1]; ++k) {
+        auto c = candidate_[k];
+        if (gain[c] == 0) touched.push_back(c);
+        gain[c] += population_[p];
+      }
+    double best = 0;
+    uint32_t best_c = roads::kInvalid;
+    for (auto c : touched) {
+      if (gain[c] > best || (gain[c] == best && best_c != roads::kInvalid && c < best_c)) best = gain[c], best_c = c;
+      gain[c] = 0;
+    }
+    zone.suggested.reset();
+    if (best_c != roads::kInvalid) {
+      auto& c = candidates_[best_c];
+      zone.suggested = coverage::ZoneSite{c.id, c.name, c.insee, c.at, best};
+    }
+  }
 }
 
 json to_json(const PlanReport& r, const std::vector<Candidate>& cands) {

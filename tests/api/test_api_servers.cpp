@@ -117,3 +117,43 @@ TEST(TwoServers, AWriteOnOneIsServedByTheOtherWithinASecond) {
     EXPECT_LT(seen_after, 1.0) << "round " << round;
   }
 }
+
+// The coverage follows every edit on every server (item 6): an edit the coverage does not read keeps the figures
+// (only the revision moves); a place moved on one server changes them on both, to what a server started afresh
+// on the database computes from scratch (B and C never saw the old position's coverage in C's case).
+TEST(TwoServers, CoverageFollowsEachEditOnBothServersAsAFreshServerComputesIt) {
+  Two t;
+  auto editor = t.a.token("--role editor --label test");
+  auto without_revision = [](json j) {
+    j.erase("registry_revision");
+    return j;
+  };
+  auto before = body(t.b.http().Get("/api/v1/coverage"));
+  ASSERT_TRUE(before.contains("zones_blanches")) << before.dump().substr(0, 300);
+  auto place = body(t.a.http().Get("/api/v1/places?department=23&status=open&limit=1"))["items"][0];
+  std::string id = place["id"];
+  auto path = "/api/v1/places/" + id;
+  auto w = t.a.http().Patch(path.c_str(), bearer(editor), json{{"staff_fte", 3}}.dump(), "application/json");
+  ASSERT_TRUE(w && w->status == 200) << (w ? w->body : "no answer");
+  auto same = body(t.b.http().Get("/api/v1/coverage"));
+  EXPECT_GT(same["registry_revision"].get<int64_t>(), before["registry_revision"].get<int64_t>());
+  EXPECT_EQ(without_revision(same), without_revision(before));
+  // Moved 20 km east: the Creuse's figures change.
+  w = t.a.http().Patch(path.c_str(), bearer(editor),
+                       json{{"lon", place["lon"].get<double>() + 0.25}, {"lat", place["lat"]}}.dump(),
+                       "application/json");
+  ASSERT_TRUE(w && w->status == 200) << (w ? w->body : "no answer");
+  auto on_a = body(t.a.http().Get("/api/v1/coverage")), on_b = body(t.b.http().Get("/api/v1/coverage"));
+  EXPECT_NE(without_revision(on_b), without_revision(before));
+  Server fresh{t.a, {}};
+  // Two places at one spot (a commune's centre) are equally near: which one a zone names may differ.
+  auto figures = [](json j) {
+    for (auto& z : j["zones_blanches"]) z.erase("nearest_place");
+    return j;
+  };
+  auto from_scratch = figures(body(fresh.http().Get("/api/v1/coverage")));
+  EXPECT_EQ(figures(on_a), from_scratch);
+  EXPECT_EQ(figures(on_b), from_scratch);
+  EXPECT_EQ(body(t.b.http().Get("/api/v1/coverage/zones.geojson")),
+            body(fresh.http().Get("/api/v1/coverage/zones.geojson")));
+}
