@@ -5,7 +5,7 @@
 #   scripts/postgresql.sh stop STATE    stops it and removes the cluster
 #   scripts/postgresql.sh restart STATE stops it (immediate: as a crash) and starts it again on the same port
 #   scripts/postgresql.sh down|up STATE  stops it (immediate) / starts it again: the server gone for a while
-# For speed the test cluster runs without fsync (nothing here survives a power cut, which the tests do not make):
+# For speed the test cluster runs without fsync (PG_FSYNC=on for the benchmarks) (nothing here survives a power cut, which the tests do not make):
 # a server killed or restarted keeps every committed transaction all the same (its WAL is in the page cache).
 set -euo pipefail
 cmd="$1"
@@ -16,9 +16,11 @@ run_as() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 pg_start() {
-  local dir="$1" port="$2"
+  local dir="$1" port="$2" durable="-c fsync=off -c full_page_writes=off"
+  # PG_FSYNC=on (the benchmarks): every commit flushed as a production server does.
+  [ "${PG_FSYNC:-off}" = on ] && durable=""
   run_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=64MB" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $durable -c max_connections=400 -c shared_buffers=64MB" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 }
 case "$cmd" in

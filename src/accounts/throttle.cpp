@@ -38,29 +38,39 @@ void FailureThrottle::clear(const std::string& key) {
   db_.prepare("DELETE FROM auth_failures WHERE key = ?").bind(1, key).run();
 }
 
-bool RateLimiter::allow(const std::string& key, int64_t now) {
-  std::lock_guard l(mu_);
-  if (w_.size() >= max_keys_ && !w_.count(key)) {
-    // Full: forget the windows that ended; if none did, forget all (a flood of addresses resets the limiter
-    // rather than growing it).
-    std::erase_if(w_, [&](auto& kv) { return now - kv.second.start >= window_; });
-    if (w_.size() >= max_keys_) w_.clear();
-  }
-  auto& w = w_[key];
-  if (now - w.start >= window_) w = {now, 0};
-  if (w.count >= max_) return false;
-  ++w.count;
-  return true;
+bool RateLimiter::allow(db::Database& db, const std::string& key, int64_t now) {
+  db.prepare("DELETE FROM rate_windows WHERE scope = ? AND window_start <= ?")
+      .bind(1, scope_)
+      .bind(2, now - window_)
+      .run();
+  auto st = db.prepare(
+      "INSERT INTO rate_windows (scope, key, window_start, hits) VALUES (?, ?, ?, 1) "
+      "ON CONFLICT (scope, key) DO UPDATE SET "
+      "hits = CASE WHEN excluded.window_start - rate_windows.window_start >= ? THEN 1 ELSE rate_windows.hits + 1 END, "
+      "window_start = CASE WHEN excluded.window_start - rate_windows.window_start >= ? "
+      "THEN excluded.window_start ELSE rate_windows.window_start END "
+      "RETURNING hits");
+  st.bind(1, scope_).bind(2, key, false).bind(3, now).bind(4, window_).bind(5, window_);
+  if (!st.step()) return false;
+  return st.int64(0) <= max_;
 }
 
-void RateLimiter::refund(const std::string& key) {
-  std::lock_guard l(mu_);
-  if (auto it = w_.find(key); it != w_.end() && it->second.count > 0) --it->second.count;
+void RateLimiter::refund(db::Database& db, const std::string& key) {
+  db.prepare("UPDATE rate_windows SET hits = hits - 1 WHERE scope = ? AND key = ? AND hits > 0")
+      .bind(1, scope_)
+      .bind(2, key, false)
+      .run();
 }
 
-size_t RateLimiter::keys() const {
-  std::lock_guard l(mu_);
-  return w_.size();
+int64_t RateLimiter::keys(db::Database& db) const {
+  auto st = db.prepare("SELECT COUNT(*) FROM rate_windows WHERE scope = ?");
+  st.bind(1, scope_);
+  st.step();
+  return st.int64(0);
+}
+
+void forget_rate_key(db::Database& db, const std::string& key) {
+  db.prepare("DELETE FROM rate_windows WHERE key = ?").bind(1, key, false).run();
 }
 
 }  // namespace maillage::accounts

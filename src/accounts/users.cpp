@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "accounts/accounts.hpp"
+#include "accounts/throttle.hpp"
 #include "accounts/secrets.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
@@ -274,8 +275,9 @@ void Accounts::erase(int64_t user) {
          "last_error = COALESCE(last_error, 'erased') WHERE recipient = ?")
       .bind(1, u.email)
       .run();
+  forget_rate_key(db_, u.email);
   t.commit();
-  erasure.finish({"users", "sessions", "one_time_keys", "members", "mail_outbox"});
+  erasure.finish({"users", "sessions", "one_time_keys", "members", "mail_outbox", "rate_windows"});
 }
 
 void Accounts::set_self_registration(const std::string& place_id, bool allowed) {

@@ -117,7 +117,7 @@ const std::string kAccepted =
 
 // Refuses the request when the address sent too many mail-sending requests this hour.
 void limit_address(State& s, const Call& c) {
-  if (!s.mail_by_address->allow(c.r.address, date::unix_now()))
+  if (!allow(s, *s.mail_by_address, c.r.address))
     throw Error(Errc::too_many_requests, "too many requests from this address; try again in an hour");
 }
 
@@ -284,7 +284,7 @@ Response register_member(const Call& c) {
   auto& db = s.store->db();
   accounts::Accounts a(db);
   auto existing = a.find_email(email);
-  if (s.mail_by_recipient->allow(email, date::unix_now())) {
+  if (allow(s, *s.mail_by_recipient, email)) {
     if (existing && existing->status != "unverified") {
       send_mail(s, "already_registered", email,
                 {{"name", existing->display_name}, {"link", page_link(s, "connexion/oubli")}});
@@ -359,7 +359,7 @@ Response reset_request(const Call& c) {
   StoreLease l(s);
   accounts::Accounts a(s.store->db());
   auto u = a.find_email(email);
-  if (u && u->status != "disabled" && s.mail_by_recipient->allow(email, date::unix_now())) {
+  if (u && u->status != "disabled" && allow(s, *s.mail_by_recipient, email)) {
     auto ttl = s.auth.reset_minutes * 60;
     auto key = a.issue_key(u->id, "reset", ttl);
     send_mail(s, "reset", email,

@@ -123,8 +123,8 @@ Response search(const Call& c) {
   StoreLease l(c.s);  // the store first, then the search: always in this order
   places = c.s.store->list({});
   booking::Bookings b(c.s.store->db());
-  std::lock_guard l2(c.s.search_mu);
-  auto found = booking::find_free_desks(b, places, c.s.graph, *c.s.snapper, *c.s.search, dq);
+  auto search = c.s.searches->acquire();
+  auto found = booking::find_free_desks(b, places, c.s.graph, *c.s.snapper, *search, dq);
   json arr = json::array();
   for (auto& f : found) arr.push_back(f.to_json());
   return json_response({{"items", arr}});

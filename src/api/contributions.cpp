@@ -96,7 +96,7 @@ Response submit(const Call& c) {
   if (c.r.body.size() > moderation::kMaxProposalBytes)
     throw Error(Errc::too_large,
                 fmt::format("une contribution fait au plus {} Kio", moderation::kMaxProposalBytes / 1024));
-  if (!s.contributions_by_address->allow(c.r.address, date::unix_now())) {
+  if (!allow(s, *s.contributions_by_address, c.r.address)) {
     Error e(Errc::too_many_requests,
             fmt::format("trop de contributions depuis cette adresse : au plus {} par heure ; réessayez plus tard",
                         s.auth.contributions_per_address_hour));
@@ -106,7 +106,7 @@ Response submit(const Call& c) {
   try {
     return receive(c);
   } catch (const Error&) {
-    s.contributions_by_address->refund(c.r.address);
+    refund(s, *s.contributions_by_address, c.r.address);
     throw;
   }
 }
@@ -148,7 +148,7 @@ Response receive(const Call& c) {
   auto done = mod.submit(p, c.r.address);
   auto stored = *mod.get(done.id);
   auto follow = page_link(s, "contribution/" + done.key);
-  if (s.mail_by_recipient->allow(stored.email, date::unix_now()))
+  if (allow(s, *s.mail_by_recipient, stored.email))
     send_mail(s, "contribution_acknowledged", stored.email,
               {{"name", stored.name},
                {"place", place_label(s, stored)},

@@ -34,7 +34,7 @@ network::Event require_event(State& s, const std::string& id_text) {
 
 // Tells a person what became of their registration (the caller holds a StoreLease).
 void tell(State& s, const network::Event& e, const network::Registration& r, const std::string& key) {
-  if (r.email.empty() || !s.mail_by_recipient->allow(r.email, date::unix_now())) return;
+  if (r.email.empty() || !allow(s, *s.mail_by_recipient, r.email)) return;
   auto link = page_link(s, "inscription/" + key);
   if (r.status == "registered")
     send_mail(s, "event_registration", r.email,
@@ -120,7 +120,7 @@ Response create(const Call& c) {
 
 Response register_person(const Call& c) {
   auto& s = c.s;
-  if (!s.registrations_by_address->allow(c.r.address, date::unix_now())) {
+  if (!allow(s, *s.registrations_by_address, c.r.address)) {
     Error e(Errc::too_many_requests, "trop d'inscriptions depuis cette adresse ; réessayez dans une heure");
     e.retry_after = 3600;
     throw e;
@@ -175,8 +175,7 @@ Response cancel(const Call& c) {
   network::Events events(*c.s.store);
   auto done = events.cancel(key);
   auto e = *events.get(done.cancelled.event_id);
-  if (done.promoted && !done.promoted->email.empty() &&
-      c.s.mail_by_recipient->allow(done.promoted->email, date::unix_now()))
+  if (done.promoted && !done.promoted->email.empty() && allow(c.s, *c.s.mail_by_recipient, done.promoted->email))
     send_mail(c.s, "event_promoted", done.promoted->email,
               {{"name", done.promoted->name}, {"event", e.title}, {"when", when(e)}, {"where", e.venue}});
   t.commit();

@@ -135,9 +135,9 @@ Response day_route(const Call& c) {
   json line = json::array();
   double minutes = 0;
   if (way.size() > 2) {
-    routing::Search search(c.s.graph);
+    auto search = c.s.searches->acquire();  // from the pool: not a whole graph's arrays per request
     for (size_t k = 0; k + 1 < way.size(); ++k) {
-      auto r = routing::route(*c.s.snapper, search, way[k], way[k + 1]);
+      auto r = routing::route(*c.s.snapper, *search, way[k], way[k + 1]);
       if (!r.ok) continue;
       minutes += r.ms / 60000.0;
       for (auto& p : r.geometry) line.push_back({std::round(p.lon * 1e5) / 1e5, std::round(p.lat * 1e5) / 1e5});

@@ -56,7 +56,9 @@ Service::Service(const std::string& db_path, roads::RoadGraph graph, const roads
   s_->error_median = profile.error_median;
   s_->error_p90 = profile.error_p90;
   s_->snapper = std::make_unique<routing::Snapper>(s_->graph, routing::SnapOptions::from(profile));
-  s_->search = std::make_unique<routing::Search>(s_->graph);
+  s_->searches = std::make_unique<Pool<routing::Search>>(
+      limits.store_connections, [g = &s_->graph] { return std::make_unique<routing::Search>(*g); },
+      Pool<routing::Search>::Check{}, std::chrono::seconds(30), "road-graph search");
   s_->engine = std::make_unique<coverage::Engine>(s_->graph, *s_->snapper,
                                                   territory::bundled_points(territory::PopulationSource::Grid),
                                                   territory::CommuneTable::bundled());

@@ -22,10 +22,12 @@ State::State(const Limits& limits, const AuthOptions& a)
       cache(limits.cache_bytes),
       pages(limits.page_cache_bytes),
       auth(a),
-      mail_by_address(std::make_unique<accounts::RateLimiter>(a.mails_per_address_hour, 3600)),
-      mail_by_recipient(std::make_unique<accounts::RateLimiter>(a.mails_per_account_hour, 3600)),
-      contributions_by_address(std::make_unique<accounts::RateLimiter>(a.contributions_per_address_hour, 3600)),
-      registrations_by_address(std::make_unique<accounts::RateLimiter>(a.registrations_per_address_hour, 3600)) {}
+      mail_by_address(std::make_unique<accounts::RateLimiter>("mail_by_address", a.mails_per_address_hour, 3600)),
+      mail_by_recipient(std::make_unique<accounts::RateLimiter>("mail_by_recipient", a.mails_per_account_hour, 3600)),
+      contributions_by_address(
+          std::make_unique<accounts::RateLimiter>("contributions", a.contributions_per_address_hour, 3600)),
+      registrations_by_address(
+          std::make_unique<accounts::RateLimiter>("registrations", a.registrations_per_address_hour, 3600)) {}
 
 void send_mail(State& s, const std::string& event, const std::string& to, std::map<std::string, std::string> values) {
   mail::Outbox(s.store->db()).enqueue(mail::render(event, to, values));
@@ -66,50 +68,14 @@ thread_local int t_depth = 0;
 }  // namespace
 
 void Stores::open(const std::string& name, int connections) {
-  first_ = std::make_unique<registry::PlaceStore>(name, &territory::CommuneTable::bundled());
-  size_ = std::max(1, connections);
-  free_.push_back(first_.get());
+  base_ = std::make_unique<registry::PlaceStore>(name, &territory::CommuneTable::bundled());
+  pool_ = std::make_unique<Pool<registry::PlaceStore>>(
+      connections, [this] { return base_->another(); },
+      [](registry::PlaceStore& s) { return !s.db().in_transaction(); }, std::chrono::seconds(30),
+      "connection to the database");
 }
 
-registry::PlaceStore* Stores::take() {
-  std::unique_lock l(mu_);
-  if (!cv_.wait_for(l, std::chrono::seconds(30),
-                    [&] { return !free_.empty() || static_cast<int>(all_.size()) + 1 < size_; }))
-    throw Error(Errc::busy, "every connection to the database is in use");
-  if (!free_.empty()) {
-    auto* s = free_.back();
-    free_.pop_back();
-    return s;
-  }
-  all_.push_back(nullptr);  // the place is taken while the connection opens, outside the lock
-  size_t slot = all_.size() - 1;
-  l.unlock();
-  std::unique_ptr<registry::PlaceStore> made;
-  try {
-    made = first_->another();
-  } catch (...) {
-    std::lock_guard again(mu_);
-    all_.erase(all_.begin() + static_cast<std::ptrdiff_t>(slot));
-    cv_.notify_one();
-    throw;
-  }
-  std::lock_guard again(mu_);
-  all_[slot] = std::move(made);
-  return all_[slot].get();
-}
-
-void Stores::give_back(registry::PlaceStore* s) {
-  {
-    std::lock_guard l(mu_);
-    free_.push_back(s);
-  }
-  cv_.notify_one();
-}
-
-int Stores::open_connections() {
-  std::lock_guard l(mu_);
-  return static_cast<int>(all_.size()) + 1;
-}
+int Stores::open_connections() const { return pool_->alive() + 1; }
 
 Stores::Proxy::~Proxy() { delete lease; }
 
@@ -124,29 +90,28 @@ registry::PlaceStore& Stores::operator*() {
 }
 
 StoreLease::StoreLease(State& s) : StoreLease(s.store) {}
-StoreLease::StoreLease(Stores& stores) : stores_(stores) {
+StoreLease::StoreLease(Stores& stores) {
   if (t_depth++ > 0) return;
   try {
-    t_store = stores_.take();
+    lease_ = stores.pool_->acquire();
   } catch (...) {
     --t_depth;
     throw;
   }
-  owner_ = true;
+  t_store = lease_.get();
 }
 
 StoreLease::~StoreLease() {
   --t_depth;
-  if (!owner_) return;
-  auto* s = t_store;
+  if (!lease_) return;
   t_store = nullptr;
-  // A store left inside a transaction (its server went away mid-way) would poison the next request: rolled back.
-  if (s->db().in_transaction()) {
+  // A store left inside a transaction (its server went away mid-way) would poison the next request: rolled back,
+  // or dropped by the pool when even that fails.
+  if (lease_->db().in_transaction()) {
     try {
-      s->db().exec("ROLLBACK");
+      lease_->db().exec("ROLLBACK");
     } catch (...) {}
   }
-  stores_.give_back(s);
 }
 
 int64_t State::revision() {
@@ -173,6 +138,16 @@ std::string fingerprint(const std::vector<coverage::Place>& places, std::string_
   text += '|';
   text += more;
   return accounts::key_hash(text);
+}
+
+bool allow(State& s, accounts::RateLimiter& limit, const std::string& key) {
+  StoreLease l(s);
+  return limit.allow(s.store->db(), key, date::unix_now());
+}
+
+void refund(State& s, accounts::RateLimiter& limit, const std::string& key) {
+  StoreLease l(s);
+  limit.refund(s.store->db(), key);
 }
 
 std::shared_ptr<const planning::ZoneSuggester> zone_suggester(State& s, roads::Millis threshold) {

@@ -17,6 +17,7 @@
 #include "ami/ami.hpp"
 #include "api/cache.hpp"
 #include "api/service.hpp"
+#include "core/pool.hpp"
 #include "coverage/coverage.hpp"
 #include "coverage/serialize.hpp"
 #include "planning/run.hpp"
@@ -36,7 +37,6 @@ namespace maillage::api {
 class Stores {
  public:
   void open(const std::string& name, int connections);
-  registry::PlaceStore& first() { return *first_; }
   struct Proxy {
     class StoreLease* lease;
     registry::PlaceStore* store;
@@ -45,18 +45,14 @@ class Stores {
   };
   Proxy operator->();
   registry::PlaceStore& operator*();
-  int open_connections();
+  int open_connections() const;  // the base's and the pool's
 
  private:
   friend class StoreLease;
-  registry::PlaceStore* take();
-  void give_back(registry::PlaceStore* s);
-  std::unique_ptr<registry::PlaceStore> first_;
-  std::vector<std::unique_ptr<registry::PlaceStore>> all_;
-  std::vector<registry::PlaceStore*> free_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int size_ = 16;
+  // The store opened first (migrations, seeding): the pool's stores are made from it (PlaceStore::another) and
+  // share its read model. It serves no request (one connection more than the workers).
+  std::unique_ptr<registry::PlaceStore> base_;
+  std::unique_ptr<Pool<registry::PlaceStore>> pool_;
 };
 
 struct State;
@@ -70,8 +66,7 @@ class StoreLease {
   StoreLease& operator=(const StoreLease&) = delete;
 
  private:
-  Stores& stores_;
-  bool owner_ = false;
+  Pool<registry::PlaceStore>::Lease lease_;  // empty when nested in another lease of this thread
 };
 
 struct State {
@@ -103,8 +98,9 @@ struct State {
   static constexpr size_t kMaxCheckerKeys = 4;
   std::mutex checker_mu;
   std::map<std::string, std::vector<std::unique_ptr<ami::CreationChecker>>> checkers;
-  std::mutex search_mu;  // one Search for the booking network search
-  std::unique_ptr<routing::Search> search;
+  // Searches over the whole road graph (booking's network search, an itinerant day's route): one per worker at
+  // most, made on first use and kept (8 bytes a node each: not allocated per request).
+  std::unique_ptr<Pool<routing::Search>> searches;
 
   // Accounts: how people sign in, the brakes on anonymous requests that send mail, and who wakes the deliverer.
   AuthOptions auth;
@@ -125,6 +121,11 @@ struct State {
   State(const Limits& limits, const AuthOptions& auth);
   int64_t revision();
 };
+
+// Counts a request of `key` against a limit shared by every server (accounts::RateLimiter, in the database);
+// false when the key used its share. `refund` gives the count back.
+bool allow(State& s, accounts::RateLimiter& limit, const std::string& key);
+void refund(State& s, accounts::RateLimiter& limit, const std::string& key);
 
 // Renders a French mail and puts it in the outbox (the caller holds a StoreLease); wakes the deliverer.
 void send_mail(State& s, const std::string& event, const std::string& to, std::map<std::string, std::string> values);

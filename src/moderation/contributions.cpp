@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "accounts/secrets.hpp"
+#include "accounts/throttle.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -446,8 +447,9 @@ int Moderation::erase_person(const std::string& email) {
   st.bind(1, email);
   st.run();
   int n = static_cast<int>(store_.db().changes());
+  accounts::forget_rate_key(store_.db(), email);  // the mails counted to that address
   txn.commit();
-  erasure.finish({"contributions"});
+  erasure.finish({"contributions", "rate_windows"});
   return n;
 }
 

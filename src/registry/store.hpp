@@ -48,7 +48,7 @@ struct HistoryEntry {
 
 class PlaceStore {
  public:
-  static constexpr int kSchemaVersion = 12;
+  static constexpr int kSchemaVersion = 13;
   // Opens (creating when allowed) and migrates the database. `communes` feeds the search text (commune names)
   // and may be null.
   PlaceStore(const std::string& path, const territory::CommuneTable* communes, bool create = true);

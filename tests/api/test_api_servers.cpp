@@ -157,3 +157,39 @@ TEST(TwoServers, CoverageFollowsEachEditOnBothServersAsAFreshServerComputesIt) {
   EXPECT_EQ(body(t.b.http().Get("/api/v1/coverage/zones.geojson")),
             body(fresh.http().Get("/api/v1/coverage/zones.geojson")));
 }
+
+// The anonymous-write brakes are shared (rows in the database): an address allowed 4 registrations an hour gets 4
+// in all, whichever server its 12 racing requests reach.
+TEST(TwoServers, AnAddressGetsItsShareOfRegistrationsAcrossBothServers) {
+  Server a{{"--behind-proxy", "--registrations-per-hour", "4"}};
+  Server b{a, {"--behind-proxy", "--registrations-per-hour", "4"}};
+  auto editor = a.token("--role editor --label test");
+  auto day = maillage::date::utc_after(20 * 24 * 3600).substr(0, 10);
+  auto r = a.http().Post("/api/v1/events", bearer(editor),
+                         json{{"title", "Atelier"},
+                              {"kind", "training"},
+                              {"starts_at", day + "T09:30"},
+                              {"ends_at", day + "T12:30"},
+                              {"insee_code", "23096"},
+                              {"capacity", 100}}
+                             .dump(),
+                         "application/json");
+  ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+  int64_t id = body(r)["id"];
+  std::vector<int> status(12, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 12; ++i)
+    threads.emplace_back([&, i] {
+      httplib::Client c("127.0.0.1", (i % 2 ? b : a).port());
+      auto x = c.Post(fmt::format("/api/v1/events/{}/registrations", id), {{"X-Forwarded-For", "198.51.100.7"}},
+                      json{{"name", fmt::format("Personne {}", i)},
+                           {"email", fmt::format("q{}@maillage.test", i)},
+                           {"consent", true}}
+                          .dump(),
+                      "application/json");
+      status[static_cast<size_t>(i)] = x ? x->status : -1;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(std::count(status.begin(), status.end(), 201), 4);
+  EXPECT_EQ(std::count(status.begin(), status.end(), 429), 8);
+}

@@ -2,6 +2,10 @@
 // the brakes on guessing, roles, the audit log.
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include <atomic>
+
 #include <random>
 
 #include "accounts/accounts.hpp"
@@ -163,14 +167,41 @@ TEST(Throttle, WaitsFollowTheRuleOverRandomSequences) {
 }
 
 TEST(Throttle, TheRateLimiterCountsPerWindowAndStaysBounded) {
-  accounts::RateLimiter r(3, 60, 100);
-  EXPECT_TRUE(r.allow("a", 0));
-  EXPECT_TRUE(r.allow("a", 1));
-  EXPECT_TRUE(r.allow("a", 2));
-  EXPECT_FALSE(r.allow("a", 3));
-  EXPECT_TRUE(r.allow("a", 61));  // a new window
-  for (int i = 0; i < 10000; ++i) r.allow("addr" + std::to_string(i), 100);
-  EXPECT_LE(r.keys(), 100u);
+  Fixture f;
+  accounts::RateLimiter r("test", 3, 60);
+  EXPECT_TRUE(r.allow(f.db(), "a", 0));
+  EXPECT_TRUE(r.allow(f.db(), "a", 1));
+  EXPECT_TRUE(r.allow(f.db(), "a", 2));
+  EXPECT_FALSE(r.allow(f.db(), "a", 3));
+  EXPECT_TRUE(r.allow(f.db(), "a", 61));  // a new window
+  for (int i = 0; i < 1000; ++i) r.allow(f.db(), "addr" + std::to_string(i), 100);
+  EXPECT_EQ(r.keys(f.db()), 1001);
+  EXPECT_TRUE(r.allow(f.db(), "", 161));  // every window began 60 s ago or more: gone
+  EXPECT_EQ(r.keys(f.db()), 1);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(r.allow(f.db(), "b", 200));
+  r.refund(f.db(), "b");  // the third did not count
+  EXPECT_TRUE(r.allow(f.db(), "b", 200));
+  EXPECT_FALSE(r.allow(f.db(), "b", 200));
+  accounts::RateLimiter other("other", 1, 60);  // scopes do not share counts
+  EXPECT_TRUE(other.allow(f.db(), "b", 200));
+  accounts::forget_rate_key(f.db(), "b");
+  EXPECT_TRUE(r.allow(f.db(), "b", 201));
+}
+
+// Several servers count against one allowance: 8 threads, each on its own connection to the database, race on
+// one key with 50 requests each; exactly the share is allowed.
+TEST(Throttle, TheRateLimiterIsSharedByEveryConnection) {
+  Fixture f;
+  accounts::RateLimiter r("shared", 25, 3600);
+  std::atomic<int> allowed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      db::Database mine(f.db_path);
+      for (int i = 0; i < 50; ++i) allowed += r.allow(mine, "192.0.2.9", 1000);
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(allowed.load(), 25);
 }
 
 TEST(Audit, AppendOnlyAndFiltered) {

@@ -242,7 +242,7 @@ TEST(Booking, MigrationToSeriesKeepsEveryBooking) {
     b.book(at(res, m, "hour", "2026-03-03", "10:00", 2));
   }
   // Put the file back to schema 4 (before series, before accounts), as a database of that release.
-  f.db().exec("DROP TABLE scenarios;");
+  f.db().exec("DROP TABLE scenarios; DROP TABLE rate_windows;");
   f.db().exec(
       "DROP TABLE itinerant_history; DROP TABLE itinerant_stops; DROP TABLE itinerant_places; "
       "ALTER TABLE calls DROP COLUMN itinerant_stops;");

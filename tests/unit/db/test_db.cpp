@@ -102,7 +102,7 @@ TEST(Migrations, RunOnceAndRecordEachFile) {
   EXPECT_EQ(db::schema_version(d), 0);
   EXPECT_EQ(db::migrate(d), static_cast<int>(db::migrations().size()));
   EXPECT_EQ(db::migrate(d), 0);
-  EXPECT_EQ(db::schema_version(d), 12);
+  EXPECT_EQ(db::schema_version(d), 13);
   auto st = d.prepare("SELECT count(*), count(DISTINCT stage) FROM schema_migrations");
   st.step();
   EXPECT_EQ(st.int64(0), static_cast<int64_t>(db::migrations().size()));
@@ -125,7 +125,7 @@ TEST(Migrations, ADatabaseOfBeforeTheRecordIsTakenAtItsVersion) {
   int later = 0;
   for (auto& m : db::migrations()) later += m.version > 5;
   EXPECT_EQ(applied, later);
-  EXPECT_EQ(db::schema_version(d), 12);
+  EXPECT_EQ(db::schema_version(d), 13);
 }
 
 TEST(Pool, HandsOutBoundedConnectionsAcrossThreads) {
