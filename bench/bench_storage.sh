@@ -75,7 +75,7 @@ bench_backend() {
   for i in $(seq 30); do
     $M --db "$db" booking add-member --name "M$i" --email "m$i@bench.test" >/dev/null
     $M --db "$db" booking membership --member "$i" --place "$place" >/dev/null
-    $M --db "$db" tokens create --role member --member "$i" --label b | head -1 >>"$dir/tokens"
+    $M --db "$db" tokens create --role member --member "$i" --label b 2>/dev/null | head -1 >>"$dir/tokens"
   done
   python3 - "$base" "$dir/tokens" "$name" <<'PY'
 import datetime, http.client, json, statistics, sys, time

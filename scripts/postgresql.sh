@@ -5,6 +5,8 @@
 #   scripts/postgresql.sh stop STATE    stops it and removes the cluster
 #   scripts/postgresql.sh restart STATE stops it (immediate: as a crash) and starts it again on the same port
 #   scripts/postgresql.sh down|up STATE  stops it (immediate) / starts it again: the server gone for a while
+#   scripts/postgresql.sh replica STATE REPLICA  a base backup of it started as its streaming replica (stop REPLICA)
+#   scripts/postgresql.sh promote REPLICA  the replica made a primary (a failover)
 # For speed the test cluster runs without fsync (PG_FSYNC=on for the benchmarks) (nothing here survives a power cut, which the tests do not make):
 # a server killed or restarted keeps every committed transaction all the same (its WAL is in the page cache).
 set -euo pipefail
@@ -50,6 +52,27 @@ case "$cmd" in
   up)
     pg_start "$(cat "$state/dir")" "$(cat "$state/port")"
     ;;
+  replica)
+    # scripts/postgresql.sh replica STATE REPLICA: a base backup of STATE's cluster (pg_basebackup, WAL streamed)
+    # started as its streaming replica (hot standby, read-only) on a port of its own; REPLICA/url as for start.
+    replica="$3"
+    mkdir -p "$replica"
+    dir=$(mktemp -d /tmp/maillage-postgresql-XXXXXX)
+    chmod 755 "$dir"
+    [ "$(id -u)" -ne 0 ] || chown postgres "$dir"
+    run_as "$bin/pg_basebackup" -h 127.0.0.1 -p "$(cat "$state/port")" -U maillage -D "$dir/data" -R -X stream -c fast \
+      >"$replica/basebackup.log" 2>&1 || { cat "$replica/basebackup.log" >&2; exit 1; }
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    pg_start "$dir" "$port"
+    echo "$dir" >"$replica/dir"
+    echo "$port" >"$replica/port"
+    echo "postgresql://maillage@127.0.0.1:$port" >"$replica/url"
+    cat "$replica/url"
+    ;;
+  promote)
+    # The replica becomes a primary (what a failover does): it stops following and accepts writes.
+    run_as "$bin/pg_ctl" -D "$(cat "$state/dir")/data" -w promote >/dev/null
+    ;;
   stop)
     [ -f "$state/dir" ] || exit 0
     dir=$(cat "$state/dir")
@@ -58,7 +81,7 @@ case "$cmd" in
     rm -f "$state/dir" "$state/url" "$state/port"
     ;;
   *)
-    echo "usage: $0 start|stop|restart|down|up STATE" >&2
+    echo "usage: $0 start|stop|restart|down|up STATE | replica STATE REPLICA | promote REPLICA" >&2
     exit 2
     ;;
 esac

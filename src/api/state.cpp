@@ -73,6 +73,9 @@ void Stores::open(const std::string& name, int connections) {
       connections, [this] { return base_->another(); },
       [](registry::PlaceStore& s) { return !s.db().in_transaction(); }, std::chrono::seconds(30),
       "connection to the database");
+  if (db::is_postgresql(name))
+    listener_ = std::make_unique<db::Listener>(name, registry::PlaceStore::kRevisionChannel,
+                                               [base = base_.get()](db::Listener::Event e) { base->heard(e); });
 }
 
 int Stores::open_connections() const { return pool_->alive() + 1; }
@@ -99,12 +102,15 @@ StoreLease::StoreLease(Stores& stores) {
     throw;
   }
   t_store = lease_.get();
+  t_store->hold_revision(true);  // one read of the revision a request
 }
 
 StoreLease::~StoreLease() {
   --t_depth;
   if (!lease_) return;
   t_store = nullptr;
+  lease_->hold_revision(false);
+  lease_->request_done();
   // A store left inside a transaction (its server went away mid-way) would poison the next request: rolled back,
   // or dropped by the pool when even that fails.
   if (lease_->db().in_transaction()) {

@@ -53,6 +53,8 @@ class Stores {
   // share its read model. It serves no request (one connection more than the workers).
   std::unique_ptr<registry::PlaceStore> base_;
   std::unique_ptr<Pool<registry::PlaceStore>> pool_;
+  // PostgreSQL: the registry's writes heard as they commit, from any server (destroyed first: it calls base_).
+  std::unique_ptr<db::Listener> listener_;
 };
 
 struct State;

@@ -109,12 +109,46 @@ PlaceStore::~PlaceStore() = default;
 
 int PlaceStore::schema_version() { return db::schema_version(*db_); }
 
-int64_t PlaceStore::revision() {
+int64_t PlaceStore::query_revision() {
   auto& st = cache_->revision;
   st.step();
   int64_t r = st.int64(0);
   st.reset();
   return r;
+}
+
+// The revision last read by any store of the read model, while nothing was heard since; else read (and kept unless
+// something was heard meanwhile: a notification during the read leaves the next reader to read again).
+int64_t PlaceStore::cached_revision() {
+  auto& m = *model_;
+  if (!m.listening) return query_revision();
+  uint64_t e = m.epoch.load();
+  {
+    std::lock_guard l(m.revision_mu);
+    if (m.revision_epoch == e) return m.revision;
+  }
+  int64_t r = query_revision();
+  std::lock_guard l(m.revision_mu);
+  if (m.epoch.load() == e) m.revision = r, m.revision_epoch = e;
+  return r;
+}
+
+int64_t PlaceStore::revision() {
+  if (hold_ && held_) return *held_;
+  int64_t r = wrote_ ? query_revision() : cached_revision();
+  if (hold_) held_ = r;
+  return r;
+}
+
+void PlaceStore::heard(db::Listener::Event e) {
+  if (e == db::Listener::Event::Connected) model_->listening = true;
+  if (e == db::Listener::Event::Lost) model_->listening = false;
+  ++model_->epoch;
+}
+
+void PlaceStore::request_done() {
+  if (wrote_) ++model_->epoch;
+  wrote_ = false;
 }
 
 int64_t PlaceStore::count_all() {
@@ -125,7 +159,13 @@ int64_t PlaceStore::count_all() {
 
 int64_t PlaceStore::next_revision() {
   db_->exec("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'revision'");
-  return revision();
+  // Every server listening hears it when this transaction commits (nothing if it rolls back).
+  if (db_->backend() == db::Backend::PostgreSQL) db_->exec(std::string("NOTIFY ") + kRevisionChannel);
+  wrote_ = true;
+  // Not held past a write: the write may yet roll back, and a body cached under a revision that never was would be
+  // served when the number comes round again. The rest of this request reads the revision each time.
+  hold_revision(false);
+  return query_revision();
 }
 
 std::string PlaceStore::search_text(const Place& p) const {
@@ -237,10 +277,16 @@ bool matches(const PlaceFilter& f, const std::vector<std::string>& words, const 
 }  // namespace
 
 std::shared_ptr<const PlaceStore::Snapshot> PlaceStore::snapshot() {
-  db::ReadTransaction view(*db_);  // the revision and the rows of one state
-  int64_t rev = revision();
   auto day = date::today();
+  int64_t rev = revision();
   auto current = [&](const std::shared_ptr<const Snapshot>& s) { return s && s->revision == rev && s->day == day; };
+  {  // The copy of this revision is there: no transaction (one statement, or none while the revision is held).
+    std::lock_guard lock(model_->mu);
+    if (current(model_->snapshot)) return model_->snapshot;
+  }
+  db::ReadTransaction view(*db_);  // the revision and the rows of one state
+  rev = query_revision();
+  if (hold_) held_ = rev;
   // One reload per revision for every store sharing the model (the threads of a server): the first to see the new
   // revision reloads, the others wait for it and take its copy.
   std::lock_guard lock(model_->mu);

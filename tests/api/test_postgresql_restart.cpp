@@ -19,7 +19,12 @@ TEST(PostgresqlRestart, ServersAnswer503WhileItIsGoneThenRecoverByThemselves) {
   std::string script = std::string(MAILLAGE_TEST_DATA) + "/../../scripts/postgresql.sh";
   std::string state = std::filesystem::path(std::getenv("MAILLAGE_TEST_POSTGRESQL_FILE")).parent_path().string();
   ASSERT_EQ(std::system(("bash " + script + " down " + state).c_str()), 0);
+  // The server hears the loss on its listening connection (it may serve a cached answer until then): 503 within
+  // a generous deadline.
   auto gone = ask();
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       gone && gone->status == 200 && std::chrono::steady_clock::now() < until; gone = ask())
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_TRUE(gone);
   EXPECT_EQ(gone->status, 503) << gone->body;
   EXPECT_EQ(body(gone)["code"], "unavailable") << gone->body;
