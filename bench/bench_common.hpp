@@ -1,6 +1,7 @@
 #pragma once
 // What several benchmark programs share: the bundled profile, the regional skeleton graph and its snapper,
 // a fixed-seed sample of commune centres standing for places, and the generated 5-million-node graph.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <random>
@@ -13,6 +14,12 @@
 #include "territory/communes.hpp"
 
 namespace maillage::bench {
+
+// The q-quantile of timings (0.5: the median; 0.99), 0 for none.
+inline double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
+}
 
 inline const roads::Profile& profile() {
   static const roads::Profile p = roads::Profile::load(paths::data_file("profiles/car.json"));

@@ -19,10 +19,6 @@
 using namespace maillage;
 
 namespace {
-double pct(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
-}
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -30,8 +26,8 @@ struct Stages {
   std::vector<double> engine, report, suggest, json, total;
   void print(const char* what) const {
     std::printf("%-12s engine %7.2f  report %7.2f  suggest %8.2f  json %6.2f  | total median %8.2f  p99 %8.2f ms\n",
-                what, pct(engine, .5), pct(report, .5), pct(suggest, .5), pct(json, .5), pct(total, .5),
-                pct(total, .99));
+                what, bench::quantile(engine, .5), bench::quantile(report, .5), bench::quantile(suggest, .5),
+                bench::quantile(json, .5), bench::quantile(total, .5), bench::quantile(total, .99));
   }
 };
 }  // namespace
@@ -117,6 +113,6 @@ int main() {
   inc.print("incremental");
   ref.print("full");
   std::printf("total: %.1fx faster at the median; summaries differing from the full recomputation: %d of 200\n",
-              pct(ref.total, .5) / pct(inc.total, .5), differ);
+              bench::quantile(ref.total, .5) / bench::quantile(inc.total, .5), differ);
   return differ ? 1 : 0;
 }

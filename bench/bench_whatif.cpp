@@ -15,13 +15,6 @@
 
 using namespace maillage;
 
-namespace {
-double pct(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
-}
-}  // namespace
-
 int main() {
   auto& graph = bench::skeleton();
   auto& snapper = bench::skeleton_snapper();
@@ -108,7 +101,8 @@ int main() {
       snap_s, base_s, copy_ms);
   std::printf("%-8s %6s %10s %10s %10s\n", "change", "count", "median ms", "p99 ms", "max ms");
   auto row = [](const char* name, const std::vector<double>& v) {
-    std::printf("%-8s %6zu %10.3f %10.3f %10.3f\n", name, v.size(), pct(v, 0.5), pct(v, 0.99), pct(v, 1.0));
+    std::printf("%-8s %6zu %10.3f %10.3f %10.3f\n", name, v.size(), bench::quantile(v, 0.5), bench::quantile(v, 0.99),
+                bench::quantile(v, 1.0));
   };
   row("add", add_ms);
   row("move", move_ms);
@@ -119,7 +113,7 @@ int main() {
   std::printf(
       "full recomputation / change (medians): %.0fx; the full report / change: %.0fx; the incremental totals "
       "equalled the full ones at all %zu checks\n",
-      pct(full_ms, 0.5) / std::max(1e-9, pct(all, 0.5)), pct(report_ms, 0.5) / std::max(1e-9, pct(all, 0.5)),
-      full_ms.size());
+      bench::quantile(full_ms, 0.5) / std::max(1e-9, bench::quantile(all, 0.5)),
+      bench::quantile(report_ms, 0.5) / std::max(1e-9, bench::quantile(all, 0.5)), full_ms.size());
   return 0;
 }

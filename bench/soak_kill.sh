@@ -22,6 +22,7 @@ if [ "$backend" = postgresql ]; then
 else
   db="$dir/m.db"
 fi
+$M --graph "$dir/g.graph" graph info >/dev/null 2>&1
 $M --db "$db" --graph "$dir/g.graph" places list --limit 1 >/dev/null 2>&1
 token=$($M --db "$db" tokens create --role editor --label soak 2>/dev/null | head -1)
 python3 bench/soak_kill.py "$M" "$db" "$dir/g.graph" "$token" "$kills"

@@ -1,5 +1,7 @@
 // Coverage and indicators over HTTP: the summary, the cells and zones blanches as GeoJSON, the indicators with
-// their history. Bodies are cached by (registry revision, parameters).
+// their history. The coverage bodies are cached by (a fingerprint of the places and stops they read, parameters),
+// the others by (registry revision, parameters): an edit the coverage does not read keeps its bodies, and one
+// that moves a place costs the engine's repair and the report (docs/scale.md, issue #30).
 #include <cmath>
 #include <iterator>
 
@@ -110,7 +112,7 @@ Response geojson(const Call& c, bool zones) {
           }
           if (!zones) return coverage::cells_geojson(e, places, t).dump();
           auto rep = coverage::build_report(e, places, d, t, s.error_median);
-          zone_suggester(s, coverage::threshold_ms(t))->suggest(rep);
+          if (!rep.zones.empty()) zone_suggester(s, coverage::threshold_ms(t))->suggest(rep);
           return coverage::zones_geojson(e, rep).dump();
         });
   });
@@ -156,7 +158,7 @@ Response summary(const Call& c) {
     return with_engine_for(
         s, in.places, in.places_fp, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
           auto rep = coverage::build_report(e, places, d, t, s.error_median);
-          zone_suggester(s, coverage::threshold_ms(t))->suggest(rep);
+          if (!rep.zones.empty()) zone_suggester(s, coverage::threshold_ms(t))->suggest(rep);
           auto pt = coverage::part_time(e, timed.sites, {coverage::threshold_ms(t), timed.period.days, min_hours});
           pt.period_from = timed.period.monday;
           auto text =

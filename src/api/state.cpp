@@ -160,7 +160,7 @@ std::shared_ptr<const planning::ZoneSuggester> zone_suggester(State& s, roads::M
   if (auto it = s.suggesters.find(threshold); it != s.suggesters.end()) return it->second;
   if (s.suggesters.size() >= State::kMaxSuggesters) s.suggesters.erase(s.suggesters.begin());
   auto made = std::make_shared<const planning::ZoneSuggester>(*s.engine, threshold);
-  s.suggesters.emplace(threshold, made);
+  if (made->entries() <= State::kMaxSuggesterEntries) s.suggesters.emplace(threshold, made);
   return made;
 }
 

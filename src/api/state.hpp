@@ -81,7 +81,9 @@ struct State {
   std::mutex engine_mu;  // the coverage engine holds the times of one set of places
   std::unique_ptr<coverage::Engine> engine;
   std::string engine_key;
-  static constexpr size_t kMaxSuggesters = 4;
+  // Kept for at most 4 thresholds, each at most 32 M (candidate, point) pairs (128 MB; the region at 20 min: 1.8 M);
+  // one larger (a threshold of hours) serves its request and goes.
+  static constexpr size_t kMaxSuggesters = 4, kMaxSuggesterEntries = 32'000'000;
   std::map<roads::Millis, std::shared_ptr<const planning::ZoneSuggester>> suggesters;  // under engine_mu
   coverage::ZoneTexts zone_texts;                                                      // under engine_mu
   // Computed bodies by (revision, normalised parameters); cheap bodies (place pages: any client can ask for

@@ -60,7 +60,8 @@ class ZoneSuggester {
   // last bit, the first candidate of equals kept.
   void suggest(coverage::Report& report) const;
   roads::Millis threshold() const { return threshold_; }
-  double seconds() const { return seconds_; }  // what the sets took to compute
+  double seconds() const { return seconds_; }           // what the sets took to compute
+  size_t entries() const { return candidate_.size(); }  // (candidate, point) pairs: 4 bytes each
 
  private:
   roads::Millis threshold_;

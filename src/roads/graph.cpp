@@ -2,6 +2,7 @@
 
 #include "core/memory.hpp"
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -66,7 +67,9 @@ size_t RoadGraph::memory_bytes() const {
 
 uint32_t RoadGraph::save(const std::string& path) {
   validate();
-  std::string tmp = path + ".tmp";
+  // A temporary file of this process's own: two processes building the same missing graph at once (two servers
+  // started together) each write theirs and rename it; the file is always one whole graph.
+  std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
   std::unique_ptr<FILE, FileCloser> f(std::fopen(tmp.c_str(), "wb"));
   if (!f) throw Error(path + ": cannot write: " + std::strerror(errno));
   uLong crc = crc32(0L, Z_NULL, 0);
