@@ -357,11 +357,12 @@ void add_serve_commands(CLI::App& app, Globals& g) {
                 "hold one while it is read)")
       ->check(CLI::Range(1, 20));
   s->add_option("--contributions-per-hour", a->contributions_per_hour,
-                "anonymous proposals to the directory accepted per client address and hour (default 10)")
+                "anonymous proposals to the directory accepted per client address and hour (default 10; counted in the "
+                "database: shared by every server on it)")
       ->check(CLI::Range(1, 100000));
   s->add_option("--registrations-per-hour", a->registrations_per_hour,
                 "public event registrations accepted per client address and hour (default 60: an office behind one "
-                "address registers several people)")
+                "address registers several people; shared by every server on the database)")
       ->check(CLI::Range(1, 100000));
   s->add_option("--cache-mb", a->cache_mb, "memory for computed answers, MiB (default 256)")
       ->check(CLI::Range(1, 65536));
