@@ -61,7 +61,10 @@ Dataset open_vector(const std::string& path) {
   static std::once_flag once;
   std::call_once(once, [] { GDALAllRegister(); });
   if (!fs::exists(path)) throw Error(path + ": no such file");
-  Dataset ds(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  // A gzipped file (the product's own outlines are .geojson.gz) is read through GDAL's /vsigzip/ reader.
+  auto ext = text::to_lower_ascii(fs::path(path).extension().string());
+  std::string name = ext == ".gz" ? "/vsigzip/" + fs::absolute(path).string() : path;
+  Dataset ds(GDALOpenEx(name.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (!ds) gdal_fail(path + ": GDAL cannot open it as vector data");
   if (GDALDatasetGetLayerCount(ds.get()) < 1) throw Error(path + ": no layer");
   return ds;
@@ -324,7 +327,7 @@ TerritorySetupReport setup_territory(const TerritorySetupOptions& o) {
           return;
         }
       };
-      auto ext = text::fold(fs::path(o.grid).extension().string());
+      auto ext = text::to_lower_ascii(fs::path(o.grid).extension().string());
       bool csv_file = ext == ".csv" || ext == ".gz" || ext == ".txt";
       if (csv_file) {
         auto t = csv::read(o.grid, size_t{4} << 30);

@@ -47,6 +47,14 @@ TEST(CliTerritory, SetupAndUseAnotherTerritory) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("Sud de Bordeaux: 6 communes (2 former codes)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Grid: 36 of 36 cells kept, 1800 inhabitants"), std::string::npos) << r.out;
+  // The outlines and the grid gzipped, as the product ships its own (issue #31): read the same.
+  run_shell("gzip -k " + outlines + " " + grid_file);
+  auto gz = run_cli(
+      fmt::format("territory setup --region 75 --communes {0}/communes.json --outlines {1}.gz --grid {2}.gz -o {3}",
+                  fixtures, outlines, grid_file, dir.file("from-gz")));
+  EXPECT_EQ(gz.exit_code, 0) << gz.out;
+  EXPECT_NE(gz.out.find("6 communes"), std::string::npos) << gz.out;
+  EXPECT_NE(gz.out.find("Grid: 36 of 36 cells kept, 1800 inhabitants"), std::string::npos) << gz.out;
   // A second run into the same folder is refused; the folder is unchanged.
   EXPECT_NE(run_cli(fmt::format("territory setup --region 75 --communes {0}/communes.json --outlines {1} -o {2}",
                                 fixtures, outlines, out))
