@@ -135,7 +135,7 @@ Response isochrones(const Call& c) {
   auto rev = s.revision();
   std::string key = fmt::format("isochrones|{}|{}|{}|{}", rev, d, q(c.r, "breaks", "10,20,30"), place);
   auto body = cached(s, key, [&] {
-    return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
+    return with_engine(s, d, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
       return coverage::service_areas_geojson(coverage::service_areas(e, places, breaks, place)).dump();
     });
   });

@@ -200,7 +200,7 @@ Response tour(const Call& c) {
                          tq.base.lon, tq.base.lat, tq.days_per_week, tq.weeks, tq.day_hours, tq.stop_hours,
                          tq.start_minute, tq.threshold_min, tq.exact, tq.time_limit_s, tq.max_candidates, format);
   auto body = cached(s, key, [&] {
-    return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>&) {
+    return with_engine(s, d, [&](coverage::Engine& e, const std::vector<coverage::Place>&) {
       auto r = planning::plan_tour(e, tq);
       if (format == "geojson") return planning::to_geojson(r, s.graph, *s.snapper).dump();
       auto j = planning::to_json(r);

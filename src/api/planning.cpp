@@ -48,7 +48,7 @@ Response plan(const Call& c, const std::string& what) {
                          std::lround(pq.time_limit_s * 1000), format);
   auto body = cached(s, key, [&] {
     static const auto candidates = planning::load_candidates("communes");
-    return with_engine(s, d, rev, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
+    return with_engine(s, d, [&](coverage::Engine& e, const std::vector<coverage::Place>& places) {
       if (what == "criticality") return criticality_json(e, places, d, t, s).dump();
       auto rep = planning::plan(e, candidates, pq);
       if (format == "geojson") return planning::to_geojson(rep, candidates).dump();

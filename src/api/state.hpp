@@ -149,31 +149,27 @@ Principal principal_of_user(State& s, int64_t user_id);
 std::shared_ptr<const std::string> cached(State& s, const std::string& key, const std::function<std::string()>& make,
                                           bool cheap = false);
 
-// Runs `f(engine, places)` with the coverage engine computed for the places open at date `d` (under the engine
-// lock; recomputed only when the revision or the date changed).
 std::vector<coverage::Place> open_places(State& s, const std::string& d);
-template <class F>
-auto with_engine(State& s, const std::string& d, int64_t rev, F f) {
-  auto places = open_places(s, d);
-  std::lock_guard l(s.engine_mu);
-  auto key = fmt::format("{}|{}", rev, d);
-  if (s.engine_key != key) s.engine->compute(places), s.engine_key = key;
-  return f(*s.engine, places);
-}
-
 // What a coverage body reads of the registry is its places' ids, names, communes and positions (and the itinerant
 // stops' windows): a fingerprint of them (BLAKE2b), not the registry revision, keys the coverage bodies. An edit
 // that changes none of these (a phone number, the staff) leaves them cached; one that moves, opens or closes a place
 // costs the engine's repair (coverage::Engine::compute matches the places by position) and the report, on every
 // server alike: each sees the same places in the database (issue #30).
 std::string fingerprint(const std::vector<coverage::Place>& places, std::string_view more = {});
-// Runs `f(engine, places)` with the engine computed for exactly these places (`fingerprint(places)`).
+// Runs `f(engine, places)` with the engine computed for exactly these places (`fingerprint(places)`), under the
+// engine lock; recomputed only when they changed.
 template <class F>
 auto with_engine_for(State& s, const std::vector<coverage::Place>& places, const std::string& places_fingerprint, F f) {
   std::lock_guard l(s.engine_mu);
   auto key = "places|" + places_fingerprint;
   if (s.engine_key != key) s.engine->compute(places), s.engine_key = key;
   return f(*s.engine, places);
+}
+// The same for the places open at date `d`.
+template <class F>
+auto with_engine(State& s, const std::string& d, F f) {
+  auto places = open_places(s, d);
+  return with_engine_for(s, places, fingerprint(places), f);
 }
 // The suggested sites of zones blanches at a threshold (its coverage sets computed on first use; at most
 // State::kMaxSuggesters thresholds kept). Called under the engine lock.

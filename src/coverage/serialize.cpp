@@ -25,6 +25,11 @@ json site_json(const Zone& z) {
           {"at", {s.at.lon, s.at.lat}},
           {"population_added", std::round(s.population)}};
 }
+// A place named by a report (its index in the places), or null.
+json place_ref(const std::vector<Place>& places, uint32_t i) {
+  return i == roads::kInvalid ? json(nullptr) : json{{"id", places[i].id}, {"name", places[i].name}};
+}
+json report_head(const Report& r, const std::vector<Place>& places, bool with_communes);
 }  // namespace
 
 json minutes_json(roads::Millis ms) {
@@ -37,15 +42,12 @@ json zone_json(const Zone& z, const std::vector<Place>& places) {
     auto* c = territory::CommuneTable::bundled().find(code);
     mc.push_back({{"insee", code}, {"name", c ? c->name : ""}, {"population", pop}});
   }
-  json nearest = nullptr;
-  if (z.nearest_place != roads::kInvalid)
-    nearest = {{"id", places[z.nearest_place].id}, {"name", places[z.nearest_place].name}};
   return {{"rank", z.rank},
           {"population", z.population},
           {"area_km2", z.cells},
           {"department", z.dep},
           {"main_communes", mc},
-          {"nearest_place", nearest},
+          {"nearest_place", place_ref(places, z.nearest_place)},
           {"nearest_minutes", minutes_json(z.nearest_ms)},
           {"suggested_site", site_json(z)}};
 }
@@ -75,31 +77,16 @@ std::string ZoneTexts::array(const Report& r, const std::vector<Place>& places) 
 
 std::string report_text(const Report& r, const std::vector<Place>& places, bool with_communes, ZoneTexts& zones,
                         const nlohmann::json& more) {
-  Report head;  // the report without its zones, whose text comes from `zones`
-  head.source = r.source;
-  head.population_description = r.population_description;
-  head.date = r.date;
-  head.threshold_min = r.threshold_min;
-  head.places_open = r.places_open;
-  head.unsnapped_places = r.unsnapped_places;
-  head.population = r.population, head.covered = r.covered, head.unreachable = r.unreachable;
-  head.margin_fraction = r.margin_fraction, head.covered_low = r.covered_low, head.covered_high = r.covered_high;
-  head.departments = r.departments;
-  head.deciles_min = r.deciles_min;
-  head.bands = r.bands;
-  if (with_communes) head.communes = r.communes;
-  auto j = report_json(head, places, with_communes);
-  j.erase("zones_blanches");
+  auto j = report_head(r, places, with_communes);  // its zones' text comes from `zones`
   for (auto& [k, v] : more.items()) j[k] = v;
   auto text = j.dump();
   text.pop_back();  // the closing brace
   return text + ",\"zones_blanches\":" + zones.array(r, places) + "}";
 }
 
-json report_json(const Report& r, const std::vector<Place>& places, bool with_communes) {
-  auto place_json = [&](uint32_t i) {
-    return i == roads::kInvalid ? json(nullptr) : json{{"id", places[i].id}, {"name", places[i].name}};
-  };
+namespace {
+// Everything report_json writes but the zones blanches.
+json report_head(const Report& r, const std::vector<Place>& places, bool with_communes) {
   json deps = json::array();
   for (auto& d : r.departments)
     deps.push_back({{"dep", d.dep},
@@ -111,8 +98,6 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
                     {"places_open", d.places}});
   json bands = json::array();
   for (auto& [name, pop] : r.bands) bands.push_back({{"minutes", name}, {"population", pop}});
-  json zones = json::array();
-  for (auto& z : r.zones) zones.push_back(zone_json(z, places));
   json j{{"date", r.date},
          {"threshold_minutes", r.threshold_min},
          {"within_rule", "time <= threshold"},
@@ -129,8 +114,7 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
          {"unreachable", r.unreachable},
          {"deciles_minutes", r.deciles_min},
          {"bands", bands},
-         {"departments", deps},
-         {"zones_blanches", zones}};
+         {"departments", deps}};
   if (with_communes) {
     json cs = json::array();
     for (auto& c : r.communes)
@@ -139,11 +123,20 @@ json report_json(const Report& r, const std::vector<Place>& places, bool with_co
                     {"dep", c.dep},
                     {"population", c.population},
                     {"centre_minutes", minutes_json(c.centre_ms)},
-                    {"centre_place", place_json(c.centre_place)},
+                    {"centre_place", place_ref(places, c.centre_place)},
                     {"mean_minutes", c.mean_minutes < 0 ? json(nullptr) : json(std::round(c.mean_minutes * 100) / 100)},
                     {"covered_share", c.covered_share}});
     j["communes"] = cs;
   }
+  return j;
+}
+}  // namespace
+
+json report_json(const Report& r, const std::vector<Place>& places, bool with_communes) {
+  auto j = report_head(r, places, with_communes);
+  json zones = json::array();
+  for (auto& z : r.zones) zones.push_back(zone_json(z, places));
+  j["zones_blanches"] = std::move(zones);
   return j;
 }
 

@@ -38,9 +38,7 @@ void Listener::run() {
       on_event_(Event::Connected);
       pollfd p{PQsocket(conn), POLLIN, 0};
       while (!stop_ && ok) {
-        int n = poll(&p, 1, 500);
-        if (n < 0) continue;  // a signal
-        if (n == 0) continue;
+        if (poll(&p, 1, 500) <= 0) continue;  // nothing yet (or a signal): look at stop_ again
         if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK) {
           ok = false;
           break;
