@@ -46,14 +46,8 @@ curl -sf "http://127.0.0.1:$port/api/v1/eligibility/creation?lon=0.5&lat=45.5" >
 run() { echo "== $1"; shift; wrk -t2 -c32 -d"${secs}s" --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors"; }
 run "GET /api/v1/places (first page of 50, JSON)" "http://127.0.0.1:$port/api/v1/places"
 run "GET /api/v1/places?department=33&type=coworking" "http://127.0.0.1:$port/api/v1/places?department=33&type=coworking"
-# Pages are cached by (registry revision, parameters): random pages (83,500 combinations) measure the uncached path.
-cat > "$dir/pages.lua" <<'LUA'
-math.randomseed(7)
-request = function()
-  return wrk.format("GET", string.format("/api/v1/places?limit=%d&offset=%d", math.random(1, 100), math.random(0, 167)))
-end
-LUA
-run "GET /api/v1/places?limit=1..100&offset=0..167 (random pages, mostly not cached)" -s "$dir/pages.lua" "http://127.0.0.1:$port"
+# Pages are cached by (registry revision, parameters): random pages (16,800 combinations) measure the uncached path.
+run "GET /api/v1/places?limit=1..100&offset=0..167 (random pages, mostly not cached)" -s bench/random_pages.lua "http://127.0.0.1:$port"
 run "GET /api/v1/eligibility/creation (random points, explained with route)" -s "$dir/points.lua" "http://127.0.0.1:$port"
 cat > "$dir/quick.lua" <<'LUA'
 math.randomseed(42)

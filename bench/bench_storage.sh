@@ -30,12 +30,6 @@ serve() {  # db port -> pid
   echo "server on $2 did not start" >&2
   exit 1
 }
-cat >"$dir/pages.lua" <<'LUA'
-math.randomseed(7)
-request = function()
-  return wrk.format("GET", string.format("/api/v1/places?limit=%d&offset=%d", math.random(1, 100), math.random(0, 167)))
-end
-LUA
 rate() {  # wrk output -> req/s
   awk '/Requests\/sec/ {print $2}'
 }
@@ -50,7 +44,7 @@ bench_backend() {
   for path in "/api/v1/places?limit=50" "random pages" "/api/v1/coverage"; do
     local args=("http://127.0.0.1:$base${path}") args_b=("http://127.0.0.1:$((base + 1))${path}")
     if [ "$path" = "random pages" ]; then
-      args=(-s "$dir/pages.lua" "http://127.0.0.1:$base") args_b=(-s "$dir/pages.lua" "http://127.0.0.1:$((base + 1))")
+      args=(-s bench/random_pages.lua "http://127.0.0.1:$base") args_b=(-s bench/random_pages.lua "http://127.0.0.1:$((base + 1))")
     fi
     curl -sf "http://127.0.0.1:$base${path/random pages/}" >/dev/null || true  # warm
     curl -sf "http://127.0.0.1:$((base + 1))${path/random pages/}" >/dev/null || true

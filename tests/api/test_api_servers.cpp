@@ -21,6 +21,22 @@ struct Two {
   Server b{a, {"--behind-proxy", "--registrations-per-hour", "1000"}};
   Server& by(int i) { return i % 2 ? b : a; }
 };
+// An event in 20 days at Guéret, made through `s` by an editor; its id.
+int64_t make_event(Server& s, const std::string& title, const std::string& kind, int capacity) {
+  auto editor = s.token("--role editor --label test");
+  auto day = maillage::date::utc_after(20 * 24 * 3600).substr(0, 10);
+  auto r = s.http().Post("/api/v1/events", bearer(editor),
+                         json{{"title", title},
+                              {"kind", kind},
+                              {"starts_at", day + "T09:30"},
+                              {"ends_at", day + "T12:30"},
+                              {"insee_code", "23096"},
+                              {"capacity", capacity}}
+                             .dump(),
+                         "application/json");
+  EXPECT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+  return r && r->status == 201 ? body(r)["id"].get<int64_t>() : 0;
+}
 }  // namespace
 
 TEST(TwoServers, RacingBookingsOfTheLastSeatThroughBothNeverOverbook) {
@@ -64,18 +80,8 @@ TEST(TwoServers, RacingBookingsOfTheLastSeatThroughBothNeverOverbook) {
 
 TEST(TwoServers, FortyRegistrationsForTenSeatsThroughBoth) {
   Two t;
-  auto editor = t.a.token("--role editor --label test");
-  auto r = t.a.http().Post("/api/v1/events", bearer(editor),
-                           json{{"title", "Journée d'information"},
-                                {"kind", "information_day"},
-                                {"starts_at", maillage::date::utc_after(20 * 24 * 3600).substr(0, 10) + "T09:30"},
-                                {"ends_at", maillage::date::utc_after(20 * 24 * 3600).substr(0, 10) + "T12:30"},
-                                {"insee_code", "23096"},
-                                {"capacity", 10}}
-                               .dump(),
-                           "application/json");
-  ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
-  int64_t id = body(r)["id"];
+  int64_t id = make_event(t.a, "Journée d'information", "information_day", 10);
+  ASSERT_NE(id, 0);
   std::vector<std::string> answers(40);
   std::vector<std::thread> threads;
   for (int i = 0; i < 40; ++i)
@@ -163,19 +169,8 @@ TEST(TwoServers, CoverageFollowsEachEditOnBothServersAsAFreshServerComputesIt) {
 TEST(TwoServers, AnAddressGetsItsShareOfRegistrationsAcrossBothServers) {
   Server a{{"--behind-proxy", "--registrations-per-hour", "4"}};
   Server b{a, {"--behind-proxy", "--registrations-per-hour", "4"}};
-  auto editor = a.token("--role editor --label test");
-  auto day = maillage::date::utc_after(20 * 24 * 3600).substr(0, 10);
-  auto r = a.http().Post("/api/v1/events", bearer(editor),
-                         json{{"title", "Atelier"},
-                              {"kind", "training"},
-                              {"starts_at", day + "T09:30"},
-                              {"ends_at", day + "T12:30"},
-                              {"insee_code", "23096"},
-                              {"capacity", 100}}
-                             .dump(),
-                         "application/json");
-  ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
-  int64_t id = body(r)["id"];
+  int64_t id = make_event(a, "Atelier", "training", 100);
+  ASSERT_NE(id, 0);
   std::vector<int> status(12, 0);
   std::vector<std::thread> threads;
   for (int i = 0; i < 12; ++i)
