@@ -49,6 +49,25 @@ TEST(CliGraph, DefaultGraphIsBuiltFromTheBundledSkeleton) {
   EXPECT_LT(j["seconds"].get<int>(), 190 * 60);
 }
 
+// Eight processes that find the graph file missing at once (servers started together) each build it into a
+// temporary file of their own and rename it: all eight route, and the file left is one whole graph.
+TEST(CliGraph, ProcessesBuildingTheSameGraphAtOnceDoNotSpoilIt) {
+  TempDir dir;
+  auto graph = dir.file("region.graph");
+  std::string cmd;
+  for (int i = 0; i < 8; ++i)
+    cmd += std::string(MAILLAGE_BIN) + " --graph " + graph + " route Bordeaux Limoges >" + dir.file(std::to_string(i)) +
+           " 2>&1 & ";
+  maillage::test::run_shell(cmd + "wait");
+  for (int i = 0; i < 8; ++i)
+    EXPECT_NE(maillage::test::slurp(dir.file(std::to_string(i))).find("A10"), std::string::npos) << i;
+  auto r = run_cli("--graph " + graph + " route 33063 87085");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find("building"), std::string::npos);  // loaded as it is
+  for (auto& f : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(f.path().string().find(".tmp"), std::string::npos) << f.path();  // no temporary file left
+}
+
 TEST(CliGraph, CalibrateReportsTheErrorOnTheRealPairs) {
   TempDir dir;
   auto r = run_cli("--graph " + dir.file("r.graph") + " graph calibrate --json");
